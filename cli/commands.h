@@ -1,0 +1,67 @@
+/* cli/commands.h - the kluster subcommands and what they share: loading a
+ * dataset with the common options, and printing errors the one way. */
+#ifndef KL_CLI_COMMANDS_H
+#define KL_CLI_COMMANDS_H
+
+#include "../engine/graph.h"
+#include "../loaders/loaders.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+/* Exit codes (STYLE.md): 0 success, 1 runtime failure, 2 usage error. */
+enum { KL_EXIT_OK = 0, KL_EXIT_FAILURE = 1, KL_EXIT_USAGE = 2 };
+
+int cmd_validate(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+
+/* Options every command that reads a dataset takes. */
+typedef struct {
+    kl_load_options_t load;
+    int strict;      /* warnings are errors */
+    int quiet;       /* do not print warnings */
+} kl_cli_common_t;
+
+/* getopt_long entries for the common options; a command appends them to
+ * its own table.  Their option values start at KL_OPT_COMMON. */
+#define KL_OPT_COMMON 1000
+#define KL_CLI_COMMON_OPTIONS                                                     \
+    {"resolve-names", no_argument, NULL, KL_OPT_COMMON + 0},                      \
+    {"strict", no_argument, NULL, KL_OPT_COMMON + 1},                             \
+    {"max-input-bytes", required_argument, NULL, KL_OPT_COMMON + 2},              \
+    {"max-entities", required_argument, NULL, KL_OPT_COMMON + 3},                 \
+    {"max-relations", required_argument, NULL, KL_OPT_COMMON + 4},                \
+    {"quiet", no_argument, NULL, 'q'}
+#define KL_CLI_COMMON_HELP                                                                    \
+    "  --resolve-names        relations may name entities by alias\n"                        \
+    "  --strict               treat warnings as errors\n"                                    \
+    "  -q, --quiet            do not print warnings\n"                                       \
+    "  --max-input-bytes N    refuse input files larger than N bytes (default 16G)\n"        \
+    "  --max-entities N       refuse datasets with more entities (default 100000000)\n"      \
+    "  --max-relations N      refuse datasets with more relations (default 400000000)\n"
+
+void kl_cli_common_init(kl_cli_common_t *c);
+/* Handle a common option; returns 1 when handled, 0 when opt is not one,
+ * -1 on a bad value (message printed). */
+int kl_cli_common_option(kl_cli_common_t *c, int opt, const char *arg, const char *cmd);
+
+/* Load and finalize a dataset, printing warnings (unless quiet) and the
+ * error.  Returns 0 on success, 1 on failure (ds must be destroyed either
+ * way).  Under --strict, warnings make it fail. */
+int kl_cli_load(const char *path, const kl_cli_common_t *c, kl_dataset_t *ds);
+
+/* "kluster: error: MESSAGE" on stderr. */
+void kl_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kl_cli_print_error(const kl_error_t *err);
+/* Usage error: the message, the short usage, a pointer to --help; returns 2. */
+int kl_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Parse a whole non-negative integer (strtoull, end pointer, errno);
+ * returns 0 or -1. */
+int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out);
+/* Flush stdout and report a write error (full disk); returns the exit code
+ * to use: rc when all was written, 1 otherwise. */
+int kl_cli_finish(int rc);
+
+#endif

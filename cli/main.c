@@ -1,0 +1,61 @@
+/* cli/main.c - the kluster command: one table of subcommands drives both
+ * dispatch and the command list of --help (as git.c's commands[]). */
+#include "commands.h"
+
+#include <igraph.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef KL_VERSION
+#define KL_VERSION "dev"
+#endif
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"validate", cmd_validate, "check datasets against the extract format; print counts and warnings"},
+    {"stats", cmd_stats, "entities per kind, relations per type, regions, components"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: kluster COMMAND [OPTIONS] DATASET...\n"
+                 "       kluster --help | --version | COMMAND --help\n\n"
+                 "kluster analyses collaboration networks: who connects regions, and through whom.\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nA DATASET is a .json extract, an .ndjson file, or a folder of extracts and/or\n"
+                 "entities.csv + relations.csv (see the README).  Exit status: 0 success,\n"
+                 "1 failure (bad data, I/O), 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* numbers are printed and parsed in the C locale whatever the user's */
+    setlocale(LC_ALL, "C");
+    kl_igraph_install();
+    if (argc < 2) {
+        usage(stderr);
+        return KL_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return kl_cli_finish(KL_EXIT_OK);
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("kluster %s (igraph %s, extract format collab-extract/1, output kluster-analysis/1)\n",
+               KL_VERSION, IGRAPH_VERSION);
+        return kl_cli_finish(KL_EXIT_OK);
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "kluster: error: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return KL_EXIT_USAGE;
+}

@@ -1,0 +1,349 @@
+/* engine/agraph.c - the analysis graph: actors, ties and weights as
+ * DEFINITIONS.md builds them, as an igraph_t and as CSR arrays. */
+#include "engine_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void kl_graph_options_init(kl_graph_options_t *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->mode = KL_MODE_FULL;
+    opt->from = KL_DATE_MIN;
+    opt->to = KL_DATE_MAX;
+}
+
+typedef struct {
+    uint32_t u, v; /* u < v */
+    double w;
+} wedge_t;
+
+typedef struct {
+    wedge_t *items;
+    size_t count, cap;
+} wedges_t;
+
+static int add_tie(wedges_t *t, int32_t a, int32_t b, double w)
+{
+    if (a < 0 || b < 0 || a == b)
+        return 0;
+    if (kl_i_grow((void **)&t->items, &t->cap, t->count, sizeof *t->items) < 0)
+        return -1;
+    t->items[t->count++] = a < b ? (wedge_t){(uint32_t)a, (uint32_t)b, w} : (wedge_t){(uint32_t)b, (uint32_t)a, w};
+    return 0;
+}
+
+static int relation_kept(const kl_relation_t *r, const kl_graph_options_t *opt)
+{
+    if (opt->tie_types && !(opt->tie_types & (1u << r->type_code)))
+        return 0;
+    /* active over [start, end]; kept when it meets the window */
+    return r->start <= opt->to && r->end >= opt->from;
+}
+
+/* Sort ties by (u, v) with a counting sort on u and a small sort per bucket,
+ * then merge parallel ties by summing weights.  O(m + n) plus the buckets. */
+static int cmp_v(const void *a, const void *b)
+{
+    const wedge_t *x = a, *y = b;
+    return (x->v > y->v) - (x->v < y->v);
+}
+
+static int sort_and_merge(wedges_t *t, uint32_t n)
+{
+    size_t m = t->count;
+    if (m == 0)
+        return 0;
+    size_t *start = calloc((size_t)n + 1, sizeof *start);
+    wedge_t *out = malloc(m * sizeof *out);
+    if (!start || !out) {
+        free(start);
+        free(out);
+        return -1;
+    }
+    for (size_t i = 0; i < m; i++)
+        start[t->items[i].u + 1]++;
+    for (uint32_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    for (size_t i = 0; i < m; i++)
+        out[start[t->items[i].u]++] = t->items[i];
+    /* start[u] now holds the end of bucket u */
+    size_t lo = 0, k = 0;
+    for (uint32_t u = 0; u < n; u++) {
+        size_t hi = start[u];
+        if (hi - lo > 1)
+            qsort(out + lo, hi - lo, sizeof *out, cmp_v);
+        for (size_t i = lo; i < hi; i++) {
+            if (k > 0 && out[k - 1].u == out[i].u && out[k - 1].v == out[i].v)
+                out[k - 1].w += out[i].w;
+            else
+                out[k++] = out[i];
+        }
+        lo = hi;
+    }
+    free(start);
+    free(t->items);
+    t->items = out;
+    t->count = k;
+    t->cap = m;
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Organisations mode (DEFINITIONS.md): co-participation in a project weighted
+ * 1/(n_p - 1), +1 per shared person, plus direct relations. */
+static int organisation_ties(const kl_dataset_t *ds, const kl_graph_options_t *opt, const int32_t *vert,
+                             wedges_t *t)
+{
+    uint32_t ne = ds->n_entities;
+    /* group org -> project and person -> org memberships by the project/person */
+    uint32_t *count = calloc((size_t)ne + 1, sizeof *count);
+    uint32_t *members = NULL, *pos = NULL;
+    int rc = -1;
+    if (!count)
+        return -1;
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < ds->n_relations; i++) {
+            const kl_relation_t *r = &ds->relations[i];
+            if (!relation_kept(r, opt) || r->source == r->target)
+                continue;
+            const kl_entity_t *s = &ds->entities[r->source], *g = &ds->entities[r->target];
+            uint32_t group, member;
+            if ((r->type_code == KL_REL_PARTICIPATES_IN || r->type_code == KL_REL_COORDINATES) &&
+                s->kind == KL_KIND_ORGANISATION && g->kind == KL_KIND_PROJECT) {
+                group = r->target;
+                member = r->source;
+            } else if ((r->type_code == KL_REL_EMPLOYED_BY || r->type_code == KL_REL_LEADS ||
+                        r->type_code == KL_REL_MEMBER_OF) &&
+                       s->kind == KL_KIND_PERSON && g->kind == KL_KIND_ORGANISATION) {
+                group = r->source;
+                member = r->target;
+            } else {
+                if (pass == 0 && s->kind == KL_KIND_ORGANISATION && g->kind == KL_KIND_ORGANISATION &&
+                    add_tie(t, vert[r->source], vert[r->target], r->weight) < 0)
+                    goto cleanup;
+                continue;
+            }
+            if (vert[member] < 0)
+                continue;
+            if (pass == 0)
+                count[group + 1]++;
+            else
+                members[pos[group]++] = member;
+        }
+        if (pass == 0) {
+            for (uint32_t i = 0; i < ne; i++)
+                count[i + 1] += count[i];
+            members = malloc(((size_t)count[ne] + 1) * sizeof *members);
+            pos = malloc(((size_t)ne + 1) * sizeof *pos);
+            if (!members || !pos)
+                goto cleanup;
+            memcpy(pos, count, (size_t)ne * sizeof *pos);
+        }
+    }
+    for (uint32_t g = 0; g < ne; g++) {
+        uint32_t lo = count[g], hi = count[g + 1];
+        if (hi - lo < 2)
+            continue;
+        qsort(members + lo, hi - lo, sizeof *members, cmp_u32);
+        uint32_t k = lo;
+        for (uint32_t i = lo; i < hi; i++)
+            if (i == lo || members[i] != members[k - 1])
+                members[k++] = members[i];
+        uint32_t np = k - lo;
+        if (np < 2)
+            continue;
+        double w = ds->entities[g].kind == KL_KIND_PROJECT ? 1.0 / (np - 1) : 1.0;
+        for (uint32_t i = lo; i < k; i++)
+            for (uint32_t j = i + 1; j < k; j++)
+                if (add_tie(t, vert[members[i]], vert[members[j]], w) < 0)
+                    goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    free(count);
+    free(members);
+    free(pos);
+    return rc;
+}
+
+static int build_csr(kl_agraph_t *g, const wedges_t *t)
+{
+    kl_csr_t *c = &g->csr;
+    c->n = g->n;
+    c->m = (uint32_t)t->count;
+    c->offset = calloc((size_t)c->n + 1, sizeof *c->offset);
+    c->adj = malloc(((size_t)c->m * 2 + 1) * sizeof *c->adj);
+    c->eid = malloc(((size_t)c->m * 2 + 1) * sizeof *c->eid);
+    c->w = malloc(((size_t)c->m * 2 + 1) * sizeof *c->w);
+    uint32_t *fill = malloc(((size_t)c->n + 1) * sizeof *fill);
+    if (!c->offset || !c->adj || !c->eid || !c->w || !fill) {
+        free(fill);
+        return -1;
+    }
+    for (size_t e = 0; e < t->count; e++) {
+        c->offset[t->items[e].u + 1]++;
+        c->offset[t->items[e].v + 1]++;
+    }
+    for (uint32_t i = 0; i < c->n; i++)
+        c->offset[i + 1] += c->offset[i];
+    memcpy(fill, c->offset, (size_t)c->n * sizeof *fill);
+    /* edges are sorted by (u, v): filling in edge order leaves every
+     * neighbour list sorted (smaller neighbours come from earlier u) */
+    for (size_t e = 0; e < t->count; e++) {
+        uint32_t u = t->items[e].u, v = t->items[e].v;
+        c->adj[fill[u]] = v;
+        c->eid[fill[u]] = (uint32_t)e;
+        c->w[fill[u]++] = t->items[e].w;
+        c->adj[fill[v]] = u;
+        c->eid[fill[v]] = (uint32_t)e;
+        c->w[fill[v]++] = t->items[e].w;
+    }
+    free(fill);
+    return 0;
+}
+
+void kl_agraph_destroy(kl_agraph_t *g)
+{
+    if (!g)
+        return;
+    if (g->initialized) {
+        igraph_destroy(&g->graph);
+        igraph_vector_destroy(&g->weights);
+    }
+    free(g->vertex_entity);
+    free(g->entity_vertex);
+    free(g->vertex_region);
+    free(g->edge_from);
+    free(g->edge_to);
+    free(g->csr.offset);
+    free(g->csr.adj);
+    free(g->csr.eid);
+    free(g->csr.w);
+    memset(g, 0, sizeof *g);
+}
+
+kl_err kl_agraph_build(kl_agraph_t *g, const kl_dataset_t *ds, const kl_graph_options_t *opt, kl_error_t *err)
+{
+    wedges_t t = {0};
+    igraph_vector_int_t ev;
+    int ev_ready = 0;
+    kl_err rc = KL_OK;
+    memset(g, 0, sizeof *g);
+    g->options = *opt;
+    uint32_t ne = ds->n_entities;
+    g->entity_vertex = malloc(((size_t)ne + 1) * sizeof *g->entity_vertex);
+    g->vertex_entity = malloc(((size_t)ne + 1) * sizeof *g->vertex_entity);
+    g->vertex_region = malloc(((size_t)ne + 1) * sizeof *g->vertex_region);
+    if (!g->entity_vertex || !g->vertex_entity || !g->vertex_region)
+        goto nomem;
+    for (uint32_t i = 0; i < ne; i++) {
+        const kl_entity_t *e = &ds->entities[i];
+        int in = !(opt->exclude_kinds & (1u << e->kind)) &&
+                 (opt->mode == KL_MODE_FULL || e->kind == KL_KIND_ORGANISATION);
+        g->entity_vertex[i] = in ? (int32_t)g->n : -1;
+        if (in) {
+            g->vertex_entity[g->n] = i;
+            g->vertex_region[g->n] = ds->actor_region[i];
+            g->n++;
+        }
+    }
+    if (opt->mode == KL_MODE_FULL) {
+        for (uint32_t i = 0; i < ds->n_relations; i++) {
+            const kl_relation_t *r = &ds->relations[i];
+            if (relation_kept(r, opt) &&
+                add_tie(&t, g->entity_vertex[r->source], g->entity_vertex[r->target], r->weight) < 0)
+                goto nomem;
+        }
+    } else if (organisation_ties(ds, opt, g->entity_vertex, &t) < 0) {
+        goto nomem;
+    }
+    if (sort_and_merge(&t, g->n) < 0)
+        goto nomem;
+    if (t.count >= UINT32_MAX / 2 || t.count > (size_t)IGRAPH_INTEGER_MAX / 2) {
+        rc = kl_error_set(err, KL_ELIMIT, NULL, 0, 0, "too many ties (%zu) for one graph", t.count);
+        goto cleanup;
+    }
+    g->edge_from = malloc((t.count + 1) * sizeof *g->edge_from);
+    g->edge_to = malloc((t.count + 1) * sizeof *g->edge_to);
+    if (!g->edge_from || !g->edge_to || build_csr(g, &t) < 0)
+        goto nomem;
+    igraph_error_t ie = igraph_vector_int_init(&ev, (igraph_integer_t)t.count * 2);
+    if (ie != IGRAPH_SUCCESS) {
+        rc = kl_igraph_error(err, ie);
+        goto cleanup;
+    }
+    ev_ready = 1;
+    for (size_t e = 0; e < t.count; e++) {
+        g->edge_from[e] = t.items[e].u;
+        g->edge_to[e] = t.items[e].v;
+        VECTOR(ev)[2 * e] = t.items[e].u;
+        VECTOR(ev)[2 * e + 1] = t.items[e].v;
+    }
+    if ((ie = igraph_create(&g->graph, &ev, g->n, IGRAPH_UNDIRECTED)) != IGRAPH_SUCCESS) {
+        rc = kl_igraph_error(err, ie);
+        goto cleanup;
+    }
+    if ((ie = igraph_vector_init(&g->weights, (igraph_integer_t)t.count)) != IGRAPH_SUCCESS) {
+        igraph_destroy(&g->graph);
+        rc = kl_igraph_error(err, ie);
+        goto cleanup;
+    }
+    for (size_t e = 0; e < t.count; e++)
+        VECTOR(g->weights)[e] = t.items[e].w;
+    g->initialized = 1;
+    goto cleanup;
+nomem:
+    rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+cleanup:
+    if (ev_ready)
+        igraph_vector_int_destroy(&ev);
+    free(t.items);
+    if (rc != KL_OK)
+        kl_agraph_destroy(g);
+    return rc;
+}
+
+kl_err kl_agraph_component_counts(const kl_agraph_t *g, uint32_t *components, uint32_t *largest, uint32_t *isolated)
+{
+    const kl_csr_t *c = &g->csr;
+    uint32_t *stack = malloc(((size_t)c->n + 1) * sizeof *stack);
+    unsigned char *seen = calloc((size_t)c->n + 1, 1);
+    if (!stack || !seen) {
+        free(stack);
+        free(seen);
+        return KL_ENOMEM;
+    }
+    uint32_t nc = 0, big = 0, iso = 0;
+    for (uint32_t s = 0; s < c->n; s++) {
+        if (seen[s])
+            continue;
+        uint32_t top = 0, size = 0;
+        stack[top++] = s;
+        seen[s] = 1;
+        while (top) {
+            uint32_t v = stack[--top];
+            size++;
+            for (uint32_t k = c->offset[v]; k < c->offset[v + 1]; k++)
+                if (!seen[c->adj[k]]) {
+                    seen[c->adj[k]] = 1;
+                    stack[top++] = c->adj[k];
+                }
+        }
+        nc++;
+        iso += size == 1;
+        if (size > big)
+            big = size;
+    }
+    free(stack);
+    free(seen);
+    *components = nc;
+    *largest = big;
+    *isolated = iso;
+    return KL_OK;
+}

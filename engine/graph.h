@@ -1,0 +1,336 @@
+/* engine/graph.h - kluster's typed graph model: entities, relations, evidence,
+ * regions, and the undirected analysis graph built from them.
+ *
+ * A kl_dataset_t is filled by loaders (kl_dataset_add_*), then sealed with
+ * kl_dataset_finalize(), which resolves ids, merges duplicates, checks
+ * cross-references and applies the region-inheritance rule.  After that the
+ * dataset is read-only and kl_agraph_build() derives analysis graphs from it.
+ *
+ * Strings handed out by the dataset are interned: equal strings have equal
+ * pointers, and they live as long as the dataset (borrowed by every caller).
+ * Library code never prints and never exits; errors come back as kl_err plus
+ * an optional kl_error_t record, warnings are collected in the dataset.
+ */
+#ifndef KL_ENGINE_GRAPH_H
+#define KL_ENGINE_GRAPH_H
+
+#include <igraph.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------- errors */
+
+typedef enum {
+    KL_OK = 0,
+    KL_ENOMEM,  /* out of memory */
+    KL_EINVAL,  /* invalid argument or invalid data */
+    KL_EPARSE,  /* syntax error in an input file */
+    KL_EIO,     /* read or write failure */
+    KL_EIGRAPH, /* igraph reported an error */
+    KL_EGVC,    /* Graphviz reported an error */
+    KL_ELIMIT   /* a configured size limit was exceeded */
+} kl_err;
+
+/* One error, like jansson's json_error_t.  The first error recorded wins:
+ * kl_error_set() does nothing on a record that already holds one. */
+typedef struct {
+    int set;           /* non-zero once an error is recorded */
+    kl_err code;
+    char source[512];  /* file name, "" when the error has no place */
+    long line, column; /* 1-based; 0 when unknown */
+    char where[64];    /* record path ("relations[12]") when the line is unknown */
+    char text[320];    /* message: lower case, no full stop */
+} kl_error_t;
+
+/* Short description of a code ("out of memory"); never NULL. */
+const char *kl_strerror(kl_err code);
+
+/* Record an error (printf-style message); err may be NULL.  Returns code so
+ * callers can write `return kl_error_set(err, KL_EINVAL, ...)`. */
+kl_err kl_error_set(kl_error_t *err, kl_err code, const char *source, long line, long column,
+                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+kl_err kl_error_setv(kl_error_t *err, kl_err code, const char *source, long line, long column,
+                     const char *fmt, va_list ap);
+/* The same, with a record path standing in for the line ("relations[12]"). */
+kl_err kl_error_set_where(kl_error_t *err, kl_err code, const char *source, const char *where,
+                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Format as "FILE:LINE:COL: error: MSG", "FILE:PATH: error: MSG" or
+ * "kluster: error: MSG" into buf (always NUL-terminated). */
+void kl_error_format(const kl_error_t *err, char *buf, size_t size);
+
+/* Turn the last igraph failure into a kluster error.  kl_igraph_install()
+ * sets an igraph error handler that records the reason instead of aborting;
+ * call it once at start-up. */
+void kl_igraph_install(void);
+kl_err kl_igraph_error(kl_error_t *err, igraph_error_t code);
+
+/* ------------------------------------------------------------ vocabulary */
+
+typedef enum {
+    KL_KIND_ORGANISATION = 0,
+    KL_KIND_PERSON,
+    KL_KIND_PROJECT,
+    KL_KIND_FUNDER,
+    KL_KIND_COUNT
+} kl_kind;
+
+/* "organisation", ...; NULL for an out-of-range value. */
+const char *kl_kind_name(kl_kind kind);
+/* Returns the kind, or -1 when name is not one of the four kinds. */
+int kl_kind_parse(const char *name);
+
+typedef enum {
+    KL_REL_MEMBER_OF = 0,
+    KL_REL_EMPLOYED_BY,
+    KL_REL_LEADS,
+    KL_REL_PARTICIPATES_IN,
+    KL_REL_COORDINATES,
+    KL_REL_FUNDS,
+    KL_REL_PARTNER_OF,
+    KL_REL_INITIATED,
+    KL_REL_OTHER /* any other string: kept, undirected, warned about once */
+} kl_reltype;
+
+const char *kl_reltype_name(kl_reltype type); /* NULL for KL_REL_OTHER */
+kl_reltype kl_reltype_parse(const char *name);
+
+/* --------------------------------------------------------------- dates */
+
+/* Dates are int32 yyyymmdd, so they compare as integers.  An absent start is
+ * KL_DATE_MIN, an absent end KL_DATE_MAX. */
+#define KL_DATE_MIN INT32_MIN
+#define KL_DATE_MAX INT32_MAX
+
+/* Parse "YYYY" or "YYYY-MM-DD" (a real calendar date).  A year alone means
+ * its first day when as_end is 0, its last day when as_end is 1.  Returns 0
+ * on success, -1 on a malformed date. */
+int kl_date_parse(const char *text, int as_end, int32_t *out);
+
+/* ---------------------------------------------------------------- model */
+
+/* Where a record was read: file index into kl_dataset_t.files, 1-based line
+ * and column (0 when unknown), and the record's index in its array. */
+typedef struct {
+    uint32_t file;
+    uint32_t line, column;
+    uint32_t index; /* record index: entities[index], relations[index], ... */
+} kl_loc_t;
+
+typedef struct {
+    const char *id, *name;    /* never NULL */
+    const char *type;         /* free subtype, or NULL */
+    const char *country;      /* ISO 3166-1 alpha-2, or NULL */
+    int32_t region;           /* own region (index into regions), or -1 */
+    int32_t start, end;       /* KL_DATE_MIN / KL_DATE_MAX when absent */
+    double lat, lon;          /* NAN when absent */
+    kl_kind kind;
+    kl_loc_t loc;             /* where it was first defined */
+} kl_entity_t;
+
+typedef struct {
+    uint32_t source, target;  /* entity indices (valid after finalize) */
+    const char *source_id, *target_id;
+    const char *type;         /* the type as written */
+    kl_reltype type_code;
+    const char *role;         /* or NULL */
+    double weight;            /* > 0, default 1 */
+    double amount;            /* NAN when absent */
+    const char *currency;     /* or NULL */
+    int32_t start, end;
+    uint32_t evidence_first, evidence_count; /* into evidence[] */
+    kl_loc_t loc;
+} kl_relation_t;
+
+typedef struct {
+    const char *source_id;    /* a source listed under sources */
+    const char *quote;        /* or NULL */
+    int32_t source;           /* index into sources (valid after finalize) */
+} kl_evidence_t;
+
+typedef struct {
+    const char *id, *name;    /* name defaults to id */
+    const char *level, *parent; /* or NULL */
+    double lat, lon;          /* NAN when absent */
+    int declared;             /* 0 when created because an entity named it */
+    kl_loc_t loc;
+} kl_region_t;
+
+typedef struct {
+    const char *id;
+    const char *title, *url, *date; /* or NULL */
+    kl_loc_t loc;
+} kl_source_t;
+
+typedef struct {
+    uint32_t entity;
+    const char *alias;
+} kl_alias_t;
+
+/* Free attributes: unknown keys, kept as their JSON text (a CSV cell is kept
+ * as a JSON string). */
+typedef enum { KL_OWNER_DATASET, KL_OWNER_ENTITY, KL_OWNER_RELATION, KL_OWNER_REGION, KL_OWNER_SOURCE } kl_owner;
+
+typedef struct {
+    kl_owner owner_kind;
+    uint32_t owner;
+    const char *key, *value_json;
+} kl_attr_t;
+
+typedef enum { KL_WARN_CONFLICT, KL_WARN_UNKNOWN_TYPE, KL_WARN_MOJIBAKE, KL_WARN_SELF_LOOP,
+               KL_WARN_DUPLICATE, KL_WARN_OTHER, KL_WARN_COUNT } kl_warning_kind;
+
+typedef struct {
+    kl_warning_kind kind;
+    char *text; /* the full line: "FILE:LINE:COL: warning: MSG" (owned by the dataset) */
+} kl_warning_t;
+
+/* A growable array of fixed-size items. */
+typedef struct {
+    void *items;
+    size_t count, capacity, item_size;
+} kl_array_t;
+
+typedef struct kl_intern kl_intern_t;     /* string pool (engine internal) */
+typedef struct kl_index kl_index_t;       /* id -> index hash (engine internal) */
+
+typedef struct {
+    const char *id, *title;   /* from "dataset": {...}; id falls back to the file name */
+    char **files;             /* file paths in load order (byte order of names) */
+    uint32_t n_files;
+
+    kl_entity_t *entities;     uint32_t n_entities;
+    kl_relation_t *relations;  uint32_t n_relations;
+    kl_evidence_t *evidence;   uint32_t n_evidence;
+    kl_region_t *regions;      uint32_t n_regions;
+    kl_source_t *sources;      uint32_t n_sources;
+    kl_alias_t *aliases;       uint32_t n_aliases;
+    kl_attr_t *attrs;          uint32_t n_attrs;
+    kl_warning_t *warnings;    uint32_t n_warnings;
+    uint32_t warning_counts[KL_WARN_COUNT];
+
+    /* Region of each entity after the inheritance rule (DEFINITIONS.md), or
+     * -1: regionless.  Valid after finalize. */
+    int32_t *actor_region;
+
+    uint64_t input_bytes;     /* bytes read by the loaders */
+    int finalized;
+    int resolve_names;        /* relations may name an entity by alias */
+
+    /* private */
+    kl_intern_t *pool;
+    kl_index_t *entity_index, *region_index, *source_index, *alias_index;
+    size_t cap_entities, cap_relations, cap_evidence, cap_regions, cap_sources, cap_aliases,
+        cap_attrs, cap_warnings, cap_files;
+    uint32_t reported_unknown_types; /* bounded memory for "reported once" */
+    kl_index_t *unknown_types;
+} kl_dataset_t;
+
+/* Initialise an empty dataset.  Returns KL_ENOMEM on failure. */
+kl_err kl_dataset_init(kl_dataset_t *ds);
+/* Free everything; safe on a zeroed or destroyed dataset. */
+void kl_dataset_destroy(kl_dataset_t *ds);
+
+/* Intern a string of len bytes (need not be NUL-terminated).  Returns the
+ * pooled copy (borrowed, lives as long as ds) or NULL when out of memory. */
+const char *kl_dataset_intern(kl_dataset_t *ds, const char *s, size_t len);
+
+/* Register a file; its index goes into kl_loc_t.file.  Returns the index or
+ * -1 when out of memory. */
+int kl_dataset_add_file(kl_dataset_t *ds, const char *path);
+
+/* Add records.  Strings must already be interned with kl_dataset_intern().
+ * Errors (duplicate id within one file, bad values) are reported in err with
+ * the record's location; warnings (conflicts across files) are collected.
+ * On error the dataset is unchanged. */
+kl_err kl_dataset_add_entity(kl_dataset_t *ds, const kl_entity_t *entity, const char *region_id,
+                             int32_t *out_index, kl_error_t *err);
+kl_err kl_dataset_add_relation(kl_dataset_t *ds, const kl_relation_t *rel, kl_error_t *err);
+/* Evidence of the relation most recently added (call after add_relation). */
+kl_err kl_dataset_add_evidence(kl_dataset_t *ds, const char *source_id, const char *quote,
+                               kl_error_t *err);
+kl_err kl_dataset_add_region(kl_dataset_t *ds, const kl_region_t *region, kl_error_t *err);
+kl_err kl_dataset_add_source(kl_dataset_t *ds, const kl_source_t *source, kl_error_t *err);
+kl_err kl_dataset_add_alias(kl_dataset_t *ds, uint32_t entity, const char *alias);
+kl_err kl_dataset_add_attr(kl_dataset_t *ds, kl_owner owner_kind, uint32_t owner, const char *key,
+                           const char *value_json);
+
+/* Record a warning at a location (printf-style). */
+kl_err kl_dataset_warn(kl_dataset_t *ds, kl_warning_kind kind, const kl_loc_t *loc, const char *where,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Seal the dataset: resolve relation endpoints (by id, or by alias when
+ * ds->resolve_names), check evidence sources, merge relations with the same
+ * (source, target, type), create undeclared regions, compute actor_region.
+ * O(n + m) expected.  On error the dataset must be destroyed. */
+kl_err kl_dataset_finalize(kl_dataset_t *ds, kl_error_t *err);
+
+/* Entity index for an id, or -1 (valid after finalize). */
+int32_t kl_dataset_find_entity(const kl_dataset_t *ds, const char *id);
+int32_t kl_dataset_find_region(const kl_dataset_t *ds, const char *id);
+
+/* Location text for messages: "FILE:LINE:COL" or "FILE:relations[12]"
+ * (array names the record kind).  Always NUL-terminates buf. */
+void kl_dataset_format_loc(const kl_dataset_t *ds, const kl_loc_t *loc, const char *array, char *buf,
+                           size_t size);
+
+/* --------------------------------------------------------- analysis graph */
+
+typedef enum { KL_MODE_FULL = 0, KL_MODE_ORGANISATIONS } kl_mode;
+
+typedef struct {
+    kl_mode mode;
+    /* When non-zero, only relation types whose bit is set count as ties
+     * (bit KL_REL_OTHER stands for every unknown type). */
+    uint32_t tie_types;
+    uint32_t exclude_kinds;   /* bit per kl_kind: removed from the graph */
+    int32_t from, to;         /* time window, KL_DATE_MIN/MAX when open */
+} kl_graph_options_t;
+
+void kl_graph_options_init(kl_graph_options_t *opt);
+
+/* Compressed sparse rows of the analysis graph, for kluster's own kernels:
+ * the neighbours of v are adj[offset[v] .. offset[v+1]), sorted ascending,
+ * with weight w[same index] and edge id eid[same index]. */
+typedef struct {
+    uint32_t n;
+    uint32_t m;           /* undirected edges */
+    uint32_t *offset;     /* n + 1 */
+    uint32_t *adj;        /* 2m */
+    uint32_t *eid;        /* 2m */
+    double *w;            /* 2m */
+} kl_csr_t;
+
+typedef struct {
+    igraph_t graph;             /* undirected, simple */
+    igraph_vector_t weights;    /* weight of each igraph edge */
+    uint32_t n;                 /* vertices */
+    uint32_t *vertex_entity;    /* vertex -> entity index */
+    int32_t *entity_vertex;     /* entity -> vertex, -1 when not in the graph */
+    int32_t *vertex_region;     /* region after inheritance, -1 regionless */
+    uint32_t *edge_from, *edge_to; /* edge e joins edge_from[e] < edge_to[e] */
+    kl_csr_t csr;
+    kl_graph_options_t options;
+    int initialized;
+} kl_agraph_t;
+
+/* Build the analysis graph of a finalized dataset (DEFINITIONS.md: actors,
+ * ties, weights, window).  Vertices are in entity order; edges sorted by
+ * (from, to).  O((n + m) log m).  On error g is left destroyed. */
+kl_err kl_agraph_build(kl_agraph_t *g, const kl_dataset_t *ds, const kl_graph_options_t *opt,
+                       kl_error_t *err);
+void kl_agraph_destroy(kl_agraph_t *g);
+
+/* Connected components of the analysis graph: how many, the size of the
+ * largest, and how many vertices have no tie.  O(n + m); can fail only with
+ * KL_ENOMEM. */
+kl_err kl_agraph_component_counts(const kl_agraph_t *g, uint32_t *components, uint32_t *largest,
+                                  uint32_t *isolated);
+
+/* Growable arrays used across the engine (exposed for loaders and analysis). */
+void kl_array_init(kl_array_t *a, size_t item_size);
+void *kl_array_push(kl_array_t *a); /* zeroed slot, or NULL when out of memory */
+void kl_array_destroy(kl_array_t *a);
+
+#endif

@@ -1,0 +1,25 @@
+/* loaders/loaders_internal.h - what the loader files share: per-format entry
+ * points and the checks every format applies to field values. */
+#ifndef KL_LOADERS_INTERNAL_H
+#define KL_LOADERS_INTERNAL_H
+
+#include "loaders.h"
+
+/* Load one file of the given format into ds (not finalized).  path is used in
+ * messages as given. */
+kl_err kl_i_load_json(kl_dataset_t *ds, const char *path, const kl_load_options_t *opt, kl_error_t *err);
+kl_err kl_i_load_ndjson(kl_dataset_t *ds, const char *path, const kl_load_options_t *opt, kl_error_t *err);
+/* One table of the CSV set; base is the file name (entities.csv,
+ * relations.csv, regions.csv or sources.csv) and picks the table. */
+kl_err kl_i_load_csv_file(kl_dataset_t *ds, const char *path, const char *base, const kl_load_options_t *opt,
+                          kl_error_t *err);
+
+/* Check limits after adding records; returns KL_ELIMIT with a message. */
+kl_err kl_i_check_limits(const kl_dataset_t *ds, const kl_load_options_t *opt, const char *path,
+                         kl_error_t *err);
+
+/* Dataset id from a path: the file name without .json/.ndjson, or the
+ * folder name. */
+const char *kl_i_id_from_path(kl_dataset_t *ds, const char *path);
+
+#endif

@@ -53,11 +53,11 @@ kluster: $(OBJ)
 
 build/release/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 build/san/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	@echo "  CC-SAN  $<"; $(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 build/kluster-san: $(SAN_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(LDLIBS)

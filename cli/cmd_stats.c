@@ -25,6 +25,18 @@ static int cmp_named(const void *a, const void *b)
     return strcmp(((const named_count_t *)a)->name, ((const named_count_t *)b)->name);
 }
 
+/* Print s left-aligned in a field of width characters (not bytes, so that
+ * "Östergötlands län" lines up with ASCII names). */
+static void print_padded(const char *s, int width)
+{
+    int chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        chars += (*p & 0xC0) != 0x80;
+    fputs(s, stdout);
+    for (; chars < width; chars++)
+        putchar(' ');
+}
+
 static int print_stats(const kl_dataset_t *ds)
 {
     uint32_t kinds[KL_KIND_COUNT] = {0};
@@ -82,8 +94,11 @@ static int print_stats(const kl_dataset_t *ds)
     printf("regions     %u\n", ds->n_regions);
     for (uint32_t j = 0; j < ds->n_regions; j++) {
         const kl_region_t *g = &ds->regions[regions[j].count];
-        printf("  %-10s %-30s %u actor%s\n", g->id, g->name, actors[regions[j].count],
-               actors[regions[j].count] == 1 ? "" : "s");
+        printf("  ");
+        print_padded(g->id, 10);
+        putchar(' ');
+        print_padded(g->name, 30);
+        printf(" %u actor%s\n", actors[regions[j].count], actors[regions[j].count] == 1 ? "" : "s");
     }
     printf("  %-10s %-30s %u actor%s\n", "-", "(no region)", regionless, regionless == 1 ? "" : "s");
     free(types);
@@ -120,6 +135,7 @@ int cmd_stats(int argc, char **argv)
     kl_cli_common_init(&common);
     int opt;
     optind = 1;
+    opterr = 0; /* our own message, not getopt's: one line per problem */
     while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
         if (opt == 'h') {
             help();
@@ -129,7 +145,7 @@ int cmd_stats(int argc, char **argv)
         if (got < 0)
             return KL_EXIT_USAGE;
         if (got == 0)
-            return kl_cli_usage_error("stats", usage_text, "unknown option");
+            return kl_cli_usage_error("stats", usage_text, "%s", kl_cli_bad_option(argv, opt));
     }
     if (optind != argc - 1)
         return kl_cli_usage_error("stats", usage_text, optind >= argc ? "no dataset given" : "one dataset at a time");

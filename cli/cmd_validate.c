@@ -27,6 +27,7 @@ int cmd_validate(int argc, char **argv)
     kl_cli_common_init(&common);
     int opt;
     optind = 1;
+    opterr = 0; /* our own message, not getopt's: one line per problem */
     while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
         if (opt == 'h') {
             help();
@@ -36,7 +37,7 @@ int cmd_validate(int argc, char **argv)
         if (got < 0)
             return KL_EXIT_USAGE;
         if (got == 0)
-            return kl_cli_usage_error("validate", usage_text, "unknown option");
+            return kl_cli_usage_error("validate", usage_text, "%s", kl_cli_bad_option(argv, opt));
     }
     if (optind >= argc)
         return kl_cli_usage_error("validate", usage_text, "no dataset given");

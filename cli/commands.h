@@ -57,6 +57,10 @@ void kl_cli_print_error(const kl_error_t *err);
 /* Usage error: the message, the short usage, a pointer to --help; returns 2. */
 int kl_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The text of getopt's last complaint ("unknown option '--x'", "option
+ * '--top' needs a value"); call with opterr = 0 right after getopt_long
+ * returned '?' or ':'. */
+const char *kl_cli_bad_option(char **argv, int opt);
 /* Parse a whole non-negative integer (strtoull, end pointer, errno);
  * returns 0 or -1. */
 int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out);

@@ -18,6 +18,19 @@ void kl_cli_common_init(kl_cli_common_t *c)
     c->load.max_relations = 400000000u;
 }
 
+const char *kl_cli_bad_option(char **argv, int opt)
+{
+    static char buf[160];
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    if (optopt && optopt < KL_OPT_COMMON && (!arg || arg[0] != '-' || arg[1] == '-' || strlen(arg) > 2))
+        snprintf(buf, sizeof buf, "option '-%c' needs a value or is unknown", optopt);
+    else if (opt == ':' || (arg && strncmp(arg, "--", 2) == 0 && optopt))
+        snprintf(buf, sizeof buf, "option '%s' needs a value", arg);
+    else
+        snprintf(buf, sizeof buf, "unknown option '%s'", arg ? arg : "");
+    return buf;
+}
+
 int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out)
 {
     if (!s || !*s || *s == '-' || *s == '+')
@@ -88,6 +101,23 @@ int kl_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
     return KL_EXIT_USAGE;
 }
 
+/* Warnings, at most WARNINGS_PER_KIND of each kind: a generated dataset
+ * can repeat one problem thousands of times, and the first few say it. */
+#define WARNINGS_PER_KIND 10
+static void print_warnings(const kl_dataset_t *ds)
+{
+    static const char *const kind_names[KL_WARN_COUNT] = {"merge-conflict", "unknown-type", "mojibake",
+                                                          "self-loop", "duplicate-relation", "other"};
+    uint32_t shown[KL_WARN_COUNT] = {0};
+    for (uint32_t i = 0; i < ds->n_warnings; i++)
+        if (shown[ds->warnings[i].kind]++ < WARNINGS_PER_KIND)
+            fprintf(stderr, "%s\n", ds->warnings[i].text);
+    for (int k = 0; k < KL_WARN_COUNT; k++)
+        if (shown[k] > WARNINGS_PER_KIND)
+            fprintf(stderr, "kluster: warning: %u more %s warnings not shown\n", shown[k] - WARNINGS_PER_KIND,
+                    kind_names[k]);
+}
+
 int kl_cli_load(const char *path, const kl_cli_common_t *c, kl_dataset_t *ds)
 {
     kl_error_t err = {0};
@@ -97,8 +127,7 @@ int kl_cli_load(const char *path, const kl_cli_common_t *c, kl_dataset_t *ds)
     }
     kl_err rc = kl_load_dataset(ds, path, &c->load, &err);
     if (!c->quiet || c->strict)
-        for (uint32_t i = 0; i < ds->n_warnings; i++)
-            fprintf(stderr, "%s\n", ds->warnings[i].text);
+        print_warnings(ds);
     if (rc != KL_OK) {
         kl_cli_print_error(&err);
         return 1;

@@ -137,12 +137,14 @@ static int is_letter_at(const unsigned char *s, size_t i, size_t len)
 }
 
 /* Names that look like broken encodings: "v?r" (a character lost to '?'
- * between letters), U+FFFD, or UTF-8 read as Latin-1 ("Ã¤" for "ä"). */
-static int looks_mojibake(const char *str)
+ * between letters), U+FFFD, or UTF-8 read as Latin-1 ("Ã¤" for "ä").
+ * Returns 1 and the byte offset of the suspect character in *at. */
+static int looks_mojibake_at(const char *str, size_t *at)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t len = strlen(str);
     for (size_t i = 0; i < len; i++) {
+        *at = i;
         if (s[i] == '?' && i > 0 && is_letter_at(s, i - 1, len) && is_letter_at(s, i + 1, len))
             return 1;
         if (s[i] == 0xEF && i + 2 < len && s[i + 1] == 0xBF && s[i + 2] == 0xBD)
@@ -153,6 +155,29 @@ static int looks_mojibake(const char *str)
             return 1;
     }
     return 0;
+}
+
+static int looks_mojibake(const char *str)
+{
+    size_t at;
+    return looks_mojibake_at(str, &at);
+}
+
+/* The word around byte offset at of s (at most about 40 bytes each side,
+ * cut at white space or at a UTF-8 character boundary), for messages about
+ * long texts such as quotes. */
+static void word_around(const char *s, size_t at, char *buf, size_t size)
+{
+    size_t len = strlen(s), a = at, b = at;
+    while (a > 0 && at - a < 40 && s[a - 1] != ' ')
+        a--;
+    while (a < at && ((unsigned char)s[a] & 0xC0) == 0x80)
+        a++;
+    while (b < len && b - at < 40 && s[b] != ' ')
+        b++;
+    while (b > at && b < len && ((unsigned char)s[b] & 0xC0) == 0x80)
+        b--;
+    snprintf(buf, size, "%.*s", (int)(b - a), s + a);
 }
 
 /* ------------------------------------------------------------- records */
@@ -178,12 +203,14 @@ kl_err kl_dataset_add_entity(kl_dataset_t *ds, const kl_entity_t *in, const char
                              kl_error_t *err)
 {
     int32_t region = -1;
-    if (region_id) {
+    int32_t at = kl_i_index_get(ds->entity_index, in->id);
+    /* a region is created only when it is kept: a later file's conflicting
+     * region loses (warning below) and must not appear as an empty region */
+    if (region_id && (at < 0 || ds->entities[at].region < 0)) {
         region = find_or_create_region(ds, region_id, &in->loc);
         if (region < 0)
             return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    int32_t at = kl_i_index_get(ds->entity_index, in->id);
     if (at >= 0) {
         kl_entity_t *e = &ds->entities[at];
         char first[640];
@@ -200,10 +227,10 @@ kl_err kl_dataset_add_entity(kl_dataset_t *ds, const kl_entity_t *in, const char
             kl_dataset_warn(ds, KL_WARN_CONFLICT, &in->loc, "entities",
                             "entity '%s' is named '%s' here but '%s' in '%s'; keeping '%s'", in->id, in->name,
                             e->name, f1, e->name);
-        if (region >= 0 && e->region >= 0 && region != e->region)
+        if (region_id && e->region >= 0 && strcmp(region_id, ds->regions[e->region].id) != 0)
             kl_dataset_warn(ds, KL_WARN_CONFLICT, &in->loc, "entities",
                             "entity '%s' has region '%s' here but '%s' in '%s'; keeping '%s'", in->id,
-                            ds->regions[region].id, ds->regions[e->region].id, f1, ds->regions[e->region].id);
+                            region_id, ds->regions[e->region].id, f1, ds->regions[e->region].id);
         /* merge: the first file wins, later files fill what it left out */
         if (e->region < 0)
             e->region = region;
@@ -259,10 +286,16 @@ kl_err kl_dataset_add_evidence(kl_dataset_t *ds, const char *source_id, const ch
         return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
     ds->evidence[ds->n_evidence++] = (kl_evidence_t){source_id, quote, -1};
     ds->relations[ds->n_relations - 1].evidence_count++;
-    if (quote && looks_mojibake(quote)) {
+    size_t at;
+    if (quote && looks_mojibake_at(quote, &at)) {
+        /* a quote is long: name the word that looks broken, not the start */
         kl_relation_t *r = &ds->relations[ds->n_relations - 1];
+        char word[128];
+        word_around(quote, at, word, sizeof word);
         kl_dataset_warn(ds, KL_WARN_MOJIBAKE, &r->loc, "relations",
-                        "evidence quote '%.60s' looks like a broken encoding (e.g. 'v?r' for 'vår')", quote);
+                        "evidence quote of relation '%s' -%s-> '%s' looks like a broken encoding at '%s' (e.g. "
+                        "'v?r' for 'vår')",
+                        r->source_id, r->type, r->target_id, word);
     }
     return KL_OK;
 }
@@ -393,9 +426,20 @@ static kl_err resolve_end(kl_dataset_t *ds, kl_relation_t *r, const char *id, ui
             return loc_error(ds, err, KL_EINVAL, &r->loc, "relations",
                              "relation names '%s', an alias of more than one entity", id);
     }
-    if (e < 0)
-        return loc_error(ds, err, KL_EINVAL, &r->loc, "relations", "relation to undefined id '%s'%s", id,
-                         ds->resolve_names ? "" : " (use --resolve-names to accept aliases)");
+    if (e < 0) {
+        /* point to --resolve-names only when it would help */
+        const char *alias_of = NULL;
+        for (uint32_t i = 0; i < ds->n_aliases && !ds->resolve_names && !alias_of; i++)
+            if (ds->aliases[i].alias == id)
+                alias_of = ds->entities[ds->aliases[i].entity].id;
+        if (alias_of)
+            return loc_error(ds, err, KL_EINVAL, &r->loc, "relations",
+                             "undefined id '%s' in relation '%s' -%s-> '%s' (an alias of '%s': use "
+                             "--resolve-names)",
+                             id, r->source_id, r->type, r->target_id, alias_of);
+        return loc_error(ds, err, KL_EINVAL, &r->loc, "relations", "undefined id '%s' in relation '%s' -%s-> '%s'",
+                         id, r->source_id, r->type, r->target_id);
+    }
     *out = (uint32_t)e;
     return KL_OK;
 }
@@ -565,7 +609,8 @@ kl_err kl_dataset_finalize(kl_dataset_t *ds, kl_error_t *err)
             ev->source = kl_i_index_get(ds->source_index, ev->source_id);
             if (ev->source < 0)
                 return loc_error(ds, err, KL_EINVAL, &r->loc, "relations",
-                                 "evidence source '%s' is not listed under sources", ev->source_id);
+                                 "evidence source '%s' of relation '%s' -%s-> '%s' is not listed under sources",
+                                 ev->source_id, r->source_id, r->type, r->target_id);
         }
         if (r->type_code == KL_REL_OTHER && kl_i_index_get(ds->unknown_types, r->type) < 0) {
             if (kl_i_index_put(ds->unknown_types, r->type, 1) != KL_OK)

@@ -83,7 +83,7 @@ static kl_err get_str(table_t *t, column_id c, int required, const char **out)
     *out = NULL;
     if (!s) {
         if (required)
-            return cell_error(t, c, "empty '%s' in a required column", column_names[c]);
+            return cell_error(t, c, "required column '%s' is empty", column_names[c]);
         return KL_OK;
     }
     *out = kl_dataset_intern(t->ds, s, n);
@@ -306,17 +306,24 @@ static kl_err source_row(table_t *t)
     return add_extra_attrs(t, KL_OWNER_SOURCE, t->ds->n_sources - 1);
 }
 
+/* The header's name of field i (0-based): a schema column or an extra one;
+ * NULL when the header cell is empty or not read yet. */
+static const char *column_name(const table_t *t, uint32_t i)
+{
+    if (i >= t->n_header)
+        return NULL;
+    for (int c = 0; c < C_COUNT; c++)
+        if (t->col_of[c] == (int32_t)i)
+            return column_names[c];
+    return t->header[i];
+}
+
 static kl_err csv_error(table_t *t)
 {
     uint32_t line, field;
     const char *msg = kl_csv_error(t->csv, &line, &field);
     if (field && field <= t->n_header) {
-        const char *name = NULL;
-        for (int c = 0; c < C_COUNT && !name; c++)
-            if (t->col_of[c] == (int32_t)field - 1)
-                name = column_names[c];
-        if (!name)
-            name = t->header[field - 1];
+        const char *name = column_name(t, field - 1);
         if (name)
             return kl_error_set(t->err, KL_EPARSE, t->path, line, field, "%s (column '%s')", msg, name);
     }
@@ -413,9 +420,17 @@ kl_err kl_i_load_csv_file(kl_dataset_t *ds, const char *path, const char *base, 
             break;
         t.line = kl_csv_line(t.csv);
         uint32_t nf = kl_csv_nfields(t.csv);
-        if (nf != t.n_header) {
-            rc = kl_error_set(err, KL_EINVAL, path, t.line, nf > t.n_header ? t.n_header + 1 : nf,
-                              "row has %u fields but the header has %u", nf, t.n_header);
+        if (nf > t.n_header) {
+            rc = kl_error_set(err, KL_EINVAL, path, t.line, t.n_header + 1, "row has %u fields but the header has %u",
+                              nf, t.n_header);
+            goto cleanup;
+        }
+        if (nf < t.n_header) {
+            /* COL is the first missing field, and the message names it */
+            const char *name = column_name(&t, nf);
+            rc = kl_error_set(err, KL_EINVAL, path, t.line, nf + 1, "row has %u field%s but the header has %u%s%s%s",
+                              nf, nf == 1 ? "" : "s", t.n_header, name ? " (no '" : "", name ? name : "",
+                              name ? "')" : "");
             goto cleanup;
         }
         if ((rc = rows[kind](&t)) != KL_OK || (rc = kl_i_check_limits(ds, opt, path, err)) != KL_OK)

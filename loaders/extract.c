@@ -271,6 +271,29 @@ static kl_err read_record(reader_t *r)
 
 /* --------------------------------------------------------- field checks */
 
+/* "entity 'x' is missing required field 'name'": the record's kind in the
+ * singular, and its id when it has one. */
+static kl_err missing_error(reader_t *r, field_id k)
+{
+    static const char *const kinds[][2] = {{"entities", "entity"}, {"relations", "relation"},
+                                           {"regions", "region"}, {"sources", "source"}};
+    const char *what = NULL;
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (strcmp(r->array, kinds[i][0]) == 0)
+            what = kinds[i][1];
+    if (!what) /* an NDJSON line without "record" */
+        return value_error(r, NULL, "line is missing required field '%s' (entity, relation, source or region)",
+                           field_names[k]);
+    const field_t *id = &r->f[F_ID];
+    if (k != F_ID && id->present && id->tok == KL_J_STRING && !id->has_nul && id->str[0])
+        return value_error(r, NULL, "%s '%s' is missing required field '%s'", what, id->str, field_names[k]);
+    const field_t *src = &r->f[F_SOURCE], *tgt = &r->f[F_TARGET];
+    if (strcmp(what, "relation") == 0 && k == F_TYPE && src->tok == KL_J_STRING && tgt->tok == KL_J_STRING &&
+        !src->has_nul && !tgt->has_nul)
+        return value_error(r, NULL, "relation '%s' -> '%s' is missing required field 'type'", src->str, tgt->str);
+    return value_error(r, NULL, "%s is missing required field '%s'", what, field_names[k]);
+}
+
 /* A string field: NULL when absent or JSON null (optional fields). */
 static kl_err get_string(reader_t *r, field_id k, int required, const char **out)
 {
@@ -278,7 +301,7 @@ static kl_err get_string(reader_t *r, field_id k, int required, const char **out
     *out = NULL;
     if (!fv->present || (fv->tok == KL_J_NULL && !required)) {
         if (required)
-            return value_error(r, NULL, "%s record is missing required field '%s'", r->array, field_names[k]);
+            return missing_error(r, k);
         return KL_OK;
     }
     if (fv->tok != KL_J_STRING)
@@ -300,8 +323,11 @@ static kl_err get_number(reader_t *r, field_id k, double *out)
     if (fv->tok != KL_J_NUMBER)
         return value_error(r, fv, "wrong type for '%s': expected a number, got %s", field_names[k],
                            tok_name(fv->tok));
-    if (!fv->num_finite)
-        return value_error(r, fv, "'%s' is out of range", field_names[k]);
+    if (!fv->num_finite) {
+        int n = fv->raw_end - fv->raw_start > 40 ? 40 : (int)(fv->raw_end - fv->raw_start);
+        return value_error(r, fv, "number %.*s in '%s' is out of range", n, r->lx.buf + fv->raw_start,
+                           field_names[k]);
+    }
     *out = fv->num;
     return KL_OK;
 }
@@ -671,12 +697,17 @@ kl_err kl_i_load_json(kl_dataset_t *ds, const char *path, const kl_load_options_
             if ((rc = read_dataset_info(&r)) != KL_OK)
                 goto cleanup;
         } else if (strcmp(key, "format") == 0) {
-            if (t != KL_J_STRING || r.lx.str_len != 16 || memcmp(r.lx.str, "collab-extract/1", 16) != 0) {
-                rc = value_error(&r, &at, "unsupported format %s (expected \"collab-extract/1\")",
-                                 t == KL_J_STRING ? "string" : tok_name(t));
-                if (t == KL_J_STRING && err)
-                    snprintf(err->text, sizeof err->text, "unsupported format '%.*s' (expected 'collab-extract/1')",
-                             (int)(r.lx.str_len > 64 ? 64 : r.lx.str_len), r.lx.str);
+            if (t != KL_J_STRING) {
+                rc = value_error(&r, &at, "wrong type for 'format': expected a string, got %s", tok_name(t));
+                goto cleanup;
+            }
+            if (r.lx.str_len != 16 || memcmp(r.lx.str, "collab-extract/1", 16) != 0) {
+                /* the value is not NUL-terminated and may hold a NUL: print at most 64 bytes of it */
+                size_t n = strnlen(r.lx.str, r.lx.str_len > 64 ? 64 : r.lx.str_len);
+                while (n > 0 && n < r.lx.str_len && ((unsigned char)r.lx.str[n] & 0xC0) == 0x80)
+                    n--; /* not in the middle of a UTF-8 sequence */
+                rc = value_error(&r, &at, "unsupported format '%.*s' (expected 'collab-extract/1')", (int)n,
+                                 r.lx.str);
                 goto cleanup;
             }
         } else {
@@ -794,7 +825,12 @@ kl_err kl_i_load_ndjson(kl_dataset_t *ds, const char *path, const kl_load_option
             i++;
         if (i == len)
             continue; /* blank line */
+        /* keep the scratch buffer across lines: init forgets it */
+        char *scratch = r.lx.scratch;
+        size_t scratch_cap = r.lx.scratch_cap;
         kl_jlex_init(&r.lx, line, len, lineno, 0);
+        r.lx.scratch = scratch;
+        r.lx.scratch_cap = scratch_cap;
         kl_jtok t = kl_jlex_next(&r.lx);
         if (t == KL_J_ERROR) {
             rc = syntax_error(&r);

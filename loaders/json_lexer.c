@@ -31,7 +31,7 @@ enum { C_ARRAY = 1, C_OBJECT = 2 };
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
 
-static void set_state(kl_jlex_t *lx, int st)
+static inline void set_state(kl_jlex_t *lx, int st)
 {
     lx->state = (lx->state & ST_NONASCII) | st;
 }
@@ -53,7 +53,7 @@ static uint32_t clamp32(uint64_t v)
 /* Record the start of a token at p.  The previous token is the column cache:
  * on the same line only the bytes in between are counted, so a JSON file on
  * one 300 MB line stays linear. */
-static void mark(kl_jlex_t *lx, size_t p)
+static inline void mark(kl_jlex_t *lx, size_t p)
 {
     const unsigned char *b = (const unsigned char *)lx->buf;
     uint64_t col;
@@ -127,7 +127,7 @@ static kl_jtok fail_at(kl_jlex_t *lx, size_t p, const char *expected)
     return fail(lx, p, "invalid JSON: unexpected character '%c'", (int)c);
 }
 
-static size_t skip_ws(kl_jlex_t *lx, size_t p)
+static inline size_t skip_ws(kl_jlex_t *lx, size_t p)
 {
     const unsigned char *b = (const unsigned char *)lx->buf;
     size_t len = lx->len;
@@ -170,7 +170,7 @@ static int scratch_reserve(kl_jlex_t *lx, size_t need)
 /* Nonzero when a byte of w is '"', '\\', below 0x20 or at least 0x80.  The
  * has-zero-byte trick can flag extra bytes only above a true hit, which is
  * fine for a yes/no answer. */
-static uint64_t swar_special(uint64_t w)
+static inline uint64_t swar_special(uint64_t w)
 {
     uint64_t q = w ^ (ONES * '"');
     uint64_t s = w ^ (ONES * '\\');
@@ -178,13 +178,13 @@ static uint64_t swar_special(uint64_t w)
     return t & HIGHS;
 }
 
-static int str_special(unsigned c)
+static inline int str_special(unsigned c)
 {
     return c - 0x20u > 0x5Fu || c == '"' || c == '\\';
 }
 
 /* First byte at or after q that ends a plain run of string body. */
-static size_t scan_plain(const unsigned char *b, size_t q, size_t len)
+static inline size_t scan_plain(const unsigned char *b, size_t q, size_t len)
 {
     while (len - q >= 8) {
         uint64_t w;

@@ -64,11 +64,16 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static kl_err check_size(const char *path, const kl_load_options_t *opt, kl_error_t *err)
+/* Before opening a file: it must be a regular file (opening a FIFO would
+ * block for ever, a device may never end) no larger than the limit. */
+static kl_err check_file(const char *path, const kl_load_options_t *opt, kl_error_t *err)
 {
     struct stat st;
     if (stat(path, &st) < 0)
         return kl_error_set(err, KL_EIO, NULL, 0, 0, "cannot open '%s': %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return kl_error_set(err, KL_EIO, NULL, 0, 0, "cannot read '%s': %s", path,
+                            S_ISDIR(st.st_mode) ? "Is a directory" : "not a regular file");
     if (opt && opt->max_input_bytes && (uint64_t)st.st_size > opt->max_input_bytes)
         return kl_error_set(err, KL_ELIMIT, path, 0, 0,
                             "file is %lld bytes, more than the limit of %llu (--max-input-bytes)",
@@ -139,11 +144,12 @@ static kl_err load_folder(kl_dataset_t *ds, const char *dir, const kl_load_optio
             break;
         }
         snprintf(path, need, "%s%s%s", dir, slash ? "" : "/", names[i]);
-        if (ends_with(names[i], ".ndjson"))
+        rc = check_file(path, opt, err);
+        if (rc == KL_OK && ends_with(names[i], ".ndjson"))
             rc = kl_i_load_ndjson(ds, path, opt, err);
-        else if (ends_with(names[i], ".json"))
+        else if (rc == KL_OK && ends_with(names[i], ".json"))
             rc = kl_i_load_json(ds, path, opt, err);
-        else if ((rc = check_size(path, opt, err)) == KL_OK)
+        else if (rc == KL_OK)
             rc = kl_i_load_csv_file(ds, path, names[i], opt, err);
         free(path);
     }
@@ -165,6 +171,8 @@ kl_err kl_load_dataset(kl_dataset_t *ds, const char *path, const kl_load_options
         ds->resolve_names = opt->resolve_names;
     if (S_ISDIR(st.st_mode))
         rc = load_folder(ds, path, opt, err);
+    else if ((ends_with(path, ".ndjson") || ends_with(path, ".json")) && (rc = check_file(path, opt, err)) != KL_OK)
+        return rc;
     else if (ends_with(path, ".ndjson"))
         rc = kl_i_load_ndjson(ds, path, opt, err);
     else if (ends_with(path, ".json"))

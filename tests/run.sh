@@ -20,6 +20,7 @@ KLUSTER="${KLUSTER:-$ROOT/kluster}"
 case "$KLUSTER" in /*) ;; *) KLUSTER="$ROOT/$KLUSTER" ;; esac
 PYTHON="${PYTHON:-/usr/bin/python3}"
 UNIT_DIR="${UNIT_DIR:-$ROOT/build/$mode/tests/unit}"
+case "$UNIT_DIR" in /*) ;; *) UNIT_DIR="$ROOT/$UNIT_DIR" ;; esac
 TIMEOUT="${TIMEOUT:-10}"
 ONLY="${ONLY:-}"
 export ROOT SHARED KLUSTER PYTHON

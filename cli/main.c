@@ -18,6 +18,7 @@ static const struct {
 } commands[] = {
     {"validate", cmd_validate, "check datasets against the extract format; print counts and warnings"},
     {"stats", cmd_stats, "entities per kind, relations per type, regions, components"},
+    {"analyze", cmd_analyze, "centrality, structure and communities of the analysis graph"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,137 @@
+/* analysis/analysis.h - the metrics of `kluster analyze` on an analysis graph:
+ * centralities, cohesion, communities and structural holes, exactly as
+ * DEFINITIONS.md defines them.
+ *
+ * Usage:
+ *
+ *     kl_analysis_options_t opt;
+ *     kl_analysis_options_init(&opt);
+ *     opt.samples = 500;                    // optional
+ *     kl_analysis_t res;
+ *     if (kl_analysis_run(&res, &graph, &dataset, &opt, &err) != KL_OK) ...
+ *     ... read res.betweenness[v], res.order[i] ...
+ *     kl_analysis_destroy(&res);
+ *
+ * Per-vertex arrays are indexed by the analysis graph's vertex ids (entity
+ * order, kl_agraph_t.vertex_entity); res.order lists the vertices sorted by
+ * actor id, which is the order every output uses.  A value that is undefined
+ * (DEFINITIONS.md "null") is NAN in a double array.
+ *
+ * The library never prints, never exits and never reads files.  It calls
+ * igraph from the calling thread only (igraph is not thread-safe in this
+ * build); the shortest-path kernel (paths.h) runs its own threads over the
+ * CSR arrays.  Same graph + same options = identical results, whatever the
+ * number of threads.
+ */
+#ifndef KL_ANALYSIS_H
+#define KL_ANALYSIS_H
+
+#include "../engine/graph.h"
+
+typedef enum {
+    KL_COMMUNITIES_LEIDEN = 0, /* igraph_community_leiden, modularity objective (default) */
+    KL_COMMUNITIES_LOUVAIN     /* igraph_community_multilevel */
+} kl_community_method;
+
+/* Phases timed by kl_analysis_run (seconds, wall clock), for --verbose and
+ * benchmarks; never part of the results proper. */
+typedef enum {
+    KL_PHASE_ORDER = 0,   /* sorting actors by id */
+    KL_PHASE_PATHS,       /* betweenness, harmonic, irb (the shortest-path kernel) */
+    KL_PHASE_SPECTRAL,    /* eigenvector, PageRank */
+    KL_PHASE_STRUCTURE,   /* components, coreness, bridges, articulation points */
+    KL_PHASE_COMMUNITIES, /* Leiden/Louvain, modularity, NMI, ARI */
+    KL_PHASE_HOLES,       /* constraint, effective size */
+    KL_PHASE_COUNT
+} kl_analysis_phase;
+
+typedef struct {
+    int weighted;                    /* 1: path lengths are sums of 1/weight (--weights); 0: hops */
+    uint32_t samples;                /* 0: exact; K > 0: K sources drawn uniformly with replacement */
+    uint64_t seed;                   /* seeds igraph's RNG before sampling and before communities */
+    kl_community_method communities; /* default KL_COMMUNITIES_LEIDEN */
+    int threads;                     /* threads of the path kernel; 0 = online CPUs */
+} kl_analysis_options_t;
+
+/* Defaults: hops, exact, seed 1, Leiden, all CPUs.  Can't fail. */
+void kl_analysis_options_init(kl_analysis_options_t *opt);
+
+typedef struct {
+    uint32_t n, m;                  /* vertices and edges of the analysed graph */
+    kl_analysis_options_t options;  /* copy of the options used */
+
+    /* ---- order */
+    uint32_t *order;                /* n vertices sorted by actor id (byte order of the id strings) */
+    uint32_t *rank;                 /* inverse: rank[order[i]] = i */
+    uint32_t *edge_order;           /* m edge ids sorted by (rank of the smaller end, rank of the other) */
+
+    /* ---- per vertex (n each) */
+    uint32_t *degree;               /* number of ties */
+    double *strength;               /* sum of tie weights */
+    double *betweenness;            /* unordered pairs, unnormalised; an estimate when sampled */
+    double *betweenness_se;         /* standard error of the estimate; NULL unless samples > 0 */
+    double *harmonic;               /* sum of 1/d; estimated from the same sources when sampled */
+    double *eigenvector;            /* largest component only, max 1; NAN elsewhere */
+    double *pagerank;               /* d = 0.85, weighted, sums to 1 */
+    uint32_t *coreness;             /* k-core number */
+    double *constraint;             /* Burt, weighted; NAN for isolated actors */
+    double *effective_size;         /* Burt, weighted; NAN for isolated actors */
+    uint8_t *articulation;          /* 1 for articulation points */
+    uint32_t *component;            /* 0.. in order of each component's smallest actor id */
+    uint32_t *community;            /* 0.. in order of each community's smallest actor id */
+    double *irb;                    /* inter-regional betweenness (estimate when sampled) */
+    double *irb_share;              /* irb / region_pairs; NAN when region_pairs is 0 */
+
+    /* ---- per edge (m) */
+    uint8_t *bridge;                /* 1 when the edge is a bridge */
+
+    /* ---- graph level */
+    uint32_t components;            /* connected components (isolated actors count) */
+    uint32_t largest_component;     /* vertices of the largest one */
+    uint32_t largest_component_id;  /* its id (ties: the smallest actor id, i.e. smallest id) */
+    uint32_t isolated;              /* actors without ties */
+    uint32_t bridges;               /* bridge edges */
+    uint32_t articulation_points;
+    uint32_t biconnected_components;
+    uint32_t communities;           /* number of communities */
+    double modularity;              /* of the partition found, weighted, resolution 1; NAN when m = 0 */
+    double nmi_regions, ari_regions; /* community vs region over actors with a region; NAN if none */
+    double region_pairs;            /* P: connected unordered pairs of actors with different regions */
+    int32_t dominant_actor;         /* vertex with irb_share > 0.5, or -1 */
+
+    double seconds[KL_PHASE_COUNT]; /* wall time per phase */
+} kl_analysis_t;
+
+/* Compute every metric of DEFINITIONS.md's actors[] and graph keys that this
+ * module implements, on the analysis graph g built from the finalized
+ * dataset ds (both borrowed; neither is modified).  res is filled (caller
+ * owns it; release with kl_analysis_destroy, also after a failure).
+ * Errors: KL_ENOMEM, KL_EIGRAPH (igraph's reason attached), KL_EINVAL for bad
+ * options.
+ * Time: exact betweenness dominates, O(n m) hops or O(n (m + n log n))
+ * weighted (K sources instead of n when sampled); the rest is near-linear:
+ * structural holes O(m sqrt(m) log n) at worst, communities and PageRank
+ * O(m) per iteration. */
+kl_err kl_analysis_run(kl_analysis_t *res, const kl_agraph_t *g, const kl_dataset_t *ds,
+                       const kl_analysis_options_t *opt, kl_error_t *err);
+
+/* Free every array; safe on a zeroed or already destroyed result. */
+void kl_analysis_destroy(kl_analysis_t *res);
+
+/* Building blocks, exposed for tests and other commands (bridges, whatif).
+ * Each fills caller-allocated arrays of g->n (or g->m) entries. */
+
+/* Burt's constraint and effective size as NetworkX computes them with
+ * weight="weight" (p_uv = w_uv / strength(u); effective size with the
+ * max-normalised mutual weight); NAN for isolated vertices.  Either output
+ * may be NULL.  O(sum over edges of min(deg u, deg v) log n).  Returns
+ * KL_ENOMEM or KL_OK. */
+kl_err kl_holes_compute(const kl_csr_t *g, double *constraint, double *effective_size);
+
+/* Connected components over the CSR arrays, numbered 0.. in the order of
+ * order[] (pass kl_analysis_t.order to number them by smallest actor id).
+ * Returns the number of components; O(n + m).  size (optional, n entries)
+ * receives the size of each component.  Returns -1 when out of memory. */
+long kl_components_label(const kl_csr_t *g, const uint32_t *order, uint32_t *component, uint32_t *size);
+
+#endif

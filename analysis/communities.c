@@ -1,0 +1,111 @@
+/* analysis/communities.c - communities (Leiden with the modularity objective,
+ * or Louvain), their modularity, and their agreement with the regions (NMI,
+ * adjusted Rand index). */
+#include "analysis_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* NMI and ARI between communities and regions over the actors that have a
+ * region, as igraph's compare_communities ("nmi", "adjusted_rand"). */
+static kl_err compare_regions(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
+{
+    igraph_vector_int_t a, b;
+    igraph_error_t ie;
+    uint32_t count = 0;
+    for (uint32_t v = 0; v < g->n; v++)
+        if (g->vertex_region[v] >= 0)
+            count++;
+    if (count == 0)
+        return KL_OK;
+    if ((ie = igraph_vector_int_init(&a, count)) != IGRAPH_SUCCESS)
+        return kl_igraph_error(err, ie);
+    if ((ie = igraph_vector_int_init(&b, count)) != IGRAPH_SUCCESS) {
+        igraph_vector_int_destroy(&a);
+        return kl_igraph_error(err, ie);
+    }
+    count = 0;
+    for (uint32_t v = 0; v < g->n; v++)
+        if (g->vertex_region[v] >= 0) {
+            VECTOR(a)[count] = res->community[v];
+            VECTOR(b)[count] = g->vertex_region[v];
+            count++;
+        }
+    igraph_real_t nmi = NAN, ari = NAN;
+    ie = igraph_compare_communities(&a, &b, &nmi, IGRAPH_COMMCMP_NMI);
+    if (ie == IGRAPH_SUCCESS)
+        ie = igraph_compare_communities(&a, &b, &ari, IGRAPH_COMMCMP_ADJUSTED_RAND);
+    igraph_vector_int_destroy(&a);
+    igraph_vector_int_destroy(&b);
+    if (ie != IGRAPH_SUCCESS)
+        return kl_igraph_error(err, ie);
+    res->nmi_regions = nmi;
+    res->ari_regions = ari;
+    return KL_OK;
+}
+
+kl_err kl_i_communities(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
+{
+    uint32_t n = g->n, m = g->csr.m;
+    igraph_vector_int_t membership;
+    igraph_vector_t node_weights;
+    igraph_error_t ie = IGRAPH_SUCCESS;
+    int have_membership = 0, have_nw = 0;
+    kl_err rc = KL_OK;
+
+    res->community = malloc(((size_t)n + 1) * sizeof *res->community);
+    if (!res->community)
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+    if (m == 0) {
+        /* no ties: every actor alone, modularity undefined (0/0) */
+        for (uint32_t v = 0; v < n; v++)
+            res->community[v] = v;
+    } else {
+        if ((ie = igraph_vector_int_init(&membership, n)) != IGRAPH_SUCCESS)
+            goto cleanup;
+        have_membership = 1;
+        igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)res->options.seed);
+        if (res->options.communities == KL_COMMUNITIES_LOUVAIN) {
+            ie = igraph_community_multilevel(&g->graph, &g->weights, 1.0, &membership, NULL, NULL);
+        } else {
+            /* Leiden's CPM quality with node weights = strengths and
+             * resolution 1/(2W) is modularity (up to the constant 1/(2W)).
+             * A negative iteration count runs until a pass changes nothing. */
+            if ((ie = igraph_vector_init(&node_weights, n)) != IGRAPH_SUCCESS)
+                goto cleanup;
+            have_nw = 1;
+            double total = 0;
+            for (uint32_t e = 0; e < m; e++)
+                total += VECTOR(g->weights)[e];
+            for (uint32_t v = 0; v < n; v++)
+                VECTOR(node_weights)[v] = res->strength[v];
+            igraph_integer_t nb = 0;
+            igraph_real_t quality = 0;
+            ie = igraph_community_leiden(&g->graph, &g->weights, &node_weights, 1.0 / (2.0 * total), 0.01, 0, -1,
+                                         &membership, &nb, &quality);
+        }
+        if (ie != IGRAPH_SUCCESS)
+            goto cleanup;
+        igraph_real_t q = NAN;
+        if ((ie = igraph_modularity(&g->graph, &membership, &g->weights, 1.0, 0, &q)) != IGRAPH_SUCCESS)
+            goto cleanup;
+        res->modularity = q;
+        for (uint32_t v = 0; v < n; v++)
+            res->community[v] = (uint32_t)VECTOR(membership)[v];
+    }
+    long nc = kl_i_renumber(n, res->order, res->community);
+    if (nc < 0) {
+        rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
+    res->communities = (uint32_t)nc;
+    rc = compare_regions(res, g, err);
+cleanup:
+    if (ie != IGRAPH_SUCCESS)
+        rc = kl_igraph_error(err, ie);
+    if (have_membership)
+        igraph_vector_int_destroy(&membership);
+    if (have_nw)
+        igraph_vector_destroy(&node_weights);
+    return rc;
+}

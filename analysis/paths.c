@@ -1,0 +1,787 @@
+/* analysis/paths.c - Brandes shortest-path passes (betweenness, harmonic, irb) over a CSR graph. */
+#include "paths.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define KL_UNSEEN UINT32_MAX
+#define KL_EPS 1e-10 /* igraph's relative tolerance for equal weighted path lengths */
+#define KL_MAX_THREADS 256
+
+/* The graph the passes run on.  Unweighted, a vertex of degree 1 whose
+ * neighbour has degree >= 2 (a leaf) is removed and counted at its neighbour
+ * (its "host"): every shortest path from a leaf starts with the tie to its
+ * host, so a leaf's pass is its host's pass shifted by one hop, and a leaf is
+ * never inside a shortest path (Baglioni et al. 2012).  The host's pass then
+ * stands for the host and all its leaves, which saves their passes and the
+ * leaves' share of every other pass.  Weighted, nothing is removed: the
+ * shift by 1/w differs per leaf and would break harmonic's aggregation. */
+typedef struct {
+    const kl_paths_t *p;
+    uint32_t n;                /* kept vertices */
+    uint32_t *off, *adj;       /* CSR of the kept vertices, kept numbering */
+    double *len;               /* weighted: 1/w per adj slot; NULL unweighted */
+    uint32_t *orig;            /* kept -> original vertex */
+    int32_t *reg;              /* region of a kept vertex or -1 */
+    uint32_t *nleaf;           /* leaves of a kept vertex */
+    uint32_t *nleaf_reg;       /* leaves that have a region */
+    uint32_t *leaf_off;        /* leaves of kept x: leaf[leaf_off[x] .. leaf_off[x+1]) */
+    uint32_t *leaf;            /* original ids, sorted by (region, id) */
+    int32_t *leaf_reg;         /* region of leaf[i] */
+    double *leaf_cnt;          /* occurrences of leaf[i] among the sources */
+    double *ks, *kl;           /* occurrences among the sources of x itself / of its leaves */
+    uint32_t *pass;            /* kept vertices that need a pass, ascending */
+    uint32_t n_pass;
+    uint32_t max_leaves;
+    double *inv;               /* inv[d] = 1/d for hop counts (unweighted) */
+    int threads;
+} kl_pshared;
+
+typedef struct {
+    int32_t reg;
+    double k, k_leaf; /* sources with this region: all / only leaves */
+} kl_pgroup;
+
+/* Per-thread workspace and accumulators (kept numbering).  Pass data lives
+ * in BFS (or Dijkstra settle) order: sigma[i] and coef[i] belong to
+ * order[i], so the backward sweep reads them nearly sequentially. */
+typedef struct {
+    const kl_pshared *sh;
+    uint32_t tid;
+    uint32_t *oidx;            /* vertex -> order index, KL_UNSEEN when not reached */
+    uint32_t *order;           /* order index -> vertex */
+    uint32_t *sstart;          /* successors of order[i]: succ[sstart[i] .. sstart[i+1]) */
+    uint32_t *succ;            /* order indices of DAG successors, written in order */
+    uint32_t *lvl;             /* unweighted: level d is order[lvl[d] .. lvl[d+1]) */
+    double *sigma, *coef, *coef2;
+    double *dist;              /* weighted: distance by vertex */
+    uint32_t *heap, *hpos;     /* weighted: binary heap of vertices, position by vertex */
+    kl_pgroup *groups;
+    double *dep, *depsq, *h, *hl, *irb, *irbsq;
+    uint32_t reached, nlev;
+    int failed;
+} kl_pworker;
+
+/* ------------------------------------------------------------ setup */
+
+static void kl_pshared_free(kl_pshared *sh)
+{
+    free(sh->off);
+    free(sh->adj);
+    free(sh->len);
+    free(sh->orig);
+    free(sh->reg);
+    free(sh->nleaf);
+    free(sh->nleaf_reg);
+    free(sh->leaf_off);
+    free(sh->leaf);
+    free(sh->leaf_reg);
+    free(sh->leaf_cnt);
+    free(sh->ks);
+    free(sh->kl);
+    free(sh->pass);
+    free(sh->inv);
+}
+
+typedef struct {
+    int32_t reg;
+    uint32_t id;
+} kl_leafkey;
+
+static int kl_leafkey_cmp(const void *a, const void *b)
+{
+    const kl_leafkey *x = a, *y = b;
+    if (x->reg != y->reg)
+        return x->reg < y->reg ? -1 : 1;
+    return x->id < y->id ? -1 : (x->id > y->id);
+}
+
+/* Number of leaves of kept x with region r (leaf_reg is sorted per x). */
+static uint32_t kl_leaves_in(const kl_pshared *sh, uint32_t x, int32_t r)
+{
+    uint32_t lo = sh->leaf_off[x], hi = sh->leaf_off[x + 1];
+    uint32_t a = lo, b = hi;
+    while (a < b) { /* first >= r */
+        uint32_t mid = a + (b - a) / 2;
+        if (sh->leaf_reg[mid] < r)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    uint32_t first = a;
+    b = hi;
+    while (a < b) { /* first > r */
+        uint32_t mid = a + (b - a) / 2;
+        if (sh->leaf_reg[mid] <= r)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return a - first;
+}
+
+static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
+{
+    const kl_csr_t *g = p->g;
+    uint32_t n = g->n;
+    kl_err rc = KL_ENOMEM;
+    uint32_t *cnt = calloc(n ? n : 1, sizeof *cnt);
+    int32_t *map = malloc((n ? n : 1) * sizeof *map); /* original -> kept, or -1 for a leaf */
+    kl_leafkey *keys = NULL;
+    memset(sh, 0, sizeof *sh);
+    sh->p = p;
+    if (!cnt || !map)
+        goto cleanup;
+
+    if (p->sources) {
+        for (uint32_t i = 0; i < p->n_sources; i++) {
+            if (p->sources[i] >= n) {
+                rc = KL_EINVAL;
+                goto cleanup;
+            }
+            cnt[p->sources[i]]++;
+        }
+    } else {
+        for (uint32_t v = 0; v < n; v++)
+            cnt[v] = 1;
+    }
+
+    /* Leaves (unweighted only, see kl_pshared). */
+    uint32_t kept = 0, n_leaves = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t deg = g->offset[v + 1] - g->offset[v];
+        int leaf = 0;
+        if (!p->weighted && deg == 1) {
+            uint32_t u = g->adj[g->offset[v]];
+            leaf = u != v && g->offset[u + 1] - g->offset[u] >= 2;
+        }
+        map[v] = leaf ? -1 : -2; /* -2: kept, not numbered yet */
+        n_leaves += (uint32_t)leaf;
+        kept += (uint32_t)!leaf;
+    }
+    sh->n = kept;
+    size_t kn = kept ? kept : 1;
+    sh->orig = malloc(kn * sizeof *sh->orig);
+    sh->off = calloc(kn + 1, sizeof *sh->off);
+    sh->reg = malloc(kn * sizeof *sh->reg);
+    sh->nleaf = calloc(kn, sizeof *sh->nleaf);
+    sh->nleaf_reg = calloc(kn, sizeof *sh->nleaf_reg);
+    sh->leaf_off = calloc(kn + 1, sizeof *sh->leaf_off);
+    sh->leaf = malloc((n_leaves ? n_leaves : 1) * sizeof *sh->leaf);
+    sh->leaf_reg = malloc((n_leaves ? n_leaves : 1) * sizeof *sh->leaf_reg);
+    sh->leaf_cnt = malloc((n_leaves ? n_leaves : 1) * sizeof *sh->leaf_cnt);
+    sh->ks = calloc(kn, sizeof *sh->ks);
+    sh->kl = calloc(kn, sizeof *sh->kl);
+    sh->pass = malloc(kn * sizeof *sh->pass);
+    sh->inv = malloc((kn + 3) * sizeof *sh->inv);
+    keys = malloc((n_leaves ? n_leaves : 1) * sizeof *keys);
+    if (!sh->orig || !sh->off || !sh->reg || !sh->nleaf || !sh->nleaf_reg || !sh->leaf_off || !sh->leaf ||
+        !sh->leaf_reg || !sh->leaf_cnt || !sh->ks || !sh->kl || !sh->pass || !sh->inv || !keys)
+        goto cleanup;
+
+    /* Number the kept vertices in BFS order, starting from the hubs: a
+     * pass then touches vertices whose data lie close together, which keeps
+     * the random accesses of every pass in the fast caches. */
+    {
+        uint32_t maxdeg = 0, *bucket = NULL, *start = sh->pass; /* pass: scratch until the end */
+        for (uint32_t v = 0; v < n; v++)
+            if (map[v] == -2 && g->offset[v + 1] - g->offset[v] > maxdeg)
+                maxdeg = g->offset[v + 1] - g->offset[v];
+        bucket = calloc((size_t)maxdeg + 2, sizeof *bucket);
+        if (!bucket)
+            goto cleanup;
+        for (uint32_t v = 0; v < n; v++) /* counting sort, degree descending */
+            if (map[v] == -2)
+                bucket[maxdeg - (g->offset[v + 1] - g->offset[v]) + 1]++;
+        for (uint32_t d = 0; d <= maxdeg; d++)
+            bucket[d + 1] += bucket[d];
+        for (uint32_t v = 0; v < n; v++)
+            if (map[v] == -2)
+                start[bucket[maxdeg - (g->offset[v + 1] - g->offset[v])]++] = v;
+        free(bucket);
+        uint32_t next = 0;
+        for (uint32_t i = 0; i < kept; i++) {
+            if (map[start[i]] != -2)
+                continue;
+            uint32_t head = next;
+            map[start[i]] = (int32_t)next;
+            sh->orig[next++] = start[i];
+            while (head < next) {
+                uint32_t v = sh->orig[head++];
+                for (uint32_t e = g->offset[v]; e < g->offset[v + 1]; e++) {
+                    uint32_t u = g->adj[e];
+                    if (map[u] == -2) {
+                        map[u] = (int32_t)next;
+                        sh->orig[next++] = u;
+                    }
+                }
+            }
+        }
+    }
+
+    /* Kept CSR; neighbour lists keep the input's order. */
+    uint64_t slots = 0;
+    for (uint32_t x = 0; x < kept; x++) {
+        uint32_t v = sh->orig[x];
+        sh->reg[x] = p->region ? p->region[v] : -1;
+        sh->ks[x] = cnt[v];
+        for (uint32_t e = g->offset[v]; e < g->offset[v + 1]; e++)
+            slots += map[g->adj[e]] >= 0;
+        sh->off[x + 1] = (uint32_t)slots;
+    }
+    for (uint32_t v = 0; v < n; v++)
+        if (map[v] < 0)
+            sh->nleaf[map[g->adj[g->offset[v]]]]++;
+    sh->adj = malloc((slots ? slots : 1) * sizeof *sh->adj);
+    if (!sh->adj)
+        goto cleanup;
+    if (p->weighted) {
+        sh->len = malloc((slots ? slots : 1) * sizeof *sh->len);
+        if (!sh->len)
+            goto cleanup;
+    }
+    for (uint32_t x = 0, k = 0; x < kept; x++) {
+        uint32_t v = sh->orig[x];
+        for (uint32_t e = g->offset[v]; e < g->offset[v + 1]; e++) {
+            if (map[g->adj[e]] < 0)
+                continue;
+            sh->adj[k] = (uint32_t)map[g->adj[e]];
+            if (sh->len)
+                sh->len[k] = 1.0 / g->w[e];
+            k++;
+        }
+    }
+
+    /* Leaves grouped by host, sorted by region so irb can count them per region. */
+    for (uint32_t x = 0; x < kept; x++) {
+        sh->leaf_off[x + 1] = sh->leaf_off[x] + sh->nleaf[x];
+        if (sh->nleaf[x] > sh->max_leaves)
+            sh->max_leaves = sh->nleaf[x];
+    }
+    {
+        uint32_t *fill = sh->pass; /* borrowed as a cursor per host, rebuilt below */
+        for (uint32_t x = 0; x < kept; x++)
+            fill[x] = sh->leaf_off[x];
+        for (uint32_t v = 0; v < n; v++) {
+            if (map[v] >= 0)
+                continue;
+            uint32_t host = (uint32_t)map[g->adj[g->offset[v]]];
+            keys[fill[host]].reg = p->region && p->region[v] >= 0 ? p->region[v] : -1;
+            keys[fill[host]].id = v;
+            fill[host]++;
+            sh->kl[host] += cnt[v];
+            if (keys[fill[host] - 1].reg >= 0)
+                sh->nleaf_reg[host]++;
+        }
+        for (uint32_t x = 0; x < kept; x++)
+            if (sh->nleaf[x] > 1)
+                qsort(keys + sh->leaf_off[x], sh->nleaf[x], sizeof *keys, kl_leafkey_cmp);
+        for (uint32_t i = 0; i < n_leaves; i++) {
+            sh->leaf[i] = keys[i].id;
+            sh->leaf_reg[i] = keys[i].reg;
+            sh->leaf_cnt[i] = cnt[keys[i].id];
+        }
+    }
+
+    /* A pass is needed when some source maps to x and it has something to add. */
+    int want_plain = p->dep_sum || p->dep_sumsq || p->harmonic;
+    for (uint32_t x = 0; x < kept; x++) {
+        int need = 0;
+        if (want_plain && sh->ks[x] + sh->kl[x] > 0)
+            need = 1;
+        if (!need && want_irb) {
+            if (sh->ks[x] > 0 && sh->reg[x] >= 0)
+                need = 1;
+            for (uint32_t i = sh->leaf_off[x]; !need && i < sh->leaf_off[x + 1]; i++)
+                need = sh->leaf_reg[i] >= 0 && sh->leaf_cnt[i] > 0;
+        }
+        if (need)
+            sh->pass[sh->n_pass++] = x;
+    }
+    sh->inv[0] = 0.0;
+    for (uint32_t d = 1; d < kept + 3; d++)
+        sh->inv[d] = 1.0 / d;
+    rc = KL_OK;
+cleanup:
+    free(cnt);
+    free(map);
+    free(keys);
+    return rc;
+}
+
+/* ------------------------------------------------------------ forward */
+
+/* BFS from s in the kept graph: order, levels, sigma and the successor lists. */
+static void kl_bfs(kl_pworker *wk, uint32_t s)
+{
+    const kl_pshared *sh = wk->sh;
+    const uint32_t *off = sh->off, *adj = sh->adj;
+    uint32_t *oidx = wk->oidx, *order = wk->order, *sst = wk->sstart, *succ = wk->succ, *lvl = wk->lvl;
+    double *sigma = wk->sigma;
+    uint32_t head = 0, tail = 1, pos = 0, nlev = 0;
+    order[0] = s;
+    oidx[s] = 0;
+    sigma[0] = 1.0;
+    while (head < tail) {
+        /* The next level starts at lend: a neighbour at order index >= lend
+         * (or unseen, KL_UNSEEN) lies one hop further, so the tie is a DAG
+         * edge.  That one comparison replaces a distance array. */
+        uint32_t lend = tail;
+        lvl[nlev++] = head;
+        for (; head < lend; head++) {
+            uint32_t v = order[head];
+            double sv = sigma[head];
+            sst[head] = pos;
+            /* Branch-free: which neighbours are new or one level down is
+             * unpredictable, so every neighbour takes the same path and the
+             * conditions become arithmetic. */
+            for (uint32_t e = off[v], end = off[v + 1]; e < end; e++) {
+                uint32_t w = adj[e];
+                uint32_t o = oidx[w];
+                uint32_t fresh = o == KL_UNSEEN;
+                o = fresh ? tail : o;
+                oidx[w] = o;
+                order[tail] = w;
+                tail += fresh;
+                succ[pos] = o;
+                pos += o >= lend;
+            }
+            /* sigma[head] is final: its predecessors are all on the level above. */
+            for (uint32_t q = sst[head]; q < pos; q++)
+                sigma[succ[q]] += sv;
+        }
+    }
+    lvl[nlev] = tail;
+    sst[tail] = pos;
+    wk->reached = tail;
+    wk->nlev = nlev;
+}
+
+static void kl_heap_up(uint32_t *heap, uint32_t *hpos, const double *dist, uint32_t i)
+{
+    uint32_t v = heap[i];
+    double d = dist[v];
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 2;
+        if (dist[heap[parent]] <= d)
+            break;
+        heap[i] = heap[parent];
+        hpos[heap[i]] = i;
+        i = parent;
+    }
+    heap[i] = v;
+    hpos[v] = i;
+}
+
+static void kl_heap_down(uint32_t *heap, uint32_t *hpos, const double *dist, uint32_t size)
+{
+    uint32_t i = 0, v = heap[0];
+    double d = dist[v];
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= size)
+            break;
+        if (c + 1 < size && dist[heap[c + 1]] < dist[heap[c]])
+            c++;
+        if (dist[heap[c]] >= d)
+            break;
+        heap[i] = heap[c];
+        hpos[heap[i]] = i;
+        i = c;
+    }
+    heap[i] = v;
+    hpos[v] = i;
+}
+
+static int kl_len_equal(double a, double b)
+{
+    return fabs(a - b) <= KL_EPS * (a > b ? a : b);
+}
+
+/* Dijkstra from s with distance 1/w.  Shorter means shorter by more than the
+ * relative tolerance; the DAG is then read off the final distances with one
+ * predicate (settled earlier, length equal within tolerance), so sigma and
+ * the backward sweep agree on the predecessors even when a tentative
+ * distance was replaced by a shorter one. */
+static void kl_dijkstra(kl_pworker *wk, uint32_t s)
+{
+    const kl_pshared *sh = wk->sh;
+    const uint32_t *off = sh->off, *adj = sh->adj;
+    const double *len = sh->len;
+    uint32_t *oidx = wk->oidx, *order = wk->order, *sst = wk->sstart, *succ = wk->succ;
+    uint32_t *heap = wk->heap, *hpos = wk->hpos;
+    double *dist = wk->dist, *sigma = wk->sigma;
+    uint32_t size = 1, tail = 0, pos = 0;
+    heap[0] = s;
+    hpos[s] = 0;
+    dist[s] = 0.0;
+    while (size > 0) {
+        uint32_t v = heap[0];
+        hpos[v] = KL_UNSEEN;
+        if (--size > 0) {
+            heap[0] = heap[size];
+            kl_heap_down(heap, hpos, dist, size);
+        }
+        oidx[v] = tail;
+        order[tail++] = v;
+        double dv = dist[v];
+        for (uint32_t e = off[v], end = off[v + 1]; e < end; e++) {
+            uint32_t w = adj[e];
+            if (oidx[w] != KL_UNSEEN)
+                continue; /* settled */
+            double nd = dv + len[e];
+            if (hpos[w] == KL_UNSEEN) {
+                dist[w] = nd;
+                heap[size] = w;
+                kl_heap_up(heap, hpos, dist, size++);
+            } else if (nd < dist[w] * (1.0 - KL_EPS)) {
+                dist[w] = nd;
+                kl_heap_up(heap, hpos, dist, hpos[w]);
+            }
+        }
+    }
+    sigma[0] = 1.0;
+    for (uint32_t i = 1; i < tail; i++)
+        sigma[i] = 0.0;
+    for (uint32_t i = 0; i < tail; i++) {
+        uint32_t v = order[i];
+        double dv = dist[v], sv = sigma[i];
+        sst[i] = pos;
+        for (uint32_t e = off[v], end = off[v + 1]; e < end; e++) {
+            uint32_t o = oidx[adj[e]];
+            if (o != KL_UNSEEN && o > i && kl_len_equal(dv + len[e], dist[adj[e]])) {
+                sigma[o] += sv;
+                succ[pos++] = o;
+            }
+        }
+    }
+    sst[tail] = pos;
+    wk->reached = tail;
+}
+
+/* ------------------------------------------------------------ backward */
+
+/* Dependency sweep in reverse order.  delta(v) = leaves(v) + sigma_v * sum over
+ * successors w of coef(w), coef(w) = (target(w) + delta(w)) / sigma_w: the
+ * leaves of v are targets reached only through v, with sigma_v paths each.
+ * do_dep: plain dependencies with weight k; g: irb for sources of region
+ * g->reg.  Inlined with constant flags, so each variant is its own loop. */
+static inline __attribute__((always_inline)) void kl_backward(kl_pworker *wk, int do_dep, double k,
+                                                               const kl_pgroup *g)
+{
+    const kl_pshared *sh = wk->sh;
+    const uint32_t *order = wk->order, *sst = wk->sstart, *succ = wk->succ;
+    const uint32_t *nleaf = sh->nleaf, *nleaf_reg = sh->nleaf_reg;
+    const int32_t *reg = sh->reg;
+    const double *sigma = wk->sigma;
+    double *coef = wk->coef, *coef2 = wk->coef2;
+    double *dep = wk->dep, *depsq = wk->depsq, *irb = wk->irb, *irbsq = wk->irbsq;
+    uint64_t targets = 0; /* irb targets reached, as an exact count for the root */
+    for (uint32_t i = wk->reached; i-- > 1;) {
+        uint32_t v = order[i];
+        double inv_sigma = 1.0 / sigma[i];
+        if (do_dep) {
+            double s = 0.0;
+            for (uint32_t q = sst[i], end = sst[i + 1]; q < end; q++)
+                s += coef[succ[q]];
+            double d = nleaf[v] + sigma[i] * s;
+            coef[i] = (1.0 + d) * inv_sigma;
+            if (dep)
+                dep[v] += k * d;
+            if (depsq)
+                depsq[v] += k * d * d;
+        }
+        if (g) {
+            double s = 0.0;
+            for (uint32_t q = sst[i], end = sst[i + 1]; q < end; q++)
+                s += coef2[succ[q]];
+            uint32_t lr = nleaf_reg[v] ? nleaf_reg[v] - kl_leaves_in(sh, v, g->reg) : 0;
+            int c = reg[v] >= 0 && reg[v] != g->reg;
+            targets += lr + (uint32_t)c;
+            double d = lr + sigma[i] * s;
+            coef2[i] = (c + d) * inv_sigma;
+            if (irb)
+                irb[v] += g->k * d;
+            if (irbsq)
+                irbsq[v] += g->k * d * d;
+        }
+    }
+    /* The root: a leaf source's pass is the host's, and the host lies inside
+     * every path from the leaf to the other targets. */
+    if (g && g->k_leaf > 0) {
+        uint32_t v = order[0];
+        targets += nleaf_reg[v] ? nleaf_reg[v] - kl_leaves_in(sh, v, g->reg) : 0;
+        double d = (double)targets;
+        if (irb)
+            irb[v] += g->k_leaf * d;
+        if (irbsq)
+            irbsq[v] += g->k_leaf * d * d;
+    }
+}
+
+/* ------------------------------------------------------------ passes */
+
+/* One pass from kept vertex x, standing for x and for its leaves. */
+static void kl_run_pass(kl_pworker *wk, uint32_t x)
+{
+    const kl_pshared *sh = wk->sh;
+    const kl_paths_t *p = sh->p;
+    const uint32_t *order = wk->order, *nleaf = sh->nleaf;
+    double ks = sh->ks[x], kl = sh->kl[x], k = ks + kl;
+    int do_dep = k > 0 && (wk->dep || wk->depsq);
+
+    if (p->weighted)
+        kl_dijkstra(wk, x);
+    else
+        kl_bfs(wk, x);
+    uint32_t reached = wk->reached;
+
+    if (wk->h && k > 0) {
+        if (p->weighted) {
+            for (uint32_t i = 1; i < reached; i++)
+                wk->h[order[i]] += ks / wk->dist[order[i]];
+        } else {
+            /* Everything on level d is d hops from x, d + 1 from x's leaves;
+             * its own leaves are one hop further still. */
+            const double *inv = sh->inv;
+            for (uint32_t d = 1; d < wk->nlev; d++) {
+                double a = ks * inv[d] + kl * inv[d + 1];
+                double b = ks * inv[d + 1] + kl * inv[d + 2];
+                for (uint32_t i = wk->lvl[d]; i < wk->lvl[d + 1]; i++) {
+                    uint32_t v = order[i];
+                    wk->h[v] += a;
+                    if (nleaf[v])
+                        wk->hl[v] += b;
+                }
+            }
+            if (kl > 0)
+                wk->h[x] += kl; /* x is one hop from each of its leaves */
+        }
+    }
+
+    /* irb groups: the distinct regions among the sources this pass stands
+     * for, each needing its own sweep because the targets depend on it. */
+    uint32_t ng = 0;
+    if (wk->irb || wk->irbsq) {
+        kl_pgroup *gr = wk->groups;
+        for (uint32_t i = sh->leaf_off[x]; i < sh->leaf_off[x + 1]; i++) {
+            int32_t r = sh->leaf_reg[i];
+            double c = sh->leaf_cnt[i];
+            if (r < 0 || c == 0)
+                continue;
+            if (ng == 0 || gr[ng - 1].reg != r)
+                gr[ng++] = (kl_pgroup){r, 0, 0};
+            gr[ng - 1].k += c;
+            gr[ng - 1].k_leaf += c;
+        }
+        int32_t rx = sh->reg[x];
+        if (ks > 0 && rx >= 0) {
+            uint32_t j = 0;
+            while (j < ng && gr[j].reg != rx)
+                j++;
+            if (j == ng)
+                gr[ng++] = (kl_pgroup){rx, 0, 0};
+            gr[j].k += ks;
+        }
+    }
+
+    if (do_dep)
+        kl_backward(wk, 1, k, ng ? &wk->groups[0] : NULL);
+    for (uint32_t j = do_dep ? 1 : 0; j < ng; j++)
+        kl_backward(wk, 0, 0, &wk->groups[j]);
+
+    /* A leaf source's dependency on its host: every other vertex reached. */
+    if (do_dep && kl > 0) {
+        uint64_t all = 0;
+        for (uint32_t i = 0; i < reached; i++)
+            all += 1 + (uint64_t)nleaf[order[i]];
+        double d = (double)(all - 2);
+        if (wk->dep)
+            wk->dep[x] += kl * d;
+        if (wk->depsq)
+            wk->depsq[x] += kl * d * d;
+    }
+
+    /* Leave the workspace as kl_bfs expects it: all unseen, sigma zero. */
+    for (uint32_t i = 0; i < reached; i++) {
+        wk->oidx[order[i]] = KL_UNSEEN;
+        wk->sigma[i] = 0.0;
+    }
+}
+
+static void *kl_worker_main(void *arg)
+{
+    kl_pworker *wk = arg;
+    const kl_pshared *sh = wk->sh;
+    /* Static interleaving: which passes a thread runs, and so the order of
+     * its sums, depends only on the thread count, never on timing. */
+    for (uint32_t i = wk->tid; i < sh->n_pass; i += (uint32_t)sh->threads)
+        kl_run_pass(wk, sh->pass[i]);
+    return NULL;
+}
+
+static void kl_worker_free(kl_pworker *wk)
+{
+    free(wk->oidx);
+    free(wk->order);
+    free(wk->sstart);
+    free(wk->succ);
+    free(wk->lvl);
+    free(wk->sigma);
+    free(wk->coef);
+    free(wk->coef2);
+    free(wk->dist);
+    free(wk->heap);
+    free(wk->hpos);
+    free(wk->groups);
+    free(wk->dep);
+    free(wk->depsq);
+    free(wk->h);
+    free(wk->hl);
+    free(wk->irb);
+    free(wk->irbsq);
+}
+
+static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh, uint32_t tid)
+{
+    const kl_paths_t *p = sh->p;
+    size_t n = sh->n ? sh->n : 1;
+    size_t dag = sh->off[sh->n] / 2 + 2; /* a tie is a DAG edge in one direction at most */
+    memset(wk, 0, sizeof *wk);
+    wk->sh = sh;
+    wk->tid = tid;
+    wk->oidx = malloc(n * sizeof *wk->oidx);
+    wk->order = malloc((n + 1) * sizeof *wk->order);
+    wk->sstart = malloc((n + 1) * sizeof *wk->sstart);
+    wk->succ = malloc(dag * sizeof *wk->succ);
+    wk->lvl = malloc((n + 1) * sizeof *wk->lvl);
+    wk->sigma = calloc(n + 1, sizeof *wk->sigma);
+    wk->coef = malloc(n * sizeof *wk->coef);
+    wk->coef2 = malloc(n * sizeof *wk->coef2);
+    wk->groups = malloc((sh->max_leaves + 1) * sizeof *wk->groups);
+    if (!wk->oidx || !wk->order || !wk->sstart || !wk->succ || !wk->lvl || !wk->sigma || !wk->coef ||
+        !wk->coef2 || !wk->groups)
+        return KL_ENOMEM;
+    if (p->weighted) {
+        wk->dist = malloc(n * sizeof *wk->dist);
+        wk->heap = malloc(n * sizeof *wk->heap);
+        wk->hpos = malloc(n * sizeof *wk->hpos);
+        if (!wk->dist || !wk->heap || !wk->hpos)
+            return KL_ENOMEM;
+        for (size_t i = 0; i < n; i++)
+            wk->hpos[i] = KL_UNSEEN;
+    }
+    for (size_t i = 0; i < n; i++)
+        wk->oidx[i] = KL_UNSEEN;
+    if ((p->dep_sum && !(wk->dep = calloc(n, sizeof(double)))) ||
+        (p->dep_sumsq && !(wk->depsq = calloc(n, sizeof(double)))) ||
+        (p->harmonic && !(wk->h = calloc(n, sizeof(double)))) ||
+        (p->harmonic && !(wk->hl = calloc(n, sizeof(double)))) ||
+        (p->region && p->irb_sum && !(wk->irb = calloc(n, sizeof(double)))) ||
+        (p->region && p->irb_sumsq && !(wk->irbsq = calloc(n, sizeof(double)))))
+        return KL_ENOMEM;
+    return KL_OK;
+}
+
+/* out[orig[x]] = sum over threads, in thread order, of acc[x]. */
+static void kl_merge(double *out, kl_pworker *wk, int threads, size_t field, const kl_pshared *sh)
+{
+    if (!out)
+        return;
+    for (int t = 0; t < threads; t++) {
+        const double *acc = *(double *const *)((const char *)&wk[t] + field);
+        for (uint32_t x = 0; x < sh->n; x++)
+            out[sh->orig[x]] += acc[x];
+    }
+}
+
+kl_err kl_paths_run(kl_paths_t *p)
+{
+    if (!p || !p->g)
+        return KL_EINVAL;
+    const kl_csr_t *g = p->g;
+    double *outs[] = {p->dep_sum, p->dep_sumsq, p->harmonic, p->irb_sum, p->irb_sumsq};
+    for (size_t i = 0; i < sizeof outs / sizeof *outs; i++)
+        if (outs[i])
+            memset(outs[i], 0, g->n * sizeof(double));
+    if (g->n == 0)
+        return KL_OK;
+
+    /* Without regions no source has one, so irb stays zero. */
+    int want_irb = p->region && (p->irb_sum || p->irb_sumsq);
+    kl_pshared sh;
+    kl_pworker *wk = NULL;
+    pthread_t *tids = NULL;
+    int *started = NULL;
+    int threads = 0;
+    kl_err rc = kl_pshared_init(&sh, p, want_irb);
+    if (rc != KL_OK)
+        goto cleanup;
+
+    long want = p->threads > 0 ? p->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (want < 1)
+        want = 1;
+    if (want > KL_MAX_THREADS)
+        want = KL_MAX_THREADS;
+    if (want > (long)sh.n_pass)
+        want = sh.n_pass ? (long)sh.n_pass : 1;
+    threads = (int)want;
+    sh.threads = threads;
+    rc = KL_ENOMEM;
+    wk = calloc((size_t)threads, sizeof *wk);
+    tids = calloc((size_t)threads, sizeof *tids);
+    started = calloc((size_t)threads, sizeof *started);
+    if (!wk || !tids || !started)
+        goto cleanup;
+    for (int t = 0; t < threads; t++) {
+        rc = kl_worker_init(&wk[t], &sh, (uint32_t)t);
+        if (rc != KL_OK) {
+            threads = t + 1; /* free what was allocated */
+            goto cleanup;
+        }
+    }
+    for (int t = 1; t < threads; t++)
+        started[t] = pthread_create(&tids[t], NULL, kl_worker_main, &wk[t]) == 0;
+    kl_worker_main(&wk[0]);
+    for (int t = 1; t < threads; t++) {
+        if (started[t])
+            pthread_join(tids[t], NULL);
+        else
+            kl_worker_main(&wk[t]); /* same passes, same sums: only slower */
+    }
+
+    kl_merge(p->dep_sum, wk, threads, offsetof(kl_pworker, dep), &sh);
+    kl_merge(p->dep_sumsq, wk, threads, offsetof(kl_pworker, depsq), &sh);
+    kl_merge(p->harmonic, wk, threads, offsetof(kl_pworker, h), &sh);
+    if (want_irb) {
+        kl_merge(p->irb_sum, wk, threads, offsetof(kl_pworker, irb), &sh);
+        kl_merge(p->irb_sumsq, wk, threads, offsetof(kl_pworker, irbsq), &sh);
+    }
+    /* Leaves: never inside a path; harmonic from the sums kept at the host
+     * plus the host itself (1 hop) and the host's other leaves (2 hops). */
+    if (p->harmonic) {
+        for (uint32_t x = 0; x < sh.n; x++) {
+            if (!sh.nleaf[x])
+                continue;
+            double from_hosts = 0.0;
+            for (int t = 0; t < threads; t++)
+                from_hosts += wk[t].hl[x];
+            for (uint32_t i = sh.leaf_off[x]; i < sh.leaf_off[x + 1]; i++)
+                p->harmonic[sh.leaf[i]] = from_hosts + sh.ks[x] + (sh.kl[x] - sh.leaf_cnt[i]) * 0.5;
+        }
+    }
+    rc = KL_OK;
+cleanup:
+    if (wk)
+        for (int t = 0; t < threads; t++)
+            kl_worker_free(&wk[t]);
+    free(wk);
+    free(tids);
+    free(started);
+    kl_pshared_free(&sh);
+    return rc;
+}

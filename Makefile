@@ -17,7 +17,7 @@ VERSION := 0.1.0
 PKGS := igraph libcgraph libgvc jansson
 # Debian packages: libraries, then what the tests use as oracles and tools.
 DEB_BUILD := pkg-config libigraph-dev libgraphviz-dev libjansson-dev
-DEB_TEST := python3-networkx python3-scipy python3-numpy libxml2-utils
+DEB_TEST := python3-networkx python3-scipy python3-numpy python3-igraph libxml2-utils graphviz r-base-core r-cran-sna
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HAVE_PKGS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
@@ -96,10 +96,28 @@ check-san:
 	@KLUSTER=./build/kluster-san UNIT_DIR=build/san/tests/unit PYTHON=$(PYTHON) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/run.sh sanitizers
 
+# The main job on the shipped dataset: validate it, then the analysis as a
+# Markdown report on the terminal, with the JSON and CSV results in out/.
+RUN_DATASET ?= datasets/cleantech-se
+RUN_OUT ?= out/$(notdir $(RUN_DATASET))
 run: all
 	@$(MAKE) --no-print-directory kluster
-	./kluster validate datasets/cleantech-se
-	./kluster stats datasets/cleantech-se
+	@mkdir -p $(RUN_OUT)
+	./kluster validate $(RUN_DATASET)
+	./kluster analyze $(RUN_DATASET) --format json -o $(RUN_OUT)/analysis.json
+	./kluster analyze $(RUN_DATASET) --format csv -o $(RUN_OUT)/actors.csv
+	./kluster analyze $(RUN_DATASET) --format md -o $(RUN_OUT)/report.md
+	./kluster render $(RUN_DATASET) -q -o $(RUN_OUT)/diagram.svg
+	./kluster render $(RUN_DATASET) -q --region-map -o $(RUN_OUT)/region-map.svg
+	./kluster render $(RUN_DATASET) -q -o $(RUN_OUT)/diagram.png --width 1600
+	@cat $(RUN_OUT)/report.md
+	@echo "make run: results in $(RUN_OUT)/ (analysis.json, actors.csv, report.md, diagram.svg/.png, region-map.svg)"
+
+# The README's diagrams of the shipped dataset (committed under docs/).
+docs: all
+	@$(MAKE) --no-print-directory kluster
+	./kluster render datasets/cleantech-se -q -o docs/cleantech-se.svg
+	./kluster render datasets/cleantech-se -q --region-map -o docs/cleantech-se-regions.svg
 
 bench: all
 	@$(MAKE) --no-print-directory kluster
@@ -112,4 +130,57 @@ install: all
 	install -m 644 docs/kluster.1 $(DESTDIR)$(PREFIX)/share/man/man1/kluster.1
 
 clean:
-	rm -rf build kluster
+	rm -rf build kluster out fuzz-out
+
+# ---------------------------------------------------- fuzzing and valgrind
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="json ndjson csv escape"]
+#       libFuzzer targets (fuzz/fuzz_*.c, clang -fsanitize=fuzzer,address,
+#       undefined), each run FUZZ_SECONDS on a temp copy of fuzz/corpus/<t>;
+#       a crash, leak or timeout fails it, the reproducer goes to fuzz-out/.
+#   make valgrind
+#       the CLI cases under valgrind memcheck (tests/tools/valgrind-kluster):
+#       any error or definite/indirect leak fails the case.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= json ndjson csv escape
+DEB_FUZZ := clang libclang-rt-14-dev
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJ := $(sort $(wildcard engine/*.c loaders/*.c))
+FUZZ_OBJ := $(FUZZ_OBJ:%.c=build/fuzz/%.o)
+
+.PHONY: fuzz fuzz-build deps-fuzz valgrind deps-valgrind
+.SECONDARY: $(FUZZ_OBJ) build/fuzz/viz/escape.o build/fuzz/cli/output.o
+
+build/fuzz/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC-FUZZ $<"; $(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_OBJ)
+	@echo "  LD-FUZZ $@"; $(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
+# the writers' escaping (viz/escape.c, cli/output.c) parsed back through cgraph
+FUZZ_ESCAPE_OBJ := build/fuzz/viz/escape.o build/fuzz/cli/output.o
+build/fuzz/fuzz_escape: fuzz/fuzz_escape.c $(FUZZ_OBJ) $(FUZZ_ESCAPE_OBJ)
+	@echo "  LD-FUZZ $@"; $(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(FUZZ_ESCAPE_OBJ) $(LDLIBS)
+
+deps-fuzz: deps
+	@missing=""; for p in $(DEB_FUZZ); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps-fuzz: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+fuzz-build: deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh $(FUZZ_TARGETS)
+
+deps-valgrind: deps-test
+	@dpkg -s valgrind >/dev/null 2>&1 || { echo "make deps-valgrind: installing valgrind"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
+
+valgrind: deps-valgrind
+	@$(MAKE) --no-print-directory kluster
+	@VALGRIND=1 KLUSTER_BIN=$(CURDIR)/kluster KLUSTER=tests/tools/valgrind-kluster TIMEOUT=$${TIMEOUT:-300} \
+	  PYTHON=$(PYTHON) bash tests/run.sh valgrind

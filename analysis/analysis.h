@@ -134,4 +134,41 @@ kl_err kl_holes_compute(const kl_csr_t *g, double *constraint, double *effective
  * receives the size of each component.  Returns -1 when out of memory. */
 long kl_components_label(const kl_csr_t *g, const uint32_t *order, uint32_t *component, uint32_t *size);
 
+/* ---- Gould-Fernandez brokerage (analysis/brokerage.c) */
+
+/* One value per role; sna's names: coordinator w_I, itinerant w_O,
+ * representative b_IO, gatekeeper b_OI, liaison b_O, total t. */
+typedef struct {
+    double coordinator, itinerant, representative, gatekeeper, liaison, total;
+} kl_brokerage_roles_t;
+
+typedef struct {
+    uint32_t n;                     /* = g->n; arrays are indexed by vertex */
+    uint8_t *in_subgraph;           /* 1 for actors with a region (brokerage defined), n entries */
+    kl_brokerage_roles_t *count;    /* n: observed counts (0 outside the subgraph) */
+    kl_brokerage_roles_t *expected; /* n: sna's expected values (NAN outside the subgraph) */
+    kl_brokerage_roles_t *z;        /* n: sna's z-scores (NAN where sna gives NaN/Inf, and outside) */
+} kl_brokerage_t;
+
+/* Brokerage roles of DEFINITIONS.md on the subgraph of g induced by actors
+ * with a region, regions as groups, with the counts, expectations and
+ * z-scores of R's sna::brokerage(adjacency, regions) on that subgraph.
+ * Arcs: each relation of ds that is a tie of g (both ends vertices, no
+ * self-loop, kept by g->options' types and window) points source -> target
+ * for the directed vocabulary types, both ways for partner_of and unknown
+ * types; in organisations mode every edge of g points both ways.
+ * undirected = 0: the directed reading (`brokerage`); 1: `brokerage_undirected`:
+ * every tie both ways, counts and expectations halved (each unordered a-v-b
+ * once), z unchanged, `representative` holds representative_gatekeeper =
+ * (b_IO + b_OI) / 2 and `gatekeeper` is NAN in all three arrays.
+ * out is filled (caller owns it; release with kl_brokerage_destroy); on
+ * failure it is left empty.  ds and g are borrowed.  Errors: KL_ENOMEM.
+ * Time O(A log A + sum_v indeg(v) outdeg(v) log(maxdeg) + G^2), A relations
+ * (or ties), G regions in the subgraph; memory O(n + A). */
+kl_err kl_brokerage_compute(kl_brokerage_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, int undirected,
+                            kl_error_t *err);
+
+/* Free the arrays; safe on a zeroed or destroyed result. */
+void kl_brokerage_destroy(kl_brokerage_t *b);
+
 #endif

@@ -2,8 +2,12 @@
 #include "paths.h"
 
 #include <math.h>
-#include <stddef.h>
+#include <stdint.h>
 #include <pthread.h>
+
+/* Accumulator lanes (see kl_paths_run): fixed, so that sums are added in the
+ * same order on every machine whatever its number of cores. */
+#define KL_LANES 4
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,11 +38,13 @@ typedef struct {
     int32_t *leaf_reg;         /* region of leaf[i] */
     double *leaf_cnt;          /* occurrences of leaf[i] among the sources */
     double *ks, *kl;           /* occurrences among the sources of x itself / of its leaves */
-    uint32_t *pass;            /* kept vertices that need a pass, ascending */
+    uint32_t *pass;            /* kept vertices that need a pass */
     uint32_t n_pass;
     uint32_t max_leaves;
     double *inv;               /* inv[d] = 1/d for hop counts (unweighted) */
     int threads;
+    int want_dep, want_irb;
+    int all_once;              /* every vertex is a source exactly once */
 } kl_pshared;
 
 typedef struct {
@@ -47,8 +53,9 @@ typedef struct {
 } kl_pgroup;
 
 /* Per-thread workspace and accumulators (kept numbering).  Pass data lives
- * in BFS (or Dijkstra settle) order: sigma[i] and coef[i] belong to
- * order[i], so the backward sweep reads them nearly sequentially. */
+ * in BFS (or Dijkstra settle) order: sigma[i] and coefs[2i..2i+1] belong to
+ * order[i], so the sweeps read them nearly sequentially, and a successor
+ * list replaces the distance test of the backward sweep. */
 typedef struct {
     const kl_pshared *sh;
     uint32_t tid;
@@ -57,13 +64,14 @@ typedef struct {
     uint32_t *sstart;          /* successors of order[i]: succ[sstart[i] .. sstart[i+1]) */
     uint32_t *succ;            /* order indices of DAG successors, written in order */
     uint32_t *lvl;             /* unweighted: level d is order[lvl[d] .. lvl[d+1]) */
-    double *sigma, *coef, *coef2;
+    double *sigma;
+    double *coefs;             /* by order index: (target + delta) / sigma for plain and irb, interleaved */
     double *dist;              /* weighted: distance by vertex */
     uint32_t *heap, *hpos;     /* weighted: binary heap of vertices, position by vertex */
     kl_pgroup *groups;
-    double *dep, *depsq, *h, *hl, *irb, *irbsq;
+    double *acc;               /* by vertex, interleaved: dep, dep^2, irb, irb^2 (one cache line) */
+    double *h, *hl;            /* harmonic of a vertex, and of each of its leaves */
     uint32_t reached, nlev;
-    int failed;
 } kl_pworker;
 
 /* ------------------------------------------------------------ setup */
@@ -134,6 +142,8 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
     kl_leafkey *keys = NULL;
     memset(sh, 0, sizeof *sh);
     sh->p = p;
+    sh->want_dep = p->dep_sum || p->dep_sumsq;
+    sh->want_irb = want_irb;
     if (!cnt || !map)
         goto cleanup;
 
@@ -149,6 +159,9 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
         for (uint32_t v = 0; v < n; v++)
             cnt[v] = 1;
     }
+    sh->all_once = 1;
+    for (uint32_t v = 0; v < n && sh->all_once; v++)
+        sh->all_once = cnt[v] == 1;
 
     /* Leaves (unweighted only, see kl_pshared). */
     uint32_t kept = 0, n_leaves = 0;
@@ -227,7 +240,7 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
     uint64_t slots = 0;
     for (uint32_t x = 0; x < kept; x++) {
         uint32_t v = sh->orig[x];
-        sh->reg[x] = p->region ? p->region[v] : -1;
+        sh->reg[x] = p->region && p->region[v] >= 0 ? p->region[v] : -1;
         sh->ks[x] = cnt[v];
         for (uint32_t e = g->offset[v]; e < g->offset[v + 1]; e++)
             slots += map[g->adj[e]] >= 0;
@@ -468,8 +481,9 @@ static void kl_dijkstra(kl_pworker *wk, uint32_t s)
 /* Dependency sweep in reverse order.  delta(v) = leaves(v) + sigma_v * sum over
  * successors w of coef(w), coef(w) = (target(w) + delta(w)) / sigma_w: the
  * leaves of v are targets reached only through v, with sigma_v paths each.
- * do_dep: plain dependencies with weight k; g: irb for sources of region
- * g->reg.  Inlined with constant flags, so each variant is its own loop. */
+ * do_dep: plain dependencies, weight k; g: irb for the sources of region
+ * g->reg, in the same sweep.  Inlined with constant flags, so each variant
+ * is its own loop. */
 static inline __attribute__((always_inline)) void kl_backward(kl_pworker *wk, int do_dep, double k,
                                                                const kl_pgroup *g)
 {
@@ -478,36 +492,34 @@ static inline __attribute__((always_inline)) void kl_backward(kl_pworker *wk, in
     const uint32_t *nleaf = sh->nleaf, *nleaf_reg = sh->nleaf_reg;
     const int32_t *reg = sh->reg;
     const double *sigma = wk->sigma;
-    double *coef = wk->coef, *coef2 = wk->coef2;
-    double *dep = wk->dep, *depsq = wk->depsq, *irb = wk->irb, *irbsq = wk->irbsq;
+    double *coefs = wk->coefs, *acc = wk->acc;
     uint64_t targets = 0; /* irb targets reached, as an exact count for the root */
     for (uint32_t i = wk->reached; i-- > 1;) {
         uint32_t v = order[i];
-        double inv_sigma = 1.0 / sigma[i];
+        double sg = sigma[i], inv_sigma = 1.0 / sg;
+        double s1 = 0.0, s2 = 0.0;
+        for (uint32_t q = sst[i], end = sst[i + 1]; q < end; q++) {
+            const double *c = coefs + 2 * (size_t)succ[q];
+            if (do_dep)
+                s1 += c[0];
+            if (g)
+                s2 += c[1];
+        }
+        double *a = acc + 4 * (size_t)v;
         if (do_dep) {
-            double s = 0.0;
-            for (uint32_t q = sst[i], end = sst[i + 1]; q < end; q++)
-                s += coef[succ[q]];
-            double d = nleaf[v] + sigma[i] * s;
-            coef[i] = (1.0 + d) * inv_sigma;
-            if (dep)
-                dep[v] += k * d;
-            if (depsq)
-                depsq[v] += k * d * d;
+            double d = nleaf[v] + sg * s1;
+            coefs[2 * (size_t)i] = (1.0 + d) * inv_sigma;
+            a[0] += k * d;
+            a[1] += k * d * d;
         }
         if (g) {
-            double s = 0.0;
-            for (uint32_t q = sst[i], end = sst[i + 1]; q < end; q++)
-                s += coef2[succ[q]];
             uint32_t lr = nleaf_reg[v] ? nleaf_reg[v] - kl_leaves_in(sh, v, g->reg) : 0;
             int c = reg[v] >= 0 && reg[v] != g->reg;
             targets += lr + (uint32_t)c;
-            double d = lr + sigma[i] * s;
-            coef2[i] = (c + d) * inv_sigma;
-            if (irb)
-                irb[v] += g->k * d;
-            if (irbsq)
-                irbsq[v] += g->k * d * d;
+            double d = lr + sg * s2;
+            coefs[2 * (size_t)i + 1] = (c + d) * inv_sigma;
+            a[2] += g->k * d;
+            a[3] += g->k * d * d;
         }
     }
     /* The root: a leaf source's pass is the host's, and the host lies inside
@@ -516,57 +528,85 @@ static inline __attribute__((always_inline)) void kl_backward(kl_pworker *wk, in
         uint32_t v = order[0];
         targets += nleaf_reg[v] ? nleaf_reg[v] - kl_leaves_in(sh, v, g->reg) : 0;
         double d = (double)targets;
-        if (irb)
-            irb[v] += g->k_leaf * d;
-        if (irbsq)
-            irbsq[v] += g->k_leaf * d * d;
+        acc[4 * (size_t)v + 2] += g->k_leaf * d;
+        acc[4 * (size_t)v + 3] += g->k_leaf * d * d;
     }
 }
 
 /* ------------------------------------------------------------ passes */
 
+/* Harmonic terms of one pass from x. */
+static void kl_harmonic(kl_pworker *wk, uint32_t x)
+{
+    const kl_pshared *sh = wk->sh;
+    const uint32_t *order = wk->order, *nleaf = sh->nleaf;
+    double ks = sh->ks[x], kl = sh->kl[x];
+    uint32_t reached = wk->reached;
+    if (sh->p->weighted) {
+        if (sh->all_once) {
+            /* Every vertex a source once: by symmetry harmonic(x) is the sum
+             * over x's own pass, which saves a scattered update per vertex. */
+            double a = 0.0;
+            for (uint32_t i = 1; i < reached; i++)
+                a += 1.0 / wk->dist[order[i]];
+            wk->h[x] += a;
+        } else {
+            for (uint32_t i = 1; i < reached; i++)
+                wk->h[order[i]] += ks / wk->dist[order[i]];
+        }
+        return;
+    }
+    /* Everything on level d is d hops from x and d + 1 from x's leaves;
+     * its own leaves are one hop further still. */
+    const double *inv = sh->inv;
+    if (sh->all_once) {
+        double a = 0.0, b = 0.0;
+        for (uint32_t d = 1; d < wk->nlev; d++) {
+            uint64_t nl = 0;
+            for (uint32_t i = wk->lvl[d]; i < wk->lvl[d + 1]; i++)
+                nl += nleaf[order[i]];
+            double nv = wk->lvl[d + 1] - wk->lvl[d], l = (double)nl;
+            a += nv * inv[d] + l * inv[d + 1];
+            b += nv * inv[d + 1] + l * inv[d + 2];
+        }
+        wk->h[x] += a + kl; /* x is one hop from each of its leaves */
+        wk->hl[x] += b;
+        return;
+    }
+    for (uint32_t d = 1; d < wk->nlev; d++) {
+        double a = ks * inv[d] + kl * inv[d + 1];
+        double b = ks * inv[d + 1] + kl * inv[d + 2];
+        for (uint32_t i = wk->lvl[d]; i < wk->lvl[d + 1]; i++) {
+            uint32_t v = order[i];
+            wk->h[v] += a;
+            if (nleaf[v])
+                wk->hl[v] += b;
+        }
+    }
+    wk->h[x] += kl;
+}
+
 /* One pass from kept vertex x, standing for x and for its leaves. */
 static void kl_run_pass(kl_pworker *wk, uint32_t x)
 {
     const kl_pshared *sh = wk->sh;
-    const kl_paths_t *p = sh->p;
     const uint32_t *order = wk->order, *nleaf = sh->nleaf;
     double ks = sh->ks[x], kl = sh->kl[x], k = ks + kl;
-    int do_dep = k > 0 && (wk->dep || wk->depsq);
+    int do_dep = k > 0 && sh->want_dep;
 
-    if (p->weighted)
+    if (sh->p->weighted)
         kl_dijkstra(wk, x);
     else
         kl_bfs(wk, x);
     uint32_t reached = wk->reached;
 
-    if (wk->h && k > 0) {
-        if (p->weighted) {
-            for (uint32_t i = 1; i < reached; i++)
-                wk->h[order[i]] += ks / wk->dist[order[i]];
-        } else {
-            /* Everything on level d is d hops from x, d + 1 from x's leaves;
-             * its own leaves are one hop further still. */
-            const double *inv = sh->inv;
-            for (uint32_t d = 1; d < wk->nlev; d++) {
-                double a = ks * inv[d] + kl * inv[d + 1];
-                double b = ks * inv[d + 1] + kl * inv[d + 2];
-                for (uint32_t i = wk->lvl[d]; i < wk->lvl[d + 1]; i++) {
-                    uint32_t v = order[i];
-                    wk->h[v] += a;
-                    if (nleaf[v])
-                        wk->hl[v] += b;
-                }
-            }
-            if (kl > 0)
-                wk->h[x] += kl; /* x is one hop from each of its leaves */
-        }
-    }
+    if (wk->h && k > 0)
+        kl_harmonic(wk, x);
 
     /* irb groups: the distinct regions among the sources this pass stands
      * for, each needing its own sweep because the targets depend on it. */
     uint32_t ng = 0;
-    if (wk->irb || wk->irbsq) {
+    if (sh->want_irb) {
         kl_pgroup *gr = wk->groups;
         for (uint32_t i = sh->leaf_off[x]; i < sh->leaf_off[x + 1]; i++) {
             int32_t r = sh->leaf_reg[i];
@@ -589,8 +629,10 @@ static void kl_run_pass(kl_pworker *wk, uint32_t x)
         }
     }
 
-    if (do_dep)
-        kl_backward(wk, 1, k, ng ? &wk->groups[0] : NULL);
+    if (do_dep && ng > 0)
+        kl_backward(wk, 1, k, &wk->groups[0]);
+    else if (do_dep)
+        kl_backward(wk, 1, k, NULL);
     for (uint32_t j = do_dep ? 1 : 0; j < ng; j++)
         kl_backward(wk, 0, 0, &wk->groups[j]);
 
@@ -600,10 +642,8 @@ static void kl_run_pass(kl_pworker *wk, uint32_t x)
         for (uint32_t i = 0; i < reached; i++)
             all += 1 + (uint64_t)nleaf[order[i]];
         double d = (double)(all - 2);
-        if (wk->dep)
-            wk->dep[x] += kl * d;
-        if (wk->depsq)
-            wk->depsq[x] += kl * d * d;
+        wk->acc[4 * (size_t)x] += kl * d;
+        wk->acc[4 * (size_t)x + 1] += kl * d * d;
     }
 
     /* Leave the workspace as kl_bfs expects it: all unseen, sigma zero. */
@@ -624,6 +664,20 @@ static void *kl_worker_main(void *arg)
     return NULL;
 }
 
+/* The lanes one operating-system thread runs: first, first + step, ... */
+typedef struct {
+    kl_pworker *wk;
+    int first, step, lanes;
+} kl_lane_set_t;
+
+static void *kl_lanes_main(void *arg)
+{
+    kl_lane_set_t *set = arg;
+    for (int l = set->first; l < set->lanes; l += set->step)
+        kl_worker_main(&set->wk[l]);
+    return NULL;
+}
+
 static void kl_worker_free(kl_pworker *wk)
 {
     free(wk->oidx);
@@ -632,18 +686,14 @@ static void kl_worker_free(kl_pworker *wk)
     free(wk->succ);
     free(wk->lvl);
     free(wk->sigma);
-    free(wk->coef);
-    free(wk->coef2);
+    free(wk->coefs);
     free(wk->dist);
     free(wk->heap);
     free(wk->hpos);
     free(wk->groups);
-    free(wk->dep);
-    free(wk->depsq);
+    free(wk->acc);
     free(wk->h);
     free(wk->hl);
-    free(wk->irb);
-    free(wk->irbsq);
 }
 
 static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh, uint32_t tid)
@@ -660,11 +710,10 @@ static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh, uint32_t tid)
     wk->succ = malloc(dag * sizeof *wk->succ);
     wk->lvl = malloc((n + 1) * sizeof *wk->lvl);
     wk->sigma = calloc(n + 1, sizeof *wk->sigma);
-    wk->coef = malloc(n * sizeof *wk->coef);
-    wk->coef2 = malloc(n * sizeof *wk->coef2);
+    wk->coefs = malloc(2 * n * sizeof *wk->coefs);
     wk->groups = malloc((sh->max_leaves + 1) * sizeof *wk->groups);
-    if (!wk->oidx || !wk->order || !wk->sstart || !wk->succ || !wk->lvl || !wk->sigma || !wk->coef ||
-        !wk->coef2 || !wk->groups)
+    if (!wk->oidx || !wk->order || !wk->sstart || !wk->succ || !wk->lvl || !wk->sigma || !wk->coefs ||
+        !wk->groups)
         return KL_ENOMEM;
     if (p->weighted) {
         wk->dist = malloc(n * sizeof *wk->dist);
@@ -677,25 +726,23 @@ static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh, uint32_t tid)
     }
     for (size_t i = 0; i < n; i++)
         wk->oidx[i] = KL_UNSEEN;
-    if ((p->dep_sum && !(wk->dep = calloc(n, sizeof(double)))) ||
-        (p->dep_sumsq && !(wk->depsq = calloc(n, sizeof(double)))) ||
+    if (((sh->want_dep || sh->want_irb) && !(wk->acc = calloc(4 * n, sizeof(double)))) ||
         (p->harmonic && !(wk->h = calloc(n, sizeof(double)))) ||
-        (p->harmonic && !(wk->hl = calloc(n, sizeof(double)))) ||
-        (p->region && p->irb_sum && !(wk->irb = calloc(n, sizeof(double)))) ||
-        (p->region && p->irb_sumsq && !(wk->irbsq = calloc(n, sizeof(double)))))
+        (p->harmonic && !(wk->hl = calloc(n, sizeof(double)))))
         return KL_ENOMEM;
     return KL_OK;
 }
 
-/* out[orig[x]] = sum over threads, in thread order, of acc[x]. */
-static void kl_merge(double *out, kl_pworker *wk, int threads, size_t field, const kl_pshared *sh)
+/* out[orig[x]] = sum over threads, in thread order, of acc[x * stride + field]. */
+static void kl_merge(double *out, const kl_pworker *wk, int threads, size_t field, size_t stride,
+                     const kl_pshared *sh)
 {
     if (!out)
         return;
     for (int t = 0; t < threads; t++) {
-        const double *acc = *(double *const *)((const char *)&wk[t] + field);
+        const double *acc = field == SIZE_MAX ? wk[t].h : wk[t].acc + field;
         for (uint32_t x = 0; x < sh->n; x++)
-            out[sh->orig[x]] += acc[x];
+            out[sh->orig[x]] += acc[x * stride];
     }
 }
 
@@ -722,44 +769,56 @@ kl_err kl_paths_run(kl_paths_t *p)
     if (rc != KL_OK)
         goto cleanup;
 
+    /* Results must not depend on the machine: passes are dealt to a fixed
+     * number of lanes, each with its own sums, merged in lane order.  The
+     * threads only decide which lanes run at the same time. */
+    long lanes = KL_LANES;
+    if (lanes > (long)sh.n_pass)
+        lanes = sh.n_pass ? (long)sh.n_pass : 1;
     long want = p->threads > 0 ? p->threads : sysconf(_SC_NPROCESSORS_ONLN);
     if (want < 1)
         want = 1;
-    if (want > KL_MAX_THREADS)
-        want = KL_MAX_THREADS;
-    if (want > (long)sh.n_pass)
-        want = sh.n_pass ? (long)sh.n_pass : 1;
-    threads = (int)want;
+    if (want > lanes)
+        want = lanes;
+    threads = (int)lanes;
     sh.threads = threads;
+    int os_threads = (int)want;
     rc = KL_ENOMEM;
     wk = calloc((size_t)threads, sizeof *wk);
-    tids = calloc((size_t)threads, sizeof *tids);
-    started = calloc((size_t)threads, sizeof *started);
-    if (!wk || !tids || !started)
+    tids = calloc((size_t)os_threads, sizeof *tids);
+    started = calloc((size_t)os_threads, sizeof *started);
+    kl_lane_set_t *sets = calloc((size_t)os_threads, sizeof *sets);
+    if (!wk || !tids || !started || !sets) {
+        free(sets);
         goto cleanup;
+    }
     for (int t = 0; t < threads; t++) {
         rc = kl_worker_init(&wk[t], &sh, (uint32_t)t);
         if (rc != KL_OK) {
             threads = t + 1; /* free what was allocated */
+            free(sets);
             goto cleanup;
         }
     }
-    for (int t = 1; t < threads; t++)
-        started[t] = pthread_create(&tids[t], NULL, kl_worker_main, &wk[t]) == 0;
-    kl_worker_main(&wk[0]);
-    for (int t = 1; t < threads; t++) {
+    for (int t = 0; t < os_threads; t++)
+        sets[t] = (kl_lane_set_t){wk, t, os_threads, threads};
+    for (int t = 1; t < os_threads; t++)
+        started[t] = pthread_create(&tids[t], NULL, kl_lanes_main, &sets[t]) == 0;
+    kl_lanes_main(&sets[0]);
+    for (int t = 1; t < os_threads; t++) {
         if (started[t])
             pthread_join(tids[t], NULL);
         else
-            kl_worker_main(&wk[t]); /* same passes, same sums: only slower */
+            kl_lanes_main(&sets[t]); /* same passes, same sums: only slower */
     }
+    free(sets);
 
-    kl_merge(p->dep_sum, wk, threads, offsetof(kl_pworker, dep), &sh);
-    kl_merge(p->dep_sumsq, wk, threads, offsetof(kl_pworker, depsq), &sh);
-    kl_merge(p->harmonic, wk, threads, offsetof(kl_pworker, h), &sh);
+    kl_merge(p->dep_sum, wk, threads, 0, 4, &sh);
+    kl_merge(p->dep_sumsq, wk, threads, 1, 4, &sh);
+    kl_merge(p->harmonic, wk, threads, SIZE_MAX, 1, &sh);
     if (want_irb) {
-        kl_merge(p->irb_sum, wk, threads, offsetof(kl_pworker, irb), &sh);
-        kl_merge(p->irb_sumsq, wk, threads, offsetof(kl_pworker, irbsq), &sh);
+        kl_merge(p->irb_sum, wk, threads, 2, 4, &sh);
+        kl_merge(p->irb_sumsq, wk, threads, 3, 4, &sh);
     }
     /* Leaves: never inside a path; harmonic from the sums kept at the host
      * plus the host itself (1 hop) and the host's other leaves (2 hops). */

@@ -15,6 +15,7 @@ enum { KL_EXIT_OK = 0, KL_EXIT_FAILURE = 1, KL_EXIT_USAGE = 2 };
 int cmd_validate(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 
 /* Options every command that reads a dataset takes. */
 typedef struct {
@@ -67,5 +68,12 @@ int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *
 /* Flush stdout and report a write error (full disk); returns the exit code
  * to use: rc when all was written, 1 otherwise. */
 int kl_cli_finish(int rc);
+
+/* jansson's allocations through kluster's allocator: call kl_cli_json_init()
+ * once at start-up (before any json_* call); kl_cli_json_oom() then tells
+ * (and clears) whether jansson ran out of memory since the last call, so a
+ * failed json_dumpf is reported as "out of memory", not as a write error. */
+void kl_cli_json_init(void);
+int kl_cli_json_oom(void);
 
 #endif

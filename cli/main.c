@@ -19,6 +19,7 @@ static const struct {
     {"validate", cmd_validate, "check datasets against the extract format; print counts and warnings"},
     {"stats", cmd_stats, "entities per kind, relations per type, regions, components"},
     {"analyze", cmd_analyze, "centrality, structure and communities of the analysis graph"},
+    {"render", cmd_render, "draw the graph, an ego network, a region map or paths (DOT, SVG, PNG, PDF)"},
 };
 
 static void usage(FILE *out)
@@ -39,6 +40,7 @@ int main(int argc, char **argv)
     /* numbers are printed and parsed in the C locale whatever the user's */
     setlocale(LC_ALL, "C");
     kl_igraph_install();
+    kl_cli_json_init(); /* jansson allocation failures become "out of memory" */
     if (argc < 2) {
         usage(stderr);
         return KL_EXIT_USAGE;

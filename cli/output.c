@@ -230,39 +230,130 @@ static json_t *graph_json(const kl_report_t *r)
     return o;
 }
 
-static json_t *actor_json(const kl_report_t *r, uint32_t v)
+/* One actor object reused for every actor: the keys are set once, values
+ * are updated in place (json_real_set and friends), and the object is dumped
+ * into one growing buffer.  A nullable number switches between its own real
+ * and the null singleton.  This avoids ~20 allocations per actor. */
+enum { F_ID, F_NAME, F_KIND, F_REGION, F_DEGREE, F_STRENGTH, F_BETWEENNESS, F_BETWEENNESS_SE, F_HARMONIC,
+       F_EIGENVECTOR, F_PAGERANK, F_CORENESS, F_CONSTRAINT, F_EFFECTIVE_SIZE, F_ARTICULATION, F_COMPONENT,
+       F_COMMUNITY, F_IRB, F_IRB_SHARE, F_COUNT };
+
+static const char *const actor_keys[F_COUNT] = {
+    "id", "name", "kind", "region", "degree", "strength", "betweenness", "betweenness_se", "harmonic",
+    "eigenvector", "pagerank", "coreness", "constraint", "effective_size", "articulation", "component",
+    "community", "irb", "irb_share"};
+
+typedef struct {
+    json_t *obj;
+    json_t *value[F_COUNT]; /* our own reference to each field's value object */
+    char *buf;
+    size_t cap;
+} actor_writer_t;
+
+static void actor_writer_free(actor_writer_t *w)
+{
+    json_decref(w->obj);
+    for (int k = 0; k < F_COUNT; k++)
+        json_decref(w->value[k]);
+    free(w->buf);
+    memset(w, 0, sizeof *w);
+}
+
+static int actor_writer_init(actor_writer_t *w, int with_se)
+{
+    memset(w, 0, sizeof *w);
+    w->obj = json_object();
+    int ok = w->obj != NULL;
+    for (int k = 0; ok && k < F_COUNT; k++) {
+        if (k == F_BETWEENNESS_SE && !with_se)
+            continue;
+        if (k <= F_REGION)
+            w->value[k] = json_string("");
+        else if (k == F_DEGREE || k == F_CORENESS || k == F_COMPONENT || k == F_COMMUNITY)
+            w->value[k] = json_integer(0);
+        else if (k == F_ARTICULATION)
+            w->value[k] = json_false();
+        else
+            w->value[k] = json_real(0);
+        /* json_object_set takes its own reference: value[k] stays ours */
+        if (!w->value[k] || json_object_set(w->obj, actor_keys[k], w->value[k]) != 0)
+            ok = 0;
+    }
+    if (!ok)
+        actor_writer_free(w);
+    return ok ? 0 : -1;
+}
+
+/* Point field k at its string value (or null). */
+static int set_str(actor_writer_t *w, int k, const char *s)
+{
+    if (!s)
+        return json_object_set(w->obj, actor_keys[k], json_null());
+    if (json_string_set(w->value[k], s) != 0)
+        return -1;
+    return json_object_set(w->obj, actor_keys[k], w->value[k]);
+}
+
+static int set_real(actor_writer_t *w, int k, double x)
+{
+    if (!isfinite(x))
+        return json_object_set(w->obj, actor_keys[k], json_null());
+    json_real_set(w->value[k], x);
+    return json_object_set(w->obj, actor_keys[k], w->value[k]);
+}
+
+static void set_int(actor_writer_t *w, int k, json_int_t x)
+{
+    json_integer_set(w->value[k], x);
+}
+
+/* Dump the actor of vertex v to f; -1 on failure (errno set). */
+static int actor_write(actor_writer_t *w, const kl_report_t *r, uint32_t v, FILE *f)
 {
     const kl_analysis_t *a = r->res;
     const kl_entity_t *e = entity(r, v);
-    json_t *o = json_object();
-    int ok = o != NULL;
-    if (!ok)
-        return NULL;
-    jset(o, "id", json_string(e->id), &ok);
-    jset(o, "name", json_string(e->name), &ok);
-    jset(o, "kind", json_string(kl_kind_name(e->kind)), &ok);
-    jset(o, "region", jstr(region_id(r, v)), &ok);
-    jset(o, "degree", json_integer(a->degree[v]), &ok);
-    jset(o, "strength", jreal(a->strength[v]), &ok);
-    jset(o, "betweenness", jreal(a->betweenness[v]), &ok);
+    int bad = 0;
+    bad |= set_str(w, F_ID, e->id);
+    bad |= set_str(w, F_NAME, e->name);
+    bad |= set_str(w, F_KIND, kl_kind_name(e->kind));
+    bad |= set_str(w, F_REGION, region_id(r, v));
+    set_int(w, F_DEGREE, a->degree[v]);
+    bad |= set_real(w, F_STRENGTH, a->strength[v]);
+    bad |= set_real(w, F_BETWEENNESS, a->betweenness[v]);
     if (a->betweenness_se)
-        jset(o, "betweenness_se", jreal(a->betweenness_se[v]), &ok);
-    jset(o, "harmonic", jreal(a->harmonic[v]), &ok);
-    jset(o, "eigenvector", jreal(a->eigenvector[v]), &ok);
-    jset(o, "pagerank", jreal(a->pagerank[v]), &ok);
-    jset(o, "coreness", json_integer(a->coreness[v]), &ok);
-    jset(o, "constraint", jreal(a->constraint[v]), &ok);
-    jset(o, "effective_size", jreal(a->effective_size[v]), &ok);
-    jset(o, "articulation", json_boolean(a->articulation[v]), &ok);
-    jset(o, "component", json_integer(a->component[v]), &ok);
-    jset(o, "community", json_integer(a->community[v]), &ok);
-    jset(o, "irb", jreal(a->irb[v]), &ok);
-    jset(o, "irb_share", jreal(a->irb_share[v]), &ok);
-    if (!ok) {
-        json_decref(o);
-        return NULL;
+        bad |= set_real(w, F_BETWEENNESS_SE, a->betweenness_se[v]);
+    bad |= set_real(w, F_HARMONIC, a->harmonic[v]);
+    bad |= set_real(w, F_EIGENVECTOR, a->eigenvector[v]);
+    bad |= set_real(w, F_PAGERANK, a->pagerank[v]);
+    set_int(w, F_CORENESS, a->coreness[v]);
+    bad |= set_real(w, F_CONSTRAINT, a->constraint[v]);
+    bad |= set_real(w, F_EFFECTIVE_SIZE, a->effective_size[v]);
+    bad |= json_object_set(w->obj, actor_keys[F_ARTICULATION], a->articulation[v] ? json_true() : json_false());
+    set_int(w, F_COMPONENT, a->component[v]);
+    set_int(w, F_COMMUNITY, a->community[v]);
+    bad |= set_real(w, F_IRB, a->irb[v]);
+    bad |= set_real(w, F_IRB_SHARE, a->irb_share[v]);
+    if (bad) {
+        errno = ENOMEM; /* json_string_set refuses invalid UTF-8 too: loaders let none through */
+        return -1;
     }
-    return o;
+    size_t len = json_dumpb(w->obj, w->buf, w->cap, JSON_FLAGS);
+    if (len == 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (len > w->cap) {
+        size_t cap = len * 2;
+        char *nb = realloc(w->buf, cap);
+        if (!nb) {
+            errno = ENOMEM;
+            return -1;
+        }
+        w->buf = nb;
+        w->cap = cap;
+        len = json_dumpb(w->obj, w->buf, w->cap, JSON_FLAGS);
+    }
+    return fwrite(w->buf, 1, len, f) == len ? 0 : -1;
 }
 
 /* Dump one value compactly; -1 on failure (errno set). */
@@ -319,6 +410,8 @@ int kl_write_json(FILE *f, const kl_report_t *r)
     char **ids = encode_ids(r);
     char num[40];
     int rc = -1;
+    actor_writer_t aw;
+    memset(&aw, 0, sizeof aw);
     if (!ids) {
         errno = ENOMEM;
         return -1;
@@ -330,9 +423,13 @@ int kl_write_json(FILE *f, const kl_report_t *r)
     if (dump(f, graph_json(r)) < 0)
         goto cleanup;
     fputs(",\n\"actors\":[", f);
+    if (actor_writer_init(&aw, a->betweenness_se != NULL) < 0) {
+        errno = ENOMEM;
+        goto cleanup;
+    }
     for (uint32_t i = 0; i < a->n; i++) {
         fputs(i ? ",\n" : "\n", f);
-        if (dump(f, actor_json(r, a->order[i])) < 0)
+        if (actor_write(&aw, r, a->order[i], f) < 0)
             goto cleanup;
     }
     fputs("\n],\n\"bridges\":[", f);
@@ -364,6 +461,7 @@ int kl_write_json(FILE *f, const kl_report_t *r)
     if (rc && !errno)
         errno = EIO;
 cleanup:
+    actor_writer_free(&aw);
     for (uint32_t v = 0; v < r->g->n; v++)
         free(ids[v]);
     free(ids);
@@ -549,9 +647,10 @@ int kl_write_md(FILE *f, const kl_report_t *r)
     fputs("# kluster analysis: ", f);
     md_text(f, r->ds->title ? r->ds->title : r->ds->id ? r->ds->id : r->dataset_path);
     fputs("\n\n", f);
-    fprintf(f, "Dataset `%s`: %u entities, %u relations, %u regions, %u warnings.\n\n",
-            r->ds->id ? r->ds->id : "", r->ds->n_entities, r->ds->n_relations, r->ds->n_regions,
-            r->ds->n_warnings);
+    fputs("Dataset ", f);
+    md_text(f, r->ds->id ? r->ds->id : r->dataset_path);
+    fprintf(f, ": %u entities, %u relations, %u regions, %u warnings.\n\n", r->ds->n_entities,
+            r->ds->n_relations, r->ds->n_regions, r->ds->n_warnings);
     fputs("## The graph in numbers\n\n| measure | value |\n|---|---|\n", f);
     md_row(f, "mode", mode_name(go->mode));
     snprintf(buf, sizeof buf, "%u", a->n);
@@ -603,8 +702,8 @@ int kl_write_md(FILE *f, const kl_report_t *r)
             if (isfinite(value[v]))
                 idx[cnt++] = v;
         }
-        if (k == 9 && a->region_pairs <= 0)
-            continue; /* no cross-region pairs: irb is all zero */
+        if (cnt == 0 || (k == 9 && a->region_pairs <= 0))
+            continue; /* nothing to rank; no cross-region pairs: irb is all zero */
         md_sort_t ctx = {r, value, md_metrics[k].ascending};
         qsort_r(idx, cnt, sizeof *idx, cmp_metric, &ctx);
         fprintf(f, "\n## Top %u by %s\n\n| # | actor | kind | region | %s |\n|---:|---|---|---|---:|\n",
@@ -643,16 +742,36 @@ int kl_write_md(FILE *f, const kl_report_t *r)
 
 int kl_output_open(kl_output_t *o, const char *path)
 {
+    struct stat st;
     memset(o, 0, sizeof *o);
     if (!path || strcmp(path, "-") == 0) {
         o->f = stdout;
         return 0;
     }
+    /* Not a regular file (/dev/null, a FIFO, a terminal): write to it as is;
+     * a rename would replace the device node itself. */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            errno = EISDIR;
+            return -1;
+        }
+        o->f = fopen(path, "w");
+        if (!o->f)
+            return -1;
+        o->direct = 1;
+        return 0;
+    }
+    /* A symlink to a file: replace the file, keep the link. */
+    char *real = NULL;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        real = realpath(path, NULL);
+    const char *target = real ? real : path;
     /* the temporary file goes next to the target, so rename is atomic */
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    o->path = strdup(path);
-    o->tmp = malloc(strlen(path) + 16);
+    const char *slash = strrchr(target, '/');
+    size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
+    o->path = strdup(target);
+    o->tmp = malloc(strlen(target) + 16);
+    free(real);
     if (!o->path || !o->tmp) {
         free(o->path);
         free(o->tmp);
@@ -660,7 +779,7 @@ int kl_output_open(kl_output_t *o, const char *path)
         errno = ENOMEM;
         return -1;
     }
-    sprintf(o->tmp, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
+    sprintf(o->tmp, "%.*s.%s.XXXXXX", (int)dirlen, o->path, o->path + dirlen);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         int e = errno;
@@ -691,11 +810,15 @@ int kl_output_commit(kl_output_t *o)
     if (!o->f)
         return 0;
     if (!o->path) {
-        int bad = fflush(o->f) != 0 || ferror(o->f);
+        int e = 0;
+        if (fflush(o->f) != 0 || ferror(o->f))
+            e = errno ? errno : EIO;
+        if (o->direct && fclose(o->f) != 0 && !e)
+            e = errno ? errno : EIO;
         o->f = NULL;
-        if (bad && !errno)
-            errno = EIO;
-        return bad ? -1 : 0;
+        o->direct = 0;
+        errno = e;
+        return e ? -1 : 0;
     }
     int e = 0;
     if (fflush(o->f) != 0 || ferror(o->f))
@@ -722,6 +845,8 @@ void kl_output_abort(kl_output_t *o)
     if (o->f && o->path) {
         fclose(o->f);
         unlink(o->tmp);
+    } else if (o->f && o->direct) {
+        fclose(o->f); /* a device or FIFO: nothing to take back */
     }
     free(o->path);
     free(o->tmp);

@@ -53,13 +53,16 @@ size_t kl_md_escape(const char *s, char *out, size_t size);
  * at least 32 bytes; returns buf. */
 const char *kl_format_real(double x, char *buf);
 
-/* An output destination: stdout for NULL or "-", else a temporary file in
- * the target's folder that kl_output_commit renames onto the target, so a
- * partial file never appears under the target's name. */
+/* An output destination: stdout for NULL or "-"; an existing non-regular
+ * file (/dev/null, a FIFO) is written directly; otherwise a temporary file in
+ * the target's folder (the folder of the file a symlink points to) that
+ * kl_output_commit renames onto the target, so a partial file never appears
+ * under the target's name. */
 typedef struct {
     FILE *f;
-    char *path; /* target, or NULL for stdout */
+    char *path; /* target, or NULL for stdout and direct writes */
     char *tmp;  /* temporary name */
+    int direct; /* f is the target itself (device, FIFO) */
 } kl_output_t;
 
 /* Open; on failure returns -1 with errno set and nothing created. */

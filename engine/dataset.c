@@ -118,6 +118,9 @@ kl_err kl_dataset_warn(kl_dataset_t *ds, kl_warning_kind kind, const kl_loc_t *l
     char *text = malloc(need);
     if (!text || GROW(ds, warnings, cap_warnings) < 0) {
         free(text);
+        /* callers go on (a warning never stops a load); finalize reports
+         * the loss, so a dataset never looks valid with a warning missing */
+        ds->lost_warning = 1;
         return KL_ENOMEM;
     }
     snprintf(text, need, "%s: warning: %s", place, msg);
@@ -627,6 +630,8 @@ kl_err kl_dataset_finalize(kl_dataset_t *ds, kl_error_t *err)
         return rc;
     if ((rc = compute_actor_regions(ds, err)) != KL_OK)
         return rc;
+    if (ds->lost_warning)
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
     ds->finalized = 1;
     return KL_OK;
 }

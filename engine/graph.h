@@ -224,6 +224,7 @@ typedef struct {
     size_t cap_entities, cap_relations, cap_evidence, cap_regions, cap_sources, cap_aliases,
         cap_attrs, cap_warnings, cap_files;
     uint32_t reported_unknown_types; /* bounded memory for "reported once" */
+    int lost_warning;         /* a warning could not be stored (out of memory) */
     kl_index_t *unknown_types;
 } kl_dataset_t;
 

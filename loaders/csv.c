@@ -330,31 +330,74 @@ static kl_err csv_error(table_t *t)
     return kl_error_set(t->err, KL_EPARSE, t->path, line, field, "%s", msg);
 }
 
+/* Which table a file name is: 0 and *kind, or -1 (error set). */
+static int table_of(const char *path, const char *base, table_kind *kind, kl_error_t *err)
+{
+    if (strcmp(base, "entities.csv") == 0)
+        *kind = T_ENTITIES;
+    else if (strcmp(base, "relations.csv") == 0)
+        *kind = T_RELATIONS;
+    else if (strcmp(base, "regions.csv") == 0)
+        *kind = T_REGIONS;
+    else if (strcmp(base, "sources.csv") == 0)
+        *kind = T_SOURCES;
+    else {
+        kl_error_set(err, KL_EINVAL, path, 0, 0, "unknown CSV table (expected entities.csv, relations.csv, "
+                                                "regions.csv or sources.csv)");
+        return -1;
+    }
+    return 0;
+}
+
+static kl_err open_error(const char *path, const char *msg, int e, kl_error_t *err)
+{
+    if (e == ENOMEM)
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+    return kl_error_set(err, KL_EIO, NULL, 0, 0, "cannot open '%s': %s", path, msg);
+}
+
+static kl_err load_table(kl_dataset_t *ds, const char *path, table_kind kind, kl_csv_t *csv,
+                         const kl_load_options_t *opt, kl_error_t *err);
+
 kl_err kl_i_load_csv_file(kl_dataset_t *ds, const char *path, const char *base, const kl_load_options_t *opt,
                           kl_error_t *err)
 {
     table_kind kind;
-    if (strcmp(base, "entities.csv") == 0)
-        kind = T_ENTITIES;
-    else if (strcmp(base, "relations.csv") == 0)
-        kind = T_RELATIONS;
-    else if (strcmp(base, "regions.csv") == 0)
-        kind = T_REGIONS;
-    else if (strcmp(base, "sources.csv") == 0)
-        kind = T_SOURCES;
-    else
-        return kl_error_set(err, KL_EINVAL, path, 0, 0, "unknown CSV table (expected entities.csv, relations.csv, "
-                                                      "regions.csv or sources.csv)");
+    if (table_of(path, base, &kind, err) < 0)
+        return KL_EINVAL;
+    char msg[256];
+    kl_csv_t *csv = kl_csv_open(path, msg, sizeof msg);
+    if (!csv)
+        return open_error(path, msg, errno, err);
+    return load_table(ds, path, kind, csv, opt, err);
+}
+
+kl_err kl_i_load_csv_stream(kl_dataset_t *ds, const char *path, const char *base, FILE *f,
+                            const kl_load_options_t *opt, kl_error_t *err)
+{
+    table_kind kind;
+    if (table_of(path, base, &kind, err) < 0) {
+        fclose(f);
+        return KL_EINVAL;
+    }
+    char msg[256];
+    kl_csv_t *csv = kl_csv_open_stream(f, msg, sizeof msg);
+    if (!csv)
+        return open_error(path, msg, errno, err);
+    return load_table(ds, path, kind, csv, opt, err);
+}
+
+/* Reads one table from csv (stolen: closed before returning). */
+static kl_err load_table(kl_dataset_t *ds, const char *path, table_kind kind, kl_csv_t *csv,
+                         const kl_load_options_t *opt, kl_error_t *err)
+{
     table_t t;
     memset(&t, 0, sizeof t);
     t.ds = ds;
     t.path = path;
     t.err = err;
     kl_err rc = KL_OK;
-    char msg[256];
-    t.csv = kl_csv_open(path, msg, sizeof msg);
-    if (!t.csv)
-        return kl_error_set(err, KL_EIO, NULL, 0, 0, "cannot open '%s': %s", path, msg);
+    t.csv = csv;
     int file = kl_dataset_add_file(ds, path);
     if (file < 0) {
         rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");

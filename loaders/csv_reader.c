@@ -77,6 +77,11 @@ kl_csv_t *kl_csv_open(const char *path, char *msg, size_t msg_size)
     }
     /* we read 1 MiB at a time ourselves; stdio buffering would only copy */
     setvbuf(f, NULL, _IONBF, 0);
+    return kl_csv_open_stream(f, msg, msg_size);
+}
+
+kl_csv_t *kl_csv_open_stream(FILE *f, char *msg, size_t msg_size)
+{
     kl_csv_t *c = calloc(1, sizeof *c);
     char *in = malloc(CHUNK + 1);
     if (!c || !in) {
@@ -85,6 +90,7 @@ kl_csv_t *kl_csv_open(const char *path, char *msg, size_t msg_size)
         fclose(f);
         if (msg && msg_size)
             snprintf(msg, msg_size, "%s", strerror(ENOMEM));
+        errno = ENOMEM; /* callers tell "out of memory" from an unreadable file */
         return NULL;
     }
     c->f = f;

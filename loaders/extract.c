@@ -632,12 +632,19 @@ kl_err kl_i_load_json(kl_dataset_t *ds, const char *path, const kl_load_options_
     kl_err rc = read_file(path, opt, &buf, &len, err);
     if (rc != KL_OK)
         return rc;
+    rc = kl_i_load_json_buffer(ds, path, buf, len, opt, err);
+    free(buf);
+    return rc;
+}
+
+kl_err kl_i_load_json_buffer(kl_dataset_t *ds, const char *path, const char *buf, size_t len,
+                             const kl_load_options_t *opt, kl_error_t *err)
+{
+    kl_err rc = KL_OK;
     ds->input_bytes += len;
     int file = kl_dataset_add_file(ds, path);
-    if (file < 0) {
-        free(buf);
+    if (file < 0)
         return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
-    }
     reader_t r;
     reader_init(&r, ds, path, opt, err);
     r.file = (uint32_t)file;
@@ -735,7 +742,6 @@ kl_err kl_i_load_json(kl_dataset_t *ds, const char *path, const kl_load_options_
     }
 cleanup:
     reader_destroy(&r);
-    free(buf);
     return rc;
 }
 
@@ -746,6 +752,8 @@ cleanup:
 kl_err kl_i_load_ndjson(kl_dataset_t *ds, const char *path, const kl_load_options_t *opt, kl_error_t *err)
 {
     FILE *fp = fopen(path, "rb");
+    if (!fp && errno == ENOMEM) /* fopen allocates the FILE */
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
     if (!fp)
         return kl_error_set(err, KL_EIO, NULL, 0, 0, "cannot open '%s': %s", path, strerror(errno));
     struct stat st;
@@ -760,6 +768,12 @@ kl_err kl_i_load_ndjson(kl_dataset_t *ds, const char *path, const kl_load_option
                             "file is %lld bytes, more than the limit of %llu (--max-input-bytes)",
                             (long long)st.st_size, (unsigned long long)opt->max_input_bytes);
     }
+    return kl_i_load_ndjson_stream(ds, path, fp, opt, err);
+}
+
+kl_err kl_i_load_ndjson_stream(kl_dataset_t *ds, const char *path, FILE *fp, const kl_load_options_t *opt,
+                               kl_error_t *err)
+{
     int file = kl_dataset_add_file(ds, path);
     if (file < 0) {
         fclose(fp);

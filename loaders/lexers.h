@@ -95,6 +95,9 @@ typedef struct kl_csv kl_csv_t;
  * record).  A UTF-8 BOM is skipped.  Returns NULL and fills msg (errno text)
  * when the file cannot be opened. */
 kl_csv_t *kl_csv_open(const char *path, char *msg, size_t msg_size);
+/* The same over an open stream (a file, or fmemopen() for a buffer); steals
+ * f: kl_csv_close closes it, and so does a failed open. */
+kl_csv_t *kl_csv_open_stream(FILE *f, char *msg, size_t msg_size);
 
 /* Read the next record.  Returns 1 (a record), 0 (end of file) or -1 (error:
  * see kl_csv_error).  RFC 4180: fields separated by the delimiter (default

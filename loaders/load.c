@@ -84,6 +84,8 @@ static kl_err check_file(const char *path, const kl_load_options_t *opt, kl_erro
 static kl_err load_folder(kl_dataset_t *ds, const char *dir, const kl_load_options_t *opt, kl_error_t *err)
 {
     DIR *d = opendir(dir);
+    if (!d && errno == ENOMEM) /* opendir allocates its buffer */
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
     if (!d)
         return kl_error_set(err, KL_EIO, NULL, 0, 0, "cannot open '%s': %s", dir, strerror(errno));
     char **names = NULL;
@@ -185,4 +187,39 @@ kl_err kl_load_dataset(kl_dataset_t *ds, const char *path, const kl_load_options
     if (!ds->id && !(ds->id = kl_i_id_from_path(ds, path)))
         return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
     return kl_dataset_finalize(ds, err);
+}
+
+kl_err kl_load_buffer(kl_dataset_t *ds, const char *name, const char *data, size_t len, kl_load_format fmt,
+                      const kl_load_options_t *opt, kl_error_t *err)
+{
+    if (opt)
+        ds->resolve_names = opt->resolve_names;
+    if (opt && opt->max_input_bytes && (uint64_t)len > opt->max_input_bytes)
+        return kl_error_set(err, KL_ELIMIT, name, 0, 0,
+                            "file is %llu bytes, more than the limit of %llu (--max-input-bytes)",
+                            (unsigned long long)len, (unsigned long long)opt->max_input_bytes);
+    kl_err rc;
+    if (fmt == KL_LOAD_JSON) {
+        rc = kl_i_load_json_buffer(ds, name, data, len, opt, err);
+    } else if (fmt == KL_LOAD_NDJSON || fmt == KL_LOAD_CSV) {
+        /* the stream readers are reused as they are: fmemopen only reads
+         * (mode "r"), so casting away const is safe */
+        static char empty[1];
+        FILE *f = fmemopen(len ? (void *)data : empty, len, "r");
+        if (!f)
+            return errno == ENOMEM ? kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory")
+                                   : kl_error_set(err, KL_EIO, NULL, 0, 0, "cannot open '%s': %s", name,
+                                                  strerror(errno));
+        if (fmt == KL_LOAD_NDJSON) {
+            rc = kl_i_load_ndjson_stream(ds, name, f, opt, err);
+        } else {
+            const char *base = strrchr(name, '/');
+            rc = kl_i_load_csv_stream(ds, name, base ? base + 1 : name, f, opt, err);
+        }
+    } else {
+        return kl_error_set(err, KL_EINVAL, NULL, 0, 0, "unknown input format %d", (int)fmt);
+    }
+    if (rc == KL_OK && !ds->id && !(ds->id = kl_i_id_from_path(ds, name)))
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+    return rc;
 }

@@ -5,10 +5,21 @@
 
 #include "loaders.h"
 
+#include <stdio.h>
+
 /* Load one file of the given format into ds (not finalized).  path is used in
  * messages as given. */
 kl_err kl_i_load_json(kl_dataset_t *ds, const char *path, const kl_load_options_t *opt, kl_error_t *err);
 kl_err kl_i_load_ndjson(kl_dataset_t *ds, const char *path, const kl_load_options_t *opt, kl_error_t *err);
+/* The same from memory: a whole JSON extract in buf[0..len) (borrowed, need
+ * not be NUL-terminated), or an NDJSON stream / CSV table read from fp
+ * (stolen: closed before returning).  path names the input in messages. */
+kl_err kl_i_load_json_buffer(kl_dataset_t *ds, const char *path, const char *buf, size_t len,
+                             const kl_load_options_t *opt, kl_error_t *err);
+kl_err kl_i_load_ndjson_stream(kl_dataset_t *ds, const char *path, FILE *fp, const kl_load_options_t *opt,
+                               kl_error_t *err);
+kl_err kl_i_load_csv_stream(kl_dataset_t *ds, const char *path, const char *base, FILE *fp,
+                            const kl_load_options_t *opt, kl_error_t *err);
 /* One table of the CSV set; base is the file name (entities.csv,
  * relations.csv, regions.csv or sources.csv) and picks the table. */
 kl_err kl_i_load_csv_file(kl_dataset_t *ds, const char *path, const char *base, const kl_load_options_t *opt,

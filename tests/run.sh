@@ -4,7 +4,9 @@
 #
 # Environment: KLUSTER (the binary under test), PYTHON (the interpreter that
 # sees Debian's python3-networkx), UNIT_DIR (built unit test binaries),
-# ONLY (a substring: run only the cases whose name contains it).
+# ONLY (a substring: run only the cases whose name contains it), VALGRIND=1
+# (make valgrind: KLUSTER runs under memcheck; only the CLI cases run, and
+# cases with a `slow` marker file are skipped).
 #
 # A CLI case is a folder holding `args` (the command line after `kluster`,
 # evaluated by bash with $ROOT = the repository and $SHARED = ../shared),
@@ -23,6 +25,7 @@ UNIT_DIR="${UNIT_DIR:-$ROOT/build/$mode/tests/unit}"
 case "$UNIT_DIR" in /*) ;; *) UNIT_DIR="$ROOT/$UNIT_DIR" ;; esac
 TIMEOUT="${TIMEOUT:-10}"
 ONLY="${ONLY:-}"
+VALGRIND="${VALGRIND:-0}"
 export ROOT SHARED KLUSTER PYTHON
 
 pass=0; fail=0; skip=0
@@ -35,7 +38,7 @@ trap 'rm -rf "$scratch"' EXIT
 
 # ---------------------------------------------------------------- unit tests
 for t in "$ROOT"/tests/unit/*_test.c; do
-  [ -e "$t" ] || continue
+  [ -e "$t" ] && [ "$VALGRIND" != 1 ] || continue
   name="$(basename "$t" .c)"
   [ -n "$ONLY" ] && [[ "$name" != *"$ONLY"* ]] && continue
   bin="$UNIT_DIR/$name"
@@ -55,6 +58,7 @@ run_case() {  # case-dir
   name="${dir#$ROOT/tests/}"
   [ -n "$ONLY" ] && [[ "$name" != *"$ONLY"* ]] && return
   if [ -f "$dir/skip-if-root" ] && [ "$(id -u)" = 0 ]; then skip=$((skip + 1)); return; fi
+  if [ -f "$dir/slow" ] && [ "$VALGRIND" = 1 ]; then skip=$((skip + 1)); return; fi
   work="$scratch/case"; rm -rf "$work"; cp -a "$dir" "$work"
   # files not copied: permissions are set by setup scripts
   if [ -f "$work/setup" ] && ! (cd "$work" && bash ./setup) >"$scratch/setup.log" 2>&1; then
@@ -93,7 +97,7 @@ done
 
 # ------------------------------------------------------------------- oracles
 for t in "$ROOT"/tests/oracle/test_*.sh "$ROOT"/tests/oracle/test_*.py; do
-  [ -e "$t" ] || continue
+  [ -e "$t" ] && [ "$VALGRIND" != 1 ] || continue
   name="oracle/$(basename "$t")"
   [ -n "$ONLY" ] && [[ "$name" != *"$ONLY"* ]] && continue
   case "$t" in *.py) cmd=("$PYTHON" "$t") ;; *) cmd=(bash "$t") ;; esac

@@ -1,0 +1,330 @@
+/* analysis/brokerage.c - Gould-Fernandez brokerage roles with regions as
+ * groups, exactly as R's sna::brokerage(adjacency, regions) computes them on
+ * the subgraph induced by the actors that have a region (DEFINITIONS.md
+ * `brokerage`, `brokerage_undirected`).
+ *
+ * sna counts, for every ordered two-path a->v->b with a, v, b distinct and no
+ * arc a->b (an arc b->a does not matter), one role of the broker v:
+ *   coordinator    w_I   a, v, b in one group
+ *   itinerant      w_O   a, b in one group, v in another
+ *   representative b_IO  v with a, b elsewhere
+ *   gatekeeper     b_OI  v with b, a elsewhere
+ *   liaison        b_O   three different groups
+ * and compares each count with its moments under a Bernoulli graph of the
+ * same density d = arcs / (N (N - 1)), using the group sizes of the
+ * broker's group (sna's "exp.nli", "sd.nli", "z.nli").  The formulas below
+ * follow sna's R code term by term (sna/R/gli.R, brokerage()). */
+#include "analysis_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { R_WI = 0, R_WO, R_BIO, R_BOI, R_BO, R_T, R_COUNT };
+
+static void roles_set(kl_brokerage_roles_t *r, const double *x)
+{
+    r->coordinator = x[R_WI];
+    r->itinerant = x[R_WO];
+    r->representative = x[R_BIO];
+    r->gatekeeper = x[R_BOI];
+    r->liaison = x[R_BO];
+    r->total = x[R_T];
+}
+
+static void roles_fill(kl_brokerage_roles_t *r, double x)
+{
+    double v[R_COUNT];
+    for (int i = 0; i < R_COUNT; i++)
+        v[i] = x;
+    roles_set(r, v);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The same test as kl_agraph_build's: type filter, then the interval meets
+ * the window. */
+static int relation_kept(const kl_relation_t *r, const kl_graph_options_t *opt)
+{
+    if (opt->tie_types && !(opt->tie_types & (1u << r->type_code)))
+        return 0;
+    return r->start <= opt->to && r->end >= opt->from;
+}
+
+/* Types that point one way (SCHEMA.md); partner_of and unknown types are
+ * undirected. */
+static int reltype_directed(kl_reltype t)
+{
+    return t != KL_REL_PARTNER_OF && t != KL_REL_OTHER;
+}
+
+/* Is b in the sorted slice adj[lo..hi)? */
+static int has_sorted(const uint32_t *adj, size_t lo, size_t hi, uint32_t b)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (adj[mid] < b)
+            lo = mid + 1;
+        else if (adj[mid] > b)
+            hi = mid;
+        else
+            return 1;
+    }
+    return 0;
+}
+
+void kl_brokerage_destroy(kl_brokerage_t *b)
+{
+    if (!b)
+        return;
+    free(b->in_subgraph);
+    free(b->count);
+    free(b->expected);
+    free(b->z);
+    memset(b, 0, sizeof *b);
+}
+
+/* sna's per-group moments (ebr, vbr) for every group, R_COUNT each, term by
+ * term as sna's R code writes them.  The sums are of integers held exactly
+ * in doubles, so only the products with powers of d round (results agree
+ * with R to a few ulps, not bit for bit).  O(G^2). */
+static void group_moments(uint32_t G, const double *n, double N, double d, double *ebr, double *vbr)
+{
+    double p2 = d * d * (1 - d);                           /* d^2 (1-d) */
+    double p3 = d * d * d * ((1 - d) * (1 - d) * (1 - d)); /* d^3 (1-d)^3 */
+    for (uint32_t i = 0; i < G; i++) {
+        double ni = n[i], s_wo = 0, s_wo3 = 0, s_sum = 0, s_sq = 0, s_bo = 0;
+        for (uint32_t j = 0; j < G; j++) {
+            if (j == i)
+                continue;
+            double nj = n[j], k = N - nj - ni;
+            s_wo += nj * (nj - 1);
+            s_wo3 += nj * (nj - 1) * (nj - 2);
+            s_sum += nj;
+            s_sq += nj * nj;
+            s_bo += nj * (k * (k - 1) / 2); /* n_j choose(N - n_j - n_i, 2) */
+        }
+        double *e = ebr + (size_t)i * R_COUNT, *v = vbr + (size_t)i * R_COUNT;
+        double keep = 1 - d * d * (1 - d);
+        e[R_WI] = p2 * (ni - 1) * (ni - 2);
+        v[R_WI] = e[R_WI] * keep + 2 * (ni - 1) * (ni - 2) * (ni - 3) * p3;
+        e[R_WO] = p2 * s_wo;
+        v[R_WO] = e[R_WO] * keep + 2 * s_wo3 * p3;
+        e[R_BIO] = p2 * (N - ni) * (ni - 1);
+        double c_out = (N - ni) * (N - ni - 1) / 2, c_in = (ni - 1) * (ni - 2) / 2;
+        v[R_BIO] = e[R_BIO] * keep + 2 * ((ni - 1) * c_out + (N - ni) * c_in) * p3;
+        e[R_BOI] = e[R_BIO];
+        v[R_BOI] = v[R_BIO];
+        e[R_BO] = p2 * (s_sum * s_sum - s_sq);
+        v[R_BO] = e[R_BO] * keep + 4 * s_bo * p3;
+        e[R_T] = p2 * (N - 1) * (N - 2);
+        v[R_T] = e[R_T] * keep + 2 * (N - 1) * (N - 2) * (N - 3) * p3;
+    }
+}
+
+kl_err kl_brokerage_compute(kl_brokerage_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, int undirected,
+                            kl_error_t *err)
+{
+    uint32_t n = g->n;
+    int32_t *sub = NULL;        /* vertex -> subgraph index, or -1 */
+    uint32_t *vert = NULL;      /* subgraph index -> vertex */
+    uint32_t *grp = NULL;       /* subgraph index -> group */
+    int32_t *region_grp = NULL; /* region -> group, or -1 */
+    double *size = NULL, *ebr = NULL, *vbr = NULL, *cnt = NULL;
+    uint64_t *arcs = NULL;
+    size_t *out_off = NULL, *in_off = NULL;
+    uint32_t *out_adj = NULL, *in_adj = NULL;
+    size_t n_arcs = 0;
+    kl_err rc = KL_ENOMEM;
+
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    out->in_subgraph = calloc((size_t)n + 1, sizeof *out->in_subgraph);
+    out->count = calloc((size_t)n + 1, sizeof *out->count);
+    out->expected = malloc(((size_t)n + 1) * sizeof *out->expected);
+    out->z = malloc(((size_t)n + 1) * sizeof *out->z);
+    sub = malloc(((size_t)n + 1) * sizeof *sub);
+    vert = malloc(((size_t)n + 1) * sizeof *vert);
+    grp = malloc(((size_t)n + 1) * sizeof *grp);
+    region_grp = malloc(((size_t)ds->n_regions + 1) * sizeof *region_grp);
+    size = calloc((size_t)n + 1, sizeof *size);
+    if (!out->in_subgraph || !out->count || !out->expected || !out->z || !sub || !vert || !grp || !region_grp || !size)
+        goto cleanup;
+
+    /* The subgraph: actors with a region, groups numbered by first use. */
+    uint32_t N = 0, G = 0;
+    for (uint32_t r = 0; r < ds->n_regions; r++)
+        region_grp[r] = -1;
+    for (uint32_t v = 0; v < n; v++) {
+        int32_t r = g->vertex_region[v];
+        roles_fill(&out->expected[v], NAN);
+        roles_fill(&out->z[v], NAN);
+        if (undirected) /* the merged role lives in `representative` */
+            out->count[v].gatekeeper = NAN;
+        sub[v] = -1;
+        if (r < 0 || (uint32_t)r >= ds->n_regions)
+            continue;
+        if (region_grp[r] < 0)
+            region_grp[r] = (int32_t)G++;
+        out->in_subgraph[v] = 1;
+        sub[v] = (int32_t)N;
+        vert[N] = v;
+        grp[N] = (uint32_t)region_grp[r];
+        size[grp[N]] += 1;
+        N++;
+    }
+    if (N == 0) {
+        rc = KL_OK;
+        goto cleanup;
+    }
+
+    /* Arcs of the subgraph as (a << 32 | b), sorted and deduplicated: several
+     * relations between one pair are one arc, as in an adjacency matrix. */
+    size_t cap = g->options.mode == KL_MODE_ORGANISATIONS ? 2 * (size_t)g->csr.m : 2 * (size_t)ds->n_relations;
+    arcs = malloc((cap + 1) * sizeof *arcs);
+    if (!arcs)
+        goto cleanup;
+    if (g->options.mode == KL_MODE_ORGANISATIONS) {
+        /* Organisations-mode ties are derived (shared projects, people):
+         * they have no direction, so each is an arc both ways. */
+        for (uint32_t e = 0; e < g->csr.m; e++) {
+            int32_t a = sub[g->edge_from[e]], b = sub[g->edge_to[e]];
+            if (a < 0 || b < 0)
+                continue;
+            arcs[n_arcs++] = (uint64_t)a << 32 | (uint32_t)b;
+            arcs[n_arcs++] = (uint64_t)b << 32 | (uint32_t)a;
+        }
+    } else {
+        for (uint32_t i = 0; i < ds->n_relations; i++) {
+            const kl_relation_t *r = &ds->relations[i];
+            if (r->source == r->target || !relation_kept(r, &g->options))
+                continue;
+            int32_t sv = g->entity_vertex[r->source], tv = g->entity_vertex[r->target];
+            if (sv < 0 || tv < 0 || sub[sv] < 0 || sub[tv] < 0)
+                continue;
+            uint32_t a = (uint32_t)sub[sv], b = (uint32_t)sub[tv];
+            arcs[n_arcs++] = (uint64_t)a << 32 | b;
+            if (undirected || !reltype_directed(r->type_code))
+                arcs[n_arcs++] = (uint64_t)b << 32 | a;
+        }
+    }
+    qsort(arcs, n_arcs, sizeof *arcs, cmp_u64);
+    size_t m = 0;
+    for (size_t i = 0; i < n_arcs; i++)
+        if (m == 0 || arcs[i] != arcs[m - 1])
+            arcs[m++] = arcs[i];
+
+    /* Out- and in-lists; out-lists come sorted from the sorted keys, which
+     * the "no arc a->b" test relies on. */
+    out_off = calloc((size_t)N + 1, sizeof *out_off);
+    in_off = calloc((size_t)N + 2, sizeof *in_off);
+    out_adj = malloc((m + 1) * sizeof *out_adj);
+    in_adj = malloc((m + 1) * sizeof *in_adj);
+    cnt = calloc((size_t)N * R_COUNT + 1, sizeof *cnt);
+    ebr = malloc(((size_t)G * R_COUNT + 1) * sizeof *ebr);
+    vbr = malloc(((size_t)G * R_COUNT + 1) * sizeof *vbr);
+    if (!out_off || !in_off || !out_adj || !in_adj || !cnt || !ebr || !vbr)
+        goto cleanup;
+    for (size_t i = 0; i < m; i++) {
+        out_off[(arcs[i] >> 32) + 1]++;
+        in_off[(uint32_t)arcs[i] + 2]++;
+        out_adj[i] = (uint32_t)arcs[i];
+    }
+    for (uint32_t v = 0; v < N; v++) {
+        out_off[v + 1] += out_off[v];
+        in_off[v + 2] += in_off[v + 1];
+    }
+    for (size_t i = 0; i < m; i++)
+        in_adj[in_off[(uint32_t)arcs[i] + 1]++] = (uint32_t)(arcs[i] >> 32);
+    /* in_off[v] .. in_off[v + 1] is now v's in-list */
+
+    /* Count two-paths a->v->b through each broker v.  The arcs have no
+     * self-loops, so only a == b needs excluding. */
+    for (uint32_t v = 0; v < N; v++) {
+        double *c = cnt + (size_t)v * R_COUNT;
+        uint32_t gv = grp[v];
+        for (size_t i = in_off[v]; i < in_off[v + 1]; i++) {
+            uint32_t a = in_adj[i], ga = grp[a];
+            for (size_t j = out_off[v]; j < out_off[v + 1]; j++) {
+                uint32_t b = out_adj[j], gb = grp[b];
+                if (b == a || has_sorted(out_adj, out_off[a], out_off[a + 1], b))
+                    continue;
+                /* the same decision order as sna's brokerage_R */
+                if (ga == gv)
+                    c[gb == gv ? R_WI : R_BIO] += 1;
+                else if (gb == gv)
+                    c[R_BOI] += 1;
+                else if (ga == gb)
+                    c[R_WO] += 1;
+                else
+                    c[R_BO] += 1;
+            }
+        }
+        c[R_T] = c[R_WI] + c[R_WO] + c[R_BIO] + c[R_BOI] + c[R_BO];
+    }
+
+    /* Moments: sna's d = m / (N (N - 1)), undefined (NaN in R) for N = 1. */
+    double dN = (double)N;
+    int defined = N >= 2;
+    if (defined)
+        group_moments(G, size, dN, (double)m / (dN * (dN - 1)), ebr, vbr);
+    for (uint32_t s = 0; s < N; s++) {
+        uint32_t v = vert[s];
+        const double *c = cnt + (size_t)s * R_COUNT;
+        const double *e = ebr + (size_t)grp[s] * R_COUNT, *var = vbr + (size_t)grp[s] * R_COUNT;
+        double ex[R_COUNT], z[R_COUNT], co[R_COUNT];
+        for (int k = 0; k < R_COUNT; k++) {
+            co[k] = c[k];
+            /* + 0.0: sna's (n-1)(n-2) for a one-actor group is -0, printed as 0 */
+            ex[k] = defined ? e[k] + 0.0 : NAN;
+            double sd = defined ? sqrt(var[k]) : NAN;
+            /* sna gives NaN for 0/0 and +-Inf for x/0: both undefined here */
+            z[k] = defined && sd > 0 ? (c[k] - e[k]) / sd : NAN;
+            if (!isfinite(z[k]))
+                z[k] = NAN;
+        }
+        if (undirected) {
+            /* On the symmetric input every unordered a-v-b is two ordered
+             * paths, so halving counts each once.  A representative path one
+             * way is a gatekeeper path the other way: the merged role holds
+             * (b_IO + b_OI) / 2 (= b_IO), its expectation likewise, and its
+             * z is sna's b_IO z (equal to b_OI's on symmetric input). */
+            double rg = (co[R_BIO] + co[R_BOI]) / 2, rge = (ex[R_BIO] + ex[R_BOI]) / 2;
+            for (int k = 0; k < R_COUNT; k++) {
+                co[k] /= 2;
+                ex[k] /= 2;
+            }
+            co[R_BIO] = rg;
+            ex[R_BIO] = rge;
+            co[R_BOI] = ex[R_BOI] = z[R_BOI] = NAN;
+        }
+        roles_set(&out->count[v], co);
+        roles_set(&out->expected[v], ex);
+        roles_set(&out->z[v], z);
+    }
+    rc = KL_OK;
+
+cleanup:
+    free(sub);
+    free(vert);
+    free(grp);
+    free(region_grp);
+    free(size);
+    free(arcs);
+    free(out_off);
+    free(in_off);
+    free(out_adj);
+    free(in_adj);
+    free(cnt);
+    free(ebr);
+    free(vbr);
+    if (rc != KL_OK) {
+        kl_brokerage_destroy(out);
+        rc = kl_error_set(err, rc, NULL, 0, 0, "out of memory computing brokerage");
+    }
+    return rc;
+}

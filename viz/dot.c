@@ -1,0 +1,747 @@
+/* viz/dot.c - the cgraph graph of a view: nodes shaped by kind, sized by a
+ * metric, coloured by region or kind, clusters, bridges, brokers, and the
+ * title, legend and footer that let a diagram stand on its own. */
+#include "viz_internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Okabe-Ito (without black; vermillion last, bridges use it), then Paul Tol's
+ * muted scheme: colour-blind safe, distinguishable in print. */
+static const char *const palette[] = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#CC79A7",
+                                      "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255",
+                                      "#44AA99", "#999933", "#AA4499", "#D55E00"};
+#define N_PALETTE (sizeof palette / sizeof *palette)
+static const char *const kind_colour[KL_KIND_COUNT] = {"#56B4E9", "#E69F00", "#009E73", "#CC79A7"};
+static const char *const kind_shape[KL_KIND_COUNT] = {"box", "ellipse", "hexagon", "house"};
+static const char *const kind_glyph[KL_KIND_COUNT] = {"\u25A0", "\u25CF", "\u2B22", "\u2302"};
+#define NO_REGION_COLOUR "#D9D9D9"
+#define OTHER_REGION_COLOUR "#A6A6A6"
+#define BRIDGE_COLOUR "#D55E00"
+#define FONT "Helvetica"
+
+/* ------------------------------------------------------- string builder */
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+    int failed;
+} sb_t;
+
+static void sb_printf(sb_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sb_t *b, const char *fmt, ...)
+{
+    if (b->failed)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            b->failed = 1;
+            return;
+        }
+        if (b->s && b->len + (size_t)k < b->cap) {
+            b->len += (size_t)k;
+            return;
+        }
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap <= b->len + (size_t)k)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+}
+
+/* Append escaped text (plain label or HTML); wrap/max as for kl_viz_escape_*. */
+static void sb_text(sb_t *b, const char *text, int html, unsigned wrap, unsigned max)
+{
+    char *e = html ? kl_viz_escape_html(text, wrap, max) : kl_viz_escape_label(text, wrap, max);
+    if (!e) {
+        b->failed = 1;
+        return;
+    }
+    sb_printf(b, "%s", e);
+    free(e);
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static void set(void *obj, const char *name, const char *value)
+{
+    agsafeset(obj, (char *)name, (char *)value, "");
+}
+
+static void setf(void *obj, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void setf(void *obj, const char *name, const char *fmt, ...)
+{
+    char buf[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    set(obj, name, buf);
+}
+
+/* An HTML-like label (cgraph marks the string as HTML by interning it so). */
+static void set_html(Agraph_t *root, void *obj, const char *name, const char *html)
+{
+    Agsym_t *sym = agattr(root, AGTYPE(obj), (char *)name, NULL);
+    if (!sym)
+        sym = agattr(root, AGTYPE(obj), (char *)name, "");
+    char *h = agstrdup_html(root, (char *)html);
+    agxset(obj, sym, h);
+    agstrfree(root, h);
+}
+
+/* Black or white text, whichever reads better on colour "#RRGGBB". */
+static const char *text_on(const char *colour)
+{
+    unsigned r, g, b;
+    if (sscanf(colour, "#%2x%2x%2x", &r, &g, &b) != 3)
+        return "#000000";
+    double y = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255.0;
+    return y < 0.45 ? "#FFFFFF" : "#000000";
+}
+
+/* colour mixed with white: t = 0 the colour, 1 white */
+static void tint(const char *colour, double t, char out[8])
+{
+    unsigned r, g, b;
+    if (sscanf(colour, "#%2x%2x%2x", &r, &g, &b) != 3)
+        r = g = b = 0xCC;
+    snprintf(out, 8, "#%02X%02X%02X", (unsigned)lround(r + (255 - r) * t), (unsigned)lround(g + (255 - g) * t),
+             (unsigned)lround(b + (255 - b) * t));
+}
+
+static void date_text(int32_t d, int as_end, char *buf, size_t size)
+{
+    int y = d / 10000, md = d % 10000;
+    if ((!as_end && md == 101) || (as_end && md == 1231))
+        snprintf(buf, size, "%d", y);
+    else
+        snprintf(buf, size, "%04d-%02d-%02d", y, md / 100, md % 100);
+}
+
+static void window_text(const kl_viz_options_t *opt, char *buf, size_t size)
+{
+    char a[16], b[16];
+    if (opt->from != KL_DATE_MIN)
+        date_text(opt->from, 0, a, sizeof a);
+    if (opt->to != KL_DATE_MAX)
+        date_text(opt->to, 1, b, sizeof b);
+    if (opt->from == KL_DATE_MIN && opt->to == KL_DATE_MAX)
+        snprintf(buf, size, "all dates");
+    else if (opt->from == KL_DATE_MIN)
+        snprintf(buf, size, "ties active until %s", b);
+    else if (opt->to == KL_DATE_MAX)
+        snprintf(buf, size, "ties active from %s", a);
+    else
+        snprintf(buf, size, "ties active %s\u2013%s", a, b);
+}
+
+static const char *metric_name(kl_viz_size by)
+{
+    switch (by) {
+    case KL_SIZE_BETWEENNESS: return "betweenness";
+    case KL_SIZE_PAGERANK: return "PageRank";
+    case KL_SIZE_DEGREE: return "degree (number of ties)";
+    default: return "inter-regional betweenness (irb)";
+    }
+}
+
+static const char *metric_key(kl_viz_size by)
+{
+    static const char *const k[] = {"irb", "betweenness", "pagerank", "degree"};
+    return k[by];
+}
+
+/* ------------------------------------------------------------ colouring */
+
+typedef struct {
+    uint32_t region, count;
+    const char *id;
+} region_count_t;
+
+static int cmp_region_count(const void *a, const void *b)
+{
+    const region_count_t *p = a, *q = b;
+    if (p->count != q->count)
+        return p->count > q->count ? -1 : 1;
+    return strcmp(p->id, q->id);
+}
+
+typedef struct {
+    int32_t *colour_of;        /* region -> palette slot, -1: "other" */
+    region_count_t *shown;     /* regions in the view, most actors first */
+    uint32_t n_shown;
+    int has_regionless, has_other;
+    int kinds[KL_KIND_COUNT];  /* kinds present */
+} colours_t;
+
+static kl_err colours_init(colours_t *c, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                           int region_map)
+{
+    memset(c, 0, sizeof *c);
+    uint32_t R = ds->n_regions;
+    c->colour_of = malloc(((size_t)R + 1) * sizeof *c->colour_of);
+    c->shown = calloc((size_t)R + 1, sizeof *c->shown);
+    uint32_t *count = calloc((size_t)R + 1, sizeof *count);
+    if (!c->colour_of || !c->shown || !count) {
+        free(count);
+        return KL_ENOMEM;
+    }
+    for (uint32_t i = 0; i < view->n; i++) {
+        if (region_map) {
+            count[view->node[i]] += view->nactors[i];
+            continue;
+        }
+        uint32_t u = view->node[i];
+        int32_t r = g->vertex_region[u];
+        c->kinds[ds->entities[g->vertex_entity[u]].kind] = 1;
+        if (r >= 0)
+            count[r]++;
+        else
+            c->has_regionless = 1;
+    }
+    for (uint32_t r = 0; r < R; r++) {
+        c->colour_of[r] = -1;
+        if (count[r])
+            c->shown[c->n_shown++] = (region_count_t){r, count[r], ds->regions[r].id};
+    }
+    qsort(c->shown, c->n_shown, sizeof *c->shown, cmp_region_count);
+    for (uint32_t i = 0; i < c->n_shown; i++) {
+        if (i < N_PALETTE)
+            c->colour_of[c->shown[i].region] = (int32_t)i;
+        else
+            c->has_other = 1;
+    }
+    free(count);
+    return KL_OK;
+}
+
+static void colours_destroy(colours_t *c)
+{
+    free(c->colour_of);
+    free(c->shown);
+}
+
+static const char *region_colour(const colours_t *c, int32_t r)
+{
+    if (r < 0)
+        return NO_REGION_COLOUR;
+    return c->colour_of[r] < 0 ? OTHER_REGION_COLOUR : palette[c->colour_of[r]];
+}
+
+/* ------------------------------------------------------ title and legend */
+
+static void swatch(sb_t *b, const char *colour, const char *text)
+{
+    /* a coloured block of text, not a sized cell: Graphviz stretches cells */
+    sb_printf(b, "<TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">\u2588\u2588</FONT> ", colour);
+    sb_text(b, text, 1, 0, 40);
+    sb_printf(b, "   </TD>");
+}
+
+/* A table of colour swatches, four a row, the first row headed `head`. */
+typedef struct {
+    sb_t *b;
+    int col;
+    const char *head;
+} swatches_t;
+
+static void swatches_add(swatches_t *s, const char *colour, const char *text)
+{
+    if (s->col % 4 == 0)
+        sb_printf(s->b, "%s<TR><TD ALIGN=\"LEFT\">%s%s%s</TD>", s->col ? "</TR>" : "", s->col ? "" : "<B>",
+                  s->col ? "" : s->head, s->col ? "" : "</B>");
+    s->col++;
+    swatch(s->b, colour, text);
+}
+
+typedef struct {
+    int bridge, articulation, broker, focus, edge_labels;
+} legend_flags_t;
+
+static void legend(sb_t *b, const colours_t *c, const kl_dataset_t *ds, const kl_viz_options_t *opt,
+                   const legend_flags_t *f)
+{
+    const char *row = "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"1\">";
+    int map = opt->view == KL_VIEW_REGION_MAP;
+    if (!map) {
+        sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Shape</B> ");
+        for (int k = 0; k < KL_KIND_COUNT; k++)
+            if (c->kinds[k])
+                sb_printf(b, "   %s %s", kind_glyph[k], kl_kind_name((kl_kind)k));
+        sb_printf(b, "</TD></TR>");
+    }
+    swatches_t s = {b, 0, map ? "Region" : "Colour"};
+    sb_printf(b, "%s", row);
+    if (opt->fill_by == KL_FILL_KIND && !map) {
+        for (int k = 0; k < KL_KIND_COUNT; k++)
+            if (c->kinds[k])
+                swatches_add(&s, kind_colour[k], kl_kind_name((kl_kind)k));
+    } else {
+        for (uint32_t i = 0; i < c->n_shown && i < N_PALETTE; i++)
+            swatches_add(&s, palette[i], ds->regions[c->shown[i].region].name);
+        if (c->has_other) {
+            char text[64];
+            snprintf(text, sizeof text, "%u other regions", c->n_shown - (uint32_t)N_PALETTE);
+            swatches_add(&s, OTHER_REGION_COLOUR, text);
+        }
+        if (c->has_regionless)
+            swatches_add(&s, NO_REGION_COLOUR, "no region");
+    }
+    if (!s.col)
+        sb_printf(b, "<TR><TD> </TD>");
+    sb_printf(b, "</TR></TABLE></TD></TR>");
+
+    sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Size</B>  ");
+    if (map)
+        sb_printf(b, "node area: number of actors in the region");
+    else
+        sb_printf(b, "node and text size: %s", metric_name(opt->size_by));
+    sb_printf(b, "</TD></TR><TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Lines</B>  ");
+    if (map)
+        sb_printf(b, "width: cross-region links (ties between the regions' actors, plus regionless actors tied to "
+                     "both)%s",
+                  f->edge_labels ? "<BR ALIGN=\"LEFT\"/>label: main broker (highest irb among the actors on those "
+                                   "links)" : "");
+    else
+        sb_printf(b, "width: tie weight%s%s", f->bridge ? "; <FONT COLOR=\"" BRIDGE_COLOUR "\"><B>\u2501\u2501</B></FONT> "
+                                                          "bridge (removing the tie splits the network)"
+                                                        : "",
+                  f->articulation ? "; double border: articulation point" : "");
+    sb_printf(b, "</TD></TR>");
+    if (!map && (f->broker || f->focus)) {
+        sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Marks</B>  %s%s%s</TD></TR>",
+                  f->broker ? "#k: the k-th broker of the network by inter-regional betweenness" : "",
+                  f->broker && f->focus ? "; " : "",
+                  f->focus ? (opt->view == KL_VIEW_EGO ? "thick border: the ego" : "thick border: path ends") : "");
+    }
+}
+
+/* Title (dataset), subtitle (view, window) as HTML rows. */
+static void title_rows(sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                       const kl_viz_options_t *opt)
+{
+    sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"22\"><B>");
+    sb_text(b, ds->title ? ds->title : ds->id, 1, 70, 200);
+    sb_printf(b, "</B></FONT></TD></TR><TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\" COLOR=\"#444444\">");
+    switch (opt->view) {
+    case KL_VIEW_EGO:
+        sb_printf(b, "Ego network of ");
+        sb_text(b, view->focus_name, 1, 0, 60);
+        sb_printf(b, " (%u tie%s deep)", opt->depth, opt->depth == 1 ? "" : "s");
+        break;
+    case KL_VIEW_PATH:
+        sb_printf(b, "Shortest paths between ");
+        sb_text(b, view->focus_name, 1, 0, 60);
+        sb_printf(b, " and ");
+        sb_text(b, view->focus_name2, 1, 0, 60);
+        sb_printf(b, ": %u tie%s, %.0f path%s", view->path_hops, view->path_hops == 1 ? "" : "s", view->path_count,
+                  view->path_count == 1 ? "" : "s");
+        break;
+    case KL_VIEW_REGION_MAP: sb_printf(b, "Region map: links between regions"); break;
+    default:
+        if (view->left_out)
+            sb_printf(b, "The %u most central actors by %s", view->n, metric_key(opt->size_by));
+        else
+            sb_printf(b, "Whole network");
+        break;
+    }
+    char w[96];
+    window_text(opt, w, sizeof w);
+    if (opt->view == KL_VIEW_REGION_MAP)
+        sb_printf(b, " \u00b7 %u regions, %u links \u00b7 %s", view->n, view->m, w);
+    else
+        sb_printf(b, " \u00b7 %u actors, %u ties \u00b7 %s", view->n, view->m, w);
+    sb_printf(b, "</FONT></TD></TR>");
+    (void)g;
+}
+
+static void footer_row(sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_analysis_t *res,
+                       const kl_viz_options_t *opt)
+{
+    sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">Sources: %u document%s \u00b7 "
+                 "dataset: ",
+              ds->n_sources, ds->n_sources == 1 ? "" : "s");
+    sb_text(b, ds->id, 1, 0, 80);
+    if (view->left_out && opt->view == KL_VIEW_REGION_MAP)
+        sb_printf(b, " \u00b7 %u regionless actor%s not drawn", view->left_out, view->left_out == 1 ? "" : "s");
+    else if (view->left_out)
+        sb_printf(b, " \u00b7 %u more actor%s left out (--top %u by %s)", view->left_out,
+                  view->left_out == 1 ? "" : "s", opt->top, metric_key(opt->size_by));
+    if (res->options.samples)
+        sb_printf(b, " \u00b7 centralities estimated from %u sampled sources", res->options.samples);
+    sb_printf(b, " \u00b7 drawn by kluster</FONT></TD></TR>");
+}
+
+/* ------------------------------------------------------------------ build */
+
+typedef struct {
+    double x;
+    uint32_t rank, i;
+} order_t;
+
+static int cmp_order(const void *a, const void *b)
+{
+    const order_t *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x > q->x ? -1 : 1;
+    return p->rank < q->rank ? -1 : p->rank > q->rank;
+}
+
+/* Rank (1..) of each vertex among the top `k` brokers by irb (irb > 0), 0
+ * for the others: brokers of the whole network, not only of the view. */
+static uint32_t *broker_ranks(const kl_agraph_t *g, const kl_analysis_t *res, uint32_t k)
+{
+    uint32_t *rank = calloc((size_t)g->n + 1, sizeof *rank);
+    order_t *o = malloc(((size_t)g->n + 1) * sizeof *o);
+    if (!rank || !o) {
+        free(rank);
+        free(o);
+        return NULL;
+    }
+    for (uint32_t u = 0; u < g->n; u++)
+        o[u] = (order_t){isfinite(res->irb[u]) ? res->irb[u] : 0, res->rank[u], u};
+    qsort(o, g->n, sizeof *o, cmp_order);
+    for (uint32_t i = 0; i < k && i < g->n && o[i].x > 0; i++)
+        rank[o[i].i] = i + 1;
+    free(o);
+    return rank;
+}
+
+#define LABEL_ALL 200  /* views up to this many nodes label every actor */
+#define LABEL_TOP 100  /* larger views label this many, by the size metric */
+
+static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *view, const kl_dataset_t *ds,
+                           const kl_agraph_t *g, const kl_analysis_t *res, const kl_viz_options_t *opt,
+                           const colours_t *c, legend_flags_t *flags)
+{
+    uint32_t *brank = broker_ranks(g, res, opt->brokers);
+    order_t *o = malloc(((size_t)view->n + 1) * sizeof *o);
+    uint8_t *labelled = calloc((size_t)view->n + 1, 1);
+    Agnode_t **nodes = calloc((size_t)view->n + 1, sizeof *nodes);
+    Agraph_t **clusters = NULL;
+    uint32_t n_clusters = 0;
+    kl_err rc = KL_ENOMEM;
+    sb_t b = {0};
+    if (!brank || !o || !labelled || !nodes)
+        goto cleanup;
+
+    double mx = 0, wmax = 0;
+    for (uint32_t i = 0; i < view->n; i++) {
+        double x = kl_i_metric(res, opt->size_by, view->node[i]);
+        o[i] = (order_t){x, res->rank[view->node[i]], i};
+        if (x > mx)
+            mx = x;
+    }
+    qsort(o, view->n, sizeof *o, cmp_order);
+    for (uint32_t i = 0; i < view->n; i++) {
+        uint32_t u = view->node[o[i].i];
+        labelled[o[i].i] = view->n <= LABEL_ALL || i < LABEL_TOP || brank[u] || view->focus[o[i].i];
+    }
+    for (uint32_t e = 0; e < view->m; e++)
+        if (view->ew[e] > wmax)
+            wmax = view->ew[e];
+
+    /* clusters */
+    if (opt->group == KL_GROUP_REGION)
+        n_clusters = ds->n_regions;
+    else if (opt->group == KL_GROUP_COMMUNITY)
+        n_clusters = res->communities;
+    else if (opt->group == KL_GROUP_KIND)
+        n_clusters = KL_KIND_COUNT;
+    clusters = calloc((size_t)n_clusters + 1, sizeof *clusters);
+    if (!clusters)
+        goto cleanup;
+
+    for (uint32_t i = 0; i < view->n; i++) {
+        uint32_t u = view->node[i];
+        const kl_entity_t *ent = &ds->entities[g->vertex_entity[u]];
+        int32_t cl = -1;
+        if (opt->group == KL_GROUP_REGION)
+            cl = g->vertex_region[u];
+        else if (opt->group == KL_GROUP_COMMUNITY)
+            cl = (int32_t)res->community[u];
+        else if (opt->group == KL_GROUP_KIND)
+            cl = (int32_t)ent->kind;
+        Agraph_t *parent = body;
+        if (cl >= 0) {
+            if (!clusters[cl]) {
+                char name[32], fill[8];
+                const char *base = "#BBBBBB";
+                snprintf(name, sizeof name, "cluster_%c%d",
+                         opt->group == KL_GROUP_REGION ? 'r' : opt->group == KL_GROUP_COMMUNITY ? 'c' : 'k', cl);
+                clusters[cl] = agsubg(body, name, 1);
+                if (!clusters[cl])
+                    goto cleanup;
+                b.len = 0;
+                if (opt->group == KL_GROUP_REGION) {
+                    sb_text(&b, ds->regions[cl].name, 0, 28, 90);
+                    if (opt->fill_by == KL_FILL_REGION)
+                        base = region_colour(c, cl);
+                } else if (opt->group == KL_GROUP_COMMUNITY) {
+                    sb_printf(&b, "community %d", cl);
+                } else {
+                    sb_printf(&b, "%ss", kl_kind_name((kl_kind)cl));
+                }
+                if (b.failed)
+                    goto cleanup;
+                tint(base, 0.86, fill);
+                set(clusters[cl], "label", b.s);
+                set(clusters[cl], "style", "filled,rounded");
+                set(clusters[cl], "fillcolor", fill);
+                set(clusters[cl], "color", base);
+                set(clusters[cl], "fontsize", "13");
+            }
+            parent = clusters[cl];
+        }
+        char id[24];
+        snprintf(id, sizeof id, "n%u", u);
+        Agnode_t *nd = agnode(parent, id, 1);
+        if (!nd)
+            goto cleanup;
+        nodes[i] = nd;
+        double s = mx > 0 ? sqrt(kl_i_metric(res, opt->size_by, u) / mx) : 0;
+        const char *fill = opt->fill_by == KL_FILL_KIND ? kind_colour[ent->kind] : region_colour(c, g->vertex_region[u]);
+        set(nd, "shape", kind_shape[ent->kind]);
+        set(nd, "style", ent->kind == KL_KIND_ORGANISATION ? "filled,rounded" : "filled");
+        set(nd, "fillcolor", fill);
+        set(nd, "fontcolor", text_on(fill));
+        b.len = 0;
+        if (labelled[i]) {
+            if (brank[u])
+                sb_printf(&b, "#%u ", brank[u]);
+            sb_text(&b, ent->name, 0, 20, 64);
+            if (b.failed)
+                goto cleanup;
+            set(nd, "label", b.s);
+            setf(nd, "fontsize", "%.1f", 9 + 9 * s);
+            setf(nd, "width", "%.2f", 0.3 + 1.2 * s);
+            setf(nd, "height", "%.2f", 0.25 + 0.5 * s);
+        } else {
+            set(nd, "label", "");
+            set(nd, "fixedsize", "true");
+            setf(nd, "width", "%.2f", 0.1 + 0.4 * s);
+            setf(nd, "height", "%.2f", 0.1 + 0.4 * s);
+        }
+        if (res->articulation[u]) {
+            set(nd, "peripheries", "2");
+            flags->articulation = 1;
+        }
+        if (view->focus[i]) {
+            set(nd, "penwidth", "3.5");
+            flags->focus = 1;
+        }
+        if (brank[u])
+            flags->broker = 1;
+    }
+    for (uint32_t e = 0; e < view->m; e++) {
+        Agedge_t *ed = agedge(root, nodes[view->eu[e]], nodes[view->ev[e]], NULL, 1);
+        if (!ed)
+            goto cleanup;
+        double w = wmax > 0 ? view->ew[e] / wmax : 1;
+        if (view->ebridge[e]) {
+            set(ed, "color", BRIDGE_COLOUR);
+            setf(ed, "penwidth", "%.2f", 1.8 + 2 * w);
+            flags->bridge = 1;
+        } else {
+            setf(ed, "penwidth", "%.2f", 0.8 + 2 * w);
+        }
+    }
+    rc = KL_OK;
+cleanup:
+    free(brank);
+    free(o);
+    free(labelled);
+    free(nodes);
+    free(clusters);
+    free(b.s);
+    return rc;
+}
+
+#define MAP_EDGE_LABELS 40 /* region maps label at most this many edges */
+
+static kl_err build_region_map(Agraph_t *root, Agraph_t *body, const kl_i_view_t *view, const kl_dataset_t *ds,
+                               const kl_agraph_t *g, const colours_t *c, legend_flags_t *flags)
+{
+    Agnode_t **nodes = calloc((size_t)view->n + 1, sizeof *nodes);
+    order_t *o = malloc(((size_t)view->m + 1) * sizeof *o);
+    uint8_t *labelled = calloc((size_t)view->m + 1, 1);
+    kl_err rc = KL_ENOMEM;
+    sb_t b = {0};
+    if (!nodes || !o || !labelled)
+        goto cleanup;
+    double amax = 0, wmax = 0;
+    for (uint32_t i = 0; i < view->n; i++)
+        if (view->nactors[i] > amax)
+            amax = view->nactors[i];
+    for (uint32_t e = 0; e < view->m; e++) {
+        o[e] = (order_t){view->ew[e], e, e};
+        if (view->ew[e] > wmax)
+            wmax = view->ew[e];
+    }
+    qsort(o, view->m, sizeof *o, cmp_order);
+    for (uint32_t i = 0; i < view->m && i < MAP_EDGE_LABELS; i++)
+        labelled[o[i].i] = 1;
+    for (uint32_t i = 0; i < view->n; i++) {
+        uint32_t r = view->node[i];
+        char id[24];
+        snprintf(id, sizeof id, "r%u", r);
+        Agnode_t *nd = agnode(body, id, 1);
+        if (!nd)
+            goto cleanup;
+        nodes[i] = nd;
+        const char *fill = region_colour(c, (int32_t)r);
+        double s = amax > 0 ? sqrt(view->nactors[i] / amax) : 1;
+        b.len = 0;
+        sb_text(&b, ds->regions[r].name, 0, 16, 60);
+        sb_printf(&b, "\\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
+        if (b.failed)
+            goto cleanup;
+        set(nd, "label", b.s);
+        set(nd, "shape", "circle");
+        set(nd, "style", "filled");
+        set(nd, "fillcolor", fill);
+        set(nd, "fontcolor", text_on(fill));
+        setf(nd, "width", "%.2f", 0.6 + 2.2 * s);
+        setf(nd, "fontsize", "%.1f", 10 + 6 * s);
+    }
+    for (uint32_t e = 0; e < view->m; e++) {
+        Agedge_t *ed = agedge(root, nodes[view->eu[e]], nodes[view->ev[e]], NULL, 1);
+        if (!ed)
+            goto cleanup;
+        double w = wmax > 0 ? view->ew[e] / wmax : 1;
+        setf(ed, "penwidth", "%.2f", 0.8 + 7 * w);
+        set(ed, "color", "#55555599");
+        /* neato's len is centre to centre: leave room for the label */
+        setf(ed, "len", "%.2f", 1.8 + 1.1 * (2 * 0.6 + 2.2 * (sqrt(view->nactors[view->eu[e]] / amax) +
+                                                               sqrt(view->nactors[view->ev[e]] / amax))) / 2);
+        b.len = 0;
+        if (labelled[e] && view->ebroker[e] >= 0) {
+            sb_text(&b, ds->entities[g->vertex_entity[view->ebroker[e]]].name, 0, 18, 48);
+            sb_printf(&b, "\\n(%.0f link%s)", view->ew[e], view->ew[e] == 1 ? "" : "s");
+            flags->edge_labels = 1;
+        } else {
+            sb_printf(&b, "%s", "");
+        }
+        if (b.failed)
+            goto cleanup;
+        set(ed, "label", b.s);
+    }
+    rc = KL_OK;
+cleanup:
+    free(nodes);
+    free(o);
+    free(labelled);
+    free(b.s);
+    return rc;
+}
+
+kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                      const kl_analysis_t *res, kl_error_t *err)
+{
+    const kl_viz_options_t *opt = &v->opt;
+    int map = opt->view == KL_VIEW_REGION_MAP;
+    kl_viz_layout layout = v->info.layout;
+    /* dot and fdp draw clusters: the title goes on a frame cluster at the
+     * top; other layouts get title, legend and footer in one caption */
+    int framed = layout == KL_LAYOUT_DOT || layout == KL_LAYOUT_FDP;
+    colours_t c;
+    legend_flags_t flags = {0};
+    sb_t b = {0};
+    kl_err rc = colours_init(&c, view, ds, g, map);
+    if (rc != KL_OK)
+        goto cleanup;
+    rc = KL_ENOMEM;
+    Agraph_t *root = agopen("kluster", Agundirected, &kl_i_agdisc);
+    if (!root)
+        goto cleanup;
+    v->graph = root;
+    set(root, "layout", kl_viz_layout_name(layout));
+    set(root, "fontname", FONT);
+    set(root, "bgcolor", "white");
+    set(root, "pad", "0.3");
+    set(root, "outputorder", "edgesfirst");
+    set(root, "labeljust", "l");
+    set(root, "labelloc", "b");
+    switch (layout) {
+    case KL_LAYOUT_DOT:
+        /* left to right: components stack up, a page's portrait shape */
+        set(root, "rankdir", "LR");
+        set(root, "nodesep", "0.25");
+        set(root, "ranksep", "0.5");
+        set(root, "newrank", "true");
+        break;
+    case KL_LAYOUT_CIRCO: set(root, "mindist", "0.6"); break;
+    case KL_LAYOUT_SFDP:
+        set(root, "overlap", "prism");
+        set(root, "splines", "false");
+        set(root, "outputorder", "edgesfirst");
+        break;
+    default:
+        set(root, "overlap", map ? "scale" : "prism");
+        set(root, "sep", "+8");
+        /* spline routing around nodes costs O(n^2) and more: 30 s at 300 nodes */
+        set(root, "splines", view->n <= 60 && view->m <= 150 ? "true" : "false");
+        set(root, "start", "1");
+        break;
+    }
+    agattr(root, AGNODE, "fontname", FONT);
+    agattr(root, AGNODE, "color", "#333333");
+    agattr(root, AGNODE, "penwidth", "1");
+    agattr(root, AGNODE, "margin", "0.06,0.03");
+    agattr(root, AGEDGE, "color", "#7F7F7F");
+    agattr(root, AGEDGE, "fontname", FONT);
+    agattr(root, AGEDGE, "fontsize", "9");
+    agattr(root, AGEDGE, "fontcolor", "#333333");
+
+    Agraph_t *body = root;
+    if (framed) {
+        body = agsubg(root, "cluster_frame", 1);
+        if (!body)
+            goto cleanup;
+        set(body, "peripheries", "0");
+        set(body, "labelloc", "t");
+        set(body, "labeljust", "l");
+        sb_printf(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
+        title_rows(&b, view, ds, g, opt);
+        sb_printf(&b, "</TABLE>");
+        if (b.failed)
+            goto cleanup;
+        set_html(root, body, "label", b.s);
+    }
+    rc = map ? build_region_map(root, body, view, ds, g, &c, &flags)
+             : build_actors(root, body, view, ds, g, res, opt, &c, &flags);
+    if (rc != KL_OK)
+        goto cleanup;
+    rc = KL_ENOMEM;
+    b.len = 0;
+    sb_printf(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
+    if (!framed)
+        title_rows(&b, view, ds, g, opt);
+    legend(&b, &c, ds, opt, &flags);
+    footer_row(&b, view, ds, res, opt);
+    sb_printf(&b, "</TABLE>");
+    if (b.failed)
+        goto cleanup;
+    set_html(root, root, "label", b.s);
+    rc = KL_OK;
+cleanup:
+    if (rc == KL_ENOMEM)
+        kl_error_set(err, KL_ENOMEM, "", 0, 0, "out of memory");
+    colours_destroy(&c);
+    free(b.s);
+    return rc;
+}

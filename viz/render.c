@@ -1,0 +1,495 @@
+/* viz/render.c - the diagram's life: choose the layout, build the graph,
+ * lay it out and render it in memory with gvc, capture Graphviz's messages. */
+#include "viz_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+double kl_i_viz_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ------------------------------------------------------- object ids */
+
+/* cgraph's default ids for named objects are the addresses of their interned
+ * names, and it keeps subgraphs in id order: the order of clusters in the
+ * DOT and SVG (and dot's layout) would follow malloc.  This discipline
+ * numbers named objects in creation order instead, and keeps the names
+ * itself (cgraph 2.42's own fallback map leaks once subgraphs exist). */
+typedef struct {
+    char **names;     /* names[k] has id 2k + 2 (even: named) */
+    int *types;       /* object type of names[k] */
+    size_t count, cap;
+    size_t *slot;     /* open addressing: index + 1 into names, 0 empty */
+    size_t nslots;
+    IDTYPE anon;      /* next anonymous id (odd) */
+} id_state_t;
+
+static size_t id_hash(int type, const char *s)
+{
+    size_t h = 1469598103934665603ull ^ (size_t)type;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static void *id_open(Agraph_t *g, Agdisc_t *disc)
+{
+    (void)g, (void)disc;
+    id_state_t *st = calloc(1, sizeof *st);
+    if (st)
+        st->anon = 1;
+    return st;
+}
+
+static int id_grow(id_state_t *st)
+{
+    size_t nslots = st->nslots ? 2 * st->nslots : 1024;
+    size_t *slot = calloc(nslots, sizeof *slot);
+    if (!slot)
+        return -1;
+    for (size_t k = 0; k < st->count; k++) {
+        size_t i = id_hash(st->types[k], st->names[k]) & (nslots - 1);
+        while (slot[i])
+            i = (i + 1) & (nslots - 1);
+        slot[i] = k + 1;
+    }
+    free(st->slot);
+    st->slot = slot;
+    st->nslots = nslots;
+    return 0;
+}
+
+static long id_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+    id_state_t *st = state;
+    if (!str) {
+        *id = st->anon;
+        st->anon += 2;
+        return 1;
+    }
+    if (objtype == AGINEDGE)
+        objtype = AGEDGE;
+    if (st->nslots) {
+        size_t i = id_hash(objtype, str) & (st->nslots - 1);
+        for (; st->slot[i]; i = (i + 1) & (st->nslots - 1)) {
+            size_t k = st->slot[i] - 1;
+            if (st->types[k] == objtype && strcmp(st->names[k], str) == 0) {
+                *id = (IDTYPE)(2 * k + 2);
+                return 1;
+            }
+        }
+    }
+    if (!createflag)
+        return 0;
+    if (2 * (st->count + 1) > st->nslots && id_grow(st) != 0)
+        return 0;
+    if (st->count == st->cap) {
+        size_t cap = st->cap ? 2 * st->cap : 256;
+        char **names = realloc(st->names, cap * sizeof *names);
+        if (!names)
+            return 0;
+        st->names = names;
+        int *types = realloc(st->types, cap * sizeof *types);
+        if (!types)
+            return 0;
+        st->types = types;
+        st->cap = cap;
+    }
+    char *copy = strdup(str);
+    if (!copy)
+        return 0;
+    size_t k = st->count++;
+    st->names[k] = copy;
+    st->types[k] = objtype;
+    size_t i = id_hash(objtype, str) & (st->nslots - 1);
+    while (st->slot[i])
+        i = (i + 1) & (st->nslots - 1);
+    st->slot[i] = k + 1;
+    *id = (IDTYPE)(2 * k + 2);
+    return 1;
+}
+
+static long id_alloc(void *state, int objtype, IDTYPE request)
+{
+    (void)state, (void)objtype, (void)request;
+    return 0; /* no ids chosen by the caller */
+}
+
+static void id_free(void *state, int objtype, IDTYPE id)
+{
+    (void)state, (void)objtype, (void)id; /* names live until the graph closes */
+}
+
+static char *id_print(void *state, int objtype, IDTYPE id)
+{
+    id_state_t *st = state;
+    (void)objtype;
+    if (id % 2 == 0 && id / 2 >= 1 && (size_t)(id / 2) <= st->count)
+        return st->names[id / 2 - 1];
+    return NULL;
+}
+
+static void id_close(void *state)
+{
+    id_state_t *st = state;
+    if (!st)
+        return;
+    for (size_t k = 0; k < st->count; k++)
+        free(st->names[k]);
+    free(st->names);
+    free(st->types);
+    free(st->slot);
+    free(st);
+}
+
+static void id_register(void *state, int objtype, void *obj)
+{
+    (void)state, (void)objtype, (void)obj;
+}
+
+static Agiddisc_t id_disc = {id_open, id_map, id_alloc, id_free, id_print, id_close, id_register};
+Agdisc_t kl_i_agdisc = {&AgMemDisc, &id_disc, &AgIoDisc};
+
+/* ------------------------------------------------ Graphviz's messages */
+
+/* cgraph reports through one global callback without user data; Graphviz
+ * is single-threaded anyway.  The callback gets "Error", ": ", the text. */
+static char gv_message[320];
+static size_t gv_len;
+
+static int gv_error_cb(char *msg)
+{
+    size_t n = strlen(msg);
+    if (gv_len + n >= sizeof gv_message)
+        n = sizeof gv_message - 1 - gv_len;
+    memcpy(gv_message + gv_len, msg, n);
+    gv_len += n;
+    gv_message[gv_len] = '\0';
+    return 0;
+}
+
+void kl_i_gv_capture(void)
+{
+    gv_len = 0;
+    gv_message[0] = '\0';
+    agseterr(AGERR);
+    agseterrf(gv_error_cb);
+}
+
+const char *kl_i_gv_message(void)
+{
+    char *p = gv_message;
+    if (strncmp(p, "Error: ", 7) == 0)
+        p += 7;
+    char *nl = strchr(p, '\n');
+    if (nl)
+        *nl = '\0';
+    return p;
+}
+
+/* ----------------------------------------------------------- options */
+
+void kl_viz_options_init(kl_viz_options_t *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->depth = 1;
+    opt->brokers = 5;
+    opt->dpi = 96;
+    opt->from = KL_DATE_MIN;
+    opt->to = KL_DATE_MAX;
+}
+
+int kl_viz_format_from_path(const char *file)
+{
+    const char *dot = strrchr(file, '.');
+    const char *slash = strrchr(file, '/');
+    if (!dot || (slash && dot < slash))
+        return -1;
+    if (strcasecmp(dot, ".dot") == 0 || strcasecmp(dot, ".gv") == 0)
+        return KL_VIZ_DOT;
+    if (strcasecmp(dot, ".svg") == 0)
+        return KL_VIZ_SVG;
+    if (strcasecmp(dot, ".png") == 0)
+        return KL_VIZ_PNG;
+    if (strcasecmp(dot, ".pdf") == 0)
+        return KL_VIZ_PDF;
+    return -1;
+}
+
+const char *kl_viz_layout_name(kl_viz_layout layout)
+{
+    static const char *const names[] = {NULL, "dot", "neato", "fdp", "sfdp", "circo"};
+    return (unsigned)layout < sizeof names / sizeof *names ? names[layout] : NULL;
+}
+
+kl_viz_layout kl_viz_layout_for(kl_viz_layout layout, kl_viz_view view, uint32_t n, uint32_t m)
+{
+    (void)m;
+    if (layout != KL_LAYOUT_AUTO)
+        return layout;
+    if (view == KL_VIEW_REGION_MAP)
+        return n <= 2 ? KL_LAYOUT_DOT : KL_LAYOUT_NEATO;
+    if (n <= 150)
+        return KL_LAYOUT_DOT; /* clusters, few crossings, components stacked */
+    if (n <= 600)
+        return KL_LAYOUT_NEATO;
+    return KL_LAYOUT_SFDP;
+}
+
+kl_err kl_viz_check_size(kl_viz_layout layout, kl_viz_view view, uint32_t n, uint32_t m, kl_error_t *err)
+{
+    uint32_t max_n, max_m;
+    switch (layout) {
+    case KL_LAYOUT_DOT:
+    case KL_LAYOUT_CIRCO: max_n = 1500, max_m = 4000; break;
+    case KL_LAYOUT_NEATO:
+    case KL_LAYOUT_FDP: max_n = 2500, max_m = 10000; break;
+    default: max_n = 25000, max_m = 100000; break;
+    }
+    if (n <= max_n && m <= max_m)
+        return KL_OK;
+    const char *what = view == KL_VIEW_REGION_MAP ? "regions" : "actors";
+    return kl_error_set(err, KL_ELIMIT, "", 0, 0,
+                        "the view has %u %s and %u ties, too many to lay out with %s in reasonable time (limit %u "
+                        "and %u); draw part of it with --top N, --ego ID or --region-map",
+                        n, what, m, kl_viz_layout_name(layout), max_n, max_m);
+}
+
+/* ------------------------------------------------------------- build */
+
+kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
+                    const kl_viz_options_t *opt, kl_error_t *err)
+{
+    *out = NULL;
+    double t0 = kl_i_viz_now();
+    kl_viz_t *v = calloc(1, sizeof *v);
+    if (!v)
+        return kl_error_set(err, KL_ENOMEM, "", 0, 0, "out of memory");
+    v->opt = *opt;
+    kl_i_view_t view;
+    kl_err rc = kl_i_view_select(&view, ds, g, res, opt, err);
+    if (rc != KL_OK) {
+        free(v);
+        return rc;
+    }
+    v->info.nodes = view.n;
+    v->info.edges = view.m;
+    v->info.left_out = view.left_out;
+    v->info.layout = kl_viz_layout_for(opt->layout, opt->view, view.n, view.m);
+    kl_i_gv_capture();
+    v->gvc = gvContext();
+    if (!v->gvc) {
+        rc = kl_error_set(err, KL_EGVC, "", 0, 0, "cannot start Graphviz");
+        goto fail;
+    }
+    rc = kl_i_dot_build(v, &view, ds, g, res, err);
+    if (rc != KL_OK)
+        goto fail;
+    kl_i_view_destroy(&view);
+    v->info.seconds_build = kl_i_viz_now() - t0;
+    *out = v;
+    return KL_OK;
+fail:
+    kl_i_view_destroy(&view);
+    kl_viz_free(v);
+    return rc;
+}
+
+const kl_viz_info_t *kl_viz_info(const kl_viz_t *v)
+{
+    return &v->info;
+}
+
+void kl_viz_free(kl_viz_t *v)
+{
+    if (!v)
+        return;
+    if (v->graph)
+        agclose(v->graph);
+    if (v->gvc)
+        gvFreeContext(v->gvc);
+    free(v);
+}
+
+/* ------------------------------------------------------------ render */
+
+static kl_err write_dot(kl_viz_t *v, char **data, size_t *len, kl_error_t *err)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    if (!f)
+        return kl_error_set(err, KL_ENOMEM, "", 0, 0, "out of memory");
+    int bad = agwrite(v->graph, f) != 0;
+    bad |= fclose(f) != 0;
+    if (bad) {
+        free(buf);
+        return kl_error_set(err, KL_EGVC, "", 0, 0, "cannot write the DOT text: %s", kl_i_gv_message());
+    }
+    *data = buf;
+    *len = size;
+    return KL_OK;
+}
+
+/* Can this gvc render `format` ("png:cairo")?  Asked by rendering a
+ * one-node graph, since gvc lists plugins by type only. */
+static int can_render(GVC_t *gvc, const char *format)
+{
+    Agraph_t *probe = agopen("probe", Agundirected, &kl_i_agdisc);
+    if (!probe)
+        return 0;
+    agnode(probe, "a", 1);
+    int ok = 0;
+    if (gvLayout(gvc, probe, "dot") == 0) {
+        char *buf = NULL;
+        unsigned int len = 0;
+        ok = gvRenderData(gvc, probe, (char *)format, &buf, &len) == 0;
+        if (buf)
+            gvFreeRenderData(buf);
+        gvFreeLayout(gvc, probe);
+    }
+    agclose(probe);
+    return ok;
+}
+
+/* Pad the laid-out drawing so that its aspect ratio is the requested
+ * width:height; the scaling of "size=...!" then gives exactly that many
+ * pixels. */
+static void pad_to_aspect(Agraph_t *g, double width, double height)
+{
+    boxf bb = GD_bb(g);
+    double w = bb.UR.x - bb.LL.x, h = bb.UR.y - bb.LL.y;
+    double pad = 0.3 * 72; /* points */
+    double sw = w + 2 * pad, sh = h + 2 * pad;
+    double want = width / height;
+    if (sw / sh > want)
+        sh = sw / want;
+    else
+        sw = sh * want;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.4f,%.4f", (sw - w) / 2 / 72, (sh - h) / 2 / 72);
+    agsafeset(g, "pad", buf, "");
+}
+
+kl_err kl_viz_render(kl_viz_t *v, kl_viz_format format, char **data, size_t *len, kl_error_t *err)
+{
+    *data = NULL;
+    *len = 0;
+    kl_i_gv_capture();
+    if (format == KL_VIZ_DOT)
+        return write_dot(v, data, len, err);
+    kl_err rc = kl_viz_check_size(v->info.layout, v->opt.view, v->info.nodes, v->info.edges, err);
+    if (rc != KL_OK)
+        return rc;
+    const char *device = format == KL_VIZ_SVG ? "svg" : format == KL_VIZ_PNG ? "png:cairo" : "pdf:cairo";
+    if (format != KL_VIZ_SVG && !can_render(v->gvc, device))
+        return kl_error_set(err, KL_EGVC, "", 0, 0, "%s output needs Graphviz's cairo plugin (libgvplugin_pango)",
+                            format == KL_VIZ_PNG ? "PNG" : "PDF");
+    kl_i_gv_capture();
+
+    /* size: pixels at opt.dpi; PNG without a size at most 2400 pixels */
+    double dpi = v->opt.dpi ? v->opt.dpi : 96;
+    double w = v->opt.width, h = v->opt.height;
+    char buf[64];
+    if (format == KL_VIZ_PNG) {
+        snprintf(buf, sizeof buf, "%.0f", dpi);
+        agsafeset(v->graph, "dpi", buf, "");
+    }
+    if (w || h) {
+        snprintf(buf, sizeof buf, "%.4f,%.4f!", (w ? w : 1e5) / dpi, (h ? h : 1e5) / dpi);
+        agsafeset(v->graph, "size", buf, "");
+    } else if (format == KL_VIZ_PNG) {
+        snprintf(buf, sizeof buf, "%.4f,%.4f", 2400 / dpi, 2400 / dpi);
+        agsafeset(v->graph, "size", buf, "");
+    }
+
+    /* Lay out the graph as `dot` would read it from kluster's DOT: written
+     * and re-read, so that the SVG is byte-identical to `dot -Tsvg` of the
+     * DOT file (the layouts depend on the order cgraph holds objects in). */
+    double t0 = kl_i_viz_now();
+    char *text = NULL;
+    size_t text_len = 0;
+    if ((rc = write_dot(v, &text, &text_len, err)) != KL_OK)
+        return rc;
+    FILE *in = fmemopen(text, text_len, "r");
+    Agraph_t *g = in ? agread(in, &kl_i_agdisc) : NULL;
+    if (in)
+        fclose(in);
+    free(text);
+    if (!g)
+        return kl_error_set(err, KL_EGVC, "", 0, 0, "Graphviz could not read the diagram back: %s", kl_i_gv_message());
+    if (gvLayout(v->gvc, g, kl_viz_layout_name(v->info.layout)) != 0) {
+        agclose(g);
+        return kl_error_set(err, KL_EGVC, "", 0, 0, "Graphviz could not lay out the diagram: %s", kl_i_gv_message());
+    }
+    if (w && h)
+        pad_to_aspect(g, w, h);
+    double t1 = kl_i_viz_now();
+    char *out = NULL;
+    unsigned int n = 0;
+    int bad = gvRenderData(v->gvc, g, (char *)device, &out, &n) != 0 || !out;
+    gvFreeLayout(v->gvc, g);
+    agclose(g);
+    if (bad) {
+        if (out)
+            gvFreeRenderData(out);
+        return kl_error_set(err, KL_EGVC, "", 0, 0, "Graphviz could not render the diagram: %s", kl_i_gv_message());
+    }
+    /* hand out a buffer the caller frees with free() */
+    char *copy = malloc((size_t)n + 1);
+    if (!copy) {
+        gvFreeRenderData(out);
+        return kl_error_set(err, KL_ENOMEM, "", 0, 0, "out of memory");
+    }
+    memcpy(copy, out, n);
+    copy[n] = '\0';
+    gvFreeRenderData(out);
+    v->info.seconds_layout = t1 - t0;
+    v->info.seconds_render = kl_i_viz_now() - t1;
+    *data = copy;
+    *len = n;
+    return KL_OK;
+}
+
+/* Under LeakSanitizer only: Graphviz 2.42 leaks inside itself (gvContext
+ * never frees the text of its plugin configuration; HTML-like labels and
+ * dot's cluster code lose small blocks; the pango plugin caches fonts for
+ * good), a few kB per diagram.  Not ours to fix, so the sanitizer builds
+ * ignore leaks of blocks that Graphviz's own libraries allocated (the
+ * default fast unwinder stops at their first frame: it is the library that
+ * has to be named; HTML-like labels leak cgraph graphs of their own, so
+ * cgraph and cdt are named too).  Checked with fast_unwind_on_malloc=0:
+ * every suppressed block is allocated under gvLayout/gvRender/gvContext,
+ * none under kluster's own calls.  A hook that nothing calls in a normal
+ * build. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libgvc.so\n"
+           "leak:libgvplugin_dot_layout.so\n"
+           "leak:libgvplugin_neato_layout.so\n"
+           "leak:libgvplugin_pango.so\n"
+           "leak:libpango-1.0.so\n"
+           "leak:libpangoft2-1.0.so\n"
+           "leak:libfontconfig.so\n"
+           "leak:libcairo.so\n"
+           "leak:libglib-2.0.so\n"
+           "leak:libgobject-2.0.so\n"
+           "leak:libcgraph.so\n"
+           "leak:libcdt.so\n";
+}
+
+/* ... and keeps quiet about them: the error output is part of the tests. */
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+    return "print_suppressions=0";
+}

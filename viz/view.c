@@ -1,0 +1,461 @@
+/* viz/view.c - which actors (or regions) and ties a diagram shows: the whole
+ * graph or its top N, an ego network, the region map, shortest paths. */
+#include "viz_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+double kl_i_metric(const kl_analysis_t *res, kl_viz_size by, uint32_t u)
+{
+    double x;
+    switch (by) {
+    case KL_SIZE_BETWEENNESS: x = res->betweenness[u]; break;
+    case KL_SIZE_PAGERANK: x = res->pagerank[u]; break;
+    case KL_SIZE_DEGREE: x = res->degree[u]; break;
+    default: x = res->irb[u]; break;
+    }
+    return isfinite(x) ? x : 0.0;
+}
+
+void kl_i_view_destroy(kl_i_view_t *v)
+{
+    if (!v)
+        return;
+    free(v->node);
+    free(v->focus);
+    free(v->eu);
+    free(v->ev);
+    free(v->ew);
+    free(v->ebridge);
+    free(v->ebroker);
+    free(v->nactors);
+    memset(v, 0, sizeof *v);
+}
+
+static kl_err alloc_view(kl_i_view_t *v, uint32_t n, uint32_t m)
+{
+    v->n = n;
+    v->m = m;
+    v->node = calloc((size_t)n + 1, sizeof *v->node);
+    v->focus = calloc((size_t)n + 1, 1);
+    v->eu = calloc((size_t)m + 1, sizeof *v->eu);
+    v->ev = calloc((size_t)m + 1, sizeof *v->ev);
+    v->ew = calloc((size_t)m + 1, sizeof *v->ew);
+    v->ebridge = calloc((size_t)m + 1, 1);
+    v->ebroker = calloc((size_t)m + 1, sizeof *v->ebroker);
+    v->nactors = calloc((size_t)n + 1, sizeof *v->nactors);
+    if (!v->node || !v->focus || !v->eu || !v->ev || !v->ew || !v->ebridge || !v->ebroker || !v->nactors)
+        return KL_ENOMEM;
+    return KL_OK;
+}
+
+/* The view induced by keep[] (vertices) and, when ekeep is given, only the
+ * edges it marks.  Nodes in actor-id order, edges by node pair. */
+static kl_err induced(kl_i_view_t *v, const kl_agraph_t *g, const kl_analysis_t *res, const uint8_t *keep,
+                      const uint8_t *ekeep)
+{
+    uint32_t n = 0, m = 0;
+    for (uint32_t i = 0; i < g->n; i++)
+        n += keep[i] != 0;
+    for (uint32_t e = 0; e < g->csr.m; e++)
+        if (keep[g->edge_from[e]] && keep[g->edge_to[e]] && (!ekeep || ekeep[e]))
+            m++;
+    uint32_t *pos = malloc(((size_t)g->n + 1) * sizeof *pos);
+    if (!pos || alloc_view(v, n, m) != KL_OK) {
+        free(pos);
+        return KL_ENOMEM;
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < g->n; i++) {
+        uint32_t u = res->order[i];
+        if (keep[u]) {
+            pos[u] = k;
+            v->node[k++] = u;
+        }
+    }
+    k = 0;
+    for (uint32_t i = 0; i < g->csr.m; i++) {
+        uint32_t e = res->edge_order[i];
+        uint32_t a = g->edge_from[e], b = g->edge_to[e];
+        if (!keep[a] || !keep[b] || (ekeep && !ekeep[e]))
+            continue;
+        uint32_t pa = pos[a], pb = pos[b];
+        v->eu[k] = pa < pb ? pa : pb;
+        v->ev[k] = pa < pb ? pb : pa;
+        v->ew[k] = igraph_vector_get(&g->weights, e);
+        v->ebridge[k] = res->bridge[e];
+        v->ebroker[k] = -1;
+        k++;
+    }
+    free(pos);
+    return KL_OK;
+}
+
+typedef struct {
+    double x;
+    uint32_t rank, u;
+} ranked_t;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked_t *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x > q->x ? -1 : 1;
+    return p->rank < q->rank ? -1 : p->rank > q->rank;
+}
+
+static kl_err select_whole(kl_i_view_t *v, const kl_agraph_t *g, const kl_analysis_t *res,
+                           const kl_viz_options_t *opt)
+{
+    uint8_t *keep = malloc((size_t)g->n + 1);
+    if (!keep)
+        return KL_ENOMEM;
+    memset(keep, 1, (size_t)g->n + 1);
+    uint32_t left_out = 0;
+    if (opt->top && opt->top < g->n) {
+        ranked_t *r = malloc((size_t)g->n * sizeof *r);
+        if (!r) {
+            free(keep);
+            return KL_ENOMEM;
+        }
+        for (uint32_t u = 0; u < g->n; u++)
+            r[u] = (ranked_t){kl_i_metric(res, opt->size_by, u), res->rank[u], u};
+        qsort(r, g->n, sizeof *r, cmp_ranked);
+        memset(keep, 0, g->n);
+        for (uint32_t i = 0; i < opt->top; i++)
+            keep[r[i].u] = 1;
+        left_out = g->n - opt->top;
+        free(r);
+    }
+    kl_err rc = induced(v, g, res, keep, NULL);
+    v->left_out = left_out;
+    free(keep);
+    return rc;
+}
+
+/* The vertex of an actor id, or -1 (unknown, or not in the graph). */
+static int32_t actor_vertex(const kl_dataset_t *ds, const kl_agraph_t *g, const char *id)
+{
+    int32_t e = kl_dataset_find_entity(ds, id);
+    return e < 0 ? -1 : g->entity_vertex[e];
+}
+
+/* Breadth-first search from the vertices with dist 0 (others UINT32_MAX);
+ * fills dist (hops) and, when sigma is given, the number of shortest paths. */
+static kl_err bfs(const kl_agraph_t *g, uint32_t *dist, double *sigma, uint32_t max_depth)
+{
+    uint32_t *queue = malloc(((size_t)g->n + 1) * sizeof *queue);
+    if (!queue)
+        return KL_ENOMEM;
+    size_t head = 0, tail = 0;
+    for (uint32_t u = 0; u < g->n; u++)
+        if (dist[u] == 0) {
+            queue[tail++] = u;
+            if (sigma)
+                sigma[u] = 1;
+        }
+    while (head < tail) {
+        uint32_t u = queue[head++];
+        if (dist[u] >= max_depth)
+            continue;
+        for (uint32_t j = g->csr.offset[u]; j < g->csr.offset[u + 1]; j++) {
+            uint32_t w = g->csr.adj[j];
+            if (dist[w] == UINT32_MAX) {
+                dist[w] = dist[u] + 1;
+                queue[tail++] = w;
+            }
+            if (sigma && dist[w] == dist[u] + 1)
+                sigma[w] += sigma[u];
+        }
+    }
+    free(queue);
+    return KL_OK;
+}
+
+static kl_err select_ego(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
+                         const kl_viz_options_t *opt, kl_error_t *err)
+{
+    int32_t ego = actor_vertex(ds, g, opt->ego);
+    if (ego < 0)
+        return kl_error_set(err, KL_EINVAL, "", 0, 0, "unknown actor '%s' for --ego", opt->ego);
+    uint32_t *dist = malloc(((size_t)g->n + 1) * sizeof *dist);
+    uint8_t *keep = malloc((size_t)g->n + 1);
+    kl_err rc = KL_ENOMEM;
+    if (!dist || !keep)
+        goto cleanup;
+    for (uint32_t u = 0; u < g->n; u++)
+        dist[u] = UINT32_MAX;
+    dist[ego] = 0;
+    if ((rc = bfs(g, dist, NULL, opt->depth)) != KL_OK)
+        goto cleanup;
+    for (uint32_t u = 0; u < g->n; u++)
+        keep[u] = dist[u] != UINT32_MAX;
+    if ((rc = induced(v, g, res, keep, NULL)) != KL_OK)
+        goto cleanup;
+    for (uint32_t i = 0; i < v->n; i++)
+        v->focus[i] = v->node[i] == (uint32_t)ego;
+    v->focus_name = ds->entities[g->vertex_entity[ego]].name;
+cleanup:
+    free(dist);
+    free(keep);
+    return rc;
+}
+
+/* Path endpoint: an actor, else a region (all its actors).  Marks dist 0. */
+static kl_err endpoint(const kl_dataset_t *ds, const kl_agraph_t *g, const char *id, uint32_t *dist,
+                       const char **name, kl_error_t *err)
+{
+    for (uint32_t u = 0; u < g->n; u++)
+        dist[u] = UINT32_MAX;
+    int32_t a = actor_vertex(ds, g, id);
+    if (a >= 0) {
+        dist[a] = 0;
+        *name = ds->entities[g->vertex_entity[a]].name;
+        return KL_OK;
+    }
+    int32_t r = kl_dataset_find_region(ds, id);
+    if (r < 0)
+        return kl_error_set(err, KL_EINVAL, "", 0, 0, "'%s' is neither an actor nor a region (--path)", id);
+    uint32_t found = 0;
+    for (uint32_t u = 0; u < g->n; u++)
+        if (g->vertex_region[u] == r)
+            dist[u] = 0, found++;
+    if (!found)
+        return kl_error_set(err, KL_EINVAL, "", 0, 0, "region '%s' has no actors in the graph (--path)", id);
+    *name = ds->regions[r].name;
+    return KL_OK;
+}
+
+static kl_err select_path(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
+                          const kl_viz_options_t *opt, kl_error_t *err)
+{
+    size_t n = (size_t)g->n + 1;
+    uint32_t *da = malloc(n * sizeof *da), *db = malloc(n * sizeof *db);
+    double *sigma = calloc(n, sizeof *sigma);
+    uint8_t *keep = calloc(n, 1), *ekeep = calloc((size_t)g->csr.m + 1, 1), *isa = calloc(n, 1),
+            *isb = calloc(n, 1);
+    kl_err rc = KL_ENOMEM;
+    if (!da || !db || !sigma || !keep || !ekeep || !isa || !isb)
+        goto cleanup;
+    if ((rc = endpoint(ds, g, opt->path_from, da, &v->focus_name, err)) != KL_OK ||
+        (rc = endpoint(ds, g, opt->path_to, db, &v->focus_name2, err)) != KL_OK)
+        goto cleanup;
+    for (uint32_t u = 0; u < g->n; u++) {
+        isa[u] = da[u] == 0;
+        isb[u] = db[u] == 0;
+        if (isa[u] && isb[u]) {
+            rc = kl_error_set(err, KL_EINVAL, "", 0, 0, "'%s' and '%s' share actor '%s': no path to draw",
+                              opt->path_from, opt->path_to, ds->entities[g->vertex_entity[u]].id);
+            goto cleanup;
+        }
+    }
+    if ((rc = bfs(g, da, sigma, UINT32_MAX)) != KL_OK || (rc = bfs(g, db, NULL, UINT32_MAX)) != KL_OK)
+        goto cleanup;
+    uint32_t d = UINT32_MAX;
+    for (uint32_t u = 0; u < g->n; u++)
+        if (isb[u] && da[u] < d)
+            d = da[u];
+    if (d == UINT32_MAX) {
+        rc = kl_error_set(err, KL_EINVAL, "", 0, 0, "no path between '%s' and '%s'", opt->path_from, opt->path_to);
+        goto cleanup;
+    }
+    double count = 0;
+    for (uint32_t u = 0; u < g->n; u++) {
+        if (isb[u] && da[u] == d)
+            count += sigma[u];
+        keep[u] = da[u] != UINT32_MAX && db[u] != UINT32_MAX && da[u] + db[u] == d;
+    }
+    for (uint32_t e = 0; e < g->csr.m; e++) {
+        uint32_t a = g->edge_from[e], b = g->edge_to[e];
+        if (keep[a] && keep[b] && (da[a] + 1 + db[b] == d || da[b] + 1 + db[a] == d))
+            ekeep[e] = 1;
+    }
+    if ((rc = induced(v, g, res, keep, ekeep)) != KL_OK)
+        goto cleanup;
+    for (uint32_t i = 0; i < v->n; i++)
+        v->focus[i] = isa[v->node[i]] || isb[v->node[i]];
+    v->path_hops = d;
+    v->path_count = count;
+cleanup:
+    free(da);
+    free(db);
+    free(sigma);
+    free(keep);
+    free(ekeep);
+    free(isa);
+    free(isb);
+    return rc;
+}
+
+/* ------------------------------------------------------------ region map */
+
+typedef struct {
+    uint32_t a, b;  /* region pair, a < b */
+    uint32_t cand;  /* an actor on the link; UINT32_MAX: the link itself */
+} link_t;
+
+static int cmp_link(const void *x, const void *y)
+{
+    const link_t *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    if (p->b != q->b)
+        return p->b < q->b ? -1 : 1;
+    return p->cand < q->cand ? -1 : p->cand > q->cand;
+}
+
+typedef struct {
+    link_t *items;
+    size_t count, cap;
+} links_t;
+
+static int push(links_t *l, uint32_t a, uint32_t b, uint32_t cand)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 1024;
+        link_t *p = realloc(l->items, cap * sizeof *p);
+        if (!p)
+            return -1;
+        l->items = p;
+        l->cap = cap;
+    }
+    l->items[l->count++] = (link_t){a < b ? a : b, a < b ? b : a, cand};
+    return 0;
+}
+
+static int cmp_region_id(const void *x, const void *y, void *ds)
+{
+    const kl_region_t *r = ((const kl_dataset_t *)ds)->regions;
+    return strcmp(r[*(const uint32_t *)x].id, r[*(const uint32_t *)y].id);
+}
+
+static kl_err select_region_map(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_t *g,
+                                 const kl_analysis_t *res)
+{
+    uint32_t R = ds->n_regions;
+    uint32_t *actors = calloc((size_t)R + 1, sizeof *actors), *pos = calloc((size_t)R + 1, sizeof *pos),
+             *ids = calloc((size_t)R + 1, sizeof *ids), *seen = calloc((size_t)R + 1, sizeof *seen),
+             *list = calloc((size_t)R + 1, sizeof *list);
+    links_t l = {0};
+    kl_err rc = KL_ENOMEM;
+    if (!actors || !pos || !ids || !seen || !list)
+        goto cleanup;
+    uint32_t regionless = 0;
+    for (uint32_t u = 0; u < g->n; u++) {
+        if (g->vertex_region[u] >= 0)
+            actors[g->vertex_region[u]]++;
+        else
+            regionless++;
+    }
+    /* direct ties between actors of two regions */
+    for (uint32_t e = 0; e < g->csr.m; e++) {
+        int32_t ra = g->vertex_region[g->edge_from[e]], rb = g->vertex_region[g->edge_to[e]];
+        if (ra < 0 || rb < 0 || ra == rb)
+            continue;
+        if (push(&l, ra, rb, UINT32_MAX) || push(&l, ra, rb, g->edge_from[e]) || push(&l, ra, rb, g->edge_to[e]))
+            goto cleanup;
+    }
+    /* regionless actors joining two regions: one link per region pair */
+    for (uint32_t x = 0; x < g->n; x++) {
+        if (g->vertex_region[x] >= 0)
+            continue;
+        uint32_t nr = 0;
+        for (uint32_t j = g->csr.offset[x]; j < g->csr.offset[x + 1]; j++) {
+            int32_t r = g->vertex_region[g->csr.adj[j]];
+            if (r >= 0 && seen[r] != x + 1) {
+                seen[r] = x + 1;
+                list[nr++] = (uint32_t)r;
+            }
+        }
+        for (uint32_t i = 0; i < nr; i++)
+            for (uint32_t k = i + 1; k < nr; k++) {
+                if (push(&l, list[i], list[k], UINT32_MAX) || push(&l, list[i], list[k], x))
+                    goto cleanup;
+                for (uint32_t j = g->csr.offset[x]; j < g->csr.offset[x + 1]; j++) {
+                    uint32_t w = g->csr.adj[j];
+                    int32_t r = g->vertex_region[w];
+                    if ((r == (int32_t)list[i] || r == (int32_t)list[k]) && push(&l, list[i], list[k], w))
+                        goto cleanup;
+                }
+            }
+    }
+    qsort(l.items, l.count, sizeof *l.items, cmp_link);
+    /* nodes: regions with actors, by id */
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < R; r++)
+        if (actors[r])
+            ids[n++] = r;
+    qsort_r(ids, n, sizeof *ids, cmp_region_id, (void *)ds);
+    uint32_t m = 0;
+    for (size_t i = 0; i < l.count; i++)
+        m += i == 0 || l.items[i].a != l.items[i - 1].a || l.items[i].b != l.items[i - 1].b;
+    if ((rc = alloc_view(v, n, m)) != KL_OK)
+        goto cleanup;
+    for (uint32_t i = 0; i < n; i++) {
+        v->node[i] = ids[i];
+        v->nactors[i] = actors[ids[i]];
+        pos[ids[i]] = i;
+    }
+    /* group by pair; within it by candidate: count links, pick the broker */
+    uint32_t k = 0;
+    for (size_t i = 0; i < l.count;) {
+        size_t j = i;
+        double links = 0, best_irb = -1;
+        uint32_t best_count = 0, best = UINT32_MAX;
+        while (j < l.count && l.items[j].a == l.items[i].a && l.items[j].b == l.items[i].b) {
+            size_t c = j;
+            while (c < l.count && l.items[c].a == l.items[j].a && l.items[c].b == l.items[j].b &&
+                   l.items[c].cand == l.items[j].cand)
+                c++;
+            uint32_t cand = l.items[j].cand, cnt = (uint32_t)(c - j);
+            if (cand == UINT32_MAX) {
+                links = cnt;
+            } else {
+                double x = isfinite(res->irb[cand]) ? res->irb[cand] : 0;
+                if (x > best_irb || (x == best_irb && (cnt > best_count ||
+                                                       (cnt == best_count && res->rank[cand] < res->rank[best])))) {
+                    best_irb = x;
+                    best_count = cnt;
+                    best = cand;
+                }
+            }
+            j = c;
+        }
+        uint32_t pa = pos[l.items[i].a], pb = pos[l.items[i].b];
+        v->eu[k] = pa < pb ? pa : pb;
+        v->ev[k] = pa < pb ? pb : pa;
+        v->ew[k] = links;
+        v->ebroker[k] = best == UINT32_MAX ? -1 : (int64_t)best;
+        k++;
+        i = j;
+    }
+    v->left_out = regionless;
+    rc = KL_OK;
+cleanup:
+    free(actors);
+    free(pos);
+    free(ids);
+    free(seen);
+    free(list);
+    free(l.items);
+    return rc;
+}
+
+kl_err kl_i_view_select(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
+                        const kl_viz_options_t *opt, kl_error_t *err)
+{
+    memset(v, 0, sizeof *v);
+    kl_err rc;
+    switch (opt->view) {
+    case KL_VIEW_EGO: rc = select_ego(v, ds, g, res, opt, err); break;
+    case KL_VIEW_PATH: rc = select_path(v, ds, g, res, opt, err); break;
+    case KL_VIEW_REGION_MAP: rc = select_region_map(v, ds, g, res); break;
+    default: rc = select_whole(v, g, res, opt); break;
+    }
+    if (rc == KL_ENOMEM)
+        kl_error_set(err, KL_ENOMEM, "", 0, 0, "out of memory");
+    if (rc != KL_OK)
+        kl_i_view_destroy(v);
+    return rc;
+}

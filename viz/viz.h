@@ -1,0 +1,150 @@
+/* viz/viz.h - diagrams of the analysis graph, drawn with Graphviz (cgraph
+ * builds the graph, gvc lays it out and renders it in-process).
+ *
+ * Usage:
+ *
+ *     kl_viz_options_t opt;
+ *     kl_viz_options_init(&opt);
+ *     opt.view = KL_VIEW_REGION_MAP;
+ *     kl_viz_t *v = NULL;
+ *     if (kl_viz_build(&v, &ds, &g, &res, &opt, &err) != KL_OK) ...
+ *     char *data; size_t len;
+ *     if (kl_viz_render(v, KL_VIZ_SVG, &data, &len, &err) != KL_OK) ...
+ *     ... write data ...; free(data);
+ *     kl_viz_free(v);
+ *
+ * Views (DEFINITIONS.md names the metrics):
+ *  - whole graph, optionally only the `top` actors by the size metric and the
+ *    ties among them;
+ *  - ego network: the actors within `depth` ties of one actor;
+ *  - region map: one node per region (area ~ actors), one edge per region
+ *    pair with cross-region links (see kl_viz_build);
+ *  - path view: every shortest path (in hops) between two actors, or between
+ *    the actors of two regions.
+ *
+ * Output is deterministic: the same inputs and options give byte-identical
+ * DOT and SVG.  Node ids in the DOT are internal ("n12", "r3"); names only
+ * ever appear in labels, escaped by kl_viz_escape_label/_html.
+ *
+ * Graphviz is not thread-safe: use one kl_viz_t at a time, from one thread.
+ * Nothing here prints or exits; Graphviz's messages are captured into the
+ * kl_error_t.
+ */
+#ifndef KL_VIZ_H
+#define KL_VIZ_H
+
+#include "../analysis/analysis.h"
+#include "../engine/graph.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { KL_VIZ_DOT = 0, KL_VIZ_SVG, KL_VIZ_PNG, KL_VIZ_PDF } kl_viz_format;
+typedef enum { KL_VIEW_WHOLE = 0, KL_VIEW_EGO, KL_VIEW_REGION_MAP, KL_VIEW_PATH } kl_viz_view;
+typedef enum { KL_GROUP_REGION = 0, KL_GROUP_COMMUNITY, KL_GROUP_KIND, KL_GROUP_NONE } kl_viz_group;
+typedef enum { KL_SIZE_IRB = 0, KL_SIZE_BETWEENNESS, KL_SIZE_PAGERANK, KL_SIZE_DEGREE } kl_viz_size;
+typedef enum { KL_FILL_REGION = 0, KL_FILL_KIND } kl_viz_fill;
+typedef enum {
+    KL_LAYOUT_AUTO = 0, /* chosen by size: see kl_viz_layout_for */
+    KL_LAYOUT_DOT,
+    KL_LAYOUT_NEATO,
+    KL_LAYOUT_FDP,
+    KL_LAYOUT_SFDP,
+    KL_LAYOUT_CIRCO
+} kl_viz_layout;
+
+typedef struct {
+    kl_viz_view view;
+    kl_viz_group group;      /* clusters: regions (default), communities, kinds, none */
+    kl_viz_size size_by;     /* node size (default irb) */
+    kl_viz_fill fill_by;     /* node colour: region (default) or kind */
+    kl_viz_layout layout;    /* default auto */
+    uint32_t top;            /* whole view: keep the `top` most central actors; 0 = all */
+    const char *ego;         /* ego view: the actor's id (borrowed) */
+    uint32_t depth;          /* ego view: ties away from ego (default 1) */
+    const char *path_from, *path_to; /* path view: actor ids or region ids (borrowed) */
+    uint32_t brokers;        /* label the top `brokers` actors by irb with their rank (default 5) */
+    uint32_t width, height;  /* image size in pixels; 0 = natural size (PNG: at most 2400) */
+    uint32_t dpi;            /* pixels per inch of PNG output (default 96) */
+    int32_t from, to;        /* time window shown in the title (KL_DATE_MIN/MAX: open) */
+} kl_viz_options_t;
+
+/* Defaults as above.  Can't fail. */
+void kl_viz_options_init(kl_viz_options_t *opt);
+
+/* The format named by a file name's extension (.dot/.gv, .svg, .png, .pdf,
+ * case-insensitive), or -1. */
+int kl_viz_format_from_path(const char *path);
+
+/* "dot", "neato", ...; NULL for KL_LAYOUT_AUTO or an out-of-range value. */
+const char *kl_viz_layout_name(kl_viz_layout layout);
+
+/* The layout used for a view of n nodes and m edges: the given one, or for
+ * KL_LAYOUT_AUTO dot (left to right) up to 150 nodes, neato up to 600, sfdp
+ * above; region maps: neato.  Can't fail. */
+kl_viz_layout kl_viz_layout_for(kl_viz_layout layout, kl_viz_view view, uint32_t n, uint32_t m);
+
+/* Refuse views whose layout would take more than about 10 seconds: KL_ELIMIT
+ * with a message suggesting --top, --ego or --region-map, else KL_OK.
+ * Limits (nodes / edges): dot 1500 / 4000, circo 1500 / 4000, neato and fdp
+ * 2500 / 10000, sfdp 25000 / 100000.  Can't fail otherwise. */
+kl_err kl_viz_check_size(kl_viz_layout layout, kl_viz_view view, uint32_t n, uint32_t m, kl_error_t *err);
+
+/* A diagram: the cgraph graph of one view plus what was measured building
+ * it.  Opaque; create with kl_viz_build, release with kl_viz_free. */
+typedef struct kl_viz kl_viz_t;
+
+typedef struct {
+    uint32_t nodes, edges;    /* drawn */
+    uint32_t left_out;        /* actors of the graph not drawn (--top; region map: regionless) */
+    kl_viz_layout layout;     /* the layout actually used */
+    double seconds_build, seconds_layout, seconds_render; /* wall time */
+} kl_viz_info_t;
+
+/* Build the diagram of opt->view on analysis graph g of dataset ds, with the
+ * metrics res computed on g (all borrowed; they must outlive *out).  *out is
+ * new (caller owns; kl_viz_free) and NULL on failure.
+ * Region map: regions A != B are linked by the ties between an actor of A and
+ * an actor of B, plus each regionless actor tied to both (a project, funder
+ * or person joining them), counted once per region pair; the edge is labelled
+ * with its main broker: of the actors on those links, the one with the highest
+ * irb, then the most such links, then the smallest id.
+ * Errors: KL_EINVAL (unknown ego/path id, no path: the message says which),
+ * KL_ELIMIT (kl_viz_check_size), KL_ENOMEM, KL_EGVC. */
+kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
+                    const kl_viz_options_t *opt, kl_error_t *err);
+
+/* Render the diagram: DOT (the graph as built, with its layout attribute, not
+ * laid out: `dot -Tsvg` reproduces the SVG), or lay it out and render SVG,
+ * PNG or PDF (PNG and PDF need Graphviz's cairo plugin; without it
+ * KL_EGVC "PNG output needs Graphviz's cairo plugin").  *data is a new
+ * buffer of *len bytes (caller owns; free()).  Errors: KL_ELIMIT, KL_EGVC,
+ * KL_ENOMEM. */
+kl_err kl_viz_render(kl_viz_t *v, kl_viz_format format, char **data, size_t *len, kl_error_t *err);
+
+/* What was drawn and how long it took (borrowed; valid until kl_viz_free). */
+const kl_viz_info_t *kl_viz_info(const kl_viz_t *v);
+
+/* Free the diagram and its Graphviz context; safe on NULL. */
+void kl_viz_free(kl_viz_t *v);
+
+/* ------------------------------------------------------------- text */
+
+/* Escape text (UTF-8) for a plain Graphviz label, which cgraph then quotes
+ * when writing DOT: backslashes are doubled (so \N, \G, \l keep no meaning),
+ * line breaks (LF, CR, CRLF) become the \n escape, tabs spaces, other control
+ * characters, invalid UTF-8 and U+FFFE/U+FFFF U+FFFD; an '&' that would read
+ * as an entity ("&amp;", "&#9;", "&;") gets U+2060 WORD JOINER after it, so
+ * neither Graphviz's entity decoding nor its SVG writer takes it for one; the
+ * result never ends in a backslash.  Lines longer than wrap characters (code
+ * points; 0: no wrapping) break at the last space, or inside a word when
+ * there is none; text longer than max_chars (0: no limit) is cut and ends
+ * with "…".  Returns a new string (caller owns; free()) or NULL when out of
+ * memory.  O(length). */
+char *kl_viz_escape_label(const char *text, unsigned wrap, unsigned max_chars);
+
+/* The same for the text of an HTML-like label: &, <, >, " become entities
+ * and line breaks <BR/>; backslashes are left as they are. */
+char *kl_viz_escape_html(const char *text, unsigned wrap, unsigned max_chars);
+
+#endif

@@ -288,18 +288,17 @@ kl_err kl_brokerage_compute(kl_brokerage_t *out, const kl_dataset_t *ds, const k
                 z[k] = NAN;
         }
         if (undirected) {
-            /* On the symmetric input every unordered a-v-b is two ordered
-             * paths, so halving counts each once.  A representative path one
-             * way is a gatekeeper path the other way: the merged role holds
-             * (b_IO + b_OI) / 2 (= b_IO), its expectation likewise, and its
-             * z is sna's b_IO z (equal to b_OI's on symmetric input). */
-            double rg = (co[R_BIO] + co[R_BOI]) / 2, rge = (ex[R_BIO] + ex[R_BOI]) / 2;
+            /* DEFINITIONS.md: sna's counts and expectations on the symmetric
+             * input, halved; the merged representative_gatekeeper is sna's
+             * b_IO halved, z unchanged.  Note: a representative path one way
+             * is a gatekeeper path the other way, so the merged role holds
+             * half of the unordered paths of that kind, and the roles add up
+             * to the halved total only with b_OI / 2 added (the contract's
+             * figure, kept as written; the README says so). */
             for (int k = 0; k < R_COUNT; k++) {
                 co[k] /= 2;
                 ex[k] /= 2;
             }
-            co[R_BIO] = rg;
-            ex[R_BIO] = rge;
             co[R_BOI] = ex[R_BOI] = z[R_BOI] = NAN;
         }
         roles_set(&out->count[v], co);

@@ -17,7 +17,7 @@ VERSION := 0.1.0
 PKGS := igraph libcgraph libgvc jansson
 # Debian packages: libraries, then what the tests use as oracles and tools.
 DEB_BUILD := pkg-config libigraph-dev libgraphviz-dev libjansson-dev
-DEB_TEST := python3-networkx python3-scipy python3-numpy python3-igraph libxml2-utils graphviz r-base-core r-cran-sna
+DEB_TEST := python3-networkx python3-scipy python3-numpy python3-igraph libxml2-utils graphviz r-base-core r-cran-sna chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HAVE_PKGS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
@@ -149,7 +149,7 @@ FUZZ_OBJ := $(sort $(wildcard engine/*.c loaders/*.c))
 FUZZ_OBJ := $(FUZZ_OBJ:%.c=build/fuzz/%.o)
 
 .PHONY: fuzz fuzz-build deps-fuzz valgrind deps-valgrind
-.SECONDARY: $(FUZZ_OBJ) build/fuzz/viz/escape.o build/fuzz/cli/output.o
+.SECONDARY: $(FUZZ_OBJ) build/fuzz/viz/escape.o build/fuzz/cli/output.o build/fuzz/cli/common.o
 
 build/fuzz/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
@@ -159,7 +159,7 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_OBJ)
 	@echo "  LD-FUZZ $@"; $(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
 # the writers' escaping (viz/escape.c, cli/output.c) parsed back through cgraph
-FUZZ_ESCAPE_OBJ := build/fuzz/viz/escape.o build/fuzz/cli/output.o
+FUZZ_ESCAPE_OBJ := build/fuzz/viz/escape.o build/fuzz/cli/output.o build/fuzz/cli/common.o
 build/fuzz/fuzz_escape: fuzz/fuzz_escape.c $(FUZZ_OBJ) $(FUZZ_ESCAPE_OBJ)
 	@echo "  LD-FUZZ $@"; $(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(FUZZ_ESCAPE_OBJ) $(LDLIBS)
 

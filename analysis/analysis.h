@@ -171,4 +171,121 @@ kl_err kl_brokerage_compute(kl_brokerage_t *out, const kl_dataset_t *ds, const k
 /* Free the arrays; safe on a zeroed or destroyed result. */
 void kl_brokerage_destroy(kl_brokerage_t *b);
 
+/* ---- Regions, region pairs and what-if (analysis/regions.c, analysis/whatif.c)
+ *
+ * DEFINITIONS.md "Regions and region pairs", the per-actor keys
+ * regions_reached, participation_region, participation_community and
+ * ei_index, and `kluster whatif`.  Regions are ds->regions indices; every
+ * list below is in a fixed order (regions by id, pairs by (a, b) ids,
+ * actors by id), so output is deterministic whatever the thread count. */
+
+typedef struct {
+    int weighted;              /* distances are sums of 1/weight (--weights); 0: hops */
+    uint32_t top;              /* brokers kept per pair (default 5) */
+    uint32_t exact_pairs;      /* the pairs with most direct ties that get brokers (default 20) */
+    int all_pairs;             /* brokers for every pair (--all-pairs) */
+    const uint32_t *focus;     /* regions (ds indices) whose pairs among each other get brokers; borrowed */
+    uint32_t n_focus;
+    const uint32_t *community; /* community per vertex for participation_community, or NULL (then NAN); borrowed */
+    int irb;                   /* 1: compute irb and irb_share too (exact, the path kernel) */
+    int threads;               /* 0 = online CPUs */
+} kl_regions_options_t;
+
+/* Defaults: hops, top 5, 20 exact pairs, no focus, no communities.  Can't fail. */
+void kl_regions_options_init(kl_regions_options_t *opt);
+
+typedef struct {
+    uint32_t region;           /* index into ds->regions */
+    uint32_t actors;           /* vertices with this region */
+    uint32_t internal_ties, external_ties, regionless_ties;
+    double ei_index;           /* (external - internal) / (external + internal); NAN when that sum is 0 */
+} kl_region_info_t;
+
+typedef struct {
+    uint32_t vertex;
+    double share;              /* of the pair's connected actor pairs */
+} kl_broker_t;
+
+typedef struct {
+    uint32_t a, b;             /* ds region indices, id(a) < id(b) */
+    int connected;
+    uint32_t direct_ties;
+    double distance;           /* NAN when not connected */
+    double actor_pairs;        /* connected actor pairs (s in a, t in b) */
+    int has_brokers;           /* 1: brokers computed exactly (possibly none); 0: not computed (null) */
+    kl_broker_t *brokers;      /* n_brokers, share descending, then actor id */
+    uint32_t n_brokers;
+    uint32_t *cut;             /* cut actors (vertices), by actor id */
+    uint32_t n_cut;
+} kl_region_pair_t;
+
+typedef struct {
+    uint32_t n_regions;        /* = ds->n_regions, sorted by region id */
+    kl_region_info_t *regions;
+    uint32_t n_pairs;          /* pairs of regions that both have actors */
+    kl_region_pair_t *pairs;
+    /* per vertex (g->n each) */
+    uint32_t *regions_reached;
+    double *participation_region;    /* NAN when no tie to an actor with a region */
+    double *participation_community; /* NAN without communities or for isolated actors */
+    double *ei_index;                /* NAN for regionless actors or without region ties */
+    uint64_t *disconnects;           /* connected cross-region pairs (neither v) that removing v disconnects */
+    double *irb, *irb_share;         /* only with opt->irb (else NULL); irb_share NAN when P = 0 */
+    int32_t dominant_actor;          /* with opt->irb: vertex with irb_share > 0.5, or -1 */
+    double cross_pairs;              /* P: connected unordered pairs of actors with different regions */
+    double seconds_brokers;          /* wall time of the broker passes */
+} kl_regions_t;
+
+/* Everything above for the analysis graph g of the finalized dataset ds
+ * (both borrowed).  out is filled (caller owns it; kl_regions_destroy, also
+ * after a failure).  Errors: KL_ENOMEM, KL_EIGRAPH, KL_EINVAL (a focus
+ * region out of range).
+ * Time: O((n + m) log n + n R^2) for the block-cut tree counts (cut actors,
+ * disconnects), O(R (n + m)) for the distances (R = regions with actors;
+ * times log n weighted), O(|a| (n + m)) per pair with brokers. */
+kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
+                          const kl_regions_options_t *opt, kl_error_t *err);
+void kl_regions_destroy(kl_regions_t *r);
+
+/* whatif --rank alone: disconnects[v] (g->n entries, caller-allocated) as in
+ * kl_regions_t, exact for all actors at once through the block-cut tree with
+ * per-region counts merged small to large, and *cross_pairs = P (optional).
+ * O((n + m) log n).  Errors: KL_ENOMEM, KL_EIGRAPH. */
+kl_err kl_whatif_rank(const kl_agraph_t *g, uint64_t *disconnects, double *cross_pairs, kl_error_t *err);
+
+/* The state `whatif --remove` compares, for one set of removed actors. */
+typedef struct {
+    uint32_t actors;           /* actors with a region still in the graph */
+    double cross_pairs;        /* unordered pairs of those with different regions */
+    double connected_pairs;    /* of which connected */
+    double distance_sum;       /* sum of their shortest-path lengths (hops or 1/weight) */
+    uint8_t *pair_connected;   /* per kl_regions_t-style pair index (see kl_whatif_t.pair_a/b) */
+    double *pair_distance;     /* NAN when not connected */
+} kl_whatif_state_t;
+
+typedef struct {
+    uint32_t n_pairs;          /* pairs of regions that both have actors before the removal */
+    uint32_t *pair_a, *pair_b; /* ds region indices, id(a) < id(b), sorted */
+    kl_whatif_state_t before, after;
+    double lost_pairs;         /* actor pairs (neither removed) connected before, not after */
+} kl_whatif_t;
+
+/* Compare g with g minus the vertices in removed[0..n_removed) (borrowed;
+ * duplicates allowed).  Distances: hops, or 1/weight when weighted.  out is
+ * filled (caller owns it; kl_whatif_destroy, also after a failure).  Errors:
+ * KL_ENOMEM, KL_EINVAL (a vertex out of range).  Time O(S (n + m)) for the
+ * mean distance, S = actors with a region (times log n weighted), run on
+ * `threads` threads (0 = online CPUs). */
+kl_err kl_whatif_compare(kl_whatif_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, const uint32_t *removed,
+                         uint32_t n_removed, int weighted, int threads, kl_error_t *err);
+void kl_whatif_destroy(kl_whatif_t *w);
+
+/* Time exact betweenness and exact irb as two separate kernel runs on g
+ * (hops, or 1/weight when weighted), for `analyze --timings` and the
+ * benchmark: *betweenness_s and *irb_s receive the wall times.  The results
+ * are thrown away (kl_analysis_run computes both in one sweep).  Errors:
+ * KL_ENOMEM. */
+kl_err kl_paths_time(const kl_agraph_t *g, int weighted, int threads, double *betweenness_s, double *irb_s,
+                     kl_error_t *err);
+
 #endif

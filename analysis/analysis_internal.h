@@ -31,4 +31,55 @@ kl_err kl_i_communities(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *er
  * of memory.  Labels must be in [0, n). */
 long kl_i_renumber(uint32_t n, const uint32_t *order, uint32_t *labels);
 
+/* ---- shared by regions.c and whatif.c */
+
+/* Fixed number of accumulator lanes: tasks i, i + KL_I_LANES, ... run on lane
+ * i in that order, each lane sums into its own arrays, and lanes are merged
+ * in lane order, so floating-point sums do not depend on the thread count. */
+#define KL_I_LANES 4
+
+/* Run fn(lane_ctx[l], task, shared) for every task on its lane, lanes spread
+ * over `threads` threads (0 = online CPUs).  Can't fail: a thread that cannot
+ * be started is replaced by running its lanes on the calling thread. */
+void kl_i_lanes_run(uint32_t n_tasks, int threads, void **lane_ctx,
+                    void (*fn)(void *lane_ctx, uint32_t task, void *shared), void *shared);
+
+/* Single- or multi-source shortest paths over the CSR arrays, skipping the
+ * vertices marked in `gone`: BFS (hops) or Dijkstra (distance 1/w, lengths
+ * within a relative 1e-10 equal, as the path kernel).  With sigma, the
+ * number of shortest paths and the successor lists of the shortest-path DAG
+ * (in settle order) are filled too.  Workspace reused across runs. */
+typedef struct {
+    uint32_t n;
+    int weighted;
+    double *dist;        /* by vertex; INFINITY when not reached */
+    uint32_t *order;     /* reached vertices in settle order */
+    uint32_t reached;
+    uint32_t *oidx;      /* vertex -> settle index, UINT32_MAX when not reached */
+    double *sigma;       /* by settle index */
+    uint32_t *sstart;    /* successors of order[i]: succ[sstart[i] .. sstart[i+1]), settle indices */
+    uint32_t *succ;
+    uint32_t *heap, *hpos;
+} kl_i_sssp_t;
+
+kl_err kl_i_sssp_init(kl_i_sssp_t *w, const kl_csr_t *g, int weighted, int with_sigma);
+void kl_i_sssp_run(kl_i_sssp_t *w, const kl_csr_t *g, const uint32_t *src, uint32_t n_src, const uint8_t *gone);
+void kl_i_sssp_free(kl_i_sssp_t *w);
+
+/* A region pair cut by an articulation point, within its component. */
+typedef struct {
+    int32_t a, b;        /* region indices, a < b */
+    uint32_t v;
+} kl_i_cut_t;
+
+/* The block-cut forest of g, with region counts merged small to large:
+ * disconnects[v] (optional, n entries) as kl_whatif_rank; cuts (optional,
+ * an initialised kl_array_t of kl_i_cut_t) receives every (a, b, v) such
+ * that v's component minus v still holds actors of a and of b and no piece
+ * left by removing v holds both (other components are not looked at);
+ * cross_pairs (optional) receives P.
+ * O((n + m) log n + sum over articulation points of R_C^2). */
+kl_err kl_i_blockcut(const kl_agraph_t *g, uint64_t *disconnects, kl_array_t *cuts, double *cross_pairs,
+                     kl_error_t *err);
+
 #endif

@@ -5,8 +5,70 @@
 #include "paths.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* ------------------------------------------------- a small parallel for
+ * Work is cut into a fixed number of chunks that depends on n only; each
+ * chunk writes its own partial sums, which are then added in chunk order.
+ * So results are identical whatever the number of threads (and on one). */
+#define KL_PAR_CHUNKS 64
+#define KL_PAR_MIN_N 20000 /* below this, threads cost more than they save */
+#define KL_PAR_MAX_THREADS 64
+
+typedef struct {
+    void (*fn)(void *ctx, uint32_t chunk);
+    void *ctx;
+    uint32_t n_chunks;
+    atomic_uint next;
+} par_t;
+
+static void *par_worker(void *arg)
+{
+    par_t *p = arg;
+    for (;;) {
+        uint32_t c = atomic_fetch_add(&p->next, 1);
+        if (c >= p->n_chunks)
+            return NULL;
+        p->fn(p->ctx, c);
+    }
+}
+
+static int par_threads(int requested, uint32_t n)
+{
+    if (n < KL_PAR_MIN_N)
+        return 1;
+    long t = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
+    return t < 1 ? 1 : t > KL_PAR_MAX_THREADS ? KL_PAR_MAX_THREADS : (int)t;
+}
+
+/* Run fn(ctx, c) for c = 0 .. KL_PAR_CHUNKS-1 on up to `threads` threads.
+ * Can't fail: a thread that cannot start leaves its share to the others. */
+static void par_for(int threads, void (*fn)(void *ctx, uint32_t chunk), void *ctx)
+{
+    par_t p;
+    p.fn = fn;
+    p.ctx = ctx;
+    p.n_chunks = KL_PAR_CHUNKS;
+    atomic_init(&p.next, 0);
+    pthread_t tid[KL_PAR_MAX_THREADS];
+    int started = 0;
+    for (int t = 1; t < threads; t++)
+        if (pthread_create(&tid[started], NULL, par_worker, &p) == 0)
+            started++;
+    par_worker(&p);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+}
+
+/* Bounds of chunk c of n items. */
+static uint32_t chunk_lo(uint32_t n, uint32_t c)
+{
+    return (uint32_t)((uint64_t)n * c / KL_PAR_CHUNKS);
+}
 
 /* P of DEFINITIONS.md: connected unordered pairs of actors whose regions
  * differ.  Per component, N_c actors with a region split into regions of
@@ -146,79 +208,127 @@ cleanup:
     return rc;
 }
 
-/* Eigenvector centrality of the largest component (DEFINITIONS.md): the
- * component is copied into its own igraph graph so that ARPACK sees a
- * connected graph, whose leading eigenvector is unique and positive. */
+/* Eigenvector centrality of the largest component (DEFINITIONS.md).  ARPACK
+ * (through igraph_arpack_rssolve, as igraph_eigenvector_centrality does)
+ * finds the largest algebraic eigenvalue of the component's weighted
+ * adjacency matrix; the matrix-vector product runs over kluster's CSR arrays
+ * rather than igraph's adjacency lists (about twice as fast on large graphs),
+ * and the start vector is the strengths, without igraph's random jitter, so
+ * results never depend on the RNG.  A connected graph's leading eigenvector
+ * is unique and of one sign; it is scaled to a maximum of 1. */
+typedef struct {
+    const kl_csr_t *g;
+    const uint32_t *verts; /* local -> vertex */
+    const uint32_t *local; /* vertex -> local */
+    uint32_t n;
+    int threads;
+    igraph_real_t *to;
+    const igraph_real_t *from;
+} eig_ctx_t;
+
+static void eig_chunk(void *ctx, uint32_t chunk)
+{
+    const eig_ctx_t *c = ctx;
+    const kl_csr_t *g = c->g;
+    for (uint32_t i = chunk_lo(c->n, chunk), hi = chunk_lo(c->n, chunk + 1); i < hi; i++) {
+        uint32_t v = c->verts[i];
+        double s = 0;
+        for (uint32_t k = g->offset[v]; k < g->offset[v + 1]; k++)
+            s += g->w[k] * c->from[c->local[g->adj[k]]];
+        c->to[i] = s;
+    }
+}
+
+static igraph_error_t eig_matvec(igraph_real_t *to, const igraph_real_t *from, int n, void *extra)
+{
+    eig_ctx_t *c = extra;
+    c->to = to;
+    c->from = from;
+    c->n = (uint32_t)n;
+    par_for(c->threads, eig_chunk, c);
+    return IGRAPH_SUCCESS;
+}
+
 static kl_err eigenvector(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
 {
-    uint32_t n = g->n, m = g->csr.m, lcc = res->largest_component_id;
+    uint32_t n = g->n, lcc = res->largest_component_id;
     kl_err rc = KL_OK;
     igraph_error_t ie = IGRAPH_SUCCESS;
-    igraph_vector_int_t ev;
-    igraph_vector_t w, vec;
-    igraph_t sub;
-    int have_ev = 0, have_w = 0, have_vec = 0, have_sub = 0;
-    uint32_t *local = NULL;
+    igraph_vector_t values;
+    igraph_matrix_t vectors;
+    int have_values = 0, have_vectors = 0;
+    uint32_t *local = NULL, *verts = NULL;
 
     for (uint32_t v = 0; v < n; v++)
         res->eigenvector[v] = NAN;
     if (n == 0)
         return KL_OK;
     local = malloc(((size_t)n + 1) * sizeof *local);
-    if (!local)
-        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+    verts = malloc(((size_t)res->largest_component + 1) * sizeof *verts);
+    if (!local || !verts) {
+        rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
     uint32_t k = 0;
-    for (uint32_t v = 0; v < n; v++)
-        local[v] = res->component[v] == lcc ? k++ : UINT32_MAX;
-    if (k == 1) {
-        for (uint32_t v = 0; v < n; v++)
-            if (local[v] == 0)
-                res->eigenvector[v] = 1.0;
+    for (uint32_t v = 0; v < n; v++) {
+        local[v] = res->component[v] == lcc ? k : UINT32_MAX;
+        if (res->component[v] == lcc)
+            verts[k++] = v;
+    }
+    if (k == 1) { /* an isolated actor: the 1x1 zero matrix, eigenvector 1 */
+        res->eigenvector[verts[0]] = 1.0;
         goto cleanup;
     }
-    uint32_t me = 0;
-    for (uint32_t e = 0; e < m; e++)
-        if (local[g->edge_from[e]] != UINT32_MAX)
-            me++;
-    if ((ie = igraph_vector_int_init(&ev, (igraph_integer_t)me * 2)) != IGRAPH_SUCCESS)
+    if (k > INT32_MAX) {
+        rc = kl_error_set(err, KL_ELIMIT, NULL, 0, 0, "largest component too large for ARPACK");
         goto cleanup;
-    have_ev = 1;
-    if ((ie = igraph_vector_init(&w, me)) != IGRAPH_SUCCESS)
-        goto cleanup;
-    have_w = 1;
-    if ((ie = igraph_vector_init(&vec, 0)) != IGRAPH_SUCCESS)
-        goto cleanup;
-    have_vec = 1;
-    me = 0;
-    for (uint32_t e = 0; e < m; e++) {
-        if (local[g->edge_from[e]] == UINT32_MAX)
-            continue;
-        VECTOR(ev)[2 * me] = local[g->edge_from[e]];
-        VECTOR(ev)[2 * me + 1] = local[g->edge_to[e]];
-        VECTOR(w)[me] = VECTOR(g->weights)[e];
-        me++;
     }
-    if ((ie = igraph_create(&sub, &ev, k, IGRAPH_UNDIRECTED)) != IGRAPH_SUCCESS)
+    if ((ie = igraph_vector_init(&values, 0)) != IGRAPH_SUCCESS)
         goto cleanup;
-    have_sub = 1;
-    igraph_real_t value = 0;
-    if ((ie = igraph_eigenvector_centrality(&sub, &vec, &value, 0, 1, &w, NULL)) != IGRAPH_SUCCESS)
+    have_values = 1;
+    if ((ie = igraph_matrix_init(&vectors, k, 1)) != IGRAPH_SUCCESS)
         goto cleanup;
-    for (uint32_t v = 0; v < n; v++)
-        if (local[v] != UINT32_MAX)
-            res->eigenvector[v] = fabs(VECTOR(vec)[local[v]]);
+    have_vectors = 1;
+    for (uint32_t i = 0; i < k; i++)
+        MATRIX(vectors, i, 0) = res->strength[verts[i]];
+    igraph_arpack_options_t opt;
+    igraph_arpack_options_init(&opt);
+    opt.n = (int)k;
+    opt.start = 1;
+    opt.nev = 1;
+    opt.ncv = 0; /* igraph picks */
+    opt.which[0] = 'L';
+    opt.which[1] = 'A';
+    eig_ctx_t ctx = {&g->csr, verts, local, k, par_threads(res->options.threads, k), NULL, NULL};
+    if ((ie = igraph_arpack_rssolve(eig_matvec, &ctx, &opt, NULL, &values, &vectors)) != IGRAPH_SUCCESS)
+        goto cleanup;
+    /* one sign: take the larger magnitude's, then scale the maximum to 1 */
+    double mx = 0, mn = 0;
+    for (uint32_t i = 0; i < k; i++) {
+        double x = MATRIX(vectors, i, 0);
+        if (x > mx)
+            mx = x;
+        if (x < mn)
+            mn = x;
+    }
+    double scale = mx >= -mn ? mx : mn;
+    if (scale == 0) {
+        rc = kl_error_set(err, KL_EIGRAPH, NULL, 0, 0, "eigenvector centrality did not converge");
+        goto cleanup;
+    }
+    for (uint32_t i = 0; i < k; i++) {
+        double x = MATRIX(vectors, i, 0) / scale;
+        res->eigenvector[verts[i]] = x > 0 ? x : 0.0; /* rounding can leave -1e-17 */
+    }
 cleanup:
     if (ie != IGRAPH_SUCCESS)
         rc = kl_igraph_error(err, ie);
-    if (have_sub)
-        igraph_destroy(&sub);
-    if (have_vec)
-        igraph_vector_destroy(&vec);
-    if (have_w)
-        igraph_vector_destroy(&w);
-    if (have_ev)
-        igraph_vector_int_destroy(&ev);
+    if (have_values)
+        igraph_vector_destroy(&values);
+    if (have_vectors)
+        igraph_matrix_destroy(&vectors);
     free(local);
+    free(verts);
     return rc;
 }
 
@@ -230,43 +340,91 @@ cleanup:
  * when the L1 change is below 1e-15 (about 220 iterations at d = 0.85), or
  * when it no longer shrinks: the map contracts by d in L1, so a change that
  * fails to fall below 0.95 of the previous one is rounding noise.  At most
- * 10000 iterations.  O(m) per iteration. */
+ * 10000 iterations.  O(m) per iteration, on several threads for large
+ * graphs with the same result whatever their number (par_for above). */
 #define KL_PR_DAMPING 0.85
 #define KL_PR_TOL 1e-15
 #define KL_PR_MAX_ITER 10000
 
+typedef struct {
+    const kl_csr_t *g;
+    const double *strength;
+    uint32_t n;
+    const double *x;
+    double *y, *out;
+    double base;
+    double part[KL_PAR_CHUNKS]; /* dangling mass, then L1 change, per chunk */
+} pr_ctx_t;
+
+static void pr_prepare(void *ctx, uint32_t chunk)
+{
+    pr_ctx_t *c = ctx;
+    double dangling = 0;
+    for (uint32_t v = chunk_lo(c->n, chunk), hi = chunk_lo(c->n, chunk + 1); v < hi; v++) {
+        if (c->strength[v] > 0)
+            c->out[v] = c->x[v] / c->strength[v];
+        else
+            dangling += c->x[v];
+    }
+    c->part[chunk] = dangling;
+}
+
+static void pr_update(void *ctx, uint32_t chunk)
+{
+    pr_ctx_t *c = ctx;
+    const kl_csr_t *g = c->g;
+    double change = 0;
+    for (uint32_t v = chunk_lo(c->n, chunk), hi = chunk_lo(c->n, chunk + 1); v < hi; v++) {
+        double s = 0;
+        for (uint32_t k = g->offset[v]; k < g->offset[v + 1]; k++)
+            s += c->out[g->adj[k]] * g->w[k];
+        c->y[v] = c->base + KL_PR_DAMPING * s;
+        change += fabs(c->y[v] - c->x[v]);
+    }
+    c->part[chunk] = change;
+}
+
+static double sum_parts(const double *part)
+{
+    double s = 0;
+    for (int i = 0; i < KL_PAR_CHUNKS; i++)
+        s += part[i];
+    return s;
+}
+
 static kl_err pagerank(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
 {
-    const kl_csr_t *c = &g->csr;
     uint32_t n = g->n;
     if (n == 0)
         return KL_OK;
-    double *x = res->pagerank, *y = malloc(((size_t)n + 1) * sizeof *y), *out = malloc(((size_t)n + 1) * sizeof *out);
-    if (!y || !out) {
-        free(y);
+    double *a = malloc(((size_t)n + 1) * sizeof *a), *b = malloc(((size_t)n + 1) * sizeof *b);
+    double *out = malloc(((size_t)n + 1) * sizeof *out);
+    if (!a || !b || !out) {
+        free(a);
+        free(b);
         free(out);
         return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
     }
+    int threads = par_threads(res->options.threads, n);
+    pr_ctx_t c;
+    memset(&c, 0, sizeof c);
+    c.g = &g->csr;
+    c.strength = res->strength;
+    c.n = n;
+    c.out = out;
     for (uint32_t v = 0; v < n; v++)
-        x[v] = 1.0 / n;
-    double last = INFINITY;
+        a[v] = 1.0 / n;
+    double *x = a, *y = b, last = INFINITY;
     for (int it = 0; it < KL_PR_MAX_ITER; it++) {
-        double dangling = 0;
-        for (uint32_t v = 0; v < n; v++) {
-            if (res->strength[v] > 0)
-                out[v] = x[v] / res->strength[v];
-            else
-                dangling += x[v];
-        }
-        double base = (1.0 - KL_PR_DAMPING) / n + KL_PR_DAMPING * dangling / n, change = 0;
-        for (uint32_t v = 0; v < n; v++) {
-            double s = 0;
-            for (uint32_t k = c->offset[v]; k < c->offset[v + 1]; k++)
-                s += out[c->adj[k]] * c->w[k];
-            y[v] = base + KL_PR_DAMPING * s;
-            change += fabs(y[v] - x[v]);
-        }
-        memcpy(x, y, (size_t)n * sizeof *x);
+        c.x = x;
+        c.y = y;
+        par_for(threads, pr_prepare, &c);
+        c.base = (1.0 - KL_PR_DAMPING) / n + KL_PR_DAMPING * sum_parts(c.part) / n;
+        par_for(threads, pr_update, &c);
+        double change = sum_parts(c.part);
+        double *t = x;
+        x = y;
+        y = t;
         if (change < KL_PR_TOL || change > 0.95 * last)
             break;
         last = change;
@@ -276,8 +434,9 @@ static kl_err pagerank(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err
     for (uint32_t v = 0; v < n; v++)
         sum += x[v];
     for (uint32_t v = 0; v < n; v++)
-        x[v] /= sum;
-    free(y);
+        res->pagerank[v] = x[v] / sum;
+    free(a);
+    free(b);
     free(out);
     return KL_OK;
 }

@@ -53,7 +53,7 @@ static kl_err compare_regions(kl_analysis_t *res, const kl_agraph_t *g, kl_error
  * after 14), hence the relative threshold.  The best partition seen goes to
  * best[] with its modularity. */
 #define KL_LEIDEN_MAX_ITER 20
-#define KL_LEIDEN_GAIN 1e-5
+#define KL_LEIDEN_GAIN 1e-4
 
 static igraph_error_t leiden(const kl_agraph_t *g, const igraph_vector_t *node_weights, double resolution,
                              igraph_vector_int_t *membership, uint32_t *best, double *best_q)

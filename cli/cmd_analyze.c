@@ -1,5 +1,6 @@
-/* cli/cmd_analyze.c - `kluster analyze`: every per-actor and graph metric of
- * DEFINITIONS.md on the analysis graph, as JSON, CSV or a Markdown summary. */
+/* cli/cmd_analyze.c - `kluster analyze`: every per-actor, region and graph
+ * metric of DEFINITIONS.md on the analysis graph, as JSON, CSV or a Markdown
+ * summary. */
 #include "commands.h"
 #include "output.h"
 
@@ -21,15 +22,17 @@ static const char usage_text[] =
     "usage: kluster analyze [--format json|csv|md] [-o FILE] [--top N] [--from Y --to Y]\n"
     "                       [--seed S] [--samples K] [--weights] [--communities leiden|louvain]\n"
     "                       [--mode full|organisations] [--ties TYPES] [--exclude-kind KIND]\n"
-    "                       [OPTIONS] DATASET\n";
+    "                       [--all-pairs] [--timings] [OPTIONS] DATASET\n";
 
 static void help(void)
 {
     printf("%s\n"
            "Compute, on the analysis graph of DATASET, per actor: degree, strength, betweenness,\n"
            "harmonic closeness, eigenvector centrality, PageRank, coreness, Burt's constraint and\n"
-           "effective size, articulation points, components, communities and inter-regional\n"
-           "betweenness; for the graph: components, bridges, modularity and how communities\n"
+           "effective size, articulation points, components, communities, inter-regional\n"
+           "betweenness, region mixing (participation, E-I index, regions reached) and\n"
+           "Gould-Fernandez brokerage; per region and region pair: ties, distance, brokers and\n"
+           "cut actors; for the graph: components, bridges, modularity and how communities\n"
            "agree with regions (NMI, ARI).  Definitions: DEFINITIONS.md.\n\n"
            "options:\n"
            "  -f, --format FMT       json (default; kluster-analysis/1), csv (one row per\n"
@@ -37,82 +40,22 @@ static void help(void)
            "  -o, --output FILE      write to FILE (written to a temporary name, renamed when\n"
            "                         complete); '-' or none: standard output\n"
            "  --top N                rows per table of the md summary (default 10)\n"
-           "  --from DATE, --to DATE keep relations active in the window (YYYY or YYYY-MM-DD)\n"
            "  --seed S               seed of community detection and sampling (default 1)\n"
            "  --samples K            estimate betweenness (and harmonic, irb) from K sources\n"
            "                         drawn uniformly, scaled by n/K, with standard errors\n"
-           "  --weights              path lengths are sums of 1/weight (default: hops)\n"
            "  --communities ALG      leiden (default, modularity) or louvain\n"
-           "  --mode MODE            full (default: every entity) or organisations\n"
-           "  --ties TYPES           only these relation types make ties (comma-separated:\n"
-           "                         member_of,employed_by,leads,participates_in,coordinates,\n"
-           "                         funds,partner_of,initiated,other)\n"
-           "  --exclude-kind KINDS   remove entities of these kinds (comma-separated,\n"
-           "                         repeatable: organisation,person,project,funder)\n"
-           "  --threads N            threads for shortest paths (default: all CPUs)\n"
+           "  --all-pairs            brokers for every region pair (default: the 20 pairs\n"
+           "                         with most direct ties)\n"
+           "  --timings              also time exact betweenness and exact irb as two separate\n"
+           "                         runs and print both and their ratio to standard error\n"
+           KL_CLI_GRAPH_HELP
            "  -v, --verbose          print timings per phase to standard error\n" KL_CLI_COMMON_HELP
            "  -h, --help             this help\n\n"
            "Output is byte-identical for the same input, options and seed.\n",
            usage_text);
 }
 
-enum {
-    OPT_TOP = 1,
-    OPT_FROM,
-    OPT_TO,
-    OPT_SEED,
-    OPT_SAMPLES,
-    OPT_WEIGHTS,
-    OPT_COMMUNITIES,
-    OPT_MODE,
-    OPT_TIES,
-    OPT_EXCLUDE,
-    OPT_THREADS
-};
-
-/* Comma-separated relation types into a bit set; -1 on an unknown name. */
-static int parse_ties(const char *arg, uint32_t *bits, const char **bad, char *badbuf, size_t badsize)
-{
-    const char *p = arg;
-    while (1) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        int t = -1;
-        if (len == 5 && strncmp(p, "other", 5) == 0)
-            t = KL_REL_OTHER;
-        for (int k = 0; t < 0 && k < KL_REL_OTHER; k++) {
-            const char *name = kl_reltype_name((kl_reltype)k);
-            if (strlen(name) == len && strncmp(p, name, len) == 0)
-                t = k;
-        }
-        if (t < 0) {
-            snprintf(badbuf, badsize, "%.*s", (int)len, p);
-            *bad = badbuf;
-            return -1;
-        }
-        *bits |= 1u << t;
-        if (!end)
-            return 0;
-        p = end + 1;
-    }
-}
-
-static int parse_kinds(const char *arg, uint32_t *bits, char *badbuf, size_t badsize)
-{
-    const char *p = arg;
-    while (1) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        snprintf(badbuf, badsize, "%.*s", (int)len, p);
-        int k = kl_kind_parse(badbuf);
-        if (k < 0)
-            return -1;
-        *bits |= 1u << k;
-        if (!end)
-            return 0;
-        p = end + 1;
-    }
-}
+enum { OPT_TOP = 1, OPT_SEED, OPT_SAMPLES, OPT_COMMUNITIES, OPT_ALL_PAIRS, OPT_TIMINGS };
 
 int cmd_analyze(int argc, char **argv)
 {
@@ -122,37 +65,35 @@ int cmd_analyze(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"verbose", no_argument, NULL, 'v'},
         {"top", required_argument, NULL, OPT_TOP},
-        {"from", required_argument, NULL, OPT_FROM},
-        {"to", required_argument, NULL, OPT_TO},
         {"seed", required_argument, NULL, OPT_SEED},
         {"samples", required_argument, NULL, OPT_SAMPLES},
-        {"weights", no_argument, NULL, OPT_WEIGHTS},
         {"communities", required_argument, NULL, OPT_COMMUNITIES},
-        {"mode", required_argument, NULL, OPT_MODE},
-        {"ties", required_argument, NULL, OPT_TIES},
-        {"exclude-kind", required_argument, NULL, OPT_EXCLUDE},
-        {"threads", required_argument, NULL, OPT_THREADS},
+        {"all-pairs", no_argument, NULL, OPT_ALL_PAIRS},
+        {"timings", no_argument, NULL, OPT_TIMINGS},
+        KL_CLI_GRAPH_OPTIONS,
         KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     kl_cli_common_t common;
-    kl_graph_options_t gopt;
+    kl_cli_graph_t gcli;
     kl_analysis_options_t aopt;
     kl_format format = KL_FORMAT_JSON;
     const char *output = NULL;
     unsigned long long top = 10, v;
-    int verbose = 0, c;
-    char bad[128];
-    const char *badp;
+    int verbose = 0, timings = 0, all_pairs = 0, c;
 
     kl_cli_common_init(&common);
-    kl_graph_options_init(&gopt);
+    kl_cli_graph_init(&gcli);
     kl_analysis_options_init(&aopt);
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":hf:o:vq", longopts, NULL)) != -1) {
         int handled = kl_cli_common_option(&common, c, optarg, "analyze");
         if (handled < 0)
+            return KL_EXIT_USAGE;
+        if (handled)
+            continue;
+        if ((handled = kl_cli_graph_option(&gcli, c, optarg, "analyze", usage_text)) < 0)
             return KL_EXIT_USAGE;
         if (handled)
             continue;
@@ -180,18 +121,6 @@ int cmd_analyze(int argc, char **argv)
             if (kl_cli_parse_u64(optarg, UINT32_MAX, &top) < 0)
                 return kl_cli_usage_error("analyze", usage_text, "invalid number '%s' for --top", optarg);
             break;
-        case OPT_FROM:
-        case OPT_TO: {
-            int32_t d;
-            if (kl_date_parse(optarg, c == OPT_TO, &d) < 0)
-                return kl_cli_usage_error("analyze", usage_text, "invalid date '%s' for --%s (YYYY or YYYY-MM-DD)",
-                                          optarg, c == OPT_TO ? "to" : "from");
-            if (c == OPT_TO)
-                gopt.to = d;
-            else
-                gopt.from = d;
-            break;
-        }
         case OPT_SEED:
             if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0)
                 return kl_cli_usage_error("analyze", usage_text, "invalid seed '%s' (0 to 4294967295)", optarg);
@@ -202,9 +131,6 @@ int cmd_analyze(int argc, char **argv)
                 return kl_cli_usage_error("analyze", usage_text, "invalid number '%s' for --samples", optarg);
             aopt.samples = (uint32_t)v;
             break;
-        case OPT_WEIGHTS:
-            aopt.weighted = 1;
-            break;
         case OPT_COMMUNITIES:
             if (strcmp(optarg, "leiden") == 0)
                 aopt.communities = KL_COMMUNITIES_LEIDEN;
@@ -214,29 +140,11 @@ int cmd_analyze(int argc, char **argv)
                 return kl_cli_usage_error("analyze", usage_text, "unknown community method '%s' (leiden or louvain)",
                                           optarg);
             break;
-        case OPT_MODE:
-            if (strcmp(optarg, "full") == 0)
-                gopt.mode = KL_MODE_FULL;
-            else if (strcmp(optarg, "organisations") == 0 || strcmp(optarg, "organizations") == 0)
-                gopt.mode = KL_MODE_ORGANISATIONS;
-            else
-                return kl_cli_usage_error("analyze", usage_text, "unknown mode '%s' (full or organisations)", optarg);
+        case OPT_ALL_PAIRS:
+            all_pairs = 1;
             break;
-        case OPT_TIES:
-            if (parse_ties(optarg, &gopt.tie_types, &badp, bad, sizeof bad) < 0)
-                return kl_cli_usage_error("analyze", usage_text, "unknown relation type '%s' in --ties", badp);
-            break;
-        case OPT_EXCLUDE:
-            if (parse_kinds(optarg, &gopt.exclude_kinds, bad, sizeof bad) < 0)
-                return kl_cli_usage_error("analyze", usage_text,
-                                          "unknown kind '%s' for --exclude-kind (organisation, person, project, funder)",
-                                          bad);
-            break;
-        case OPT_THREADS:
-            if (kl_cli_parse_u64(optarg, 1024, &v) < 0 || v == 0)
-                return kl_cli_usage_error("analyze", usage_text, "invalid number '%s' for --threads (1 to 1024)",
-                                          optarg);
-            aopt.threads = (int)v;
+        case OPT_TIMINGS:
+            timings = 1;
             break;
         case ':':
             return kl_cli_usage_error("analyze", usage_text, "option '%s' needs a value", argv[optind - 1]);
@@ -248,26 +156,34 @@ int cmd_analyze(int argc, char **argv)
         return kl_cli_usage_error("analyze", usage_text, "no dataset given");
     if (optind + 1 < argc)
         return kl_cli_usage_error("analyze", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
-    if (gopt.from > gopt.to)
+    if (gcli.graph.from > gcli.graph.to)
         return kl_cli_usage_error("analyze", usage_text, "--from is after --to");
     const char *path = argv[optind];
+    aopt.weighted = gcli.weighted;
+    aopt.threads = gcli.threads;
 
     kl_dataset_t ds;
     kl_agraph_t g;
     kl_analysis_t res;
+    kl_regions_t regions;
+    kl_brokerage_t brk, brk_u;
     kl_output_t out;
     kl_error_t err = {0};
     int rc = KL_EXIT_FAILURE;
+    double t_between = 0, t_irb = 0;
     memset(&ds, 0, sizeof ds);
     memset(&g, 0, sizeof g);
     memset(&res, 0, sizeof res);
+    memset(&regions, 0, sizeof regions);
+    memset(&brk, 0, sizeof brk);
+    memset(&brk_u, 0, sizeof brk_u);
     memset(&out, 0, sizeof out);
 
     double t0 = now_seconds();
     if (kl_cli_load(path, &common, &ds) != 0)
         goto cleanup;
     double t1 = now_seconds();
-    if (kl_agraph_build(&g, &ds, &gopt, &err) != KL_OK) {
+    if (kl_agraph_build(&g, &ds, &gcli.graph, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
     }
@@ -276,12 +192,34 @@ int cmd_analyze(int argc, char **argv)
         kl_cli_print_error(&err);
         goto cleanup;
     }
+    double t2b = now_seconds();
+    kl_regions_options_t ropt;
+    kl_regions_options_init(&ropt);
+    ropt.weighted = aopt.weighted;
+    ropt.all_pairs = all_pairs;
+    ropt.community = res.community;
+    ropt.threads = aopt.threads;
+    if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
+        kl_cli_print_error(&err);
+        goto cleanup;
+    }
+    double t2c = now_seconds();
+    if (kl_brokerage_compute(&brk, &ds, &g, 0, &err) != KL_OK ||
+        kl_brokerage_compute(&brk_u, &ds, &g, 1, &err) != KL_OK) {
+        kl_cli_print_error(&err);
+        goto cleanup;
+    }
+    double t2d = now_seconds();
+    if (timings && kl_paths_time(&g, aopt.weighted, aopt.threads, &t_between, &t_irb, &err) != KL_OK) {
+        kl_cli_print_error(&err);
+        goto cleanup;
+    }
     double t3 = now_seconds();
     if (kl_output_open(&out, output) != 0) {
         kl_cli_error("cannot create '%s': %s", output, strerror(errno));
         goto cleanup;
     }
-    kl_report_t report = {&ds, &g, &res, path, (uint32_t)top};
+    kl_report_t report = {&ds, &g, &res, path, (uint32_t)top, &regions, &brk, &brk_u};
     errno = 0;
     int wrc = format == KL_FORMAT_CSV ? kl_write_csv(out.f, &report)
               : format == KL_FORMAT_MD ? kl_write_md(out.f, &report)
@@ -302,12 +240,20 @@ int cmd_analyze(int argc, char **argv)
         fprintf(stderr, "  %-12s %8.3f s\n  %-12s %8.3f s\n", "load", t1 - t0, "graph", t2 - t1);
         for (int k = 0; k < KL_PHASE_COUNT; k++)
             fprintf(stderr, "  %-12s %8.3f s\n", names[k], res.seconds[k]);
+        fprintf(stderr, "  %-12s %8.3f s\n  %-12s %8.3f s\n  %-12s %8.3f s\n", "regions",
+                t2c - t2b - regions.seconds_brokers, "brokers", regions.seconds_brokers, "brokerage", t2d - t2c);
         fprintf(stderr, "  %-12s %8.3f s\n  %-12s %8.3f s\n", "write", now_seconds() - t3, "total",
                 now_seconds() - t0);
     }
+    if (timings)
+        fprintf(stderr, "kluster analyze: timings: betweenness %.3f s, irb %.3f s, irb/betweenness %.3f\n", t_between,
+                t_irb, t_between > 0 ? t_irb / t_between : 0.0);
     rc = KL_EXIT_OK;
 cleanup:
     kl_output_abort(&out);
+    kl_regions_destroy(&regions);
+    kl_brokerage_destroy(&brk);
+    kl_brokerage_destroy(&brk_u);
     kl_analysis_destroy(&res);
     kl_agraph_destroy(&g);
     kl_dataset_destroy(&ds);

@@ -146,6 +146,7 @@ static int write_output(const char *path, const char *data, size_t len)
         free(tmp);
         return -1;
     }
+    kl_cli_temp_register(tmp);
     mode_t mask = umask(0);
     umask(mask);
     int e = 0;
@@ -157,6 +158,7 @@ static int write_output(const char *path, const char *data, size_t len)
         e = errno;
     if (e)
         unlink(tmp);
+    kl_cli_temp_unregister(tmp);
     free(tmp);
     errno = e;
     return e ? -1 : 0;

@@ -16,6 +16,12 @@ int cmd_validate(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_bridges(int argc, char **argv);
+int cmd_whatif(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* Options every command that reads a dataset takes. */
 typedef struct {
@@ -33,6 +39,8 @@ typedef struct {
     {"max-input-bytes", required_argument, NULL, KL_OPT_COMMON + 2},              \
     {"max-entities", required_argument, NULL, KL_OPT_COMMON + 3},                 \
     {"max-relations", required_argument, NULL, KL_OPT_COMMON + 4},                \
+    {"kind-attr", required_argument, NULL, KL_OPT_COMMON + 5},                    \
+    {"region-attr", required_argument, NULL, KL_OPT_COMMON + 6},                  \
     {"quiet", no_argument, NULL, 'q'}
 #define KL_CLI_COMMON_HELP                                                                    \
     "  --resolve-names        relations may name entities by alias\n"                        \
@@ -40,7 +48,11 @@ typedef struct {
     "  -q, --quiet            do not print warnings\n"                                       \
     "  --max-input-bytes N    refuse input files larger than N bytes (default 16G)\n"        \
     "  --max-entities N       refuse datasets with more entities (default 100000000)\n"      \
-    "  --max-relations N      refuse datasets with more relations (default 400000000)\n"
+    "  --max-relations N      refuse datasets with more relations (default 400000000)\n"      \
+    "  --kind-attr ATTR       .graphml/.gml input: the node attribute that holds the kind\n"  \
+    "                         (default 'kind'; without one, nodes are organisations)\n"      \
+    "  --region-attr ATTR     .graphml/.gml input: the node attribute that holds the region\n" \
+    "                         (default 'region')\n"
 
 void kl_cli_common_init(kl_cli_common_t *c);
 /* Handle a common option; returns 1 when handled, 0 when opt is not one,
@@ -62,6 +74,14 @@ int kl_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
  * '--top' needs a value"); call with opterr = 0 right after getopt_long
  * returned '?' or ':'. */
 const char *kl_cli_bad_option(char **argv, int opt);
+/* Temporary output files that an interrupt must not leave behind: a
+ * SIGINT, SIGTERM or SIGHUP unlinks every registered path, then ends the
+ * process with that signal.  kl_cli_signals_init() installs the handlers
+ * (main does it once); register a temp file right after creating it and
+ * unregister it once it is renamed or removed. */
+void kl_cli_signals_init(void);
+void kl_cli_temp_register(const char *path);
+void kl_cli_temp_unregister(const char *path);
 /* Parse a whole non-negative integer (strtoull, end pointer, errno);
  * returns 0 or -1. */
 int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out);
@@ -75,5 +95,43 @@ int kl_cli_finish(int rc);
  * failed json_dumpf is reported as "out of memory", not as a write error. */
 void kl_cli_json_init(void);
 int kl_cli_json_oom(void);
+
+/* Options that choose the analysis graph and its paths (cli/graph_options.c),
+ * shared by analyze, bridges and whatif.  Values start at KL_OPT_GRAPH. */
+#define KL_OPT_GRAPH 2000
+#define KL_CLI_GRAPH_OPTIONS                                                      \
+    {"from", required_argument, NULL, KL_OPT_GRAPH + 0},                          \
+    {"to", required_argument, NULL, KL_OPT_GRAPH + 1},                            \
+    {"mode", required_argument, NULL, KL_OPT_GRAPH + 2},                          \
+    {"ties", required_argument, NULL, KL_OPT_GRAPH + 3},                          \
+    {"exclude-kind", required_argument, NULL, KL_OPT_GRAPH + 4},                  \
+    {"weights", no_argument, NULL, KL_OPT_GRAPH + 5},                             \
+    {"threads", required_argument, NULL, KL_OPT_GRAPH + 6}
+#define KL_CLI_GRAPH_HELP                                                                     \
+    "  --mode MODE            full (default: every entity) or organisations (ties through\n" \
+    "                         shared projects, people and direct relations)\n"              \
+    "  --ties TYPES           only these relation types make ties (comma-separated:\n"      \
+    "                         member_of,employed_by,leads,participates_in,coordinates,\n"   \
+    "                         funds,partner_of,initiated,other)\n"                          \
+    "  --exclude-kind KINDS   remove entities of these kinds (comma-separated,\n"           \
+    "                         repeatable: organisation,person,project,funder)\n"            \
+    "  --from DATE, --to DATE keep relations active in the window (YYYY or YYYY-MM-DD)\n"   \
+    "  --weights              path lengths are sums of 1/weight (default: hops)\n"          \
+    "  --threads N            threads for shortest paths (default: all CPUs)\n"
+
+typedef struct {
+    kl_graph_options_t graph;
+    int weighted;
+    int threads;
+} kl_cli_graph_t;
+
+void kl_cli_graph_init(kl_cli_graph_t *g);
+/* Handle a graph option; returns 1 when handled, 0 when opt is not one, -1
+ * after printing a usage error (exit 2). */
+int kl_cli_graph_option(kl_cli_graph_t *g, int opt, const char *arg, const char *cmd, const char *usage);
+/* Comma-separated relation types (or kinds) into a bit set; -1 on an
+ * unknown name, copied into bad. */
+int kl_cli_parse_ties(const char *arg, uint32_t *bits, char *bad, size_t badsize);
+int kl_cli_parse_kinds(const char *arg, uint32_t *bits, char *bad, size_t badsize);
 
 #endif

@@ -3,6 +3,8 @@
 #include "commands.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,52 @@ const char *kl_cli_bad_option(char **argv, int opt)
     return buf;
 }
 
+/* The handler may only call async-signal-safe functions, so the paths live
+ * in fixed buffers and are only read (never freed) from the handler. */
+#define KL_TEMP_SLOTS 16
+static char temp_paths[KL_TEMP_SLOTS][4096];
+static volatile sig_atomic_t temp_used[KL_TEMP_SLOTS];
+
+static void on_interrupt(int sig)
+{
+    for (int i = 0; i < KL_TEMP_SLOTS; i++)
+        if (temp_used[i])
+            unlink(temp_paths[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void kl_cli_signals_init(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_interrupt;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+void kl_cli_temp_register(const char *path)
+{
+    if (!path || strlen(path) >= sizeof temp_paths[0])
+        return;
+    for (int i = 0; i < KL_TEMP_SLOTS; i++)
+        if (!temp_used[i]) {
+            memcpy(temp_paths[i], path, strlen(path) + 1);
+            temp_used[i] = 1;
+            return;
+        }
+}
+
+void kl_cli_temp_unregister(const char *path)
+{
+    for (int i = 0; path && i < KL_TEMP_SLOTS; i++)
+        if (temp_used[i] && strcmp(temp_paths[i], path) == 0)
+            temp_used[i] = 0;
+}
+
 int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out)
 {
     if (!s || !*s || *s == '-' || *s == '+')
@@ -51,6 +99,8 @@ int kl_cli_common_option(kl_cli_common_t *c, int opt, const char *arg, const cha
     case KL_OPT_COMMON + 0: c->load.resolve_names = 1; return 1;
     case KL_OPT_COMMON + 1: c->strict = 1; return 1;
     case 'q': c->quiet = 1; return 1;
+    case KL_OPT_COMMON + 5: c->load.kind_attr = arg; return 1;
+    case KL_OPT_COMMON + 6: c->load.region_attr = arg; return 1;
     case KL_OPT_COMMON + 2:
     case KL_OPT_COMMON + 3:
     case KL_OPT_COMMON + 4: {

@@ -19,7 +19,13 @@ static const struct {
     {"validate", cmd_validate, "check datasets against the extract format; print counts and warnings"},
     {"stats", cmd_stats, "entities per kind, relations per type, regions, components"},
     {"analyze", cmd_analyze, "centrality, structure and communities of the analysis graph"},
+    {"bridges", cmd_bridges, "which actors connect regions: region pairs, brokers, cut actors"},
+    {"whatif", cmd_whatif, "what removing actors costs the regions; --rank finds the keystones"},
     {"render", cmd_render, "draw the graph, an ego network, a region map or paths (DOT, SVG, PNG, PDF)"},
+    {"import", cmd_import, "convert tables (CSV) into a dataset folder, as an import map says"},
+    {"export", cmd_export, "write a dataset as GraphML, GEXF (Gephi), GML, Pajek, CSV or JSON"},
+    {"batch", cmd_batch, "analyse and render many datasets into OUTDIR, with reports and an index"},
+    {"diff", cmd_diff, "what changed between two analyses: actors, ties, brokers, region pairs"},
 };
 
 static void usage(FILE *out)
@@ -30,9 +36,9 @@ static void usage(FILE *out)
                  "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\nA DATASET is a .json extract, an .ndjson file, or a folder of extracts and/or\n"
-                 "entities.csv + relations.csv (see the README).  Exit status: 0 success,\n"
-                 "1 failure (bad data, I/O), 2 usage error.\n");
+    fprintf(out, "\nA DATASET is a .json extract, an .ndjson file, a .graphml or .gml graph, or a\n"
+                 "folder of extracts and/or entities.csv + relations.csv (see the README).\n"
+                 "Exit status: 0 success, 1 failure (bad data, I/O), 2 usage error.\n");
 }
 
 int main(int argc, char **argv)
@@ -40,6 +46,7 @@ int main(int argc, char **argv)
     /* numbers are printed and parsed in the C locale whatever the user's */
     setlocale(LC_ALL, "C");
     kl_igraph_install();
+    kl_cli_signals_init(); /* an interrupt removes temporary output files */
     kl_cli_json_init(); /* jansson allocation failures become "out of memory" */
     if (argc < 2) {
         usage(stderr);

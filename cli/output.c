@@ -1,6 +1,7 @@
 /* cli/output.c - the writers of `kluster analyze`: kluster-analysis/1 JSON
  * (jansson), CSV and a Markdown summary, plus atomic output files. */
 #include "output.h"
+#include "commands.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -67,9 +68,45 @@ const char *kl_format_real(double x, char *buf)
         strcpy(buf, "null");
         return buf;
     }
+    /* Integral values below 2^53 (tie weights, counts): %.17g prints their
+     * digits exactly, so print them without the slow float formatter. */
+    if (x == floor(x) && fabs(x) < 9007199254740992.0 && !(x == 0 && signbit(x))) {
+        long long v = (long long)x;
+        char tmp[24];
+        int n = 0, neg = v < 0;
+        unsigned long long u = neg ? 0ull - (unsigned long long)v : (unsigned long long)v;
+        do {
+            tmp[n++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        /* %.17g switches to exponent notation from 1e17 on; 2^53 < 1e17 */
+        char *p = buf;
+        if (neg)
+            *p++ = '-';
+        while (n)
+            *p++ = tmp[--n];
+        strcpy(p, ".0");
+        return buf;
+    }
     int n = snprintf(buf, 32, "%.17g", x);
-    if (n > 0 && n < 29 && strspn(buf, "0123456789-") == (size_t)n)
+    if (n > 0 && n < 29 && strspn(buf, "0123456789-") == (size_t)n) {
         strcpy(buf + n, ".0");
+        return buf;
+    }
+    /* as jansson: no '+' and no leading zeros in the exponent ("1e300",
+     * "3.6e-5"), so every number of one file reads the same way */
+    char *e = strchr(buf, 'e');
+    if (e) {
+        char *start = e + 1, *end;
+        if (*start == '-')
+            start++;
+        end = start;
+        if (*end == '+')
+            end++;
+        while (*end == '0' && end[1])
+            end++;
+        memmove(start, end, strlen(end) + 1);
+    }
     return buf;
 }
 
@@ -230,130 +267,221 @@ static json_t *graph_json(const kl_report_t *r)
     return o;
 }
 
-/* One actor object reused for every actor: the keys are set once, values
- * are updated in place (json_real_set and friends), and the object is dumped
- * into one growing buffer.  A nullable number switches between its own real
- * and the null singleton.  This avoids ~20 allocations per actor. */
-enum { F_ID, F_NAME, F_KIND, F_REGION, F_DEGREE, F_STRENGTH, F_BETWEENNESS, F_BETWEENNESS_SE, F_HARMONIC,
-       F_EIGENVECTOR, F_PAGERANK, F_CORENESS, F_CONSTRAINT, F_EFFECTIVE_SIZE, F_ARTICULATION, F_COMPONENT,
-       F_COMMUNITY, F_IRB, F_IRB_SHARE, F_COUNT };
+/* Actor lines are assembled here: strings go through jansson's encoder
+ * (one reused json_t string, dumped with JSON_ENCODE_ANY; ids, kinds and
+ * regions are encoded once up front), numbers through kl_format_real, which
+ * prints exactly what jansson's JSON_REAL_PRECISION(17) prints.  Building a
+ * jansson object per actor cost ~20 allocations and most of the write time
+ * on large graphs. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    int failed;
+} line_t;
 
-static const char *const actor_keys[F_COUNT] = {
-    "id", "name", "kind", "region", "degree", "strength", "betweenness", "betweenness_se", "harmonic",
-    "eigenvector", "pagerank", "coreness", "constraint", "effective_size", "articulation", "component",
-    "community", "irb", "irb_share"};
+static void line_add(line_t *l, const char *s, size_t n)
+{
+    if (l->len + n + 1 > l->cap) {
+        size_t cap = (l->len + n + 1) * 2;
+        char *nb = realloc(l->buf, cap);
+        if (!nb) {
+            l->failed = 1;
+            return;
+        }
+        l->buf = nb;
+        l->cap = cap;
+    }
+    memcpy(l->buf + l->len, s, n);
+    l->len += n;
+}
+
+static void line_str(line_t *l, const char *s)
+{
+    line_add(l, s, strlen(s));
+}
+
+/* ,"key":value with a real (null when undefined) */
+static void line_real(line_t *l, const char *key, double x)
+{
+    char num[40];
+    line_str(l, key);
+    line_str(l, kl_format_real(x, num));
+}
+
+static void line_uint(line_t *l, const char *key, uint32_t x)
+{
+    char num[16];
+    int n = 0;
+    char tmp[16];
+    do {
+        tmp[n++] = (char)('0' + x % 10);
+        x /= 10;
+    } while (x);
+    for (int i = 0; i < n; i++)
+        num[i] = tmp[n - 1 - i];
+    line_str(l, key);
+    line_add(l, num, (size_t)n);
+}
 
 typedef struct {
-    json_t *obj;
-    json_t *value[F_COUNT]; /* our own reference to each field's value object */
-    char *buf;
-    size_t cap;
+    json_t *str;      /* reused string value for names */
+    char *enc;        /* its encoding */
+    size_t enc_cap;
+    char **kinds;     /* encoded kind names */
+    char **regions;   /* encoded region ids, per region index */
+    uint32_t n_regions;
+    line_t line;
 } actor_writer_t;
+
+/* JSON text of s (a quoted, escaped string) in a new malloc'd buffer. */
+static char *encode_string(const char *s)
+{
+    json_t *j = json_string(s);
+    char *out = j ? json_dumps(j, JSON_FLAGS) : NULL;
+    json_decref(j);
+    return out;
+}
 
 static void actor_writer_free(actor_writer_t *w)
 {
-    json_decref(w->obj);
-    for (int k = 0; k < F_COUNT; k++)
-        json_decref(w->value[k]);
-    free(w->buf);
+    json_decref(w->str);
+    free(w->enc);
+    for (int k = 0; w->kinds && k < KL_KIND_COUNT; k++)
+        free(w->kinds[k]);
+    free(w->kinds);
+    for (uint32_t k = 0; w->regions && k < w->n_regions; k++)
+        free(w->regions[k]);
+    free(w->regions);
+    free(w->line.buf);
     memset(w, 0, sizeof *w);
 }
 
-static int actor_writer_init(actor_writer_t *w, int with_se)
+static int actor_writer_init(actor_writer_t *w, const kl_dataset_t *ds)
 {
     memset(w, 0, sizeof *w);
-    w->obj = json_object();
-    int ok = w->obj != NULL;
-    for (int k = 0; ok && k < F_COUNT; k++) {
-        if (k == F_BETWEENNESS_SE && !with_se)
-            continue;
-        if (k <= F_REGION)
-            w->value[k] = json_string("");
-        else if (k == F_DEGREE || k == F_CORENESS || k == F_COMPONENT || k == F_COMMUNITY)
-            w->value[k] = json_integer(0);
-        else if (k == F_ARTICULATION)
-            w->value[k] = json_false();
-        else
-            w->value[k] = json_real(0);
-        /* json_object_set takes its own reference: value[k] stays ours */
-        if (!w->value[k] || json_object_set(w->obj, actor_keys[k], w->value[k]) != 0)
-            ok = 0;
-    }
+    w->str = json_string("");
+    w->kinds = calloc(KL_KIND_COUNT, sizeof *w->kinds);
+    w->regions = calloc((size_t)ds->n_regions + 1, sizeof *w->regions);
+    int ok = w->str && w->kinds && w->regions;
+    for (int k = 0; ok && k < KL_KIND_COUNT; k++)
+        ok = (w->kinds[k] = encode_string(kl_kind_name((kl_kind)k))) != NULL;
+    if (ok)
+        w->n_regions = ds->n_regions;
+    for (uint32_t k = 0; ok && k < ds->n_regions; k++)
+        ok = (w->regions[k] = encode_string(ds->regions[k].id)) != NULL;
     if (!ok)
         actor_writer_free(w);
     return ok ? 0 : -1;
 }
 
-/* Point field k at its string value (or null). */
-static int set_str(actor_writer_t *w, int k, const char *s)
+/* The JSON text of a name, valid until the next call; NULL on failure
+ * (out of memory, or a string that is not UTF-8, which loaders refuse). */
+static const char *encode_name(actor_writer_t *w, const char *s)
 {
-    if (!s)
-        return json_object_set(w->obj, actor_keys[k], json_null());
-    if (json_string_set(w->value[k], s) != 0)
-        return -1;
-    return json_object_set(w->obj, actor_keys[k], w->value[k]);
+    if (json_string_set(w->str, s) != 0)
+        return NULL;
+    size_t n = json_dumpb(w->str, w->enc, w->enc_cap, JSON_FLAGS);
+    if (n == 0)
+        return NULL;
+    if (n + 1 > w->enc_cap) {
+        char *nb = realloc(w->enc, (n + 1) * 2);
+        if (!nb)
+            return NULL;
+        w->enc = nb;
+        w->enc_cap = (n + 1) * 2;
+        n = json_dumpb(w->str, w->enc, w->enc_cap, JSON_FLAGS);
+    }
+    w->enc[n] = '\0';
+    return w->enc;
 }
 
-static int set_real(actor_writer_t *w, int k, double x)
+/* {"coordinator":..,...,"total":..} of one reading; the undirected one
+ * merges representative and gatekeeper (DEFINITIONS.md). */
+static void line_roles(line_t *l, const kl_brokerage_roles_t *x, int undirected)
 {
-    if (!isfinite(x))
-        return json_object_set(w->obj, actor_keys[k], json_null());
-    json_real_set(w->value[k], x);
-    return json_object_set(w->obj, actor_keys[k], w->value[k]);
+    line_real(l, "{\"coordinator\":", x->coordinator);
+    line_real(l, ",\"itinerant\":", x->itinerant);
+    if (undirected) {
+        line_real(l, ",\"representative_gatekeeper\":", x->representative);
+    } else {
+        line_real(l, ",\"representative\":", x->representative);
+        line_real(l, ",\"gatekeeper\":", x->gatekeeper);
+    }
+    line_real(l, ",\"liaison\":", x->liaison);
+    line_real(l, ",\"total\":", x->total);
 }
 
-static void set_int(actor_writer_t *w, int k, json_int_t x)
+/* ,"key":{counts...,"expected":{...},"z":{...}}, or null for actors outside
+ * the subgraph of actors with a region */
+static void line_brokerage(line_t *l, const char *key, const kl_brokerage_t *b, uint32_t v, int undirected)
 {
-    json_integer_set(w->value[k], x);
+    line_str(l, key);
+    if (!b->in_subgraph[v]) {
+        line_str(l, "null");
+        return;
+    }
+    line_roles(l, &b->count[v], undirected);
+    line_str(l, ",\"expected\":");
+    line_roles(l, &b->expected[v], undirected);
+    line_str(l, "},\"z\":");
+    line_roles(l, &b->z[v], undirected);
+    line_str(l, "}}");
 }
 
-/* Dump the actor of vertex v to f; -1 on failure (errno set). */
-static int actor_write(actor_writer_t *w, const kl_report_t *r, uint32_t v, FILE *f)
+/* Write the actor of vertex v to f (id already encoded); -1 on failure. */
+static int actor_write(actor_writer_t *w, const kl_report_t *r, const char *id, uint32_t v, FILE *f)
 {
     const kl_analysis_t *a = r->res;
     const kl_entity_t *e = entity(r, v);
-    int bad = 0;
-    bad |= set_str(w, F_ID, e->id);
-    bad |= set_str(w, F_NAME, e->name);
-    bad |= set_str(w, F_KIND, kl_kind_name(e->kind));
-    bad |= set_str(w, F_REGION, region_id(r, v));
-    set_int(w, F_DEGREE, a->degree[v]);
-    bad |= set_real(w, F_STRENGTH, a->strength[v]);
-    bad |= set_real(w, F_BETWEENNESS, a->betweenness[v]);
-    if (a->betweenness_se)
-        bad |= set_real(w, F_BETWEENNESS_SE, a->betweenness_se[v]);
-    bad |= set_real(w, F_HARMONIC, a->harmonic[v]);
-    bad |= set_real(w, F_EIGENVECTOR, a->eigenvector[v]);
-    bad |= set_real(w, F_PAGERANK, a->pagerank[v]);
-    set_int(w, F_CORENESS, a->coreness[v]);
-    bad |= set_real(w, F_CONSTRAINT, a->constraint[v]);
-    bad |= set_real(w, F_EFFECTIVE_SIZE, a->effective_size[v]);
-    bad |= json_object_set(w->obj, actor_keys[F_ARTICULATION], a->articulation[v] ? json_true() : json_false());
-    set_int(w, F_COMPONENT, a->component[v]);
-    set_int(w, F_COMMUNITY, a->community[v]);
-    bad |= set_real(w, F_IRB, a->irb[v]);
-    bad |= set_real(w, F_IRB_SHARE, a->irb_share[v]);
-    if (bad) {
-        errno = ENOMEM; /* json_string_set refuses invalid UTF-8 too: loaders let none through */
-        return -1;
-    }
-    size_t len = json_dumpb(w->obj, w->buf, w->cap, JSON_FLAGS);
-    if (len == 0) {
+    int32_t reg = r->g->vertex_region[v];
+    line_t *l = &w->line;
+    const char *name = encode_name(w, e->name);
+    if (!name) {
         errno = ENOMEM;
         return -1;
     }
-    if (len > w->cap) {
-        size_t cap = len * 2;
-        char *nb = realloc(w->buf, cap);
-        if (!nb) {
-            errno = ENOMEM;
-            return -1;
-        }
-        w->buf = nb;
-        w->cap = cap;
-        len = json_dumpb(w->obj, w->buf, w->cap, JSON_FLAGS);
+    l->len = 0;
+    line_str(l, "{\"id\":");
+    line_str(l, id);
+    line_str(l, ",\"name\":");
+    line_str(l, name);
+    line_str(l, ",\"kind\":");
+    line_str(l, w->kinds[e->kind]);
+    line_str(l, ",\"region\":");
+    line_str(l, reg >= 0 ? w->regions[reg] : "null");
+    line_uint(l, ",\"degree\":", a->degree[v]);
+    line_real(l, ",\"strength\":", a->strength[v]);
+    line_real(l, ",\"betweenness\":", a->betweenness[v]);
+    if (a->betweenness_se)
+        line_real(l, ",\"betweenness_se\":", a->betweenness_se[v]);
+    line_real(l, ",\"harmonic\":", a->harmonic[v]);
+    line_real(l, ",\"eigenvector\":", a->eigenvector[v]);
+    line_real(l, ",\"pagerank\":", a->pagerank[v]);
+    line_uint(l, ",\"coreness\":", a->coreness[v]);
+    line_real(l, ",\"constraint\":", a->constraint[v]);
+    line_real(l, ",\"effective_size\":", a->effective_size[v]);
+    line_str(l, a->articulation[v] ? ",\"articulation\":true" : ",\"articulation\":false");
+    line_uint(l, ",\"component\":", a->component[v]);
+    line_uint(l, ",\"community\":", a->community[v]);
+    line_real(l, ",\"irb\":", a->irb[v]);
+    line_real(l, ",\"irb_share\":", a->irb_share[v]);
+    if (r->regions) {
+        const kl_regions_t *rg = r->regions;
+        line_uint(l, ",\"regions_reached\":", rg->regions_reached[v]);
+        line_real(l, ",\"participation_region\":", rg->participation_region[v]);
+        line_real(l, ",\"participation_community\":", rg->participation_community[v]);
+        line_real(l, ",\"ei_index\":", rg->ei_index[v]);
     }
-    return fwrite(w->buf, 1, len, f) == len ? 0 : -1;
+    if (r->brokerage && r->brokerage_u) {
+        line_brokerage(l, ",\"brokerage\":", r->brokerage, v, 0);
+        line_brokerage(l, ",\"brokerage_undirected\":", r->brokerage_u, v, 1);
+    }
+    line_str(l, "}");
+    if (l->failed) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return fwrite(l->buf, 1, l->len, f) == l->len ? 0 : -1;
 }
 
 /* Dump one value compactly; -1 on failure (errno set). */
@@ -378,9 +506,7 @@ static char **encode_ids(const kl_report_t *r)
     if (!ids)
         return NULL;
     for (uint32_t v = 0; v < n; v++) {
-        json_t *s = json_string(entity(r, v)->id);
-        ids[v] = s ? json_dumps(s, JSON_FLAGS) : NULL;
-        json_decref(s);
+        ids[v] = encode_string(entity(r, v)->id);
         if (!ids[v]) {
             for (uint32_t k = 0; k < v; k++)
                 free(ids[k]);
@@ -404,6 +530,100 @@ static void edge_ends(const kl_report_t *r, uint32_t e, uint32_t *a, uint32_t *b
     }
 }
 
+/* ------------------------------------------------------ regions (JSON) */
+
+static const char *vertex_id(const kl_agraph_t *g, const kl_dataset_t *ds, uint32_t v)
+{
+    return ds->entities[g->vertex_entity[v]].id;
+}
+
+static json_t *region_json(const kl_dataset_t *ds, const kl_region_info_t *ri)
+{
+    const kl_region_t *rg = &ds->regions[ri->region];
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    jset(o, "id", json_string(rg->id), &ok);
+    jset(o, "name", jstr(rg->name), &ok);
+    jset(o, "actors", json_integer(ri->actors), &ok);
+    jset(o, "internal_ties", json_integer(ri->internal_ties), &ok);
+    jset(o, "external_ties", json_integer(ri->external_ties), &ok);
+    jset(o, "regionless_ties", json_integer(ri->regionless_ties), &ok);
+    jset(o, "ei_index", jreal(ri->ei_index), &ok);
+    jset(o, "lat", jreal(rg->lat), &ok);
+    jset(o, "lon", jreal(rg->lon), &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *pair_json(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_region_pair_t *p)
+{
+    json_t *o = json_object(), *x;
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    jset(o, "a", json_string(ds->regions[p->a].id), &ok);
+    jset(o, "b", json_string(ds->regions[p->b].id), &ok);
+    jset(o, "connected", json_boolean(p->connected), &ok);
+    jset(o, "direct_ties", json_integer(p->direct_ties), &ok);
+    jset(o, "distance", jreal(p->distance), &ok);
+    jset(o, "actor_pairs", jreal(p->actor_pairs), &ok);
+    if (p->has_brokers) {
+        x = json_array();
+        for (uint32_t i = 0; x && i < p->n_brokers; i++) {
+            json_t *b = json_object();
+            if (!b || json_array_append_new(x, b) != 0) {
+                ok = 0;
+                break;
+            }
+            jset(b, "id", json_string(vertex_id(g, ds, p->brokers[i].vertex)), &ok);
+            jset(b, "share", jreal(p->brokers[i].share), &ok);
+        }
+    } else {
+        x = json_null();
+    }
+    jset(o, "brokers", x, &ok);
+    x = json_array();
+    for (uint32_t i = 0; x && i < p->n_cut; i++)
+        if (json_array_append_new(x, json_string(vertex_id(g, ds, p->cut[i]))) != 0)
+            ok = 0;
+    jset(o, "cut_actors", x, &ok);
+    jset(o, "fragile", json_boolean(p->n_cut > 0), &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* ,"regions":[...],"region_pairs":[...] - one object per line */
+static int write_region_arrays(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                               const uint8_t *pair_shown)
+{
+    fputs(",\n\"regions\":[", f);
+    for (uint32_t i = 0; i < rg->n_regions; i++) {
+        fputs(i ? ",\n" : "\n", f);
+        if (dump(f, region_json(ds, &rg->regions[i])) < 0)
+            return -1;
+    }
+    fputs(rg->n_regions ? "\n],\n\"region_pairs\":[" : "],\n\"region_pairs\":[", f);
+    uint32_t shown = 0;
+    for (uint32_t p = 0; p < rg->n_pairs; p++) {
+        if (pair_shown && !pair_shown[p])
+            continue;
+        fputs(shown++ ? ",\n" : "\n", f);
+        if (dump(f, pair_json(ds, g, &rg->pairs[p])) < 0)
+            return -1;
+    }
+    fputs(shown ? "\n]" : "]", f);
+    return ferror(f) ? -1 : 0;
+}
+
+
 int kl_write_json(FILE *f, const kl_report_t *r)
 {
     const kl_analysis_t *a = r->res;
@@ -423,16 +643,19 @@ int kl_write_json(FILE *f, const kl_report_t *r)
     if (dump(f, graph_json(r)) < 0)
         goto cleanup;
     fputs(",\n\"actors\":[", f);
-    if (actor_writer_init(&aw, a->betweenness_se != NULL) < 0) {
+    if (actor_writer_init(&aw, r->ds) < 0) {
         errno = ENOMEM;
         goto cleanup;
     }
     for (uint32_t i = 0; i < a->n; i++) {
         fputs(i ? ",\n" : "\n", f);
-        if (actor_write(&aw, r, a->order[i], f) < 0)
+        if (actor_write(&aw, r, ids[a->order[i]], a->order[i], f) < 0)
             goto cleanup;
     }
-    fputs("\n],\n\"bridges\":[", f);
+    fputs("\n]", f);
+    if (r->regions && write_region_arrays(f, r->ds, r->g, r->regions, NULL) < 0)
+        goto cleanup;
+    fputs(",\n\"bridges\":[", f);
     uint32_t nb = 0;
     for (uint32_t i = 0; i < a->m; i++) {
         uint32_t e = a->edge_order[i], u, v;
@@ -493,8 +716,9 @@ static void csv_text(FILE *f, const char *s)
 
 static void csv_real(FILE *f, double x)
 {
+    char num[40];
     if (isfinite(x))
-        fprintf(f, "%.17g", x);
+        fputs(kl_format_real(x, num), f);
 }
 
 int kl_write_csv(FILE *f, const kl_report_t *r)
@@ -504,8 +728,17 @@ int kl_write_csv(FILE *f, const kl_report_t *r)
     if (a->betweenness_se)
         fputs("betweenness_se,", f);
     fputs("harmonic,eigenvector,pagerank,coreness,constraint,effective_size,articulation,component,"
-          "community,irb,irb_share\r\n",
+          "community,irb,irb_share",
           f);
+    if (r->regions)
+        fputs(",regions_reached,participation_region,participation_community,ei_index", f);
+    if (r->brokerage && r->brokerage_u)
+        fputs(",brokerage_coordinator,brokerage_itinerant,brokerage_representative,brokerage_gatekeeper,"
+              "brokerage_liaison,brokerage_total,brokerage_undirected_coordinator,brokerage_undirected_itinerant,"
+              "brokerage_undirected_representative_gatekeeper,brokerage_undirected_liaison,"
+              "brokerage_undirected_total",
+              f);
+    fputs("\r\n", f);
     for (uint32_t i = 0; i < a->n; i++) {
         uint32_t v = a->order[i];
         const kl_entity_t *e = entity(r, v);
@@ -538,6 +771,26 @@ int kl_write_csv(FILE *f, const kl_report_t *r)
         csv_real(f, a->irb[v]);
         fputc(',', f);
         csv_real(f, a->irb_share[v]);
+        if (r->regions) {
+            fprintf(f, ",%u,", r->regions->regions_reached[v]);
+            csv_real(f, r->regions->participation_region[v]);
+            fputc(',', f);
+            csv_real(f, r->regions->participation_community[v]);
+            fputc(',', f);
+            csv_real(f, r->regions->ei_index[v]);
+        }
+        if (r->brokerage && r->brokerage_u) {
+            /* empty cells for actors outside the subgraph (JSON null) */
+            int in = r->brokerage->in_subgraph[v];
+            const kl_brokerage_roles_t *x = &r->brokerage->count[v], *y = &r->brokerage_u->count[v];
+            double vals[11] = {x->coordinator, x->itinerant, x->representative, x->gatekeeper, x->liaison, x->total,
+                               y->coordinator, y->itinerant, y->representative, y->liaison, y->total};
+            for (int k = 0; k < 11; k++) {
+                fputc(',', f);
+                if (in)
+                    csv_real(f, vals[k]);
+            }
+        }
         fputs("\r\n", f);
         if (ferror(f))
             return -1;
@@ -630,6 +883,13 @@ static void md_row(FILE *f, const char *label, const char *value)
     fprintf(f, "| %s | %s |\n", label, value);
 }
 
+static void md_dominant(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, int32_t v, double share);
+static void md_pair_sentences(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                              const uint8_t *shown);
+static void md_pairs_table(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                           const uint8_t *shown);
+static void md_regions_table(FILE *f, const kl_dataset_t *ds, const kl_regions_t *rg);
+
 int kl_write_md(FILE *f, const kl_report_t *r)
 {
     const kl_analysis_t *a = r->res;
@@ -694,6 +954,17 @@ int kl_write_md(FILE *f, const kl_report_t *r)
         fputs(") |\n", f);
     }
 
+    if (r->regions) {
+        fputs("\n## Regions and the actors between them\n\n", f);
+        md_dominant(f, r->ds, r->g, a->dominant_actor,
+                    a->dominant_actor >= 0 ? a->irb_share[a->dominant_actor] : NAN);
+        md_pair_sentences(f, r->ds, r->g, r->regions, NULL);
+        fputs("\n", f);
+        md_pairs_table(f, r->ds, r->g, r->regions, NULL);
+        fputs("\n", f);
+        md_regions_table(f, r->ds, r->regions);
+    }
+
     uint32_t top = r->top;
     for (size_t k = 0; k < sizeof md_metrics / sizeof *md_metrics; k++) {
         uint32_t cnt = 0;
@@ -737,6 +1008,778 @@ int kl_write_md(FILE *f, const kl_report_t *r)
     }
     return 0;
 }
+
+/* ------------------------------------------- regions in words (Markdown) */
+
+/* "Östergötlands län (SE123)" */
+static void md_region(FILE *f, const kl_dataset_t *ds, uint32_t r)
+{
+    const kl_region_t *rg = &ds->regions[r];
+    md_text(f, rg->name ? rg->name : rg->id);
+    if (rg->name && strcmp(rg->name, rg->id) != 0) {
+        fputs(" (", f);
+        md_text(f, rg->id);
+        fputc(')', f);
+    }
+}
+
+static void md_actor(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, uint32_t v)
+{
+    fputs("**", f);
+    md_text(f, ds->entities[g->vertex_entity[v]].name);
+    fputs("**", f);
+}
+
+/* "A", "A and B", "A, B and C" */
+static void md_actor_list(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const uint32_t *vs, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (i)
+            fputs(i + 1 == n ? " and " : ", ", f);
+        md_actor(f, ds, g, vs[i]);
+    }
+}
+
+static void md_pct(FILE *f, double share)
+{
+    fprintf(f, "%.1f%%", 100.0 * share);
+}
+
+static int pair_shown_p(const uint8_t *shown, uint32_t p)
+{
+    return !shown || shown[p];
+}
+
+/* One paragraph per connected pair, then the pairs nothing connects. */
+static void md_pair_sentences(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                              const uint8_t *shown)
+{
+    uint32_t n_conn = 0, n_unconn = 0;
+    for (uint32_t p = 0; p < rg->n_pairs; p++) {
+        const kl_region_pair_t *pr = &rg->pairs[p];
+        if (!pair_shown_p(shown, p))
+            continue;
+        if (!pr->connected) {
+            n_unconn++;
+            continue;
+        }
+        n_conn++;
+        fputs("- ", f);
+        if (pr->n_cut == 1) {
+            md_actor(f, ds, g, pr->cut[0]);
+            fputs(" is the only link between ", f);
+            md_region(f, ds, pr->a);
+            fputs(" and ", f);
+            md_region(f, ds, pr->b);
+            fputs(": removing it disconnects the two regions.", f);
+        } else if (pr->n_cut > 1) {
+            fputs("Every connection between ", f);
+            md_region(f, ds, pr->a);
+            fputs(" and ", f);
+            md_region(f, ds, pr->b);
+            fputs(" runs through ", f);
+            md_actor_list(f, ds, g, pr->cut, pr->n_cut);
+            fputs(": removing any one of them disconnects the two regions.", f);
+        } else {
+            md_region(f, ds, pr->a);
+            fputs(" and ", f);
+            md_region(f, ds, pr->b);
+            fputs(" are connected without a single point of failure.", f);
+        }
+        fputs(" Shortest distance ", f);
+        md_real(f, pr->distance);
+        fprintf(f, ", %u direct tie%s", pr->direct_ties, pr->direct_ties == 1 ? "" : "s");
+        if (pr->has_brokers && pr->n_brokers > 0) {
+            fputs("; brokers on the shortest paths: ", f);
+            for (uint32_t i = 0; i < pr->n_brokers; i++) {
+                if (i)
+                    fputs(i + 1 == pr->n_brokers ? " and " : ", ", f);
+                md_actor(f, ds, g, pr->brokers[i].vertex);
+                fputs(" (", f);
+                md_pct(f, pr->brokers[i].share);
+                fputs(")", f);
+            }
+            fputs(".\n", f);
+        } else if (pr->has_brokers) {
+            fputs("; every shortest path is a direct tie, no actor in between.\n", f);
+        } else {
+            fputs(" (brokers not computed for this pair: use --regions or --all-pairs).\n", f);
+        }
+    }
+    if (n_conn == 0)
+        fputs("No two regions are connected.\n", f);
+    if (n_unconn == 0)
+        return;
+    /* regions connected to no other region first, then single pairs */
+    fputs("\n", f);
+    for (uint32_t i = 0; i < rg->n_regions; i++) {
+        uint32_t r = rg->regions[i].region, shown_pairs = 0, conn = 0;
+        if (!rg->regions[i].actors)
+            continue;
+        for (uint32_t p = 0; p < rg->n_pairs; p++)
+            if (pair_shown_p(shown, p) && (rg->pairs[p].a == r || rg->pairs[p].b == r)) {
+                shown_pairs++;
+                conn += rg->pairs[p].connected;
+            }
+        if (shown_pairs > 1 && conn == 0) {
+            fputs("- No actor connects ", f);
+            md_region(f, ds, r);
+            fputs(" with any other region.\n", f);
+        }
+    }
+    for (uint32_t p = 0; p < rg->n_pairs; p++) {
+        const kl_region_pair_t *pr = &rg->pairs[p];
+        if (!pair_shown_p(shown, p) || pr->connected)
+            continue;
+        /* skip pairs already said by the region sentences */
+        int said = 0;
+        for (int end = 0; end < 2 && !said; end++) {
+            uint32_t r = end ? pr->b : pr->a, shown_pairs = 0, conn = 0;
+            for (uint32_t q = 0; q < rg->n_pairs; q++)
+                if (pair_shown_p(shown, q) && (rg->pairs[q].a == r || rg->pairs[q].b == r)) {
+                    shown_pairs++;
+                    conn += rg->pairs[q].connected;
+                }
+            said = shown_pairs > 1 && conn == 0;
+        }
+        if (said)
+            continue;
+        fputs("- No actor connects ", f);
+        md_region(f, ds, pr->a);
+        fputs(" and ", f);
+        md_region(f, ds, pr->b);
+        fputs(".\n", f);
+    }
+}
+
+static void md_pairs_table(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                           const uint8_t *shown)
+{
+    fputs("| region a | region b | connected | direct ties | distance | brokers (share) | cut actors |\n"
+          "|---|---|---|---:|---:|---|---|\n",
+          f);
+    for (uint32_t p = 0; p < rg->n_pairs; p++) {
+        const kl_region_pair_t *pr = &rg->pairs[p];
+        if (!pair_shown_p(shown, p))
+            continue;
+        fputs("| ", f);
+        md_text(f, ds->regions[pr->a].id);
+        fputs(" | ", f);
+        md_text(f, ds->regions[pr->b].id);
+        fprintf(f, " | %s | %u | ", pr->connected ? "yes" : "no", pr->direct_ties);
+        md_real(f, pr->distance);
+        fputs(" | ", f);
+        if (!pr->has_brokers)
+            fputs("–", f);
+        for (uint32_t i = 0; pr->has_brokers && i < pr->n_brokers; i++) {
+            if (i)
+                fputs(", ", f);
+            md_text(f, ds->entities[g->vertex_entity[pr->brokers[i].vertex]].name);
+            fputs(" (", f);
+            md_pct(f, pr->brokers[i].share);
+            fputs(")", f);
+        }
+        fputs(" | ", f);
+        for (uint32_t i = 0; i < pr->n_cut; i++) {
+            if (i)
+                fputs(", ", f);
+            md_text(f, ds->entities[g->vertex_entity[pr->cut[i]]].name);
+        }
+        fputs(" |\n", f);
+    }
+}
+
+static void md_regions_table(FILE *f, const kl_dataset_t *ds, const kl_regions_t *rg)
+{
+    fputs("| region | actors | internal ties | ties to other regions | ties to regionless actors | E-I index |\n"
+          "|---|---:|---:|---:|---:|---:|\n",
+          f);
+    for (uint32_t i = 0; i < rg->n_regions; i++) {
+        const kl_region_info_t *ri = &rg->regions[i];
+        fputs("| ", f);
+        md_region(f, ds, ri->region);
+        fprintf(f, " | %u | %u | %u | %u | ", ri->actors, ri->internal_ties, ri->external_ties, ri->regionless_ties);
+        md_real(f, ri->ei_index);
+        fputs(" |\n", f);
+    }
+}
+
+/* The warning of DEFINITIONS.md graph.dominant_actor, with the remedy. */
+static void md_dominant(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, int32_t v, double share)
+{
+    if (v < 0)
+        return;
+    fputs("> **One actor dominates the paths between regions.** ", f);
+    md_actor(f, ds, g, (uint32_t)v);
+    fputs(" lies on ", f);
+    md_pct(f, share);
+    fputs(" of all shortest paths between actors of different regions (irb share > 0.5).", f);
+    if (g->options.mode == KL_MODE_FULL)
+        fputs(" In the full graph an actor tied to many others (a funder, a programme, a project with many"
+              " partners) links everyone it touches; `--mode organisations` shows how the organisations"
+              " themselves connect.",
+              f);
+    fputs("\n\n", f);
+}
+
+/* -------------------------------------------------------------- bridges */
+
+typedef struct {
+    const double *key;
+    const kl_dataset_t *ds;
+    const kl_agraph_t *g;
+} rank_ctx_t;
+
+static int cmp_desc_then_id(const void *x, const void *y, void *ctx)
+{
+    const rank_ctx_t *c = ctx;
+    uint32_t u = *(const uint32_t *)x, v = *(const uint32_t *)y;
+    if (c->key[u] != c->key[v])
+        return c->key[u] > c->key[v] ? -1 : 1;
+    return strcmp(vertex_id(c->g, c->ds, u), vertex_id(c->g, c->ds, v));
+}
+
+/* The top actors by key (> 0), by key descending then id; returns the count. */
+static uint32_t top_actors(const kl_dataset_t *ds, const kl_agraph_t *g, const double *key, uint32_t top,
+                           uint32_t *idx)
+{
+    uint32_t cnt = 0;
+    for (uint32_t v = 0; v < g->n; v++)
+        if (key[v] > 0)
+            idx[cnt++] = v;
+    rank_ctx_t c = {key, ds, g};
+    qsort_r(idx, cnt, sizeof *idx, cmp_desc_then_id, &c);
+    return cnt < top ? cnt : top;
+}
+
+static json_t *bridges_graph_json(const kl_bridges_report_t *r)
+{
+    const kl_regions_t *rg = r->regions;
+    json_t *o = json_object(), *x;
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    jset(o, "nodes", json_integer(r->g->n), &ok);
+    jset(o, "edges", json_integer(r->g->csr.m), &ok);
+    jset(o, "mode", json_string(mode_name(r->g->options.mode)), &ok);
+    jset(o, "cross_region_pairs", jreal(rg->cross_pairs), &ok);
+    if (rg->dominant_actor >= 0) {
+        x = json_object();
+        if (x) {
+            jset(x, "id", json_string(vertex_id(r->g, r->ds, (uint32_t)rg->dominant_actor)), &ok);
+            jset(x, "irb_share", jreal(rg->irb_share[rg->dominant_actor]), &ok);
+        }
+    } else {
+        x = json_null();
+    }
+    jset(o, "dominant_actor", x, &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *broker_actor_json(const kl_bridges_report_t *r, uint32_t v)
+{
+    const kl_regions_t *rg = r->regions;
+    const kl_entity_t *e = &r->ds->entities[r->g->vertex_entity[v]];
+    int32_t reg = r->g->vertex_region[v];
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    jset(o, "id", json_string(e->id), &ok);
+    jset(o, "name", json_string(e->name), &ok);
+    jset(o, "kind", json_string(kl_kind_name(e->kind)), &ok);
+    jset(o, "region", reg >= 0 ? json_string(r->ds->regions[reg].id) : json_null(), &ok);
+    jset(o, "irb", jreal(rg->irb[v]), &ok);
+    jset(o, "irb_share", jreal(rg->irb_share[v]), &ok);
+    jset(o, "regions_reached", json_integer(rg->regions_reached[v]), &ok);
+    jset(o, "participation_region", jreal(rg->participation_region[v]), &ok);
+    jset(o, "ei_index", jreal(rg->ei_index[v]), &ok);
+    jset(o, "disconnects", json_integer((json_int_t)rg->disconnects[v]), &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+int kl_write_bridges_json(FILE *f, const kl_bridges_report_t *r)
+{
+    kl_report_t base = {r->ds, r->g, NULL, r->dataset_path, r->top, r->regions, NULL, NULL};
+    uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
+    if (!idx) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int rc = -1;
+    fputs("{\"format\":\"" KL_BRIDGES_FORMAT "\",\n\"dataset\":", f);
+    if (dump(f, dataset_json(&base)) < 0)
+        goto done;
+    fputs(",\n\"graph\":", f);
+    if (dump(f, bridges_graph_json(r)) < 0)
+        goto done;
+    if (write_region_arrays(f, r->ds, r->g, r->regions, r->pair_shown) < 0)
+        goto done;
+    fputs(",\n\"brokers\":[", f);
+    uint32_t k = top_actors(r->ds, r->g, r->regions->irb, r->top, idx);
+    for (uint32_t i = 0; i < k; i++) {
+        fputs(i ? ",\n" : "\n", f);
+        if (dump(f, broker_actor_json(r, idx[i])) < 0)
+            goto done;
+    }
+    fputs(k ? "\n]}\n" : "]}\n", f);
+    rc = ferror(f) ? -1 : 0;
+done:
+    free(idx);
+    if (rc && !errno)
+        errno = EIO;
+    return rc;
+}
+
+int kl_write_bridges_csv(FILE *f, const kl_bridges_report_t *r)
+{
+    const kl_regions_t *rg = r->regions;
+    char num[40];
+    fputs("a,b,a_name,b_name,connected,direct_ties,distance,actor_pairs,brokers,cut_actors,fragile\r\n", f);
+    for (uint32_t p = 0; p < rg->n_pairs; p++) {
+        const kl_region_pair_t *pr = &rg->pairs[p];
+        if (!pair_shown_p(r->pair_shown, p))
+            continue;
+        csv_text(f, r->ds->regions[pr->a].id);
+        fputc(',', f);
+        csv_text(f, r->ds->regions[pr->b].id);
+        fputc(',', f);
+        csv_text(f, r->ds->regions[pr->a].name);
+        fputc(',', f);
+        csv_text(f, r->ds->regions[pr->b].name);
+        fprintf(f, ",%s,%u,", pr->connected ? "true" : "false", pr->direct_ties);
+        csv_real(f, pr->distance);
+        fputc(',', f);
+        csv_real(f, pr->actor_pairs);
+        fputc(',', f);
+        /* brokers as id:share separated by |, in one cell */
+        if (pr->has_brokers) {
+            size_t len = 1;
+            for (uint32_t i = 0; i < pr->n_brokers; i++)
+                len += strlen(vertex_id(r->g, r->ds, pr->brokers[i].vertex)) + 40;
+            char *cell = malloc(len);
+            if (!cell) {
+                errno = ENOMEM;
+                return -1;
+            }
+            cell[0] = '\0';
+            for (uint32_t i = 0; i < pr->n_brokers; i++) {
+                size_t at = strlen(cell);
+                snprintf(cell + at, len - at, "%s%s:%s", i ? "|" : "", vertex_id(r->g, r->ds, pr->brokers[i].vertex),
+                         kl_format_real(pr->brokers[i].share, num));
+            }
+            csv_text(f, cell);
+            free(cell);
+        }
+        fputc(',', f);
+        size_t len = 1;
+        for (uint32_t i = 0; i < pr->n_cut; i++)
+            len += strlen(vertex_id(r->g, r->ds, pr->cut[i])) + 1;
+        char *cell = malloc(len);
+        if (!cell) {
+            errno = ENOMEM;
+            return -1;
+        }
+        cell[0] = '\0';
+        for (uint32_t i = 0; i < pr->n_cut; i++) {
+            if (i)
+                strcat(cell, "|");
+            strcat(cell, vertex_id(r->g, r->ds, pr->cut[i]));
+        }
+        csv_text(f, cell);
+        free(cell);
+        fprintf(f, ",%s\r\n", pr->n_cut ? "true" : "false");
+        if (ferror(f))
+            return -1;
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+int kl_write_bridges_md(FILE *f, const kl_bridges_report_t *r)
+{
+    const kl_regions_t *rg = r->regions;
+    const kl_dataset_t *ds = r->ds;
+    uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
+    if (!idx) {
+        errno = ENOMEM;
+        return -1;
+    }
+    fputs("# Who connects the regions: ", f);
+    md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
+    uint32_t with_actors = 0;
+    for (uint32_t i = 0; i < rg->n_regions; i++)
+        with_actors += rg->regions[i].actors > 0;
+    fprintf(f, "\n\n%u actors and %u ties (%s mode); %u regions have actors.  ", r->g->n, r->g->csr.m,
+            mode_name(r->g->options.mode), with_actors);
+    fputs("Of the pairs of actors in different regions, ", f);
+    md_real(f, rg->cross_pairs);
+    fputs(" are connected by some path.\n\n", f);
+    if (rg->dominant_actor >= 0)
+        md_dominant(f, ds, r->g, rg->dominant_actor, rg->irb_share[rg->dominant_actor]);
+
+    fputs("## Region pairs\n\n", f);
+    md_pair_sentences(f, ds, r->g, rg, r->pair_shown);
+    fputs("\n", f);
+    md_pairs_table(f, ds, r->g, rg, r->pair_shown);
+
+    uint32_t k = top_actors(ds, r->g, rg->irb, r->top, idx);
+    fprintf(f, "\n## Top %u actors between regions (inter-regional betweenness)\n\n", k);
+    if (k == 0) {
+        fputs("No actor lies inside a shortest path between actors of different regions.\n", f);
+    } else {
+        fputs("Share: of the connected pairs of actors in different regions, the part of their shortest paths "
+              "that runs through the actor.  Disconnects: such pairs that lose every path without it.\n\n"
+              "| # | actor | kind | region | irb share | regions reached | disconnects |\n"
+              "|---:|---|---|---|---:|---:|---:|\n",
+              f);
+        for (uint32_t i = 0; i < k; i++) {
+            uint32_t v = idx[i];
+            const kl_entity_t *e = &ds->entities[r->g->vertex_entity[v]];
+            fprintf(f, "| %u | ", i + 1);
+            md_text(f, e->name);
+            fprintf(f, " | %s | ", kl_kind_name(e->kind));
+            if (r->g->vertex_region[v] >= 0)
+                md_region(f, ds, (uint32_t)r->g->vertex_region[v]);
+            else
+                fputs("–", f);
+            fputs(" | ", f);
+            md_pct(f, rg->irb_share[v]);
+            fprintf(f, " | %u | %llu |\n", rg->regions_reached[v], (unsigned long long)rg->disconnects[v]);
+        }
+    }
+    fputs("\n## Regions\n\n", f);
+    md_regions_table(f, ds, rg);
+    free(idx);
+    if (ferror(f)) {
+        if (!errno)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+/* --------------------------------------------------------------- whatif */
+
+static double ratio(double a, double b)
+{
+    return b > 0 ? a / b : NAN;
+}
+
+static json_t *state_json(const kl_whatif_t *w, const kl_whatif_state_t *st)
+{
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    uint32_t conn = 0;
+    for (uint32_t p = 0; p < w->n_pairs; p++)
+        conn += st->pair_connected[p];
+    jset(o, "actors_with_region", json_integer(st->actors), &ok);
+    jset(o, "cross_region_pairs", jreal(st->cross_pairs), &ok);
+    jset(o, "connected_pairs", jreal(st->connected_pairs), &ok);
+    jset(o, "reachability", jreal(ratio(st->connected_pairs, st->cross_pairs)), &ok);
+    jset(o, "mean_distance", jreal(ratio(st->distance_sum, st->connected_pairs)), &ok);
+    jset(o, "connected_region_pairs", json_integer(conn), &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *whatif_pair_json(const kl_whatif_report_t *r, uint32_t p)
+{
+    const kl_whatif_t *w = r->cmp;
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    jset(o, "a", json_string(r->ds->regions[w->pair_a[p]].id), &ok);
+    jset(o, "b", json_string(r->ds->regions[w->pair_b[p]].id), &ok);
+    jset(o, "connected_before", json_boolean(w->before.pair_connected[p]), &ok);
+    jset(o, "connected_after", json_boolean(w->after.pair_connected[p]), &ok);
+    jset(o, "distance_before", jreal(w->before.pair_distance[p]), &ok);
+    jset(o, "distance_after", jreal(w->after.pair_distance[p]), &ok);
+    jset(o, "lost", json_boolean(w->before.pair_connected[p] && !w->after.pair_connected[p]), &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *rank_json(const kl_whatif_report_t *r, uint32_t v)
+{
+    const kl_entity_t *e = &r->ds->entities[r->g->vertex_entity[v]];
+    int32_t reg = r->g->vertex_region[v];
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    jset(o, "id", json_string(e->id), &ok);
+    jset(o, "name", json_string(e->name), &ok);
+    jset(o, "kind", json_string(kl_kind_name(e->kind)), &ok);
+    jset(o, "region", reg >= 0 ? json_string(r->ds->regions[reg].id) : json_null(), &ok);
+    jset(o, "disconnects", json_integer((json_int_t)r->disconnects[v]), &ok);
+    jset(o, "share", jreal(ratio((double)r->disconnects[v], r->cross_pairs)), &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The ranking's order, in idx; returns the number kept. */
+static uint32_t rank_order(const kl_whatif_report_t *r, uint32_t *idx, double *key)
+{
+    for (uint32_t v = 0; v < r->g->n; v++)
+        key[v] = (double)r->disconnects[v];
+    return top_actors(r->ds, r->g, key, r->top, idx);
+}
+
+int kl_write_whatif_json(FILE *f, const kl_whatif_report_t *r)
+{
+    kl_report_t base = {r->ds, r->g, NULL, r->dataset_path, r->top, NULL, NULL, NULL};
+    uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
+    double *key = malloc(((size_t)r->g->n + 1) * sizeof *key);
+    int rc = -1;
+    if (!idx || !key) {
+        errno = ENOMEM;
+        goto done;
+    }
+    fputs("{\"format\":\"" KL_WHATIF_FORMAT "\",\n\"dataset\":", f);
+    if (dump(f, dataset_json(&base)) < 0)
+        goto done;
+    fprintf(f, ",\n\"mode\":\"%s\"", mode_name(r->g->options.mode));
+    if (r->cmp) {
+        const kl_whatif_t *w = r->cmp;
+        fputs(",\n\"removed\":[", f);
+        for (uint32_t i = 0; i < r->n_removed; i++) {
+            if (i)
+                fputc(',', f);
+            if (dump(f, json_string(vertex_id(r->g, r->ds, r->removed[i]))) < 0)
+                goto done;
+        }
+        fputs("],\n\"before\":", f);
+        if (dump(f, state_json(w, &w->before)) < 0)
+            goto done;
+        fputs(",\n\"after\":", f);
+        if (dump(f, state_json(w, &w->after)) < 0)
+            goto done;
+        fputs(",\n\"lost_actor_pairs\":", f);
+        if (dump(f, jreal(w->lost_pairs)) < 0)
+            goto done;
+        fputs(",\n\"region_pairs\":[", f);
+        for (uint32_t p = 0; p < w->n_pairs; p++) {
+            fputs(p ? ",\n" : "\n", f);
+            if (dump(f, whatif_pair_json(r, p)) < 0)
+                goto done;
+        }
+        fputs(w->n_pairs ? "\n]}\n" : "]}\n", f);
+    } else {
+        fputs(",\n\"cross_region_pairs\":", f);
+        if (dump(f, jreal(r->cross_pairs)) < 0)
+            goto done;
+        fputs(",\n\"rank\":[", f);
+        uint32_t k = rank_order(r, idx, key);
+        for (uint32_t i = 0; i < k; i++) {
+            fputs(i ? ",\n" : "\n", f);
+            if (dump(f, rank_json(r, idx[i])) < 0)
+                goto done;
+        }
+        fputs(k ? "\n]}\n" : "]}\n", f);
+    }
+    rc = ferror(f) ? -1 : 0;
+done:
+    free(idx);
+    free(key);
+    if (rc && !errno)
+        errno = EIO;
+    return rc;
+}
+
+int kl_write_whatif_csv(FILE *f, const kl_whatif_report_t *r)
+{
+    if (r->cmp) {
+        const kl_whatif_t *w = r->cmp;
+        fputs("a,b,connected_before,connected_after,distance_before,distance_after,lost\r\n", f);
+        for (uint32_t p = 0; p < w->n_pairs; p++) {
+            csv_text(f, r->ds->regions[w->pair_a[p]].id);
+            fputc(',', f);
+            csv_text(f, r->ds->regions[w->pair_b[p]].id);
+            fprintf(f, ",%s,%s,", w->before.pair_connected[p] ? "true" : "false",
+                    w->after.pair_connected[p] ? "true" : "false");
+            csv_real(f, w->before.pair_distance[p]);
+            fputc(',', f);
+            csv_real(f, w->after.pair_distance[p]);
+            fprintf(f, ",%s\r\n", w->before.pair_connected[p] && !w->after.pair_connected[p] ? "true" : "false");
+        }
+        return ferror(f) ? -1 : 0;
+    }
+    uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
+    double *key = malloc(((size_t)r->g->n + 1) * sizeof *key);
+    if (!idx || !key) {
+        free(idx);
+        free(key);
+        errno = ENOMEM;
+        return -1;
+    }
+    fputs("rank,id,name,kind,region,disconnects,share\r\n", f);
+    uint32_t k = rank_order(r, idx, key);
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t v = idx[i];
+        const kl_entity_t *e = &r->ds->entities[r->g->vertex_entity[v]];
+        fprintf(f, "%u,", i + 1);
+        csv_text(f, e->id);
+        fputc(',', f);
+        csv_text(f, e->name);
+        fprintf(f, ",%s,", kl_kind_name(e->kind));
+        if (r->g->vertex_region[v] >= 0)
+            csv_text(f, r->ds->regions[r->g->vertex_region[v]].id);
+        fprintf(f, ",%llu,", (unsigned long long)r->disconnects[v]);
+        csv_real(f, ratio((double)r->disconnects[v], r->cross_pairs));
+        fputs("\r\n", f);
+    }
+    free(idx);
+    free(key);
+    return ferror(f) ? -1 : 0;
+}
+
+static void md_before_after(FILE *f, const char *label, double before, double after, int pct)
+{
+    fprintf(f, "| %s | ", label);
+    if (pct && isfinite(before))
+        md_pct(f, before);
+    else
+        md_real(f, before);
+    fputs(" | ", f);
+    if (pct && isfinite(after))
+        md_pct(f, after);
+    else
+        md_real(f, after);
+    fputs(" |\n", f);
+}
+
+int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r)
+{
+    const kl_dataset_t *ds = r->ds;
+    if (r->cmp) {
+        const kl_whatif_t *w = r->cmp;
+        fputs("# What if ", f);
+        md_actor_list(f, ds, r->g, r->removed, r->n_removed);
+        fprintf(f, " %s gone?\n\n", r->n_removed == 1 ? "were" : "were all");
+        fprintf(f, "Dataset ");
+        md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
+        fprintf(f, ", %s mode.  ", mode_name(r->g->options.mode));
+        md_real(f, w->lost_pairs);
+        fputs(" pairs of actors in different regions (neither of them removed) lose every path between them.\n\n",
+              f);
+        uint32_t cb = 0, ca = 0;
+        for (uint32_t p = 0; p < w->n_pairs; p++) {
+            cb += w->before.pair_connected[p];
+            ca += w->after.pair_connected[p];
+        }
+        fputs("| measure | before | after |\n|---|---:|---:|\n", f);
+        md_before_after(f, "connected region pairs", cb, ca, 0);
+        md_before_after(f, "connected cross-region actor pairs", w->before.connected_pairs, w->after.connected_pairs,
+                        0);
+        md_before_after(f, "inter-regional reachability (share of cross-region pairs connected)",
+                        ratio(w->before.connected_pairs, w->before.cross_pairs),
+                        ratio(w->after.connected_pairs, w->after.cross_pairs), 1);
+        md_before_after(f, "mean inter-regional distance", ratio(w->before.distance_sum, w->before.connected_pairs),
+                        ratio(w->after.distance_sum, w->after.connected_pairs), 0);
+        uint32_t lost = 0, longer = 0;
+        for (uint32_t p = 0; p < w->n_pairs; p++) {
+            if (w->before.pair_connected[p] && !w->after.pair_connected[p])
+                lost++;
+            else if (w->after.pair_connected[p] && w->after.pair_distance[p] > w->before.pair_distance[p] * (1 + 1e-9))
+                longer++;
+        }
+        fputs("\n## Region pairs that lose their connection\n\n", f);
+        if (!lost)
+            fputs("None.\n", f);
+        for (uint32_t p = 0; p < w->n_pairs; p++) {
+            if (!(w->before.pair_connected[p] && !w->after.pair_connected[p]))
+                continue;
+            fputs("- ", f);
+            md_region(f, ds, w->pair_a[p]);
+            fputs(" and ", f);
+            md_region(f, ds, w->pair_b[p]);
+            fputs(" (distance ", f);
+            md_real(f, w->before.pair_distance[p]);
+            fputs(" before)\n", f);
+        }
+        if (longer) {
+            fputs("\n## Region pairs that grow apart\n\n", f);
+            for (uint32_t p = 0; p < w->n_pairs; p++) {
+                if (!(w->after.pair_connected[p] && w->after.pair_distance[p] > w->before.pair_distance[p] * (1 + 1e-9)))
+                    continue;
+                fputs("- ", f);
+                md_region(f, ds, w->pair_a[p]);
+                fputs(" and ", f);
+                md_region(f, ds, w->pair_b[p]);
+                fputs(": distance ", f);
+                md_real(f, w->before.pair_distance[p]);
+                fputs(" → ", f);
+                md_real(f, w->after.pair_distance[p]);
+                fputs("\n", f);
+            }
+        }
+    } else {
+        uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
+        double *key = malloc(((size_t)r->g->n + 1) * sizeof *key);
+        if (!idx || !key) {
+            free(idx);
+            free(key);
+            errno = ENOMEM;
+            return -1;
+        }
+        uint32_t k = rank_order(r, idx, key);
+        fputs("# Keystone actors: ", f);
+        md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
+        fprintf(f, "\n\nActors ranked by how many connected pairs of actors in different regions (neither of them"
+                   " the actor) lose every path when the actor is removed (%s mode; ",
+                mode_name(r->g->options.mode));
+        md_real(f, r->cross_pairs);
+        fputs(" such pairs are connected now).\n\n", f);
+        if (k == 0) {
+            fputs("No single actor's removal disconnects any two regions' actors.\n", f);
+        } else {
+            fputs("| # | actor | kind | region | pairs disconnected | share |\n|---:|---|---|---|---:|---:|\n", f);
+            for (uint32_t i = 0; i < k; i++) {
+                uint32_t v = idx[i];
+                const kl_entity_t *e = &ds->entities[r->g->vertex_entity[v]];
+                fprintf(f, "| %u | ", i + 1);
+                md_text(f, e->name);
+                fprintf(f, " | %s | ", kl_kind_name(e->kind));
+                if (r->g->vertex_region[v] >= 0)
+                    md_region(f, ds, (uint32_t)r->g->vertex_region[v]);
+                else
+                    fputs("–", f);
+                fprintf(f, " | %llu | ", (unsigned long long)r->disconnects[v]);
+                md_pct(f, ratio((double)r->disconnects[v], r->cross_pairs));
+                fputs(" |\n", f);
+            }
+        }
+        free(idx);
+        free(key);
+    }
+    if (ferror(f)) {
+        if (!errno)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
 
 /* -------------------------------------------------------- output files */
 
@@ -789,6 +1832,7 @@ int kl_output_open(kl_output_t *o, const char *path)
         errno = e;
         return -1;
     }
+    kl_cli_temp_register(o->tmp); /* an interrupt removes it */
     /* mkstemp creates mode 0600; a result file gets the usual 0666 & ~umask */
     mode_t mask = umask(0);
     umask(mask);
@@ -796,6 +1840,7 @@ int kl_output_open(kl_output_t *o, const char *path)
         int e = errno;
         close(fd);
         unlink(o->tmp);
+        kl_cli_temp_unregister(o->tmp);
         free(o->path);
         free(o->tmp);
         memset(o, 0, sizeof *o);
@@ -828,10 +1873,10 @@ int kl_output_commit(kl_output_t *o)
     o->f = NULL;
     if (!e && rename(o->tmp, o->path) != 0)
         e = errno;
-    if (e) {
+    if (e)
         unlink(o->tmp);
-        errno = e;
-    }
+    kl_cli_temp_unregister(o->tmp);
+    errno = e;
     free(o->path);
     free(o->tmp);
     o->path = o->tmp = NULL;
@@ -845,6 +1890,7 @@ void kl_output_abort(kl_output_t *o)
     if (o->f && o->path) {
         fclose(o->f);
         unlink(o->tmp);
+        kl_cli_temp_unregister(o->tmp);
     } else if (o->f && o->direct) {
         fclose(o->f); /* a device or FIFO: nothing to take back */
     }

@@ -20,13 +20,17 @@ typedef struct {
     const kl_analysis_t *res;
     const char *dataset_path; /* as given on the command line */
     uint32_t top;             /* rows per table of the Markdown summary */
+    const kl_regions_t *regions;       /* regions, region pairs, region mixing; may be NULL */
+    const kl_brokerage_t *brokerage;   /* directed reading; may be NULL */
+    const kl_brokerage_t *brokerage_u; /* undirected reading; may be NULL */
 } kl_report_t;
 
 /* Write the report to f.  Return 0, or -1 on a write error (errno set) or
  * when out of memory (errno ENOMEM).  They do not flush or close f.
  *
  * JSON: {"format":"kluster-analysis/1","dataset":{...},"graph":{...},
- *        "actors":[...],"bridges":[[id,id],...],"ties":[[id,id,weight],...],
+ *        "actors":[...],"regions":[...],"region_pairs":[...],
+ *        "bridges":[[id,id],...],"ties":[[id,id,weight],...],
  *        "warnings":[...]}, one actor per line, actors by id, reals as
  *        %.17g (jansson's JSON_REAL_PRECISION(17)), null where undefined.
  * CSV:  one row per actor with the actors[] keys as header (RFC 4180).
@@ -34,6 +38,46 @@ typedef struct {
 int kl_write_json(FILE *f, const kl_report_t *r);
 int kl_write_csv(FILE *f, const kl_report_t *r);
 int kl_write_md(FILE *f, const kl_report_t *r);
+
+/* `kluster bridges`: the region pairs (all, or those marked in pair_shown),
+ * the regions, and the top actors by inter-regional betweenness.  All
+ * borrowed; regions must have been computed with irb. */
+typedef struct {
+    const kl_dataset_t *ds;
+    const kl_agraph_t *g;
+    const kl_regions_t *regions;
+    const char *dataset_path;
+    uint32_t top;               /* actors listed (and brokers per pair, set in regions) */
+    const uint8_t *pair_shown;  /* per pair of regions->pairs, or NULL for all */
+} kl_bridges_report_t;
+
+#define KL_BRIDGES_FORMAT "kluster-bridges/1"
+#define KL_WHATIF_FORMAT "kluster-whatif/1"
+
+/* JSON {"format","dataset","graph","regions","region_pairs","brokers"};
+ * CSV one row per region pair; MD sentences and tables.  Return as
+ * kl_write_json. */
+int kl_write_bridges_json(FILE *f, const kl_bridges_report_t *r);
+int kl_write_bridges_csv(FILE *f, const kl_bridges_report_t *r);
+int kl_write_bridges_md(FILE *f, const kl_bridges_report_t *r);
+
+/* `kluster whatif`: either a comparison (cmp, with the removed vertices) or
+ * a ranking (disconnects per vertex, cross_pairs = P).  All borrowed. */
+typedef struct {
+    const kl_dataset_t *ds;
+    const kl_agraph_t *g;
+    const char *dataset_path;
+    uint32_t top;                 /* rows of the ranking */
+    const kl_whatif_t *cmp;       /* --remove, or NULL */
+    const uint32_t *removed;      /* --remove: the vertices, in the order given */
+    uint32_t n_removed;
+    const uint64_t *disconnects;  /* --rank, or NULL */
+    double cross_pairs;
+} kl_whatif_report_t;
+
+int kl_write_whatif_json(FILE *f, const kl_whatif_report_t *r);
+int kl_write_whatif_csv(FILE *f, const kl_whatif_report_t *r);
+int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r);
 
 /* The CSV cell for text s: a leading ' when s starts with =, +, -, @, tab
  * or CR (spreadsheet formula injection), then RFC 4180 quoting when the
@@ -47,10 +91,12 @@ size_t kl_csv_escape(const char *s, char *out, size_t size);
  * spaces.  snprintf-like contract as kl_csv_escape.  Can't fail. */
 size_t kl_md_escape(const char *s, char *out, size_t size);
 
-/* Format a real as JSON/CSV prints it: "%.17g", plus ".0" when the text
- * would read as an integer (as jansson does).  NaN and infinities give
- * "null" (JSON) - callers of CSV print an empty cell instead.  buf must hold
- * at least 32 bytes; returns buf. */
+/* Format a real as JSON and CSV print it, exactly as jansson prints a real
+ * with JSON_REAL_PRECISION(17): "%.17g", then ".0" when the text would read
+ * as an integer, and the exponent without '+' or leading zeros ("1e300",
+ * "3.6e-5").  17 significant digits round-trip every double.  NaN and
+ * infinities give "null" (JSON); CSV writes an empty cell instead.  buf must
+ * hold at least 32 bytes; returns buf. */
 const char *kl_format_real(double x, char *buf);
 
 /* An output destination: stdout for NULL or "-"; an existing non-regular

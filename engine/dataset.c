@@ -547,8 +547,13 @@ static kl_err merge_duplicates(kl_dataset_t *ds, kl_error_t *err)
             }
             r.evidence_first = first_ev;
             r.evidence_count = ne - first_ev;
+            last_dup[i] = out; /* reused: where the kept relation i now lives */
             ds->relations[out++] = r;
         }
+        /* attributes follow their relation to its merged position */
+        for (uint32_t a = 0; a < ds->n_attrs; a++)
+            if (ds->attrs[a].owner_kind == KL_OWNER_RELATION && ds->attrs[a].owner < m)
+                ds->attrs[a].owner = last_dup[keep[ds->attrs[a].owner]];
         free(ds->evidence);
         ds->evidence = nev;
         ds->n_evidence = ne;

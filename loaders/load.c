@@ -50,6 +50,10 @@ const char *kl_i_id_from_path(kl_dataset_t *ds, const char *path)
         e = n - 5;
     else if (n - b > 7 && memcmp(path + n - 7, ".ndjson", 7) == 0)
         e = n - 7;
+    else if (n - b > 8 && memcmp(path + n - 8, ".graphml", 8) == 0)
+        e = n - 8;
+    else if (n - b > 4 && memcmp(path + n - 4, ".gml", 4) == 0)
+        e = n - 4;
     return kl_dataset_intern(ds, path + b, e - b);
 }
 
@@ -179,9 +183,14 @@ kl_err kl_load_dataset(kl_dataset_t *ds, const char *path, const kl_load_options
         rc = kl_i_load_ndjson(ds, path, opt, err);
     else if (ends_with(path, ".json"))
         rc = kl_i_load_json(ds, path, opt, err);
+    else if ((ends_with(path, ".graphml") || ends_with(path, ".gml")) && (rc = check_file(path, opt, err)) != KL_OK)
+        return rc;
+    else if (ends_with(path, ".graphml") || ends_with(path, ".gml"))
+        rc = kl_i_load_graph(ds, path, ends_with(path, ".gml"), opt, err);
     else
         return kl_error_set(err, KL_EINVAL, NULL, 0, 0,
-                            "'%s' is not a dataset (expected a .json or .ndjson file, or a folder)", path);
+                            "'%s' is not a dataset (expected a .json, .ndjson, .graphml or .gml file, or a folder)",
+                            path);
     if (rc != KL_OK)
         return rc;
     if (!ds->id && !(ds->id = kl_i_id_from_path(ds, path)))

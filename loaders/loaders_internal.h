@@ -25,6 +25,13 @@ kl_err kl_i_load_csv_stream(kl_dataset_t *ds, const char *path, const char *base
 kl_err kl_i_load_csv_file(kl_dataset_t *ds, const char *path, const char *base, const kl_load_options_t *opt,
                           kl_error_t *err);
 
+/* A GraphML (gml = 0) or GML (gml = 1) file through igraph's readers
+ * (loaders/graphml.c): vertices become entities (id from GraphML's node id
+ * or GML's label; name from "name"; kind and region from opt->kind_attr and
+ * opt->region_attr, default "kind" and "region"), edges partner_of
+ * relations weighted by "weight"; other attributes are kept. */
+kl_err kl_i_load_graph(kl_dataset_t *ds, const char *path, int gml, const kl_load_options_t *opt, kl_error_t *err);
+
 /* Check limits after adding records; returns KL_ELIMIT with a message. */
 kl_err kl_i_check_limits(const kl_dataset_t *ds, const kl_load_options_t *opt, const char *path,
                          kl_error_t *err);

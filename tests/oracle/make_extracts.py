@@ -4,7 +4,7 @@
   make_extracts.py OUTDIR [--data DIR] [--gen PATH] [--only NAME,...]
 
 Writes OUTDIR/<name>.json for: karate (Zachary; regions = the two factions
-of SOURCE.md), florentine (Padgett, marriage ties; Pucci isolated),
+of SOURCE.md), karate-weighted (the same with weights 1, 2, 4, 8), florentine (Padgett, marriage ties; Pucci isolated),
 davis (Southern Women, two-mode: women are persons, events projects;
 the 93-tie file as shipped), netscience (Newman, weighted by "value"),
 grqc (SNAP ca-GrQc, full graph, self-loops kept: the engine drops them with
@@ -58,6 +58,19 @@ def karate(data):
     rels = [{"source": "k%02d" % u, "target": "k%02d" % v, "type": "partner_of"} for u, v in G.edges()]
     regions = [{"id": "mr-hi", "name": "Mr. Hi's faction"}, {"id": "officer", "name": "Officer's faction"}]
     return extract("karate", "Zachary karate club", ents, rels, regions)
+
+
+def karate_weighted(data):
+    """Karate with weights 1, 2, 4 or 8 (a fixed function of the ends): the
+    reciprocals are exact binary fractions, so path lengths under --weights
+    add up exactly and NetworkX's exact float comparison agrees with the 1e-10
+    tolerance of DEFINITIONS.md."""
+    doc = karate(data)
+    doc["dataset"] = {"id": "karate-weighted", "title": "Zachary karate club, weights 1-8"}
+    for r in doc["relations"]:
+        u, v = int(r["source"][1:]), int(r["target"][1:])
+        r["weight"] = float(2 ** ((7 * u + 3 * v) % 4))
+    return doc
 
 
 def florentine(data):
@@ -132,7 +145,7 @@ def gen2000(out, gen):
     return None
 
 
-BUILDERS = {"karate": karate, "florentine": florentine, "davis": davis, "netscience": netscience, "grqc": grqc}
+BUILDERS = {"karate": karate, "karate-weighted": karate_weighted, "florentine": florentine, "davis": davis, "netscience": netscience, "grqc": grqc}
 
 
 def main():

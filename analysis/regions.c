@@ -1,0 +1,663 @@
+/* analysis/regions.c - which actors connect regions: per-region tie counts,
+ * per-actor region mixing (participation, E-I index, regions reached), and
+ * per region pair connection, distance, brokers and cut actors. */
+#include "analysis_internal.h"
+#include "paths.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KL_BROKER_BATCH 32 /* pairs whose broker sums are held at once */
+
+void kl_regions_options_init(kl_regions_options_t *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->top = 5;
+    opt->exact_pairs = 20;
+}
+
+void kl_regions_destroy(kl_regions_t *r)
+{
+    if (!r)
+        return;
+    for (uint32_t p = 0; r->pairs && p < r->n_pairs; p++) {
+        free(r->pairs[p].brokers);
+        free(r->pairs[p].cut);
+    }
+    free(r->pairs);
+    free(r->regions);
+    free(r->regions_reached);
+    free(r->participation_region);
+    free(r->participation_community);
+    free(r->ei_index);
+    free(r->disconnects);
+    free(r->irb);
+    free(r->irb_share);
+    memset(r, 0, sizeof *r);
+}
+
+static int cmp_region_id(const void *x, const void *y, void *ctx)
+{
+    const kl_dataset_t *ds = ctx;
+    return strcmp(ds->regions[*(const uint32_t *)x].id, ds->regions[*(const uint32_t *)y].id);
+}
+
+typedef struct {
+    const kl_dataset_t *ds;
+    const kl_agraph_t *g;
+} idctx_t;
+
+static const char *vid(const idctx_t *c, uint32_t v)
+{
+    return c->ds->entities[c->g->vertex_entity[v]].id;
+}
+
+static int cmp_vertex_id(const void *x, const void *y, void *ctx)
+{
+    return strcmp(vid(ctx, *(const uint32_t *)x), vid(ctx, *(const uint32_t *)y));
+}
+
+static int cmp_broker(const void *x, const void *y, void *ctx)
+{
+    const kl_broker_t *a = x, *b = y;
+    if (a->share != b->share)
+        return a->share > b->share ? -1 : 1;
+    return strcmp(vid(ctx, a->vertex), vid(ctx, b->vertex));
+}
+
+/* direct ties descending, then pair order (region ids) */
+static int cmp_by_ties(const void *x, const void *y, void *ctx)
+{
+    const kl_region_pair_t *pairs = ctx;
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    if (pairs[a].direct_ties != pairs[b].direct_ties)
+        return pairs[a].direct_ties > pairs[b].direct_ties ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* ------------------------------------------------------------ per actor */
+
+static kl_err actor_mixing(kl_regions_t *out, const kl_agraph_t *g, int32_t R, const uint32_t *community)
+{
+    const kl_csr_t *c = &g->csr;
+    const int32_t *reg = g->vertex_region;
+    uint32_t n = g->n;
+    uint32_t *cnt = calloc((size_t)(R > 0 ? R : 1) + (size_t)n + 1, sizeof *cnt);
+    uint32_t *touched = malloc(((size_t)n + 1) * sizeof *touched);
+    if (!cnt || !touched) {
+        free(cnt);
+        free(touched);
+        return KL_ENOMEM;
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t nt = 0, k = 0, reached = 0;
+        int own_seen = 0;
+        for (uint32_t e = c->offset[v]; e < c->offset[v + 1]; e++) {
+            int32_t r = reg[c->adj[e]];
+            if (r < 0)
+                continue;
+            if (cnt[r]++ == 0)
+                touched[nt++] = (uint32_t)r;
+            k++;
+        }
+        double sq = 0;
+        for (uint32_t i = 0; i < nt; i++) {
+            double f = (double)cnt[touched[i]] / k;
+            sq += f * f;
+            own_seen |= (int32_t)touched[i] == reg[v];
+        }
+        reached = nt + (reg[v] >= 0 && !own_seen);
+        out->regions_reached[v] = reached;
+        out->participation_region[v] = k ? 1.0 - sq : NAN;
+        if (reg[v] >= 0 && k > 0) {
+            double internal = cnt[reg[v]], external = k - internal;
+            out->ei_index[v] = (external - internal) / (external + internal);
+        } else {
+            out->ei_index[v] = NAN;
+        }
+        for (uint32_t i = 0; i < nt; i++)
+            cnt[touched[i]] = 0;
+
+        /* the same over communities, k = degree */
+        uint32_t deg = c->offset[v + 1] - c->offset[v];
+        if (!community || deg == 0) {
+            out->participation_community[v] = NAN;
+            continue;
+        }
+        uint32_t *cc = cnt + (R > 0 ? R : 1);
+        nt = 0;
+        for (uint32_t e = c->offset[v]; e < c->offset[v + 1]; e++)
+            if (cc[community[c->adj[e]]]++ == 0)
+                touched[nt++] = community[c->adj[e]];
+        sq = 0;
+        for (uint32_t i = 0; i < nt; i++) {
+            double f = (double)cc[touched[i]] / deg;
+            sq += f * f;
+            cc[touched[i]] = 0;
+        }
+        out->participation_community[v] = 1.0 - sq;
+    }
+    free(cnt);
+    free(touched);
+    return KL_OK;
+}
+
+/* ------------------------------------------------------------ brokers */
+
+typedef struct {
+    uint32_t pair;   /* index into the batch's accumulators */
+    int32_t target;  /* target region */
+} btarget_t;
+
+typedef struct {
+    const kl_agraph_t *g;
+    const uint32_t *task_source;   /* source vertex per task */
+    const uint32_t *task_group;    /* index of the source's group per task */
+    const uint32_t *group_off;     /* targets of group x: targets[group_off[x] .. group_off[x+1]) */
+    const btarget_t *targets;
+    uint32_t n;
+} bshared_t;
+
+typedef struct {
+    kl_i_sssp_t w;
+    double *delta;   /* by settle index */
+    double *acc;     /* batch pairs x n */
+} blane_t;
+
+/* One Brandes pass from a source of region a, accumulating for each pair
+ * (a, b) of its group only the targets in b: delta(v) = sum over DAG
+ * successors w of sigma_v / sigma_w (1[w in b] + delta(w)). */
+static void broker_task(void *lane, uint32_t task, void *shared)
+{
+    blane_t *l = lane;
+    const bshared_t *sh = shared;
+    const int32_t *reg = sh->g->vertex_region;
+    uint32_t s = sh->task_source[task], grp = sh->task_group[task];
+    kl_i_sssp_run(&l->w, &sh->g->csr, &s, 1, NULL);
+    const uint32_t *order = l->w.order, *sst = l->w.sstart, *succ = l->w.succ;
+    const double *sigma = l->w.sigma;
+    double *delta = l->delta;
+    for (uint32_t t = sh->group_off[grp]; t < sh->group_off[grp + 1]; t++) {
+        int32_t b = sh->targets[t].target;
+        double *acc = l->acc + (size_t)sh->targets[t].pair * sh->n;
+        for (uint32_t i = l->w.reached; i-- > 1;) {
+            double sum = 0;
+            for (uint32_t q = sst[i]; q < sst[i + 1]; q++) {
+                uint32_t o = succ[q];
+                sum += ((reg[order[o]] == b) + delta[o]) / sigma[o];
+            }
+            delta[i] = sigma[i] * sum;
+            acc[order[i]] += delta[i];
+        }
+    }
+}
+
+typedef struct {
+    uint32_t pair;  /* index into out->pairs */
+    int32_t src, dst;
+} bsel_t;
+
+static int cmp_bsel(const void *x, const void *y)
+{
+    const bsel_t *a = x, *b = y;
+    if (a->src != b->src)
+        return a->src < b->src ? -1 : 1;
+    return (a->pair > b->pair) - (a->pair < b->pair);
+}
+
+/* Brokers of the selected pairs, KL_BROKER_BATCH pairs at a time. */
+static kl_err brokers_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, const uint8_t *selected,
+                              const uint32_t *region_actors, const uint32_t *by_region, const uint32_t *rstart,
+                              const kl_regions_options_t *opt)
+{
+    uint32_t n = g->n, n_sel = 0;
+    kl_err rc = KL_OK;
+    bsel_t *sel = malloc(((size_t)out->n_pairs + 1) * sizeof *sel);
+    btarget_t *targets = malloc((KL_BROKER_BATCH + 1) * sizeof *targets);
+    uint32_t *group_off = malloc((KL_BROKER_BATCH + 2) * sizeof *group_off);
+    uint32_t *task_source = NULL, *task_group = NULL;
+    kl_broker_t *cand = malloc(((size_t)n + 1) * sizeof *cand);
+    blane_t lanes[KL_I_LANES];
+    void *ctx[KL_I_LANES];
+    idctx_t ic = {ds, g};
+    memset(lanes, 0, sizeof lanes);
+    if (!sel || !targets || !group_off || !cand)
+        goto nomem;
+    for (uint32_t p = 0; p < out->n_pairs; p++) {
+        kl_region_pair_t *pr = &out->pairs[p];
+        if (!selected[p])
+            continue;
+        pr->has_brokers = 1;
+        if (!pr->connected)
+            continue;
+        /* run from the smaller region: the sum over (s in a, t in b) is symmetric */
+        int a_small = region_actors[pr->a] <= region_actors[pr->b];
+        sel[n_sel++] = (bsel_t){p, (int32_t)(a_small ? pr->a : pr->b), (int32_t)(a_small ? pr->b : pr->a)};
+    }
+    if (n_sel == 0)
+        goto cleanup;
+    qsort(sel, n_sel, sizeof *sel, cmp_bsel);
+    uint32_t max_tasks = 0;
+    for (uint32_t i = 0; i < n_sel; i++)
+        if (i == 0 || sel[i].src != sel[i - 1].src)
+            max_tasks += rstart[sel[i].src + 1] - rstart[sel[i].src];
+    task_source = malloc(((size_t)max_tasks + 1) * sizeof *task_source);
+    task_group = malloc(((size_t)max_tasks + 1) * sizeof *task_group);
+    if (!task_source || !task_group)
+        goto nomem;
+    uint32_t batch = n_sel < KL_BROKER_BATCH ? n_sel : KL_BROKER_BATCH;
+    for (int l = 0; l < KL_I_LANES; l++) {
+        if (kl_i_sssp_init(&lanes[l].w, &g->csr, opt->weighted, 1) != KL_OK)
+            goto nomem;
+        lanes[l].delta = malloc(((size_t)n + 1) * sizeof *lanes[l].delta);
+        lanes[l].acc = malloc((size_t)batch * ((size_t)n + 1) * sizeof *lanes[l].acc);
+        if (!lanes[l].delta || !lanes[l].acc)
+            goto nomem;
+        ctx[l] = &lanes[l];
+    }
+    for (uint32_t first = 0; first < n_sel; first += batch) {
+        uint32_t last = first + batch < n_sel ? first + batch : n_sel, ng = 0, nt = 0;
+        for (int l = 0; l < KL_I_LANES; l++)
+            memset(lanes[l].acc, 0, (size_t)batch * n * sizeof *lanes[l].acc);
+        for (uint32_t i = first; i < last; i++) {
+            if (i == first || sel[i].src != sel[i - 1].src) {
+                group_off[ng] = i - first;
+                int32_t a = sel[i].src;
+                for (uint32_t k = rstart[a]; k < rstart[a + 1]; k++) {
+                    task_source[nt] = by_region[k];
+                    task_group[nt++] = ng;
+                }
+                ng++;
+            }
+            targets[i - first] = (btarget_t){i - first, sel[i].dst};
+        }
+        group_off[ng] = last - first;
+        bshared_t sh = {g, task_source, task_group, group_off, targets, n};
+        kl_i_lanes_run(nt, opt->threads, ctx, broker_task, &sh);
+        for (uint32_t i = first; i < last; i++) {
+            kl_region_pair_t *pr = &out->pairs[sel[i].pair];
+            uint32_t nc = 0;
+            for (uint32_t v = 0; v < n; v++) {
+                double sum = 0;
+                for (int l = 0; l < KL_I_LANES; l++)
+                    sum += lanes[l].acc[(size_t)(i - first) * n + v];
+                if (sum > 0)
+                    cand[nc++] = (kl_broker_t){v, sum / pr->actor_pairs};
+            }
+            qsort_r(cand, nc, sizeof *cand, cmp_broker, &ic);
+            uint32_t keep = nc < opt->top ? nc : opt->top;
+            pr->brokers = malloc(((size_t)keep + 1) * sizeof *pr->brokers);
+            if (!pr->brokers)
+                goto nomem;
+            memcpy(pr->brokers, cand, (size_t)keep * sizeof *cand);
+            pr->n_brokers = keep;
+        }
+    }
+    goto cleanup;
+nomem:
+    rc = KL_ENOMEM;
+cleanup:
+    for (int l = 0; l < KL_I_LANES; l++) {
+        kl_i_sssp_free(&lanes[l].w);
+        free(lanes[l].delta);
+        free(lanes[l].acc);
+    }
+    free(sel);
+    free(targets);
+    free(group_off);
+    free(task_source);
+    free(task_group);
+    free(cand);
+    return rc;
+}
+
+/* ------------------------------------------------------------ irb */
+
+static kl_err irb_compute(kl_regions_t *out, const kl_agraph_t *g, int weighted, int threads)
+{
+    uint32_t n = g->n;
+    out->irb = calloc((size_t)n + 1, sizeof *out->irb);
+    out->irb_share = malloc(((size_t)n + 1) * sizeof *out->irb_share);
+    if (!out->irb || !out->irb_share)
+        return KL_ENOMEM;
+    if (n > 0) {
+        kl_paths_t p;
+        memset(&p, 0, sizeof p);
+        p.g = &g->csr;
+        p.weighted = weighted;
+        p.threads = threads;
+        p.region = g->vertex_region;
+        p.irb_sum = out->irb;
+        kl_err rc = kl_paths_run(&p);
+        if (rc != KL_OK)
+            return rc;
+    }
+    return KL_OK;
+}
+
+static void irb_finish(kl_regions_t *out, const kl_agraph_t *g)
+{
+    double best = 0.5;
+    for (uint32_t v = 0; v < g->n; v++) {
+        out->irb[v] /= 2; /* every unordered pair from both ends */
+        out->irb_share[v] = out->cross_pairs > 0 ? out->irb[v] / out->cross_pairs : NAN;
+        /* at most one actor can exceed one half; > keeps the first on equality */
+        if (out->irb_share[v] > best) {
+            best = out->irb_share[v];
+            out->dominant_actor = (int32_t)v;
+        }
+    }
+}
+
+/* ------------------------------------------------------------ the whole */
+
+kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
+                          const kl_regions_options_t *opt, kl_error_t *err)
+{
+    kl_regions_options_t defaults;
+    memset(out, 0, sizeof *out);
+    out->dominant_actor = -1;
+    if (!opt) {
+        kl_regions_options_init(&defaults);
+        opt = &defaults;
+    }
+    if (!g || !ds || !g->initialized)
+        return kl_error_set(err, KL_EINVAL, NULL, 0, 0, "region analysis needs a built graph");
+    int32_t R = (int32_t)ds->n_regions;
+    for (uint32_t i = 0; i < opt->n_focus; i++)
+        if (opt->focus[i] >= (uint32_t)R)
+            return kl_error_set(err, KL_EINVAL, NULL, 0, 0, "focus region %u out of range", opt->focus[i]);
+    const kl_csr_t *c = &g->csr;
+    const int32_t *reg = g->vertex_region;
+    uint32_t n = g->n;
+    size_t n1 = (size_t)n + 1, R1 = (size_t)R + 1;
+    kl_err rc = KL_OK;
+    uint32_t *sorted = NULL, *slot = NULL, *region_actors = NULL, *comp = NULL, *by_region = NULL, *rstart = NULL;
+    uint32_t *comps_with_both = NULL;
+    int32_t *pair_index = NULL;
+    uint64_t *keys = NULL;
+    uint8_t *selected = NULL, *focus = NULL;
+    kl_array_t cuts;
+    kl_i_sssp_t sp;
+    kl_array_init(&cuts, sizeof(kl_i_cut_t));
+    memset(&sp, 0, sizeof sp);
+
+    out->regions_reached = malloc(n1 * sizeof *out->regions_reached);
+    out->participation_region = malloc(n1 * sizeof *out->participation_region);
+    out->participation_community = malloc(n1 * sizeof *out->participation_community);
+    out->ei_index = malloc(n1 * sizeof *out->ei_index);
+    out->disconnects = calloc(n1, sizeof *out->disconnects);
+    out->regions = calloc(R1, sizeof *out->regions);
+    sorted = malloc(R1 * sizeof *sorted);
+    slot = malloc(R1 * sizeof *slot);
+    region_actors = calloc(R1, sizeof *region_actors);
+    focus = calloc(R1, 1);
+    pair_index = malloc(((size_t)R * (size_t)R + 1) * sizeof *pair_index);
+    if (!out->regions_reached || !out->participation_region || !out->participation_community || !out->ei_index ||
+        !out->disconnects || !out->regions || !sorted || !slot || !region_actors || !focus || !pair_index)
+        goto nomem;
+    for (uint32_t i = 0; i < opt->n_focus; i++)
+        focus[opt->focus[i]] = 1;
+
+    /* regions by id, their actors and ties */
+    for (int32_t r = 0; r < R; r++)
+        sorted[r] = (uint32_t)r;
+    qsort_r(sorted, (size_t)R, sizeof *sorted, cmp_region_id, (void *)ds);
+    for (int32_t i = 0; i < R; i++) {
+        slot[sorted[i]] = (uint32_t)i;
+        out->regions[i].region = sorted[i];
+    }
+    out->n_regions = (uint32_t)R;
+    for (uint32_t v = 0; v < n; v++)
+        if (reg[v] >= 0)
+            region_actors[reg[v]]++;
+    uint32_t nr = 0;
+    for (int32_t i = 0; i < R; i++) {
+        out->regions[i].actors = region_actors[sorted[i]];
+        nr += region_actors[sorted[i]] > 0;
+    }
+    /* pairs of regions with actors, by ids */
+    for (size_t i = 0; i < (size_t)R * (size_t)R; i++)
+        pair_index[i] = -1;
+    out->n_pairs = nr > 1 ? nr * (nr - 1) / 2 : 0;
+    out->pairs = calloc((size_t)out->n_pairs + 1, sizeof *out->pairs);
+    comps_with_both = calloc((size_t)out->n_pairs + 1, sizeof *comps_with_both);
+    selected = calloc((size_t)out->n_pairs + 1, 1);
+    if (!out->pairs || !comps_with_both || !selected)
+        goto nomem;
+    {
+        uint32_t p = 0;
+        for (int32_t i = 0; i < R; i++) {
+            if (!region_actors[sorted[i]])
+                continue;
+            for (int32_t j = i + 1; j < R; j++) {
+                if (!region_actors[sorted[j]])
+                    continue;
+                uint32_t a = sorted[i], b = sorted[j];
+                out->pairs[p] = (kl_region_pair_t){.a = a, .b = b, .distance = NAN};
+                pair_index[(size_t)a * (size_t)R + b] = (int32_t)p;
+                pair_index[(size_t)b * (size_t)R + a] = (int32_t)p;
+                p++;
+            }
+        }
+    }
+    for (uint32_t e = 0; e < c->m; e++) {
+        int32_t ru = reg[g->edge_from[e]], rv = reg[g->edge_to[e]];
+        if (ru >= 0 && rv >= 0 && ru == rv) {
+            out->regions[slot[ru]].internal_ties++;
+        } else if (ru >= 0 && rv >= 0) {
+            out->regions[slot[ru]].external_ties++;
+            out->regions[slot[rv]].external_ties++;
+            out->pairs[pair_index[(size_t)ru * (size_t)R + (size_t)rv]].direct_ties++;
+        } else if (ru >= 0) {
+            out->regions[slot[ru]].regionless_ties++;
+        } else if (rv >= 0) {
+            out->regions[slot[rv]].regionless_ties++;
+        }
+    }
+    for (int32_t i = 0; i < R; i++) {
+        kl_region_info_t *ri = &out->regions[i];
+        double in = ri->internal_ties, ex = ri->external_ties;
+        ri->ei_index = in + ex > 0 ? (ex - in) / (ex + in) : NAN;
+    }
+    if (actor_mixing(out, g, R, opt->community) != KL_OK)
+        goto nomem;
+
+    /* components: connected pairs, actor pairs, P */
+    comp = malloc(n1 * sizeof *comp);
+    keys = malloc(n1 * sizeof *keys);
+    if (!comp || !keys)
+        goto nomem;
+    if (kl_components_label(c, NULL, comp, NULL) < 0)
+        goto nomem;
+    uint32_t nk = 0;
+    for (uint32_t v = 0; v < n; v++)
+        if (reg[v] >= 0)
+            keys[nk++] = (uint64_t)comp[v] << 32 | (uint32_t)reg[v];
+    qsort(keys, nk, sizeof *keys, cmp_u64);
+    for (uint32_t i = 0; i < nk;) {
+        /* component keys[i..j): runs of one region each */
+        uint32_t j = i;
+        double N = 0, SQ = 0;
+        while (j < nk && keys[j] >> 32 == keys[i] >> 32)
+            j++;
+        for (uint32_t x = i; x < j;) {
+            uint32_t x2 = x;
+            while (x2 < j && keys[x2] == keys[x])
+                x2++;
+            double cx = x2 - x;
+            N += cx;
+            SQ += cx * cx;
+            for (uint32_t y = x2; y < j;) {
+                uint32_t y2 = y;
+                while (y2 < j && keys[y2] == keys[y])
+                    y2++;
+                int32_t p = pair_index[(size_t)(uint32_t)keys[x] * (size_t)R + (uint32_t)keys[y]];
+                out->pairs[p].connected = 1;
+                out->pairs[p].actor_pairs += cx * (double)(y2 - y);
+                comps_with_both[p]++;
+                y = y2;
+            }
+            x = x2;
+        }
+        out->cross_pairs += (N * N - SQ) / 2;
+        i = j;
+    }
+
+    /* distances: a multi-source pass from every region but the last */
+    by_region = malloc(n1 * sizeof *by_region);
+    rstart = calloc(R1 + 1, sizeof *rstart);
+    if (!by_region || !rstart)
+        goto nomem;
+    for (uint32_t v = 0; v < n; v++)
+        if (reg[v] >= 0)
+            rstart[reg[v] + 2]++;
+    for (int32_t r = 0; r < R; r++)
+        rstart[r + 2] += rstart[r + 1];
+    for (uint32_t v = 0; v < n; v++)
+        if (reg[v] >= 0)
+            by_region[rstart[reg[v] + 1]++] = v;
+    if (out->n_pairs > 0) {
+        if (kl_i_sssp_init(&sp, c, opt->weighted, 0) != KL_OK)
+            goto nomem;
+        for (int32_t i = 0; i < R; i++) {
+            uint32_t a = sorted[i];
+            int any = 0;
+            for (int32_t j = i + 1; j < R && !any; j++) {
+                int32_t p = pair_index[(size_t)a * (size_t)R + sorted[j]];
+                any = p >= 0 && out->pairs[p].connected;
+            }
+            if (!any)
+                continue;
+            kl_i_sssp_run(&sp, c, by_region + rstart[a], rstart[a + 1] - rstart[a], NULL);
+            for (int32_t j = i + 1; j < R; j++) {
+                uint32_t b = sorted[j];
+                int32_t p = pair_index[(size_t)a * (size_t)R + b];
+                if (p < 0 || !out->pairs[p].connected)
+                    continue;
+                double best = INFINITY;
+                for (uint32_t k = rstart[b]; k < rstart[b + 1]; k++)
+                    if (sp.dist[by_region[k]] < best)
+                        best = sp.dist[by_region[k]];
+                out->pairs[p].distance = best;
+            }
+        }
+    }
+
+    /* cut actors and disconnects: the block-cut forest; a cut found inside
+     * one component counts only when no other component joins the pair */
+    if ((rc = kl_i_blockcut(g, out->disconnects, &cuts, NULL, err)) != KL_OK)
+        goto cleanup;
+    {
+        kl_i_cut_t *cl = cuts.items;
+        uint32_t *count = calloc((size_t)out->n_pairs + 1, sizeof *count);
+        if (!count)
+            goto nomem;
+        for (size_t i = 0; i < cuts.count; i++) {
+            int32_t p = pair_index[(size_t)cl[i].a * (size_t)R + (size_t)cl[i].b];
+            if (comps_with_both[p] == 1)
+                count[p]++;
+        }
+        for (uint32_t p = 0; p < out->n_pairs; p++) {
+            out->pairs[p].cut = malloc(((size_t)count[p] + 1) * sizeof *out->pairs[p].cut);
+            if (!out->pairs[p].cut) {
+                free(count);
+                goto nomem;
+            }
+        }
+        free(count);
+        for (size_t i = 0; i < cuts.count; i++) {
+            int32_t p = pair_index[(size_t)cl[i].a * (size_t)R + (size_t)cl[i].b];
+            if (comps_with_both[p] == 1)
+                out->pairs[p].cut[out->pairs[p].n_cut++] = cl[i].v;
+        }
+        idctx_t ic = {ds, g};
+        for (uint32_t p = 0; p < out->n_pairs; p++)
+            qsort_r(out->pairs[p].cut, out->pairs[p].n_cut, sizeof(uint32_t), cmp_vertex_id, &ic);
+    }
+
+    /* which pairs get brokers: --all-pairs, the focus regions' pairs, and
+     * the exact_pairs pairs with most direct ties (then by ids) */
+    {
+        uint32_t *byties = malloc(((size_t)out->n_pairs + 1) * sizeof *byties);
+        if (!byties)
+            goto nomem;
+        for (uint32_t p = 0; p < out->n_pairs; p++) {
+            byties[p] = p;
+            selected[p] = opt->all_pairs || (focus[out->pairs[p].a] && focus[out->pairs[p].b]);
+        }
+        qsort_r(byties, out->n_pairs, sizeof *byties, cmp_by_ties, out->pairs);
+        for (uint32_t i = 0; i < out->n_pairs && i < opt->exact_pairs; i++)
+            selected[byties[i]] = 1;
+        free(byties);
+    }
+    double t = kl_i_now();
+    if (brokers_compute(out, ds, g, selected, region_actors, by_region, rstart, opt) != KL_OK)
+        goto nomem;
+    out->seconds_brokers = kl_i_now() - t;
+
+    if (opt->irb) {
+        if (irb_compute(out, g, opt->weighted, opt->threads) != KL_OK)
+            goto nomem;
+        irb_finish(out, g);
+    }
+    goto cleanup;
+nomem:
+    rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+cleanup:
+    kl_i_sssp_free(&sp);
+    kl_array_destroy(&cuts);
+    free(sorted);
+    free(slot);
+    free(region_actors);
+    free(comp);
+    free(by_region);
+    free(rstart);
+    free(comps_with_both);
+    free(pair_index);
+    free(keys);
+    free(selected);
+    free(focus);
+    return rc;
+}
+
+/* ------------------------------------------------------------ timings */
+
+kl_err kl_paths_time(const kl_agraph_t *g, int weighted, int threads, double *betweenness_s, double *irb_s,
+                     kl_error_t *err)
+{
+    uint32_t n = g->n;
+    double *sum = calloc((size_t)n + 1, sizeof *sum);
+    kl_err rc = KL_OK;
+    if (!sum)
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+    kl_paths_t p;
+    memset(&p, 0, sizeof p);
+    p.g = &g->csr;
+    p.weighted = weighted;
+    p.threads = threads;
+    p.dep_sum = sum;
+    double t = kl_i_now();
+    if (n > 0 && (rc = kl_paths_run(&p)) != KL_OK)
+        goto done;
+    *betweenness_s = kl_i_now() - t;
+    p.dep_sum = NULL;
+    p.region = g->vertex_region;
+    p.irb_sum = sum;
+    t = kl_i_now();
+    if (n > 0 && (rc = kl_paths_run(&p)) != KL_OK)
+        goto done;
+    *irb_s = kl_i_now() - t;
+done:
+    free(sum);
+    if (rc != KL_OK)
+        return kl_error_set(err, rc, NULL, 0, 0, "shortest paths: %s", kl_strerror(rc));
+    return KL_OK;
+}

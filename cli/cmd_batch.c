@@ -1,0 +1,1145 @@
+/* cli/cmd_batch.c - `kluster batch`: validate, analyse and render many
+ * datasets into OUTDIR/<id>/, one child process per dataset (so a crash
+ * takes down one dataset, not the batch), then OUTDIR/index.html and
+ * OUTDIR/summary.json.  Helpers (discovery, ids, hashing, atomic files) are
+ * in batch.c, the HTML pages in html.c. */
+#include "batch.h"
+#include "commands.h"
+#include "html.h"
+#include "output.h"
+
+#include "../analysis/analysis.h"
+#include "../viz/viz.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef KL_VERSION
+#define KL_VERSION "dev"
+#endif
+
+static const char usage_text[] =
+    "usage: kluster batch DATASET_OR_DIR... -o OUTDIR [-j N] [--force] [--top N] [--seed S]\n"
+    "                     [--mode full|organisations] [--ties TYPES] [--exclude-kind KIND]\n"
+    "                     [--from DATE] [--to DATE] [--weights] [-q] [OPTIONS]\n";
+
+static void help(void)
+{
+    printf("%s\n"
+           "Validate, analyse and render every dataset into OUTDIR/<dataset-id>/: report.html\n"
+           "(self-contained, printable), report.md, analysis.json, actors.csv, region_pairs.csv,\n"
+           "diagram.svg and region-map.svg.  OUTDIR/index.html and OUTDIR/summary.json list every\n"
+           "dataset with its status, counts, top brokers and warnings.\n\n"
+           "A dataset is a .json or .ndjson extract, or a folder holding extract files (*.json,\n"
+           "*.ndjson or entities.csv); a folder holding only folders is a collection of datasets.\n"
+           "Anything else is skipped with a note in the summary.  The id of a dataset is the\n"
+           "extract's dataset.id (a folder: its name), made safe as a folder name and unique.\n\n"
+           "options:\n"
+           "  -o, --output OUTDIR    the output folder (created if needed)\n"
+           "  -j, --jobs N           datasets analysed at once, each in its own process\n"
+           "                         (default: the number of CPUs)\n"
+           "  --force                redo datasets whose inputs and options did not change\n"
+           "                         (default: skip them; they are listed as 'unchanged')\n"
+           "  --top N                rows per table of the reports (default 10)\n"
+           "  --seed S               seed of community detection (default 1)\n"
+           KL_CLI_GRAPH_HELP
+           "  -q, --quiet            no progress and no warnings (failures are still reported)\n"
+           "  --resolve-names        relations may name entities by alias\n"
+           "  --strict               a dataset with warnings fails\n"
+           "  --max-input-bytes N, --max-entities N, --max-relations N  as for validate\n"
+           "  -h, --help             this help\n\n"
+           "Progress goes to standard error: a live line on a terminal, otherwise one line per\n"
+           "finished dataset.  Every file is written under a temporary name and renamed when\n"
+           "complete, so an interrupted batch leaves no partial file; run it again to finish.\n\n"
+           "Exit status: 0 every dataset was analysed (or was unchanged); 1 at least one dataset\n"
+           "failed (see index.html); 2 usage error; 130 or 143 interrupted by SIGINT or SIGTERM.\n",
+           usage_text);
+}
+
+enum { OPT_FORCE = 1, OPT_TOP, OPT_SEED };
+
+typedef struct {
+    kl_cli_common_t common;
+    kl_cli_graph_t graph;
+    const char *outdir;
+    unsigned jobs;
+    int threads_given;
+    int force;
+    uint32_t top;
+    uint64_t seed;
+    char options[512]; /* canonical options: part of the input hash */
+} batch_opts_t;
+
+/* --------------------------------------------------- one dataset (child) */
+
+static volatile uint8_t *child_phase;
+
+static void set_phase(kl_batch_phase p)
+{
+    if (child_phase)
+        *child_phase = (uint8_t)p;
+}
+
+static void child_signal(int sig)
+{
+    /* the file being written is unnamed (O_TMPFILE) or has a temporary
+     * name; either way no output file is left half-written */
+    kl_batch_remove_current_temp();
+    _exit(128 + sig);
+}
+
+typedef struct {
+    const kl_report_t *report;
+    const kl_bridges_report_t *bridges;
+    const kl_html_report_t *html;
+    json_t *json;
+    int kind;
+} writer_ctx_t;
+
+static int write_one(FILE *f, void *c)
+{
+    writer_ctx_t *w = c;
+    switch (w->kind) {
+    case 0: return kl_write_json(f, w->report);
+    case 1: return kl_write_csv(f, w->report);
+    case 2: return kl_write_md(f, w->report);
+    case 3: return kl_write_bridges_csv(f, w->bridges);
+    case 4: return kl_write_html_report(f, w->html);
+    case 5:
+        if (json_dumpf(w->json, f, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0)
+            return -1;
+        return fputc('\n', f) == EOF ? -1 : 0;
+    }
+    return -1;
+}
+
+static int write_kind(int dirfd, const char *name, writer_ctx_t *w, int kind, char *err, size_t errsize)
+{
+    w->kind = kind;
+    if (kl_batch_write_file(dirfd, name, write_one, w) != 0) {
+        snprintf(err, errsize, "cannot write '%s': %s", name, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* A small SVG that says why there is no diagram, so that the file set of a
+ * dataset is always complete. */
+static char *placeholder_svg(const char *why, size_t *len)
+{
+    char text[600];
+    kl_html_escape(why, text, sizeof text);
+    char *out = NULL;
+    int k = asprintf(&out,
+                     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"60\" viewBox=\"0 0 640 60\">\n"
+                     "<rect width=\"640\" height=\"60\" fill=\"#f5f7fa\" stroke=\"#dde2ea\"/>\n"
+                     "<text x=\"16\" y=\"35\" font-family=\"Helvetica,sans-serif\" font-size=\"14\" fill=\"#5d6677\">"
+                     "%s</text>\n</svg>\n",
+                     text);
+    if (k < 0)
+        return NULL;
+    *len = (size_t)k;
+    return out;
+}
+
+/* Render one view into memory; on failure *svg is a placeholder and note
+ * says why (the report shows it). */
+static int render_view(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
+                       const kl_viz_options_t *vopt, char **svg, size_t *len, char *note, size_t notesize,
+                       const char *what, kl_viz_t **viz)
+{
+    kl_error_t err = {0};
+    *svg = NULL;
+    /* *viz is freed by the caller after every render of this process:
+     * Graphviz 2.43's pango plugin keeps a pointer to the last font name,
+     * which a freed context takes with it (a use-after-free in the next
+     * render otherwise) */
+    if (kl_viz_build(viz, ds, g, res, vopt, &err) == KL_OK && kl_viz_render(*viz, KL_VIZ_SVG, svg, len, &err) == KL_OK)
+        return 0;
+    free(*svg);
+    *svg = NULL;
+    if (err.code == KL_ENOMEM)
+        return -1;
+    char msg[400];
+    kl_error_format(&err, msg, sizeof msg);
+    /* "kluster: error: " says nothing in a report */
+    const char *m = strncmp(msg, "kluster: error: ", 16) == 0 ? msg + 16 : msg;
+    snprintf(note, notesize, "No %s: %s.", what, m);
+    *svg = placeholder_svg(note, len);
+    return *svg ? 1 : -1;
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *warning_samples(const kl_dataset_t *ds)
+{
+    json_t *a = json_array();
+    for (uint32_t i = 0; a && i < ds->n_warnings && i < 5; i++)
+        json_array_append_new(a, json_string(ds->warnings[i].text));
+    return a;
+}
+
+typedef struct {
+    const double *key;
+    const kl_dataset_t *ds;
+    const kl_agraph_t *g;
+} rank_ctx_t;
+
+static int cmp_irb(const void *x, const void *y, void *c)
+{
+    const rank_ctx_t *r = c;
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    if (r->key[a] != r->key[b])
+        return r->key[a] < r->key[b] ? 1 : -1;
+    return strcmp(r->ds->entities[r->g->vertex_entity[a]].id, r->ds->entities[r->g->vertex_entity[b]].id);
+}
+
+/* The status a child leaves for the parent (and for the next run). */
+static json_t *status_json(const batch_opts_t *o, const kl_batch_input_t *in, const kl_dataset_t *ds,
+                           const kl_agraph_t *g, const kl_analysis_t *res, const kl_regions_t *rg,
+                           const char *error, double seconds)
+{
+    json_t *s = json_object();
+    if (!s)
+        return NULL;
+    json_object_set_new(s, "format", json_string("kluster-batch-status/1"));
+    json_object_set_new(s, "id", json_string(in->id));
+    json_object_set_new(s, "path", json_string(in->path));
+    json_object_set_new(s, "status", json_string(error ? "failed" : "ok"));
+    json_object_set_new(s, "error", jstr_or_null(error));
+    json_object_set_new(s, "options", json_string(o->options));
+    if (ds && ds->finalized) {
+        json_object_set_new(s, "title", jstr_or_null(ds->title));
+        json_object_set_new(s, "dataset_id", jstr_or_null(ds->id));
+        json_object_set_new(s, "files", json_integer(ds->n_files));
+        json_object_set_new(s, "entities", json_integer(ds->n_entities));
+        json_object_set_new(s, "relations", json_integer(ds->n_relations));
+        json_object_set_new(s, "regions", json_integer(ds->n_regions));
+        json_object_set_new(s, "sources", json_integer(ds->n_sources));
+    }
+    if (ds) {
+        json_object_set_new(s, "warnings", json_integer(ds->n_warnings));
+        json_object_set_new(s, "warning_samples", warning_samples(ds));
+    }
+    if (res && res->order) {
+        json_object_set_new(s, "actors", json_integer(res->n));
+        json_object_set_new(s, "ties", json_integer(res->m));
+        json_object_set_new(s, "components", json_integer(res->components));
+        json_object_set_new(s, "largest_component", json_integer(res->largest_component));
+        json_object_set_new(s, "communities", json_integer(res->communities));
+        json_object_set_new(s, "sampled", json_boolean(res->options.samples > 0));
+        json_t *brokers = json_array();
+        uint32_t *idx = malloc(((size_t)res->n + 1) * sizeof *idx);
+        if (brokers && idx) {
+            for (uint32_t v = 0; v < res->n; v++)
+                idx[v] = v;
+            rank_ctx_t ctx = {res->irb, ds, g};
+            qsort_r(idx, res->n, sizeof *idx, cmp_irb, &ctx);
+            for (uint32_t i = 0; i < res->n && i < 3 && res->irb[idx[i]] > 0; i++) {
+                const kl_entity_t *e = &ds->entities[g->vertex_entity[idx[i]]];
+                json_t *b = json_object();
+                json_object_set_new(b, "id", json_string(e->id));
+                json_object_set_new(b, "name", json_string(e->name));
+                json_object_set_new(b, "irb_share",
+                                    isfinite(res->irb_share[idx[i]]) ? json_real(res->irb_share[idx[i]]) : json_null());
+                json_array_append_new(brokers, b);
+            }
+        }
+        free(idx);
+        json_object_set_new(s, "top_brokers", brokers ? brokers : json_null());
+    }
+    if (rg) {
+        uint32_t conn = 0, frag = 0;
+        for (uint32_t p = 0; p < rg->n_pairs; p++)
+            conn += rg->pairs[p].connected != 0, frag += rg->pairs[p].n_cut > 0;
+        json_object_set_new(s, "region_pairs", json_integer(rg->n_pairs));
+        json_object_set_new(s, "connected_region_pairs", json_integer(conn));
+        json_object_set_new(s, "fragile_region_pairs", json_integer(frag));
+    }
+    json_object_set_new(s, "seconds", json_real(round(seconds * 1000) / 1000));
+    return s;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Read a small file into a NUL-terminated buffer (caller frees), or NULL. */
+static char *read_small(int dirfd, const char *name)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    char *buf = malloc(4097);
+    ssize_t k = buf ? read(fd, buf, 4096) : -1;
+    close(fd);
+    if (k < 0) {
+        free(buf);
+        return NULL;
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+/* Unchanged since the last complete run: same hash, every output there, and
+ * the last status says ok. */
+static int unchanged(int dirfd, const char *hash)
+{
+    char *old = read_small(dirfd, KL_BATCH_HASH);
+    int same = old && strncmp(old, hash, 64) == 0;
+    free(old);
+    if (!same)
+        return 0;
+    struct stat st;
+    for (int k = 0; kl_batch_outputs[k]; k++)
+        if (fstatat(dirfd, kl_batch_outputs[k], &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+            return 0;
+    json_error_t jerr;
+    int fd = openat(dirfd, KL_BATCH_STATUS, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    json_t *s = json_loadfd(fd, 0, &jerr);
+    close(fd);
+    const char *status = s ? json_string_value(json_object_get(s, "status")) : NULL;
+    int ok = status && strcmp(status, "ok") == 0;
+    json_decref(s);
+    return ok;
+}
+
+static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int dirfd)
+{
+    double t0 = now();
+    kl_dataset_t ds;
+    kl_agraph_t g;
+    kl_analysis_t res;
+    kl_regions_t regions;
+    kl_brokerage_t brk, brk_u;
+    kl_error_t err = {0};
+    char error[1400] = "", hash[65] = "", diagram_note[500] = "", map_note[500] = "", caption[200] = "";
+    char *diagram = NULL, *map = NULL;
+    kl_viz_t *viz1 = NULL, *viz2 = NULL;
+    size_t diagram_len = 0, map_len = 0;
+    json_t *status = NULL;
+    int rc = KL_BATCH_CHILD_FAILED, analysed = 0;
+    memset(&ds, 0, sizeof ds);
+    memset(&g, 0, sizeof g);
+    memset(&res, 0, sizeof res);
+    memset(&regions, 0, sizeof regions);
+    memset(&brk, 0, sizeof brk);
+    memset(&brk_u, 0, sizeof brk_u);
+
+    kl_batch_sweep_temps(dirfd); /* leftovers of a run killed by SIGKILL */
+    set_phase(KL_PHASE_B_HASH);
+    if (in->error) {
+        snprintf(error, sizeof error, "%s", in->error);
+        goto done;
+    }
+    if (kl_batch_hash_inputs(in->path, in->is_dir, o->options, hash) != 0) {
+        snprintf(error, sizeof error, "cannot read '%s': %s", in->path, strerror(errno));
+        goto done;
+    }
+    if (!o->force && unchanged(dirfd, hash)) {
+        rc = KL_BATCH_CHILD_UNCHANGED;
+        goto cleanup;
+    }
+    /* from here on the folder is being rewritten: a run interrupted now
+     * must not look complete to the next one */
+    if (unlinkat(dirfd, KL_BATCH_HASH, 0) != 0 && errno != ENOENT) {
+        snprintf(error, sizeof error, "cannot remove '%s/%s': %s", in->id, KL_BATCH_HASH, strerror(errno));
+        goto done;
+    }
+
+    set_phase(KL_PHASE_B_LOAD);
+    if (kl_dataset_init(&ds) != KL_OK) {
+        snprintf(error, sizeof error, "out of memory");
+        goto done;
+    }
+    if (kl_load_dataset(&ds, in->path, &o->common.load, &err) != KL_OK) {
+        kl_error_format(&err, error, sizeof error);
+        goto done;
+    }
+    if (o->common.strict && ds.n_warnings) {
+        snprintf(error, sizeof error, "'%s' has %u warning%s and --strict is given", in->path, ds.n_warnings,
+                 ds.n_warnings == 1 ? "" : "s");
+        goto done;
+    }
+
+    set_phase(KL_PHASE_B_ANALYSE);
+    kl_analysis_options_t aopt;
+    kl_analysis_options_init(&aopt);
+    aopt.weighted = o->graph.weighted;
+    aopt.threads = o->graph.threads;
+    aopt.seed = o->seed;
+    if (kl_agraph_build(&g, &ds, &o->graph.graph, &err) != KL_OK) {
+        kl_error_format(&err, error, sizeof error);
+        goto done;
+    }
+    if (g.n > 20000)
+        aopt.samples = 256; /* as render: exact betweenness would take minutes; the report says sampled */
+    if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
+        kl_error_format(&err, error, sizeof error);
+        goto done;
+    }
+    kl_regions_options_t ropt;
+    kl_regions_options_init(&ropt);
+    ropt.weighted = aopt.weighted;
+    ropt.community = res.community;
+    ropt.threads = aopt.threads;
+    if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK ||
+        kl_brokerage_compute(&brk, &ds, &g, 0, &err) != KL_OK || kl_brokerage_compute(&brk_u, &ds, &g, 1, &err) != KL_OK) {
+        kl_error_format(&err, error, sizeof error);
+        goto done;
+    }
+    analysed = 1;
+
+    set_phase(KL_PHASE_B_WRITE);
+    kl_report_t report = {&ds, &g, &res, in->path, o->top, &regions, &brk, &brk_u};
+    kl_bridges_report_t bridges = {&ds, &g, &regions, in->path, o->top, NULL};
+    writer_ctx_t w = {&report, &bridges, NULL, NULL, 0};
+    if (write_kind(dirfd, "analysis.json", &w, 0, error, sizeof error) || write_kind(dirfd, "actors.csv", &w, 1, error, sizeof error) ||
+        write_kind(dirfd, "region_pairs.csv", &w, 3, error, sizeof error) || write_kind(dirfd, "report.md", &w, 2, error, sizeof error))
+        goto done;
+
+    set_phase(KL_PHASE_B_RENDER);
+    kl_viz_options_t vopt;
+    kl_viz_options_init(&vopt);
+    vopt.from = o->graph.graph.from;
+    vopt.to = o->graph.graph.to;
+    /* a drawing of thousands of actors is a hairball that takes a minute to
+     * lay out: large graphs show their most central actors */
+    if (g.n > 150) {
+        vopt.top = 60;
+        snprintf(caption, sizeof caption,
+                 "The 60 actors with the highest inter-regional betweenness (of %u) and the ties among them.", g.n);
+    } else {
+        snprintf(caption, sizeof caption, "The whole network: %u actors, %u ties.", g.n, g.csr.m);
+    }
+    int r1 = render_view(&ds, &g, &res, &vopt, &diagram, &diagram_len, diagram_note, sizeof diagram_note, "network diagram",
+                         &viz1);
+    kl_viz_options_init(&vopt);
+    vopt.view = KL_VIEW_REGION_MAP;
+    vopt.from = o->graph.graph.from;
+    vopt.to = o->graph.graph.to;
+    int r2 = render_view(&ds, &g, &res, &vopt, &map, &map_len, map_note, sizeof map_note, "region map", &viz2);
+    if (r1 < 0 || r2 < 0) {
+        snprintf(error, sizeof error, "out of memory while drawing");
+        goto done;
+    }
+    if (kl_batch_write_data(dirfd, "diagram.svg", diagram, diagram_len) != 0 ||
+        kl_batch_write_data(dirfd, "region-map.svg", map, map_len) != 0) {
+        snprintf(error, sizeof error, "cannot write the diagrams: %s", strerror(errno));
+        goto done;
+    }
+
+    set_phase(KL_PHASE_B_REPORT);
+    char note[1000] = "";
+    snprintf(note, sizeof note, "%s%s%s", diagram_note, *diagram_note && *map_note ? " " : "", map_note);
+    kl_html_report_t html = {&ds, &g, &res, &regions, &brk, in->id, in->path, KL_VERSION, o->top,
+                             r1 == 0 ? diagram : NULL, diagram_len, caption,
+                             r2 == 0 ? map : NULL, map_len, *note ? note : NULL};
+    w.html = &html;
+    if (write_kind(dirfd, "report.html", &w, 4, error, sizeof error))
+        goto done;
+    rc = KL_BATCH_CHILD_OK;
+
+done:
+    set_phase(KL_PHASE_B_DONE);
+    status = status_json(o, in, ds.finalized || ds.n_warnings ? &ds : NULL, &g, analysed ? &res : NULL,
+                         analysed ? &regions : NULL, rc == KL_BATCH_CHILD_OK ? NULL : error, now() - t0);
+    if (!status) {
+        rc = KL_BATCH_CHILD_FAILED;
+        goto cleanup;
+    }
+    writer_ctx_t ws = {NULL, NULL, NULL, status, 5};
+    if (kl_batch_write_file(dirfd, KL_BATCH_STATUS, write_one, &ws) != 0) {
+        rc = KL_BATCH_CHILD_FAILED;
+        goto cleanup;
+    }
+    /* the hash last: only a complete run is ever taken as up to date */
+    if (rc == KL_BATCH_CHILD_OK && kl_batch_write_data(dirfd, KL_BATCH_HASH, hash, 64) != 0)
+        rc = KL_BATCH_CHILD_FAILED;
+cleanup:
+    json_decref(status);
+    kl_viz_free(viz2);
+    kl_viz_free(viz1);
+    free(diagram);
+    free(map);
+    kl_brokerage_destroy(&brk);
+    kl_brokerage_destroy(&brk_u);
+    kl_regions_destroy(&regions);
+    kl_analysis_destroy(&res);
+    if (g.initialized)
+        kl_agraph_destroy(&g);
+    kl_dataset_destroy(&ds);
+    return rc;
+}
+
+/* ------------------------------------------------------- the pool (parent) */
+
+typedef enum { JOB_PENDING = 0, JOB_RUNNING, JOB_DONE } job_state;
+typedef enum { RES_NONE = 0, RES_OK, RES_UNCHANGED, RES_FAILED, RES_INTERRUPTED } job_result;
+
+typedef struct {
+    kl_batch_input_t *in;
+    pid_t pid;
+    job_state state;
+    job_result result;
+    double started, seconds;
+    char *error;     /* parent-side error (crash, folder) */
+    json_t *status;  /* the child's status file */
+} job_t;
+
+static volatile sig_atomic_t got_signal;
+
+/* The parent's heap as a child inherits it: still in use (the parent goes
+ * on with it), so it is reachable from here for a leak checker that runs
+ * when a child exits. */
+static struct {
+    void *jobs, *items, *notes, *outdir;
+} inherited;
+
+static void parent_signal(int sig)
+{
+    if (!got_signal)
+        got_signal = sig;
+}
+
+static void fmt_time(double s, char *buf, size_t size)
+{
+    long t = (long)(s + 0.5);
+    if (t >= 3600)
+        snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+}
+
+typedef struct {
+    int tty, quiet;
+    size_t total, done;
+    double t0;
+    int line_shown;
+} progress_t;
+
+static void progress_clear(progress_t *p)
+{
+    if (p->tty && p->line_shown) {
+        fputs("\r\033[K", stderr);
+        p->line_shown = 0;
+    }
+}
+
+static void progress_draw(progress_t *p, job_t *jobs, size_t n, volatile uint8_t *phases)
+{
+    if (!p->tty || p->quiet)
+        return;
+    char line[1024], el[32], eta[32];
+    double elapsed = now() - p->t0;
+    fmt_time(elapsed, el, sizeof el);
+    if (p->done > 0)
+        fmt_time(elapsed / (double)p->done * (double)(p->total - p->done), eta, sizeof eta);
+    int k = snprintf(line, sizeof line, "kluster batch: %zu/%zu done, %s elapsed, %s%s", p->done, p->total, el,
+                     p->done ? "~" : "", p->done ? eta : "estimating");
+    if (p->done)
+        k += snprintf(line + k, sizeof line - (size_t)k, " left");
+    for (size_t i = 0; i < n && k < (int)sizeof line - 80; i++)
+        if (jobs[i].state == JOB_RUNNING) {
+            uint8_t ph = phases[i] < KL_PHASE_B_COUNT ? phases[i] : 0;
+            k += snprintf(line + k, sizeof line - (size_t)k, " | %.40s: %s", jobs[i].in->id, kl_batch_phase_names[ph]);
+        }
+    struct winsize ws;
+    size_t width = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col - 1 : 99;
+    if ((size_t)k > width)
+        line[width] = '\0';
+    fprintf(stderr, "\r\033[K%s", line);
+    fflush(stderr);
+    p->line_shown = 1;
+}
+
+static long jint(const json_t *o, const char *key)
+{
+    const json_t *v = o ? json_object_get(o, key) : NULL;
+    return json_is_integer(v) ? (long)json_integer_value(v) : -1;
+}
+
+static const char *jtext(const json_t *o, const char *key)
+{
+    return o ? json_string_value(json_object_get(o, key)) : NULL;
+}
+
+static const char *job_error(const job_t *j)
+{
+    return j->error ? j->error : jtext(j->status, "error");
+}
+
+static void progress_finished(progress_t *p, const job_t *j)
+{
+    p->done++;
+    if (j->result == RES_FAILED) {
+        progress_clear(p);
+        fprintf(stderr, "kluster batch: [%zu/%zu] %s: failed: %s\n", p->done, p->total, j->in->id,
+                job_error(j) ? job_error(j) : "unknown error");
+        return;
+    }
+    if (p->quiet || p->tty)
+        return;
+    if (j->result == RES_UNCHANGED)
+        fprintf(stderr, "kluster batch: [%zu/%zu] %s: unchanged, skipped\n", p->done, p->total, j->in->id);
+    else
+        fprintf(stderr, "kluster batch: [%zu/%zu] %s: ok (%ld actors, %ld ties, %ld warnings) in %.1f s\n", p->done,
+                p->total, j->in->id, jint(j->status, "actors"), jint(j->status, "ties"), jint(j->status, "warnings"),
+                j->seconds);
+}
+
+/* Open (creating) OUTDIR/<id> as a real folder: a symbolic link planted
+ * there is refused, so nothing is ever written outside OUTDIR. */
+static int open_dataset_dir(int outfd, const char *id, char *err, size_t errsize)
+{
+    if (mkdirat(outfd, id, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errsize, "cannot create folder '%s': %s", id, strerror(errno));
+        return -1;
+    }
+    int fd = openat(outfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        snprintf(err, errsize, "cannot open folder '%s': %s", id,
+                 errno == ELOOP || errno == ENOTDIR ? "not a folder (a symbolic link or a file)" : strerror(errno));
+    return fd;
+}
+
+static void remove_outputs(int outfd, const char *id)
+{
+    int fd = openat(outfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    /* a failed dataset keeps no report of older inputs that the index
+     * could be taken to describe */
+    for (int k = 0; kl_batch_outputs[k]; k++)
+        unlinkat(fd, kl_batch_outputs[k], 0);
+    unlinkat(fd, KL_BATCH_HASH, 0);
+    kl_batch_sweep_temps(fd);
+    close(fd);
+}
+
+static json_t *read_status(int outfd, const char *id)
+{
+    int fd = openat(outfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    int sf = openat(fd, KL_BATCH_STATUS, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    close(fd);
+    if (sf < 0)
+        return NULL;
+    json_error_t jerr;
+    json_t *s = json_loadfd(sf, 0, &jerr);
+    close(sf);
+    if (s && !json_is_object(s)) {
+        json_decref(s);
+        s = NULL;
+    }
+    return s;
+}
+
+static int fork_job(const batch_opts_t *o, job_t *j, int outfd, volatile uint8_t *phase, pid_t parent)
+{
+    char err[600];
+    int dirfd = open_dataset_dir(outfd, j->in->id, err, sizeof err);
+    if (dirfd < 0) {
+        j->error = strdup(err);
+        j->state = JOB_DONE;
+        j->result = RES_FAILED;
+        return 0;
+    }
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    fflush(NULL); /* nothing buffered is written twice */
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = child_signal;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+        /* the batch gone (killed by SIGKILL): stop too, cleaning up */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (getppid() != parent)
+            _exit(128 + SIGTERM);
+        child_phase = phase;
+        int rc = run_dataset(o, j->in, dirfd);
+        close(dirfd);
+        exit(rc); /* exit, not _exit: the sanitizers check leaks at exit */
+    }
+    int e = errno;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    close(dirfd);
+    if (pid < 0) {
+        snprintf(err, sizeof err, "cannot start a process: %s", strerror(e));
+        j->error = strdup(err);
+        j->state = JOB_DONE;
+        j->result = RES_FAILED;
+        return 0;
+    }
+    j->pid = pid;
+    j->state = JOB_RUNNING;
+    j->started = now();
+    return 0;
+}
+
+static void reap(job_t *j, int wstatus, int outfd)
+{
+    char msg[120];
+    j->state = JOB_DONE;
+    j->seconds = now() - j->started;
+    j->status = read_status(outfd, j->in->id);
+    if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == KL_BATCH_CHILD_OK && j->status) {
+        j->result = RES_OK;
+    } else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == KL_BATCH_CHILD_UNCHANGED && j->status) {
+        j->result = RES_UNCHANGED;
+    } else if (got_signal && ((WIFSIGNALED(wstatus) && (WTERMSIG(wstatus) == SIGINT || WTERMSIG(wstatus) == SIGTERM)) ||
+                              (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) >= 128))) {
+        j->result = RES_INTERRUPTED;
+    } else {
+        j->result = RES_FAILED;
+        if (WIFSIGNALED(wstatus)) {
+            snprintf(msg, sizeof msg, "crashed: signal %d (%s)", WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+            free(j->error);
+            j->error = strdup(msg);
+        } else if (!j->status || WEXITSTATUS(wstatus) != KL_BATCH_CHILD_FAILED || !jtext(j->status, "error")) {
+            snprintf(msg, sizeof msg, "the analysis process exited with status %d", WEXITSTATUS(wstatus));
+            free(j->error);
+            j->error = strdup(msg);
+        }
+        /* an abnormal end leaves at most a stale status of an older run */
+        if (j->error) {
+            json_decref(j->status);
+            j->status = NULL;
+        }
+        remove_outputs(outfd, j->in->id);
+    }
+}
+
+/* ------------------------------------------------------ index and summary */
+
+static const char *result_name(job_result r)
+{
+    switch (r) {
+    case RES_OK: return "ok";
+    case RES_UNCHANGED: return "unchanged";
+    case RES_FAILED: return "failed";
+    default: return "interrupted";
+    }
+}
+
+static json_t *summary_json(const batch_opts_t *o, const job_t *jobs, size_t n, const kl_batch_list_t *l,
+                            int interrupted)
+{
+    json_t *s = json_object(), *ds = json_array(), *sk = json_array(), *counts = json_object();
+    size_t c[5] = {0};
+    if (!s || !ds || !sk || !counts) {
+        json_decref(s);
+        json_decref(ds);
+        json_decref(sk);
+        json_decref(counts);
+        return NULL;
+    }
+    json_object_set_new(s, "format", json_string("kluster-batch/1"));
+    json_object_set_new(s, "version", json_string(KL_VERSION));
+    json_object_set_new(s, "outdir", json_string(o->outdir));
+    json_object_set_new(s, "options", json_string(o->options));
+    json_object_set_new(s, "interrupted", json_boolean(interrupted));
+    for (size_t i = 0; i < n; i++) {
+        const job_t *j = &jobs[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "id", json_string(j->in->id));
+        json_object_set_new(e, "path", json_string(j->in->path));
+        json_object_set_new(e, "status", json_string(result_name(j->result)));
+        c[j->result]++;
+        json_object_set_new(e, "error", j->result == RES_FAILED ? jstr_or_null(job_error(j)) : json_null());
+        int report = j->result == RES_OK || j->result == RES_UNCHANGED;
+        json_object_set_new(e, "report", report ? json_sprintf("%s/report.html", j->in->id) : json_null());
+        static const char *const keys[] = {"title",     "dataset_id", "files",       "entities",
+                                           "relations", "regions",    "sources",     "actors",
+                                           "ties",      "components", "largest_component", "communities",
+                                           "region_pairs", "connected_region_pairs", "fragile_region_pairs",
+                                           "top_brokers", "warnings", "warning_samples", "sampled", NULL};
+        for (int k = 0; keys[k]; k++) {
+            json_t *v = j->status && j->result != RES_INTERRUPTED ? json_object_get(j->status, keys[k]) : NULL;
+            if (v)
+                json_object_set(e, keys[k], v);
+        }
+        json_object_set_new(e, "seconds", j->result == RES_OK || j->result == RES_UNCHANGED || j->result == RES_FAILED
+                                              ? json_real(round(j->seconds * 1000) / 1000)
+                                              : json_null());
+        json_array_append_new(ds, e);
+    }
+    for (size_t i = 0; i < l->n_notes; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "path", json_string(l->notes[i].path));
+        json_object_set_new(e, "reason", json_string(l->notes[i].reason));
+        json_array_append_new(sk, e);
+    }
+    json_object_set_new(counts, "datasets", json_integer((json_int_t)n));
+    json_object_set_new(counts, "ok", json_integer((json_int_t)c[RES_OK]));
+    json_object_set_new(counts, "unchanged", json_integer((json_int_t)c[RES_UNCHANGED]));
+    json_object_set_new(counts, "failed", json_integer((json_int_t)c[RES_FAILED]));
+    json_object_set_new(counts, "interrupted", json_integer((json_int_t)(c[RES_INTERRUPTED] + c[RES_NONE])));
+    json_object_set_new(counts, "skipped_inputs", json_integer((json_int_t)l->n_notes));
+    json_object_set_new(s, "counts", counts);
+    json_object_set_new(s, "datasets", ds);
+    json_object_set_new(s, "skipped", sk);
+    return s;
+}
+
+typedef struct {
+    const batch_opts_t *o;
+    const job_t *jobs;
+    size_t n;
+    const kl_batch_list_t *l;
+} index_ctx_t;
+
+static int write_index(FILE *f, void *c)
+{
+    const index_ctx_t *x = c;
+    kl_html_index_entry_t *e = calloc(x->n + 1, sizeof *e);
+    kl_html_broker_t *b = calloc(3 * x->n + 1, sizeof *b);
+    kl_html_note_t *notes = calloc(x->l->n_notes + 1, sizeof *notes);
+    int rc = -1;
+    if (!e || !b || !notes) {
+        errno = ENOMEM;
+        goto cleanup;
+    }
+    for (size_t i = 0; i < x->n; i++) {
+        const job_t *j = &x->jobs[i];
+        const json_t *s = j->result == RES_INTERRUPTED ? NULL : j->status;
+        e[i].id = j->in->id;
+        e[i].path = j->in->path;
+        e[i].title = jtext(s, "title");
+        e[i].status = result_name(j->result);
+        e[i].error = j->result == RES_FAILED ? (job_error(j) ? job_error(j) : "unknown error") : NULL;
+        if (j->result == RES_INTERRUPTED)
+            e[i].error = "interrupted before it finished; run the batch again";
+        e[i].actors = jint(s, "actors");
+        e[i].ties = jint(s, "ties");
+        e[i].regions = jint(s, "regions");
+        e[i].sources = jint(s, "sources");
+        e[i].components = jint(s, "components");
+        e[i].warnings = jint(s, "warnings");
+        e[i].connected_pairs = jint(s, "connected_region_pairs");
+        e[i].region_pairs = jint(s, "region_pairs");
+        e[i].fragile_pairs = jint(s, "fragile_region_pairs");
+        e[i].seconds = j->result == RES_INTERRUPTED ? NAN : j->seconds;
+        e[i].has_report = j->result == RES_OK || j->result == RES_UNCHANGED;
+        e[i].brokers = &b[3 * i];
+        const json_t *tb = s ? json_object_get(s, "top_brokers") : NULL;
+        for (size_t k = 0; json_is_array(tb) && k < json_array_size(tb) && k < 3; k++) {
+            const json_t *x1 = json_array_get(tb, k);
+            const json_t *share = json_object_get(x1, "irb_share");
+            b[3 * i + k].id = jtext(x1, "id");
+            b[3 * i + k].name = jtext(x1, "name");
+            b[3 * i + k].irb_share = json_is_number(share) ? json_number_value(share) : NAN;
+            e[i].n_brokers++;
+        }
+    }
+    for (size_t i = 0; i < x->l->n_notes; i++)
+        notes[i].path = x->l->notes[i].path, notes[i].reason = x->l->notes[i].reason;
+    rc = kl_write_html_index(f, x->o->outdir, e, x->n, notes, x->l->n_notes, KL_VERSION);
+cleanup:
+    free(e);
+    free(b);
+    free(notes);
+    return rc;
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+    char *p = strdup(path);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                free(p);
+                return -1;
+            }
+            *s = '/';
+        }
+    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+static int cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"output", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"top", required_argument, NULL, OPT_TOP},
+        {"seed", required_argument, NULL, OPT_SEED},
+        KL_CLI_GRAPH_OPTIONS,
+        KL_CLI_COMMON_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    batch_opts_t o;
+    unsigned long long v;
+    int c;
+    memset(&o, 0, sizeof o);
+    kl_cli_common_init(&o.common);
+    kl_cli_graph_init(&o.graph);
+    o.top = 10;
+    o.seed = 1;
+    opterr = 0;
+    optind = 1;
+#define USAGE(...) return kl_cli_usage_error("batch", usage_text, __VA_ARGS__)
+    while ((c = getopt_long(argc, argv, ":ho:j:q", longopts, NULL)) != -1) {
+        int handled = kl_cli_common_option(&o.common, c, optarg, "batch");
+        if (handled < 0)
+            return KL_EXIT_USAGE;
+        if (handled)
+            continue;
+        if ((handled = kl_cli_graph_option(&o.graph, c, optarg, "batch", usage_text)) < 0)
+            return KL_EXIT_USAGE;
+        if (handled) {
+            if (c == KL_OPT_GRAPH + 6)
+                o.threads_given = 1;
+            continue;
+        }
+        switch (c) {
+        case 'h': help(); return kl_cli_finish(KL_EXIT_OK);
+        case 'o': o.outdir = optarg; break;
+        case 'j':
+            if (kl_cli_parse_u64(optarg, 1024, &v) < 0 || v == 0)
+                USAGE("invalid number '%s' for --jobs (1 to 1024)", optarg);
+            o.jobs = (unsigned)v;
+            break;
+        case OPT_FORCE: o.force = 1; break;
+        case OPT_TOP:
+            if (kl_cli_parse_u64(optarg, 1000, &v) < 0 || v == 0)
+                USAGE("invalid number '%s' for --top (1 to 1000)", optarg);
+            o.top = (uint32_t)v;
+            break;
+        case OPT_SEED:
+            if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0)
+                USAGE("invalid seed '%s' (0 to 4294967295)", optarg);
+            o.seed = v;
+            break;
+        default: USAGE("%s", kl_cli_bad_option(argv, c));
+        }
+    }
+    if (optind >= argc)
+        USAGE("no dataset given");
+    if (!o.outdir || !*o.outdir)
+        USAGE("no output folder given (-o OUTDIR)");
+    if (o.graph.graph.from > o.graph.graph.to)
+        USAGE("--from is after --to");
+#undef USAGE
+    if (!o.jobs)
+        o.jobs = (unsigned)cores();
+    const kl_graph_options_t *go = &o.graph.graph;
+    /* everything that changes the results, so that a changed option redoes
+     * the dataset; threads do not (results are identical) */
+    snprintf(o.options, sizeof o.options,
+             "kluster %s; mode=%d ties=%u exclude=%u from=%ld to=%ld weights=%d seed=%llu top=%u resolve=%d "
+             "strict=%d max-input=%llu max-entities=%u max-relations=%u",
+             KL_VERSION, (int)go->mode, go->tie_types, go->exclude_kinds, (long)go->from, (long)go->to,
+             o.graph.weighted, (unsigned long long)o.seed, o.top, o.common.load.resolve_names, o.common.strict,
+             (unsigned long long)o.common.load.max_input_bytes, o.common.load.max_entities,
+             o.common.load.max_relations);
+
+    kl_batch_list_t list;
+    job_t *jobs = NULL;
+    volatile uint8_t *phases = MAP_FAILED;
+    size_t n = 0, phases_len = 0;
+    int outfd = -1, rc = KL_EXIT_FAILURE;
+    json_t *summary = NULL;
+    kl_batch_list_init(&list, o.outdir);
+    if (make_dirs(o.outdir) != 0) {
+        kl_cli_error("cannot create '%s': %s", o.outdir, strerror(errno));
+        goto cleanup;
+    }
+    if ((outfd = open(o.outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        kl_cli_error("cannot open '%s': %s", o.outdir, strerror(errno));
+        goto cleanup;
+    }
+    free(list.outdir_real);
+    list.outdir_real = realpath(o.outdir, NULL);
+    for (int i = optind; i < argc; i++)
+        if (kl_batch_discover(&list, argv[i]) != 0) {
+            kl_cli_error("out of memory");
+            goto cleanup;
+        }
+    if (kl_batch_assign_ids(&list) != 0) {
+        kl_cli_error("out of memory");
+        goto cleanup;
+    }
+    n = list.n;
+    if (!o.common.quiet)
+        for (size_t i = 0; i < list.n_notes; i++)
+            fprintf(stderr, "kluster batch: skipped '%s': %s\n", list.notes[i].path, list.notes[i].reason);
+    if (n == 0) {
+        kl_cli_error("no dataset found (a dataset is a .json or .ndjson extract, or a folder of them)");
+        goto cleanup;
+    }
+    jobs = calloc(n, sizeof *jobs);
+    phases_len = n;
+    phases = mmap(NULL, phases_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (!jobs || phases == MAP_FAILED) {
+        kl_cli_error("out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++)
+        jobs[i].in = &list.items[i];
+    inherited.jobs = jobs;
+    inherited.items = list.items;
+    inherited.notes = list.notes;
+    inherited.outdir = list.outdir_real;
+    unsigned width = o.jobs < n ? o.jobs : (unsigned)n;
+    if (!o.threads_given) {
+        /* processes give the parallelism (and -j bounds the CPUs a batch
+         * takes); threads only fill the CPUs that fewer datasets than CPUs
+         * would leave idle */
+        int share = n < (size_t)cores() ? cores() / (int)n : 1;
+        o.graph.threads = share > 1 ? share : 1;
+    }
+
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = parent_signal;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    progress_t prog = {isatty(STDERR_FILENO), o.common.quiet, n, 0, now(), 0};
+    pid_t self = getpid();
+    size_t next = 0, running = 0;
+    double last_draw = 0;
+    while (!got_signal && (next < n || running > 0)) {
+        while (!got_signal && running < width && next < n) {
+            job_t *j = &jobs[next];
+            phases[next] = KL_PHASE_B_QUEUED;
+            fork_job(&o, j, outfd, &phases[next], self);
+            next++;
+            if (j->state == JOB_RUNNING)
+                running++;
+            else
+                progress_finished(&prog, j);
+        }
+        int wstatus;
+        pid_t pid = waitpid(-1, &wstatus, WNOHANG);
+        if (pid > 0) {
+            for (size_t i = 0; i < n; i++)
+                if (jobs[i].state == JOB_RUNNING && jobs[i].pid == pid) {
+                    reap(&jobs[i], wstatus, outfd);
+                    running--;
+                    progress_finished(&prog, &jobs[i]);
+                    break;
+                }
+            continue;
+        }
+        double t = now();
+        if (t - last_draw >= 0.25) {
+            progress_draw(&prog, jobs, n, phases);
+            last_draw = t;
+        }
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    int sig = got_signal;
+    if (sig) {
+        /* forward the signal; children remove their temporary files */
+        for (size_t i = 0; i < n; i++)
+            if (jobs[i].state == JOB_RUNNING)
+                kill(jobs[i].pid, sig);
+        for (size_t i = 0; i < n; i++)
+            if (jobs[i].state == JOB_RUNNING) {
+                int wstatus;
+                while (waitpid(jobs[i].pid, &wstatus, 0) < 0 && errno == EINTR)
+                    ;
+                reap(&jobs[i], wstatus, outfd);
+                int fd = openat(outfd, jobs[i].in->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd >= 0) {
+                    kl_batch_sweep_temps(fd);
+                    close(fd);
+                }
+            }
+        for (size_t i = 0; i < n; i++)
+            if (jobs[i].state == JOB_PENDING)
+                jobs[i].result = RES_INTERRUPTED;
+    }
+    progress_clear(&prog);
+
+    /* the index and summary last, each complete or not at all */
+    size_t failed = 0, ok = 0, same = 0;
+    for (size_t i = 0; i < n; i++) {
+        failed += jobs[i].result == RES_FAILED;
+        ok += jobs[i].result == RES_OK;
+        same += jobs[i].result == RES_UNCHANGED;
+    }
+    summary = summary_json(&o, jobs, n, &list, sig != 0);
+    index_ctx_t ictx = {&o, jobs, n, &list};
+    writer_ctx_t ws = {NULL, NULL, NULL, summary, 5};
+    if (!summary) {
+        kl_cli_error("out of memory");
+        goto restore;
+    }
+    if (kl_batch_write_file(outfd, "summary.json", write_one, &ws) != 0 ||
+        kl_batch_write_file(outfd, "index.html", write_index, &ictx) != 0) {
+        kl_cli_error("cannot write the index of '%s': %s", o.outdir, strerror(errno));
+        goto restore;
+    }
+    if (sig) {
+        fprintf(stderr, "kluster batch: interrupted (%s) after %zu of %zu datasets; run it again to finish\n",
+                strsignal(sig), ok + same + failed, n);
+        rc = 128 + sig;
+    } else {
+        if (!o.common.quiet)
+            fprintf(stderr, "kluster batch: %zu dataset%s: %zu analysed, %zu unchanged, %zu failed; see %s/index.html\n",
+                    n, n == 1 ? "" : "s", ok, same, failed, o.outdir);
+        rc = failed ? KL_EXIT_FAILURE : KL_EXIT_OK;
+    }
+restore:
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+cleanup:
+    json_decref(summary);
+    for (size_t i = 0; jobs && i < n; i++) {
+        free(jobs[i].error);
+        json_decref(jobs[i].status);
+    }
+    free(jobs);
+    memset(&inherited, 0, sizeof inherited);
+    if (phases != MAP_FAILED)
+        munmap((void *)phases, phases_len);
+    if (outfd >= 0)
+        close(outfd);
+    kl_batch_list_destroy(&list);
+    return rc == KL_EXIT_OK ? kl_cli_finish(rc) : rc;
+}

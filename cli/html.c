@@ -1,0 +1,1241 @@
+/* cli/html.c - the HTML pages of `kluster batch`: report.html for one
+ * dataset and index.html for the batch, self-contained (inline CSS and SVG,
+ * no script, no network), with every text escaped by kl_html_escape. */
+#include "html.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ escaping */
+
+/* Length of the valid UTF-8 sequence at p (1..4) and its code point, or 0
+ * when p does not start one (overlong, surrogate, > U+10FFFF, truncated). */
+static int utf8_decode(const unsigned char *p, uint32_t *cp)
+{
+    unsigned char c = p[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    int len;
+    uint32_t min, v;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, min = 0x80, v = c & 0x1Fu;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, min = 0x800, v = c & 0x0Fu;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, min = 0x10000, v = c & 0x07u;
+    else
+        return 0;
+    for (int i = 1; i < len; i++) {
+        /* a NUL terminator fails this test too, so a truncated sequence at
+         * the end of the string is caught without reading past it */
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3Fu);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+size_t kl_html_escape(const char *s, char *out, size_t size)
+{
+    static const char fffd[] = "\xEF\xBF\xBD";
+    size_t len = 0, written = 0;
+    int full = 0; /* once a piece did not fit, nothing more is written */
+    if (!s)
+        s = "";
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        uint32_t cp = 0;
+        int n = utf8_decode(p, &cp);
+        const char *piece;
+        size_t plen;
+        if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F) ||
+            cp == 0xFFFE || cp == 0xFFFF) {
+            /* an invalid byte is replaced on its own and decoding resumes at
+             * the next byte; a valid but unwanted character as a whole */
+            piece = fffd, plen = 3;
+            p += n ? n : 1;
+        } else {
+            switch (cp) {
+            case '&': piece = "&amp;", plen = 5; break;
+            case '<': piece = "&lt;", plen = 4; break;
+            case '>': piece = "&gt;", plen = 4; break;
+            case '"': piece = "&quot;", plen = 6; break;
+            case '\'': piece = "&#39;", plen = 5; break;
+            default: piece = (const char *)p, plen = (size_t)n;
+            }
+            p += n;
+        }
+        if (!full && written + plen < size) {
+            memcpy(out + written, piece, plen);
+            written += plen;
+        } else {
+            full = 1;
+        }
+        len += plen;
+    }
+    if (size)
+        out[written] = '\0';
+    return len;
+}
+
+int kl_html_puts(FILE *f, const char *s)
+{
+    char buf[1024];
+    size_t len = kl_html_escape(s, buf, sizeof buf);
+    if (len < sizeof buf)
+        return fwrite(buf, 1, len, f) == len ? 0 : -1;
+    char *big = malloc(len + 1);
+    if (!big) {
+        errno = ENOMEM;
+        return -1;
+    }
+    kl_html_escape(s, big, len + 1);
+    int rc = fwrite(big, 1, len, f) == len ? 0 : -1;
+    free(big);
+    return rc;
+}
+
+/* ------------------------------------------------------------- helpers */
+
+#define E(s) kl_html_puts(f, (s))
+
+static const char css[] =
+    ":root{--ink:#1b2230;--muted:#5d6677;--line:#dde2ea;--soft:#f5f7fa;--accent:#1f5fa8;--bad:#b3261e;"
+    "--warn:#9a5b00;--ok:#1e7b34}\n"
+    "*{box-sizing:border-box}\n"
+    "html{-webkit-text-size-adjust:100%}\n"
+    "body{margin:0;font:15px/1.55 \"Noto Sans\",\"DejaVu Sans\",\"Liberation Sans\",system-ui,-apple-system,"
+    "\"Segoe UI\",Arial,sans-serif;color:var(--ink);background:#fff}\n"
+    ".wrap{max-width:1140px;margin:0 auto;padding:0 32px}\n"
+    "header.top{background:#14213d;color:#fff;padding:30px 0 24px;border-bottom:4px solid #e69f00}\n"
+    "header.top .eyebrow{text-transform:uppercase;letter-spacing:.08em;font-size:12px;color:#aebbd4;margin:0}\n"
+    "header.top h1{margin:4px 0 6px;font-size:30px;line-height:1.2;font-weight:700}\n"
+    "header.top p.sub{margin:0;color:#d3dbea;font-size:14px}\n"
+    "h2{font-size:21px;margin:38px 0 12px;padding-bottom:6px;border-bottom:2px solid var(--line)}\n"
+    "h3{font-size:16px;margin:22px 0 6px}\n"
+    "p{margin:8px 0}\n"
+    "a{color:var(--accent)}\n"
+    ".tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(148px,1fr));gap:10px;margin:16px 0 8px}\n"
+    ".tile{border:1px solid var(--line);border-radius:8px;padding:10px 14px;background:var(--soft)}\n"
+    ".tile b{display:block;font-size:24px;font-weight:700;line-height:1.2;font-variant-numeric:tabular-nums}\n"
+    ".tile span{font-size:12.5px;color:var(--muted)}\n"
+    ".findings{background:#fbf7ee;border:1px solid #ecdcb8;border-left:5px solid #e69f00;border-radius:8px;"
+    "padding:12px 18px 12px 34px;margin:18px 0}\n"
+    ".findings li{margin:5px 0}\n"
+    "table{border-collapse:collapse;width:100%;font-size:13.5px;margin:8px 0 18px}\n"
+    "th,td{padding:6px 9px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}\n"
+    "thead th{background:var(--soft);font-weight:600;font-size:12.5px;color:#3a4457;border-bottom:2px solid "
+    "var(--line)}\n"
+    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+    "tbody tr:nth-child(even){background:#fafbfd}\n"
+    "tr{break-inside:avoid}\n"
+    ".grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(500px,1fr));gap:0 32px}\n"
+    "figure{margin:14px 0 22px;border:1px solid var(--line);border-radius:8px;padding:14px;background:#fff;"
+    "break-inside:avoid}\n"
+    "figure svg{display:block;width:100%;height:auto;max-height:960px;margin:0 auto}\n"
+    "figcaption{color:var(--muted);font-size:13px;margin-top:10px;border-top:1px solid var(--line);"
+    "padding-top:8px}\n"
+    ".kind{display:inline-block;font-size:11px;line-height:17px;padding:0 7px;border-radius:9px;"
+    "background:#e7ecf4;color:#34425a;margin-left:6px;white-space:nowrap}\n"
+    ".muted{color:var(--muted)}\n"
+    ".small{font-size:13px}\n"
+    ".bad{color:var(--bad);font-weight:600}\n"
+    ".ok{color:var(--ok);font-weight:600}\n"
+    ".warn{color:var(--warn);font-weight:600}\n"
+    ".status{display:inline-block;font-size:12px;font-weight:600;padding:1px 9px;border-radius:10px}\n"
+    ".status.ok{background:#e3f2e6;color:#1e6b30}\n"
+    ".status.unchanged{background:#e7ecf4;color:#34425a}\n"
+    ".status.failed,.status.interrupted{background:#fbe4e2;color:#9c1f17}\n"
+    ".broker{border:1px solid var(--line);border-radius:8px;padding:4px 18px 8px;margin:14px 0;break-inside:avoid}\n"
+    ".broker h3 .rank{color:#fff;background:#14213d;border-radius:50%;display:inline-block;width:24px;"
+    "height:24px;text-align:center;line-height:24px;font-size:13px;margin-right:8px}\n"
+    "blockquote{margin:3px 0 6px;padding:1px 10px;border-left:3px solid #c5cfdf;color:#2f3847}\n"
+    "blockquote q{font-style:italic}\n"
+    "ul.plain{list-style:none;padding-left:0}\n"
+    "code{font-family:\"DejaVu Sans Mono\",\"Liberation Mono\",monospace;font-size:12.5px;background:var(--soft);"
+    "padding:0 4px;border-radius:3px}\n"
+    "footer{margin:44px 0 30px;color:var(--muted);font-size:12.5px;border-top:1px solid var(--line);"
+    "padding-top:10px}\n"
+    "@page{size:A4;margin:14mm}\n"
+    "@media print{body{font-size:10.5pt}header.top{background:none;color:#000;padding:0 0 8px;"
+    "border-bottom:3px solid #e69f00}header.top p.sub,header.top .eyebrow{color:#444}.wrap{max-width:none;"
+    "padding:0}h2{break-after:avoid;margin-top:24px}h3{break-after:avoid}.grid2{display:block}"
+    "a{color:inherit;text-decoration:none}.tile{background:none}.findings{background:none}"
+    "thead{display:table-header-group}}\n";
+
+static double pct(double share) { return share * 100.0; }
+
+/* A metric value for people: integers as integers, small values with three
+ * significant digits, the rest with two decimals. */
+static void fmt_num(double x, char *buf, size_t size)
+{
+    if (!isfinite(x))
+        snprintf(buf, size, "–");
+    else if (x == floor(x) && fabs(x) < 1e15)
+        snprintf(buf, size, "%.0f", x);
+    else if (fabs(x) < 1)
+        snprintf(buf, size, "%.3g", x);
+    else if (fabs(x) < 100)
+        snprintf(buf, size, "%.2f", x);
+    else
+        snprintf(buf, size, "%.1f", x);
+}
+
+static void fmt_pct(double share, char *buf, size_t size)
+{
+    if (!isfinite(share))
+        snprintf(buf, size, "–");
+    else if (share > 0 && pct(share) < 0.1)
+        snprintf(buf, size, "&lt;0.1&#8239;%%");
+    else
+        snprintf(buf, size, "%.1f&#8239;%%", pct(share));
+}
+
+static const kl_entity_t *vent(const kl_html_report_t *r, uint32_t v)
+{
+    return &r->ds->entities[r->g->vertex_entity[v]];
+}
+
+static const char *region_name(const kl_dataset_t *ds, int32_t reg)
+{
+    return reg >= 0 ? ds->regions[reg].name : NULL;
+}
+
+/* "Name (kind, Region)" as inline HTML. */
+static void actor_html(FILE *f, const kl_html_report_t *r, uint32_t v, int with_region)
+{
+    const kl_entity_t *e = vent(r, v);
+    fputs("<b>", f);
+    E(e->name);
+    fputs("</b>", f);
+    if (with_region) {
+        int32_t reg = r->g->vertex_region[v];
+        fputs(" <span class=\"muted\">(", f);
+        fputs(kl_kind_name(e->kind), f);
+        if (reg >= 0) {
+            fputs(", ", f);
+            E(region_name(r->ds, reg));
+        }
+        fputs(")</span>", f);
+    }
+}
+
+static void region_html(FILE *f, const kl_dataset_t *ds, uint32_t reg)
+{
+    fputs("<b>", f);
+    E(ds->regions[reg].name);
+    fputs("</b>", f);
+    if (strcmp(ds->regions[reg].name, ds->regions[reg].id) != 0) {
+        fputs(" <span class=\"muted\">", f);
+        E(ds->regions[reg].id);
+        fputs("</span>", f);
+    }
+}
+
+/* Inline an SVG: drop the XML prolog, DOCTYPE and comments before <svg, and
+ * prefix every id="..." so that two inlined diagrams never share an id. */
+static void inline_svg(FILE *f, const char *svg, size_t len, const char *prefix)
+{
+    const char *p, *end = svg + len;
+    const char *start = memmem(svg, len, "<svg", 4);
+    if (!start)
+        return;
+    p = start;
+    while (p < end) {
+        const char *hit = memmem(p, (size_t)(end - p), " id=\"", 5);
+        if (!hit) {
+            fwrite(p, 1, (size_t)(end - p), f);
+            break;
+        }
+        fwrite(p, 1, (size_t)(hit - p) + 5, f);
+        fputs(prefix, f);
+        p = hit + 5;
+    }
+}
+
+typedef struct {
+    const double *key;
+    const kl_html_report_t *r;
+    int ascending;
+} sort_ctx_t;
+
+static int cmp_key(const void *x, const void *y, void *c)
+{
+    const sort_ctx_t *ctx = c;
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    double ka = ctx->key[a], kb = ctx->key[b];
+    if (ka != kb)
+        return (ka < kb) == !ctx->ascending ? 1 : -1;
+    return strcmp(vent(ctx->r, a)->id, vent(ctx->r, b)->id);
+}
+
+/* Vertices with a finite key, sorted (descending unless ascending; ties by
+ * actor id) into idx (n entries); returns how many. */
+static uint32_t rank_by(const kl_html_report_t *r, const double *key, int ascending, uint32_t *idx)
+{
+    uint32_t cnt = 0;
+    for (uint32_t v = 0; v < r->g->n; v++)
+        if (isfinite(key[v]))
+            idx[cnt++] = v;
+    sort_ctx_t ctx = {key, r, ascending};
+    qsort_r(idx, cnt, sizeof *idx, cmp_key, &ctx);
+    return cnt;
+}
+
+/* ------------------------------------------------------------- sections */
+
+static void tile(FILE *f, const char *value, const char *label)
+{
+    fprintf(f, "<div class=\"tile\"><b>%s</b><span>%s</span></div>\n", value, label);
+}
+
+static void tile_u(FILE *f, double value, const char *label)
+{
+    char buf[48];
+    fmt_num(value, buf, sizeof buf);
+    tile(f, buf, label);
+}
+
+static void numbers_section(FILE *f, const kl_html_report_t *r)
+{
+    const kl_analysis_t *a = r->res;
+    const kl_dataset_t *ds = r->ds;
+    char buf[64];
+    fputs("<h2 id=\"numbers\">The graph in numbers</h2>\n<div class=\"tiles\">\n", f);
+    tile_u(f, a->n, "actors");
+    tile_u(f, a->m, "ties");
+    tile_u(f, ds->n_regions, "regions");
+    tile_u(f, ds->n_sources, "sources");
+    tile_u(f, a->components, "connected components");
+    tile_u(f, a->largest_component, "actors in the largest component");
+    tile_u(f, a->isolated, "isolated actors");
+    tile_u(f, a->bridges, "bridges (ties whose loss splits the graph)");
+    tile_u(f, a->articulation_points, "articulation points (cut actors)");
+    tile_u(f, a->communities, "communities");
+    fmt_num(a->modularity, buf, sizeof buf);
+    tile(f, buf, "modularity");
+    tile_u(f, ds->n_warnings, "warnings in the data");
+    fputs("</div>\n<table class=\"small\"><tbody>\n", f);
+    fprintf(f, "<tr><th>dataset</th><td>%u entities, %u relations from %u file%s</td></tr>\n", ds->n_entities,
+            ds->n_relations, ds->n_files, ds->n_files == 1 ? "" : "s");
+    fprintf(f, "<tr><th>analysis graph</th><td>%s; shortest paths in %s; betweenness %s</td></tr>\n",
+            r->g->options.mode == KL_MODE_ORGANISATIONS ? "organisations (ties through shared projects, people "
+                                                          "and direct relations)"
+                                                        : "every entity is an actor, every relation a tie",
+            a->options.weighted ? "1/weight" : "hops", a->options.samples ? "estimated from sampled sources" : "exact");
+    fputs("<tr><th>communities vs regions</th><td>", f);
+    fmt_num(a->nmi_regions, buf, sizeof buf);
+    fprintf(f, "NMI %s, ", buf);
+    fmt_num(a->ari_regions, buf, sizeof buf);
+    fprintf(f, "adjusted Rand index %s (%s; 1 means communities are exactly the regions)</td></tr>\n", buf,
+            a->options.communities == KL_COMMUNITIES_LOUVAIN ? "Louvain" : "Leiden");
+    fmt_num(a->region_pairs, buf, sizeof buf);
+    fprintf(f, "<tr><th>cross-region actor pairs</th><td>%s connected pairs of actors in different regions</td>"
+               "</tr>\n</tbody></table>\n",
+            buf);
+}
+
+static uint32_t count_pairs(const kl_regions_t *rg, int what)
+{
+    uint32_t k = 0;
+    for (uint32_t p = 0; rg && p < rg->n_pairs; p++)
+        k += what == 0 ? 1u : what == 1 ? (uint32_t)(rg->pairs[p].connected != 0) : (uint32_t)(rg->pairs[p].n_cut > 0);
+    return k;
+}
+
+static void findings_section(FILE *f, const kl_html_report_t *r, const uint32_t *by_irb, uint32_t n_irb)
+{
+    const kl_analysis_t *a = r->res;
+    const kl_regions_t *rg = r->regions;
+    char buf[64];
+    fputs("<ul class=\"findings\">\n", f);
+    fprintf(f, "<li>%u actors and %u ties. ", a->n, a->m);
+    if (a->n) {
+        fmt_pct(a->n ? (double)a->largest_component / a->n : NAN, buf, sizeof buf);
+        if (a->components == 1)
+            fputs("Every actor is connected to every other.", f);
+        else
+            fprintf(f, "They fall into %u separate components; the largest holds %u actors (%s).", a->components,
+                    a->largest_component, buf);
+    }
+    fputs("</li>\n", f);
+    if (n_irb && a->irb[by_irb[0]] > 0) {
+        uint32_t v = by_irb[0];
+        fputs("<li>The strongest broker between regions is ", f);
+        actor_html(f, r, v, 1);
+        fmt_pct(a->irb_share[v], buf, sizeof buf);
+        fprintf(f, ": it lies on %s of the shortest paths between actors of different regions", buf);
+        if (a->dominant_actor == (int32_t)v)
+            fputs(", more than half: the connections between regions depend on it.", f);
+        else
+            fputs(".", f);
+        if (n_irb > 1 && a->irb[by_irb[1]] > 0) {
+            fputs(" Next: ", f);
+            for (uint32_t i = 1; i < n_irb && i < 3 && a->irb[by_irb[i]] > 0; i++) {
+                if (i > 1)
+                    fputs(" and ", f);
+                actor_html(f, r, by_irb[i], 0);
+                fmt_pct(a->irb_share[by_irb[i]], buf, sizeof buf);
+                fprintf(f, " (%s)", buf);
+            }
+            fputs(".", f);
+        }
+        fputs("</li>\n", f);
+    } else if (a->region_pairs <= 0) {
+        fputs("<li>No two actors of different regions are connected, so no actor brokers between regions.</li>\n", f);
+    }
+    if (rg && rg->n_pairs) {
+        uint32_t conn = count_pairs(rg, 1), frag = count_pairs(rg, 2);
+        fprintf(f, "<li>%u of %u region pairs are connected", conn, rg->n_pairs);
+        if (frag) {
+            fprintf(f, "; <span class=\"bad\">%u %s fragile</span>: every connection runs through one actor "
+                       "(see <a href=\"#fragile\">fragile region pairs</a>).",
+                    frag, frag == 1 ? "is" : "are");
+        } else if (conn) {
+            fputs("; none of them hangs on a single actor.", f);
+        } else {
+            fputs(".", f);
+        }
+        fputs("</li>\n", f);
+        /* regions with actors that reach no other region */
+        uint32_t alone = 0;
+        for (uint32_t i = 0; i < rg->n_regions; i++) {
+            uint32_t reg = rg->regions[i].region, pairs = 0, c = 0;
+            if (!rg->regions[i].actors)
+                continue;
+            for (uint32_t p = 0; p < rg->n_pairs; p++)
+                if (rg->pairs[p].a == reg || rg->pairs[p].b == reg)
+                    pairs++, c += rg->pairs[p].connected != 0;
+            if (pairs && !c) {
+                fputs(alone ? ", " : "<li>Cut off from every other region: ", f);
+                region_html(f, r->ds, reg);
+                alone++;
+                if (alone == 8)
+                    break;
+            }
+        }
+        if (alone)
+            fputs(".</li>\n", f);
+    }
+    if (r->ds->n_warnings)
+        fprintf(f, "<li class=\"warn\">The data has %u warning%s (see <a href=\"#warnings\">warnings</a>).</li>\n",
+                r->ds->n_warnings, r->ds->n_warnings == 1 ? "" : "s");
+    fputs("</ul>\n", f);
+}
+
+static void diagrams_section(FILE *f, const kl_html_report_t *r)
+{
+    fputs("<h2 id=\"diagrams\">Diagrams</h2>\n", f);
+    if (r->region_map_svg) {
+        fputs("<figure>\n", f);
+        inline_svg(f, r->region_map_svg, r->region_map_len, "rm-");
+        fputs("\n<figcaption>Region map: one node per region, sized by its actors; an edge joins two regions "
+              "when actors of both are tied directly or through a shared project, funder or person, and is "
+              "labelled with its main broker.</figcaption>\n</figure>\n",
+              f);
+    }
+    if (r->diagram_svg) {
+        fputs("<figure>\n", f);
+        inline_svg(f, r->diagram_svg, r->diagram_len, "nw-");
+        fputs("\n<figcaption>", f);
+        E(r->diagram_caption ? r->diagram_caption : "The network.");
+        fputs(" Clusters are regions, shapes kinds of actor, size inter-regional betweenness; bridges are drawn "
+              "in orange-red, articulation points with a double border, the top brokers carry their rank."
+              "</figcaption>\n</figure>\n",
+              f);
+    }
+    if (r->render_note) {
+        fputs("<p class=\"muted\">", f);
+        E(r->render_note);
+        fputs("</p>\n", f);
+    }
+}
+
+static void brokers_list(FILE *f, const kl_html_report_t *r, const kl_region_pair_t *pr)
+{
+    char buf[64];
+    for (uint32_t i = 0; i < pr->n_brokers; i++) {
+        if (i)
+            fputs(i + 1 == pr->n_brokers ? " and " : ", ", f);
+        actor_html(f, r, pr->brokers[i].vertex, 0);
+        fmt_pct(pr->brokers[i].share, buf, sizeof buf);
+        fprintf(f, " (%s)", buf);
+    }
+}
+
+static void cut_list(FILE *f, const kl_html_report_t *r, const kl_region_pair_t *pr)
+{
+    for (uint32_t i = 0; i < pr->n_cut; i++) {
+        if (i)
+            fputs(i + 1 == pr->n_cut ? " and " : ", ", f);
+        actor_html(f, r, pr->cut[i], 1);
+    }
+}
+
+#define KL_HTML_MAX_SENTENCES 40
+#define KL_HTML_MAX_PAIR_ROWS 150
+
+static int cmp_pair_ties(const void *x, const void *y, void *c)
+{
+    const kl_regions_t *rg = c;
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    const kl_region_pair_t *pa = &rg->pairs[a], *pb = &rg->pairs[b];
+    if (pa->direct_ties != pb->direct_ties)
+        return pa->direct_ties < pb->direct_ties ? 1 : -1;
+    if (pa->actor_pairs != pb->actor_pairs)
+        return pa->actor_pairs < pb->actor_pairs ? 1 : -1;
+    return a < b ? -1 : a > b;
+}
+
+static int pairs_section(FILE *f, const kl_html_report_t *r)
+{
+    const kl_regions_t *rg = r->regions;
+    const kl_dataset_t *ds = r->ds;
+    char buf[64];
+    fputs("<h2 id=\"regions\">Who connects which regions</h2>\n", f);
+    if (!rg || rg->n_pairs == 0) {
+        fputs("<p>Fewer than two regions have actors: there are no region pairs to connect.</p>\n", f);
+        return 0;
+    }
+    uint32_t *idx = malloc((size_t)rg->n_pairs * sizeof *idx), conn = 0;
+    if (!idx) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (uint32_t p = 0; p < rg->n_pairs; p++)
+        if (rg->pairs[p].connected)
+            idx[conn++] = p;
+    /* the most tightly tied pairs first: those are the ones with brokers */
+    qsort_r(idx, conn, sizeof *idx, cmp_pair_ties, (void *)rg);
+    if (conn == 0)
+        fputs("<p>No two regions are connected: every path between actors stays inside one region.</p>\n", f);
+    else {
+        fputs("<ul>\n", f);
+        for (uint32_t i = 0; i < conn && i < KL_HTML_MAX_SENTENCES; i++) {
+            const kl_region_pair_t *pr = &rg->pairs[idx[i]];
+            fputs("<li>", f);
+            region_html(f, ds, pr->a);
+            fputs(" – ", f);
+            region_html(f, ds, pr->b);
+            fputs(": ", f);
+            if (pr->n_cut == 1) {
+                fputs("<span class=\"bad\">hang on one actor</span>, ", f);
+                cut_list(f, r, pr);
+                fputs("; ", f);
+            } else if (pr->n_cut > 1) {
+                fputs("<span class=\"bad\">every connection runs through</span> ", f);
+                cut_list(f, r, pr);
+                fputs("; ", f);
+            }
+            fmt_num(pr->distance, buf, sizeof buf);
+            if (pr->direct_ties)
+                fprintf(f, "%u direct tie%s", pr->direct_ties, pr->direct_ties == 1 ? "" : "s");
+            else
+                fprintf(f, "no direct tie, %s steps apart", buf);
+            if (pr->has_brokers && pr->n_brokers) {
+                fputs("; the shortest paths run through ", f);
+                brokers_list(f, r, pr);
+            } else if (pr->has_brokers) {
+                fputs("; every shortest path is a direct tie", f);
+            }
+            fputs(".</li>\n", f);
+        }
+        fputs("</ul>\n", f);
+        if (conn > KL_HTML_MAX_SENTENCES)
+            fprintf(f, "<p class=\"muted\">%u more connected pairs in the table below.</p>\n",
+                    conn - KL_HTML_MAX_SENTENCES);
+        fputs("<table><thead><tr><th>region pair</th><th class=\"n\">direct ties</th><th class=\"n\">distance</th>"
+              "<th>brokers (share of the pair's shortest paths)</th><th>cut actors</th></tr></thead><tbody>\n",
+              f);
+        for (uint32_t i = 0; i < conn && i < KL_HTML_MAX_PAIR_ROWS; i++) {
+            const kl_region_pair_t *pr = &rg->pairs[idx[i]];
+            fputs("<tr><td>", f);
+            E(ds->regions[pr->a].name);
+            fputs(" – ", f);
+            E(ds->regions[pr->b].name);
+            fmt_num(pr->distance, buf, sizeof buf);
+            fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%s</td><td>", pr->direct_ties, buf);
+            if (pr->has_brokers && pr->n_brokers)
+                brokers_list(f, r, pr);
+            else if (pr->has_brokers)
+                fputs("<span class=\"muted\">none: direct ties only</span>", f);
+            else
+                fputs("<span class=\"muted\">not computed</span>", f);
+            fputs("</td><td>", f);
+            for (uint32_t k = 0; k < pr->n_cut; k++) {
+                if (k)
+                    fputs(", ", f);
+                E(vent(r, pr->cut[k])->name);
+            }
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</tbody></table>\n", f);
+        if (conn > KL_HTML_MAX_PAIR_ROWS)
+            fprintf(f, "<p class=\"muted\">%u more connected pairs in <code>region_pairs.csv</code>.</p>\n",
+                    conn - KL_HTML_MAX_PAIR_ROWS);
+        fputs("<p class=\"muted small\">Brokers are computed exactly for the 20 pairs with the most direct ties; "
+              "all pairs are in <code>region_pairs.csv</code> and <code>analysis.json</code>.</p>\n",
+              f);
+    }
+    uint32_t unconn = rg->n_pairs - conn;
+    if (unconn) {
+        fprintf(f, "<p><b>Not connected</b> (%u pair%s): ", unconn, unconn == 1 ? "" : "s");
+        uint32_t shown = 0;
+        for (uint32_t p = 0; p < rg->n_pairs && shown < 30; p++) {
+            if (rg->pairs[p].connected)
+                continue;
+            if (shown++)
+                fputs("; ", f);
+            E(ds->regions[rg->pairs[p].a].name);
+            fputs(" – ", f);
+            E(ds->regions[rg->pairs[p].b].name);
+        }
+        if (unconn > shown)
+            fprintf(f, "; and %u more", unconn - shown);
+        fputs(".</p>\n", f);
+    }
+    free(idx);
+    return 0;
+}
+
+static void fragile_section(FILE *f, const kl_html_report_t *r)
+{
+    const kl_regions_t *rg = r->regions;
+    fputs("<h2 id=\"fragile\">Fragile region pairs</h2>\n", f);
+    uint32_t frag = count_pairs(rg, 2);
+    if (!frag) {
+        fputs("<p>No region pair hangs on a single actor: removing any one actor leaves every connected pair of "
+              "regions connected.</p>\n",
+              f);
+        return;
+    }
+    fprintf(f, "<p>%u region pair%s lose%s every connection if one actor leaves. These are the actors to keep "
+               "engaged, or to back up with a second link.</p>\n",
+            frag, frag == 1 ? "" : "s", frag == 1 ? "s" : "");
+    fputs("<table><thead><tr><th>region pair</th><th class=\"n\">direct ties</th><th>cut actors (removing any one "
+          "disconnects the pair)</th></tr></thead><tbody>\n",
+          f);
+    for (uint32_t p = 0; p < rg->n_pairs; p++) {
+        const kl_region_pair_t *pr = &rg->pairs[p];
+        if (!pr->n_cut)
+            continue;
+        fputs("<tr><td>", f);
+        E(r->ds->regions[pr->a].name);
+        fputs(" – ", f);
+        E(r->ds->regions[pr->b].name);
+        fprintf(f, "</td><td class=\"n\">%u</td><td>", pr->direct_ties);
+        cut_list(f, r, pr);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
+static void regions_table(FILE *f, const kl_html_report_t *r)
+{
+    const kl_regions_t *rg = r->regions;
+    char buf[64];
+    if (!rg || !rg->n_regions)
+        return;
+    fputs("<h3>Regions</h3>\n<table><thead><tr><th>region</th><th>id</th><th class=\"n\">actors</th>"
+          "<th class=\"n\">ties inside</th><th class=\"n\">ties to other regions</th>"
+          "<th class=\"n\">ties to regionless actors</th><th class=\"n\">E–I index</th></tr></thead><tbody>\n",
+          f);
+    for (uint32_t i = 0; i < rg->n_regions; i++) {
+        const kl_region_info_t *ri = &rg->regions[i];
+        fputs("<tr><td>", f);
+        E(r->ds->regions[ri->region].name);
+        fputs("</td><td>", f);
+        E(r->ds->regions[ri->region].id);
+        fmt_num(ri->ei_index, buf, sizeof buf);
+        fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
+                   "<td class=\"n\">%s</td></tr>\n",
+                ri->actors, ri->internal_ties, ri->external_ties, ri->regionless_ties, buf);
+    }
+    fputs("</tbody></table>\n<p class=\"muted small\">E–I index: (external − internal) / (external + internal) "
+          "ties; −1 means a region only ties to itself, +1 only to others.</p>\n",
+          f);
+}
+
+/* ------------------------------------------------- evidence for brokers */
+
+typedef struct {
+    uint32_t other;   /* entity at the other end */
+    uint32_t rel;     /* relation index */
+} incident_t;
+
+static int cmp_incident(const void *x, const void *y, void *c)
+{
+    const kl_dataset_t *ds = c;
+    const incident_t *a = x, *b = y;
+    if (a->other != b->other) {
+        int k = strcmp(ds->entities[a->other].name, ds->entities[b->other].name);
+        if (k)
+            return k;
+        return a->other < b->other ? -1 : 1;
+    }
+    return a->rel < b->rel ? -1 : a->rel > b->rel;
+}
+
+static int safe_url(const char *u)
+{
+    return u && (strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0);
+}
+
+static void source_ref(FILE *f, const kl_dataset_t *ds, int32_t s)
+{
+    if (s < 0) {
+        fputs("<span class=\"muted\">unknown source</span>", f);
+        return;
+    }
+    const kl_source_t *src = &ds->sources[s];
+    if (safe_url(src->url)) {
+        fputs("<a href=\"", f);
+        E(src->url);
+        fputs("\">", f);
+        E(src->title ? src->title : src->id);
+        fputs("</a>", f);
+    } else {
+        E(src->title ? src->title : src->id);
+    }
+    if (src->date) {
+        fputs(" <span class=\"muted\">(", f);
+        E(src->date);
+        fputs(")</span>", f);
+    }
+}
+
+/* Regions reached through vertex u from v: u's own, or (regionless u) its
+ * neighbours' other than v's; marks them in seen (n_regions), returns how
+ * many differ from v's region. */
+static uint32_t regions_through(const kl_html_report_t *r, uint32_t v, uint32_t u, uint8_t *seen)
+{
+    const kl_agraph_t *g = r->g;
+    int32_t rv = g->vertex_region[v];
+    uint32_t k = 0;
+    memset(seen, 0, r->ds->n_regions);
+    if (g->vertex_region[u] >= 0) {
+        if (g->vertex_region[u] != rv) {
+            seen[g->vertex_region[u]] = 1;
+            k = 1;
+        }
+        return k;
+    }
+    for (uint32_t i = g->csr.offset[u]; i < g->csr.offset[u + 1]; i++) {
+        uint32_t w = g->csr.adj[i];
+        int32_t rw = g->vertex_region[w];
+        if (w == v || rw < 0 || rw == rv || seen[rw])
+            continue;
+        seen[rw] = 1;
+        k++;
+    }
+    return k;
+}
+
+#define KL_HTML_MAX_PARTNERS 12
+
+static int broker_evidence(FILE *f, const kl_html_report_t *r, uint32_t rank, uint32_t v, uint8_t *seen)
+{
+    const kl_dataset_t *ds = r->ds;
+    const kl_agraph_t *g = r->g;
+    const kl_analysis_t *a = r->res;
+    uint32_t ev = g->vertex_entity[v];
+    char buf[64];
+    size_t n = 0, cap = 16;
+    incident_t *inc = malloc(cap * sizeof *inc);
+    if (!inc) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (uint32_t i = 0; i < ds->n_relations; i++) {
+        const kl_relation_t *rel = &ds->relations[i];
+        if ((rel->source != ev && rel->target != ev) || rel->source == rel->target)
+            continue;
+        uint32_t other = rel->source == ev ? rel->target : rel->source;
+        int32_t u = g->entity_vertex[other];
+        if (u < 0 || !regions_through(r, v, (uint32_t)u, seen))
+            continue;
+        if (n == cap) {
+            incident_t *bigger = realloc(inc, 2 * cap * sizeof *inc);
+            if (!bigger) {
+                free(inc);
+                errno = ENOMEM;
+                return -1;
+            }
+            inc = bigger, cap *= 2;
+        }
+        inc[n].other = other, inc[n].rel = i, n++;
+    }
+    qsort_r(inc, n, sizeof *inc, cmp_incident, (void *)ds);
+    fputs("<div class=\"broker\">\n<h3>", f);
+    fprintf(f, "<span class=\"rank\">%u</span>", rank);
+    actor_html(f, r, v, 1);
+    fputs("</h3>\n<p class=\"small\">", f);
+    fmt_pct(a->irb_share[v], buf, sizeof buf);
+    fprintf(f, "Inter-regional betweenness share %s; %u ties", buf, a->degree[v]);
+    if (r->regions)
+        fprintf(f, ", reaching %u region%s", r->regions->regions_reached[v],
+                r->regions->regions_reached[v] == 1 ? "" : "s");
+    if (a->articulation[v])
+        fputs("; <span class=\"bad\">a cut actor</span>: removing it splits the network", f);
+    fputs(".</p>\n", f);
+    if (!n) {
+        fputs("<p class=\"muted\">No relation of the dataset joins it to another region directly; it brokers "
+              "through ties the analysis graph derives (organisations mode).</p>\n</div>\n",
+              f);
+        free(inc);
+        return ferror(f) ? -1 : 0;
+    }
+    fputs("<table class=\"small\"><thead><tr><th style=\"width:26%\">tie to</th><th style=\"width:20%\">reaching"
+          "</th><th>relation and sources</th></tr></thead><tbody>\n",
+          f);
+    uint32_t partners = 0, uncited = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && inc[j].other == inc[i].other)
+            j++;
+        if (partners++ >= KL_HTML_MAX_PARTNERS) {
+            i = j;
+            continue;
+        }
+        uint32_t other = inc[i].other;
+        uint32_t u = (uint32_t)g->entity_vertex[other];
+        regions_through(r, v, u, seen);
+        fputs("<tr><td><b>", f);
+        E(ds->entities[other].name);
+        fprintf(f, "</b><span class=\"kind\">%s</span></td><td>", kl_kind_name(ds->entities[other].kind));
+        uint32_t shown = 0, total = 0;
+        for (uint32_t k = 0; k < ds->n_regions; k++)
+            if (seen[k]) {
+                total++;
+                if (shown < 4) {
+                    if (shown++)
+                        fputs(", ", f);
+                    E(ds->regions[k].name);
+                }
+            }
+        if (total > shown)
+            fprintf(f, " and %u more", total - shown);
+        if (g->vertex_region[u] < 0)
+            fputs(" <span class=\"muted\">(through it)</span>", f);
+        fputs("</td><td>", f);
+        for (size_t k = i; k < j; k++) {
+            const kl_relation_t *rel = &ds->relations[inc[k].rel];
+            fputs("<div>", f);
+            E(ds->entities[rel->source].name);
+            fputs(" <i>", f);
+            E(rel->type);
+            fputs("</i> ", f);
+            E(ds->entities[rel->target].name);
+            if (rel->role) {
+                fputs(" <span class=\"muted\">(", f);
+                E(rel->role);
+                fputs(")</span>", f);
+            }
+            if (!rel->evidence_count) {
+                fputs(" <span class=\"warn\">– no source cited</span></div>\n", f);
+                uncited++;
+                continue;
+            }
+            fputs("</div>\n", f);
+            for (uint32_t q = 0; q < rel->evidence_count; q++) {
+                const kl_evidence_t *evd = &ds->evidence[rel->evidence_first + q];
+                fputs("<blockquote>", f);
+                if (evd->quote) {
+                    fputs("<q>", f);
+                    E(evd->quote);
+                    fputs("</q> — ", f);
+                }
+                source_ref(f, ds, evd->source);
+                fputs("</blockquote>\n", f);
+            }
+        }
+        fputs("</td></tr>\n", f);
+        i = j;
+    }
+    fputs("</tbody></table>\n", f);
+    if (partners > KL_HTML_MAX_PARTNERS)
+        fprintf(f, "<p class=\"muted small\">%u more cross-region ties are not shown.</p>\n",
+                partners - KL_HTML_MAX_PARTNERS);
+    if (uncited)
+        fprintf(f, "<p class=\"warn small\">%u of these relations cite no source: check them before relying on "
+                   "this broker.</p>\n",
+                uncited);
+    fputs("</div>\n", f);
+    free(inc);
+    return ferror(f) ? -1 : 0;
+}
+
+static int evidence_section(FILE *f, const kl_html_report_t *r, const uint32_t *by_irb, uint32_t n_irb)
+{
+    fputs("<h2 id=\"brokers\">Top brokers and the evidence for them</h2>\n", f);
+    uint32_t shown = 0, limit = r->top < 5 ? r->top : 5;
+    for (uint32_t i = 0; i < n_irb && shown < limit; i++)
+        shown += r->res->irb[by_irb[i]] > 0;
+    if (!shown) {
+        fputs("<p>No actor lies on a shortest path between actors of different regions.</p>\n", f);
+        return 0;
+    }
+    fprintf(f, "<p>The %u actors with the highest inter-regional betweenness, and for each the relations that tie "
+               "it to other regions (directly, or through a regionless project, funder or person), with the "
+               "sources that support them.</p>\n",
+            shown);
+    uint8_t *seen = calloc(r->ds->n_regions + 1, 1);
+    if (!seen) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int rc = 0;
+    for (uint32_t i = 0; i < shown && rc == 0; i++)
+        rc = broker_evidence(f, r, i + 1, by_irb[i], seen);
+    free(seen);
+    return rc;
+}
+
+/* ----------------------------------------------------- top-N per metric */
+
+typedef struct {
+    const char *title, *note;
+    int ascending, percent;
+} metric_t;
+
+static const metric_t metrics[] = {
+    {"Inter-regional betweenness", "share of shortest paths between actors of different regions", 0, 1},
+    {"Betweenness", "shortest paths through the actor (all pairs)", 0, 0},
+    {"Degree", "number of ties", 0, 0},
+    {"PageRank", "importance by the importance of neighbours", 0, 0},
+    {"Eigenvector centrality", "largest component; maximum 1", 0, 0},
+    {"Harmonic closeness", "sum of 1/distance to every other actor", 0, 0},
+    {"Effective size (Burt)", "non-redundant contacts", 0, 0},
+    {"Lowest constraint (Burt)", "brokers have low constraint", 1, 0},
+    {"Regions reached", "distinct regions among the actor and its neighbours", 0, 0},
+    {"Liaison brokerage", "two-paths a → v → b with a, v, b in three regions (Gould–Fernandez)", 0, 0},
+};
+
+static int metric_fill(const kl_html_report_t *r, size_t k, double *out)
+{
+    const kl_analysis_t *a = r->res;
+    uint32_t n = r->g->n;
+    for (uint32_t v = 0; v < n; v++) {
+        double x = NAN;
+        switch (k) {
+        case 0: x = a->region_pairs > 0 ? a->irb_share[v] : NAN; break;
+        case 1: x = a->betweenness[v]; break;
+        case 2: x = a->degree[v]; break;
+        case 3: x = a->pagerank[v]; break;
+        case 4: x = a->eigenvector[v]; break;
+        case 5: x = a->harmonic[v]; break;
+        case 6: x = a->effective_size[v]; break;
+        case 7: x = a->constraint[v]; break;
+        case 8: x = r->regions ? r->regions->regions_reached[v] : NAN; break;
+        case 9:
+            x = r->brokerage && r->brokerage->in_subgraph[v] ? r->brokerage->count[v].liaison : NAN;
+            break;
+        }
+        out[v] = x;
+    }
+    /* a table of zeros says nothing */
+    for (uint32_t v = 0; v < n; v++)
+        if (isfinite(out[v]) && out[v] != 0)
+            return 1;
+    return 0;
+}
+
+static int metrics_section(FILE *f, const kl_html_report_t *r, uint32_t *idx, double *key)
+{
+    char buf[64];
+    fprintf(f, "<h2 id=\"top\">Top %u per metric</h2>\n<div class=\"grid2\">\n", r->top);
+    for (size_t k = 0; k < sizeof metrics / sizeof *metrics; k++) {
+        if (!metric_fill(r, k, key))
+            continue;
+        if (!metrics[k].ascending)
+            for (uint32_t v = 0; v < r->g->n; v++)
+                if (key[v] == 0)
+                    key[v] = NAN; /* a zero ranks nobody: leave it out of the table */
+        uint32_t cnt = rank_by(r, key, metrics[k].ascending, idx);
+        fputs("<div>\n<h3>", f);
+        fputs(metrics[k].title, f);
+        fputs("</h3>\n<p class=\"muted small\">", f);
+        fputs(metrics[k].note, f);
+        fputs("</p>\n<table class=\"small\"><thead><tr><th class=\"n\">#</th><th>actor</th><th>region</th>"
+              "<th class=\"n\">value</th></tr></thead><tbody>\n",
+              f);
+        for (uint32_t i = 0; i < cnt && i < r->top; i++) {
+            uint32_t v = idx[i];
+            const kl_entity_t *e = vent(r, v);
+            fprintf(f, "<tr><td class=\"n\">%u</td><td>", i + 1);
+            E(e->name);
+            fprintf(f, "<span class=\"kind\">%s</span></td><td>", kl_kind_name(e->kind));
+            if (r->g->vertex_region[v] >= 0)
+                E(region_name(r->ds, r->g->vertex_region[v]));
+            else
+                fputs("<span class=\"muted\">–</span>", f);
+            if (metrics[k].percent)
+                fmt_pct(key[v], buf, sizeof buf);
+            else
+                fmt_num(key[v], buf, sizeof buf);
+            fprintf(f, "</td><td class=\"n\">%s</td></tr>\n", buf);
+        }
+        fputs("</tbody></table>\n</div>\n", f);
+        if (ferror(f))
+            return -1;
+    }
+    fputs("</div>\n", f);
+    return 0;
+}
+
+static void warnings_section(FILE *f, const kl_html_report_t *r)
+{
+    const kl_dataset_t *ds = r->ds;
+    static const char *const names[KL_WARN_COUNT] = {"conflicting attributes", "unknown relation types",
+                                                     "names that look garbled", "self-loops",
+                                                     "duplicate relations", "other"};
+    fputs("<h2 id=\"warnings\">Warnings</h2>\n", f);
+    if (!ds->n_warnings) {
+        fputs("<p class=\"ok\">The data loaded without warnings.</p>\n", f);
+        return;
+    }
+    fprintf(f, "<p>%u warning%s: ", ds->n_warnings, ds->n_warnings == 1 ? "" : "s");
+    int first = 1;
+    for (int k = 0; k < KL_WARN_COUNT; k++)
+        if (ds->warning_counts[k]) {
+            fprintf(f, "%s%u %s", first ? "" : ", ", ds->warning_counts[k], names[k]);
+            first = 0;
+        }
+    fputs(". None stops the analysis, but each is worth a look.</p>\n<ul class=\"small\">\n", f);
+    for (uint32_t i = 0; i < ds->n_warnings && i < 50; i++) {
+        fputs("<li><code>", f);
+        E(ds->warnings[i].text);
+        fputs("</code></li>\n", f);
+    }
+    fputs("</ul>\n", f);
+    if (ds->n_warnings > 50)
+        fprintf(f, "<p class=\"muted\">%u more; <code>kluster validate</code> lists them all.</p>\n",
+                ds->n_warnings - 50);
+}
+
+static void sources_section(FILE *f, const kl_html_report_t *r)
+{
+    const kl_dataset_t *ds = r->ds;
+    if (!ds->n_sources)
+        return;
+    fprintf(f, "<h2 id=\"sources\">Sources</h2>\n<p class=\"muted small\">%u source%s cited by the dataset.</p>\n"
+               "<ol class=\"small\">\n",
+            ds->n_sources, ds->n_sources == 1 ? "" : "s");
+    for (uint32_t i = 0; i < ds->n_sources && i < 200; i++) {
+        fputs("<li>", f);
+        source_ref(f, ds, (int32_t)i);
+        fputs(" <span class=\"muted\">[", f);
+        E(ds->sources[i].id);
+        fputs("]</span></li>\n", f);
+    }
+    fputs("</ol>\n", f);
+    if (ds->n_sources > 200)
+        fprintf(f, "<p class=\"muted\">%u more in the dataset.</p>\n", ds->n_sources - 200);
+}
+
+static void page_head(FILE *f, const char *title)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<meta name=\"generator\" content=\"kluster\">\n<title>",
+          f);
+    E(title);
+    fputs("</title>\n<style>\n", f);
+    fputs(css, f);
+    fputs("</style>\n</head>\n<body>\n", f);
+}
+
+int kl_write_html_report(FILE *f, const kl_html_report_t *r)
+{
+    const kl_dataset_t *ds = r->ds;
+    uint32_t n = r->g->n;
+    uint32_t *idx = malloc(((size_t)n + 1) * sizeof *idx);
+    uint32_t *by_irb = malloc(((size_t)n + 1) * sizeof *by_irb);
+    double *key = malloc(((size_t)n + 1) * sizeof *key);
+    int rc = -1;
+    if (!idx || !by_irb || !key) {
+        errno = ENOMEM;
+        goto cleanup;
+    }
+    uint32_t n_irb = rank_by(r, r->res->irb, 0, by_irb);
+    const char *title = ds->title ? ds->title : ds->id ? ds->id : r->dataset_id;
+    char head[600];
+    snprintf(head, sizeof head, "%s – kluster report", title);
+    page_head(f, head);
+    fputs("<header class=\"top\"><div class=\"wrap\">\n<p class=\"eyebrow\">Collaboration network report</p>\n<h1>",
+          f);
+    E(title);
+    fputs("</h1>\n<p class=\"sub\">Dataset <b>", f);
+    E(r->dataset_id);
+    fputs("</b> · ", f);
+    E(r->dataset_path);
+    fprintf(f, " · %u entities, %u relations, %u sources</p>\n</div></header>\n<main class=\"wrap\">\n",
+            ds->n_entities, ds->n_relations, ds->n_sources);
+    findings_section(f, r, by_irb, n_irb);
+    fputs("<p class=\"small muted\">Contents: <a href=\"#numbers\">the graph in numbers</a> · "
+          "<a href=\"#diagrams\">diagrams</a> · <a href=\"#regions\">who connects which regions</a> · "
+          "<a href=\"#fragile\">fragile region pairs</a> · <a href=\"#brokers\">top brokers and evidence</a> · "
+          "<a href=\"#top\">top actors per metric</a> · <a href=\"#warnings\">warnings</a></p>\n",
+          f);
+    numbers_section(f, r);
+    diagrams_section(f, r);
+    if (pairs_section(f, r) != 0)
+        goto cleanup;
+    if (r->regions)
+        fragile_section(f, r);
+    regions_table(f, r);
+    if (evidence_section(f, r, by_irb, n_irb) != 0)
+        goto cleanup;
+    if (metrics_section(f, r, idx, key) != 0)
+        goto cleanup;
+    warnings_section(f, r);
+    sources_section(f, r);
+    fputs("<footer>Made by kluster ", f);
+    E(r->version);
+    fputs(" from ", f);
+    E(r->dataset_path);
+    fputs(". Definitions of every measure: DEFINITIONS.md. The same numbers are in <code>analysis.json</code>, "
+          "<code>actors.csv</code> and <code>region_pairs.csv</code> next to this file.</footer>\n"
+          "</main>\n</body>\n</html>\n",
+          f);
+    rc = ferror(f) ? -1 : 0;
+    if (rc && !errno)
+        errno = EIO;
+cleanup:
+    free(idx);
+    free(by_irb);
+    free(key);
+    return rc;
+}
+
+/* --------------------------------------------------------------- index */
+
+static void count_cell(FILE *f, long x)
+{
+    if (x < 0)
+        fputs("<td class=\"n muted\">–</td>", f);
+    else
+        fprintf(f, "<td class=\"n\">%ld</td>", x);
+}
+
+int kl_write_html_index(FILE *f, const char *outdir, const kl_html_index_entry_t *e, size_t n,
+                        const kl_html_note_t *notes, size_t n_notes, const char *version)
+{
+    size_t ok = 0, failed = 0, unchanged = 0;
+    char buf[64];
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(e[i].status, "ok") == 0)
+            ok++;
+        else if (strcmp(e[i].status, "unchanged") == 0)
+            unchanged++;
+        else
+            failed++;
+    }
+    page_head(f, "kluster batch report");
+    fputs("<header class=\"top\"><div class=\"wrap\">\n<p class=\"eyebrow\">kluster batch</p>\n"
+          "<h1>Collaboration network reports</h1>\n<p class=\"sub\">",
+          f);
+    E(outdir);
+    fprintf(f, " · %zu dataset%s: %zu analysed, %zu unchanged since the last run, %zu failed", n, n == 1 ? "" : "s",
+            ok, unchanged, failed);
+    if (n_notes)
+        fprintf(f, " · %zu input%s skipped", n_notes, n_notes == 1 ? "" : "s");
+    fputs("</p>\n</div></header>\n<main class=\"wrap\">\n<h2>Datasets</h2>\n", f);
+    fputs("<table><thead><tr><th>dataset</th><th>status</th><th class=\"n\">actors</th><th class=\"n\">ties</th>"
+          "<th class=\"n\">regions</th><th class=\"n\">components</th><th class=\"n\">connected region pairs</th>"
+          "<th class=\"n\">fragile</th><th>top brokers (inter-regional share)</th><th class=\"n\">warnings</th>"
+          "</tr></thead><tbody>\n",
+          f);
+    for (size_t i = 0; i < n; i++) {
+        const kl_html_index_entry_t *x = &e[i];
+        fputs("<tr><td>", f);
+        if (x->has_report) {
+            fputs("<a href=\"", f);
+            E(x->id);
+            fputs("/report.html\"><b>", f);
+            E(x->title ? x->title : x->id);
+            fputs("</b></a>", f);
+        } else {
+            fputs("<b>", f);
+            E(x->title ? x->title : x->id);
+            fputs("</b>", f);
+        }
+        fputs("<br><span class=\"muted small\">", f);
+        E(x->id);
+        fputs(" · ", f);
+        E(x->path);
+        fputs("</span></td><td><span class=\"status ", f);
+        E(x->status);
+        fputs("\">", f);
+        E(x->status);
+        fputs("</span>", f);
+        if (isfinite(x->seconds))
+            fprintf(f, "<br><span class=\"muted small\">%.1f s</span>", x->seconds);
+        fputs("</td>", f);
+        if (x->error) {
+            fputs("<td colspan=\"7\" class=\"bad small\">", f);
+            E(x->error);
+            fputs("</td>", f);
+        } else {
+            count_cell(f, x->actors);
+            count_cell(f, x->ties);
+            count_cell(f, x->regions);
+            count_cell(f, x->components);
+            if (x->connected_pairs >= 0 && x->region_pairs >= 0)
+                fprintf(f, "<td class=\"n\">%ld / %ld</td>", x->connected_pairs, x->region_pairs);
+            else
+                fputs("<td class=\"n muted\">–</td>", f);
+            if (x->fragile_pairs > 0)
+                fprintf(f, "<td class=\"n bad\">%ld</td>", x->fragile_pairs);
+            else
+                count_cell(f, x->fragile_pairs);
+            fputs("<td class=\"small\">", f);
+            for (size_t k = 0; k < x->n_brokers; k++) {
+                if (k)
+                    fputs("<br>", f);
+                E(x->brokers[k].name ? x->brokers[k].name : x->brokers[k].id);
+                fmt_pct(x->brokers[k].irb_share, buf, sizeof buf);
+                fprintf(f, " <span class=\"muted\">%s</span>", buf);
+            }
+            if (!x->n_brokers)
+                fputs("<span class=\"muted\">–</span>", f);
+            fputs("</td>", f);
+        }
+        if (x->warnings > 0)
+            fprintf(f, "<td class=\"n warn\">%ld</td>", x->warnings);
+        else
+            count_cell(f, x->warnings);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+    if (n_notes) {
+        fputs("<h2>Skipped inputs</h2>\n<table><thead><tr><th>path</th><th>reason</th></tr></thead><tbody>\n", f);
+        for (size_t i = 0; i < n_notes; i++) {
+            fputs("<tr><td>", f);
+            E(notes[i].path);
+            fputs("</td><td>", f);
+            E(notes[i].reason);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</tbody></table>\n", f);
+    }
+    fputs("<footer>Made by kluster ", f);
+    E(version);
+    fputs(". Each dataset's folder holds report.html, report.md, analysis.json, actors.csv, region_pairs.csv, "
+          "diagram.svg and region-map.svg; <code>summary.json</code> lists the same as this page.</footer>\n"
+          "</main>\n</body>\n</html>\n",
+          f);
+    if (ferror(f)) {
+        if (!errno)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}

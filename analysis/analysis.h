@@ -50,7 +50,8 @@ typedef struct {
     uint32_t samples;                /* 0: exact; K > 0: K sources drawn uniformly with replacement */
     uint64_t seed;                   /* seeds igraph's RNG before sampling and before communities */
     kl_community_method communities; /* default KL_COMMUNITIES_LEIDEN */
-    int threads;                     /* threads of the path kernel; 0 = online CPUs */
+    int threads;                     /* threads of the path kernel, PageRank and the eigenvector's
+                                        products (results do not depend on it); 0 = online CPUs */
 } kl_analysis_options_t;
 
 /* Defaults: hops, exact, seed 1, Leiden, all CPUs.  Can't fail. */

@@ -30,6 +30,7 @@ typedef struct {
     size_t *slot;     /* open addressing: index + 1 into names, 0 empty */
     size_t nslots;
     IDTYPE anon;      /* next anonymous id (odd) */
+    Agraph_t *g;      /* the root graph: names live in its string pool */
 } id_state_t;
 
 static size_t id_hash(int type, const char *s)
@@ -42,10 +43,12 @@ static size_t id_hash(int type, const char *s)
 
 static void *id_open(Agraph_t *g, Agdisc_t *disc)
 {
-    (void)g, (void)disc;
+    (void)disc;
     id_state_t *st = calloc(1, sizeof *st);
-    if (st)
+    if (st) {
         st->anon = 1;
+        st->g = g;
+    }
     return st;
 }
 
@@ -103,7 +106,10 @@ static long id_map(void *state, int objtype, char *str, IDTYPE *id, int createfl
         st->types = types;
         st->cap = cap;
     }
-    char *copy = strdup(str);
+    /* agwrite takes every name for a pooled string (it reads the pool's
+     * header in front of it to tell HTML names apart), so names must come
+     * from agstrdup, as in cgraph's own id discipline, not from strdup. */
+    char *copy = agstrdup(st->g, str);
     if (!copy)
         return 0;
     size_t k = st->count++;
@@ -142,8 +148,7 @@ static void id_close(void *state)
     id_state_t *st = state;
     if (!st)
         return;
-    for (size_t k = 0; k < st->count; k++)
-        free(st->names[k]);
+    /* the names are in the graph's string pool, freed with the graph */
     free(st->names);
     free(st->types);
     free(st->slot);

@@ -2,8 +2,10 @@
  * `kluster analyze` output (cli/output.c): CSV formula-injection prefix and
  * RFC 4180 quoting, Markdown table cells, %.17g reals as JSON prints them,
  * snprintf-style truncation, and output files that appear only on commit.
- * cli/ is not part of the unit-test library, so the writer is compiled in. */
+ * cli/ is not part of the unit-test library, so the writer (and the shared
+ * CLI helpers it uses: temporary-file registry) is compiled in. */
 #include "cli/output.c"
+#include "cli/common.c"
 
 #include <dirent.h>
 

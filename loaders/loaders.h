@@ -50,7 +50,7 @@ kl_err kl_load_buffer(kl_dataset_t *ds, const char *name, const char *data, size
 uint64_t kl_load_bytes(const kl_dataset_t *ds);
 
 /* ------------------------------------------------------- import maps
- * (loaders/import.c; the map format is in docs/exchange.md)
+ * (loaders/import.c; the map format is in the README, "kluster import")
  *
  *     kl_import_map_t *map;
  *     if (kl_import_map_load(&map, "cordis.json", &err) != KL_OK) ...

@@ -107,11 +107,12 @@ run: all
 	./kluster analyze $(RUN_DATASET) --format json -o $(RUN_OUT)/analysis.json
 	./kluster analyze $(RUN_DATASET) --format csv -o $(RUN_OUT)/actors.csv
 	./kluster analyze $(RUN_DATASET) --format md -o $(RUN_OUT)/report.md
+	./kluster bridges $(RUN_DATASET) --format md -o $(RUN_OUT)/bridges.md
 	./kluster render $(RUN_DATASET) -q -o $(RUN_OUT)/diagram.svg
 	./kluster render $(RUN_DATASET) -q --region-map -o $(RUN_OUT)/region-map.svg
 	./kluster render $(RUN_DATASET) -q -o $(RUN_OUT)/diagram.png --width 1600
-	@cat $(RUN_OUT)/report.md
-	@echo "make run: results in $(RUN_OUT)/ (analysis.json, actors.csv, report.md, diagram.svg/.png, region-map.svg)"
+	@cat $(RUN_OUT)/report.md $(RUN_OUT)/bridges.md
+	@echo "make run: results in $(RUN_OUT)/ (analysis.json, actors.csv, report.md, bridges.md, diagram.svg/.png, region-map.svg)"
 
 # The README's diagrams of the shipped dataset (committed under docs/).
 docs: all

@@ -84,14 +84,10 @@ static uint32_t *prepare(const char *text, unsigned wrap, unsigned max_chars)
             c = CP_BREAK;
         } else if (c == '\t') {
             c = ' ';
-        } else if (c == 0xFEFF) {
-            /* a byte-order mark inside a name (CSV cells carry them) is
-             * invisible, and a label made of it alone is written unquoted
-             * by cgraph and rejected by its own reader: drop it */
-            i += len;
-            continue;
-        } else if (c < 0x20 || c == 0x7F || c == 0xFFFE || c == 0xFFFF) {
-            c = CP_BAD; /* not allowed in XML 1.0, or invisible */
+        } else if (c < 0x20 || c == 0x7F || c == 0xFFFE || c == 0xFFFF || c == 0xFEFF) {
+            /* not allowed in XML 1.0, or invisible; a byte-order mark alone
+             * would be written unquoted by cgraph and rejected by its reader */
+            c = CP_BAD;
         }
         if (max_chars && chars >= max_chars) {
             cut = 1;

@@ -120,9 +120,16 @@ docs: all
 	./kluster render datasets/cleantech-se -q -o docs/cleantech-se.svg
 	./kluster render datasets/cleantech-se -q --region-map -o docs/cleantech-se-regions.svg
 
+# the loader and analysis benches (tests/bench/run.sh), then the scale table
+# (tests/bench/scale.sh; also alone as bench-scale); BENCH_QUICK=1: a smoke run
+.PHONY: bench-scale
 bench: all
 	@$(MAKE) --no-print-directory kluster
-	bash tests/bench/run.sh
+	bash tests/bench/run.sh; rc=$$?; bash tests/bench/scale.sh && exit $$rc
+
+bench-scale: all
+	@$(MAKE) --no-print-directory kluster
+	bash tests/bench/scale.sh
 
 install: all
 	@$(MAKE) --no-print-directory kluster

@@ -6,14 +6,21 @@
 
 #include "../analysis/analysis.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage_text[] =
     "usage: kluster export [--metrics [--samples K] [--seed S]] [--mode full|organisations]\n"
     "                      [--ties TYPES] [--exclude-kind KIND] [--from Y --to Y] [OPTIONS]\n"
-    "                      DATASET -o FILE.{graphml,gexf,gml,net,csv,json,ndjson}\n";
+    "                      DATASET -o FILE.{graphml,gexf,gml,net,csv,json,ndjson}\n"
+    "       kluster export [same options] DATASET --partitions N -o DIR\n";
 
 static void help(void)
 {
@@ -30,8 +37,17 @@ static void help(void)
            "The graph formats hold the analysis graph: one node per actor (id, name, kind,\n"
            "region, region_name, type, country, lat/lon, the entities' free attributes) and\n"
            "one undirected weighted edge per tie, as --mode, --ties, --from/--to choose.\n\n"
+           "--partitions N writes the analysis graph as CSV split into N parts, for distributed\n"
+           "engines such as Apache Spark GraphFrames: DIR/vertices/part-00000.csv ... (header\n"
+           "id,name,kind,...), DIR/edges/part-00000.csv ... (header src,dst,weight[,bridge],\n"
+           "each tie once with src < dst in byte order), DIR/_manifest.json (rows per part).\n"
+           "A vertex goes to part FNV-1a-64(id) mod N, an edge to the part of its src.  DIR\n"
+           "appears complete or not at all; an existing DIR is replaced only when it is\n"
+           "empty or an earlier partitioned export (see docs/scale.md).\n\n"
            "options:\n"
-           "  -o, --output FILE      the file to write (complete or not at all)\n"
+           "  -o, --output PATH      the file to write (with --partitions: the folder), complete\n"
+           "                         or not at all\n"
+           "  --partitions N         partitioned CSV into the folder -o DIR, N = 1 to 4096\n"
            "  --metrics              attach every per-actor metric of `kluster analyze` (and\n"
            "                         whether each tie is a bridge) as attributes (graph formats\n"
            "                         and CSV; the extract formats hold the dataset itself)\n"
@@ -42,7 +58,7 @@ static void help(void)
            usage_text);
 }
 
-enum { OPT_METRICS = 1, OPT_SAMPLES, OPT_SEED };
+enum { OPT_METRICS = 1, OPT_SAMPLES, OPT_SEED, OPT_PARTITIONS };
 
 static int write_one(const char *path, int fmt, const kl_export_t *x, int edges)
 {
@@ -71,6 +87,200 @@ static int write_one(const char *path, int fmt, const kl_export_t *x, int edges)
     return 0;
 }
 
+/* ------------------------------------------------ --partitions N -o DIR */
+
+#define PART_TMP_SUFFIX ".tmp-XXXXXX"
+
+/* Is name one of the entries a partitioned export writes into `sub`
+ * ("" for the top folder)? */
+static int export_entry(const char *sub, const char *name)
+{
+    if (!*sub)
+        return !strcmp(name, "vertices") || !strcmp(name, "edges") || !strcmp(name, "_manifest.json");
+    unsigned p;
+    char tail[8];
+    return !strcmp(name, "_SUCCESS") ||
+           (strlen(name) == 14 && sscanf(name, "part-%5u%7s", &p, tail) == 2 && !strcmp(tail, ".csv"));
+}
+
+/* Does folder path hold only what a partitioned export writes?  An empty
+ * folder does too.  Sub-folders are looked into once. */
+static int only_export_entries(const char *path, const char *sub)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    int ok = 1;
+    struct dirent *de;
+    while (ok && (de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        ok = export_entry(sub, de->d_name);
+        if (ok && !*sub && strcmp(de->d_name, "_manifest.json") != 0) {
+            char child[4200];
+            struct stat st;
+            snprintf(child, sizeof child, "%s/%s", path, de->d_name);
+            ok = lstat(child, &st) == 0 && S_ISDIR(st.st_mode) && only_export_entries(child, de->d_name);
+        }
+    }
+    closedir(d);
+    return ok;
+}
+
+/* Was folder path written by kluster export --partitions?  Its manifest
+ * names the format, and it holds nothing else. */
+static int is_partition_export(const char *path)
+{
+    char mpath[4200], head[64] = {0};
+    snprintf(mpath, sizeof mpath, "%s/_manifest.json", path);
+    FILE *f = fopen(mpath, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    head[n] = 0;
+    return strstr(head, "\"format\": \"" KL_PARTITIONS_FORMAT "\"") != NULL && only_export_entries(path, "");
+}
+
+static int is_empty_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    int empty = 1;
+    struct dirent *de;
+    while (empty && (de = readdir(d)) != NULL)
+        empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+    closedir(d);
+    return empty;
+}
+
+/* 0 when DIR does not exist, 1 when it is an empty folder, 2 when it is an
+ * earlier partitioned export; anything else (a file, a symbolic link, a
+ * folder with other contents) is refused with a message: -1. */
+static int check_target(const char *dir)
+{
+    struct stat st;
+    if (lstat(dir, &st) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        kl_cli_error("cannot use '%s': %s", dir, strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode) && is_empty_dir(dir))
+        return 1;
+    if (S_ISDIR(st.st_mode) && is_partition_export(dir))
+        return 2;
+    kl_cli_error("'%s' exists and is not an earlier partitioned export; remove it or choose another folder", dir);
+    return -1;
+}
+
+/* Where the file system cannot swap two folders in one step: move the old
+ * export aside, the new one in, and swap the names of the temporary folder
+ * and the old one so that the caller removes the old export.  An error
+ * puts the old export back. */
+static int replace_in_two_steps(const char *dir, char *tmp)
+{
+    char *old = strdup(tmp);
+    if (!old) {
+        errno = ENOMEM;
+        return -1;
+    }
+    memcpy(old + strlen(old) - 6, "XXXXXX", 6);
+    int rc = -1;
+    if (mkdtemp(old) && rename(dir, old) == 0) {
+        if (rename(tmp, dir) == 0) {
+            kl_cli_temp_unregister(tmp);
+            memcpy(tmp, old, strlen(old) + 1); /* same length */
+            kl_cli_temp_register_dir(tmp);
+            rc = 0;
+        } else {
+            int e = errno;
+            rename(old, dir);
+            errno = e;
+        }
+    } else {
+        int e = errno;
+        rmdir(old);
+        errno = e;
+    }
+    free(old);
+    return rc;
+}
+
+/* Write the partitioned export into a temporary folder next to DIR and
+ * put it in place at the end, so DIR is complete or untouched; an
+ * interrupt removes the temporary folder (kl_cli_temp_register_dir). */
+static int write_partitions(const char *dir, uint32_t parts, const kl_export_t *x)
+{
+    char *tmp = malloc(strlen(dir) + sizeof PART_TMP_SUFFIX + 2);
+    char failed[4400];
+    int rc = -1;
+    if (!tmp) {
+        kl_cli_error("out of memory");
+        goto cleanup;
+    }
+    const char *slash = strrchr(dir, '/');
+    int dirlen = slash ? (int)(slash - dir) + 1 : 0;
+    sprintf(tmp, "%.*s.%s" PART_TMP_SUFFIX, dirlen, dir, dir + dirlen);
+    /* an interrupt between creating the folder and registering it would
+     * leave it behind: hold the signals for that moment */
+    sigset_t block, saved;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &saved);
+    int made = mkdtemp(tmp) != NULL;
+    int e = errno;
+    if (made)
+        kl_cli_temp_register_dir(tmp);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
+    if (!made) {
+        kl_cli_error("cannot create a folder next to '%s': %s", dir, strerror(e));
+        free(tmp);
+        tmp = NULL;
+        goto cleanup;
+    }
+    if (kl_export_partitions(tmp, parts, x, failed, sizeof failed) != 0) {
+        kl_cli_error("cannot write '%s': %s", failed,
+                     errno == ENOMEM ? "out of memory" : strerror(errno ? errno : EIO));
+        goto cleanup;
+    }
+    /* mkdtemp makes the folder 0700; the export is as readable as a file */
+    mode_t um = umask(0);
+    umask(um);
+    chmod(tmp, 0777 & ~um);
+    int existing = check_target(dir);
+    if (existing < 0)
+        goto cleanup;
+    if (existing == 2) {
+        /* swap old and new in one step; the old export is then under the
+         * temporary name and goes with it */
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) != 0 &&
+            ((errno != EINVAL && errno != ENOSYS) || replace_in_two_steps(dir, tmp) != 0)) {
+            kl_cli_error("cannot replace '%s': %s", dir, strerror(errno));
+            goto cleanup;
+        }
+    } else if (rename(tmp, dir) != 0) {
+        kl_cli_error("cannot create '%s': %s", dir, strerror(errno));
+        goto cleanup;
+    }
+    if (existing != 2) {
+        kl_cli_temp_unregister(tmp);
+        free(tmp);
+        tmp = NULL;
+    }
+    rc = 0;
+cleanup:
+    if (tmp) {
+        kl_cli_remove_tree(tmp);
+        kl_cli_temp_unregister(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
 int cmd_export(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -79,6 +289,7 @@ int cmd_export(int argc, char **argv)
         {"metrics", no_argument, NULL, OPT_METRICS},
         {"samples", required_argument, NULL, OPT_SAMPLES},
         {"seed", required_argument, NULL, OPT_SEED},
+        {"partitions", required_argument, NULL, OPT_PARTITIONS},
         KL_CLI_GRAPH_OPTIONS,
         KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -88,6 +299,7 @@ int cmd_export(int argc, char **argv)
     kl_analysis_options_t aopt;
     const char *output = NULL;
     int metrics = 0, c;
+    uint32_t partitions = 0;
     unsigned long long v;
     kl_cli_common_init(&common);
     kl_cli_graph_init(&gcli);
@@ -124,6 +336,12 @@ int cmd_export(int argc, char **argv)
                 return kl_cli_usage_error("export", usage_text, "invalid seed '%s' (0 to 4294967295)", optarg);
             aopt.seed = v;
             break;
+        case OPT_PARTITIONS:
+            if (kl_cli_parse_u64(optarg, KL_PARTITIONS_MAX, &v) < 0 || v == 0)
+                return kl_cli_usage_error("export", usage_text, "invalid number '%s' for --partitions (1 to %d)",
+                                          optarg, KL_PARTITIONS_MAX);
+            partitions = (uint32_t)v;
+            break;
         default:
             return kl_cli_usage_error("export", usage_text, "%s", kl_cli_bad_option(argv, c));
         }
@@ -132,9 +350,11 @@ int cmd_export(int argc, char **argv)
         return kl_cli_usage_error("export", usage_text, "no dataset given");
     if (optind + 1 < argc)
         return kl_cli_usage_error("export", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
+    if (partitions && (!output || !*output || strcmp(output, "-") == 0))
+        return kl_cli_usage_error("export", usage_text, "no output folder given (-o DIR)");
     if (!output || !*output || strcmp(output, "-") == 0)
         return kl_cli_usage_error("export", usage_text, "no output file given (-o FILE)");
-    int fmt = kl_export_format_of(output);
+    int fmt = partitions ? KL_EXPORT_CSV : kl_export_format_of(output);
     if (fmt < 0)
         return kl_cli_usage_error("export", usage_text,
                                   "unknown format of '%s' (expected .graphml, .gexf, .gml, .net, .csv, .json or .ndjson)",
@@ -149,12 +369,24 @@ int cmd_export(int argc, char **argv)
     kl_analysis_t res;
     kl_regions_t regions;
     kl_error_t err = {0};
-    char *nodes_path = NULL, *edges_path = NULL;
+    char *nodes_path = NULL, *edges_path = NULL, *dir = NULL;
     int rc = KL_EXIT_FAILURE;
     memset(&ds, 0, sizeof ds);
     memset(&g, 0, sizeof g);
     memset(&res, 0, sizeof res);
     memset(&regions, 0, sizeof regions);
+    if (partitions) {
+        size_t len = strlen(output);
+        while (len > 1 && output[len - 1] == '/')
+            len--; /* "out/" names the folder "out" */
+        if (!(dir = strndup(output, len))) {
+            kl_cli_error("out of memory");
+            goto cleanup;
+        }
+        /* refuse a folder that cannot be replaced before the work, not after */
+        if (check_target(dir) < 0)
+            goto cleanup;
+    }
     if (kl_cli_load(argv[optind], &common, &ds) != 0)
         goto cleanup;
     kl_export_t x = {&ds, NULL, NULL, NULL};
@@ -185,7 +417,10 @@ int cmd_export(int argc, char **argv)
         x.res = &res;
         x.regions = &regions;
     }
-    if (fmt == KL_EXPORT_CSV) {
+    if (partitions) {
+        if (write_partitions(dir, partitions, &x) != 0)
+            goto cleanup;
+    } else if (fmt == KL_EXPORT_CSV) {
         size_t n = strlen(output) - 4; /* without ".csv" */
         nodes_path = malloc(n + 16);
         edges_path = malloc(n + 16);
@@ -208,6 +443,7 @@ int cmd_export(int argc, char **argv)
 cleanup:
     free(nodes_path);
     free(edges_path);
+    free(dir);
     kl_regions_destroy(&regions);
     kl_analysis_destroy(&res);
     kl_agraph_destroy(&g);

@@ -82,6 +82,12 @@ const char *kl_cli_bad_option(char **argv, int opt);
 void kl_cli_signals_init(void);
 void kl_cli_temp_register(const char *path);
 void kl_cli_temp_unregister(const char *path);
+/* A temporary folder: an interrupt removes it with everything in it (down
+ * to 4 levels); unregister it with kl_cli_temp_unregister. */
+void kl_cli_temp_register_dir(const char *path);
+/* Remove a file, or a folder with everything in it (down to 4 levels; a
+ * symbolic link is removed, never followed).  Errors are ignored. */
+void kl_cli_remove_tree(const char *path);
 /* Parse a whole non-negative integer (strtoull, end pointer, errno);
  * returns 0 or -1. */
 int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out);

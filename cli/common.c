@@ -2,7 +2,9 @@
  * dataset, error and usage messages, checked output. */
 #include "commands.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 #include <stdarg.h>
@@ -38,11 +40,51 @@ const char *kl_cli_bad_option(char **argv, int opt)
 #define KL_TEMP_SLOTS 16
 static char temp_paths[KL_TEMP_SLOTS][4096];
 static volatile sig_atomic_t temp_used[KL_TEMP_SLOTS];
+static volatile sig_atomic_t temp_is_dir[KL_TEMP_SLOTS];
+
+/* Remove `name` (relative to dirfd) and, when it is a folder, what it holds
+ * down to `depth` levels.  System calls only (openat, getdents64, unlinkat),
+ * no allocation and no locks, so the signal handler may call it too. */
+static void remove_tree_at(int dirfd, const char *name, int depth)
+{
+    if (unlinkat(dirfd, name, 0) == 0 || depth < 0)
+        return;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        char buf[4096];
+        /* removing entries while reading the folder may skip some: read it
+         * again from the start until a pass removes nothing */
+        for (int removed = 1, passes = 0; removed && passes < 64; passes++) {
+            removed = 0;
+            lseek(fd, 0, SEEK_SET);
+            ssize_t n;
+            while ((n = getdents64(fd, buf, sizeof buf)) > 0)
+                for (ssize_t off = 0; off < n;) {
+                    const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+                    off += de->d_reclen;
+                    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                    remove_tree_at(fd, de->d_name, depth - 1);
+                    removed = 1;
+                }
+        }
+        close(fd);
+    }
+    unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+void kl_cli_remove_tree(const char *path)
+{
+    if (path)
+        remove_tree_at(AT_FDCWD, path, 4);
+}
 
 static void on_interrupt(int sig)
 {
     for (int i = 0; i < KL_TEMP_SLOTS; i++)
-        if (temp_used[i])
+        if (temp_used[i] && temp_is_dir[i])
+            remove_tree_at(AT_FDCWD, temp_paths[i], 4);
+        else if (temp_used[i])
             unlink(temp_paths[i]);
     signal(sig, SIG_DFL);
     raise(sig);
@@ -60,16 +102,27 @@ void kl_cli_signals_init(void)
     }
 }
 
-void kl_cli_temp_register(const char *path)
+static void temp_register(const char *path, int is_dir)
 {
     if (!path || strlen(path) >= sizeof temp_paths[0])
         return;
     for (int i = 0; i < KL_TEMP_SLOTS; i++)
         if (!temp_used[i]) {
             memcpy(temp_paths[i], path, strlen(path) + 1);
+            temp_is_dir[i] = is_dir;
             temp_used[i] = 1;
             return;
         }
+}
+
+void kl_cli_temp_register(const char *path)
+{
+    temp_register(path, 0);
+}
+
+void kl_cli_temp_register_dir(const char *path)
+{
+    temp_register(path, 1);
 }
 
 void kl_cli_temp_unregister(const char *path)

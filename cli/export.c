@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 int kl_export_format_of(const char *path)
 {
@@ -895,38 +896,75 @@ static void csv_cell(FILE *f, const char *s, int *oom)
     free(big);
 }
 
+/* The CSV writers' rows, shared by the CSV pair and the partitioned export:
+ * a header, then one row per vertex or edge.  They leave *rc negative when
+ * out of memory. */
+static void csv_node_header(FILE *f, const exporter_t *e, int *rc)
+{
+    fputs("id", f);
+    for (uint32_t c = 0; c < e->n_cols; c++) {
+        fputc(',', f);
+        csv_cell(f, e->cols[c].name, rc);
+    }
+    fputc('\n', f);
+}
+
+static void csv_node_row(FILE *f, exporter_t *e, uint32_t v, int *rc)
+{
+    char buf[40];
+    csv_cell(f, vid(e, v), rc);
+    for (uint32_t c = 0; c < e->n_cols; c++) {
+        const char *s;
+        double num;
+        int got = col_value(e, &e->cols[c], v, &s, &num);
+        if (got < 0) {
+            *rc = -1;
+            break;
+        }
+        fputc(',', f);
+        if (got && s)
+            csv_cell(f, s, rc);
+        else if (got)
+            fputs(num_text(&e->cols[c], num, buf), f);
+    }
+    fputc('\n', f);
+}
+
+/* src and dst name the two end columns ("source,target" in the CSV pair,
+ * "src,dst" where GraphFrames reads them) */
+static void csv_edge_header(FILE *f, const exporter_t *e, const char *src, const char *dst)
+{
+    fprintf(f, "%s,%s,weight%s\n", src, dst, e->x->res ? ",bridge" : "");
+}
+
+/* Edge k with its end of the lower id first. */
+static void csv_edge_row(FILE *f, exporter_t *e, uint32_t k, int *rc)
+{
+    char buf[40];
+    uint32_t a = e->x->g->edge_from[k], b = e->x->g->edge_to[k];
+    if (e->rank[a] > e->rank[b]) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    csv_cell(f, vid(e, a), rc);
+    fputc(',', f);
+    csv_cell(f, vid(e, b), rc);
+    fprintf(f, ",%s", kl_format_real(edge_weight(e, k), buf));
+    if (e->x->res)
+        fprintf(f, ",%s", e->x->res->bridge[k] ? "true" : "false");
+    fputc('\n', f);
+}
+
 int kl_export_csv_nodes(FILE *f, const kl_export_t *x)
 {
     exporter_t e;
     if (exporter_init(&e, x) < 0)
         return -1;
     int rc = 0;
-    char buf[40];
-    fputs("id", f);
-    for (uint32_t c = 0; c < e.n_cols; c++) {
-        fputc(',', f);
-        csv_cell(f, e.cols[c].name, &rc);
-    }
-    fputc('\n', f);
-    for (uint32_t i = 0; i < x->g->n && rc >= 0; i++) {
-        uint32_t v = e.order[i];
-        csv_cell(f, vid(&e, v), &rc);
-        for (uint32_t c = 0; c < e.n_cols; c++) {
-            const char *s;
-            double num;
-            int got = col_value(&e, &e.cols[c], v, &s, &num);
-            if (got < 0) {
-                rc = -1;
-                break;
-            }
-            fputc(',', f);
-            if (got && s)
-                csv_cell(f, s, &rc);
-            else if (got)
-                fputs(num_text(&e.cols[c], num, buf), f);
-        }
-        fputc('\n', f);
-    }
+    csv_node_header(f, &e, &rc);
+    for (uint32_t i = 0; i < x->g->n && rc >= 0; i++)
+        csv_node_row(f, &e, e.order[i], &rc);
     return finish_write(&e, f, rc);
 }
 
@@ -935,25 +973,213 @@ int kl_export_csv_edges(FILE *f, const kl_export_t *x)
     exporter_t e;
     if (exporter_init(&e, x) < 0)
         return -1;
-    char buf[40];
     int rc = 0;
-    fputs(x->res ? "source,target,weight,bridge\n" : "source,target,weight\n", f);
-    for (uint32_t i = 0; i < x->g->csr.m && rc >= 0; i++) {
-        uint32_t k = e.edges[i], a = x->g->edge_from[k], b = x->g->edge_to[k];
-        if (e.rank[a] > e.rank[b]) {
-            uint32_t t = a;
-            a = b;
-            b = t;
-        }
-        csv_cell(f, vid(&e, a), &rc);
-        fputc(',', f);
-        csv_cell(f, vid(&e, b), &rc);
-        fprintf(f, ",%s", kl_format_real(edge_weight(&e, k), buf));
-        if (x->res)
-            fprintf(f, ",%s", x->res->bridge[k] ? "true" : "false");
-        fputc('\n', f);
-    }
+    csv_edge_header(f, &e, "source", "target");
+    for (uint32_t i = 0; i < x->g->csr.m && rc >= 0; i++)
+        csv_edge_row(f, &e, e.edges[i], &rc);
     return finish_write(&e, f, rc);
+}
+
+/* ------------------------------------------------------ partitioned CSV */
+
+uint64_t kl_export_fnv1a64(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* Items (vertices or edges, already in output order) bucketed by part with
+ * a stable counting sort, so each part keeps the order: items[off[p] ..
+ * off[p+1]) are part p's. */
+typedef struct {
+    uint32_t *items;
+    uint32_t *off; /* parts + 1 */
+} buckets_t;
+
+static int bucket(buckets_t *b, const uint32_t *in, uint32_t count, const uint32_t *part_of, uint32_t parts)
+{
+    b->items = malloc(((size_t)count + 1) * sizeof *b->items);
+    b->off = calloc((size_t)parts + 2, sizeof *b->off);
+    uint32_t *fill = calloc((size_t)parts + 1, sizeof *fill);
+    if (!b->items || !b->off || !fill) {
+        free(fill);
+        return -1;
+    }
+    for (uint32_t i = 0; i < count; i++)
+        b->off[part_of[in[i]] + 1]++;
+    for (uint32_t p = 0; p < parts; p++)
+        b->off[p + 1] += b->off[p];
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t p = part_of[in[i]];
+        b->items[b->off[p] + fill[p]++] = in[i];
+    }
+    free(fill);
+    return 0;
+}
+
+/* Finish a file of the partitioned export: check for write errors, close,
+ * and on failure copy its path into failed with errno set.  f NULL: fopen
+ * failed (errno tells why); rc < 0: the writer ran out of memory. */
+static int finish_file(FILE *f, int rc, const char *path, char *failed, size_t failed_size)
+{
+    int err = errno;
+    if (f) {
+        err = 0;
+        if (rc < 0)
+            err = ENOMEM;
+        else if (ferror(f) || fflush(f) != 0)
+            err = errno ? errno : EIO, rc = -1;
+        if (fclose(f) != 0 && rc == 0)
+            err = errno ? errno : EIO, rc = -1;
+    } else {
+        rc = -1;
+    }
+    if (rc < 0) {
+        snprintf(failed, failed_size, "%s", path);
+        errno = err ? err : EIO;
+    }
+    return rc;
+}
+
+/* Write one part file, DIR/SUB/part-NNNNN.csv.  On failure the path is
+ * copied into failed. */
+static int write_part(exporter_t *e, const char *dir, const char *sub, uint32_t p, const buckets_t *b, int edges,
+                      char *failed, size_t failed_size)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s/part-%05u.csv", dir, sub, p);
+    FILE *f = fopen(path, "w");
+    int rc = 0;
+    if (f) {
+        errno = 0;
+        if (edges)
+            csv_edge_header(f, e, "src", "dst");
+        else
+            csv_node_header(f, e, &rc);
+        for (uint32_t i = b->off[p]; i < b->off[p + 1] && rc >= 0; i++) {
+            if (edges)
+                csv_edge_row(f, e, b->items[i], &rc);
+            else
+                csv_node_row(f, e, b->items[i], &rc);
+        }
+    }
+    return finish_file(f, rc, path, failed, failed_size);
+}
+
+/* _manifest.json: the layout, the rule that assigned the rows and the rows
+ * of every part, so a reader can check that it got them all. */
+static int write_manifest(exporter_t *e, const char *dir, uint32_t parts, const buckets_t *vb, const buckets_t *eb,
+                          char *failed, size_t failed_size)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/_manifest.json", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return finish_file(NULL, -1, path, failed, failed_size);
+    const kl_export_t *x = e->x;
+    errno = 0;
+    fprintf(f, "{\"format\": \"" KL_PARTITIONS_FORMAT "\",\n \"dataset\": ");
+    fjson(f, x->ds->id ? x->ds->id : "dataset");
+    fprintf(f, ",\n \"mode\": \"%s\",\n \"metrics\": %s,\n \"partitions\": %u,\n"
+               " \"hash\": \"fnv1a-64\",\n"
+               " \"vertex_partition\": \"fnv1a-64(id) mod partitions\",\n"
+               " \"edge_partition\": \"fnv1a-64(src) mod partitions\",\n"
+               " \"edge_order\": \"src < dst in byte order of the ids; each undirected tie once\",\n",
+            x->g->options.mode == KL_MODE_ORGANISATIONS ? "organisations" : "full", x->res ? "true" : "false",
+            parts);
+    for (int edges = 0; edges < 2; edges++) {
+        const buckets_t *b = edges ? eb : vb;
+        fprintf(f, " \"%s\": {\"rows\": %u, \"columns\": [", edges ? "edges" : "vertices", b->off[parts]);
+        if (edges) {
+            fputs(x->res ? "\"src\", \"dst\", \"weight\", \"bridge\"" : "\"src\", \"dst\", \"weight\"", f);
+        } else {
+            fputs("\"id\"", f);
+            for (uint32_t c = 0; c < e->n_cols; c++) {
+                fputs(", ", f);
+                fjson(f, e->cols[c].name);
+            }
+        }
+        fputs("],\n  \"parts\": [", f);
+        for (uint32_t p = 0; p < parts; p++)
+            fprintf(f, "%s{\"file\": \"%s/part-%05u.csv\", \"rows\": %u}", p ? ",\n            " : "",
+                    edges ? "edges" : "vertices", p, b->off[p + 1] - b->off[p]);
+        fprintf(f, "]}%s\n", edges ? "" : ",");
+    }
+    fputs("}\n", f);
+    return finish_file(f, 0, path, failed, failed_size);
+}
+
+/* An empty file, as Spark marks a complete output folder. */
+static int write_success(const char *dir, const char *sub, char *failed, size_t failed_size)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s/_SUCCESS", dir, sub);
+    return finish_file(fopen(path, "w"), 0, path, failed, failed_size);
+}
+
+int kl_export_partitions(const char *dir, uint32_t parts, const kl_export_t *x, char *failed, size_t failed_size)
+{
+    exporter_t e;
+    buckets_t vb = {0}, eb = {0};
+    uint32_t *vpart = NULL, *epart = NULL;
+    int rc = -1;
+    snprintf(failed, failed_size, "%s", dir);
+    if (parts == 0 || parts > KL_PARTITIONS_MAX) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (exporter_init(&e, x) < 0)
+        return -1;
+    const kl_agraph_t *g = x->g;
+    vpart = malloc(((size_t)g->n + 1) * sizeof *vpart);
+    epart = malloc(((size_t)g->csr.m + 1) * sizeof *epart);
+    if (!vpart || !epart)
+        goto oom;
+    for (uint32_t v = 0; v < g->n; v++)
+        vpart[v] = (uint32_t)(kl_export_fnv1a64(vid(&e, v)) % parts);
+    /* an edge goes with its src (the end with the lower id), so the part
+     * that holds a vertex also holds the ties written from it */
+    for (uint32_t k = 0; k < g->csr.m; k++) {
+        uint32_t a = g->edge_from[k], b = g->edge_to[k];
+        epart[k] = vpart[e.rank[a] < e.rank[b] ? a : b];
+    }
+    if (bucket(&vb, e.order, g->n, vpart, parts) < 0 || bucket(&eb, e.edges, g->csr.m, epart, parts) < 0)
+        goto oom;
+    static const char *const subs[2] = {"vertices", "edges"};
+    for (int s = 0; s < 2; s++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, subs[s]);
+        if (mkdir(path, 0777) != 0) {
+            snprintf(failed, failed_size, "%s", path);
+            goto cleanup;
+        }
+        for (uint32_t p = 0; p < parts; p++)
+            if (write_part(&e, dir, subs[s], p, s ? &eb : &vb, s, failed, failed_size) < 0)
+                goto cleanup;
+        if (write_success(dir, subs[s], failed, failed_size) < 0)
+            goto cleanup;
+    }
+    if (write_manifest(&e, dir, parts, &vb, &eb, failed, failed_size) < 0)
+        goto cleanup;
+    rc = 0;
+    goto cleanup;
+oom:
+    errno = ENOMEM;
+cleanup:;
+    int err = errno;
+    exporter_destroy(&e);
+    free(vpart);
+    free(epart);
+    free(vb.items);
+    free(vb.off);
+    free(eb.items);
+    free(eb.off);
+    errno = err;
+    return rc;
 }
 
 /* ------------------------------------------------------------- extracts */

@@ -55,6 +55,30 @@ int kl_export_pajek(FILE *f, const kl_export_t *x);
 int kl_export_csv_nodes(FILE *f, const kl_export_t *x);
 int kl_export_csv_edges(FILE *f, const kl_export_t *x);
 
+/* Partitioned CSV for distributed engines (Apache Spark GraphFrames reads
+ * it as is): into the existing, empty folder dir, write
+ *   vertices/part-00000.csv .. part-(parts-1).csv   header "id" + the node
+ *       columns of kl_export_csv_nodes; vertex v in part
+ *       kl_export_fnv1a64(id) % parts
+ *   edges/part-00000.csv ..   header "src,dst,weight[,bridge]"; each tie
+ *       once, src < dst in byte order of the ids, in the part of its src
+ *   vertices/_SUCCESS, edges/_SUCCESS   empty, as Spark marks its output
+ *   _manifest.json     format KL_PARTITIONS_FORMAT, the rule and the rows
+ *       of every part
+ * Every part has its header, even when it has no rows; rows keep the order
+ * of the CSV pair (by id) within a part.  Cells as kl_export_csv_nodes
+ * (RFC 4180, formula-injection guard).  parts is 1 .. KL_PARTITIONS_MAX.
+ * Return 0, or -1 with errno set and the path that failed copied into
+ * failed (the folder is left as it is: the caller removes it).
+ * O(n log n + m log m + parts). */
+#define KL_PARTITIONS_MAX 4096
+#define KL_PARTITIONS_FORMAT "kluster-partitions/1"
+int kl_export_partitions(const char *dir, uint32_t parts, const kl_export_t *x, char *failed, size_t failed_size);
+
+/* FNV-1a, 64 bits, of the bytes of s (without the NUL): the partition hash.
+ * Can't fail. */
+uint64_t kl_export_fnv1a64(const char *s);
+
 /* Parts of a dataset written as extracts (SCHEMA.md). */
 enum {
     KL_EXTRACT_HEADER = 1,   /* "dataset" (id, title, attributes), sources, regions */

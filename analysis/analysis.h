@@ -48,6 +48,11 @@ typedef enum {
 typedef struct {
     int weighted;                    /* 1: path lengths are sums of 1/weight (--weights); 0: hops */
     uint32_t samples;                /* 0: exact; K > 0: K sources drawn uniformly with replacement */
+    double epsilon, delta;           /* epsilon > 0: Riondato-Kornaropoulos pair sampling instead: with
+                                        probability >= 1 - delta every betweenness is within
+                                        epsilon n(n-1)/2 and every irb within epsilon P (samples must
+                                        be 0); harmonic is then estimated from
+                                        KL_HARMONIC_SOURCES sources */
     uint64_t seed;                   /* seeds igraph's RNG before sampling and before communities */
     kl_community_method communities; /* default KL_COMMUNITIES_LEIDEN */
     int threads;                     /* threads of the path kernel, PageRank and the eigenvector's
@@ -56,6 +61,22 @@ typedef struct {
 
 /* Defaults: hops, exact, seed 1, Leiden, all CPUs.  Can't fail. */
 void kl_analysis_options_init(kl_analysis_options_t *opt);
+
+/* Sources drawn for harmonic under pair sampling: its estimate is then within
+ * n sqrt(ln(2n / delta) / (2 K)) of the truth for every actor with
+ * probability >= 1 - delta (Hoeffding), about 0.09 n for a million actors. */
+#define KL_HARMONIC_SOURCES 1024
+
+/* The guarantee used when exact betweenness would be too slow (see
+ * kl_analysis_exact_too_costly): epsilon 0.01, delta 0.1. */
+#define KL_AUTO_EPSILON 0.01
+#define KL_AUTO_DELTA 0.1
+
+/* 1 when exact betweenness (O(n m)) on n actors and m ties would take more
+ * than a few minutes on a small machine: n m > 5e10, e.g. 100 000 actors and
+ * 500 000 ties.  Commands then sample with KL_AUTO_EPSILON / KL_AUTO_DELTA
+ * unless told otherwise, and say so. */
+int kl_analysis_exact_too_costly(uint32_t n, uint32_t m);
 
 typedef struct {
     uint32_t n, m;                  /* vertices and edges of the analysed graph */
@@ -98,6 +119,8 @@ typedef struct {
     double modularity;              /* of the partition found, weighted, resolution 1; NAN when m = 0 */
     double nmi_regions, ari_regions; /* community vs region over actors with a region; NAN if none */
     double region_pairs;            /* P: connected unordered pairs of actors with different regions */
+    uint64_t pair_samples;          /* pair sampling: pairs drawn for betweenness plus those for irb */
+    uint32_t harmonic_sources;      /* pair sampling: sources of the harmonic estimate (all: exact) */
     int32_t dominant_actor;         /* vertex with irb_share > 0.5, or -1 */
 
     double seconds[KL_PHASE_COUNT]; /* wall time per phase */
@@ -189,8 +212,18 @@ typedef struct {
     uint32_t n_focus;
     const uint32_t *community; /* community per vertex for participation_community, or NULL (then NAN); borrowed */
     int irb;                   /* 1: compute irb and irb_share too (exact, the path kernel) */
+    double epsilon, delta;     /* epsilon > 0: irb (within epsilon P) and brokers' shares (each pair:
+                                  within max(epsilon, KL_BROKER_EPSILON) with probability >= 1 - delta)
+                                  from sampled pairs */
+    uint64_t seed;             /* of the sampling */
     int threads;               /* 0 = online CPUs */
 } kl_regions_options_t;
+
+/* The coarsest guarantee for sampled brokers' shares: each selected pair
+ * costs as many samples as all of irb at the same epsilon, and a share is
+ * read as a percentage, so 3 points is the default precision (at 0.01 the
+ * 20 pairs would cost 20 times irb's samples; at 0.03, 2.2 times). */
+#define KL_BROKER_EPSILON 0.03
 
 /* Defaults: hops, top 5, 20 exact pairs, no focus, no communities.  Can't fail. */
 void kl_regions_options_init(kl_regions_options_t *opt);
@@ -235,6 +268,9 @@ typedef struct {
     int32_t dominant_actor;          /* with opt->irb: vertex with irb_share > 0.5, or -1 */
     double cross_pairs;              /* P: connected unordered pairs of actors with different regions */
     double seconds_brokers;          /* wall time of the broker passes */
+    uint64_t pair_samples;           /* with opt->epsilon: pairs drawn in all (brokers and irb) */
+    double epsilon, delta;           /* copies of opt's: 0 when exact */
+    double broker_epsilon;           /* guarantee of the sampled brokers' shares: max(epsilon, KL_BROKER_EPSILON) */
 } kl_regions_t;
 
 /* Everything above for the analysis graph g of the finalized dataset ds

@@ -3,6 +3,7 @@
  * path kernel; eigenvector centrality and PageRank through igraph. */
 #include "analysis_internal.h"
 #include "paths.h"
+#include "sampling.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -120,6 +121,72 @@ static int region_pairs(const kl_analysis_t *res, const int32_t *region, uint32_
     return 0;
 }
 
+/* Pair sampling (sampling.h): betweenness from pairs drawn among all
+ * connected pairs and irb from pairs drawn among the connected pairs of
+ * actors with different regions, each with delta / 2 so that both bounds
+ * hold together with probability >= 1 - delta; harmonic from
+ * KL_HARMONIC_SOURCES sources through the path kernel. */
+static kl_err paths_pairs(kl_analysis_t *res, const kl_agraph_t *g, int any_region)
+{
+    const kl_analysis_options_t *o = &res->options;
+    uint32_t n = g->n;
+    kl_sampler_t sm;
+    kl_err rc = kl_sampler_init(&sm, &g->csr, o->weighted, o->threads);
+    if (rc != KL_OK)
+        return rc;
+    uint64_t r = kl_sampler_size(&sm, o->epsilon, o->delta / 2);
+    double *hits = malloc(((size_t)n + 1) * sizeof *hits), pairs = 0;
+    uint32_t k = n < KL_HARMONIC_SOURCES ? n : KL_HARMONIC_SOURCES;
+    uint32_t *sources = k < n ? malloc((size_t)k * sizeof *sources) : NULL;
+    rc = KL_ENOMEM;
+    if (!hits || (k < n && !sources))
+        goto done;
+    uint64_t seed = o->seed * 0x9E3779B97F4A7C15ull;
+    if ((rc = kl_sampler_run(&sm, KL_PAIRS_CONNECTED, NULL, 0, 0, r, seed + 1, hits, &pairs)) != KL_OK)
+        goto done;
+    for (uint32_t v = 0; v < n; v++)
+        res->betweenness[v] = pairs * hits[v] / (double)r;
+    res->pair_samples = pairs > 0 ? r : 0;
+    if (any_region) {
+        if ((rc = kl_sampler_run(&sm, KL_PAIRS_CROSS_REGION, g->vertex_region, 0, 0, r, seed + 2, hits, &pairs)) !=
+            KL_OK)
+            goto done;
+        for (uint32_t v = 0; v < n; v++)
+            res->irb[v] = pairs * hits[v] / (double)r;
+        res->pair_samples += pairs > 0 ? r : 0;
+    }
+    if (sources) {
+        igraph_rng_t *rng = igraph_rng_default();
+        igraph_rng_seed(rng, (igraph_uint_t)o->seed);
+        for (uint32_t i = 0; i < k; i++)
+            sources[i] = (uint32_t)igraph_rng_get_integer(rng, 0, (igraph_integer_t)n - 1);
+    }
+    kl_paths_t p;
+    memset(&p, 0, sizeof p);
+    p.g = &g->csr;
+    p.weighted = o->weighted;
+    p.sources = sources;
+    p.n_sources = sources ? k : 0;
+    p.threads = o->threads;
+    p.harmonic = res->harmonic;
+    if (n > 0 && (rc = kl_paths_run(&p)) != KL_OK)
+        goto done;
+    for (uint32_t v = 0; v < n; v++)
+        res->harmonic[v] *= (double)n / (double)k;
+    res->harmonic_sources = k;
+    rc = KL_OK;
+done:
+    kl_sampler_free(&sm);
+    free(hits);
+    free(sources);
+    return rc;
+}
+
+int kl_analysis_exact_too_costly(uint32_t n, uint32_t m)
+{
+    return (double)n * (double)m > 5e10;
+}
+
 kl_err kl_i_paths(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
 {
     uint32_t n = g->n, k = res->options.samples;
@@ -146,7 +213,11 @@ kl_err kl_i_paths(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
         if (g->vertex_region[v] >= 0)
             any_region = 1;
 
-    if (n > 0) {
+    if (res->options.epsilon > 0) {
+        if ((rc = paths_pairs(res, g, any_region)) != KL_OK)
+            return kl_error_set(err, rc, NULL, 0, 0, "sampled shortest paths: %s", kl_strerror(rc));
+        k = 0; /* the estimates are already scaled */
+    } else if (n > 0) {
         if (k > 0) {
             /* uniform with replacement, from igraph's RNG seeded by --seed */
             igraph_rng_t *rng = igraph_rng_default();
@@ -173,7 +244,7 @@ kl_err kl_i_paths(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
     /* Every unordered pair is seen from both ends, hence the halving; a
      * sample of k sources stands for n: scale by n/k. */
     double scale = k > 0 ? (double)n / (double)k : 1.0;
-    for (uint32_t v = 0; v < n; v++) {
+    for (uint32_t v = 0; v < n && res->options.epsilon <= 0; v++) {
         if (k > 0) {
             /* se = n * sd(dependency) / sqrt(k) / 2, sample sd (k - 1);
              * undefined for one source */

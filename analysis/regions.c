@@ -2,6 +2,7 @@
  * per-actor region mixing (participation, E-I index, regions reached), and
  * per region pair connection, distance, brokers and cut actors. */
 #include "analysis_internal.h"
+#include "sampling.h"
 #include "paths.h"
 
 #include <math.h>
@@ -212,6 +213,20 @@ static int cmp_bsel(const void *x, const void *y)
     return (a->pair > b->pair) - (a->pair < b->pair);
 }
 
+/* Sort the candidates (share down, then id) and keep the first `top` as
+ * the pair's brokers; -1 when out of memory. */
+static int keep_brokers(kl_region_pair_t *pr, kl_broker_t *cand, uint32_t nc, uint32_t top, idctx_t *ic)
+{
+    qsort_r(cand, nc, sizeof *cand, cmp_broker, ic);
+    uint32_t keep = nc < top ? nc : top;
+    pr->brokers = malloc(((size_t)keep + 1) * sizeof *pr->brokers);
+    if (!pr->brokers)
+        return -1;
+    memcpy(pr->brokers, cand, (size_t)keep * sizeof *cand);
+    pr->n_brokers = keep;
+    return 0;
+}
+
 /* Brokers of the selected pairs, KL_BROKER_BATCH pairs at a time. */
 static kl_err brokers_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, const uint8_t *selected,
                               const uint32_t *region_actors, const uint32_t *by_region, const uint32_t *rstart,
@@ -291,13 +306,8 @@ static kl_err brokers_compute(kl_regions_t *out, const kl_dataset_t *ds, const k
                 if (sum > 0)
                     cand[nc++] = (kl_broker_t){v, sum / pr->actor_pairs};
             }
-            qsort_r(cand, nc, sizeof *cand, cmp_broker, &ic);
-            uint32_t keep = nc < opt->top ? nc : opt->top;
-            pr->brokers = malloc(((size_t)keep + 1) * sizeof *pr->brokers);
-            if (!pr->brokers)
+            if (keep_brokers(pr, cand, nc, opt->top, &ic) < 0)
                 goto nomem;
-            memcpy(pr->brokers, cand, (size_t)keep * sizeof *cand);
-            pr->n_brokers = keep;
         }
     }
     goto cleanup;
@@ -318,16 +328,72 @@ cleanup:
     return rc;
 }
 
-/* ------------------------------------------------------------ irb */
-
-static kl_err irb_compute(kl_regions_t *out, const kl_agraph_t *g, int weighted, int threads)
+/* Brokers of the selected pairs from sampled pairs (s in a, t in b): the
+ * share of the sampled paths through v estimates v's share, within
+ * opt->epsilon with probability >= 1 - opt->delta for each pair. */
+static kl_err brokers_sampled(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
+                              const kl_sampler_t *sm, const uint8_t *selected, const kl_regions_options_t *opt)
 {
     uint32_t n = g->n;
+    kl_err rc = KL_ENOMEM;
+    double *hits = malloc(((size_t)n + 1) * sizeof *hits), pairs;
+    kl_broker_t *cand = malloc(((size_t)n + 1) * sizeof *cand);
+    idctx_t ic = {ds, g};
+    double eps = opt->epsilon > KL_BROKER_EPSILON ? opt->epsilon : KL_BROKER_EPSILON;
+    uint64_t r = kl_sampler_size(sm, eps, opt->delta);
+    out->broker_epsilon = eps;
+    if (!hits || !cand)
+        goto done;
+    for (uint32_t p = 0; p < out->n_pairs; p++) {
+        kl_region_pair_t *pr = &out->pairs[p];
+        if (!selected[p])
+            continue;
+        pr->has_brokers = 1;
+        if (!pr->connected)
+            continue;
+        uint64_t seed = opt->seed * 0x9E3779B97F4A7C15ull + 0x100 + p;
+        if ((rc = kl_sampler_run(sm, KL_PAIRS_BETWEEN, g->vertex_region, (int32_t)pr->a, (int32_t)pr->b, r, seed, hits,
+                                 &pairs)) != KL_OK)
+            goto done;
+        out->pair_samples += r;
+        uint32_t nc = 0;
+        for (uint32_t v = 0; v < n; v++)
+            if (hits[v] > 0)
+                cand[nc++] = (kl_broker_t){v, hits[v] / (double)r};
+        rc = KL_ENOMEM;
+        if (keep_brokers(pr, cand, nc, opt->top, &ic) < 0)
+            goto done;
+    }
+    rc = KL_OK;
+done:
+    free(hits);
+    free(cand);
+    return rc;
+}
+
+/* ------------------------------------------------------------ irb */
+
+static kl_err irb_compute(kl_regions_t *out, const kl_agraph_t *g, const kl_sampler_t *sm,
+                          const kl_regions_options_t *opt)
+{
+    uint32_t n = g->n;
+    int weighted = opt->weighted, threads = opt->threads;
     out->irb = calloc((size_t)n + 1, sizeof *out->irb);
     out->irb_share = malloc(((size_t)n + 1) * sizeof *out->irb_share);
     if (!out->irb || !out->irb_share)
         return KL_ENOMEM;
-    if (n > 0) {
+    if (n > 0 && sm) {
+        /* within epsilon P; doubled here because irb_finish halves */
+        double pairs;
+        uint64_t r = kl_sampler_size(sm, opt->epsilon, opt->delta);
+        kl_err rc = kl_sampler_run(sm, KL_PAIRS_CROSS_REGION, g->vertex_region, 0, 0, r,
+                                   opt->seed * 0x9E3779B97F4A7C15ull + 2, out->irb, &pairs);
+        if (rc != KL_OK)
+            return rc;
+        out->pair_samples += pairs > 0 ? r : 0;
+        for (uint32_t v = 0; v < n; v++)
+            out->irb[v] = 2 * pairs * out->irb[v] / (double)r;
+    } else if (n > 0) {
         kl_paths_t p;
         memset(&p, 0, sizeof p);
         p.g = &g->csr;
@@ -386,8 +452,10 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
     uint8_t *selected = NULL, *focus = NULL;
     kl_array_t cuts;
     kl_i_sssp_t sp;
+    kl_sampler_t sm;
     kl_array_init(&cuts, sizeof(kl_i_cut_t));
     memset(&sp, 0, sizeof sp);
+    memset(&sm, 0, sizeof sm);
 
     out->regions_reached = malloc(n1 * sizeof *out->regions_reached);
     out->participation_region = malloc(n1 * sizeof *out->participation_region);
@@ -598,13 +666,18 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
             selected[byties[i]] = 1;
         free(byties);
     }
+    if (opt->epsilon > 0 && kl_sampler_init(&sm, c, opt->weighted, opt->threads) != KL_OK)
+        goto nomem;
+    out->epsilon = opt->epsilon > 0 ? opt->epsilon : 0;
+    out->delta = opt->epsilon > 0 ? opt->delta : 0;
     double t = kl_i_now();
-    if (brokers_compute(out, ds, g, selected, region_actors, by_region, rstart, opt) != KL_OK)
+    if (opt->epsilon > 0 ? brokers_sampled(out, ds, g, &sm, selected, opt) != KL_OK
+                         : brokers_compute(out, ds, g, selected, region_actors, by_region, rstart, opt) != KL_OK)
         goto nomem;
     out->seconds_brokers = kl_i_now() - t;
 
     if (opt->irb) {
-        if (irb_compute(out, g, opt->weighted, opt->threads) != KL_OK)
+        if (irb_compute(out, g, opt->epsilon > 0 ? &sm : NULL, opt) != KL_OK)
             goto nomem;
         irb_finish(out, g);
     }
@@ -613,6 +686,7 @@ nomem:
     rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
 cleanup:
     kl_i_sssp_free(&sp);
+    kl_sampler_free(&sm);
     kl_array_destroy(&cuts);
     free(sorted);
     free(slot);

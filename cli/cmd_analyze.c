@@ -20,7 +20,8 @@ static double now_seconds(void)
 
 static const char usage_text[] =
     "usage: kluster analyze [--format json|csv|md] [-o FILE] [--top N] [--from Y --to Y]\n"
-    "                       [--seed S] [--samples K] [--weights] [--communities leiden|louvain]\n"
+    "                       [--seed S] [--samples K | --epsilon E [--delta D] | --exact] [--weights]\n"
+    "                       [--communities leiden|louvain]\n"
     "                       [--mode full|organisations] [--ties TYPES] [--exclude-kind KIND]\n"
     "                       [--all-pairs] [--timings] [OPTIONS] DATASET\n";
 
@@ -43,6 +44,8 @@ static void help(void)
            "  --seed S               seed of community detection and sampling (default 1)\n"
            "  --samples K            estimate betweenness (and harmonic, irb) from K sources\n"
            "                         drawn uniformly, scaled by n/K, with standard errors\n"
+           KL_CLI_SAMPLING_HELP
+           "                         (region-pair brokers: each share within max(E, 0.03))\n"
            "  --communities ALG      leiden (default, modularity) or louvain\n"
            "  --all-pairs            brokers for every region pair (default: the 20 pairs\n"
            "                         with most direct ties)\n"
@@ -71,11 +74,13 @@ int cmd_analyze(int argc, char **argv)
         {"all-pairs", no_argument, NULL, OPT_ALL_PAIRS},
         {"timings", no_argument, NULL, OPT_TIMINGS},
         KL_CLI_GRAPH_OPTIONS,
+        KL_CLI_SAMPLING_OPTIONS,
         KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     kl_cli_common_t common;
     kl_cli_graph_t gcli;
+    kl_cli_sampling_t scli;
     kl_analysis_options_t aopt;
     kl_format format = KL_FORMAT_JSON;
     const char *output = NULL;
@@ -84,6 +89,7 @@ int cmd_analyze(int argc, char **argv)
 
     kl_cli_common_init(&common);
     kl_cli_graph_init(&gcli);
+    kl_cli_sampling_init(&scli);
     kl_analysis_options_init(&aopt);
     opterr = 0;
     optind = 1;
@@ -94,6 +100,10 @@ int cmd_analyze(int argc, char **argv)
         if (handled)
             continue;
         if ((handled = kl_cli_graph_option(&gcli, c, optarg, "analyze", usage_text)) < 0)
+            return KL_EXIT_USAGE;
+        if (handled)
+            continue;
+        if ((handled = kl_cli_sampling_option(&scli, c, optarg, "analyze", usage_text)) < 0)
             return KL_EXIT_USAGE;
         if (handled)
             continue;
@@ -158,6 +168,8 @@ int cmd_analyze(int argc, char **argv)
         return kl_cli_usage_error("analyze", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
     if (gcli.graph.from > gcli.graph.to)
         return kl_cli_usage_error("analyze", usage_text, "--from is after --to");
+    if (kl_cli_sampling_check(&scli, aopt.samples > 0, "analyze", usage_text) < 0)
+        return KL_EXIT_USAGE;
     const char *path = argv[optind];
     aopt.weighted = gcli.weighted;
     aopt.threads = gcli.threads;
@@ -188,6 +200,8 @@ int cmd_analyze(int argc, char **argv)
         goto cleanup;
     }
     double t2 = now_seconds();
+    kl_cli_sampling_resolve(&scli, aopt.samples > 0, g.n, g.csr.m, common.quiet, "analyze", &aopt.epsilon,
+                            &aopt.delta);
     if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
@@ -199,6 +213,9 @@ int cmd_analyze(int argc, char **argv)
     ropt.all_pairs = all_pairs;
     ropt.community = res.community;
     ropt.threads = aopt.threads;
+    ropt.epsilon = aopt.epsilon;
+    ropt.delta = aopt.delta;
+    ropt.seed = aopt.seed;
     if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;

@@ -13,7 +13,8 @@
 static const char usage_text[] =
     "usage: kluster bridges [--regions ID,ID[,...]] [--top N] [--all-pairs] [--format json|csv|md]\n"
     "                       [-o FILE] [--mode full|organisations] [--ties TYPES]\n"
-    "                       [--exclude-kind KIND] [OPTIONS] DATASET\n";
+    "                       [--exclude-kind KIND] [--epsilon E [--delta D] [--seed S] | --exact]\n"
+    "                       [OPTIONS] DATASET\n";
 
 static void help(void)
 {
@@ -34,12 +35,15 @@ static void help(void)
            "  -o, --output FILE      write to FILE (complete or not at all); '-': stdout\n"
            "  --timings              also time exact betweenness and exact irb as two separate\n"
            "                         runs; print both and their ratio to standard error\n"
+           KL_CLI_SAMPLING_HELP
+           "                         (region-pair brokers: each share within max(E, 0.03))\n"
+           "  --seed S               seed of the sampling (default 1)\n"
            KL_CLI_GRAPH_HELP KL_CLI_COMMON_HELP
            "  -h, --help             this help\n",
            usage_text);
 }
 
-enum { OPT_REGIONS = 1, OPT_TOP, OPT_ALL_PAIRS, OPT_TIMINGS };
+enum { OPT_REGIONS = 1, OPT_TOP, OPT_ALL_PAIRS, OPT_TIMINGS, OPT_SEED };
 
 int cmd_bridges(int argc, char **argv)
 {
@@ -51,19 +55,23 @@ int cmd_bridges(int argc, char **argv)
         {"top", required_argument, NULL, OPT_TOP},
         {"all-pairs", no_argument, NULL, OPT_ALL_PAIRS},
         {"timings", no_argument, NULL, OPT_TIMINGS},
+        {"seed", required_argument, NULL, OPT_SEED},
         KL_CLI_GRAPH_OPTIONS,
+        KL_CLI_SAMPLING_OPTIONS,
         KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     kl_cli_common_t common;
     kl_cli_graph_t gcli;
+    kl_cli_sampling_t scli;
     kl_format format = KL_FORMAT_MD;
     const char *output = NULL, *regions_arg = NULL;
-    unsigned long long top = 5;
+    unsigned long long top = 5, seed = 1;
     int all_pairs = 0, timings = 0, c;
 
     kl_cli_common_init(&common);
     kl_cli_graph_init(&gcli);
+    kl_cli_sampling_init(&scli);
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":hf:o:q", longopts, NULL)) != -1) {
@@ -73,6 +81,10 @@ int cmd_bridges(int argc, char **argv)
         if (handled)
             continue;
         if ((handled = kl_cli_graph_option(&gcli, c, optarg, "bridges", usage_text)) < 0)
+            return KL_EXIT_USAGE;
+        if (handled)
+            continue;
+        if ((handled = kl_cli_sampling_option(&scli, c, optarg, "bridges", usage_text)) < 0)
             return KL_EXIT_USAGE;
         if (handled)
             continue;
@@ -104,6 +116,10 @@ int cmd_bridges(int argc, char **argv)
         case OPT_ALL_PAIRS:
             all_pairs = 1;
             break;
+        case OPT_SEED:
+            if (kl_cli_parse_u64(optarg, UINT32_MAX, &seed) < 0)
+                return kl_cli_usage_error("bridges", usage_text, "invalid seed '%s' (0 to 4294967295)", optarg);
+            break;
         case OPT_TIMINGS:
             timings = 1;
             break;
@@ -119,6 +135,8 @@ int cmd_bridges(int argc, char **argv)
         return kl_cli_usage_error("bridges", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
     if (gcli.graph.from > gcli.graph.to)
         return kl_cli_usage_error("bridges", usage_text, "--from is after --to");
+    if (kl_cli_sampling_check(&scli, 0, "bridges", usage_text) < 0)
+        return KL_EXIT_USAGE;
     size_t n_named = 0;
     if (regions_arg) {
         n_named = 1;
@@ -181,6 +199,8 @@ int cmd_bridges(int argc, char **argv)
     ropt.focus = focus;
     ropt.n_focus = n_focus;
     ropt.irb = 1;
+    kl_cli_sampling_resolve(&scli, 0, g.n, g.csr.m, common.quiet, "bridges", &ropt.epsilon, &ropt.delta);
+    ropt.seed = seed;
     if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;

@@ -135,6 +135,37 @@ void kl_cli_graph_init(kl_cli_graph_t *g);
 /* Handle a graph option; returns 1 when handled, 0 when opt is not one, -1
  * after printing a usage error (exit 2). */
 int kl_cli_graph_option(kl_cli_graph_t *g, int opt, const char *arg, const char *cmd, const char *usage);
+/* Sampling with a guarantee (cli/graph_options.c), shared by analyze and
+ * bridges.  Values start at KL_OPT_SAMPLING. */
+#define KL_OPT_SAMPLING 3000
+#define KL_CLI_SAMPLING_OPTIONS                                                   \
+    {"epsilon", required_argument, NULL, KL_OPT_SAMPLING + 0},                    \
+    {"delta", required_argument, NULL, KL_OPT_SAMPLING + 1},                      \
+    {"exact", no_argument, NULL, KL_OPT_SAMPLING + 2}
+#define KL_CLI_SAMPLING_HELP                                                                  \
+    "  --epsilon E            estimate betweenness and irb from sampled shortest paths:\n"   \
+    "                         every value within E n(n-1)/2 (irb: E P) of the truth\n"      \
+    "  --delta D              ... with probability at least 1 - D (default 0.1)\n"          \
+    "  --exact                never sample, however long it takes (default: exact up to\n"  \
+    "                         n m = 5e10 actors x ties, epsilon 0.01 above)\n"
+
+typedef struct {
+    double epsilon, delta; /* epsilon 0: not asked for */
+    int exact;
+} kl_cli_sampling_t;
+
+void kl_cli_sampling_init(kl_cli_sampling_t *s);
+/* Handle a sampling option, as kl_cli_graph_option does. */
+int kl_cli_sampling_option(kl_cli_sampling_t *s, int opt, const char *arg, const char *cmd, const char *usage);
+/* After parsing: usage errors for contradicting options (other_samples: the
+ * command's --samples was given); returns 0 or -1 (exit 2). */
+int kl_cli_sampling_check(const kl_cli_sampling_t *s, int other_samples, const char *cmd, const char *usage);
+/* The epsilon and delta to use on a graph of n actors and m ties: the ones
+ * asked for, 0 for exact, or the automatic ones when exact would be too
+ * slow, with a note on standard error unless quiet. */
+void kl_cli_sampling_resolve(const kl_cli_sampling_t *s, int other_samples, uint32_t n, uint32_t m, int quiet,
+                             const char *cmd, double *epsilon, double *delta);
+
 /* Comma-separated relation types (or kinds) into a bit set; -1 on an
  * unknown name, copied into bad. */
 int kl_cli_parse_ties(const char *arg, uint32_t *bits, char *bad, size_t badsize);

@@ -3,6 +3,10 @@
  * shared by analyze, bridges and whatif. */
 #include "commands.h"
 
+#include "../analysis/analysis.h"
+
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,4 +112,79 @@ int kl_cli_graph_option(kl_cli_graph_t *g, int opt, const char *arg, const char 
         return 1;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------ sampling */
+
+void kl_cli_sampling_init(kl_cli_sampling_t *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+/* A probability strictly between 0 and 1. */
+static int parse_open_unit(const char *arg, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end || !(v > 0 && v < 1))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int kl_cli_sampling_option(kl_cli_sampling_t *s, int opt, const char *arg, const char *cmd, const char *usage)
+{
+    switch (opt) {
+    case KL_OPT_SAMPLING + 0:
+    case KL_OPT_SAMPLING + 1: {
+        int eps = opt == KL_OPT_SAMPLING + 0;
+        if (parse_open_unit(arg, eps ? &s->epsilon : &s->delta) < 0) {
+            kl_cli_usage_error(cmd, usage, "invalid value '%s' for --%s (a number between 0 and 1, e.g. %s)", arg,
+                               eps ? "epsilon" : "delta", eps ? "0.01" : "0.1");
+            return -1;
+        }
+        return 1;
+    }
+    case KL_OPT_SAMPLING + 2:
+        s->exact = 1;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int kl_cli_sampling_check(const kl_cli_sampling_t *s, int other_samples, const char *cmd, const char *usage)
+{
+    if (s->delta > 0 && s->epsilon == 0) {
+        kl_cli_usage_error(cmd, usage, "--delta needs --epsilon");
+        return -1;
+    }
+    if (s->exact && (s->epsilon > 0 || other_samples)) {
+        kl_cli_usage_error(cmd, usage, "--exact contradicts %s", other_samples ? "--samples" : "--epsilon");
+        return -1;
+    }
+    if (s->epsilon > 0 && other_samples) {
+        kl_cli_usage_error(cmd, usage, "--epsilon and --samples are two ways of sampling: give one");
+        return -1;
+    }
+    return 0;
+}
+
+void kl_cli_sampling_resolve(const kl_cli_sampling_t *s, int other_samples, uint32_t n, uint32_t m, int quiet,
+                             const char *cmd, double *epsilon, double *delta)
+{
+    *epsilon = s->epsilon;
+    *delta = s->delta > 0 ? s->delta : KL_AUTO_DELTA;
+    if (s->epsilon > 0 || s->exact || other_samples || !kl_analysis_exact_too_costly(n, m)) {
+        if (s->epsilon == 0)
+            *delta = 0;
+        return;
+    }
+    *epsilon = KL_AUTO_EPSILON;
+    if (!quiet)
+        fprintf(stderr,
+                "kluster %s: note: %u actors and %u ties are too many for exact betweenness; sampling shortest "
+                "paths (epsilon %g, delta %g; --exact to insist)\n",
+                cmd, n, m, *epsilon, *delta);
 }

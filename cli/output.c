@@ -1,6 +1,9 @@
 /* cli/output.c - the writers of `kluster analyze`: kluster-analysis/1 JSON
  * (jansson), CSV and a Markdown summary, plus atomic output files. */
 #include "output.h"
+
+#define KL_STR_(x) #x
+#define KL_STR(x) KL_STR_(x)
 #include "commands.h"
 
 #include <errno.h>
@@ -244,6 +247,14 @@ static json_t *graph_json(const kl_report_t *r)
         if (x) {
             jset(x, "method", json_string("sources"), &ok);
             jset(x, "samples", json_integer(a->options.samples), &ok);
+        }
+    } else if (a->options.epsilon > 0) {
+        x = json_object();
+        if (x) {
+            jset(x, "method", json_string("pairs"), &ok);
+            jset(x, "epsilon", jreal(a->options.epsilon), &ok);
+            jset(x, "delta", jreal(a->options.delta), &ok);
+            jset(x, "samples", json_integer((json_int_t)a->pair_samples), &ok);
         }
     } else {
         x = json_null();
@@ -894,7 +905,7 @@ int kl_write_md(FILE *f, const kl_report_t *r)
 {
     const kl_analysis_t *a = r->res;
     const kl_graph_options_t *go = &r->g->options;
-    char buf[64];
+    char buf[256];
     uint32_t n = a->n;
     uint32_t *idx = malloc(((size_t)n + 1) * sizeof *idx);
     double *value = malloc(((size_t)n + 1) * sizeof *value);
@@ -942,6 +953,13 @@ int kl_write_md(FILE *f, const kl_report_t *r)
     md_row(f, "shortest paths", a->options.weighted ? "weighted (distance 1/weight)" : "hops");
     if (a->options.samples) {
         snprintf(buf, sizeof buf, "estimated from %u sampled sources", a->options.samples);
+        md_row(f, "betweenness", buf);
+    } else if (a->options.epsilon > 0) {
+        snprintf(buf, sizeof buf,
+                 "estimated from %llu sampled shortest paths: with probability >= %g, betweenness within %g "
+                 "n(n-1)/2 and irb within %g P; harmonic %s",
+                 (unsigned long long)a->pair_samples, 1 - a->options.delta, a->options.epsilon, a->options.epsilon,
+                 a->harmonic_sources < a->n ? "from " KL_STR(KL_HARMONIC_SOURCES) " sampled sources" : "exact");
         md_row(f, "betweenness", buf);
     } else {
         md_row(f, "betweenness", "exact");
@@ -1263,6 +1281,18 @@ static json_t *bridges_graph_json(const kl_bridges_report_t *r)
     jset(o, "edges", json_integer(r->g->csr.m), &ok);
     jset(o, "mode", json_string(mode_name(r->g->options.mode)), &ok);
     jset(o, "cross_region_pairs", jreal(rg->cross_pairs), &ok);
+    if (rg->epsilon > 0) {
+        x = json_object();
+        if (x) {
+            jset(x, "method", json_string("pairs"), &ok);
+            jset(x, "epsilon", jreal(rg->epsilon), &ok);
+            jset(x, "delta", jreal(rg->delta), &ok);
+            jset(x, "samples", json_integer((json_int_t)rg->pair_samples), &ok);
+        }
+    } else {
+        x = json_null();
+    }
+    jset(o, "sampled", x, &ok);
     if (rg->dominant_actor >= 0) {
         x = json_object();
         if (x) {
@@ -1422,6 +1452,11 @@ int kl_write_bridges_md(FILE *f, const kl_bridges_report_t *r)
     fputs("Of the pairs of actors in different regions, ", f);
     md_real(f, rg->cross_pairs);
     fputs(" are connected by some path.\n\n", f);
+    if (rg->epsilon > 0)
+        fprintf(f,
+                "Estimated from %llu sampled shortest paths: with probability at least %g, every inter-regional "
+                "betweenness is within %g of the connected pairs above, and each broker's share within %g.\n\n",
+                (unsigned long long)rg->pair_samples, 1 - rg->delta, rg->epsilon, rg->broker_epsilon);
     if (rg->dominant_actor >= 0)
         md_dominant(f, ds, r->g, rg->dominant_actor, rg->irb_share[rg->dominant_actor]);
 

@@ -37,7 +37,12 @@ static void help(void)
            "                         cross-region links (ties between the regions' actors, plus\n"
            "                         regionless actors tied to both) and labelled with the main\n"
            "                         broker: the highest irb among the actors on those links\n"
-           "  --path ID1 ID2         every shortest path between two actors or two regions\n\n"
+           "  --path ID1 ID2         every shortest path between two actors or two regions\n"
+           "  --geo                  draw the region map or the whole graph as a map: each region at\n"
+           "                         its coordinates (lat/lon), each actor near its own point, else its\n"
+           "                         region's, else the mean point of the actors it is tied to;\n"
+           "                         equirectangular projection, north up, graticule and scale bar;\n"
+           "                         what has no coordinates is named in the footer\n\n"
            "drawing:\n"
            "  -o, --output FILE      the diagram (written to a temporary name, renamed when complete;\n"
            "                         '-': standard output)\n"
@@ -80,7 +85,8 @@ enum {
     OPT_TO,
     OPT_MODE,
     OPT_SAMPLES,
-    OPT_SEED
+    OPT_SEED,
+    OPT_GEO
 };
 
 static double now(void)
@@ -189,6 +195,7 @@ int cmd_render(int argc, char **argv)
         {"mode", required_argument, NULL, OPT_MODE},
         {"samples", required_argument, NULL, OPT_SAMPLES},
         {"seed", required_argument, NULL, OPT_SEED},
+        {"geo", no_argument, NULL, OPT_GEO},
         KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -204,13 +211,14 @@ int cmd_render(int argc, char **argv)
     kl_analysis_options_t aopt;
     kl_viz_options_t vopt;
     const char *output = NULL;
-    int verbose = 0, views = 0, samples_given = 0, c, k;
+    int verbose = 0, views = 0, samples_given = 0, layout_given = 0, group_given = 0, c, k;
     unsigned long long v;
 
     kl_cli_common_init(&common);
     kl_graph_options_init(&gopt);
     kl_analysis_options_init(&aopt);
     kl_viz_options_init(&vopt);
+    vopt.geo = KL_GEO_OFF; /* a map only on request */
     opterr = 0;
     optind = 1;
 #define USAGE(...) return kl_cli_usage_error("render", usage_text, __VA_ARGS__)
@@ -250,6 +258,7 @@ int cmd_render(int argc, char **argv)
             if ((k = pick(optarg, groups)) < 0)
                 USAGE("unknown group '%s' (region, community, kind or none)", optarg);
             vopt.group = (kl_viz_group)k;
+            group_given = 1;
             break;
         case OPT_SIZE_BY:
             if ((k = pick(optarg, sizes)) < 0)
@@ -265,6 +274,7 @@ int cmd_render(int argc, char **argv)
             if ((k = pick(optarg, layouts)) < 0)
                 USAGE("unknown layout '%s' (dot, neato, fdp, sfdp or circo)", optarg);
             vopt.layout = (kl_viz_layout)k;
+            layout_given = 1;
             break;
         case OPT_BROKERS:
             if (kl_cli_parse_u64(optarg, 1000, &v) < 0)
@@ -312,6 +322,7 @@ int cmd_render(int argc, char **argv)
                 USAGE("invalid seed '%s' (0 to 4294967295)", optarg);
             aopt.seed = v;
             break;
+        case OPT_GEO: vopt.geo = KL_GEO_ON; break;
         default: USAGE("%s", kl_cli_bad_option(argv, c));
         }
     }
@@ -321,6 +332,10 @@ int cmd_render(int argc, char **argv)
         USAGE("one dataset at a time");
     if (views > 1 || (vopt.top && vopt.view != KL_VIEW_WHOLE))
         USAGE("--top, --ego, --region-map and --path exclude each other");
+    if (vopt.geo == KL_GEO_ON && (vopt.view == KL_VIEW_EGO || vopt.view == KL_VIEW_PATH))
+        USAGE("--geo draws the whole graph or the region map as a map, not --ego or --path");
+    if (vopt.geo == KL_GEO_ON && (layout_given || group_given))
+        USAGE("--geo places every node at its coordinates: --layout and --group do not apply");
     if (!output)
         USAGE("no output file given (-o FILE)");
     if (format < 0 && (format = kl_viz_format_from_path(output)) < 0)
@@ -349,8 +364,9 @@ int cmd_render(int argc, char **argv)
     t_graph = now();
     /* refuse a whole graph too large to lay out before spending time on it */
     if (format != KL_VIZ_DOT && vopt.view == KL_VIEW_WHOLE && !vopt.top &&
-        kl_viz_check_size(kl_viz_layout_for(vopt.layout, vopt.view, g.n, g.csr.m), vopt.view, g.n, g.csr.m,
-                          &err) != KL_OK) {
+        kl_viz_check_size(vopt.geo == KL_GEO_ON ? KL_LAYOUT_NOP
+                                                : kl_viz_layout_for(vopt.layout, vopt.view, g.n, g.csr.m),
+                          vopt.view, g.n, g.csr.m, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
     }

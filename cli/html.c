@@ -3,6 +3,8 @@
  * no script, no network), with every text escaped by kl_html_escape. */
 #include "html.h"
 
+#include "../viz/viz.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -433,12 +435,19 @@ static void findings_section(FILE *f, const kl_html_report_t *r, const uint32_t 
 static void diagrams_section(FILE *f, const kl_html_report_t *r)
 {
     fputs("<h2 id=\"diagrams\">Diagrams</h2>\n", f);
+    /* the region map comes first: drawn as a map when the regions have
+     * coordinates, as kluster batch renders it (kl_viz_region_map_is_geo) */
     if (r->region_map_svg) {
         fputs("<figure>\n", f);
         inline_svg(f, r->region_map_svg, r->region_map_len, "rm-");
-        fputs("\n<figcaption>Region map: one node per region, sized by its actors; an edge joins two regions "
-              "when actors of both are tied directly or through a shared project, funder or person, and is "
-              "labelled with its main broker.</figcaption>\n</figure>\n",
+        fputs(r->g && kl_viz_region_map_is_geo(r->ds, r->g)
+                  ? "\n<figcaption>Map of the regions: each region is a circle at its coordinates, its area the "
+                    "number of its actors; a line joins two regions when actors of both are tied directly or "
+                    "through a shared project, funder or person, and the heaviest lines are labelled with their "
+                    "main broker. Regions without coordinates are named under the map.</figcaption>\n</figure>\n"
+                  : "\n<figcaption>Region map: one node per region, sized by its actors; an edge joins two regions "
+                    "when actors of both are tied directly or through a shared project, funder or person, and is "
+                    "labelled with its main broker.</figcaption>\n</figure>\n",
               f);
     }
     if (r->diagram_svg) {

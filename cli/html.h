@@ -43,7 +43,7 @@ typedef struct {
     const char *diagram_svg;         /* the network diagram (SVG text), or NULL */
     size_t diagram_len;
     const char *diagram_caption;     /* what the diagram shows, or NULL */
-    const char *region_map_svg;      /* the region map, or NULL */
+    const char *region_map_svg;      /* the region map (as a map when kl_viz_region_map_is_geo), or NULL */
     size_t region_map_len;
     const char *render_note;         /* why a diagram is missing, or NULL */
 } kl_html_report_t;

@@ -25,14 +25,7 @@ static const char *const kind_glyph[KL_KIND_COUNT] = {"\u25A0", "\u25CF", "\u2B2
 
 /* ------------------------------------------------------- string builder */
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-    int failed;
-} sb_t;
-
-static void sb_printf(sb_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sb_t *b, const char *fmt, ...)
+void kl_i_sb_printf(kl_i_sb_t *b, const char *fmt, ...)
 {
     if (b->failed)
         return;
@@ -62,34 +55,32 @@ static void sb_printf(sb_t *b, const char *fmt, ...)
     }
 }
 
-/* Append escaped text (plain label or HTML); wrap/max as for kl_viz_escape_*. */
-static void sb_text(sb_t *b, const char *text, int html, unsigned wrap, unsigned max)
+void kl_i_sb_text(kl_i_sb_t *b, const char *text, int html, unsigned wrap, unsigned max)
 {
     char *e = html ? kl_viz_escape_html(text, wrap, max) : kl_viz_escape_label(text, wrap, max);
     if (!e) {
         b->failed = 1;
         return;
     }
-    sb_printf(b, "%s", e);
+    kl_i_sb_printf(b, "%s", e);
     free(e);
 }
 
 /* ------------------------------------------------------------- helpers */
 
-static void set(void *obj, const char *name, const char *value)
+void kl_i_set(void *obj, const char *name, const char *value)
 {
     agsafeset(obj, (char *)name, (char *)value, "");
 }
 
-static void setf(void *obj, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void setf(void *obj, const char *name, const char *fmt, ...)
+void kl_i_setf(void *obj, const char *name, const char *fmt, ...)
 {
     char buf[64];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    set(obj, name, buf);
+    kl_i_set(obj, name, buf);
 }
 
 /* An HTML-like label (cgraph marks the string as HTML by interning it so). */
@@ -103,8 +94,7 @@ static void set_html(Agraph_t *root, void *obj, const char *name, const char *ht
     agstrfree(root, h);
 }
 
-/* Black or white text, whichever reads better on colour "#RRGGBB". */
-static const char *text_on(const char *colour)
+const char *kl_i_text_on(const char *colour)
 {
     unsigned r, g, b;
     if (sscanf(colour, "#%2x%2x%2x", &r, &g, &b) != 3)
@@ -244,17 +234,17 @@ static const char *region_colour(const colours_t *c, int32_t r)
 
 /* ------------------------------------------------------ title and legend */
 
-static void swatch(sb_t *b, const char *colour, const char *text)
+static void swatch(kl_i_sb_t *b, const char *colour, const char *text)
 {
     /* a coloured block of text, not a sized cell: Graphviz stretches cells */
-    sb_printf(b, "<TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">\u2588\u2588</FONT> ", colour);
-    sb_text(b, text, 1, 0, 40);
-    sb_printf(b, "   </TD>");
+    kl_i_sb_printf(b, "<TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">\u2588\u2588</FONT> ", colour);
+    kl_i_sb_text(b, text, 1, 0, 40);
+    kl_i_sb_printf(b, "   </TD>");
 }
 
 /* A table of colour swatches, four a row, the first row headed `head`. */
 typedef struct {
-    sb_t *b;
+    kl_i_sb_t *b;
     int col;
     const char *head;
 } swatches_t;
@@ -262,31 +252,35 @@ typedef struct {
 static void swatches_add(swatches_t *s, const char *colour, const char *text)
 {
     if (s->col % 4 == 0)
-        sb_printf(s->b, "%s<TR><TD ALIGN=\"LEFT\">%s%s%s</TD>", s->col ? "</TR>" : "", s->col ? "" : "<B>",
-                  s->col ? "" : s->head, s->col ? "" : "</B>");
+        kl_i_sb_printf(s->b, "%s<TR><TD ALIGN=\"LEFT\">%s%s%s</TD>", s->col ? "</TR>" : "", s->col ? "" : "<B>",
+                       s->col ? "" : s->head, s->col ? "" : "</B>");
     s->col++;
     swatch(s->b, colour, text);
 }
 
 typedef struct {
     int bridge, articulation, broker, focus, edge_labels;
+    const kl_i_map_info_t *geo; /* drawn as a map, or NULL */
 } legend_flags_t;
 
-static void legend(sb_t *b, const colours_t *c, const kl_dataset_t *ds, const kl_viz_options_t *opt,
+static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, const kl_viz_options_t *opt,
                    const legend_flags_t *f)
 {
     const char *row = "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"1\">";
     int map = opt->view == KL_VIEW_REGION_MAP;
     if (!map) {
-        sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Shape</B> ");
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Shape</B> ");
         for (int k = 0; k < KL_KIND_COUNT; k++)
             if (c->kinds[k])
-                sb_printf(b, "   %s %s", kind_glyph[k], kl_kind_name((kl_kind)k));
-        sb_printf(b, "</TD></TR>");
+                kl_i_sb_printf(b, "   %s %s", kind_glyph[k], kl_kind_name((kl_kind)k));
+        kl_i_sb_printf(b, "</TD></TR>");
     }
     swatches_t s = {b, 0, map ? "Region" : "Colour"};
-    sb_printf(b, "%s", row);
-    if (opt->fill_by == KL_FILL_KIND && !map) {
+    /* a map names its regions beside their circles */
+    if (!(map && f->geo))
+        kl_i_sb_printf(b, "%s", row);
+    if (map && f->geo) {
+    } else if (opt->fill_by == KL_FILL_KIND && !map) {
         for (int k = 0; k < KL_KIND_COUNT; k++)
             if (c->kinds[k])
                 swatches_add(&s, kind_colour[k], kl_kind_name((kl_kind)k));
@@ -301,101 +295,197 @@ static void legend(sb_t *b, const colours_t *c, const kl_dataset_t *ds, const kl
         if (c->has_regionless)
             swatches_add(&s, NO_REGION_COLOUR, "no region");
     }
-    if (!s.col)
-        sb_printf(b, "<TR><TD> </TD>");
-    sb_printf(b, "</TR></TABLE></TD></TR>");
+    if (!(map && f->geo)) {
+        if (!s.col)
+            kl_i_sb_printf(b, "<TR><TD> </TD>");
+        kl_i_sb_printf(b, "</TR></TABLE></TD></TR>");
+    }
 
-    sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Size</B>  ");
-    if (map)
-        sb_printf(b, "node area: number of actors in the region");
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Size</B>  ");
+    if (map && f->geo)
+        kl_i_sb_printf(b, "circle area: number of actors in the region");
+    else if (map)
+        kl_i_sb_printf(b, "node area: number of actors in the region");
     else
-        sb_printf(b, "node and text size: %s", metric_name(opt->size_by));
-    sb_printf(b, "</TD></TR><TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Lines</B>  ");
-    if (map)
-        sb_printf(b, "width: cross-region links (ties between the regions' actors, plus regionless actors tied to "
-                     "both)%s",
-                  f->edge_labels ? "<BR ALIGN=\"LEFT\"/>label: main broker (highest irb among the actors on those "
-                                   "links)" : "");
+        kl_i_sb_printf(b, "node and text size: %s", metric_name(opt->size_by));
+    kl_i_sb_printf(b, "</TD></TR><TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Lines</B>  ");
+    if (map && f->geo)
+        kl_i_sb_printf(b,
+                       "width: cross-region links (ties between the regions' actors,<BR ALIGN=\"LEFT\"/>plus "
+                       "regionless actors tied to both)%s",
+                       f->edge_labels ? "<BR ALIGN=\"LEFT\"/>label: main broker (highest irb among the actors on "
+                                        "those links)"
+                                      : "");
+    else if (map)
+        kl_i_sb_printf(b,
+                       "width: cross-region links (ties between the regions' actors, plus regionless actors tied to "
+                       "both)%s",
+                       f->edge_labels ? "<BR ALIGN=\"LEFT\"/>label: main broker (highest irb among the actors on those "
+                                        "links)"
+                                      : "");
     else
-        sb_printf(b, "width: tie weight%s%s", f->bridge ? "; <FONT COLOR=\"" BRIDGE_COLOUR "\"><B>\u2501\u2501</B></FONT> "
-                                                          "bridge (removing the tie splits the network)"
-                                                        : "",
-                  f->articulation ? "; double border: articulation point" : "");
-    sb_printf(b, "</TD></TR>");
+        kl_i_sb_printf(b, "width: tie weight%s%s",
+                       f->bridge ? "; <FONT COLOR=\"" BRIDGE_COLOUR "\"><B>\u2501\u2501</B></FONT> "
+                                   "bridge (removing the tie splits the network)"
+                                 : "",
+                       f->articulation ? "; double border: articulation point" : "");
+    kl_i_sb_printf(b, "</TD></TR>");
     if (!map && (f->broker || f->focus)) {
-        sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Marks</B>  %s%s%s</TD></TR>",
-                  f->broker ? "#k: the k-th broker of the network by inter-regional betweenness" : "",
-                  f->broker && f->focus ? "; " : "",
-                  f->focus ? (opt->view == KL_VIEW_EGO ? "thick border: the ego" : "thick border: path ends") : "");
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Marks</B>  %s%s%s</TD></TR>",
+                       f->broker ? "#k: the k-th broker of the network by inter-regional betweenness" : "",
+                       f->broker && f->focus ? "; " : "",
+                       f->focus ? (opt->view == KL_VIEW_EGO ? "thick border: the ego" : "thick border: path ends")
+                                : "");
+    }
+    if (f->geo) {
+        char line1[200], line2[200];
+        kl_i_map_describe(&f->geo->map, line1, line2, sizeof line1);
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Map</B>  ");
+        kl_i_sb_text(b, line1, 1, 0, 0);
+        kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>");
+        kl_i_sb_text(b, line2, 1, 0, 0);
+        if (f->geo->moved)
+            kl_i_sb_printf(b,
+                           "<BR ALIGN=\"LEFT\"/>a %s moved aside to stay readable is tied to its point (dot) by "
+                           "a thin line",
+                           map ? "circle" : "node");
+        else if (!map)
+            kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>actors spread around their own point, else their region's "
+                              "(grey name), else the mean point of the actors they are tied to");
+        kl_i_sb_printf(b, "</TD></TR>");
     }
 }
 
 /* Title (dataset), subtitle (view, window) as HTML rows. */
-static void title_rows(sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
-                       const kl_viz_options_t *opt)
+static void title_rows(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                       const kl_viz_options_t *opt, int geo)
 {
-    sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"22\"><B>");
-    sb_text(b, ds->title ? ds->title : ds->id, 1, 70, 200);
-    sb_printf(b, "</B></FONT></TD></TR><TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\" COLOR=\"#444444\">");
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"22\"><B>");
+    kl_i_sb_text(b, ds->title ? ds->title : ds->id, 1, 70, 200);
+    kl_i_sb_printf(b, "</B></FONT></TD></TR><TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\" COLOR=\"#444444\">");
     switch (opt->view) {
     case KL_VIEW_EGO:
-        sb_printf(b, "Ego network of ");
-        sb_text(b, view->focus_name, 1, 0, 60);
-        sb_printf(b, " (%u tie%s deep)", opt->depth, opt->depth == 1 ? "" : "s");
+        kl_i_sb_printf(b, "Ego network of ");
+        kl_i_sb_text(b, view->focus_name, 1, 0, 60);
+        kl_i_sb_printf(b, " (%u tie%s deep)", opt->depth, opt->depth == 1 ? "" : "s");
         break;
     case KL_VIEW_PATH:
-        sb_printf(b, "Shortest paths between ");
-        sb_text(b, view->focus_name, 1, 0, 60);
-        sb_printf(b, " and ");
-        sb_text(b, view->focus_name2, 1, 0, 60);
-        sb_printf(b, ": %u tie%s, %.0f path%s", view->path_hops, view->path_hops == 1 ? "" : "s", view->path_count,
-                  view->path_count == 1 ? "" : "s");
+        kl_i_sb_printf(b, "Shortest paths between ");
+        kl_i_sb_text(b, view->focus_name, 1, 0, 60);
+        kl_i_sb_printf(b, " and ");
+        kl_i_sb_text(b, view->focus_name2, 1, 0, 60);
+        kl_i_sb_printf(b, ": %u tie%s, %.0f path%s", view->path_hops, view->path_hops == 1 ? "" : "s", view->path_count,
+                       view->path_count == 1 ? "" : "s");
         break;
-    case KL_VIEW_REGION_MAP: sb_printf(b, "Region map: links between regions"); break;
+    case KL_VIEW_REGION_MAP:
+        kl_i_sb_printf(b, geo ? "Map of the regions: links between them" : "Region map: links between regions");
+        break;
     default:
-        if (view->left_out)
-            sb_printf(b, "The %u most central actors by %s", view->n, metric_key(opt->size_by));
+        if (geo && view->left_out)
+            kl_i_sb_printf(b, "Map of the %u most central actors by %s", view->n, metric_key(opt->size_by));
+        else if (geo)
+            kl_i_sb_printf(b, "Map of the whole network");
+        else if (view->left_out)
+            kl_i_sb_printf(b, "The %u most central actors by %s", view->n, metric_key(opt->size_by));
         else
-            sb_printf(b, "Whole network");
+            kl_i_sb_printf(b, "Whole network");
         break;
     }
     char w[96];
     window_text(opt, w, sizeof w);
     if (opt->view == KL_VIEW_REGION_MAP)
-        sb_printf(b, " \u00b7 %u regions, %u links \u00b7 %s", view->n, view->m, w);
+        kl_i_sb_printf(b, " \u00b7 %u regions, %u links \u00b7 %s", view->n, view->m, w);
     else
-        sb_printf(b, " \u00b7 %u actors, %u ties \u00b7 %s", view->n, view->m, w);
-    sb_printf(b, "</FONT></TD></TR>");
+        kl_i_sb_printf(b, " \u00b7 %u actors, %u ties \u00b7 %s", view->n, view->m, w);
+    kl_i_sb_printf(b, "</FONT></TD></TR>");
     (void)g;
 }
 
-static void footer_row(sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_analysis_t *res,
-                       const kl_viz_options_t *opt)
+/* Footer: what was not drawn on a map, so that nothing goes silently. */
+static void off_map(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                    const kl_viz_options_t *opt, const kl_i_map_info_t *geo)
 {
-    sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">Sources: %u document%s \u00b7 "
-                 "dataset: ",
-              ds->n_sources, ds->n_sources == 1 ? "" : "s");
-    sb_text(b, ds->id, 1, 0, 80);
+    uint32_t off = view->n - view->placed, listed = 0;
+    if (opt->view == KL_VIEW_REGION_MAP) {
+        if (!off)
+            return;
+        kl_i_sb_printf(b, "Not on the map (no coordinates): ");
+        for (uint32_t i = 0; i < view->n && listed < 12; i++) {
+            if (isfinite(view->lat[i]))
+                continue;
+            kl_i_sb_printf(b, "%s", listed++ ? ", " : "");
+            kl_i_sb_text(b, ds->regions[view->node[i]].name, 1, 0, 40);
+            kl_i_sb_printf(b, " (%u actor%s)", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
+        }
+        if (off > listed)
+            kl_i_sb_printf(b, " and %u more", off - listed);
+        if (geo->links_off)
+            kl_i_sb_printf(b, "; %u link%s to them not drawn", geo->links_off, geo->links_off == 1 ? "" : "s");
+        return;
+    }
+    /* whole view: the regions without a point, then the actors left out */
+    uint32_t nregions = 0;
+    uint8_t *seen = calloc((size_t)ds->n_regions + 1, 1);
+    if (!seen) {
+        b->failed = 1;
+        return;
+    }
+    for (uint32_t i = 0; i < view->n; i++) {
+        int32_t r = g->vertex_region[view->node[i]];
+        if (r < 0 || isfinite(ds->regions[r].lat) || seen[r])
+            continue;
+        seen[r] = 1;
+        if (!nregions++)
+            kl_i_sb_printf(b, "Regions without coordinates: ");
+        if (nregions <= 12) {
+            kl_i_sb_printf(b, "%s", nregions > 1 ? ", " : "");
+            kl_i_sb_text(b, ds->regions[r].name, 1, 0, 40);
+        }
+    }
+    free(seen);
+    if (nregions > 12)
+        kl_i_sb_printf(b, " and %u more", nregions - 12);
+    if (off)
+        kl_i_sb_printf(b,
+                       "%s%u actor%s not on the map (no coordinates of their own, of their region or of an "
+                       "actor tied to them)",
+                       nregions ? "; " : "", off, off == 1 ? "" : "s");
+}
+
+static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                       const kl_analysis_t *res, const kl_viz_options_t *opt, const kl_i_map_info_t *geo)
+{
+    kl_i_sb_printf(b,
+                   "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">Sources: %u document%s \u00b7 "
+                   "dataset: ",
+                   ds->n_sources, ds->n_sources == 1 ? "" : "s");
+    kl_i_sb_text(b, ds->id, 1, 0, 80);
     if (view->left_out && opt->view == KL_VIEW_REGION_MAP)
-        sb_printf(b, " \u00b7 %u regionless actor%s not drawn", view->left_out, view->left_out == 1 ? "" : "s");
+        kl_i_sb_printf(b, " \u00b7 %u regionless actor%s not drawn", view->left_out, view->left_out == 1 ? "" : "s");
     else if (view->left_out)
-        sb_printf(b, " \u00b7 %u more actor%s left out (--top %u by %s)", view->left_out,
-                  view->left_out == 1 ? "" : "s", opt->top, metric_key(opt->size_by));
+        kl_i_sb_printf(b, " \u00b7 %u more actor%s left out (--top %u by %s)", view->left_out,
+                       view->left_out == 1 ? "" : "s", opt->top, metric_key(opt->size_by));
     if (res->options.samples)
-        sb_printf(b, " \u00b7 centralities estimated from %u sampled sources", res->options.samples);
-    sb_printf(b, " \u00b7 drawn by kluster</FONT></TD></TR>");
+        kl_i_sb_printf(b, " \u00b7 centralities estimated from %u sampled sources", res->options.samples);
+    kl_i_sb_printf(b, " \u00b7 drawn by kluster</FONT></TD></TR>");
+    if (geo) {
+        /* a row of its own: what a map leaves out */
+        size_t mark = b->len;
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">");
+        size_t start = b->len;
+        off_map(b, view, ds, g, opt, geo);
+        if (b->len == start && !b->failed)
+            b->len = mark, b->s[mark] = '\0';
+        else
+            kl_i_sb_printf(b, "</FONT></TD></TR>");
+    }
 }
 
 /* ------------------------------------------------------------------ build */
 
-typedef struct {
-    double x;
-    uint32_t rank, i;
-} order_t;
-
-static int cmp_order(const void *a, const void *b)
+int kl_i_cmp_order(const void *a, const void *b)
 {
-    const order_t *p = a, *q = b;
+    const kl_i_order_t *p = a, *q = b;
     if (p->x != q->x)
         return p->x > q->x ? -1 : 1;
     return p->rank < q->rank ? -1 : p->rank > q->rank;
@@ -406,15 +496,15 @@ static int cmp_order(const void *a, const void *b)
 static uint32_t *broker_ranks(const kl_agraph_t *g, const kl_analysis_t *res, uint32_t k)
 {
     uint32_t *rank = calloc((size_t)g->n + 1, sizeof *rank);
-    order_t *o = malloc(((size_t)g->n + 1) * sizeof *o);
+    kl_i_order_t *o = malloc(((size_t)g->n + 1) * sizeof *o);
     if (!rank || !o) {
         free(rank);
         free(o);
         return NULL;
     }
     for (uint32_t u = 0; u < g->n; u++)
-        o[u] = (order_t){isfinite(res->irb[u]) ? res->irb[u] : 0, res->rank[u], u};
-    qsort(o, g->n, sizeof *o, cmp_order);
+        o[u] = (kl_i_order_t){isfinite(res->irb[u]) ? res->irb[u] : 0, res->rank[u], u};
+    qsort(o, g->n, sizeof *o, kl_i_cmp_order);
     for (uint32_t i = 0; i < k && i < g->n && o[i].x > 0; i++)
         rank[o[i].i] = i + 1;
     free(o);
@@ -424,29 +514,77 @@ static uint32_t *broker_ranks(const kl_agraph_t *g, const kl_analysis_t *res, ui
 #define LABEL_ALL 200  /* views up to this many nodes label every actor */
 #define LABEL_TOP 100  /* larger views label this many, by the size metric */
 
+/* An actor's label: its broker rank and name, escaped and wrapped. */
+static void actor_label(kl_i_sb_t *b, const kl_entity_t *ent, uint32_t rank)
+{
+    b->len = 0;
+    if (rank)
+        kl_i_sb_printf(b, "#%u ", rank);
+    kl_i_sb_text(b, ent->name, 0, 20, 64);
+}
+
+/* Maps: the size Graphviz will give each actor (estimated from its label,
+ * as build_actors sets it up), then the places of the actors around their
+ * points (map.c).  b[i] is view node i. */
+static kl_err place_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                           const kl_analysis_t *res, const kl_viz_options_t *opt, const uint32_t *brank,
+                           const uint8_t *labelled, const kl_i_order_t *o, double mx, kl_i_box_t *b,
+                           kl_i_map_info_t *info)
+{
+    uint32_t *order = malloc(((size_t)view->n + 1) * sizeof *order);
+    kl_i_sb_t lb = {0};
+    kl_err rc = KL_ENOMEM;
+    if (!order)
+        goto cleanup;
+    for (uint32_t i = 0; i < view->n; i++) {
+        uint32_t u = view->node[i];
+        const kl_entity_t *ent = &ds->entities[g->vertex_entity[u]];
+        double s = mx > 0 ? sqrt(kl_i_metric(res, opt->size_by, u) / mx) : 0;
+        double w = 72 * (0.1 + 0.4 * s), h = w;
+        if (labelled[i]) {
+            double tw, th, f = ent->kind == KL_KIND_ORGANISATION ? 1.0 : 1.42; /* ellipses, polygons: wider */
+            actor_label(&lb, ent, brank[u]);
+            if (lb.failed)
+                goto cleanup;
+            kl_i_map_text_size(lb.s, 9 + 9 * s, &tw, &th);
+            w = fmax(72 * (0.3 + 1.2 * s), f * tw + 2 * 0.06 * 72);
+            h = fmax(72 * (0.25 + 0.5 * s), f * th + 2 * 0.03 * 72);
+        }
+        b[i] = (kl_i_box_t){NAN, NAN, w, h, NAN, NAN, 0};
+        order[i] = o[i].i;
+    }
+    rc = kl_i_map_actors(root, view, ds, g, b, order, info);
+cleanup:
+    free(order);
+    free(lb.s);
+    return rc;
+}
+
 static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *view, const kl_dataset_t *ds,
                            const kl_agraph_t *g, const kl_analysis_t *res, const kl_viz_options_t *opt,
                            const colours_t *c, legend_flags_t *flags)
 {
     uint32_t *brank = broker_ranks(g, res, opt->brokers);
-    order_t *o = malloc(((size_t)view->n + 1) * sizeof *o);
+    kl_i_order_t *o = malloc(((size_t)view->n + 1) * sizeof *o);
     uint8_t *labelled = calloc((size_t)view->n + 1, 1);
     Agnode_t **nodes = calloc((size_t)view->n + 1, sizeof *nodes);
     Agraph_t **clusters = NULL;
     uint32_t n_clusters = 0;
+    kl_i_map_info_t *geo = (kl_i_map_info_t *)flags->geo;
+    kl_i_box_t *place = geo ? calloc((size_t)view->n + 1, sizeof *place) : NULL;
     kl_err rc = KL_ENOMEM;
-    sb_t b = {0};
-    if (!brank || !o || !labelled || !nodes)
+    kl_i_sb_t b = {0};
+    if (!brank || !o || !labelled || !nodes || (geo && !place))
         goto cleanup;
 
     double mx = 0, wmax = 0;
     for (uint32_t i = 0; i < view->n; i++) {
         double x = kl_i_metric(res, opt->size_by, view->node[i]);
-        o[i] = (order_t){x, res->rank[view->node[i]], i};
+        o[i] = (kl_i_order_t){x, res->rank[view->node[i]], i};
         if (x > mx)
             mx = x;
     }
-    qsort(o, view->n, sizeof *o, cmp_order);
+    qsort(o, view->n, sizeof *o, kl_i_cmp_order);
     for (uint32_t i = 0; i < view->n; i++) {
         uint32_t u = view->node[o[i].i];
         labelled[o[i].i] = view->n <= LABEL_ALL || i < LABEL_TOP || brank[u] || view->focus[o[i].i];
@@ -455,12 +593,16 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
         if (view->ew[e] > wmax)
             wmax = view->ew[e];
 
-    /* clusters */
-    if (opt->group == KL_GROUP_REGION)
+    /* a map pins the actors near their points, and has no clusters */
+    if (geo && (rc = place_actors(root, view, ds, g, res, opt, brank, labelled, o, mx, place, geo)) != KL_OK)
+        goto cleanup;
+    rc = KL_ENOMEM;
+    kl_viz_group group = geo ? KL_GROUP_NONE : opt->group;
+    if (group == KL_GROUP_REGION)
         n_clusters = ds->n_regions;
-    else if (opt->group == KL_GROUP_COMMUNITY)
+    else if (group == KL_GROUP_COMMUNITY)
         n_clusters = res->communities;
-    else if (opt->group == KL_GROUP_KIND)
+    else if (group == KL_GROUP_KIND)
         n_clusters = KL_KIND_COUNT;
     clusters = calloc((size_t)n_clusters + 1, sizeof *clusters);
     if (!clusters)
@@ -470,11 +612,13 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
         uint32_t u = view->node[i];
         const kl_entity_t *ent = &ds->entities[g->vertex_entity[u]];
         int32_t cl = -1;
-        if (opt->group == KL_GROUP_REGION)
+        if (geo && !isfinite(place[i].x))
+            continue;
+        if (group == KL_GROUP_REGION)
             cl = g->vertex_region[u];
-        else if (opt->group == KL_GROUP_COMMUNITY)
+        else if (group == KL_GROUP_COMMUNITY)
             cl = (int32_t)res->community[u];
-        else if (opt->group == KL_GROUP_KIND)
+        else if (group == KL_GROUP_KIND)
             cl = (int32_t)ent->kind;
         Agraph_t *parent = body;
         if (cl >= 0) {
@@ -488,22 +632,22 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
                     goto cleanup;
                 b.len = 0;
                 if (opt->group == KL_GROUP_REGION) {
-                    sb_text(&b, ds->regions[cl].name, 0, 28, 90);
+                    kl_i_sb_text(&b, ds->regions[cl].name, 0, 28, 90);
                     if (opt->fill_by == KL_FILL_REGION)
                         base = region_colour(c, cl);
                 } else if (opt->group == KL_GROUP_COMMUNITY) {
-                    sb_printf(&b, "community %d", cl);
+                    kl_i_sb_printf(&b, "community %d", cl);
                 } else {
-                    sb_printf(&b, "%ss", kl_kind_name((kl_kind)cl));
+                    kl_i_sb_printf(&b, "%ss", kl_kind_name((kl_kind)cl));
                 }
                 if (b.failed)
                     goto cleanup;
                 tint(base, 0.86, fill);
-                set(clusters[cl], "label", b.s);
-                set(clusters[cl], "style", "filled,rounded");
-                set(clusters[cl], "fillcolor", fill);
-                set(clusters[cl], "color", base);
-                set(clusters[cl], "fontsize", "13");
+                kl_i_set(clusters[cl], "label", b.s);
+                kl_i_set(clusters[cl], "style", "filled,rounded");
+                kl_i_set(clusters[cl], "fillcolor", fill);
+                kl_i_set(clusters[cl], "color", base);
+                kl_i_set(clusters[cl], "fontsize", "13");
             }
             parent = clusters[cl];
         }
@@ -513,51 +657,52 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
         if (!nd)
             goto cleanup;
         nodes[i] = nd;
+        if (geo)
+            kl_i_map_pin(nd, place[i].x, place[i].y);
         double s = mx > 0 ? sqrt(kl_i_metric(res, opt->size_by, u) / mx) : 0;
         const char *fill = opt->fill_by == KL_FILL_KIND ? kind_colour[ent->kind] : region_colour(c, g->vertex_region[u]);
-        set(nd, "shape", kind_shape[ent->kind]);
-        set(nd, "style", ent->kind == KL_KIND_ORGANISATION ? "filled,rounded" : "filled");
-        set(nd, "fillcolor", fill);
-        set(nd, "fontcolor", text_on(fill));
-        b.len = 0;
+        kl_i_set(nd, "shape", kind_shape[ent->kind]);
+        kl_i_set(nd, "style", ent->kind == KL_KIND_ORGANISATION ? "filled,rounded" : "filled");
+        kl_i_set(nd, "fillcolor", fill);
+        kl_i_set(nd, "fontcolor", kl_i_text_on(fill));
         if (labelled[i]) {
-            if (brank[u])
-                sb_printf(&b, "#%u ", brank[u]);
-            sb_text(&b, ent->name, 0, 20, 64);
+            actor_label(&b, ent, brank[u]);
             if (b.failed)
                 goto cleanup;
-            set(nd, "label", b.s);
-            setf(nd, "fontsize", "%.1f", 9 + 9 * s);
-            setf(nd, "width", "%.2f", 0.3 + 1.2 * s);
-            setf(nd, "height", "%.2f", 0.25 + 0.5 * s);
+            kl_i_set(nd, "label", b.s);
+            kl_i_setf(nd, "fontsize", "%.1f", 9 + 9 * s);
+            kl_i_setf(nd, "width", "%.2f", 0.3 + 1.2 * s);
+            kl_i_setf(nd, "height", "%.2f", 0.25 + 0.5 * s);
         } else {
-            set(nd, "label", "");
-            set(nd, "fixedsize", "true");
-            setf(nd, "width", "%.2f", 0.1 + 0.4 * s);
-            setf(nd, "height", "%.2f", 0.1 + 0.4 * s);
+            kl_i_set(nd, "label", "");
+            kl_i_set(nd, "fixedsize", "true");
+            kl_i_setf(nd, "width", "%.2f", 0.1 + 0.4 * s);
+            kl_i_setf(nd, "height", "%.2f", 0.1 + 0.4 * s);
         }
         if (res->articulation[u]) {
-            set(nd, "peripheries", "2");
+            kl_i_set(nd, "peripheries", "2");
             flags->articulation = 1;
         }
         if (view->focus[i]) {
-            set(nd, "penwidth", "3.5");
+            kl_i_set(nd, "penwidth", "3.5");
             flags->focus = 1;
         }
         if (brank[u])
             flags->broker = 1;
     }
     for (uint32_t e = 0; e < view->m; e++) {
+        if (!nodes[view->eu[e]] || !nodes[view->ev[e]])
+            continue; /* an end not on the map */
         Agedge_t *ed = agedge(root, nodes[view->eu[e]], nodes[view->ev[e]], NULL, 1);
         if (!ed)
             goto cleanup;
         double w = wmax > 0 ? view->ew[e] / wmax : 1;
         if (view->ebridge[e]) {
-            set(ed, "color", BRIDGE_COLOUR);
-            setf(ed, "penwidth", "%.2f", 1.8 + 2 * w);
+            kl_i_set(ed, "color", BRIDGE_COLOUR);
+            kl_i_setf(ed, "penwidth", "%.2f", 1.8 + 2 * w);
             flags->bridge = 1;
         } else {
-            setf(ed, "penwidth", "%.2f", 0.8 + 2 * w);
+            kl_i_setf(ed, "penwidth", "%.2f", 0.8 + 2 * w);
         }
     }
     rc = KL_OK;
@@ -567,8 +712,24 @@ cleanup:
     free(labelled);
     free(nodes);
     free(clusters);
+    free(place);
     free(b.s);
     return rc;
+}
+
+double kl_i_link_width(double links, double wmax)
+{
+    return 0.8 + 7 * (wmax > 0 ? links / wmax : 1);
+}
+
+Agedge_t *kl_i_region_link(Agraph_t *root, Agnode_t *a, Agnode_t *b, double links, double wmax)
+{
+    Agedge_t *ed = agedge(root, a, b, NULL, 1);
+    if (ed) {
+        kl_i_setf(ed, "penwidth", "%.2f", kl_i_link_width(links, wmax));
+        kl_i_set(ed, "color", "#55555599");
+    }
+    return ed;
 }
 
 #define MAP_EDGE_LABELS 40 /* region maps label at most this many edges */
@@ -577,10 +738,10 @@ static kl_err build_region_map(Agraph_t *root, Agraph_t *body, const kl_i_view_t
                                const kl_agraph_t *g, const colours_t *c, legend_flags_t *flags)
 {
     Agnode_t **nodes = calloc((size_t)view->n + 1, sizeof *nodes);
-    order_t *o = malloc(((size_t)view->m + 1) * sizeof *o);
+    kl_i_order_t *o = malloc(((size_t)view->m + 1) * sizeof *o);
     uint8_t *labelled = calloc((size_t)view->m + 1, 1);
     kl_err rc = KL_ENOMEM;
-    sb_t b = {0};
+    kl_i_sb_t b = {0};
     if (!nodes || !o || !labelled)
         goto cleanup;
     double amax = 0, wmax = 0;
@@ -588,11 +749,11 @@ static kl_err build_region_map(Agraph_t *root, Agraph_t *body, const kl_i_view_t
         if (view->nactors[i] > amax)
             amax = view->nactors[i];
     for (uint32_t e = 0; e < view->m; e++) {
-        o[e] = (order_t){view->ew[e], e, e};
+        o[e] = (kl_i_order_t){view->ew[e], e, e};
         if (view->ew[e] > wmax)
             wmax = view->ew[e];
     }
-    qsort(o, view->m, sizeof *o, cmp_order);
+    qsort(o, view->m, sizeof *o, kl_i_cmp_order);
     for (uint32_t i = 0; i < view->m && i < MAP_EDGE_LABELS; i++)
         labelled[o[i].i] = 1;
     for (uint32_t i = 0; i < view->n; i++) {
@@ -606,39 +767,39 @@ static kl_err build_region_map(Agraph_t *root, Agraph_t *body, const kl_i_view_t
         const char *fill = region_colour(c, (int32_t)r);
         double s = amax > 0 ? sqrt(view->nactors[i] / amax) : 1;
         b.len = 0;
-        sb_text(&b, ds->regions[r].name, 0, 16, 60);
-        sb_printf(&b, "\\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
+        kl_i_sb_text(&b, ds->regions[r].name, 0, 16, 60);
+        kl_i_sb_printf(&b, "\\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
         if (b.failed)
             goto cleanup;
-        set(nd, "label", b.s);
-        set(nd, "shape", "circle");
-        set(nd, "style", "filled");
-        set(nd, "fillcolor", fill);
-        set(nd, "fontcolor", text_on(fill));
-        setf(nd, "width", "%.2f", 0.6 + 2.2 * s);
-        setf(nd, "fontsize", "%.1f", 10 + 6 * s);
+        kl_i_set(nd, "label", b.s);
+        kl_i_set(nd, "shape", "circle");
+        kl_i_set(nd, "style", "filled");
+        kl_i_set(nd, "fillcolor", fill);
+        kl_i_set(nd, "fontcolor", kl_i_text_on(fill));
+        kl_i_setf(nd, "width", "%.2f", 0.6 + 2.2 * s);
+        kl_i_setf(nd, "fontsize", "%.1f", 10 + 6 * s);
     }
     for (uint32_t e = 0; e < view->m; e++) {
-        Agedge_t *ed = agedge(root, nodes[view->eu[e]], nodes[view->ev[e]], NULL, 1);
+        Agedge_t *ed = kl_i_region_link(root, nodes[view->eu[e]], nodes[view->ev[e]], view->ew[e], wmax);
         if (!ed)
             goto cleanup;
-        double w = wmax > 0 ? view->ew[e] / wmax : 1;
-        setf(ed, "penwidth", "%.2f", 0.8 + 7 * w);
-        set(ed, "color", "#55555599");
         /* neato's len is centre to centre: leave room for the label */
-        setf(ed, "len", "%.2f", 1.8 + 1.1 * (2 * 0.6 + 2.2 * (sqrt(view->nactors[view->eu[e]] / amax) +
-                                                               sqrt(view->nactors[view->ev[e]] / amax))) / 2);
+        kl_i_setf(ed, "len", "%.2f",
+                  1.8 + 1.1 *
+                            (2 * 0.6 + 2.2 * (sqrt(view->nactors[view->eu[e]] / amax) +
+                                              sqrt(view->nactors[view->ev[e]] / amax))) /
+                            2);
         b.len = 0;
         if (labelled[e] && view->ebroker[e] >= 0) {
-            sb_text(&b, ds->entities[g->vertex_entity[view->ebroker[e]]].name, 0, 18, 48);
-            sb_printf(&b, "\\n(%.0f link%s)", view->ew[e], view->ew[e] == 1 ? "" : "s");
+            kl_i_sb_text(&b, ds->entities[g->vertex_entity[view->ebroker[e]]].name, 0, 18, 48);
+            kl_i_sb_printf(&b, "\\n(%.0f link%s)", view->ew[e], view->ew[e] == 1 ? "" : "s");
             flags->edge_labels = 1;
         } else {
-            sb_printf(&b, "%s", "");
+            kl_i_sb_printf(&b, "%s", "");
         }
         if (b.failed)
             goto cleanup;
-        set(ed, "label", b.s);
+        kl_i_set(ed, "label", b.s);
     }
     rc = KL_OK;
 cleanup:
@@ -660,7 +821,11 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
     int framed = layout == KL_LAYOUT_DOT || layout == KL_LAYOUT_FDP;
     colours_t c;
     legend_flags_t flags = {0};
-    sb_t b = {0};
+    kl_i_map_info_t geo;
+    const char **fill = NULL;
+    kl_i_sb_t b = {0};
+    memset(&geo, 0, sizeof geo);
+    flags.geo = v->geo ? &geo : NULL;
     kl_err rc = colours_init(&c, view, ds, g, map);
     if (rc != KL_OK)
         goto cleanup;
@@ -669,33 +834,38 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
     if (!root)
         goto cleanup;
     v->graph = root;
-    set(root, "layout", kl_viz_layout_name(layout));
-    set(root, "fontname", FONT);
-    set(root, "bgcolor", "white");
-    set(root, "pad", "0.3");
-    set(root, "outputorder", "edgesfirst");
-    set(root, "labeljust", "l");
-    set(root, "labelloc", "b");
+    kl_i_set(root, "layout", kl_viz_layout_name(layout));
+    kl_i_set(root, "fontname", FONT);
+    kl_i_set(root, "bgcolor", "white");
+    kl_i_set(root, "pad", "0.3");
+    kl_i_set(root, "outputorder", "edgesfirst");
+    kl_i_set(root, "labeljust", "l");
+    kl_i_set(root, "labelloc", "b");
     switch (layout) {
     case KL_LAYOUT_DOT:
         /* left to right: components stack up, a page's portrait shape */
-        set(root, "rankdir", "LR");
-        set(root, "nodesep", "0.25");
-        set(root, "ranksep", "0.5");
-        set(root, "newrank", "true");
+        kl_i_set(root, "rankdir", "LR");
+        kl_i_set(root, "nodesep", "0.25");
+        kl_i_set(root, "ranksep", "0.5");
+        kl_i_set(root, "newrank", "true");
         break;
-    case KL_LAYOUT_CIRCO: set(root, "mindist", "0.6"); break;
+    case KL_LAYOUT_CIRCO: kl_i_set(root, "mindist", "0.6"); break;
+    case KL_LAYOUT_NOP:
+        /* a map: every node pinned, straight lines, every label drawn */
+        kl_i_set(root, "splines", "false");
+        kl_i_set(root, "forcelabels", "true");
+        break;
     case KL_LAYOUT_SFDP:
-        set(root, "overlap", "prism");
-        set(root, "splines", "false");
-        set(root, "outputorder", "edgesfirst");
+        kl_i_set(root, "overlap", "prism");
+        kl_i_set(root, "splines", "false");
+        kl_i_set(root, "outputorder", "edgesfirst");
         break;
     default:
-        set(root, "overlap", map ? "scale" : "prism");
-        set(root, "sep", "+8");
+        kl_i_set(root, "overlap", map ? "scale" : "prism");
+        kl_i_set(root, "sep", "+8");
         /* spline routing around nodes costs O(n^2) and more: 30 s at 300 nodes */
-        set(root, "splines", view->n <= 60 && view->m <= 150 ? "true" : "false");
-        set(root, "start", "1");
+        kl_i_set(root, "splines", view->n <= 60 && view->m <= 150 ? "true" : "false");
+        kl_i_set(root, "start", "1");
         break;
     }
     agattr(root, AGNODE, "fontname", FONT);
@@ -712,28 +882,37 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
         body = agsubg(root, "cluster_frame", 1);
         if (!body)
             goto cleanup;
-        set(body, "peripheries", "0");
-        set(body, "labelloc", "t");
-        set(body, "labeljust", "l");
-        sb_printf(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
-        title_rows(&b, view, ds, g, opt);
-        sb_printf(&b, "</TABLE>");
+        kl_i_set(body, "peripheries", "0");
+        kl_i_set(body, "labelloc", "t");
+        kl_i_set(body, "labeljust", "l");
+        kl_i_sb_printf(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
+        title_rows(&b, view, ds, g, opt, v->geo);
+        kl_i_sb_printf(&b, "</TABLE>");
         if (b.failed)
             goto cleanup;
         set_html(root, body, "label", b.s);
     }
-    rc = map ? build_region_map(root, body, view, ds, g, &c, &flags)
-             : build_actors(root, body, view, ds, g, res, opt, &c, &flags);
+    if (map && v->geo) {
+        if (!(fill = malloc(((size_t)view->n + 1) * sizeof *fill)))
+            goto cleanup;
+        for (uint32_t i = 0; i < view->n; i++)
+            fill[i] = region_colour(&c, (int32_t)view->node[i]);
+        rc = kl_i_map_regions(root, view, ds, g, fill, &geo);
+        flags.edge_labels = geo.edge_labels;
+    } else {
+        rc = map ? build_region_map(root, body, view, ds, g, &c, &flags)
+                 : build_actors(root, body, view, ds, g, res, opt, &c, &flags);
+    }
     if (rc != KL_OK)
         goto cleanup;
     rc = KL_ENOMEM;
     b.len = 0;
-    sb_printf(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
+    kl_i_sb_printf(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
     if (!framed)
-        title_rows(&b, view, ds, g, opt);
+        title_rows(&b, view, ds, g, opt, v->geo);
     legend(&b, &c, ds, opt, &flags);
-    footer_row(&b, view, ds, res, opt);
-    sb_printf(&b, "</TABLE>");
+    footer_row(&b, view, ds, g, res, opt, flags.geo);
+    kl_i_sb_printf(&b, "</TABLE>");
     if (b.failed)
         goto cleanup;
     set_html(root, root, "label", b.s);
@@ -742,6 +921,7 @@ cleanup:
     if (rc == KL_ENOMEM)
         kl_error_set(err, KL_ENOMEM, "", 0, 0, "out of memory");
     colours_destroy(&c);
+    free(fill);
     free(b.s);
     return rc;
 }

@@ -231,7 +231,7 @@ int kl_viz_format_from_path(const char *file)
 
 const char *kl_viz_layout_name(kl_viz_layout layout)
 {
-    static const char *const names[] = {NULL, "dot", "neato", "fdp", "sfdp", "circo"};
+    static const char *const names[] = {NULL, "dot", "neato", "fdp", "sfdp", "circo", "nop"};
     return (unsigned)layout < sizeof names / sizeof *names ? names[layout] : NULL;
 }
 
@@ -257,7 +257,7 @@ kl_err kl_viz_check_size(kl_viz_layout layout, kl_viz_view view, uint32_t n, uin
     case KL_LAYOUT_CIRCO: max_n = 1500, max_m = 4000; break;
     case KL_LAYOUT_NEATO:
     case KL_LAYOUT_FDP: max_n = 2500, max_m = 10000; break;
-    default: max_n = 25000, max_m = 100000; break;
+    default: max_n = 25000, max_m = 100000; break; /* sfdp; nop only draws */
     }
     if (n <= max_n && m <= max_m)
         return KL_OK;
@@ -269,6 +269,29 @@ kl_err kl_viz_check_size(kl_viz_layout layout, kl_viz_view view, uint32_t n, uin
 }
 
 /* ------------------------------------------------------------- build */
+
+/* Decide whether the view is drawn as a map, and find its nodes' points. */
+static kl_err geo_prepare(kl_viz_t *v, kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g, kl_error_t *err)
+{
+    const kl_viz_options_t *opt = &v->opt;
+    int map = opt->view == KL_VIEW_REGION_MAP;
+    if (opt->geo == KL_GEO_ON && (opt->view == KL_VIEW_EGO || opt->view == KL_VIEW_PATH))
+        return kl_error_set(err, KL_EINVAL, "", 0, 0,
+                            "a map (--geo) shows the whole network or the region map, not an ego network or paths");
+    if (opt->geo == KL_GEO_OFF || (opt->geo == KL_GEO_AUTO && !(map && kl_viz_region_map_is_geo(ds, g))))
+        return KL_OK;
+    if (kl_i_map_anchors(view, ds, g, map) != KL_OK)
+        return kl_error_set(err, KL_ENOMEM, "", 0, 0, "out of memory");
+    if (!view->placed)
+        return kl_error_set(err, KL_EINVAL, "", 0, 0,
+                            map ? "no region has coordinates (lat/lon): nothing to place on a map; give the regions "
+                                  "lat and lon, or join them to points with an import map's region_points"
+                                : "no actor has coordinates (lat/lon), of its own or of its region: nothing to "
+                                  "place on a map; give the regions lat and lon");
+    v->geo = 1;
+    v->info.layout = KL_LAYOUT_NOP;
+    return KL_OK;
+}
 
 kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
                     const kl_viz_options_t *opt, kl_error_t *err)
@@ -289,6 +312,8 @@ kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g
     v->info.edges = view.m;
     v->info.left_out = view.left_out;
     v->info.layout = kl_viz_layout_for(opt->layout, opt->view, view.n, view.m);
+    if ((rc = geo_prepare(v, &view, ds, g, err)) != KL_OK)
+        goto fail;
     kl_i_gv_capture();
     v->gvc = gvContext();
     if (!v->gvc) {

@@ -30,6 +30,8 @@ void kl_i_view_destroy(kl_i_view_t *v)
     free(v->ebridge);
     free(v->ebroker);
     free(v->nactors);
+    free(v->lat);
+    free(v->lon);
     memset(v, 0, sizeof *v);
 }
 

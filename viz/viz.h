@@ -22,6 +22,16 @@
  *  - path view: every shortest path (in hops) between two actors, or between
  *    the actors of two regions.
  *
+ * Maps (opt.geo): the region map or the whole graph with every node pinned
+ * at its geographic point, projected equirectangularly with the cosine of
+ * the middle latitude (true north-south distances everywhere, east-west ones
+ * along that latitude: one scale bar holds for a country), north up, inside
+ * a frame with a graticule, degree labels, a scale bar and a north arrow.
+ * Graphviz only draws (layout `nop`, as `neato -n`): nothing moves a node
+ * except kluster's own spreading, which keeps labelled nodes off each
+ * other (a region circle moved off its point is tied to it by a thin line).
+ * What has no point is named in the footer, never dropped silently.
+ *
  * Output is deterministic: the same inputs and options give byte-identical
  * DOT and SVG.  Node ids in the DOT are internal ("n12", "r3"); names only
  * ever appear in labels, escaped by kl_viz_escape_label/_html.
@@ -50,8 +60,15 @@ typedef enum {
     KL_LAYOUT_NEATO,
     KL_LAYOUT_FDP,
     KL_LAYOUT_SFDP,
-    KL_LAYOUT_CIRCO
+    KL_LAYOUT_CIRCO,
+    KL_LAYOUT_NOP /* positions given (maps): Graphviz's nop, as `neato -n` */
 } kl_viz_layout;
+/* Maps: nodes at their geographic coordinates. */
+typedef enum {
+    KL_GEO_AUTO = 0, /* the region map, when kl_viz_region_map_is_geo says so */
+    KL_GEO_OFF,
+    KL_GEO_ON /* region map or whole graph; an error for ego and path views */
+} kl_viz_geo;
 
 typedef struct {
     kl_viz_view view;
@@ -67,6 +84,7 @@ typedef struct {
     uint32_t width, height;  /* image size in pixels; 0 = natural size (PNG: at most 2400) */
     uint32_t dpi;            /* pixels per inch of PNG output (default 96) */
     int32_t from, to;        /* time window shown in the title (KL_DATE_MIN/MAX: open) */
+    kl_viz_geo geo;          /* draw as a map (default auto) */
 } kl_viz_options_t;
 
 /* Defaults as above.  Can't fail. */
@@ -76,8 +94,13 @@ void kl_viz_options_init(kl_viz_options_t *opt);
  * case-insensitive), or -1. */
 int kl_viz_format_from_path(const char *path);
 
-/* "dot", "neato", ...; NULL for KL_LAYOUT_AUTO or an out-of-range value. */
+/* "dot", "neato", ..., "nop"; NULL for KL_LAYOUT_AUTO or an out-of-range value. */
 const char *kl_viz_layout_name(kl_viz_layout layout);
+
+/* Whether the region map of g is drawn as a map when opt.geo is
+ * KL_GEO_AUTO: at least two regions with actors have a point (lat/lon), and
+ * no more of them lack one.  Can't fail (out of memory: 0). */
+int kl_viz_region_map_is_geo(const kl_dataset_t *ds, const kl_agraph_t *g);
 
 /* The layout used for a view of n nodes and m edges: the given one, or for
  * KL_LAYOUT_AUTO dot (left to right) up to 150 nodes, neato up to 600, sfdp
@@ -87,7 +110,7 @@ kl_viz_layout kl_viz_layout_for(kl_viz_layout layout, kl_viz_view view, uint32_t
 /* Refuse views whose layout would take more than about 10 seconds: KL_ELIMIT
  * with a message suggesting --top, --ego or --region-map, else KL_OK.
  * Limits (nodes / edges): dot 1500 / 4000, circo 1500 / 4000, neato and fdp
- * 2500 / 10000, sfdp 25000 / 100000.  Can't fail otherwise. */
+ * 2500 / 10000, sfdp and nop (maps) 25000 / 100000.  Can't fail otherwise. */
 kl_err kl_viz_check_size(kl_viz_layout layout, kl_viz_view view, uint32_t n, uint32_t m, kl_error_t *err);
 
 /* A diagram: the cgraph graph of one view plus what was measured building
@@ -109,7 +132,11 @@ typedef struct {
  * or person joining them), counted once per region pair; the edge is labelled
  * with its main broker: of the actors on those links, the one with the highest
  * irb, then the most such links, then the smallest id.
- * Errors: KL_EINVAL (unknown ego/path id, no path: the message says which),
+ * Maps: a region's circle has the area of its actor count at its point; an
+ * actor sits near its own point, else its region's, else the mean point of
+ * the placed actors it is tied to; the footer lists what has no point.
+ * Errors: KL_EINVAL (unknown ego/path id, no path, a map of an ego or path
+ * view, a map with nothing to place: the message says which),
  * KL_ELIMIT (kl_viz_check_size), KL_ENOMEM, KL_EGVC. */
 kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
                     const kl_viz_options_t *opt, kl_error_t *err);

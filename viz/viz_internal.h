@@ -24,6 +24,8 @@ typedef struct {
     uint32_t path_hops; /* path view: length of the shortest paths */
     double path_count;  /* path view: number of shortest paths */
     const char *focus_name, *focus_name2; /* ego / path endpoints, for the title */
+    double *lat, *lon;                    /* maps: each node's point (NAN: none; kl_i_map_anchors) */
+    uint32_t placed;                      /* maps: nodes with a point */
 } kl_i_view_t;
 
 /* Select the view of opt (view.c).  On error v is destroyed. */
@@ -39,7 +41,39 @@ struct kl_viz {
     Agraph_t *graph;
     kl_viz_options_t opt;
     kl_viz_info_t info;
+    int geo; /* drawn as a map: nodes pinned, layout nop */
 };
+
+/* A growing string (dot.c); `failed` is set when out of memory, and every
+ * later call does nothing. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    int failed;
+} kl_i_sb_t;
+
+void kl_i_sb_printf(kl_i_sb_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append escaped text (plain label or HTML); wrap/max as for kl_viz_escape_*. */
+void kl_i_sb_text(kl_i_sb_t *b, const char *text, int html, unsigned wrap, unsigned max);
+/* Set an attribute of a graph, node or edge (declared on first use). */
+void kl_i_set(void *obj, const char *name, const char *value);
+void kl_i_setf(void *obj, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Black or white text, whichever reads better on colour "#RRGGBB". */
+const char *kl_i_text_on(const char *colour);
+
+/* Things ranked by a value: qsort with kl_i_cmp_order puts the largest x
+ * first, ties by the smaller rank (dot.c). */
+typedef struct {
+    double x;
+    uint32_t rank, i;
+} kl_i_order_t;
+int kl_i_cmp_order(const void *a, const void *b);
+
+/* Region maps: the width of a line of `links` links when the heaviest has
+ * wmax, and that line from a to b, grey and translucent (NULL when out of
+ * memory). */
+double kl_i_link_width(double links, double wmax);
+Agedge_t *kl_i_region_link(Agraph_t *root, Agnode_t *a, Agnode_t *b, double links, double wmax);
 
 /* Build v->graph from a view (dot.c). */
 kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
@@ -55,5 +89,143 @@ extern Agdisc_t kl_i_agdisc;
 
 /* Wall clock in seconds. */
 double kl_i_viz_now(void);
+
+/* ------------------------------------------------------ maps (geo.c) */
+
+#define KL_I_EARTH_KM 6371.0088 /* the earth's mean radius (IUGG) */
+
+/* Equirectangular projection with the cosine of the middle latitude:
+ * x = R (lon - lon0) cos(lat0), y = R (lat - lat0), in km, times `scale`
+ * points per km.  North-south distances are true everywhere, east-west
+ * ones along lat0, so one scale bar serves the whole map of a country or a
+ * few; meridians and parallels are straight lines.  Longitudes are not
+ * wrapped at the antimeridian. */
+typedef struct {
+    double lat0, lon0; /* centre, degrees */
+    double k;          /* cos(lat0) */
+    double scale;      /* points per km */
+} kl_i_proj_t;
+
+/* Centre the projection on the middle of the box [lat_min, lat_max] x
+ * [lon_min, lon_max].  Can't fail. */
+void kl_i_proj_init(kl_i_proj_t *p, double lat_min, double lat_max, double lon_min, double lon_max, double pt_per_km);
+/* Kilometres east (x) and north (y) of the centre. */
+void kl_i_proj_km(const kl_i_proj_t *p, double lat, double lon, double *x, double *y);
+/* Points east and north of the centre (Graphviz's y grows upwards). */
+void kl_i_proj_xy(const kl_i_proj_t *p, double lat, double lon, double *x, double *y);
+/* The inverse of kl_i_proj_xy. */
+void kl_i_proj_latlon(const kl_i_proj_t *p, double x, double y, double *lat, double *lon);
+
+/* The largest 1, 2 or 5 times a power of ten not above max (> 0); 0 for
+ * max <= 0. */
+double kl_i_geo_round_length(double max);
+/* Graticule spacing in degrees for a span of `span` degrees: the smallest of
+ * 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 45 giving at most `lines` steps. */
+double kl_i_geo_step(double span, unsigned lines);
+/* "60°N", "16°E", "0.5°W", "0°" (tenths when step < 1). */
+void kl_i_geo_degrees(double value, double step, int latitude, char *buf, size_t size);
+
+/* A labelled box to place near its anchor (points). */
+typedef struct {
+    double ax, ay; /* anchor; NAN: not placed */
+    double w, h;   /* size */
+    double x, y;   /* out: centre (NAN when not placed) */
+    int round;     /* a circle of diameter w: two circles keep apart by distance */
+} kl_i_box_t;
+
+/* Boxes placed so far, for finding free places among them. */
+typedef struct kl_i_spread kl_i_spread_t;
+
+/* An empty set; cell: the side of the grid's cells in points (about twice
+ * a typical box).  NULL when out of memory.  Free with kl_i_spread_free. */
+kl_i_spread_t *kl_i_spread_new(double cell);
+void kl_i_spread_free(kl_i_spread_t *sp);
+/* A cell size for boxes b: twice the median of their longer sides. */
+double kl_i_spread_cell(const kl_i_box_t *b, uint32_t n);
+/* Find b a place: its anchor when that keeps `gap` points off every placed
+ * box (a negative gap lets them overlap by as much; two round boxes compare
+ * by the distance of their centres), else the first free slot of a
+ * golden-angle (sunflower) spiral around the anchor, slots 0.2 x the box's
+ * smaller side apart, nearest first.  Sets b->x, b->y and returns 1; returns
+ * 0 (b->x, b->y NAN) when b has no anchor or no free slot lies within
+ * max_dist points.  Does not add b. */
+int kl_i_spread_find(const kl_i_spread_t *sp, kl_i_box_t *b, double gap, double max_dist);
+/* Add a placed box (one without a place is ignored).  Errors: KL_ENOMEM. */
+kl_err kl_i_spread_add(kl_i_spread_t *sp, const kl_i_box_t *b);
+
+/* Place the boxes in the order given (order[t] indexes b; the first get the
+ * places nearest their anchors), each where kl_i_spread_find puts it among
+ * those before it.  Deterministic.  Errors: KL_ENOMEM.  About O(n x slots
+ * tried): placed boxes are found through a uniform grid. */
+kl_err kl_i_geo_spread(kl_i_box_t *b, const uint32_t *order, uint32_t n, double gap);
+
+/* ------------------------------------------------------- maps (map.c) */
+
+/* Fill v->lat, v->lon (allocated here, freed with the view) and v->placed:
+ * region map, the region's point; otherwise an actor's own point, else its
+ * region's, else the mean point of the placed actors it is tied to in the
+ * view (repeated until nothing changes).  Errors: KL_ENOMEM. */
+kl_err kl_i_map_anchors(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_t *g, int region_map);
+
+/* A map on the page: its projection and frame. */
+typedef struct {
+    kl_i_proj_t proj;
+    double x0, y0, x1, y1;                 /* frame, points */
+    double lat_lo, lat_hi, lon_lo, lon_hi; /* the frame in degrees */
+    double lat_step, lon_step;             /* graticule, degrees */
+    double bar_km;                         /* scale bar */
+} kl_i_map_t;
+
+/* Centre the projection on the box around the points (NAN skipped) and scale
+ * it so that the box's longer side is long_side points (a box under 50 km
+ * counts as 50 km).  Can't fail. */
+void kl_i_map_fit(kl_i_map_t *m, const double *lat, const double *lon, uint32_t n, double long_side);
+/* The points per km needed so that no two of n discs (centres in km, radii
+ * r in points) overlap, or the current scale when that is larger (always
+ * above 2000 discs).  O(n^2). */
+double kl_i_map_crowding_scale(const kl_i_map_t *m, const double *x_km, const double *y_km, const double *r,
+                               uint32_t n);
+/* The frame around the placed boxes, padded, at least 4 x 3 inches and
+ * neither much taller than twice its width nor flatter than 1 : 0.35;
+ * then the graticule steps and the scale bar's length. */
+void kl_i_map_frame(kl_i_map_t *m, const kl_i_box_t *b, uint32_t n, double pad_x, double pad_y);
+/* Draw the frame, graticule with degree labels (left and below), scale bar
+ * (below, left) and north arrow (above, right) into root, as pinned nodes
+ * named map_*.  Call before creating the content, so that the grid is drawn
+ * under it.  Errors: KL_ENOMEM. */
+kl_err kl_i_map_furniture(Agraph_t *root, const kl_i_map_t *m);
+/* The legend's two lines on the projection, grid and scale bar. */
+void kl_i_map_describe(const kl_i_map_t *m, char *line1, char *line2, size_t size);
+/* What a map builder tells the legend and footer. */
+typedef struct {
+    kl_i_map_t map;
+    int moved;          /* a node sits off its point, tied to it by a line */
+    int edge_labels;    /* some links carry their main broker */
+    uint32_t links_off; /* region map: links to regions without a point */
+} kl_i_map_info_t;
+
+/* The region map as a map: pinned circles (area ~ actors, fill[i] the
+ * colour "#RRGGBB" of view node i) named beside them, links between the
+ * placed ones (the GEO_EDGE_LABELS heaviest labelled with their main
+ * broker), the furniture around.  Regions without a point are left out and
+ * counted.  Errors: KL_ENOMEM. */
+kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                        const char *const *fill, kl_i_map_info_t *info);
+
+/* The whole network (or its top N) as a map: b[i] holds view node i's size
+ * (w, h); this finds each a place (x, y; NAN for nodes without a point)
+ * near its point, in `order` (the most central first), after the names of
+ * the regions (grey, at their points), scales the map so that crowded
+ * regions have room (up to CROWD_MAX_ACTORS times), and draws the furniture
+ * and the names.  The caller creates and pins the actors.  Errors:
+ * KL_ENOMEM. */
+kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                       kl_i_box_t *b, const uint32_t *order, kl_i_map_info_t *info);
+
+/* Pin obj at (x, y) points: pos="x,y!". */
+void kl_i_map_pin(void *obj, double x, double y);
+/* Estimated size in points of a plain label (escaped, lines split by \n)
+ * at fontsize. */
+void kl_i_map_text_size(const char *label, double fontsize, double *w, double *h);
 
 #endif

@@ -70,8 +70,8 @@ def run_driver(exe, path, args):
 
 # --------------------------------------------------------- random extracts
 
-def gen_case(rng, k):
-    n = rng.randint(3, 16) if rng.random() < 0.9 else rng.randint(30, 60)
+def gen_case(rng, k, n=None):
+    n = n or (rng.randint(3, 16) if rng.random() < 0.9 else rng.randint(30, 60))
     n_regions = rng.randint(1, 4)
     ents = []
     for i in range(n):
@@ -256,6 +256,12 @@ def random_cases(exe, tmp, n_cases, seed):
         with open(path, "w") as f:
             json.dump(doc, f)
         cases.append(("random %d" % k, doc, opts, path))
+    # one graph large enough for kluster to count two-paths on several threads
+    doc, opts = gen_case(rng, n_cases, n=2000)
+    path = os.path.join(tmp, "big.json")
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    cases.append(("random 2000 actors", doc, opts, path))
     for k, (label, doc, opts, path) in enumerate(cases):
         regions = actor_regions(doc)
         for undirected in (0, 1):

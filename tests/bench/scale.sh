@@ -43,6 +43,7 @@
 #   BENCH_TIMEOUT=14400    limit for every other run (0: none)
 #   BENCH_GT_MAX_PIVOTS=4096   gt_pivots.py runs at most this many pivots and scales
 #                          its time linearly to K (one pivot = one Brandes pass)
+#   BENCH_RENDER_ONLY=1    run nothing: print the tables again from BENCH_DIR's results
 #   KLUSTER, SHARED        as in tests/bench/run.sh
 set -u
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -290,10 +291,10 @@ def num(x):
     try: return "{:,}".format(int(x))
     except (TypeError, ValueError): return "?"
 
-ROWS = ["load", "build", "betweenness/irb", "communities", "other", "report"]
+ROWS = ["load", "build", "betweenness/irb", "communities", "other", "regions/brokerage", "report"]
 KL = {"load": "load", "graph": "build", "order": "build", "paths": "betweenness/irb",
       "brokers": "betweenness/irb", "communities": "communities", "spectral": "other",
-      "structure": "other", "holes": "other", "regions": "other", "brokerage": "other",
+      "structure": "other", "holes": "other", "regions": "regions/brokerage", "brokerage": "regions/brokerage",
       "write": "report"}
 PEER = {"parse": "load", "build": "build", "betweenness": "betweenness/irb", "communities": "communities"}
 NAMES = {"ig": "python-igraph", "gt": "graph-tool", "gtp": "graph-tool K pivots", "nx": "NetworkX"}
@@ -595,8 +596,10 @@ PY
   echo "Rows: load = reading the dataset (the peers: parse); build = the analysis graph (kluster: graph + order);"
   echo "betweenness/irb = kluster's shortest-path kernel and the region-pair brokers (paths + brokers), the peers'"
   echo "betweenness; communities = Leiden (kluster), Louvain (python-igraph, NetworkX; graph-tool has none);"
-  echo "other = kluster's spectral, structure, holes, regions and brokerage, the peers' PageRank, structure and"
-  echo "constraint; report = writing the result; total = wall time of the whole process (interpreter start and"
+  echo "other = kluster's spectral (eigenvector and PageRank), structure and holes (constraint), the peers' PageRank,"
+  echo "structure and constraint; regions/brokerage = kluster's region tables, region pairs' distances and cut actors,"
+  echo "and Gould-Fernandez brokerage, which no peer computes; report = writing the result; total = wall time of"
+  echo "the whole process (interpreter start and"
   echo "imports included for the peers); peak MB = maximum resident set size."
   echo
 } >"$out"
@@ -607,9 +610,22 @@ size() {
   case "$1" in S) echo $((S_ORGS * 4)) ;; M) echo $((M_ORGS * 4)) ;; L) echo $((L_ORGS * 4)) ;;
     CORDIS) echo 144726 ;; *) echo 0 ;; esac
 }
+wname() {
+  case "$1" in
+    S) [ "$S_ORGS" = 2000 ] && echo S || echo "S-$S_ORGS" ;;
+    M) [ "$M_ORGS" = 50000 ] && echo M || echo "M-$M_ORGS" ;;
+    L) [ "$L_ORGS" = 500000 ] && echo L || echo "L-$L_ORGS" ;;
+    *) echo "$1" ;;
+  esac
+}
 declare -A done_name=()
 for w in $(for w in $WORKLOADS; do echo "$(size "$w") $w"; done | sort -n -s -k1,1 | cut -d' ' -f2); do
-  WNAME=""; workload "$w"
+  WNAME=""
+  if [ -n "${BENCH_RENDER_ONLY:-}" ]; then  # tables again from BENCH_DIR's results, nothing run
+    WNAME="$(wname "$w")"; [ -d "$work/res/$WNAME" ] || WNAME=""
+  else
+    workload "$w"
+  fi
   [ -n "$WNAME" ] || continue
   done_name[$w]="$WNAME"
   render TABLE "$WNAME" >"$work/res/$WNAME/table.md"

@@ -111,8 +111,9 @@ run: all
 	./kluster render $(RUN_DATASET) -q -o $(RUN_OUT)/diagram.svg
 	./kluster render $(RUN_DATASET) -q --region-map -o $(RUN_OUT)/region-map.svg
 	./kluster render $(RUN_DATASET) -q -o $(RUN_OUT)/diagram.png --width 1600
+	./kluster render $(RUN_DATASET) -q --region-map --geo -o $(RUN_OUT)/map.png
 	@cat $(RUN_OUT)/report.md $(RUN_OUT)/bridges.md
-	@echo "make run: results in $(RUN_OUT)/ (analysis.json, actors.csv, report.md, bridges.md, diagram.svg/.png, region-map.svg)"
+	@echo "make run: results in $(RUN_OUT)/ (analysis.json, actors.csv, report.md, bridges.md, diagram.svg/.png, region-map.svg, map.png)"
 
 # The README's diagrams of the shipped dataset (committed under docs/).
 docs: all

@@ -218,6 +218,15 @@ char *kl_viz_escape_label(const char *text, unsigned wrap, unsigned max_chars)
         return NULL;
     char *out = encode(cp, 0);
     free(cp);
+    /* cgraph 2.42 takes "-." for a numeral and writes it unquoted, which no
+     * DOT reader accepts; a trailing space makes it quoted and looks the same */
+    if (out && strcmp(out, "-.") == 0) {
+        char *spaced = malloc(4);
+        if (spaced)
+            memcpy(spaced, "-. ", 4);
+        free(out);
+        out = spaced;
+    }
     return out;
 }
 

@@ -5,6 +5,8 @@
 
 #include "analysis.h"
 
+#include <math.h>
+
 /* Wall-clock seconds (monotonic). */
 double kl_i_now(void);
 
@@ -61,6 +63,15 @@ typedef struct {
     uint32_t *succ;
     uint32_t *heap, *hpos;
 } kl_i_sssp_t;
+
+/* Relative tolerance for equal weighted path lengths (igraph's), shared by
+ * every shortest-path routine so that they agree on which paths tie. */
+#define KL_I_LEN_EPS 1e-10
+
+static inline int kl_i_len_equal(double a, double b)
+{
+    return fabs(a - b) <= KL_I_LEN_EPS * (a > b ? a : b);
+}
 
 kl_err kl_i_sssp_init(kl_i_sssp_t *w, const kl_csr_t *g, int weighted, int with_sigma);
 void kl_i_sssp_run(kl_i_sssp_t *w, const kl_csr_t *g, const uint32_t *src, uint32_t n_src, const uint8_t *gone);

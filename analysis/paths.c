@@ -1,5 +1,6 @@
 /* analysis/paths.c - Brandes shortest-path passes (betweenness, harmonic, irb) over a CSR graph. */
 #include "paths.h"
+#include "analysis_internal.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -13,7 +14,6 @@
 #include <unistd.h>
 
 #define KL_UNSEEN UINT32_MAX
-#define KL_EPS 1e-10 /* igraph's relative tolerance for equal weighted path lengths */
 #define KL_MAX_THREADS 256
 
 /* The graph the passes run on.  Unweighted, a vertex of degree 1 whose
@@ -410,11 +410,6 @@ static void kl_heap_down(uint32_t *heap, uint32_t *hpos, const double *dist, uin
     hpos[v] = i;
 }
 
-static int kl_len_equal(double a, double b)
-{
-    return fabs(a - b) <= KL_EPS * (a > b ? a : b);
-}
-
 /* Dijkstra from s with distance 1/w.  Shorter means shorter by more than the
  * relative tolerance; the DAG is then read off the final distances with one
  * predicate (settled earlier, length equal within tolerance), so sigma and
@@ -451,7 +446,7 @@ static void kl_dijkstra(kl_pworker *wk, uint32_t s)
                 dist[w] = nd;
                 heap[size] = w;
                 kl_heap_up(heap, hpos, dist, size++);
-            } else if (nd < dist[w] * (1.0 - KL_EPS)) {
+            } else if (nd < dist[w] * (1.0 - KL_I_LEN_EPS)) {
                 dist[w] = nd;
                 kl_heap_up(heap, hpos, dist, hpos[w]);
             }
@@ -466,7 +461,7 @@ static void kl_dijkstra(kl_pworker *wk, uint32_t s)
         sst[i] = pos;
         for (uint32_t e = off[v], end = off[v + 1]; e < end; e++) {
             uint32_t o = oidx[adj[e]];
-            if (o != KL_UNSEEN && o > i && kl_len_equal(dv + len[e], dist[adj[e]])) {
+            if (o != KL_UNSEEN && o > i && kl_i_len_equal(dv + len[e], dist[adj[e]])) {
                 sigma[o] += sv;
                 succ[pos++] = o;
             }

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #define KL_UNSEEN UINT32_MAX
-#define KL_EPS 1e-10         /* the path kernel's relative tolerance for equal weighted lengths */
 #define KL_SAMPLE_CHUNK 64   /* samples a thread takes at a time */
 #define KL_SAMPLE_MAX_THREADS 64
 
@@ -429,11 +428,6 @@ reset:
             w->dist[side][w->seen[side][i]] = -1;
 }
 
-static int len_equal(double a, double b)
-{
-    return fabs(a - b) <= KL_EPS * (a > b ? a : b);
-}
-
 /* Weighted: Dijkstra from s (the path kernel's tolerance for equal
  * lengths), then back from t as walk_back does. */
 static void sample_weighted(worker_t *w, uint32_t s, uint32_t t, uint64_t *rng)
@@ -452,7 +446,7 @@ static void sample_weighted(worker_t *w, uint32_t s, uint32_t t, uint64_t *rng)
         uint32_t pick = KL_UNSEEN;
         for (uint32_t e = g->offset[v]; e < g->offset[v + 1]; e++) {
             uint32_t p = g->adj[e], ip = sp->oidx[p];
-            if (ip == KL_UNSEEN || ip >= iv || !len_equal(sp->dist[p] + 1.0 / g->w[e], sp->dist[v]))
+            if (ip == KL_UNSEEN || ip >= iv || !kl_i_len_equal(sp->dist[p] + 1.0 / g->w[e], sp->dist[v]))
                 continue;
             acc += sp->sigma[ip];
             pick = p;

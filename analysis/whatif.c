@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #define KL_UNSEEN UINT32_MAX
-#define KL_EPS 1e-10 /* the path kernel's relative tolerance for equal weighted lengths */
 
 /* ------------------------------------------------------------ lanes */
 
@@ -107,11 +106,6 @@ void kl_i_sssp_free(kl_i_sssp_t *w)
     free(w->heap);
     free(w->hpos);
     memset(w, 0, sizeof *w);
-}
-
-static int len_equal(double a, double b)
-{
-    return fabs(a - b) <= KL_EPS * (a > b ? a : b);
 }
 
 static void heap_up(uint32_t *heap, uint32_t *hpos, const double *dist, uint32_t i)
@@ -213,7 +207,7 @@ void kl_i_sssp_run(kl_i_sssp_t *w, const kl_csr_t *g, const uint32_t *src, uint3
                     dist[u] = nd;
                     heap[size] = u;
                     heap_up(heap, hpos, dist, size++);
-                } else if (nd < dist[u] * (1.0 - KL_EPS)) {
+                } else if (nd < dist[u] * (1.0 - KL_I_LEN_EPS)) {
                     dist[u] = nd;
                     heap_up(heap, hpos, dist, hpos[u]);
                 }
@@ -237,7 +231,7 @@ void kl_i_sssp_run(kl_i_sssp_t *w, const kl_csr_t *g, const uint32_t *src, uint3
             uint32_t o = oidx[adj[e]];
             if (o == KL_UNSEEN || o <= i)
                 continue;
-            int succ = w->weighted ? len_equal(dv + 1.0 / g->w[e], dist[adj[e]]) : dist[adj[e]] == dv + 1;
+            int succ = w->weighted ? kl_i_len_equal(dv + 1.0 / g->w[e], dist[adj[e]]) : dist[adj[e]] == dv + 1;
             if (succ) {
                 sigma[o] += sv;
                 w->succ[pos++] = o;

@@ -246,6 +246,8 @@ typedef struct {
     uint32_t direct_ties;
     double distance;           /* NAN when not connected */
     double actor_pairs;        /* connected actor pairs (s in a, t in b) */
+    double links;              /* ties between an actor of a and one of b, plus regionless actors tied
+                                  to both a and b (each counted once); see regions.c */
     int has_brokers;           /* 1: brokers computed exactly (possibly none); 0: not computed (null) */
     kl_broker_t *brokers;      /* n_brokers, share descending, then actor id */
     uint32_t n_brokers;

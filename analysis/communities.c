@@ -6,6 +6,30 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* Relabel v's values 0, 1, ... in order of first appearance.  Values are
+ * non-negative.  Returns -1 when out of memory. */
+static int dense_labels(igraph_vector_int_t *v)
+{
+    igraph_integer_t len = igraph_vector_int_size(v), max = 0;
+    for (igraph_integer_t i = 0; i < len; i++)
+        if (VECTOR(*v)[i] > max)
+            max = VECTOR(*v)[i];
+    igraph_integer_t *map = malloc(((size_t)max + 1) * sizeof *map);
+    if (!map)
+        return -1;
+    for (igraph_integer_t i = 0; i <= max; i++)
+        map[i] = -1;
+    igraph_integer_t next = 0;
+    for (igraph_integer_t i = 0; i < len; i++) {
+        igraph_integer_t *l = &VECTOR(*v)[i];
+        if (map[*l] < 0)
+            map[*l] = next++;
+        *l = map[*l];
+    }
+    free(map);
+    return 0;
+}
+
 /* NMI and ARI between communities and regions over the actors that have a
  * region, as igraph's compare_communities ("nmi", "adjusted_rand"). */
 static kl_err compare_regions(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
@@ -31,6 +55,15 @@ static kl_err compare_regions(kl_analysis_t *res, const kl_agraph_t *g, kl_error
             VECTOR(b)[count] = g->vertex_region[v];
             count++;
         }
+    /* igraph wants labels below the vector's length; community and region
+     * ids of the whole graph are not when only some actors have a region
+     * (a window or --ties leaves thousands of one-actor communities). NMI
+     * and ARI do not depend on the labels' values, so number them densely. */
+    if (dense_labels(&a) < 0 || dense_labels(&b) < 0) {
+        igraph_vector_int_destroy(&a);
+        igraph_vector_int_destroy(&b);
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     igraph_real_t nmi = NAN, ari = NAN;
     ie = igraph_compare_communities(&a, &b, &nmi, IGRAPH_COMMCMP_NMI);
     if (ie == IGRAPH_SUCCESS)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turn the real test graphs of /work/shared/data into collab-extract/1 files.
+"""Turn the real test graphs of ../shared/data (beside the clone) into collab-extract/1 files.
 
   make_extracts.py OUTDIR [--data DIR] [--gen PATH] [--only NAME,...]
 
@@ -23,8 +23,13 @@ import sys
 
 import networkx as nx
 
-DATA = "/work/shared/data"
-GEN = "/work/shared/bench/gen.py"
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+SHARED = os.environ.get("SHARED", os.path.join(ROOT, "..", "shared"))
+DATA = os.path.join(SHARED, "data")
+GEN = os.path.join(SHARED, "bench", "gen.py")
+if not os.path.isdir(DATA):
+    sys.exit("make_extracts.py: the shared data is missing: expected %s "
+             "(clone kluster beside shared/, or set SHARED)" % DATA)
 
 KARATE_HI = {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 17, 18, 20, 22}
 

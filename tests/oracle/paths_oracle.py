@@ -21,7 +21,11 @@ import networkx as nx
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-GEN = "/work/shared/bench/gen.py"
+SHARED = os.environ.get("SHARED", os.path.join(ROOT, "..", "shared"))
+GEN = os.path.join(SHARED, "bench", "gen.py")
+if not os.path.isfile(GEN):
+    sys.exit("paths_oracle.py: the shared data is missing: expected %s "
+             "(clone kluster beside shared/, or set SHARED)" % GEN)
 REL, ABS = 1e-9, 1e-9
 
 

@@ -183,8 +183,10 @@ typedef struct {
  * types; in organisations mode every edge of g points both ways.
  * undirected = 0: the directed reading (`brokerage`); 1: `brokerage_undirected`:
  * every tie both ways, counts and expectations halved (each unordered a-v-b
- * once), z unchanged, `representative` holds representative_gatekeeper =
- * (b_IO + b_OI) / 2 and `gatekeeper` is NAN in all three arrays.
+ * once), z unchanged, except `representative`, which holds
+ * representative_gatekeeper = sna's b_IO on the symmetric input with its
+ * expectation and z, not halved (b_IO already counts each unordered path
+ * once); `gatekeeper` is NAN in all three arrays.  The roles sum to total.
  * out is filled (caller owns it; release with kl_brokerage_destroy); on
  * failure it is left empty.  ds and g are borrowed.  Errors: KL_ENOMEM.
  * Time O(A log A + sum_v indeg(v) outdeg(v) log(maxdeg) + G^2), A relations

@@ -1858,7 +1858,7 @@ int kl_output_open(kl_output_t *o, const char *path)
         return -1;
     }
     sprintf(o->tmp, "%.*s.%s.XXXXXX", (int)dirlen, o->path, o->path + dirlen);
-    int fd = mkstemp(o->tmp);
+    int fd = kl_cli_temp_create(o->tmp, 0); /* an interrupt removes it */
     if (fd < 0) {
         int e = errno;
         free(o->path);
@@ -1867,7 +1867,6 @@ int kl_output_open(kl_output_t *o, const char *path)
         errno = e;
         return -1;
     }
-    kl_cli_temp_register(o->tmp); /* an interrupt removes it */
     /* mkstemp creates mode 0600; a result file gets the usual 0666 & ~umask */
     mode_t mask = umask(0);
     umask(mask);

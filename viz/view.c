@@ -382,7 +382,8 @@ static kl_err select_region_map(kl_i_view_t *v, const kl_dataset_t *ds, const kl
                 }
             }
     }
-    qsort(l.items, l.count, sizeof *l.items, cmp_link);
+    if (l.count) /* qsort wants a valid pointer even for no items */
+        qsort(l.items, l.count, sizeof *l.items, cmp_link);
     /* nodes: regions with actors, by id */
     uint32_t n = 0;
     for (uint32_t r = 0; r < R; r++)

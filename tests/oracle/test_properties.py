@@ -9,8 +9,10 @@ end dates and undated relations mixed in (below), and a fixed sample of
 small windows on the CORDIS import.
 
 Each dataset crosses time windows (before the data's dates, inside, after, a
-single year, --from only, --to only, none), --ties (each type alone, `other`,
-all), --exclude-kind (each kind, none), --mode full and organisations, and
+single year, a single day on which relations end and the next day others
+start, --from only, --to only, none), --ties (each type alone, `other`, two
+lists, all), --exclude-kind (each kind, two kinds, none), --mode full and
+organisations, and
 hops or --weights: every pair of two options' values appears in at least one
 combination (a greedy pairwise covering, fixed seed), plus a window whose
 --from is after its --to.  Every combination must either succeed, with
@@ -77,7 +79,7 @@ def augment_gen(src, dst, seed=3):
     employed_by and leads, all of weight 1 with start years only.  Mix in
     what the options must also meet: weights 2 and 3, end dates, undated
     relations, partner_of, initiated (to projects and organisations), an
-    unknown type, persons with two employers or a region of their own, a
+    unknown type, dates on both sides of 30 June, persons with two employers or a region of their own, a
     duplicate relation with a larger weight and a self-loop."""
     rnd = random.Random(seed)
     with open(src, encoding="utf-8") as f:
@@ -87,12 +89,16 @@ def augment_gen(src, dst, seed=3):
     projects = [e["id"] for e in ents if e["kind"] == "project"]
     persons = [e for e in ents if e["kind"] == "person"]
     for r in rels:
-        x = rnd.random()
-        if x < 0.15:
+        if rnd.random() < 0.15:
             r["weight"] = rnd.choice([2, 3])
-        if "start" in r and rnd.random() < 0.4:
+        x = rnd.random()
+        if "start" in r and x < 0.2:
             r["end"] = str(int(r["start"][:4]) + rnd.randint(0, 4))
-        elif "start" in r and rnd.random() < 0.1:
+        elif "start" in r and x < 0.4:  # a day ending a half-year, a day starting the next one
+            r["end"] = "%d-06-30" % (int(r["start"][:4]) + rnd.randint(0, 4))
+        elif "start" in r and x < 0.5:
+            r["start"] = "%s-07-01" % r["start"][:4]
+        elif "start" in r and x < 0.55:
             del r["start"]
     extra = []
     for _ in range(25):
@@ -159,8 +165,8 @@ def pairwise(factors, seed=1):
 
 
 def combinations(windows):
-    ties = [None] + list(VOCABULARY) + ["other"]
-    excl = [None] + list(KINDS)
+    ties = [None] + list(VOCABULARY) + ["other", "participates_in,coordinates,initiated", "employed_by,leads,other"]
+    excl = [None] + list(KINDS) + ["project,funder"]
     factors = [windows, ties, excl, ["full", "organisations"], [False, True]]
     out = []
     for w, t, x, m, wt in pairwise(factors):
@@ -450,15 +456,18 @@ def main():
         norway_windows = [("none", []), ("before", ["--to", "2013"]), ("after", ["--from", "2028"]),
                           ("year", ["--from", "2015", "--to", "2015"]),
                           ("inside", ["--from", "2018-01-01", "--to", "2018-06-30"]),
-                          ("from only", ["--from", "2024"]), ("to only", ["--to", "2015-06-30"])]
+                          ("from only", ["--from", "2024"]), ("to only", ["--to", "2015-06-30"]),
+                          ("day", ["--from", "2019-12-31", "--to", "2019-12-31"])]
         cleantech_windows = [("none", []), ("before", ["--to", "2010"]), ("after", ["--from", "2030"]),
                              ("year", ["--from", "2017", "--to", "2017"]),
                              ("inside", ["--from", "2016-06-01", "--to", "2018-06-30"]),
-                             ("from only", ["--from", "2018"]), ("to only", ["--to", "2017-03-01"])]
+                             ("from only", ["--from", "2018"]), ("to only", ["--to", "2017-03-01"]),
+                             ("day", ["--from", "2016-12-31", "--to", "2016-12-31"])]
         gen_windows = [("none", []), ("before", ["--to", "2005"]), ("after", ["--from", "2031"]),
                        ("year", ["--from", "2016", "--to", "2016"]),
                        ("inside", ["--from", "2012-03-01", "--to", "2014-09-30"]),
-                       ("from only", ["--from", "2020"]), ("to only", ["--to", "2011"])]
+                       ("from only", ["--from", "2020"]), ("to only", ["--to", "2011"]),
+                       ("day", ["--from", "2014-06-30", "--to", "2014-06-30"])]
         cordis_rows = [["--to", "2014-02-28"],
                        ["--from", "2026-06-01", "--mode", "organisations", "--weights"],
                        ["--to", "2013", "--ties", "coordinates"],

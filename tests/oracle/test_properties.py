@@ -14,8 +14,8 @@ start, --from only, --to only, none), --ties (each type alone, `other`, two
 lists, all), --exclude-kind (each kind, two kinds, none), --mode full and
 organisations, and
 hops or --weights: every pair of two options' values appears in at least one
-combination (a greedy pairwise covering, fixed seed), plus a window whose
---from is after its --to.  Every combination must either succeed, with
+combination (a greedy pairwise covering, fixed seed), plus usage errors (a
+window whose --from is after its --to, invalid dates, types, kinds, modes).  Every combination must either succeed, with
 
   - the actors, their regions and the ties (and tie weights) equal to the
     graph built in Python from the extract files (dataset_graph.py);
@@ -195,9 +195,15 @@ def options(args):
     return mode, ties, excl, window_of(args), "--weights" in args
 
 
-def reversed_window(args):
-    lo, hi = window_of(args)
-    return lo is not None and hi is not None and lo > hi
+# Usage errors: each must exit 2 with a message, whatever the dataset.
+USAGE_ERRORS = [["--from", "2020", "--to", "2010"], ["--from", "2019-02-29"], ["--to", "20"],
+                 ["--from", "2016-13-01", "--mode", "organisations"], ["--ties", "participates_in,"],
+                 ["--ties", "cooperates"], ["--exclude-kind", "region"], ["--exclude-kind", ""],
+                 ["--mode", "people"], ["--from", "2015", "--to", "2014-12-31", "--weights"]]
+
+
+def usage_error(args):
+    return args in USAGE_ERRORS
 
 
 # ------------------------------------------------------------------ checks
@@ -371,8 +377,8 @@ def check_group(job):
             t = Tally("%s %s" % (name, " ".join(args)))
             t0 = time.time()
             rc, out, err = run(["analyze", dataset] + args)
-            if reversed_window(args):
-                t.ok("a window that ends before it starts is a usage error", rc == 2 and
+            if usage_error(args):
+                t.ok("a usage error", rc == 2 and
                      err.startswith("kluster") and clean_stderr(err), "(exit %d: %s)" % (rc, err.strip()[:300]))
                 results.append((t, None, time.time() - t0))
                 continue
@@ -418,10 +424,11 @@ def plan(datasets):
     for name, path, rows, budget in datasets:
         ds = Dataset(path)
         for ri, args in enumerate(rows):
-            mode, ties, excl, window, weighted = options(args)
-            if reversed_window(args):
-                G = nx.Graph()  # a usage error: no graph
+            weighted = "--weights" in args
+            if usage_error(args):
+                G = nx.Graph()  # no graph
             else:
+                mode, ties, excl, window, weighted = options(args)
                 G = ds.graph(mode, ties, excl, window)
             key = (name, graph_key(G, weighted))
             if key not in index:
@@ -452,7 +459,6 @@ def main():
         subprocess.run([PYTHON, gen, "--orgs", "150", "--seed", "5", "--out", g150], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         augment_gen(g150, gen_aug)
-        bad = ["--from", "2020", "--to", "2010"]
         norway_windows = [("none", []), ("before", ["--to", "2013"]), ("after", ["--from", "2028"]),
                           ("year", ["--from", "2015", "--to", "2015"]),
                           ("inside", ["--from", "2018-01-01", "--to", "2018-06-30"]),
@@ -474,10 +480,10 @@ def main():
                        ["--from", "2014-01-01", "--to", "2014-04-30", "--ties", "participates_in", "--weights"],
                        ["--from", "2020-06-01", "--to", "2020-06-30", "--exclude-kind", "organisation"]]
         datasets = [
-            ("norway", no, combinations(norway_windows) + [bad], PATH_BUDGET),
+            ("norway", no, combinations(norway_windows) + USAGE_ERRORS, PATH_BUDGET),
             ("cleantech-se", os.path.join(ROOT, "datasets", "cleantech-se"),
-             combinations(cleantech_windows) + [bad], PATH_BUDGET),
-            ("gen150-mixed", gen_aug, combinations(gen_windows) + [bad], PATH_BUDGET),
+             combinations(cleantech_windows) + USAGE_ERRORS[:3], PATH_BUDGET),
+            ("gen150-mixed", gen_aug, combinations(gen_windows) + USAGE_ERRORS[:3], PATH_BUDGET),
             ("cordis", cordis, cordis_rows, PATH_BUDGET),
         ]
         plan(datasets)

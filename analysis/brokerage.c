@@ -352,13 +352,16 @@ kl_err kl_brokerage_compute(kl_brokerage_t *out, const kl_dataset_t *ds, const k
         }
         if (undirected) {
             /* DEFINITIONS.md: sna's counts and expectations on the symmetric
-             * input, halved; the merged representative_gatekeeper is sna's
-             * b_IO halved, z unchanged.  Note: a representative path one way
-             * is a gatekeeper path the other way, so the merged role holds
-             * half of the unordered paths of that kind, and the roles add up
-             * to the halved total only with b_OI / 2 added (the contract's
-             * figure, kept as written; the README says so). */
+             * input, halved (each unordered a-v-b once), z unchanged.  The
+             * merged representative_gatekeeper is sna's b_IO as it is: a path
+             * a-v-b with exactly one end in v's region is counted once as
+             * b_IO (read from the end outside) and once as b_OI (read from
+             * the end inside), so b_IO alone already counts each unordered
+             * path once, and halving it would lose half of them.  With it
+             * whole, the roles add up to the halved total. */
             for (int k = 0; k < R_COUNT; k++) {
+                if (k == R_BIO)
+                    continue;
                 co[k] /= 2;
                 ex[k] /= 2;
             }

@@ -137,6 +137,15 @@ static int add_item(kl_batch_list_t *l, const char *path, int is_dir, const char
         x->error = strdup(error);
     if (!is_dir && !error) {
         x->raw_id = kl_batch_peek_id(path);
+    } else if (!error) {
+        /* a folder written by `kluster import` names its dataset in
+         * dataset.json: the report should carry that id (norway-h2020),
+         * not whatever the folder was called */
+        char *meta = NULL;
+        if (asprintf(&meta, "%s/dataset.json", path) >= 0) {
+            x->raw_id = kl_batch_peek_id(meta);
+            free(meta);
+        }
     }
     if (!x->raw_id) {
         char *b = base_name(path);

@@ -298,6 +298,23 @@ static int weight_differs(const json_t *a, const json_t *b)
     return fabs(x - y) > 1e-12 * fmax(1.0, fmax(fabs(x), fabs(y)));
 }
 
+/* How a top broker moved between the two analyses.  Only an actor absent
+ * from the old dataset is "new" (and only one absent from the new one is
+ * "removed"): an actor that was there but on no cross-region path has a
+ * share rising from 0, which is a change of role, not an arrival. */
+static const char *broker_move(int in_old, int in_new, long old_rank, long new_rank)
+{
+    if (!in_old)
+        return "new";
+    if (!in_new)
+        return "removed";
+    if (old_rank < 0)
+        return new_rank < 0 ? "none" : "now a broker";
+    if (new_rank < 0)
+        return "no longer a broker";
+    return old_rank > new_rank ? "up" : old_rank < new_rank ? "down" : "same";
+}
+
 /* The whole comparison as kluster-diff/1 JSON (new reference or NULL). */
 static json_t *compare(const char *old_path, const json_t *old, const char *new_path, const json_t *nw, uint32_t top)
 {
@@ -392,6 +409,7 @@ static json_t *compare(const char *old_path, const json_t *old, const char *new_
             json_t *s_new = a_new ? json_object_get(a_new, "irb_share") : NULL;
             json_object_set_new(b, "old_irb_share", s_old ? json_incref(s_old) : json_null());
             json_object_set_new(b, "new_irb_share", s_new ? json_incref(s_new) : json_null());
+            json_object_set_new(b, "move", json_string(broker_move(a_old != NULL, a_new != NULL, old_rank, new_rank)));
             json_array_append_new(brokers, b);
         }
     }
@@ -648,18 +666,17 @@ static int write_md(FILE *f, const json_t *d, const json_t *old, const json_t *n
             else
                 fputs("–", f);
             fputs(" | ", f);
-            if (ro < 0 && rn < 0)
-                fputs("–", f);
-            else if (ro < 0)
-                fputs("new", f);
-            else if (rn < 0)
-                fputs("no longer a broker", f);
-            else if (ro > rn)
+            const char *move = str(b, "move") ? str(b, "move") : "none";
+            if (strcmp(move, "up") == 0)
                 fprintf(f, "up %ld", ro - rn);
-            else if (ro < rn)
+            else if (strcmp(move, "down") == 0)
                 fprintf(f, "down %ld", rn - ro);
-            else
+            else if (strcmp(move, "same") == 0)
                 fputs("=", f);
+            else if (strcmp(move, "none") == 0)
+                fputs("–", f);
+            else
+                fputs(move, f);
             fputs(" | ", f);
             md(f, str(b, "name") ? str(b, "name") : str(b, "id"));
             fputs(" | ", f);

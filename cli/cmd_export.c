@@ -223,19 +223,8 @@ static int write_partitions(const char *dir, uint32_t parts, const kl_export_t *
     const char *slash = strrchr(dir, '/');
     int dirlen = slash ? (int)(slash - dir) + 1 : 0;
     sprintf(tmp, "%.*s.%s" PART_TMP_SUFFIX, dirlen, dir, dir + dirlen);
-    /* an interrupt between creating the folder and registering it would
-     * leave it behind: hold the signals for that moment */
-    sigset_t block, saved;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigprocmask(SIG_BLOCK, &block, &saved);
-    int made = mkdtemp(tmp) != NULL;
+    int made = kl_cli_temp_create(tmp, 1) == 0;
     int e = errno;
-    if (made)
-        kl_cli_temp_register_dir(tmp);
-    sigprocmask(SIG_SETMASK, &saved, NULL);
     if (!made) {
         kl_cli_error("cannot create a folder next to '%s': %s", dir, strerror(e));
         free(tmp);
@@ -410,6 +399,7 @@ int cmd_export(int argc, char **argv)
         ropt.community = res.community;
         ropt.threads = aopt.threads;
         ropt.exact_pairs = 0; /* per-actor keys only: no broker passes */
+        ropt.broker_work_limit = 0;
         if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
             kl_cli_print_error(&err);
             goto cleanup;

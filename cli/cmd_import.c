@@ -226,7 +226,7 @@ int cmd_import(int argc, char **argv)
         goto cleanup;
     }
     snprintf(tmp, len, "%.*s.%s.tmp-XXXXXX", dirlen, target, target + dirlen);
-    if (!mkdtemp(tmp)) {
+    if (kl_cli_temp_create(tmp, 1) != 0) { /* an interrupt removes it */
         kl_cli_error("cannot create a folder next to '%s': %s", target, strerror(errno));
         free(tmp);
         tmp = NULL;
@@ -258,6 +258,7 @@ int cmd_import(int argc, char **argv)
             rename(old, target); /* put the previous dataset back */
         goto cleanup;
     }
+    kl_cli_temp_unregister(tmp);
     free(tmp);
     tmp = NULL;
     if (exists)
@@ -278,8 +279,10 @@ int cmd_import(int argc, char **argv)
            ds.n_warnings == 1 ? "" : "s");
     rc = KL_EXIT_OK;
 cleanup:
-    if (tmp)
+    if (tmp) {
         remove_flat(tmp);
+        kl_cli_temp_unregister(tmp);
+    }
     free(tmp);
     free(old);
     free(target);

@@ -147,12 +147,11 @@ static int write_output(const char *path, const char *data, size_t len)
         return -1;
     }
     sprintf(tmp, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
-    int fd = mkstemp(tmp);
+    int fd = kl_cli_temp_create(tmp, 0);
     if (fd < 0) {
         free(tmp);
         return -1;
     }
-    kl_cli_temp_register(tmp);
     mode_t mask = umask(0);
     umask(mask);
     int e = 0;

@@ -85,6 +85,11 @@ void kl_cli_temp_unregister(const char *path);
 /* A temporary folder: an interrupt removes it with everything in it (down
  * to 4 levels); unregister it with kl_cli_temp_unregister. */
 void kl_cli_temp_register_dir(const char *path);
+/* Create a temporary file (as mkstemp) or folder (as mkdtemp) from template,
+ * which ends in XXXXXX and receives the name, and register it, with the
+ * signals held in between so that no interrupt leaves it behind.  Returns
+ * the open descriptor of the file, 0 for a folder, or -1 with errno set. */
+int kl_cli_temp_create(char *template, int is_dir);
 /* Remove a file, or a folder with everything in it (down to 4 levels; a
  * symbolic link is removed, never followed).  Errors are ignored. */
 void kl_cli_remove_tree(const char *path);

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 #include <stdarg.h>
@@ -79,8 +80,21 @@ void kl_cli_remove_tree(const char *path)
         remove_tree_at(AT_FDCWD, path, 4);
 }
 
+/* The thread that runs main: the only one that cleans up.  Libraries start
+ * threads of their own (OpenBLAS starts its pool when it is loaded, before
+ * main), and a signal sent to the process goes to any thread that does not
+ * block it, so a command that blocks the signals around "create a temporary
+ * file, register it" would still be interrupted in that window by the
+ * handler running on another thread, and leave the file behind. */
+static pthread_t main_thread;
+
 static void on_interrupt(int sig)
 {
+    if (!pthread_equal(pthread_self(), main_thread)) {
+        /* hand it to the main thread, which takes it once it unblocks */
+        pthread_kill(main_thread, sig);
+        return;
+    }
     for (int i = 0; i < KL_TEMP_SLOTS; i++)
         if (temp_used[i] && temp_is_dir[i])
             remove_tree_at(AT_FDCWD, temp_paths[i], 4);
@@ -92,6 +106,7 @@ static void on_interrupt(int sig)
 
 void kl_cli_signals_init(void)
 {
+    main_thread = pthread_self();
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
         struct sigaction sa;
@@ -123,6 +138,26 @@ void kl_cli_temp_register(const char *path)
 void kl_cli_temp_register_dir(const char *path)
 {
     temp_register(path, 1);
+}
+
+int kl_cli_temp_create(char *template, int is_dir)
+{
+    /* an interrupt between creating it and registering it would leave it
+     * behind: hold the signals for that moment (other threads hand theirs
+     * to this one, see on_interrupt) */
+    sigset_t block, saved;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &saved);
+    int rc = is_dir ? (mkdtemp(template) ? 0 : -1) : mkstemp(template);
+    int e = errno;
+    if (rc >= 0)
+        temp_register(template, is_dir);
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    errno = e;
+    return rc;
 }
 
 void kl_cli_temp_unregister(const char *path)

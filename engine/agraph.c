@@ -96,7 +96,10 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* Organisations mode (DEFINITIONS.md): co-participation in a project weighted
- * 1/(n_p - 1), +1 per shared person, plus direct relations. */
+ * 1/(n_p - 1), +1 per shared person, plus direct relations.  Initiating a
+ * project counts as taking part in it: the initiators of one project are
+ * partners as much as its participants are (n_p counts each organisation
+ * once, whichever of participates_in, coordinates and initiated ties it). */
 static int organisation_ties(const kl_dataset_t *ds, const kl_graph_options_t *opt, const int32_t *vert,
                              wedges_t *t)
 {
@@ -114,7 +117,8 @@ static int organisation_ties(const kl_dataset_t *ds, const kl_graph_options_t *o
                 continue;
             const kl_entity_t *s = &ds->entities[r->source], *g = &ds->entities[r->target];
             uint32_t group, member;
-            if ((r->type_code == KL_REL_PARTICIPATES_IN || r->type_code == KL_REL_COORDINATES) &&
+            if ((r->type_code == KL_REL_PARTICIPATES_IN || r->type_code == KL_REL_COORDINATES ||
+                 r->type_code == KL_REL_INITIATED) &&
                 s->kind == KL_KIND_ORGANISATION && g->kind == KL_KIND_PROJECT) {
                 group = r->target;
                 member = r->source;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Interrupted and failing writes leave nothing behind: `kluster analyze -o`
-# and `kluster render -o` killed by SIGINT or SIGTERM at several moments
+# Interrupted and failing writes leave nothing behind: `kluster analyze -o`,
+# `kluster render -o` and `kluster import -o` killed by SIGINT or SIGTERM at several moments
 # (while loading, computing, writing) must leave the output folder as it
 # was, and a folder that cannot be written (a path under a regular file,
 # which fails for root too) gives a clear error and exit 1.
@@ -37,6 +37,33 @@ for sig in INT TERM; do
       fi
       rm -f "$work/out/"* "$work/out/".* 2>/dev/null
     done
+  done
+done
+
+# kluster import writes a folder under a temporary name: an interrupt
+# while it is written removes it (the CORDIS table takes about a second to
+# read; the signal is sent once the temporary folder appears, or after
+# `delay` seconds more)
+cordis="$SHARED/data/cordis-h2020-participations/h2020_participations.csv"
+for sig in INT TERM; do
+  for delay in 0 0.02; do
+    "$KLUSTER" import -q --map "$ROOT/loaders/maps/cordis-h2020.json" "$cordis" -o "$work/out/imported" >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 3000); do
+      compgen -G "$work/out/.imported.tmp-*" >/dev/null && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.005
+    done
+    sleep "$delay"
+    kill -s "$sig" "$pid" 2>/dev/null
+    wait "$pid"; rc=$?
+    left="$(ls -A "$work/out")"
+    if [ "$rc" = 0 ]; then
+      check "import SIG$sig after ${delay}s: finished, only the dataset folder" '[ "$left" = imported ]'
+    else
+      check "import SIG$sig after ${delay}s: nothing left behind (found: $left)" '[ -z "$left" ]'
+    fi
+    rm -rf "$work/out/"* "$work/out/".[!.]* 2>/dev/null
   done
 done
 

@@ -20,8 +20,9 @@
  *             b1-h1 closed: itinerant b1-b2 b2-h1, representative/gatekeeper
  *             a1-{b1,b2,c1,h1} a3-{b1,b2,h1} (7), liaison b1-c1 b2-c1 c1-h1
  *             => 12; a3: a1-c1 representative/gatekeeper => 1.  The merged
- *             role is reported as DEFINITIONS.md defines it, sna's b_IO on
- *             the symmetric input halved: half of those paths (3.5, 0.5).
+ *             role is sna's b_IO on the symmetric input, not halved: each
+ *             of those unordered paths once (7, 1), so the roles sum to the
+ *             total.
  *   organisations mode: ties a1a2 a2a3 a1a3 a2b1 a2b2 a2c1 a3c1 and b1c1
  *             (both in p1), each both ways: a2 itinerant 2 (b1-b2 both
  *             ways), representative 5, gatekeeper 5, liaison 2 (b2-c1) => 14;
@@ -136,10 +137,10 @@ int main(void)
         {"a1", {1, 0, 0, 0, 0, 1}}, {"a2", {1, 2, 2, 2, 2, 9}}, {"a3", {1, 0, 0, 1, 0, 2}}};
     static const kl_hand_t window[] = {
         {"a1", {1, 0, 0, 0, 0, 1}}, {"a2", {1, 2, 2, 3, 2, 10}}, {"a3", {1, 0, 0, 0, 0, 1}}};
-    const kl_hand_t undirected[] = {{"a2", {0, 2, 3.5, X, 3, 12}}, {"a3", {0, 0, 0.5, X, 0, 1}}};
+    const kl_hand_t undirected[] = {{"a2", {0, 2, 7, X, 3, 12}}, {"a3", {0, 0, 1, X, 0, 1}}};
     static const kl_hand_t orgs[] = {
         {"a2", {0, 2, 5, 5, 2, 14}}, {"a3", {0, 0, 1, 1, 0, 2}}, {"c1", {0, 0, 0, 0, 2, 2}}};
-    const kl_hand_t orgs_u[] = {{"a2", {0, 1, 2.5, X, 1, 7}}, {"a3", {0, 0, 0.5, X, 0, 1}}, {"c1", {0, 0, 0, X, 1, 1}}};
+    const kl_hand_t orgs_u[] = {{"a2", {0, 1, 5, X, 1, 7}}, {"a3", {0, 0, 1, X, 0, 1}}, {"c1", {0, 0, 0, X, 1, 1}}};
     run(&ds, "directed", KL_MODE_FULL, NULL, 0, directed, 3);
     run(&ds, "directed, --from 2018", KL_MODE_FULL, "2018", 0, window, 3);
     run(&ds, "undirected", KL_MODE_FULL, NULL, 1, undirected, 2);

@@ -501,7 +501,9 @@ def main():
         ]
         plan(datasets)
         cpu_plan = time.process_time() - cpu_start
-        order = sorted(range(len(GROUPS)), key=lambda i: -(path_cost(GROUPS[i][3], False) + 1000 * len(GROUPS[i][2])))
+        # the longest first, so that the two workers finish together
+        order = sorted(range(len(GROUPS)), key=lambda i: -(path_cost(GROUPS[i][3], False) + 1000 * len(GROUPS[i][2]) +
+                                                           100 * GROUPS[i][3].number_of_nodes()))
         with Pool(2) as pool:
             done = list(pool.imap_unordered(check_group, order))
         results = [r for rs, _ in done for r in rs]

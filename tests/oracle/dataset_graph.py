@@ -14,8 +14,8 @@ reads the files itself and follows the text of DEFINITIONS.md:
     from later ones;
   - relations with the same (source, target, type) are one relation with the
     largest weight; its dates are those of the first occurrence (DEFINITIONS.md
-    is silent; none of the datasets the tests use has duplicates whose dates
-    differ, see Dataset.duplicate_dates);
+    is silent; the README says so; Dataset.duplicate_dates counts the
+    duplicates whose dates differ from the first one's);
   - a relation is kept by the window [A, B] when its interval [start, end]
     meets it (a missing start: since always; a missing end: open-ended; a year
     means 1 January as a start and 31 December as an end);

@@ -33,7 +33,8 @@ an igraph message or a sanitizer report.  On every sixth combination of
 each dataset (the first of CORDIS, without render and export) `bridges`,
 `whatif --rank`, `render -o x.dot` (the graph and --region-map; render takes
 the window and the mode only) and `export -o x.graphml` must succeed too,
-without a sanitizer report or an igraph message.  NetworkX results are cached like analyze_oracle.py's
+without a sanitizer report or an igraph message, and analyze run again must
+print the same bytes.  NetworkX results are cached like analyze_oracle.py's
 (build/oracle-cache, KLUSTER_ORACLE_CACHE), so the second run of the suite
 (the sanitizer build) spends its time in kluster; VERBOSE=1 prints where the
 CPU time goes.  The closing line is "properties: N combinations, M checks
@@ -70,7 +71,7 @@ RTOL, ATOL = 1e-9, 1e-9
 PATH_BUDGET = 2e6
 SAMPLE = 40  # actors whose harmonic is checked when the budget is exceeded
 EXTRA_EVERY = 6
-EXTRAS = ("bridges", "whatif", "render", "export")
+EXTRAS = ("analyze", "bridges", "whatif", "render", "export")
 
 
 # ---------------------------------------------------------------- datasets
@@ -348,9 +349,12 @@ def check_output(t, out, G, region, dist, full_paths):
         t.ok("modularity null without ties", g["modularity"] is None)
 
 
-def extra_commands(t, dataset, args, tmp, which):
+def extra_commands(t, dataset, args, tmp, which, first):
     """bridges, whatif --rank, render and export (those named in which) on
-    the same options succeed."""
+    the same options succeed; analyze again prints the same bytes (first)."""
+    if "analyze" in which:
+        rc, out, _ = run(["analyze", dataset] + args)
+        t.ok("the same output twice", rc == 0 and out == first)
     render_args = [a for i, a in enumerate(args) if a in ("--from", "--to", "--mode") or
                    (i and args[i - 1] in ("--from", "--to", "--mode"))]
     dot, graphml = os.path.join(tmp, "x.dot"), os.path.join(tmp, "x.graphml")
@@ -388,7 +392,7 @@ def check_group(job):
         for args, extras in rows:
             t = Tally("%s %s" % (name, " ".join(args)))
             t0 = time.time()
-            rc, out, err = run(["analyze", dataset] + args)
+            rc, raw, err = run(["analyze", dataset] + args)
             if usage_error(args):
                 t.ok("a usage error", rc == 2 and
                      err.startswith("kluster") and clean_stderr(err), "(exit %d: %s)" % (rc, brief(err)))
@@ -399,14 +403,14 @@ def check_group(job):
                 continue
             t.ok("no igraph message or sanitizer report", clean_stderr(err), brief(err))
             try:
-                out = json.loads(out)
+                out = json.loads(raw)
             except ValueError as e:
                 t.ok("valid JSON", False, str(e))
                 results.append((t, True, time.time() - t0))
                 continue
             check_output(t, out, G, region, dist, full_paths)
             if extras:
-                extra_commands(t, dataset, args, tmp, extras)
+                extra_commands(t, dataset, args, tmp, extras, raw)
             results.append((t, full_paths, time.time() - t0))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

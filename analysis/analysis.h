@@ -122,6 +122,8 @@ typedef struct {
     uint64_t pair_samples;          /* pair sampling: pairs drawn for betweenness plus those for irb */
     uint32_t harmonic_sources;      /* pair sampling: sources of the harmonic estimate (all: exact) */
     int32_t dominant_actor;         /* vertex with irb_share > 0.5, or -1 */
+    uint32_t eigenvector_iterations; /* power-iteration steps taken */
+    int eigenvector_converged;      /* 0: stopped at the step cap; the values are the last iterate */
 
     double seconds[KL_PHASE_COUNT]; /* wall time per phase */
 } kl_analysis_t;

@@ -183,11 +183,6 @@ done:
     return rc;
 }
 
-int kl_analysis_exact_too_costly(uint32_t n, uint32_t m)
-{
-    return (double)n * (double)m > 5e10;
-}
-
 kl_err kl_i_paths(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
 {
     uint32_t n = g->n, k = res->options.samples;

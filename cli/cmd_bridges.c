@@ -36,7 +36,6 @@ static void help(void)
            "  --timings              also time exact betweenness and exact irb as two separate\n"
            "                         runs; print both and their ratio to standard error\n"
            KL_CLI_SAMPLING_HELP
-           "                         (region-pair brokers: each share within max(E, 0.03))\n"
            "  --seed S               seed of the sampling (default 1)\n"
            KL_CLI_GRAPH_HELP KL_CLI_COMMON_HELP
            "  -h, --help             this help\n",
@@ -135,7 +134,7 @@ int cmd_bridges(int argc, char **argv)
         return kl_cli_usage_error("bridges", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
     if (gcli.graph.from > gcli.graph.to)
         return kl_cli_usage_error("bridges", usage_text, "--from is after --to");
-    if (kl_cli_sampling_check(&scli, 0, "bridges", usage_text) < 0)
+    if (kl_cli_sampling_check(&scli, "bridges", usage_text) < 0)
         return KL_EXIT_USAGE;
     size_t n_named = 0;
     if (regions_arg) {
@@ -199,7 +198,10 @@ int cmd_bridges(int argc, char **argv)
     ropt.focus = focus;
     ropt.n_focus = n_focus;
     ropt.irb = 1;
-    kl_cli_sampling_resolve(&scli, 0, g.n, g.csr.m, common.quiet, "bridges", &ropt.epsilon, &ropt.delta);
+    kl_sampling_decision_t sampling;
+    kl_cli_sampling_decide(&scli, g.n, g.csr.m, &sampling);
+    kl_cli_sampling_note(&sampling, common.quiet, "bridges");
+    kl_sampling_apply(&sampling, NULL, &ropt);
     ropt.seed = seed;
     if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
         kl_cli_print_error(&err);

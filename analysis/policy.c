@@ -17,7 +17,7 @@ void kl_sampling_decide(kl_sampling_decision_t *d, const kl_sampling_request_t *
     memset(d, 0, sizeof *d);
     d->n = n;
     d->m = m;
-    /* a double holds n m exactly up to 2^53, far beyond any limit here */
+    /* exact up to 2^53, far beyond any limit; rounding above cannot matter */
     d->work = (double)n * (double)m;
     d->exact_work_limit = req->exact_work_limit;
     d->broker_work_limit = req->broker_work_limit;

@@ -55,8 +55,6 @@ void kl_sampling_apply(const kl_sampling_decision_t *d, kl_analysis_options_t *a
         /* source sampling has no counterpart for brokers: they stay exact */
         ropt->epsilon = d->epsilon;
         ropt->delta = d->delta;
-        /* the region-pair brokers' own work limit (W m, DEFINITIONS.md)
-         * goes here once kl_regions_options_t has it:
-         * ropt->broker_work_limit = d->broker_work_limit; */
+        ropt->broker_work_limit = d->broker_work_limit;
     }
 }

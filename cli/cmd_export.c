@@ -421,6 +421,7 @@ int cmd_export(int argc, char **argv)
         ropt.threads = aopt.threads;
         ropt.seed = aopt.seed;
         ropt.exact_pairs = 0; /* per-actor keys only: no broker passes */
+        ropt.broker_work_limit = 0;
         if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
             kl_cli_print_error(&err);
             goto cleanup;

@@ -18,6 +18,8 @@ gen.py dataset of a few hundred actors is above it.  Checked:
   - the sampled values are real estimates: within epsilon n(n-1)/2 (irb:
     epsilon P) of NetworkX's exact values, and --exact gives those values
     with no note;
+  - the region pairs' broker rule (W m) follows the same override: 20
+    pairs get brokers instead of every connected pair;
   - a batch run again with another limit is redone, not 'unchanged';
   - KLUSTER_EXACT_LIMIT that is not a number >= 0 is a usage error (exit 2);
   - without the variable, the same small dataset stays exact in every
@@ -166,6 +168,11 @@ def sampled_everywhere(tmp, ds):
     br = json.loads(p.stdout)
     check("bridges: analyze's irb for its top actors",
           br["brokers"] and all(ref[b["id"]][1] == b["irb"] for b in br["brokers"]))
+    # the brokers' work limit (W m) follows the same override: 20 pairs, not all
+    connected = [x for x in br["region_pairs"] if x["connected"]]
+    check("bridges: the lowered limit gives brokers to the 20 pairs with most links",
+          len(connected) > 20 and sum(x["brokers"] is not None for x in connected) == 20,
+          "%d connected" % len(connected))
 
     # render: the top actors by analyze's irb, and the footer says sampled
     dot = os.path.join(tmp, "r.dot")
@@ -215,8 +222,10 @@ def exact_without_override(tmp, ds, doc_sampled):
     check("no limit: export = analyze", export_values(os.path.join(tmp, "x.nodes.csv")) == ref)
     check("no limit: render's footer does not say sampled",
           "sampled" not in open(os.path.join(tmp, "x.dot"), encoding="utf-8").read())
-    check("no limit: bridges' graph.sampled null", json.loads(run(["bridges", ds, "--format", "json"]).stdout)
-          ["graph"]["sampled"] is None)
+    br = json.loads(run(["bridges", ds, "--format", "json"]).stdout)
+    check("no limit: bridges' graph.sampled null", br["graph"]["sampled"] is None)
+    check("no limit: brokers for every connected region pair",
+          all(x["brokers"] is not None for x in br["region_pairs"] if x["connected"]))
 
 
 def bad_limits(ds):

@@ -115,6 +115,11 @@ static void apply(void)
           a.epsilon == KL_AUTO_EPSILON && a.delta == KL_AUTO_DELTA && a.samples == 0 && r.epsilon == KL_AUTO_EPSILON &&
               r.delta == KL_AUTO_DELTA);
     truth("apply: other fields untouched", a.seed == 7 && r.top == 3);
+    truth("apply: the brokers' work limit", r.broker_work_limit == KL_BROKER_WORK_LIMIT);
+    req.broker_work_limit = 500;
+    d = decide(&req, 2, 2);
+    kl_sampling_apply(&d, NULL, &r);
+    truth("apply: a lowered brokers' work limit", r.broker_work_limit == 500 && r.epsilon == 0);
     req.samples = 50;
     d = decide(&req, 200000, 300000);
     kl_sampling_apply(&d, &a, NULL);

@@ -67,17 +67,6 @@ void kl_analysis_options_init(kl_analysis_options_t *opt);
  * probability >= 1 - delta (Hoeffding), about 0.09 n for a million actors. */
 #define KL_HARMONIC_SOURCES 1024
 
-/* The guarantee used when exact betweenness would be too slow (see
- * kl_analysis_exact_too_costly): epsilon 0.01, delta 0.1. */
-#define KL_AUTO_EPSILON 0.01
-#define KL_AUTO_DELTA 0.1
-
-/* 1 when exact betweenness (O(n m)) on n actors and m ties would take more
- * than a few minutes on a small machine: n m > 5e10, e.g. 100 000 actors and
- * 500 000 ties.  Commands then sample with KL_AUTO_EPSILON / KL_AUTO_DELTA
- * unless told otherwise, and say so. */
-int kl_analysis_exact_too_costly(uint32_t n, uint32_t m);
-
 typedef struct {
     uint32_t n, m;                  /* vertices and edges of the analysed graph */
     kl_analysis_options_t options;  /* copy of the options used */
@@ -122,6 +111,8 @@ typedef struct {
     uint64_t pair_samples;          /* pair sampling: pairs drawn for betweenness plus those for irb */
     uint32_t harmonic_sources;      /* pair sampling: sources of the harmonic estimate (all: exact) */
     int32_t dominant_actor;         /* vertex with irb_share > 0.5, or -1 */
+    uint32_t eigenvector_iterations; /* power-iteration steps taken */
+    int eigenvector_converged;      /* 0: stopped at the step cap; the values are the last iterate */
 
     double seconds[KL_PHASE_COUNT]; /* wall time per phase */
 } kl_analysis_t;
@@ -242,6 +233,80 @@ typedef struct {
 /* Defaults: hops, top 5, work limit KL_BROKER_WORK_LIMIT, 20 pairs above
  * it, no focus, no communities.  Can't fail. */
 void kl_regions_options_init(kl_regions_options_t *opt);
+
+/* ---- When to sample (analysis/policy.c)
+ *
+ * One policy for every command that computes betweenness, irb or
+ * region-pair brokers, so that the same dataset, options and seed give the
+ * same numbers whichever command prints them:
+ *
+ *     kl_sampling_request_t req;
+ *     kl_sampling_request_init(&req);
+ *     req.epsilon = ...;                     // what the user asked for
+ *     kl_sampling_decision_t d;
+ *     kl_sampling_decide(&d, &req, g.n, g.csr.m);
+ *     kl_sampling_apply(&d, &aopt, &ropt);   // either may be NULL
+ *     if (d.reason == KL_SAMPLING_TOO_COSTLY) ... the caller says so ...
+ *
+ * Exact betweenness costs O(n m); above KL_EXACT_WORK_LIMIT actor x tie
+ * products (100 000 actors and 500 000 ties) it would take more than a few
+ * minutes on a small machine, so betweenness and irb are then sampled with
+ * the guarantee KL_AUTO_EPSILON / KL_AUTO_DELTA unless the user insists
+ * (--exact) or chose a sampling of their own. */
+#define KL_EXACT_WORK_LIMIT 5e10
+#define KL_AUTO_EPSILON 0.01
+#define KL_AUTO_DELTA 0.1
+
+typedef enum {
+    KL_BETWEENNESS_EXACT = 0,
+    KL_BETWEENNESS_SOURCES, /* K sources drawn uniformly (--samples), with standard errors */
+    KL_BETWEENNESS_PAIRS    /* Riondato-Kornaropoulos pair sampling with epsilon and delta */
+} kl_betweenness_method;
+
+typedef enum {
+    KL_SAMPLING_SMALL = 0,     /* exact: n m within the limit */
+    KL_SAMPLING_EXACT_ASKED,   /* exact: the user insisted (--exact) */
+    KL_SAMPLING_SOURCES_ASKED, /* sources: the user asked (--samples) */
+    KL_SAMPLING_PAIRS_ASKED,   /* pairs: the user asked (--epsilon, --delta) */
+    KL_SAMPLING_TOO_COSTLY     /* pairs with KL_AUTO_EPSILON / KL_AUTO_DELTA: n m above the limit */
+} kl_sampling_reason;
+
+/* What the user asked for.  At most one of exact, samples and epsilon is
+ * set (the command line refuses the others); should several be, samples
+ * wins over epsilon, which wins over exact. */
+typedef struct {
+    int exact;                /* never sample */
+    uint32_t samples;         /* K > 0: K sources */
+    double epsilon, delta;    /* epsilon > 0: pair sampling; delta 0: KL_AUTO_DELTA */
+    double exact_work_limit;  /* n m above which exact is too costly (default KL_EXACT_WORK_LIMIT;
+                                 lowered by tests through the command line's KLUSTER_EXACT_LIMIT) */
+    double broker_work_limit; /* W m up to which every region pair gets brokers
+                                 (kl_regions_options_t; default KL_BROKER_WORK_LIMIT,
+                                 lowered by the same override) */
+} kl_sampling_request_t;
+
+typedef struct {
+    kl_betweenness_method method;
+    kl_sampling_reason reason;
+    uint32_t samples;          /* KL_BETWEENNESS_SOURCES: K */
+    double epsilon, delta;     /* KL_BETWEENNESS_PAIRS: the guarantee; 0 otherwise */
+    uint32_t n, m;             /* the graph decided on */
+    double work;               /* n m */
+    double exact_work_limit;   /* the limit work was held against */
+    double broker_work_limit;  /* handed on to the region-pair brokers */
+} kl_sampling_decision_t;
+
+/* Nothing asked, default limits.  Can't fail. */
+void kl_sampling_request_init(kl_sampling_request_t *req);
+
+/* The decision for a graph of n actors and m ties.  O(1), can't fail. */
+void kl_sampling_decide(kl_sampling_decision_t *d, const kl_sampling_request_t *req, uint32_t n, uint32_t m);
+
+/* Copy the decision into the options of kl_analysis_run (samples, epsilon,
+ * delta) and kl_regions_compute (epsilon, delta, and the broker work
+ * limit); either may be NULL.  Other fields (seed, threads...) are left
+ * alone. */
+void kl_sampling_apply(const kl_sampling_decision_t *d, kl_analysis_options_t *aopt, kl_regions_options_t *ropt);
 
 typedef struct {
     uint32_t region;           /* index into ds->regions */

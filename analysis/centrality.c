@@ -1,6 +1,7 @@
 /* analysis/centrality.c - betweenness (exact or sampled, with standard
  * errors), harmonic closeness and inter-regional betweenness through the
- * path kernel; eigenvector centrality and PageRank through igraph. */
+ * path kernel; eigenvector centrality and PageRank by power iteration over
+ * the CSR arrays (fixed summation order: no BLAS, no thread-count effect). */
 #include "analysis_internal.h"
 #include "paths.h"
 #include "sampling.h"
@@ -182,11 +183,6 @@ done:
     return rc;
 }
 
-int kl_analysis_exact_too_costly(uint32_t n, uint32_t m)
-{
-    return (double)n * (double)m > 5e10;
-}
-
 kl_err kl_i_paths(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
 {
     uint32_t n = g->n, k = res->options.samples;
@@ -279,128 +275,175 @@ cleanup:
     return rc;
 }
 
-/* Eigenvector centrality of the largest component (DEFINITIONS.md).  ARPACK
- * (through igraph_arpack_rssolve, as igraph_eigenvector_centrality does)
- * finds the largest algebraic eigenvalue of the component's weighted
- * adjacency matrix; the matrix-vector product runs over kluster's CSR arrays
- * rather than igraph's adjacency lists (about twice as fast on large graphs),
- * and the start vector is the strengths, without igraph's random jitter, so
- * results never depend on the RNG.  A connected graph's leading eigenvector
- * is unique and of one sign; it is scaled to a maximum of 1. */
+/* Eigenvector centrality of the largest component (DEFINITIONS.md) by power
+ * iteration over the CSR arrays, so that the result does not depend on the
+ * BLAS or LAPACK build (ARPACK's dot products and reorthogonalisation
+ * change the last digits from one machine to the next): every value is a
+ * sum over one vertex's ties in CSR order, and the only reductions are
+ * maxima, which are exact, so results are identical whatever the number of
+ * threads.
+ *
+ * The iteration runs on A + cI with c = KL_EIG_SHIFT times a lower bound of
+ * the leading eigenvalue lambda (leading_lower_bound): the graphs of full mode are bipartite (actors and projects), so A
+ * has -lambda as an eigenvalue too and plain power iteration would
+ * oscillate; the shift makes lambda + c the only eigenvalue of largest
+ * modulus while costing little speed (the rate is (lambda_2 + c) /
+ * (lambda + c)).  The iterate is scaled to a maximum of 1 at every step.
+ * It stops when the change of one step, extrapolated over the remaining
+ * steps at the observed rate, is below KL_EIG_TOL (absolute: the oracle's
+ * tolerance is 1e-6), when the change is down to rounding noise, or after
+ * KL_EIG_MAX_ITER steps: then the leading eigenvalues are too close for
+ * power iteration to tell their eigenvectors apart, the result is the last
+ * iterate and kl_analysis_t.eigenvector_converged is 0.  O(m) per step. */
+#define KL_EIG_SHIFT 0.25
+#define KL_EIG_TOL 1e-12
+#define KL_EIG_FLOOR 1e-14 /* a change this small is rounding noise: nothing left to gain */
+#define KL_EIG_MAX_ITER 10000
+
 typedef struct {
     const kl_csr_t *g;
-    const uint32_t *verts; /* local -> vertex */
-    const uint32_t *local; /* vertex -> local */
-    uint32_t n;
-    int threads;
-    igraph_real_t *to;
-    const igraph_real_t *from;
+    const uint32_t *verts;       /* the component's vertices */
+    uint32_t n;                  /* how many */
+    double shift;
+    const double *x;             /* current iterate, indexed by vertex */
+    double *y;                   /* next iterate, indexed by vertex */
+    double top;                  /* max of y, for eig_scale */
+    double part[KL_PAR_CHUNKS];  /* per chunk: max of y, then max change */
 } eig_ctx_t;
 
-static void eig_chunk(void *ctx, uint32_t chunk)
+/* y = (A + cI) x on the chunk's vertices; part = their largest y. */
+static void eig_product(void *ctx, uint32_t chunk)
 {
-    const eig_ctx_t *c = ctx;
+    eig_ctx_t *c = ctx;
     const kl_csr_t *g = c->g;
+    double mx = 0;
     for (uint32_t i = chunk_lo(c->n, chunk), hi = chunk_lo(c->n, chunk + 1); i < hi; i++) {
         uint32_t v = c->verts[i];
         double s = 0;
         for (uint32_t k = g->offset[v]; k < g->offset[v + 1]; k++)
-            s += g->w[k] * c->from[c->local[g->adj[k]]];
-        c->to[i] = s;
+            s += g->w[k] * c->x[g->adj[k]];
+        c->y[v] = s + c->shift * c->x[v];
+        if (c->y[v] > mx)
+            mx = c->y[v];
     }
+    c->part[chunk] = mx;
 }
 
-static igraph_error_t eig_matvec(igraph_real_t *to, const igraph_real_t *from, int n, void *extra)
+/* y /= top on the chunk's vertices (a division, so the largest becomes
+ * exactly 1); part = the largest |y - x|. */
+static void eig_scale(void *ctx, uint32_t chunk)
 {
-    eig_ctx_t *c = extra;
-    c->to = to;
-    c->from = from;
-    c->n = (uint32_t)n;
-    par_for(c->threads, eig_chunk, c);
-    return IGRAPH_SUCCESS;
+    eig_ctx_t *c = ctx;
+    double change = 0;
+    for (uint32_t i = chunk_lo(c->n, chunk), hi = chunk_lo(c->n, chunk + 1); i < hi; i++) {
+        uint32_t v = c->verts[i];
+        c->y[v] /= c->top;
+        double d = fabs(c->y[v] - c->x[v]);
+        if (d > change)
+            change = d;
+    }
+    c->part[chunk] = change;
+}
+
+static double max_parts(const double *part)
+{
+    double m = 0;
+    for (int i = 0; i < KL_PAR_CHUNKS; i++)
+        if (part[i] > m)
+            m = part[i];
+    return m;
+}
+
+/* A lower bound of the leading eigenvalue lambda of the component's
+ * weighted adjacency matrix A: the larger of the Rayleigh quotient
+ * x^T A x / x^T x of the start vector and sqrt(max_v sum_u w_vu^2) (the
+ * leading eigenvalue of v's star, a subgraph).  O(m). */
+static double leading_lower_bound(const kl_csr_t *g, const uint32_t *verts, uint32_t k, const double *x)
+{
+    double num = 0, den = 0, star = 0;
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t v = verts[i];
+        double s = 0, sq = 0;
+        for (uint32_t e = g->offset[v]; e < g->offset[v + 1]; e++) {
+            s += g->w[e] * x[g->adj[e]];
+            sq += g->w[e] * g->w[e];
+        }
+        num += x[v] * s;
+        den += x[v] * x[v];
+        if (sq > star)
+            star = sq;
+    }
+    double rq = den > 0 ? num / den : 0;
+    return rq > sqrt(star) ? rq : sqrt(star);
 }
 
 static kl_err eigenvector(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
 {
     uint32_t n = g->n, lcc = res->largest_component_id;
-    kl_err rc = KL_OK;
-    igraph_error_t ie = IGRAPH_SUCCESS;
-    igraph_vector_t values;
-    igraph_matrix_t vectors;
-    int have_values = 0, have_vectors = 0;
-    uint32_t *local = NULL, *verts = NULL;
-
     for (uint32_t v = 0; v < n; v++)
         res->eigenvector[v] = NAN;
+    res->eigenvector_iterations = 0;
+    res->eigenvector_converged = 1;
     if (n == 0)
         return KL_OK;
-    local = malloc(((size_t)n + 1) * sizeof *local);
-    verts = malloc(((size_t)res->largest_component + 1) * sizeof *verts);
-    if (!local || !verts) {
-        rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
-        goto cleanup;
+    double *a = calloc((size_t)n + 1, sizeof *a), *b = calloc((size_t)n + 1, sizeof *b);
+    uint32_t *verts = malloc(((size_t)res->largest_component + 1) * sizeof *verts);
+    if (!a || !b || !verts) {
+        free(a);
+        free(b);
+        free(verts);
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
     }
     uint32_t k = 0;
-    for (uint32_t v = 0; v < n; v++) {
-        local[v] = res->component[v] == lcc ? k : UINT32_MAX;
-        if (res->component[v] == lcc)
+    double smax = 0;
+    for (uint32_t v = 0; v < n; v++)
+        if (res->component[v] == lcc) {
             verts[k++] = v;
-    }
-    if (k == 1) { /* an isolated actor: the 1x1 zero matrix, eigenvector 1 */
-        res->eigenvector[verts[0]] = 1.0;
-        goto cleanup;
-    }
-    if (k > INT32_MAX) {
-        rc = kl_error_set(err, KL_ELIMIT, NULL, 0, 0, "largest component too large for ARPACK");
-        goto cleanup;
-    }
-    if ((ie = igraph_vector_init(&values, 0)) != IGRAPH_SUCCESS)
-        goto cleanup;
-    have_values = 1;
-    if ((ie = igraph_matrix_init(&vectors, k, 1)) != IGRAPH_SUCCESS)
-        goto cleanup;
-    have_vectors = 1;
+            if (res->strength[v] > smax)
+                smax = res->strength[v];
+        }
+    /* start from the strengths (close to the answer on hub-and-spoke
+     * graphs); an isolated actor, the 1x1 zero matrix, has eigenvector 1 */
     for (uint32_t i = 0; i < k; i++)
-        MATRIX(vectors, i, 0) = res->strength[verts[i]];
-    igraph_arpack_options_t opt;
-    igraph_arpack_options_init(&opt);
-    opt.n = (int)k;
-    opt.start = 1;
-    opt.nev = 1;
-    opt.ncv = 0; /* igraph picks */
-    opt.which[0] = 'L';
-    opt.which[1] = 'A';
-    eig_ctx_t ctx = {&g->csr, verts, local, k, par_threads(res->options.threads, k), NULL, NULL};
-    if ((ie = igraph_arpack_rssolve(eig_matvec, &ctx, &opt, NULL, &values, &vectors)) != IGRAPH_SUCCESS)
-        goto cleanup;
-    /* one sign: take the larger magnitude's, then scale the maximum to 1 */
-    double mx = 0, mn = 0;
-    for (uint32_t i = 0; i < k; i++) {
-        double x = MATRIX(vectors, i, 0);
-        if (x > mx)
-            mx = x;
-        if (x < mn)
-            mn = x;
+        a[verts[i]] = smax > 0 ? res->strength[verts[i]] / smax : 1.0;
+    eig_ctx_t c;
+    memset(&c, 0, sizeof c);
+    c.g = &g->csr;
+    c.verts = verts;
+    c.n = k;
+    c.shift = KL_EIG_SHIFT * leading_lower_bound(&g->csr, verts, k, a);
+    int threads = par_threads(res->options.threads, k);
+    double *x = a, *y = b, last = INFINITY, change = 0, prev_rate = 1;
+    uint32_t it = 0;
+    while (smax > 0 && it < KL_EIG_MAX_ITER) {
+        c.x = x;
+        c.y = y;
+        par_for(threads, eig_product, &c);
+        c.top = max_parts(c.part);
+        par_for(threads, eig_scale, &c);
+        change = max_parts(c.part);
+        double *t = x;
+        x = y;
+        y = t;
+        it++;
+        /* the error left is about change * rate / (1 - rate), the rate read
+         * off successive changes; the slower of the last two steps, because
+         * subdominant eigenvalues of both signs make single ratios waver */
+        double rate = isfinite(last) ? change / last : 1;
+        double slow = rate > prev_rate ? rate : prev_rate;
+        if (change < KL_EIG_FLOOR || (slow < 1 && change * slow / (1 - slow) < KL_EIG_TOL))
+            break;
+        prev_rate = rate;
+        last = change;
     }
-    double scale = mx >= -mn ? mx : mn;
-    if (scale == 0) {
-        rc = kl_error_set(err, KL_EIGRAPH, NULL, 0, 0, "eigenvector centrality did not converge");
-        goto cleanup;
-    }
-    for (uint32_t i = 0; i < k; i++) {
-        double x = MATRIX(vectors, i, 0) / scale;
-        res->eigenvector[verts[i]] = x > 0 ? x : 0.0; /* rounding can leave -1e-17 */
-    }
-cleanup:
-    if (ie != IGRAPH_SUCCESS)
-        rc = kl_igraph_error(err, ie);
-    if (have_values)
-        igraph_vector_destroy(&values);
-    if (have_vectors)
-        igraph_matrix_destroy(&vectors);
-    free(local);
+    res->eigenvector_iterations = it;
+    res->eigenvector_converged = it < KL_EIG_MAX_ITER || smax == 0;
+    for (uint32_t i = 0; i < k; i++)
+        res->eigenvector[verts[i]] = x[verts[i]];
+    free(a);
+    free(b);
     free(verts);
-    return rc;
+    return KL_OK;
 }
 
 /* PageRank by power iteration over the CSR arrays, pulling from neighbours

@@ -492,9 +492,11 @@ static kl_err irb_compute(kl_regions_t *out, const kl_agraph_t *g, const kl_samp
     if (!out->irb || !out->irb_share)
         return KL_ENOMEM;
     if (n > 0 && sm) {
-        /* within epsilon P; doubled here because irb_finish halves */
+        /* within epsilon P; doubled here because irb_finish halves.  delta / 2
+         * and the seed as kl_analysis_run's irb, so that every command
+         * prints the same sampled irb */
         double pairs;
-        uint64_t r = kl_sampler_size(sm, opt->epsilon, opt->delta);
+        uint64_t r = kl_sampler_size(sm, opt->epsilon, opt->delta / 2);
         kl_err rc = kl_sampler_run(sm, KL_PAIRS_CROSS_REGION, g->vertex_region, 0, 0, r,
                                    opt->seed * 0x9E3779B97F4A7C15ull + 2, out->irb, &pairs);
         if (rc != KL_OK)

@@ -42,10 +42,7 @@ static void help(void)
            "                         complete); '-' or none: standard output\n"
            "  --top N                rows per table of the md summary (default 10)\n"
            "  --seed S               seed of community detection and sampling (default 1)\n"
-           "  --samples K            estimate betweenness (and harmonic, irb) from K sources\n"
-           "                         drawn uniformly, scaled by n/K, with standard errors\n"
-           KL_CLI_SAMPLING_HELP
-           "                         (region-pair brokers: each share within max(E, 0.03))\n"
+           KL_CLI_SAMPLES_HELP KL_CLI_SAMPLING_HELP
            "  --communities ALG      leiden (default, modularity) or louvain\n"
            "  --all-pairs            brokers for every connected region pair, however long it\n"
            "                         takes (default: all when cheap, else the 20 pairs with\n"
@@ -59,7 +56,7 @@ static void help(void)
            usage_text);
 }
 
-enum { OPT_TOP = 1, OPT_SEED, OPT_SAMPLES, OPT_COMMUNITIES, OPT_ALL_PAIRS, OPT_TIMINGS };
+enum { OPT_TOP = 1, OPT_SEED, OPT_COMMUNITIES, OPT_ALL_PAIRS, OPT_TIMINGS };
 
 int cmd_analyze(int argc, char **argv)
 {
@@ -70,12 +67,12 @@ int cmd_analyze(int argc, char **argv)
         {"verbose", no_argument, NULL, 'v'},
         {"top", required_argument, NULL, OPT_TOP},
         {"seed", required_argument, NULL, OPT_SEED},
-        {"samples", required_argument, NULL, OPT_SAMPLES},
         {"communities", required_argument, NULL, OPT_COMMUNITIES},
         {"all-pairs", no_argument, NULL, OPT_ALL_PAIRS},
         {"timings", no_argument, NULL, OPT_TIMINGS},
         KL_CLI_GRAPH_OPTIONS,
         KL_CLI_SAMPLING_OPTIONS,
+        KL_CLI_SAMPLES_OPTION,
         KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -137,11 +134,6 @@ int cmd_analyze(int argc, char **argv)
                 return kl_cli_usage_error("analyze", usage_text, "invalid seed '%s' (0 to 4294967295)", optarg);
             aopt.seed = v;
             break;
-        case OPT_SAMPLES:
-            if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0 || v == 0)
-                return kl_cli_usage_error("analyze", usage_text, "invalid number '%s' for --samples", optarg);
-            aopt.samples = (uint32_t)v;
-            break;
         case OPT_COMMUNITIES:
             if (strcmp(optarg, "leiden") == 0)
                 aopt.communities = KL_COMMUNITIES_LEIDEN;
@@ -169,7 +161,7 @@ int cmd_analyze(int argc, char **argv)
         return kl_cli_usage_error("analyze", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
     if (gcli.graph.from > gcli.graph.to)
         return kl_cli_usage_error("analyze", usage_text, "--from is after --to");
-    if (kl_cli_sampling_check(&scli, aopt.samples > 0, "analyze", usage_text) < 0)
+    if (kl_cli_sampling_check(&scli, "analyze", usage_text) < 0)
         return KL_EXIT_USAGE;
     const char *path = argv[optind];
     aopt.weighted = gcli.weighted;
@@ -201,12 +193,15 @@ int cmd_analyze(int argc, char **argv)
         goto cleanup;
     }
     double t2 = now_seconds();
-    kl_cli_sampling_resolve(&scli, aopt.samples > 0, g.n, g.csr.m, common.quiet, "analyze", &aopt.epsilon,
-                            &aopt.delta);
+    kl_sampling_decision_t sampling;
+    kl_cli_sampling_decide(&scli, g.n, g.csr.m, &sampling);
+    kl_cli_sampling_note(&sampling, common.quiet, "analyze");
+    kl_sampling_apply(&sampling, &aopt, NULL);
     if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
     }
+    kl_cli_eigenvector_note(&res, common.quiet, "analyze");
     double t2b = now_seconds();
     kl_regions_options_t ropt;
     kl_regions_options_init(&ropt);
@@ -214,8 +209,7 @@ int cmd_analyze(int argc, char **argv)
     ropt.all_pairs = all_pairs;
     ropt.community = res.community;
     ropt.threads = aopt.threads;
-    ropt.epsilon = aopt.epsilon;
-    ropt.delta = aopt.delta;
+    kl_sampling_apply(&sampling, NULL, &ropt);
     ropt.seed = aopt.seed;
     if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
         kl_cli_print_error(&err);

@@ -33,7 +33,8 @@
 static const char usage_text[] =
     "usage: kluster batch DATASET_OR_DIR... -o OUTDIR [-j N] [--force] [--top N] [--seed S]\n"
     "                     [--mode full|organisations] [--ties TYPES] [--exclude-kind KIND]\n"
-    "                     [--from DATE] [--to DATE] [--weights] [-q] [OPTIONS]\n";
+    "                     [--from DATE] [--to DATE] [--weights] [--epsilon E [--delta D] | --exact]\n"
+    "                     [-q] [OPTIONS]\n";
 
 static void help(void)
 {
@@ -53,8 +54,8 @@ static void help(void)
            "  --force                redo datasets whose inputs and options did not change\n"
            "                         (default: skip them; they are listed as 'unchanged')\n"
            "  --top N                rows per table of the reports (default 10)\n"
-           "  --seed S               seed of community detection (default 1)\n"
-           KL_CLI_GRAPH_HELP
+           "  --seed S               seed of community detection and sampling (default 1)\n"
+           KL_CLI_SAMPLING_HELP KL_CLI_GRAPH_HELP
            "  -q, --quiet            no progress and no warnings (failures are still reported)\n"
            "  --resolve-names        relations may name entities by alias\n"
            "  --strict               a dataset with warnings fails\n"
@@ -73,13 +74,14 @@ enum { OPT_FORCE = 1, OPT_TOP, OPT_SEED };
 typedef struct {
     kl_cli_common_t common;
     kl_cli_graph_t graph;
+    kl_cli_sampling_t sampling;
     const char *outdir;
     unsigned jobs;
     int threads_given;
     int force;
     uint32_t top;
     uint64_t seed;
-    char options[512]; /* canonical options: part of the input hash */
+    char options[768]; /* canonical options: part of the input hash */
 } batch_opts_t;
 
 /* --------------------------------------------------- one dataset (child) */
@@ -242,7 +244,7 @@ static json_t *status_json(const batch_opts_t *o, const kl_batch_input_t *in, co
         json_object_set_new(s, "components", json_integer(res->components));
         json_object_set_new(s, "largest_component", json_integer(res->largest_component));
         json_object_set_new(s, "communities", json_integer(res->communities));
-        json_object_set_new(s, "sampled", json_boolean(res->options.samples > 0));
+        json_object_set_new(s, "sampled", json_boolean(res->options.samples > 0 || res->options.epsilon > 0));
         json_t *brokers = json_array();
         uint32_t *idx = malloc(((size_t)res->n + 1) * sizeof *idx);
         if (brokers && idx) {
@@ -334,6 +336,7 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     kl_brokerage_t brk, brk_u;
     kl_error_t err = {0};
     char error[1400] = "", hash[65] = "", diagram_note[500] = "", map_note[500] = "", caption[200] = "";
+    char sampling_note[300] = "";
     char *diagram = NULL, *map = NULL;
     kl_viz_t *viz1 = NULL, *viz2 = NULL;
     size_t diagram_len = 0, map_len = 0;
@@ -392,14 +395,18 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
         kl_error_format(&err, error, sizeof error);
         goto done;
     }
-    if (g.n > 20000)
-        aopt.samples = 256; /* as render: exact betweenness would take minutes; the report says sampled */
+    kl_sampling_decision_t sampling;
+    kl_cli_sampling_decide(&o->sampling, g.n, g.csr.m, &sampling);
+    kl_cli_sampling_note_text(&sampling, sampling_note, sizeof sampling_note); /* the parent prints it */
+    kl_sampling_apply(&sampling, &aopt, NULL);
     if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
         kl_error_format(&err, error, sizeof error);
         goto done;
     }
     kl_regions_options_t ropt;
     kl_regions_options_init(&ropt);
+    kl_sampling_apply(&sampling, NULL, &ropt);
+    ropt.seed = aopt.seed;
     ropt.weighted = aopt.weighted;
     ropt.community = res.community;
     ropt.threads = aopt.threads;
@@ -468,6 +475,8 @@ done:
         rc = KL_BATCH_CHILD_FAILED;
         goto cleanup;
     }
+    if (*sampling_note)
+        json_object_set_new(status, "sampling_note", json_string(sampling_note));
     writer_ctx_t ws = {NULL, NULL, NULL, status, 5};
     if (kl_batch_write_file(dirfd, KL_BATCH_STATUS, write_one, &ws) != 0) {
         rc = KL_BATCH_CHILD_FAILED;
@@ -592,6 +601,11 @@ static const char *job_error(const job_t *j)
 static void progress_finished(progress_t *p, const job_t *j)
 {
     p->done++;
+    const char *note = j->result == RES_OK ? jtext(j->status, "sampling_note") : NULL;
+    if (note && !p->quiet) {
+        progress_clear(p);
+        fprintf(stderr, "kluster batch: %s: note: %s\n", j->in->id, note);
+    }
     if (j->result == RES_FAILED) {
         progress_clear(p);
         fprintf(stderr, "kluster batch: [%zu/%zu] %s: failed: %s\n", p->done, p->total, j->in->id,
@@ -907,6 +921,7 @@ int cmd_batch(int argc, char **argv)
         {"top", required_argument, NULL, OPT_TOP},
         {"seed", required_argument, NULL, OPT_SEED},
         KL_CLI_GRAPH_OPTIONS,
+        KL_CLI_SAMPLING_OPTIONS,
         KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -916,6 +931,7 @@ int cmd_batch(int argc, char **argv)
     memset(&o, 0, sizeof o);
     kl_cli_common_init(&o.common);
     kl_cli_graph_init(&o.graph);
+    kl_cli_sampling_init(&o.sampling);
     o.top = 10;
     o.seed = 1;
     opterr = 0;
@@ -927,7 +943,9 @@ int cmd_batch(int argc, char **argv)
             return KL_EXIT_USAGE;
         if (handled)
             continue;
-        if ((handled = kl_cli_graph_option(&o.graph, c, optarg, "batch", usage_text)) < 0)
+        if ((handled = kl_cli_graph_option(&o.graph, c, optarg, "batch", usage_text)) == 0)
+            handled = kl_cli_sampling_option(&o.sampling, c, optarg, "batch", usage_text);
+        if (handled < 0)
             return KL_EXIT_USAGE;
         if (handled) {
             if (c == KL_OPT_GRAPH + 6)
@@ -963,18 +981,22 @@ int cmd_batch(int argc, char **argv)
     if (o.graph.graph.from > o.graph.graph.to)
         USAGE("--from is after --to");
 #undef USAGE
+    if (kl_cli_sampling_check(&o.sampling, "batch", usage_text) < 0)
+        return KL_EXIT_USAGE;
     if (!o.jobs)
         o.jobs = (unsigned)cores();
     const kl_graph_options_t *go = &o.graph.graph;
+    char sampling[300];
+    kl_cli_sampling_describe(&o.sampling, sampling, sizeof sampling);
     /* everything that changes the results, so that a changed option redoes
      * the dataset; threads do not (results are identical) */
     snprintf(o.options, sizeof o.options,
              "kluster %s; mode=%d ties=%u exclude=%u from=%ld to=%ld weights=%d seed=%llu top=%u resolve=%d "
-             "strict=%d max-input=%llu max-entities=%u max-relations=%u",
+             "strict=%d max-input=%llu max-entities=%u max-relations=%u %s",
              KL_VERSION, (int)go->mode, go->tie_types, go->exclude_kinds, (long)go->from, (long)go->to,
              o.graph.weighted, (unsigned long long)o.seed, o.top, o.common.load.resolve_names, o.common.strict,
              (unsigned long long)o.common.load.max_input_bytes, o.common.load.max_entities,
-             o.common.load.max_relations);
+             o.common.load.max_relations, sampling);
 
     kl_batch_list_t list;
     job_t *jobs = NULL;

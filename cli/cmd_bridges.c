@@ -40,7 +40,6 @@ static void help(void)
            "  --timings              also time exact betweenness and exact irb as two separate\n"
            "                         runs; print both and their ratio to standard error\n"
            KL_CLI_SAMPLING_HELP
-           "                         (region-pair brokers: each share within max(E, 0.03))\n"
            "  --seed S               seed of the sampling (default 1)\n"
            KL_CLI_GRAPH_HELP KL_CLI_COMMON_HELP
            "  -h, --help             this help\n",
@@ -85,7 +84,7 @@ int cmd_bridges(int argc, char **argv)
     const char *output = NULL, *regions_arg = NULL;
     unsigned long long top = 5, seed = 1;
     int all_pairs = 0, timings = 0, c;
-    double work_limit = KL_BROKER_WORK_LIMIT;
+    double work_limit = -1; /* --broker-work-limit; < 0: the policy's */
 
     kl_cli_common_init(&common);
     kl_cli_graph_init(&gcli);
@@ -159,7 +158,7 @@ int cmd_bridges(int argc, char **argv)
         return kl_cli_usage_error("bridges", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
     if (gcli.graph.from > gcli.graph.to)
         return kl_cli_usage_error("bridges", usage_text, "--from is after --to");
-    if (kl_cli_sampling_check(&scli, 0, "bridges", usage_text) < 0)
+    if (kl_cli_sampling_check(&scli, "bridges", usage_text) < 0)
         return KL_EXIT_USAGE;
     size_t n_named = 0;
     if (regions_arg) {
@@ -220,11 +219,15 @@ int cmd_bridges(int argc, char **argv)
     ropt.threads = gcli.threads;
     ropt.top = (uint32_t)top;
     ropt.all_pairs = all_pairs;
-    ropt.broker_work_limit = work_limit;
     ropt.focus = focus;
     ropt.n_focus = n_focus;
     ropt.irb = 1;
-    kl_cli_sampling_resolve(&scli, 0, g.n, g.csr.m, common.quiet, "bridges", &ropt.epsilon, &ropt.delta);
+    kl_sampling_decision_t sampling;
+    kl_cli_sampling_decide(&scli, g.n, g.csr.m, &sampling);
+    kl_cli_sampling_note(&sampling, common.quiet, "bridges");
+    kl_sampling_apply(&sampling, NULL, &ropt);
+    if (work_limit >= 0)
+        ropt.broker_work_limit = work_limit; /* asked for: wins over the policy's */
     ropt.seed = seed;
     if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
         kl_cli_print_error(&err);
@@ -242,7 +245,7 @@ int cmd_bridges(int argc, char **argv)
         for (uint32_t p = 0; p < regions.n_pairs; p++)
             with_brokers += (uint32_t)regions.pairs[p].has_brokers;
         fprintf(stderr, "kluster bridges: timings: brokers %.3f s for %u of %u region pairs (W m = %.4g, limit %.4g)\n",
-                regions.seconds_brokers, with_brokers, regions.n_pairs, regions.broker_work, work_limit);
+                regions.seconds_brokers, with_brokers, regions.n_pairs, regions.broker_work, ropt.broker_work_limit);
     }
     if (n_focus) {
         /* with --regions, only the pairs among them */

@@ -17,7 +17,8 @@
 static const char usage_text[] =
     "usage: kluster diff OLD NEW [--format md|json] [-o FILE] [--top N] [--seed S]\n"
     "                    [--mode full|organisations] [--ties TYPES] [--exclude-kind KIND]\n"
-    "                    [--from DATE] [--to DATE] [--weights] [OPTIONS]\n";
+    "                    [--from DATE] [--to DATE] [--weights] [--epsilon E [--delta D] | --exact]\n"
+    "                    [OPTIONS]\n";
 
 static void help(void)
 {
@@ -32,8 +33,10 @@ static void help(void)
            "  -f, --format FMT       md (default: a readable summary) or json (kluster-diff/1)\n"
            "  -o, --output FILE      write to FILE (temporary name, renamed when complete)\n"
            "  --top N                top brokers compared (default 10)\n"
-           "  --seed S               seed of community detection for datasets (default 1)\n"
-           KL_CLI_GRAPH_HELP KL_CLI_COMMON_HELP
+           "  --seed S               seed of community detection and sampling for datasets\n"
+           "                         (default 1)\n"
+           "for datasets, as for `kluster analyze`:\n"
+           KL_CLI_SAMPLING_HELP KL_CLI_GRAPH_HELP KL_CLI_COMMON_HELP
            "  -h, --help             this help\n\n"
            "Exit status: 0 compared (whether or not anything changed), 1 an input could not be\n"
            "read or analysed, 2 usage error.\n",
@@ -45,6 +48,7 @@ enum { OPT_TOP = 1, OPT_SEED };
 typedef struct {
     kl_cli_common_t common;
     kl_cli_graph_t graph;
+    kl_cli_sampling_t sampling;
     uint64_t seed;
     uint32_t top;
 } diff_opts_t;
@@ -84,11 +88,20 @@ static json_t *analyse_dataset(const char *path, const diff_opts_t *o)
     aopt.seed = o->seed;
     kl_regions_options_t ropt;
     kl_regions_options_init(&ropt);
-    if (kl_agraph_build(&g, &ds, &o->graph.graph, &err) != KL_OK ||
-        kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
+    if (kl_agraph_build(&g, &ds, &o->graph.graph, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
     }
+    kl_sampling_decision_t sampling;
+    kl_cli_sampling_decide(&o->sampling, g.n, g.csr.m, &sampling);
+    kl_cli_sampling_note(&sampling, o->common.quiet, "diff");
+    kl_sampling_apply(&sampling, &aopt, &ropt);
+    if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
+        kl_cli_print_error(&err);
+        goto cleanup;
+    }
+    kl_cli_eigenvector_note(&res, o->common.quiet, "diff");
+    ropt.seed = aopt.seed;
     ropt.weighted = aopt.weighted;
     ropt.community = res.community;
     ropt.threads = aopt.threads;
@@ -702,6 +715,7 @@ int cmd_diff(int argc, char **argv)
         {"top", required_argument, NULL, OPT_TOP},
         {"seed", required_argument, NULL, OPT_SEED},
         KL_CLI_GRAPH_OPTIONS,
+        KL_CLI_SAMPLING_OPTIONS,
         KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -712,6 +726,7 @@ int cmd_diff(int argc, char **argv)
     memset(&o, 0, sizeof o);
     kl_cli_common_init(&o.common);
     kl_cli_graph_init(&o.graph);
+    kl_cli_sampling_init(&o.sampling);
     o.seed = 1;
     o.top = 10;
     opterr = 0;
@@ -723,7 +738,9 @@ int cmd_diff(int argc, char **argv)
             return KL_EXIT_USAGE;
         if (handled)
             continue;
-        if ((handled = kl_cli_graph_option(&o.graph, c, optarg, "diff", usage_text)) < 0)
+        if ((handled = kl_cli_graph_option(&o.graph, c, optarg, "diff", usage_text)) == 0)
+            handled = kl_cli_sampling_option(&o.sampling, c, optarg, "diff", usage_text);
+        if (handled < 0)
             return KL_EXIT_USAGE;
         if (handled)
             continue;
@@ -758,6 +775,8 @@ int cmd_diff(int argc, char **argv)
     if (o.graph.graph.from > o.graph.graph.to)
         USAGE("--from is after --to");
 #undef USAGE
+    if (kl_cli_sampling_check(&o.sampling, "diff", usage_text) < 0)
+        return KL_EXIT_USAGE;
 
     int rc = KL_EXIT_FAILURE;
     json_t *old = NULL, *nw = NULL, *d = NULL;

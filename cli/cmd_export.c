@@ -17,7 +17,8 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-    "usage: kluster export [--metrics [--samples K] [--seed S]] [--mode full|organisations]\n"
+    "usage: kluster export [--metrics [--samples K | --epsilon E [--delta D] | --exact] [--seed S]]\n"
+    "                      [--mode full|organisations]\n"
     "                      [--ties TYPES] [--exclude-kind KIND] [--from Y --to Y] [OPTIONS]\n"
     "                      DATASET -o FILE.{graphml,gexf,gml,net,csv,json,ndjson}\n"
     "       kluster export [same options] DATASET --partitions N -o DIR\n";
@@ -51,14 +52,15 @@ static void help(void)
            "  --metrics              attach every per-actor metric of `kluster analyze` (and\n"
            "                         whether each tie is a bridge) as attributes (graph formats\n"
            "                         and CSV; the extract formats hold the dataset itself)\n"
-           "  --samples K            with --metrics: estimate betweenness from K sources\n"
            "  --seed S               with --metrics: seed of communities and sampling (default 1)\n"
+           "with --metrics, as for `kluster analyze`:\n"
+           KL_CLI_SAMPLES_HELP KL_CLI_SAMPLING_HELP
            KL_CLI_GRAPH_HELP KL_CLI_COMMON_HELP
            "  -h, --help             this help\n",
            usage_text);
 }
 
-enum { OPT_METRICS = 1, OPT_SAMPLES, OPT_SEED, OPT_PARTITIONS };
+enum { OPT_METRICS = 1, OPT_SEED, OPT_PARTITIONS };
 
 static int write_one(const char *path, int fmt, const kl_export_t *x, int edges)
 {
@@ -276,15 +278,17 @@ int cmd_export(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"output", required_argument, NULL, 'o'},
         {"metrics", no_argument, NULL, OPT_METRICS},
-        {"samples", required_argument, NULL, OPT_SAMPLES},
         {"seed", required_argument, NULL, OPT_SEED},
         {"partitions", required_argument, NULL, OPT_PARTITIONS},
         KL_CLI_GRAPH_OPTIONS,
+        KL_CLI_SAMPLING_OPTIONS,
+        KL_CLI_SAMPLES_OPTION,
         KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     kl_cli_common_t common;
     kl_cli_graph_t gcli;
+    kl_cli_sampling_t scli;
     kl_analysis_options_t aopt;
     const char *output = NULL;
     int metrics = 0, c;
@@ -292,6 +296,7 @@ int cmd_export(int argc, char **argv)
     unsigned long long v;
     kl_cli_common_init(&common);
     kl_cli_graph_init(&gcli);
+    kl_cli_sampling_init(&scli);
     kl_analysis_options_init(&aopt);
     optind = 1;
     opterr = 0;
@@ -301,7 +306,9 @@ int cmd_export(int argc, char **argv)
             return KL_EXIT_USAGE;
         if (handled)
             continue;
-        if ((handled = kl_cli_graph_option(&gcli, c, optarg, "export", usage_text)) < 0)
+        if ((handled = kl_cli_graph_option(&gcli, c, optarg, "export", usage_text)) == 0)
+            handled = kl_cli_sampling_option(&scli, c, optarg, "export", usage_text);
+        if (handled < 0)
             return KL_EXIT_USAGE;
         if (handled)
             continue;
@@ -314,11 +321,6 @@ int cmd_export(int argc, char **argv)
             break;
         case OPT_METRICS:
             metrics = 1;
-            break;
-        case OPT_SAMPLES:
-            if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0 || v == 0)
-                return kl_cli_usage_error("export", usage_text, "invalid number '%s' for --samples", optarg);
-            aopt.samples = (uint32_t)v;
             break;
         case OPT_SEED:
             if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0)
@@ -350,6 +352,8 @@ int cmd_export(int argc, char **argv)
                                   output);
     if (gcli.graph.from > gcli.graph.to)
         return kl_cli_usage_error("export", usage_text, "--from is after --to");
+    if (kl_cli_sampling_check(&scli, "export", usage_text) < 0)
+        return KL_EXIT_USAGE;
     aopt.weighted = gcli.weighted;
     aopt.threads = gcli.threads;
 
@@ -389,15 +393,22 @@ int cmd_export(int argc, char **argv)
     }
     x.g = &g;
     if (metrics) {
+        kl_sampling_decision_t sampling;
+        kl_cli_sampling_decide(&scli, g.n, g.csr.m, &sampling);
+        kl_cli_sampling_note(&sampling, common.quiet, "export");
+        kl_sampling_apply(&sampling, &aopt, NULL);
         if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
             kl_cli_print_error(&err);
             goto cleanup;
         }
+        kl_cli_eigenvector_note(&res, common.quiet, "export");
         kl_regions_options_t ropt;
         kl_regions_options_init(&ropt);
+        kl_sampling_apply(&sampling, NULL, &ropt);
         ropt.weighted = aopt.weighted;
         ropt.community = res.community;
         ropt.threads = aopt.threads;
+        ropt.seed = aopt.seed;
         ropt.exact_pairs = 0; /* per-actor keys only: no broker passes */
         ropt.broker_work_limit = 0;
         if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {

@@ -18,7 +18,8 @@ static const char usage_text[] =
     "                      [--group region|community|kind|none] [--size-by irb|betweenness|pagerank|degree]\n"
     "                      [--fill region|kind] [--layout dot|neato|fdp|sfdp|circo] [--brokers K]\n"
     "                      [--width PX] [--height PX] [--dpi N] [--from DATE] [--to DATE]\n"
-    "                      [--mode full|organisations] [--samples K] [--seed S] [OPTIONS]\n";
+    "                      [--mode full|organisations] [--samples K | --epsilon E [--delta D] | --exact]\n"
+    "                      [--seed S] [OPTIONS]\n";
 
 static void help(void)
 {
@@ -58,8 +59,7 @@ static void help(void)
            "graph and metrics:\n"
            "  --from DATE, --to DATE keep relations active in the window (YYYY or YYYY-MM-DD)\n"
            "  --mode MODE            full (default: every entity) or organisations\n"
-           "  --samples K            estimate centralities from K sources (default: exact up to\n"
-           "                         20000 actors, 256 samples above)\n"
+           KL_CLI_SAMPLES_HELP KL_CLI_SAMPLING_HELP
            "  --seed S               seed of communities and sampling (default 1)\n"
            "  -v, --verbose          print timings per phase to standard error\n" KL_CLI_COMMON_HELP
            "  -h, --help             this help\n\n"
@@ -84,7 +84,6 @@ enum {
     OPT_FROM,
     OPT_TO,
     OPT_MODE,
-    OPT_SAMPLES,
     OPT_SEED,
     OPT_GEO
 };
@@ -192,9 +191,10 @@ int cmd_render(int argc, char **argv)
         {"from", required_argument, NULL, OPT_FROM},
         {"to", required_argument, NULL, OPT_TO},
         {"mode", required_argument, NULL, OPT_MODE},
-        {"samples", required_argument, NULL, OPT_SAMPLES},
         {"seed", required_argument, NULL, OPT_SEED},
         {"geo", no_argument, NULL, OPT_GEO},
+        KL_CLI_SAMPLING_OPTIONS,
+        KL_CLI_SAMPLES_OPTION,
         KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -208,14 +208,16 @@ int cmd_render(int argc, char **argv)
     kl_cli_common_t common;
     kl_graph_options_t gopt;
     kl_analysis_options_t aopt;
+    kl_cli_sampling_t scli;
     kl_viz_options_t vopt;
     const char *output = NULL;
-    int verbose = 0, views = 0, samples_given = 0, layout_given = 0, group_given = 0, c, k;
+    int verbose = 0, views = 0, layout_given = 0, group_given = 0, c, k;
     unsigned long long v;
 
     kl_cli_common_init(&common);
     kl_graph_options_init(&gopt);
     kl_analysis_options_init(&aopt);
+    kl_cli_sampling_init(&scli);
     kl_viz_options_init(&vopt);
     vopt.geo = KL_GEO_OFF; /* a map only on request */
     opterr = 0;
@@ -223,6 +225,8 @@ int cmd_render(int argc, char **argv)
 #define USAGE(...) return kl_cli_usage_error("render", usage_text, __VA_ARGS__)
     while ((c = getopt_long(argc, argv, ":ho:T:vq", longopts, NULL)) != -1) {
         int handled = kl_cli_common_option(&common, c, optarg, "render");
+        if (handled == 0)
+            handled = kl_cli_sampling_option(&scli, c, optarg, "render", usage_text);
         if (handled < 0)
             return KL_EXIT_USAGE;
         if (handled)
@@ -310,12 +314,6 @@ int cmd_render(int argc, char **argv)
                 USAGE("unknown mode '%s' (full or organisations)", optarg);
             gopt.mode = k ? KL_MODE_ORGANISATIONS : KL_MODE_FULL;
             break;
-        case OPT_SAMPLES:
-            if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0 || v == 0)
-                USAGE("invalid number '%s' for --samples", optarg);
-            aopt.samples = (uint32_t)v;
-            samples_given = 1;
-            break;
         case OPT_SEED:
             if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0)
                 USAGE("invalid seed '%s' (0 to 4294967295)", optarg);
@@ -343,6 +341,8 @@ int cmd_render(int argc, char **argv)
     if (gopt.from != KL_DATE_MIN && gopt.to != KL_DATE_MAX && gopt.to < gopt.from)
         USAGE("--to is before --from");
 #undef USAGE
+    if (kl_cli_sampling_check(&scli, "render", usage_text) < 0)
+        return KL_EXIT_USAGE;
 
     double t0 = now(), t_load, t_graph, t_analysis, t_write;
     kl_dataset_t ds;
@@ -369,12 +369,15 @@ int cmd_render(int argc, char **argv)
         kl_cli_print_error(&err);
         goto cleanup;
     }
-    if (!samples_given && g.n > 20000)
-        aopt.samples = 256; /* exact betweenness would take minutes; the footer says so */
+    kl_sampling_decision_t sampling;
+    kl_cli_sampling_decide(&scli, g.n, g.csr.m, &sampling);
+    kl_cli_sampling_note(&sampling, common.quiet, "render");
+    kl_sampling_apply(&sampling, &aopt, NULL);
     if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
     }
+    kl_cli_eigenvector_note(&res, common.quiet, "render");
     t_analysis = now();
     if (kl_viz_build(&viz, &ds, &g, &res, &vopt, &err) != KL_OK ||
         kl_viz_render(viz, (kl_viz_format)format, &data, &len, &err) != KL_OK) {

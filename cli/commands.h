@@ -3,6 +3,7 @@
 #ifndef KL_CLI_COMMANDS_H
 #define KL_CLI_COMMANDS_H
 
+#include "../analysis/analysis.h"
 #include "../engine/graph.h"
 #include "../loaders/loaders.h"
 
@@ -140,8 +141,10 @@ void kl_cli_graph_init(kl_cli_graph_t *g);
 /* Handle a graph option; returns 1 when handled, 0 when opt is not one, -1
  * after printing a usage error (exit 2). */
 int kl_cli_graph_option(kl_cli_graph_t *g, int opt, const char *arg, const char *cmd, const char *usage);
-/* Sampling with a guarantee (cli/graph_options.c), shared by analyze and
- * bridges.  Values start at KL_OPT_SAMPLING. */
+/* When betweenness, irb and region-pair brokers are sampled (cli/graph_options.c):
+ * the options of every command that computes them (analyze, bridges,
+ * render, batch, diff, export --metrics), handed to the one policy of
+ * analysis.h (kl_sampling_decide).  Values start at KL_OPT_SAMPLING. */
 #define KL_OPT_SAMPLING 3000
 #define KL_CLI_SAMPLING_OPTIONS                                                   \
     {"epsilon", required_argument, NULL, KL_OPT_SAMPLING + 0},                    \
@@ -149,27 +152,53 @@ int kl_cli_graph_option(kl_cli_graph_t *g, int opt, const char *arg, const char 
     {"exact", no_argument, NULL, KL_OPT_SAMPLING + 2}
 #define KL_CLI_SAMPLING_HELP                                                                  \
     "  --epsilon E            estimate betweenness and irb from sampled shortest paths:\n"   \
-    "                         every value within E n(n-1)/2 (irb: E P) of the truth\n"      \
+    "                         every value within E n(n-1)/2 (irb: E P) of the truth,\n"     \
+    "                         region-pair brokers' shares within max(E, 0.03)\n"           \
     "  --delta D              ... with probability at least 1 - D (default 0.1)\n"          \
     "  --exact                never sample, however long it takes (default: exact up to\n"  \
     "                         n m = 5e10 actors x ties, epsilon 0.01 above)\n"
+/* Source sampling, for the commands that offer it next to the above. */
+#define KL_CLI_SAMPLES_OPTION {"samples", required_argument, NULL, KL_OPT_SAMPLING + 3}
+#define KL_CLI_SAMPLES_HELP                                                                   \
+    "  --samples K            estimate betweenness, harmonic and irb from K sources drawn\n" \
+    "                         uniformly, scaled by n/K, with standard errors\n"
+
+/* The environment variable that lowers the work limits of the policy
+ * (exact betweenness up to n m, brokers for every pair up to W m), so that
+ * tests can exercise sampling on small graphs. */
+#define KL_CLI_EXACT_LIMIT_ENV "KLUSTER_EXACT_LIMIT"
 
 typedef struct {
     double epsilon, delta; /* epsilon 0: not asked for */
     int exact;
+    uint32_t samples;      /* --samples K; 0: not asked for */
+    double work_limit;     /* KLUSTER_EXACT_LIMIT; < 0 when not set */
 } kl_cli_sampling_t;
 
 void kl_cli_sampling_init(kl_cli_sampling_t *s);
-/* Handle a sampling option, as kl_cli_graph_option does. */
+/* Handle a sampling option (including --samples), as kl_cli_graph_option does. */
 int kl_cli_sampling_option(kl_cli_sampling_t *s, int opt, const char *arg, const char *cmd, const char *usage);
-/* After parsing: usage errors for contradicting options (other_samples: the
- * command's --samples was given); returns 0 or -1 (exit 2). */
-int kl_cli_sampling_check(const kl_cli_sampling_t *s, int other_samples, const char *cmd, const char *usage);
-/* The epsilon and delta to use on a graph of n actors and m ties: the ones
- * asked for, 0 for exact, or the automatic ones when exact would be too
- * slow, with a note on standard error unless quiet. */
-void kl_cli_sampling_resolve(const kl_cli_sampling_t *s, int other_samples, uint32_t n, uint32_t m, int quiet,
-                             const char *cmd, double *epsilon, double *delta);
+/* After parsing: usage errors for contradicting options, and reading
+ * KLUSTER_EXACT_LIMIT (an error when it is not a number >= 0); returns 0
+ * or -1 (message printed; exit 2). */
+int kl_cli_sampling_check(kl_cli_sampling_t *s, const char *cmd, const char *usage);
+/* The policy's decision for a graph of n actors and m ties, from what was
+ * asked and the limits (analysis.h kl_sampling_decide). */
+void kl_cli_sampling_decide(const kl_cli_sampling_t *s, uint32_t n, uint32_t m, kl_sampling_decision_t *d);
+/* The note that says exact betweenness was too costly ("40000 actors and
+ * ... sampling shortest paths (epsilon 0.01, delta 0.1; --exact to
+ * insist)") into buf; returns 0 when there is nothing to say (then buf is
+ * ""), 1 otherwise. */
+int kl_cli_sampling_note_text(const kl_sampling_decision_t *d, char *buf, size_t size);
+/* Print that note as "kluster CMD: note: ..." on standard error, unless
+ * quiet or there is nothing to say. */
+void kl_cli_sampling_note(const kl_sampling_decision_t *d, int quiet, const char *cmd);
+/* Warn on standard error, unless quiet, when eigenvector centrality
+ * stopped at its step cap (kl_analysis_t.eigenvector_converged). */
+void kl_cli_eigenvector_note(const kl_analysis_t *res, int quiet, const char *cmd);
+/* The canonical text of what changes the numbers (the request and the
+ * limits), for batch's record of the options of a run. */
+void kl_cli_sampling_describe(const kl_cli_sampling_t *s, char *buf, size_t size);
 
 /* Comma-separated relation types (or kinds) into a bit set; -1 on an
  * unknown name, copied into bad. */

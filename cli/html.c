@@ -331,7 +331,10 @@ static void numbers_section(FILE *f, const kl_html_report_t *r)
             r->g->options.mode == KL_MODE_ORGANISATIONS ? "organisations (ties through shared projects, people "
                                                           "and direct relations)"
                                                         : "every entity is an actor, every relation a tie",
-            a->options.weighted ? "1/weight" : "hops", a->options.samples ? "estimated from sampled sources" : "exact");
+            a->options.weighted ? "1/weight" : "hops",
+            a->options.samples ? "estimated from sampled sources"
+            : a->options.epsilon > 0 ? "estimated from sampled shortest paths"
+                                     : "exact");
     fputs("<tr><th>communities vs regions</th><td>", f);
     fmt_num(a->nmi_regions, buf, sizeof buf);
     fprintf(f, "NMI %s, ", buf);

@@ -467,6 +467,9 @@ static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t
                        view->left_out == 1 ? "" : "s", opt->top, metric_key(opt->size_by));
     if (res->options.samples)
         kl_i_sb_printf(b, " \u00b7 centralities estimated from %u sampled sources", res->options.samples);
+    else if (res->options.epsilon > 0)
+        kl_i_sb_printf(b, " \u00b7 betweenness and irb estimated from sampled shortest paths (epsilon %g)",
+                       res->options.epsilon);
     kl_i_sb_printf(b, " \u00b7 drawn by kluster</FONT></TD></TR>");
     if (geo) {
         /* a row of its own: what a map leaves out */

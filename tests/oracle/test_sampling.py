@@ -23,10 +23,8 @@ families, a gen.py --orgs 600 dataset (full and organisations mode, hops and
     different output for another seed;
   - usage errors: --delta without --epsilon, --exact with --epsilon, values
     outside (0, 1);
-  - the automatic switch: a graph above the size threshold is sampled and
-    says so on standard error, --exact overrides (checked through a
-    generated graph just above n m = 5e10 would take too long, so only the
-    small-graph side: no note and graph.sampled null below it).
+  - below the size threshold: no note and graph.sampled null (the switch
+    itself, through KLUSTER_EXACT_LIMIT, in test_sampling_policy.py).
 
 Last line: "sampling oracle: N passed, M failed"; exit 1 on a failure.
 """
@@ -41,6 +39,8 @@ import tempfile
 
 import networkx as nx
 
+from oracle_common import Tally, cross_pairs, exact, graph_of
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 SHARED = os.environ.get("SHARED", os.path.join(ROOT, "..", "shared"))
@@ -48,17 +48,8 @@ GEN = os.path.join(SHARED, "bench", "gen.py")
 DATA = os.path.join(SHARED, "data")
 KLUSTER = os.path.abspath(os.environ.get("KLUSTER", os.path.join(ROOT, "kluster")))
 
-passed = 0
-failed = 0
-
-
-def check(what, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (what, detail))
+tally = Tally()
+check = tally.check
 
 
 def run(*args, ok=True):
@@ -119,37 +110,6 @@ def two_components(path):
     for i in range(3):
         ents.append({"id": "iso%d" % i, "kind": "organisation", "name": "iso", "region": "R0"})
     write_extract(path, "two", ents, rels, ["R0", "R1", "R2", "R3"])
-
-
-def graph_of(out):
-    G = nx.Graph()
-    G.add_nodes_from(a["id"] for a in out["actors"])
-    for u, v, w in out["ties"]:
-        G.add_edge(u, v, dist=1.0 / w)
-    return G, {a["id"]: a["region"] for a in out["actors"]}
-
-
-def exact(G, region, weight):
-    bc = nx.betweenness_centrality(G, normalized=False, weight=weight)
-    irb = {v: 0.0 for v in G}
-    for A in sorted({r for r in region.values() if r}):
-        src = [v for v in G if region[v] == A]
-        tgt = [v for v in G if region[v] and region[v] != A]
-        for v, x in nx.betweenness_centrality_subset(G, src, tgt, normalized=False, weight=weight).items():
-            irb[v] += x
-    return bc, irb
-
-
-def cross_pairs(G, region):
-    total = 0
-    for comp in nx.connected_components(G):
-        cnt = {}
-        for v in comp:
-            if region[v]:
-                cnt[region[v]] = cnt.get(region[v], 0) + 1
-        n = sum(cnt.values())
-        total += (n * n - sum(c * c for c in cnt.values())) // 2
-    return total
 
 
 def pair_shares(G, region, a, b, weight):
@@ -291,8 +251,8 @@ def main():
         check_case("gen600 organisations", gen, ["--mode", "organisations"], False, [0.05], seeds[:3])
         check_determinism(gen)
         check_usage(k)
-    print("sampling oracle: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    print("sampling oracle: %d passed, %d failed" % (tally.passed, tally.failed))
+    sys.exit(1 if tally.failed else 0)
 
 
 if __name__ == "__main__":

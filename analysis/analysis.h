@@ -247,7 +247,7 @@ typedef struct {
     double distance;           /* NAN when not connected */
     double actor_pairs;        /* connected actor pairs (s in a, t in b) */
     double links;              /* ties between an actor of a and one of b, plus regionless actors tied
-                                  to both a and b (each counted once); see regions.c */
+                                  to an actor of a and one of b (each counted once per pair) */
     int has_brokers;           /* 1: brokers computed exactly (possibly none); 0: not computed (null) */
     kl_broker_t *brokers;      /* n_brokers, share descending, then actor id */
     uint32_t n_brokers;
@@ -281,7 +281,9 @@ typedef struct {
  * region out of range).
  * Time: O((n + m) log n + n R^2) for the block-cut tree counts (cut actors,
  * disconnects), O(R (n + m)) for the distances (R = regions with actors;
- * times log n weighted), O(|a| (n + m)) per pair with brokers. */
+ * times log n weighted), O(n + m + sum over regionless x of r_x^2) for the
+ * links (r_x = distinct regions among x's neighbours), O(|a| (n + m)) per
+ * pair with brokers. */
 kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
                           const kl_regions_options_t *opt, kl_error_t *err);
 void kl_regions_destroy(kl_regions_t *r);

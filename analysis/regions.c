@@ -150,6 +150,46 @@ static kl_err actor_mixing(kl_regions_t *out, const kl_agraph_t *g, int32_t R, c
     return KL_OK;
 }
 
+/* ------------------------------------------------------------ links */
+
+/* Add to each pair's links (which already hold its direct ties) one per
+ * regionless actor tied to both regions: for every regionless x, the
+ * distinct regions of its neighbours, then every pair of them.  The marks
+ * say which regions x has already listed, so each x counts once per pair.
+ * pair_index is the symmetric R x R table of pair indices.
+ * O(n + m + sum over regionless x of r_x^2), r_x = distinct regions among
+ * x's neighbours (at most min(deg x, R)); memory O(R).  -1 when out of
+ * memory. */
+static int add_regionless_links(kl_regions_t *out, const kl_agraph_t *g, int32_t R, const int32_t *pair_index)
+{
+    const kl_csr_t *c = &g->csr;
+    const int32_t *reg = g->vertex_region;
+    uint32_t *mark = calloc((size_t)R + 1, sizeof *mark), *listed = malloc(((size_t)R + 1) * sizeof *listed);
+    if (!mark || !listed) {
+        free(mark);
+        free(listed);
+        return -1;
+    }
+    for (uint32_t x = 0; x < g->n; x++) {
+        if (reg[x] >= 0)
+            continue;
+        uint32_t nr = 0;
+        for (uint32_t e = c->offset[x]; e < c->offset[x + 1]; e++) {
+            int32_t r = reg[c->adj[e]];
+            if (r >= 0 && mark[r] != x + 1) {
+                mark[r] = x + 1;
+                listed[nr++] = (uint32_t)r;
+            }
+        }
+        for (uint32_t i = 0; i < nr; i++)
+            for (uint32_t k = i + 1; k < nr; k++)
+                out->pairs[pair_index[(size_t)listed[i] * (size_t)R + listed[k]]].links++;
+    }
+    free(mark);
+    free(listed);
+    return 0;
+}
+
 /* ------------------------------------------------------------ brokers */
 
 typedef struct {
@@ -530,6 +570,10 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
             out->regions[slot[rv]].regionless_ties++;
         }
     }
+    for (uint32_t p = 0; p < out->n_pairs; p++)
+        out->pairs[p].links = out->pairs[p].direct_ties;
+    if (add_regionless_links(out, g, R, pair_index) < 0)
+        goto nomem;
     for (int32_t i = 0; i < R; i++) {
         kl_region_info_t *ri = &out->regions[i];
         double in = ri->internal_ties, ex = ri->external_ties;

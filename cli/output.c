@@ -583,6 +583,7 @@ static json_t *pair_json(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_
     jset(o, "direct_ties", json_integer(p->direct_ties), &ok);
     jset(o, "distance", jreal(p->distance), &ok);
     jset(o, "actor_pairs", jreal(p->actor_pairs), &ok);
+    jset(o, "links", json_integer((json_int_t)p->links), &ok); /* a count, like direct_ties */
     if (p->has_brokers) {
         x = json_array();
         for (uint32_t i = 0; x && i < p->n_brokers; i++) {
@@ -1632,7 +1633,7 @@ int kl_write_bridges_csv(FILE *f, const kl_bridges_report_t *r)
 {
     const kl_regions_t *rg = r->regions;
     char num[40];
-    fputs("a,b,a_name,b_name,connected,direct_ties,distance,actor_pairs,brokers,cut_actors,fragile\r\n", f);
+    fputs("a,b,a_name,b_name,connected,direct_ties,distance,actor_pairs,links,brokers,cut_actors,fragile\r\n", f);
     for (uint32_t p = 0; p < rg->n_pairs; p++) {
         const kl_region_pair_t *pr = &rg->pairs[p];
         if (!pair_shown_p(r->pair_shown, p))
@@ -1648,7 +1649,7 @@ int kl_write_bridges_csv(FILE *f, const kl_bridges_report_t *r)
         csv_real(f, pr->distance);
         fputc(',', f);
         csv_real(f, pr->actor_pairs);
-        fputc(',', f);
+        fprintf(f, ",%.0f,", pr->links);
         /* brokers as id:share separated by |, in one cell */
         if (pr->has_brokers) {
             size_t len = 1;

@@ -812,6 +812,11 @@ int kl_write_csv(FILE *f, const kl_report_t *r)
 
 /* ------------------------------------------- what reports list and rank */
 
+const char kl_pairs_legend[] =
+    "Links: ties between actors of the two regions, plus regionless actors (projects, funders, people) tied to "
+    "both. Brokers: the actors on the pair's shortest paths, with the share of the pair's connected actor pairs "
+    "whose paths run through them. Cut actors: removing any one of them disconnects the two regions.";
+
 void kl_region_pairs_count(const kl_regions_t *rg, const uint8_t *shown, kl_pair_counts_t *c)
 {
     memset(c, 0, sizeof *c);
@@ -941,6 +946,15 @@ static void md_real(FILE *f, double x)
         fprintf(f, "%.6g", x);
     else
         fputs("–", f);
+}
+
+/* A count held in a double (pairs of actors run past 10^8): every digit. */
+static void md_count(FILE *f, double x)
+{
+    if (isfinite(x) && x == floor(x) && fabs(x) < 1e15)
+        fprintf(f, "%.0f", x);
+    else
+        md_real(f, x);
 }
 
 typedef struct {
@@ -1166,7 +1180,7 @@ int kl_write_md(FILE *f, const kl_report_t *r)
         if (md_region_pairs(f, r->ds, r->g, r->regions, NULL,
                             "the JSON output (`region_pairs` of `--format json`; analysis.json and region_pairs.csv "
                             "of `kluster batch`)",
-                            " (all of them with `--all-pairs`)") != 0) {
+                            "`--all-pairs` computes them for every pair") != 0) {
             failed = 1;
             goto done;
         }
@@ -1233,14 +1247,6 @@ static int pair_shown_p(const uint8_t *shown, uint32_t p)
     return !shown || shown[p];
 }
 
-/* Reports list at most this many region pairs in their top table, fragile
- * pairs and unconnected pairs: on 169 countries there are 14,196 pairs, and
- * every one of them is in the JSON and CSV output. */
-#define KL_MD_PAIR_ROWS 100
-#define KL_MD_FRAGILE_ROWS 30
-#define KL_MD_UNCONNECTED_ROWS 30
-/* cut actors named per pair; the rest are counted */
-#define KL_MD_CUT_NAMES 5
 
 static void md_region_pair(FILE *f, const kl_dataset_t *ds, const kl_region_pair_t *pr)
 {
@@ -1253,7 +1259,7 @@ static void md_region_pair(FILE *f, const kl_dataset_t *ds, const kl_region_pair
 static void md_cut_names(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_region_pair_t *pr,
                          int bold)
 {
-    uint32_t named = pr->n_cut <= KL_MD_CUT_NAMES ? pr->n_cut : KL_MD_CUT_NAMES;
+    uint32_t named = pr->n_cut <= KL_REPORT_CUT_NAMES ? pr->n_cut : KL_REPORT_CUT_NAMES;
     for (uint32_t i = 0; i < named; i++) {
         if (i)
             fputs(i + 1 == named && named == pr->n_cut ? " and " : ", ", f);
@@ -1290,11 +1296,8 @@ static void md_brokers_cell(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *
 static void md_top_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
                          const uint32_t *by_links, uint32_t rows)
 {
-    fputs("Links: ties between actors of the two regions, plus regionless actors (projects, funders, people) "
-          "tied to both.  Brokers: the actors on the pair's shortest paths, with the share of the pair's "
-          "connected actor pairs whose paths run through them.  Cut actors: removing any one of them "
-          "disconnects the two regions.\n\n"
-          "| # | region pair | links | distance | main brokers (share) | cut actors |\n"
+    fputs(kl_pairs_legend, f);
+    fputs("\n\n| # | region pair | links | distance | main brokers (share) | cut actors |\n"
           "|---:|---|---:|---:|---|---|\n",
           f);
     for (uint32_t i = 0; i < rows; i++) {
@@ -1302,7 +1305,7 @@ static void md_top_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, 
         fprintf(f, "| %u | ", i + 1);
         md_region_pair(f, ds, pr);
         fputs(" | ", f);
-        md_real(f, pr->links);
+        md_count(f, pr->links);
         fputs(" | ", f);
         md_real(f, pr->distance);
         fputs(" | ", f);
@@ -1325,11 +1328,11 @@ static void md_fragile_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t 
     }
     fprintf(f, "%u region pair%s lose%s every connection if one actor leaves", n_fragile, n_fragile == 1 ? "" : "s",
             n_fragile == 1 ? "s" : "");
-    if (n_fragile > KL_MD_FRAGILE_ROWS)
-        fprintf(f, "; the %u with most links", KL_MD_FRAGILE_ROWS);
+    if (n_fragile > KL_REPORT_LIST_ROWS)
+        fprintf(f, "; the %u with most links", KL_REPORT_LIST_ROWS);
     fputs(":\n\n", f);
     uint32_t said = 0;
-    for (uint32_t i = 0; i < n_conn && said < KL_MD_FRAGILE_ROWS; i++) {
+    for (uint32_t i = 0; i < n_conn && said < KL_REPORT_LIST_ROWS; i++) {
         const kl_region_pair_t *pr = &rg->pairs[by_links[i]];
         if (!pr->n_cut)
             continue;
@@ -1343,7 +1346,7 @@ static void md_fragile_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t 
         fputs(pr->n_cut == 1 ? ": removing it disconnects the two regions (" : ": removing any one of them "
                                                                               "disconnects the two regions (",
               f);
-        md_real(f, pr->links);
+        md_count(f, pr->links);
         fputs(pr->links == 1 ? " link).\n" : " links).\n", f);
     }
 }
@@ -1377,15 +1380,15 @@ static int md_unconnected(FILE *f, const kl_dataset_t *ds, const kl_regions_t *r
         uint32_t r = rg->regions[i].region;
         if (!rg->regions[i].actors || pairs[r] < 2 || conn[r])
             continue;
-        if (alone++ < KL_MD_UNCONNECTED_ROWS) {
+        if (alone++ < KL_REPORT_LIST_ROWS) {
             fputs("- No actor connects ", f);
             md_region(f, ds, r);
             fputs(" with any other region.\n", f);
         }
     }
-    if (alone > KL_MD_UNCONNECTED_ROWS)
+    if (alone > KL_REPORT_LIST_ROWS)
         fprintf(f, "- And %u more regions that no actor connects with any other region.\n",
-                alone - KL_MD_UNCONNECTED_ROWS);
+                alone - KL_REPORT_LIST_ROWS);
     uint32_t rest = 0;
     for (uint32_t p = 0; p < rg->n_pairs; p++) {
         const kl_region_pair_t *pr = &rg->pairs[p];
@@ -1393,7 +1396,7 @@ static int md_unconnected(FILE *f, const kl_dataset_t *ds, const kl_regions_t *r
         int said = (pairs[pr->a] > 1 && !conn[pr->a]) || (pairs[pr->b] > 1 && !conn[pr->b]);
         if (!pair_shown_p(shown, p) || pr->connected || said)
             continue;
-        if (listed++ >= KL_MD_UNCONNECTED_ROWS) {
+        if (listed++ >= KL_REPORT_LIST_ROWS) {
             rest++;
             continue;
         }
@@ -1432,7 +1435,7 @@ static int md_region_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g
         return -1;
     }
     uint32_t n_conn = kl_region_pairs_by_links(rg, shown, by_links);
-    uint32_t rows = n_conn < KL_MD_PAIR_ROWS ? n_conn : KL_MD_PAIR_ROWS;
+    uint32_t rows = n_conn < KL_REPORT_PAIR_ROWS ? n_conn : KL_REPORT_PAIR_ROWS;
     if (n_conn == 0) {
         fputs("No two regions are connected: every path between actors stays inside one region.\n", f);
     } else {
@@ -1445,7 +1448,8 @@ static int md_region_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g
         for (uint32_t i = 0; i < rows; i++)
             without += !rg->pairs[by_links[i]].has_brokers;
         if (without)
-            fprintf(f, "\nBrokers are computed for the pairs with most links%s.\n", more_brokers);
+            fprintf(f, "\nWith many regions, brokers are computed for the pairs with most links only; %s.\n",
+                    more_brokers);
     }
     md_fragile_pairs(f, ds, g, rg, by_links, n_conn, c.fragile);
     free(by_links);
@@ -1706,7 +1710,7 @@ int kl_write_bridges_md(FILE *f, const kl_bridges_report_t *r)
     md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
     fprintf(f, "\n\n%u actors and %u ties (%s mode).  ", r->g->n, r->g->csr.m, mode_name(r->g->options.mode));
     fputs("Of the pairs of actors in different regions, ", f);
-    md_real(f, rg->cross_pairs);
+    md_count(f, rg->cross_pairs);
     fputs(" are connected by some path.\n\n", f);
     if (rg->epsilon > 0)
         fprintf(f,
@@ -1718,7 +1722,8 @@ int kl_write_bridges_md(FILE *f, const kl_bridges_report_t *r)
 
     fputs("## Region pairs\n\n", f);
     if (md_region_pairs(f, ds, r->g, rg, r->pair_shown, "`--format json` and `--format csv`",
-                        " (those of the regions named with `--regions`, or all with `--all-pairs`)") != 0) {
+                        "`--regions` computes them for the pairs of the regions named, `--all-pairs` for every "
+                        "pair") != 0) {
         free(idx);
         return -1;
     }
@@ -1976,7 +1981,7 @@ int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r)
         fprintf(f, "Dataset ");
         md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
         fprintf(f, ", %s mode.  ", mode_name(r->g->options.mode));
-        md_real(f, w->lost_pairs);
+        md_count(f, w->lost_pairs);
         fputs(" pairs of actors in different regions (neither of them removed) lose every path between them.\n\n",
               f);
         uint32_t cb = 0, ca = 0;
@@ -2045,7 +2050,7 @@ int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r)
         fprintf(f, "\n\nActors ranked by how many connected pairs of actors in different regions (neither of them"
                    " the actor) lose every path when the actor is removed (%s mode; ",
                 mode_name(r->g->options.mode));
-        md_real(f, r->cross_pairs);
+        md_count(f, r->cross_pairs);
         fputs(" such pairs are connected now).\n\n", f);
         if (k == 0) {
             fputs("No single actor's removal disconnects any two regions' actors.\n", f);

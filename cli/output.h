@@ -79,6 +79,17 @@ int kl_write_whatif_json(FILE *f, const kl_whatif_report_t *r);
 int kl_write_whatif_csv(FILE *f, const kl_whatif_report_t *r);
 int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r);
 
+/* Reports (Markdown and HTML) list at most this many region pairs in their
+ * top table, and this many fragile and unconnected pairs: 169 countries make
+ * 14,196 pairs, and every one of them is in the JSON and CSV output. */
+#define KL_REPORT_PAIR_ROWS 100
+#define KL_REPORT_LIST_ROWS 30
+/* cut actors named per pair; the rest are counted */
+#define KL_REPORT_CUT_NAMES 5
+
+/* What the columns of a report's region-pair table mean (plain text). */
+extern const char kl_pairs_legend[];
+
 /* Counts for a report's summary line: regions with actors, and of the
  * region pairs (those marked in shown, or all when shown is NULL) how many
  * are connected and how many fragile.  rg may be NULL (all zero).  O(R + P).

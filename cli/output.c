@@ -1797,6 +1797,25 @@ static json_t *state_json(const kl_whatif_t *w, const kl_whatif_state_t *st)
     return o;
 }
 
+/* The actor pairs that stay connected, their mean distance before and
+ * after: unlike the means over all connected pairs, these compare the same
+ * pairs, so a disconnection cannot pass for a shortening. */
+static json_t *stayed_json(const kl_whatif_t *w)
+{
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    jset(o, "actor_pairs", jreal(w->after.connected_pairs), &ok);
+    jset(o, "mean_distance_before", jreal(ratio(w->kept_distance_sum, w->after.connected_pairs)), &ok);
+    jset(o, "mean_distance_after", jreal(ratio(w->after.distance_sum, w->after.connected_pairs)), &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 static json_t *whatif_pair_json(const kl_whatif_report_t *r, uint32_t p)
 {
     const kl_whatif_t *w = r->cmp;
@@ -1878,6 +1897,9 @@ int kl_write_whatif_json(FILE *f, const kl_whatif_report_t *r)
             goto done;
         fputs(",\n\"lost_actor_pairs\":", f);
         if (dump(f, jreal(w->lost_pairs)) < 0)
+            goto done;
+        fputs(",\n\"stayed_connected\":", f);
+        if (dump(f, stayed_json(w)) < 0)
             goto done;
         fputs(",\n\"region_pairs\":[", f);
         for (uint32_t p = 0; p < w->n_pairs; p++) {
@@ -1970,71 +1992,140 @@ static void md_before_after(FILE *f, const char *label, double before, double af
     fputs(" |\n", f);
 }
 
+/* A region pair whose connection is lost (lost = 1) or whose distance grew
+ * (lost = 0) by the removal. */
+static int whatif_pair_is(const kl_whatif_t *w, uint32_t p, int lost)
+{
+    if (!w->before.pair_connected[p])
+        return 0;
+    if (lost)
+        return !w->after.pair_connected[p];
+    return w->after.pair_connected[p] && w->after.pair_distance[p] > w->before.pair_distance[p] * (1 + 1e-9);
+}
+
+static uint32_t whatif_pairs_count(const kl_whatif_t *w, int lost)
+{
+    uint32_t k = 0;
+    for (uint32_t p = 0; p < w->n_pairs; p++)
+        k += (uint32_t)whatif_pair_is(w, p, lost);
+    return k;
+}
+
+/* The region pairs lost or grown apart, at most KL_REPORT_LIST_ROWS. */
+static void md_whatif_pairs(FILE *f, const kl_whatif_report_t *r, int lost, uint32_t total)
+{
+    const kl_whatif_t *w = r->cmp;
+    uint32_t said = 0;
+    for (uint32_t p = 0; p < w->n_pairs && said < KL_REPORT_LIST_ROWS; p++) {
+        if (!whatif_pair_is(w, p, lost))
+            continue;
+        said++;
+        fputs("- ", f);
+        md_region(f, r->ds, w->pair_a[p]);
+        fputs(" and ", f);
+        md_region(f, r->ds, w->pair_b[p]);
+        fputs(lost ? " (distance " : ": distance ", f);
+        md_real(f, w->before.pair_distance[p]);
+        if (lost) {
+            fputs(" before)\n", f);
+        } else {
+            fputs(" → ", f);
+            md_real(f, w->after.pair_distance[p]);
+            fputs("\n", f);
+        }
+    }
+    if (total > said)
+        fprintf(f, "- and %u more (the JSON and CSV outputs list every region pair)\n", total - said);
+}
+
+/* whatif --remove in words: what is disconnected, whether paths get longer,
+ * then the numbers before and after and the region pairs concerned. */
+static void md_whatif_remove(FILE *f, const kl_whatif_report_t *r)
+{
+    const kl_whatif_t *w = r->cmp;
+    const kl_dataset_t *ds = r->ds;
+    fputs("# What if ", f);
+    md_actor_list(f, ds, r->g, r->removed, r->n_removed);
+    fprintf(f, " %s gone?\n\nDataset ", r->n_removed == 1 ? "were" : "were all");
+    md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
+    fprintf(f, ", %s mode.\n\n", mode_name(r->g->options.mode));
+    uint32_t cb = 0, ca = 0, lost = whatif_pairs_count(w, 1), longer = whatif_pairs_count(w, 0);
+    for (uint32_t p = 0; p < w->n_pairs; p++) {
+        cb += w->before.pair_connected[p];
+        ca += w->after.pair_connected[p];
+    }
+    /* pairs with a removed actor at one end vanish with it: not a disconnection */
+    double own = w->before.connected_pairs - w->after.connected_pairs - w->lost_pairs;
+    fputs("- ", f);
+    if (w->lost_pairs > 0) {
+        fputs("**", f);
+        md_count(f, w->lost_pairs);
+        fputs(w->lost_pairs == 1 ? " pair of actors in different regions is disconnected**"
+                                 : " pairs of actors in different regions are disconnected**",
+              f);
+    } else {
+        fputs("**No pair of actors in different regions is disconnected**", f);
+    }
+    fputs(" (neither of them removed); ", f);
+    md_count(f, w->after.connected_pairs);
+    fputs(" stay connected", f);
+    if (own > 0) {
+        fputs("; ", f);
+        md_count(f, own);
+        fputs(" more had a removed actor at one end", f);
+    }
+    fputs(".\n- ", f);
+    if (lost)
+        fprintf(f, "**%u of %u connected region pairs lose%s every connection** (below).\n- ", lost, cb,
+                lost == 1 ? "s" : "");
+    else
+        fprintf(f, "Every one of the %u connected region pairs stays connected.\n- ", cb);
+    double mean_before = ratio(w->kept_distance_sum, w->after.connected_pairs);
+    double mean_after = ratio(w->after.distance_sum, w->after.connected_pairs);
+    if (!(w->after.connected_pairs > 0)) {
+        fputs("No pair of actors in different regions stays connected.\n", f);
+    } else if (mean_after > mean_before * (1 + 1e-9)) {
+        fputs("**Paths get longer**: for the pairs that stay connected, the mean distance grows from ", f);
+        md_real(f, mean_before);
+        fputs(" to ", f);
+        md_real(f, mean_after);
+        if (longer)
+            fprintf(f, ", and %u region pair%s grow%s apart (below)", longer, longer == 1 ? "" : "s",
+                    longer == 1 ? "s" : "");
+        fputs(".\n", f);
+    } else {
+        fputs("Paths do not get longer: the pairs that stay connected keep their shortest paths (mean distance ",
+              f);
+        md_real(f, mean_after);
+        fputs(").\n", f);
+    }
+    fputs("\n| measure | before | after |\n|---|---:|---:|\n", f);
+    md_before_after(f, "connected region pairs", cb, ca, 0);
+    md_before_after(f, "connected cross-region actor pairs", w->before.connected_pairs, w->after.connected_pairs, 0);
+    md_before_after(f, "inter-regional reachability (share of cross-region pairs connected)",
+                    ratio(w->before.connected_pairs, w->before.cross_pairs),
+                    ratio(w->after.connected_pairs, w->after.cross_pairs), 1);
+    md_before_after(f, "mean distance of the pairs that stay connected", mean_before, mean_after, 0);
+    md_before_after(f, "mean distance of all connected pairs", ratio(w->before.distance_sum, w->before.connected_pairs),
+                    ratio(w->after.distance_sum, w->after.connected_pairs), 0);
+    fputs("\nThe mean over all connected pairs can fall when distant pairs are disconnected; the mean over the pairs "
+          "that stay connected compares the same pairs before and after.\n",
+          f);
+    fputs("\n## Region pairs that lose their connection\n\n", f);
+    if (!lost)
+        fputs("None.\n", f);
+    md_whatif_pairs(f, r, 1, lost);
+    if (longer) {
+        fputs("\n## Region pairs that grow apart\n\n", f);
+        md_whatif_pairs(f, r, 0, longer);
+    }
+}
+
 int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r)
 {
     const kl_dataset_t *ds = r->ds;
     if (r->cmp) {
-        const kl_whatif_t *w = r->cmp;
-        fputs("# What if ", f);
-        md_actor_list(f, ds, r->g, r->removed, r->n_removed);
-        fprintf(f, " %s gone?\n\n", r->n_removed == 1 ? "were" : "were all");
-        fprintf(f, "Dataset ");
-        md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
-        fprintf(f, ", %s mode.  ", mode_name(r->g->options.mode));
-        md_count(f, w->lost_pairs);
-        fputs(" pairs of actors in different regions (neither of them removed) lose every path between them.\n\n",
-              f);
-        uint32_t cb = 0, ca = 0;
-        for (uint32_t p = 0; p < w->n_pairs; p++) {
-            cb += w->before.pair_connected[p];
-            ca += w->after.pair_connected[p];
-        }
-        fputs("| measure | before | after |\n|---|---:|---:|\n", f);
-        md_before_after(f, "connected region pairs", cb, ca, 0);
-        md_before_after(f, "connected cross-region actor pairs", w->before.connected_pairs, w->after.connected_pairs,
-                        0);
-        md_before_after(f, "inter-regional reachability (share of cross-region pairs connected)",
-                        ratio(w->before.connected_pairs, w->before.cross_pairs),
-                        ratio(w->after.connected_pairs, w->after.cross_pairs), 1);
-        md_before_after(f, "mean inter-regional distance", ratio(w->before.distance_sum, w->before.connected_pairs),
-                        ratio(w->after.distance_sum, w->after.connected_pairs), 0);
-        uint32_t lost = 0, longer = 0;
-        for (uint32_t p = 0; p < w->n_pairs; p++) {
-            if (w->before.pair_connected[p] && !w->after.pair_connected[p])
-                lost++;
-            else if (w->after.pair_connected[p] && w->after.pair_distance[p] > w->before.pair_distance[p] * (1 + 1e-9))
-                longer++;
-        }
-        fputs("\n## Region pairs that lose their connection\n\n", f);
-        if (!lost)
-            fputs("None.\n", f);
-        for (uint32_t p = 0; p < w->n_pairs; p++) {
-            if (!(w->before.pair_connected[p] && !w->after.pair_connected[p]))
-                continue;
-            fputs("- ", f);
-            md_region(f, ds, w->pair_a[p]);
-            fputs(" and ", f);
-            md_region(f, ds, w->pair_b[p]);
-            fputs(" (distance ", f);
-            md_real(f, w->before.pair_distance[p]);
-            fputs(" before)\n", f);
-        }
-        if (longer) {
-            fputs("\n## Region pairs that grow apart\n\n", f);
-            for (uint32_t p = 0; p < w->n_pairs; p++) {
-                if (!(w->after.pair_connected[p] && w->after.pair_distance[p] > w->before.pair_distance[p] * (1 + 1e-9)))
-                    continue;
-                fputs("- ", f);
-                md_region(f, ds, w->pair_a[p]);
-                fputs(" and ", f);
-                md_region(f, ds, w->pair_b[p]);
-                fputs(": distance ", f);
-                md_real(f, w->before.pair_distance[p]);
-                fputs(" → ", f);
-                md_real(f, w->after.pair_distance[p]);
-                fputs("\n", f);
-            }
-        }
+        md_whatif_remove(f, r);
     } else {
         uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
         double *key = malloc(((size_t)r->g->n + 1) * sizeof *key);

@@ -36,6 +36,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tally import Tally  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 SHARED = os.environ.get("SHARED", os.path.join(ROOT, "..", "shared"))
@@ -44,16 +47,8 @@ GEN = os.path.join(SHARED, "bench", "gen.py")
 KLUSTER = os.path.abspath(os.environ.get("KLUSTER", os.path.join(ROOT, "kluster")))
 MAX_LINES, MAX_BYTES, MAX_ROWS = 1500, 300 * 1000, 100
 
-passed = failed = 0
-
-
-def check(what, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (what, str(detail)[:400]))
+TALLY = Tally("reports")
+check = TALLY.check
 
 
 def run(*args):
@@ -386,8 +381,7 @@ def main():
         check("gen150: some removal makes paths longer (the case is exercised)", longer > 0, longer)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("reports oracle: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(TALLY.summary())
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
-/* cli/output.c - the writers of `kluster analyze`: kluster-analysis/1 JSON
- * (jansson), CSV and a Markdown summary, plus atomic output files. */
+/* cli/output.c - the writers of `kluster analyze`, `bridges` and `whatif`:
+ * JSON (jansson), CSV and Markdown reports that stay short however many
+ * regions there are, what those reports list and rank (shared with the HTML
+ * report), plus atomic output files. */
 #include "output.h"
 
 #define KL_STR_(x) #x

@@ -2160,7 +2160,11 @@ int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r)
             errno = ENOMEM;
             return -1;
         }
-        uint32_t k = rank_order(r, idx, key);
+        for (uint32_t v = 0; v < r->g->n; v++)
+            key[v] = (double)r->disconnects[v];
+        uint32_t cnt = ranked_actors(ds, r->g, key, idx);
+        kl_top_plan_t plan;
+        kl_top_plan(&plan, key, idx, cnt, r->g->n, r->top);
         fputs("# Keystone actors: ", f);
         md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
         fprintf(f, "\n\nActors ranked by how many connected pairs of actors in different regions (neither of them"
@@ -2168,24 +2172,25 @@ int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r)
                 mode_name(r->g->options.mode));
         md_count(f, r->cross_pairs);
         fputs(" such pairs are connected now).\n\n", f);
-        if (k == 0) {
+        if (cnt == 0) {
             fputs("No single actor's removal disconnects any two regions' actors.\n", f);
         } else {
+            char num[40];
+            snprintf(num, sizeof num, "%.0f", key[idx[0]]);
+            md_top_note(f, &plan, "pairs disconnected", num, "disconnects a pair", "disconnect a pair");
+        }
+        if (plan.rows) {
             fputs("| # | actor | kind | region | pairs disconnected | share |\n|---:|---|---|---|---:|---:|\n", f);
-            for (uint32_t i = 0; i < k; i++) {
+            for (uint32_t i = 0; i < plan.rows; i++) {
                 uint32_t v = idx[i];
-                const kl_entity_t *e = &ds->entities[r->g->vertex_entity[v]];
-                fprintf(f, "| %u | ", i + 1);
-                md_text(f, e->name);
-                fprintf(f, " | %s | ", kl_kind_name(e->kind));
-                if (r->g->vertex_region[v] >= 0)
-                    md_region(f, ds, (uint32_t)r->g->vertex_region[v]);
-                else
-                    fputs("–", f);
-                fprintf(f, " | %llu | ", (unsigned long long)r->disconnects[v]);
+                md_actor_row_start(f, ds, r->g, i + 1, v, 1);
+                fprintf(f, "%llu | ", (unsigned long long)r->disconnects[v]);
                 md_pct(f, ratio((double)r->disconnects[v], r->cross_pairs));
                 fputs(" |\n", f);
             }
+            char num[40];
+            snprintf(num, sizeof num, "%.0f", key[idx[plan.rows - 1]]);
+            md_top_tail(f, &plan, num);
         }
         free(idx);
         free(key);

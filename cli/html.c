@@ -2,7 +2,7 @@
  * dataset and index.html for the batch, self-contained (inline CSS and SVG,
  * no script, no network), with every text escaped by kl_html_escape. */
 #include "html.h"
-#include "output.h"
+#include "report.h"
 
 #include "../viz/viz.h"
 

@@ -169,7 +169,7 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_OBJ)
 	@echo "  LD-FUZZ $@"; $(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
 # the writers' escaping (viz/escape.c, cli/output.c) parsed back through cgraph
-FUZZ_ESCAPE_OBJ := build/fuzz/viz/escape.o build/fuzz/cli/output.o build/fuzz/cli/common.o
+FUZZ_ESCAPE_OBJ := build/fuzz/viz/escape.o build/fuzz/cli/output.o build/fuzz/cli/report.o build/fuzz/cli/common.o
 build/fuzz/fuzz_escape: fuzz/fuzz_escape.c $(FUZZ_OBJ) $(FUZZ_ESCAPE_OBJ)
 	@echo "  LD-FUZZ $@"; $(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(FUZZ_ESCAPE_OBJ) $(LDLIBS)
 

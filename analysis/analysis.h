@@ -392,14 +392,17 @@ typedef struct {
     uint32_t *pair_a, *pair_b; /* ds region indices, id(a) < id(b), sorted */
     kl_whatif_state_t before, after;
     double lost_pairs;         /* actor pairs (neither removed) connected before, not after */
+    double kept_distance_sum;  /* distances before the removal of the after.connected_pairs pairs that stay
+                                  connected: compared with after.distance_sum, the same pairs' paths */
 } kl_whatif_t;
 
 /* Compare g with g minus the vertices in removed[0..n_removed) (borrowed;
  * duplicates allowed).  Distances: hops, or 1/weight when weighted.  out is
  * filled (caller owns it; kl_whatif_destroy, also after a failure).  Errors:
  * KL_ENOMEM, KL_EINVAL (a vertex out of range).  Time O(S (n + m)) for the
- * mean distance, S = actors with a region (times log n weighted), run on
- * `threads` threads (0 = online CPUs). */
+ * mean distances (three passes: before, after, and before over the pairs
+ * that stay connected), S = actors with a region (times log n weighted),
+ * run on `threads` threads (0 = online CPUs). */
 kl_err kl_whatif_compare(kl_whatif_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, const uint32_t *removed,
                          uint32_t n_removed, int weighted, int threads, kl_error_t *err);
 void kl_whatif_destroy(kl_whatif_t *w);

@@ -729,6 +729,7 @@ typedef struct {
     const kl_agraph_t *g;
     const uint8_t *gone, *counted;
     const uint32_t *sources;
+    const uint32_t *same; /* NULL, or a label per vertex: only targets with the source's label count */
 } dsum_shared_t;
 
 typedef struct {
@@ -748,7 +749,7 @@ static void dsum_task(void *lane, uint32_t task, void *shared)
     double sum = 0;
     for (uint32_t i = 1; i < l->w.reached; i++) {
         uint32_t t = l->w.order[i];
-        if (sh->counted[t] && sh->g->vertex_region[t] != rs)
+        if (sh->counted[t] && sh->g->vertex_region[t] != rs && (!sh->same || sh->same[t] == sh->same[s]))
             sum += l->w.dist[t];
     }
     l->sum += sum;
@@ -760,22 +761,44 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sum over `sources` of dsum_task, on `threads` threads; returns NAN when
+ * out of memory. */
+static double distance_sum(const dsum_shared_t *sh, uint32_t n_sources, int weighted, int threads)
+{
+    dsum_lane_t lanes[KL_I_LANES];
+    void *ctx[KL_I_LANES];
+    double sum = NAN;
+    memset(lanes, 0, sizeof lanes);
+    for (int l = 0; l < KL_I_LANES; l++) {
+        if (kl_i_sssp_init(&lanes[l].w, &sh->g->csr, weighted, 0) != KL_OK)
+            goto cleanup;
+        ctx[l] = &lanes[l];
+    }
+    kl_i_lanes_run(n_sources, threads, ctx, dsum_task, (void *)sh);
+    sum = 0;
+    for (int l = 0; l < KL_I_LANES; l++)
+        sum += lanes[l].sum;
+cleanup:
+    for (int l = 0; l < KL_I_LANES; l++)
+        kl_i_sssp_free(&lanes[l].w);
+    return sum;
+}
+
 /* One state: vertices in `gone` are deleted, only vertices in `counted`
- * (which have a region) are endpoints of pairs. */
+ * (which have a region) are endpoints of pairs.  comp_out (n entries, or
+ * NULL) receives the component of every vertex (UINT32_MAX for gone ones). */
 static kl_err state_compute(kl_whatif_state_t *st, const kl_agraph_t *g, const uint8_t *gone, const uint8_t *counted,
                             const kl_whatif_t *w, const int32_t *pair_index, int32_t R, int weighted, int threads,
-                            int full, kl_error_t *err)
+                            int full, uint32_t *comp_out, kl_error_t *err)
 {
     uint32_t n = g->n;
     size_t n1 = (size_t)n + 1;
     kl_err rc = KL_OK;
-    uint32_t *comp = malloc(n1 * sizeof *comp), *queue = malloc(n1 * sizeof *queue);
+    uint32_t *comp = comp_out ? comp_out : malloc(n1 * sizeof *comp), *queue = malloc(n1 * sizeof *queue);
     uint64_t *keys = malloc(n1 * sizeof *keys);
     uint32_t *by_region = NULL, *rstart = NULL;
     kl_i_sssp_t sp;
-    dsum_lane_t lanes[KL_I_LANES];
     memset(&sp, 0, sizeof sp);
-    memset(lanes, 0, sizeof lanes);
     st->pair_connected = calloc((size_t)w->n_pairs + 1, 1);
     st->pair_distance = malloc(((size_t)w->n_pairs + 1) * sizeof *st->pair_distance);
     if (!comp || !queue || !keys || !st->pair_connected || !st->pair_distance)
@@ -887,26 +910,17 @@ static kl_err state_compute(kl_whatif_state_t *st, const kl_agraph_t *g, const u
     }
 
     /* mean inter-regional distance: a pass from every counted actor */
-    dsum_shared_t sh = {g, gone, counted, by_region};
-    void *ctx[KL_I_LANES];
-    for (int l = 0; l < KL_I_LANES; l++) {
-        if (kl_i_sssp_init(&lanes[l].w, &g->csr, weighted, 0) != KL_OK)
-            goto nomem;
-        ctx[l] = &lanes[l];
-    }
-    kl_i_lanes_run(rstart[R], threads, ctx, dsum_task, &sh);
-    double sum = 0;
-    for (int l = 0; l < KL_I_LANES; l++)
-        sum += lanes[l].sum;
-    st->distance_sum = sum / 2;
+    dsum_shared_t sh = {g, gone, counted, by_region, NULL};
+    st->distance_sum = distance_sum(&sh, rstart[R], weighted, threads) / 2;
+    if (isnan(st->distance_sum))
+        goto nomem;
     goto cleanup;
 nomem:
     rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
 cleanup:
-    for (int l = 0; l < KL_I_LANES; l++)
-        kl_i_sssp_free(&lanes[l].w);
     kl_i_sssp_free(&sp);
-    free(comp);
+    if (comp != comp_out)
+        free(comp);
     free(queue);
     free(keys);
     free(by_region);
@@ -933,6 +947,7 @@ kl_err kl_whatif_compare(kl_whatif_t *out, const kl_dataset_t *ds, const kl_agra
     int32_t R = (int32_t)ds->n_regions;
     uint32_t *present = calloc((size_t)R + 1, sizeof *present), *sorted = malloc(((size_t)R + 1) * sizeof *sorted);
     int32_t *pair_index = malloc(((size_t)R * (size_t)R + 1) * sizeof *pair_index);
+    uint32_t *comp_after = NULL, *sources = NULL;
     kl_whatif_state_t kept;
     memset(&kept, 0, sizeof kept);
     if (!gone || !before || !after || !present || !sorted || !pair_index)
@@ -973,18 +988,36 @@ kl_err kl_whatif_compare(kl_whatif_t *out, const kl_dataset_t *ds, const kl_agra
             pair_index[(size_t)a * (size_t)R + b] = (int32_t)p;
             pair_index[(size_t)b * (size_t)R + a] = (int32_t)p;
         }
-    if ((rc = state_compute(&out->before, g, NULL, before, out, pair_index, R, weighted, threads, 1, err)) != KL_OK)
+    if ((rc = state_compute(&out->before, g, NULL, before, out, pair_index, R, weighted, threads, 1, NULL, err)) !=
+        KL_OK)
         goto cleanup;
-    if ((rc = state_compute(&out->after, g, gone, after, out, pair_index, R, weighted, threads, 1, err)) != KL_OK)
+    comp_after = malloc(n1 * sizeof *comp_after);
+    sources = malloc(n1 * sizeof *sources);
+    if (!comp_after || !sources)
+        goto nomem;
+    if ((rc = state_compute(&out->after, g, gone, after, out, pair_index, R, weighted, threads, 1, comp_after, err)) !=
+        KL_OK)
         goto cleanup;
+    /* the same pairs before the removal: those that stay connected, with
+     * their distances in the whole graph (a removal never shortens a path) */
+    uint32_t n_sources = 0;
+    for (uint32_t v = 0; v < n; v++)
+        if (after[v])
+            sources[n_sources++] = v;
+    dsum_shared_t sh = {g, NULL, after, sources, comp_after};
+    out->kept_distance_sum = distance_sum(&sh, n_sources, weighted, threads) / 2;
+    if (isnan(out->kept_distance_sum))
+        goto nomem;
     /* pairs connected before among the actors that stay */
-    if ((rc = state_compute(&kept, g, NULL, after, out, pair_index, R, weighted, threads, 0, err)) != KL_OK)
+    if ((rc = state_compute(&kept, g, NULL, after, out, pair_index, R, weighted, threads, 0, NULL, err)) != KL_OK)
         goto cleanup;
     out->lost_pairs = kept.connected_pairs - out->after.connected_pairs;
     goto cleanup;
 nomem:
     rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
 cleanup:
+    free(comp_after);
+    free(sources);
     free(kept.pair_connected);
     free(kept.pair_distance);
     free(gone);

@@ -2,6 +2,7 @@
  * dataset and index.html for the batch, self-contained (inline CSS and SVG,
  * no script, no network), with every text escaped by kl_html_escape. */
 #include "html.h"
+#include "report.h"
 
 #include "../viz/viz.h"
 
@@ -347,14 +348,6 @@ static void numbers_section(FILE *f, const kl_html_report_t *r)
             buf);
 }
 
-static uint32_t count_pairs(const kl_regions_t *rg, int what)
-{
-    uint32_t k = 0;
-    for (uint32_t p = 0; rg && p < rg->n_pairs; p++)
-        k += what == 0 ? 1u : what == 1 ? (uint32_t)(rg->pairs[p].connected != 0) : (uint32_t)(rg->pairs[p].n_cut > 0);
-    return k;
-}
-
 static void findings_section(FILE *f, const kl_html_report_t *r, const uint32_t *by_irb, uint32_t n_irb)
 {
     const kl_analysis_t *a = r->res;
@@ -397,7 +390,9 @@ static void findings_section(FILE *f, const kl_html_report_t *r, const uint32_t 
         fputs("<li>No two actors of different regions are connected, so no actor brokers between regions.</li>\n", f);
     }
     if (rg && rg->n_pairs) {
-        uint32_t conn = count_pairs(rg, 1), frag = count_pairs(rg, 2);
+        kl_pair_counts_t counts;
+        kl_region_pairs_count(rg, NULL, &counts);
+        uint32_t conn = counts.connected, frag = counts.fragile;
         fprintf(f, "<li>%u of %u region pairs are connected", conn, rg->n_pairs);
         if (frag) {
             fprintf(f, "; <span class=\"bad\">%u %s fragile</span>: every connection runs through one actor "
@@ -475,178 +470,176 @@ static void brokers_list(FILE *f, const kl_html_report_t *r, const kl_region_pai
     char buf[64];
     for (uint32_t i = 0; i < pr->n_brokers; i++) {
         if (i)
-            fputs(i + 1 == pr->n_brokers ? " and " : ", ", f);
-        actor_html(f, r, pr->brokers[i].vertex, 0);
+            fputs(", ", f);
+        E(vent(r, pr->brokers[i].vertex)->name);
         fmt_pct(pr->brokers[i].share, buf, sizeof buf);
         fprintf(f, " (%s)", buf);
     }
 }
 
-static void cut_list(FILE *f, const kl_html_report_t *r, const kl_region_pair_t *pr)
+/* The cut actors of a pair, the first KL_REPORT_CUT_NAMES of them named. */
+static void cut_list(FILE *f, const kl_html_report_t *r, const kl_region_pair_t *pr, int with_region)
 {
-    for (uint32_t i = 0; i < pr->n_cut; i++) {
+    uint32_t named = pr->n_cut <= KL_REPORT_CUT_NAMES ? pr->n_cut : KL_REPORT_CUT_NAMES;
+    for (uint32_t i = 0; i < named; i++) {
         if (i)
-            fputs(i + 1 == pr->n_cut ? " and " : ", ", f);
-        actor_html(f, r, pr->cut[i], 1);
+            fputs(i + 1 == named && named == pr->n_cut ? " and " : ", ", f);
+        actor_html(f, r, pr->cut[i], with_region);
     }
+    if (named < pr->n_cut)
+        fprintf(f, " and %u more", pr->n_cut - named);
 }
 
-#define KL_HTML_MAX_SENTENCES 40
-#define KL_HTML_MAX_PAIR_ROWS 150
-
-static int cmp_pair_ties(const void *x, const void *y, void *c)
+static void pair_cell(FILE *f, const kl_html_report_t *r, const kl_region_pair_t *pr)
 {
-    const kl_regions_t *rg = c;
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    const kl_region_pair_t *pa = &rg->pairs[a], *pb = &rg->pairs[b];
-    if (pa->direct_ties != pb->direct_ties)
-        return pa->direct_ties < pb->direct_ties ? 1 : -1;
-    if (pa->actor_pairs != pb->actor_pairs)
-        return pa->actor_pairs < pb->actor_pairs ? 1 : -1;
-    return a < b ? -1 : a > b;
+    fputs("<td>", f);
+    E(r->ds->regions[pr->a].name);
+    fputs(" – ", f);
+    E(r->ds->regions[pr->b].name);
+    fputs("</td>", f);
 }
 
-static int pairs_section(FILE *f, const kl_html_report_t *r)
+/* The connected pairs with most links (by_links, n_conn of them) and their
+ * brokers, at most KL_REPORT_PAIR_ROWS rows. */
+static void top_pairs_table(FILE *f, const kl_html_report_t *r, const uint32_t *by_links, uint32_t n_conn)
 {
     const kl_regions_t *rg = r->regions;
-    const kl_dataset_t *ds = r->ds;
     char buf[64];
-    fputs("<h2 id=\"regions\">Who connects which regions</h2>\n", f);
-    if (!rg || rg->n_pairs == 0) {
-        fputs("<p>Fewer than two regions have actors: there are no region pairs to connect.</p>\n", f);
-        return 0;
-    }
-    uint32_t *idx = malloc((size_t)rg->n_pairs * sizeof *idx), conn = 0;
-    if (!idx) {
-        errno = ENOMEM;
-        return -1;
-    }
-    for (uint32_t p = 0; p < rg->n_pairs; p++)
-        if (rg->pairs[p].connected)
-            idx[conn++] = p;
-    /* the most tightly tied pairs first: those are the ones with brokers */
-    qsort_r(idx, conn, sizeof *idx, cmp_pair_ties, (void *)rg);
-    if (conn == 0)
-        fputs("<p>No two regions are connected: every path between actors stays inside one region.</p>\n", f);
-    else {
-        fputs("<ul>\n", f);
-        for (uint32_t i = 0; i < conn && i < KL_HTML_MAX_SENTENCES; i++) {
-            const kl_region_pair_t *pr = &rg->pairs[idx[i]];
-            fputs("<li>", f);
-            region_html(f, ds, pr->a);
-            fputs(" – ", f);
-            region_html(f, ds, pr->b);
-            fputs(": ", f);
-            if (pr->n_cut == 1) {
-                fputs("<span class=\"bad\">hang on one actor</span>, ", f);
-                cut_list(f, r, pr);
-                fputs("; ", f);
-            } else if (pr->n_cut > 1) {
-                fputs("<span class=\"bad\">every connection runs through</span> ", f);
-                cut_list(f, r, pr);
-                fputs("; ", f);
-            }
-            fmt_num(pr->distance, buf, sizeof buf);
-            if (pr->direct_ties)
-                fprintf(f, "%u direct tie%s", pr->direct_ties, pr->direct_ties == 1 ? "" : "s");
-            else
-                fprintf(f, "no direct tie, %s steps apart", buf);
-            if (pr->has_brokers && pr->n_brokers) {
-                fputs("; the shortest paths run through ", f);
-                brokers_list(f, r, pr);
-            } else if (pr->has_brokers) {
-                fputs("; every shortest path is a direct tie", f);
-            }
-            fputs(".</li>\n", f);
-        }
-        fputs("</ul>\n", f);
-        if (conn > KL_HTML_MAX_SENTENCES)
-            fprintf(f, "<p class=\"muted\">%u more connected pairs in the table below.</p>\n",
-                    conn - KL_HTML_MAX_SENTENCES);
-        fputs("<table><thead><tr><th>region pair</th><th class=\"n\">direct ties</th><th class=\"n\">distance</th>"
-              "<th>brokers (share of the pair's shortest paths)</th><th>cut actors</th></tr></thead><tbody>\n",
-              f);
-        for (uint32_t i = 0; i < conn && i < KL_HTML_MAX_PAIR_ROWS; i++) {
-            const kl_region_pair_t *pr = &rg->pairs[idx[i]];
-            fputs("<tr><td>", f);
-            E(ds->regions[pr->a].name);
-            fputs(" – ", f);
-            E(ds->regions[pr->b].name);
-            fmt_num(pr->distance, buf, sizeof buf);
-            fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%s</td><td>", pr->direct_ties, buf);
-            if (pr->has_brokers && pr->n_brokers)
-                brokers_list(f, r, pr);
-            else if (pr->has_brokers)
-                fputs("<span class=\"muted\">none: direct ties only</span>", f);
-            else
-                fputs("<span class=\"muted\">not computed</span>", f);
-            fputs("</td><td>", f);
-            for (uint32_t k = 0; k < pr->n_cut; k++) {
-                if (k)
-                    fputs(", ", f);
-                E(vent(r, pr->cut[k])->name);
-            }
-            fputs("</td></tr>\n", f);
-        }
-        fputs("</tbody></table>\n", f);
-        if (conn > KL_HTML_MAX_PAIR_ROWS)
-            fprintf(f, "<p class=\"muted\">%u more connected pairs in <code>region_pairs.csv</code>.</p>\n",
-                    conn - KL_HTML_MAX_PAIR_ROWS);
-        fputs("<p class=\"muted small\">Brokers are computed exactly for the 20 pairs with the most direct ties; "
-              "all pairs are in <code>region_pairs.csv</code> and <code>analysis.json</code>.</p>\n",
-              f);
-    }
-    uint32_t unconn = rg->n_pairs - conn;
-    if (unconn) {
-        fprintf(f, "<p><b>Not connected</b> (%u pair%s): ", unconn, unconn == 1 ? "" : "s");
-        uint32_t shown = 0;
-        for (uint32_t p = 0; p < rg->n_pairs && shown < 30; p++) {
-            if (rg->pairs[p].connected)
-                continue;
-            if (shown++)
-                fputs("; ", f);
-            E(ds->regions[rg->pairs[p].a].name);
-            fputs(" – ", f);
-            E(ds->regions[rg->pairs[p].b].name);
-        }
-        if (unconn > shown)
-            fprintf(f, "; and %u more", unconn - shown);
-        fputs(".</p>\n", f);
-    }
-    free(idx);
-    return 0;
-}
-
-static void fragile_section(FILE *f, const kl_html_report_t *r)
-{
-    const kl_regions_t *rg = r->regions;
-    fputs("<h2 id=\"fragile\">Fragile region pairs</h2>\n", f);
-    uint32_t frag = count_pairs(rg, 2);
-    if (!frag) {
-        fputs("<p>No region pair hangs on a single actor: removing any one actor leaves every connected pair of "
-              "regions connected.</p>\n",
-              f);
-        return;
-    }
-    fprintf(f, "<p>%u region pair%s lose%s every connection if one actor leaves. These are the actors to keep "
-               "engaged, or to back up with a second link.</p>\n",
-            frag, frag == 1 ? "" : "s", frag == 1 ? "s" : "");
-    fputs("<table><thead><tr><th>region pair</th><th class=\"n\">direct ties</th><th>cut actors (removing any one "
-          "disconnects the pair)</th></tr></thead><tbody>\n",
+    uint32_t rows = n_conn < KL_REPORT_PAIR_ROWS ? n_conn : KL_REPORT_PAIR_ROWS, without = 0;
+    if (rows < n_conn)
+        fprintf(f, "<h3>The %u region pairs with most links</h3>\n", rows);
+    else
+        fputs("<h3>Connected region pairs, most links first</h3>\n", f);
+    fputs("<p class=\"muted small\">", f);
+    E(kl_pairs_legend);
+    fputs("</p>\n<table><thead><tr><th class=\"n\">#</th><th>region pair</th><th class=\"n\">links</th>"
+          "<th class=\"n\">distance</th><th>main brokers (share)</th><th>cut actors</th></tr></thead><tbody>\n",
           f);
-    for (uint32_t p = 0; p < rg->n_pairs; p++) {
-        const kl_region_pair_t *pr = &rg->pairs[p];
-        if (!pr->n_cut)
-            continue;
-        fputs("<tr><td>", f);
-        E(r->ds->regions[pr->a].name);
-        fputs(" – ", f);
-        E(r->ds->regions[pr->b].name);
-        fprintf(f, "</td><td class=\"n\">%u</td><td>", pr->direct_ties);
-        cut_list(f, r, pr);
+    for (uint32_t i = 0; i < rows; i++) {
+        const kl_region_pair_t *pr = &rg->pairs[by_links[i]];
+        fprintf(f, "<tr><td class=\"n\">%u</td>", i + 1);
+        pair_cell(f, r, pr);
+        fmt_num(pr->links, buf, sizeof buf);
+        fprintf(f, "<td class=\"n\">%s</td>", buf);
+        fmt_num(pr->distance, buf, sizeof buf);
+        fprintf(f, "<td class=\"n\">%s</td><td>", buf);
+        if (pr->has_brokers && pr->n_brokers)
+            brokers_list(f, r, pr);
+        else if (pr->has_brokers)
+            fputs("<span class=\"muted\">none: every shortest path is a direct tie</span>", f);
+        else
+            fputs("<span class=\"muted\">not computed</span>", f);
+        without += !pr->has_brokers;
+        fputs("</td><td>", f);
+        cut_list(f, r, pr, 0);
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
+    if (without)
+        fputs("<p class=\"muted small\">With many regions, brokers are computed for the pairs with most links "
+              "only; <code>kluster bridges --regions</code> or <code>--all-pairs</code> computes them for "
+              "others.</p>\n",
+              f);
+}
+
+/* The unconnected pairs, named up to KL_REPORT_LIST_ROWS. */
+static void unconnected_list(FILE *f, const kl_html_report_t *r, uint32_t unconn)
+{
+    const kl_regions_t *rg = r->regions;
+    fprintf(f, "<p><b>Not connected</b> (%u pair%s): ", unconn, unconn == 1 ? "" : "s");
+    uint32_t shown = 0;
+    for (uint32_t p = 0; p < rg->n_pairs && shown < KL_REPORT_LIST_ROWS; p++) {
+        if (rg->pairs[p].connected)
+            continue;
+        if (shown++)
+            fputs("; ", f);
+        E(r->ds->regions[rg->pairs[p].a].name);
+        fputs(" – ", f);
+        E(r->ds->regions[rg->pairs[p].b].name);
+    }
+    if (unconn > shown)
+        fprintf(f, "; and %u more", unconn - shown);
+    fputs(".</p>\n", f);
+}
+
+static void fragile_table(FILE *f, const kl_html_report_t *r, const uint32_t *by_links, uint32_t n_conn,
+                          uint32_t frag)
+{
+    const kl_regions_t *rg = r->regions;
+    char buf[64];
+    fprintf(f, "<p>%u region pair%s lose%s every connection if one actor leaves", frag, frag == 1 ? "" : "s",
+            frag == 1 ? "s" : "");
+    if (frag > KL_REPORT_LIST_ROWS)
+        fprintf(f, "; below, the %u with most links", KL_REPORT_LIST_ROWS);
+    fputs(". These are the actors to keep engaged, or to back up with a second link.</p>\n", f);
+    fputs("<table><thead><tr><th>region pair</th><th class=\"n\">links</th><th>cut actors (removing any one "
+          "disconnects the pair)</th></tr></thead><tbody>\n",
+          f);
+    uint32_t shown = 0;
+    for (uint32_t i = 0; i < n_conn && shown < KL_REPORT_LIST_ROWS; i++) {
+        const kl_region_pair_t *pr = &rg->pairs[by_links[i]];
+        if (!pr->n_cut)
+            continue;
+        shown++;
+        fputs("<tr>", f);
+        pair_cell(f, r, pr);
+        fmt_num(pr->links, buf, sizeof buf);
+        fprintf(f, "<td class=\"n\">%s</td><td>", buf);
+        cut_list(f, r, pr, 1);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+    if (frag > shown)
+        fprintf(f, "<p class=\"muted\">%u more fragile pairs in <code>region_pairs.csv</code> (column "
+                   "<code>fragile</code>) and <code>analysis.json</code>.</p>\n",
+                frag - shown);
+}
+
+/* Who connects which regions, then the fragile pairs: a summary line, the
+ * pairs with most links and their brokers, the unconnected pairs, and where
+ * the rest is; bounded whatever the number of regions. */
+static int pairs_sections(FILE *f, const kl_html_report_t *r)
+{
+    const kl_regions_t *rg = r->regions;
+    fputs("<h2 id=\"regions\">Who connects which regions</h2>\n", f);
+    if (!rg || rg->n_pairs == 0) {
+        fputs("<p>Fewer than two regions have actors: there are no region pairs to connect.</p>\n", f);
+        if (rg)
+            fputs("<h2 id=\"fragile\">Fragile region pairs</h2>\n<p>There are no region pairs.</p>\n", f);
+        return 0;
+    }
+    kl_pair_counts_t c;
+    kl_region_pairs_count(rg, NULL, &c);
+    fprintf(f, "<p class=\"summary\"><b>Summary:</b> %u regions have actors; %u region pairs: %u connected, %u not "
+               "connected, %u fragile (every connection runs through one actor).</p>\n",
+            c.regions_with_actors, c.pairs, c.connected, c.pairs - c.connected, c.fragile);
+    uint32_t *by_links = malloc((size_t)rg->n_pairs * sizeof *by_links);
+    if (!by_links) {
+        errno = ENOMEM;
+        return -1;
+    }
+    uint32_t n_conn = kl_region_pairs_by_links(rg, NULL, by_links);
+    if (n_conn == 0)
+        fputs("<p>No two regions are connected: every path between actors stays inside one region.</p>\n", f);
+    else
+        top_pairs_table(f, r, by_links, n_conn);
+    if (c.pairs > c.connected)
+        unconnected_list(f, r, c.pairs - c.connected);
+    uint32_t rows = n_conn < KL_REPORT_PAIR_ROWS ? n_conn : KL_REPORT_PAIR_ROWS;
+    fprintf(f, "<p class=\"muted small\">All %u region pairs, with links, distance, brokers and cut actors, are in "
+               "<code>region_pairs.csv</code> and <code>analysis.json</code>",
+            c.pairs);
+    if (rows < n_conn)
+        fprintf(f, "; the table shows the %u of %u connected pairs with most links", rows, n_conn);
+    fputs(".</p>\n<h2 id=\"fragile\">Fragile region pairs</h2>\n", f);
+    if (c.fragile)
+        fragile_table(f, r, by_links, n_conn, c.fragile);
+    else
+        fputs("<p>No region pair hangs on a single actor: removing any one actor leaves every connected pair of "
+              "regions connected.</p>\n",
+              f);
+    free(by_links);
+    return ferror(f) ? -1 : 0;
 }
 
 static void regions_table(FILE *f, const kl_html_report_t *r)
@@ -915,19 +908,29 @@ static int evidence_section(FILE *f, const kl_html_report_t *r, const uint32_t *
 typedef struct {
     const char *title, *note;
     int ascending, percent;
+    const char *key;                /* the metric in a sentence: "all 40 actors have <key> 1" */
+    const char *has_one, *have_many; /* what a non-zero value says (kl_top_note) */
 } metric_t;
 
 static const metric_t metrics[] = {
-    {"Inter-regional betweenness", "share of shortest paths between actors of different regions", 0, 1},
-    {"Betweenness", "shortest paths through the actor (all pairs)", 0, 0},
-    {"Degree", "number of ties", 0, 0},
-    {"PageRank", "importance by the importance of neighbours", 0, 0},
-    {"Eigenvector centrality", "largest component; maximum 1", 0, 0},
-    {"Harmonic closeness", "sum of 1/distance to every other actor", 0, 0},
-    {"Effective size (Burt)", "non-redundant contacts", 0, 0},
-    {"Lowest constraint (Burt)", "brokers have low constraint", 1, 0},
-    {"Regions reached", "distinct regions among the actor and its neighbours", 0, 0},
-    {"Liaison brokerage", "two-paths a → v → b with a, v, b in three regions (Gould–Fernandez)", 0, 0},
+    {"Inter-regional betweenness", "share of shortest paths between actors of different regions", 0, 1,
+     "irb share", "lies between regions", "lie between regions"},
+    {"Betweenness", "shortest paths through the actor (all pairs)", 0, 0, "betweenness",
+     "lies on a shortest path between two others", "lie on a shortest path between two others"},
+    {"Degree", "number of ties", 0, 0, "degree", "has a tie", "have a tie"},
+    {"PageRank", "importance by the importance of neighbours", 0, 0, "PageRank", "has a PageRank",
+     "have a PageRank"},
+    {"Eigenvector centrality", "largest component; maximum 1", 0, 0, "eigenvector centrality",
+     "has an eigenvector centrality above 0", "have an eigenvector centrality above 0"},
+    {"Harmonic closeness", "sum of 1/distance to every other actor", 0, 0, "harmonic closeness",
+     "reaches another actor", "reach another actor"},
+    {"Effective size (Burt)", "non-redundant contacts", 0, 0, "effective size", "has a non-redundant contact",
+     "have a non-redundant contact"},
+    {"Lowest constraint (Burt)", "brokers have low constraint", 1, 0, "constraint", "has a tie", "have a tie"},
+    {"Regions reached", "distinct regions among the actor and its neighbours", 0, 0, "regions reached",
+     "reaches a region", "reach a region"},
+    {"Liaison brokerage", "two-paths a → v → b with a, v, b in three regions (Gould–Fernandez)", 0, 0,
+     "liaison brokerage", "is a liaison between regions", "are liaisons between regions"},
 };
 
 static int metric_fill(const kl_html_report_t *r, size_t k, double *out)
@@ -959,42 +962,71 @@ static int metric_fill(const kl_html_report_t *r, size_t k, double *out)
     return 0;
 }
 
+static void metric_value_text(const metric_t *m, double x, char *buf, size_t size)
+{
+    if (m->percent)
+        fmt_pct(x, buf, size);
+    else
+        fmt_num(x, buf, size);
+}
+
+/* A sentence under a metric's heading: why the table is short, or why there
+ * is none (kl_top_note). */
+static void metric_note(FILE *f, const char *text)
+{
+    if (!text[0])
+        return;
+    fputs("<p class=\"small\">", f);
+    fputs(text, f);
+    fputs("</p>\n", f);
+}
+
 static int metrics_section(FILE *f, const kl_html_report_t *r, uint32_t *idx, double *key)
 {
-    char buf[64];
+    char buf[64], note[400];
     fprintf(f, "<h2 id=\"top\">Top %u per metric</h2>\n<div class=\"grid2\">\n", r->top);
     for (size_t k = 0; k < sizeof metrics / sizeof *metrics; k++) {
+        const metric_t *m = &metrics[k];
         if (!metric_fill(r, k, key))
             continue;
-        if (!metrics[k].ascending)
+        if (!m->ascending)
             for (uint32_t v = 0; v < r->g->n; v++)
                 if (key[v] == 0)
                     key[v] = NAN; /* a zero ranks nobody: leave it out of the table */
-        uint32_t cnt = rank_by(r, key, metrics[k].ascending, idx);
+        uint32_t cnt = rank_by(r, key, m->ascending, idx);
+        kl_top_plan_t plan;
+        kl_top_plan(&plan, key, idx, cnt, r->g->n, r->top);
         fputs("<div>\n<h3>", f);
-        fputs(metrics[k].title, f);
+        fputs(m->title, f);
         fputs("</h3>\n<p class=\"muted small\">", f);
-        fputs(metrics[k].note, f);
-        fputs("</p>\n<table class=\"small\"><thead><tr><th class=\"n\">#</th><th>actor</th><th>region</th>"
-              "<th class=\"n\">value</th></tr></thead><tbody>\n",
-              f);
-        for (uint32_t i = 0; i < cnt && i < r->top; i++) {
-            uint32_t v = idx[i];
-            const kl_entity_t *e = vent(r, v);
-            fprintf(f, "<tr><td class=\"n\">%u</td><td>", i + 1);
-            E(e->name);
-            fprintf(f, "<span class=\"kind\">%s</span></td><td>", kl_kind_name(e->kind));
-            if (r->g->vertex_region[v] >= 0)
-                E(region_name(r->ds, r->g->vertex_region[v]));
-            else
-                fputs("<span class=\"muted\">–</span>", f);
-            if (metrics[k].percent)
-                fmt_pct(key[v], buf, sizeof buf);
-            else
-                fmt_num(key[v], buf, sizeof buf);
-            fprintf(f, "</td><td class=\"n\">%s</td></tr>\n", buf);
+        fputs(m->note, f);
+        fputs("</p>\n", f);
+        metric_value_text(m, cnt ? key[idx[0]] : NAN, buf, sizeof buf);
+        kl_top_note(note, sizeof note, &plan, m->key, buf, m->has_one, m->have_many);
+        metric_note(f, note);
+        if (plan.rows) {
+            fputs("<table class=\"small\"><thead><tr><th class=\"n\">#</th><th>actor</th><th>region</th>"
+                  "<th class=\"n\">value</th></tr></thead><tbody>\n",
+                  f);
+            for (uint32_t i = 0; i < plan.rows; i++) {
+                uint32_t v = idx[i];
+                const kl_entity_t *e = vent(r, v);
+                fprintf(f, "<tr><td class=\"n\">%u</td><td>", i + 1);
+                E(e->name);
+                fprintf(f, "<span class=\"kind\">%s</span></td><td>", kl_kind_name(e->kind));
+                if (r->g->vertex_region[v] >= 0)
+                    E(region_name(r->ds, r->g->vertex_region[v]));
+                else
+                    fputs("<span class=\"muted\">–</span>", f);
+                metric_value_text(m, key[v], buf, sizeof buf);
+                fprintf(f, "</td><td class=\"n\">%s</td></tr>\n", buf);
+            }
+            fputs("</tbody></table>\n", f);
+            metric_value_text(m, key[idx[plan.rows - 1]], buf, sizeof buf);
+            kl_top_tail(note, sizeof note, &plan, buf);
+            metric_note(f, note);
         }
-        fputs("</tbody></table>\n</div>\n", f);
+        fputs("</div>\n", f);
         if (ferror(f))
             return -1;
     }
@@ -1098,10 +1130,8 @@ int kl_write_html_report(FILE *f, const kl_html_report_t *r)
           f);
     numbers_section(f, r);
     diagrams_section(f, r);
-    if (pairs_section(f, r) != 0)
+    if (pairs_sections(f, r) != 0)
         goto cleanup;
-    if (r->regions)
-        fragile_section(f, r);
     regions_table(f, r);
     if (evidence_section(f, r, by_irb, n_irb) != 0)
         goto cleanup;

@@ -1,6 +1,9 @@
-/* cli/output.c - the writers of `kluster analyze`: kluster-analysis/1 JSON
- * (jansson), CSV and a Markdown summary, plus atomic output files. */
+/* cli/output.c - the writers of `kluster analyze`, `bridges` and `whatif`:
+ * JSON (jansson), CSV and Markdown reports that stay short however many
+ * regions there are (what they list and rank: report.h), plus atomic output
+ * files. */
 #include "output.h"
+#include "report.h"
 
 #define KL_STR_(x) #x
 #define KL_STR(x) KL_STR_(x)
@@ -850,9 +853,20 @@ static void md_real(FILE *f, double x)
         fputs("–", f);
 }
 
+/* A count held in a double (pairs of actors run past 10^8): every digit. */
+static void md_count(FILE *f, double x)
+{
+    if (isfinite(x) && x == floor(x) && fabs(x) < 1e15)
+        fprintf(f, "%.0f", x);
+    else
+        md_real(f, x);
+}
+
 typedef struct {
     const char *key, *title;
-    int ascending; /* smaller is "more" (constraint) */
+    int ascending;        /* smaller is "more" (constraint) */
+    const char *has_one;  /* what a non-zero value says, singular and plural */
+    const char *have_many;
 } md_metric_t;
 
 typedef struct {
@@ -890,16 +904,18 @@ static double metric_value(const kl_analysis_t *a, int k, uint32_t v)
 }
 
 static const md_metric_t md_metrics[] = {
-    {"degree", "degree (ties)", 0},
-    {"strength", "strength (summed tie weights)", 0},
-    {"betweenness", "betweenness", 0},
-    {"harmonic", "harmonic closeness", 0},
-    {"eigenvector", "eigenvector centrality (largest component)", 0},
-    {"pagerank", "PageRank", 0},
-    {"coreness", "coreness (k-core)", 0},
-    {"effective_size", "effective size (Burt)", 0},
-    {"constraint", "lowest constraint (Burt; brokers have low constraint)", 1},
-    {"irb", "inter-regional betweenness", 0},
+    {"degree", "degree (ties)", 0, "has a tie", "have a tie"},
+    {"strength", "strength (summed tie weights)", 0, "has a tie", "have a tie"},
+    {"betweenness", "betweenness", 0, "lies on a shortest path between two others",
+     "lie on a shortest path between two others"},
+    {"harmonic", "harmonic closeness", 0, "reaches another actor", "reach another actor"},
+    {"eigenvector", "eigenvector centrality (largest component)", 0, "has an eigenvector centrality above 0",
+     "have an eigenvector centrality above 0"},
+    {"pagerank", "PageRank", 0, "has a PageRank", "have a PageRank"},
+    {"coreness", "coreness (k-core)", 0, "has a tie", "have a tie"},
+    {"effective_size", "effective size (Burt)", 0, "has a non-redundant contact", "have a non-redundant contact"},
+    {"constraint", "lowest constraint (Burt; brokers have low constraint)", 1, "has a tie", "have a tie"},
+    {"irb", "inter-regional betweenness", 0, "lies between regions", "lie between regions"},
 };
 
 static void md_row(FILE *f, const char *label, const char *value)
@@ -907,11 +923,87 @@ static void md_row(FILE *f, const char *label, const char *value)
     fprintf(f, "| %s | %s |\n", label, value);
 }
 
+static void md_region(FILE *f, const kl_dataset_t *ds, uint32_t r);
+
+/* "%.6g" as md_real prints it, for the sentences about a table */
+static const char *md_value_text(double x, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.6g", x);
+    return buf;
+}
+
+/* One row of an actor table: "| 3 | name | kind | region | " */
+static void md_actor_row_start(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, uint32_t rank, uint32_t v,
+                               int region_with_id)
+{
+    const kl_entity_t *e = &ds->entities[g->vertex_entity[v]];
+    fprintf(f, "| %u | ", rank);
+    md_text(f, e->name);
+    fprintf(f, " | %s | ", kl_kind_name(e->kind));
+    if (g->vertex_region[v] < 0)
+        fputs("–", f);
+    else if (region_with_id)
+        md_region(f, ds, (uint32_t)g->vertex_region[v]);
+    else
+        md_text(f, ds->regions[g->vertex_region[v]].name);
+    fputs(" | ", f);
+}
+
+/* The sentence before a top table (or instead of it) and the one after. */
+static void md_top_note(FILE *f, const kl_top_plan_t *plan, const char *key, const char *first,
+                        const char *has_one, const char *have_many)
+{
+    char note[400];
+    kl_top_note(note, sizeof note, plan, key, first, has_one, have_many);
+    /* a blank line before the table that follows, none before the next heading */
+    if (note[0])
+        fprintf(f, plan->rows ? "%s\n\n" : "%s\n", note);
+}
+
+static void md_top_tail(FILE *f, const kl_top_plan_t *plan, const char *last)
+{
+    char note[200];
+    kl_top_tail(note, sizeof note, plan, last);
+    if (note[0])
+        fprintf(f, "\n%s\n", note);
+}
+
+/* "## Top N by <metric>": the actors with a value (a zero ranks nobody in a
+ * descending table), or the sentence that says why there is no ranking. */
+static void md_metric_table(FILE *f, const kl_report_t *r, const md_metric_t *m, int k, uint32_t *idx,
+                            double *value)
+{
+    uint32_t n = r->res->n, cnt = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        value[v] = metric_value(r->res, k, v);
+        if (isfinite(value[v]) && (m->ascending || value[v] != 0))
+            idx[cnt++] = v;
+    }
+    md_sort_t ctx = {r, value, m->ascending};
+    qsort_r(idx, cnt, sizeof *idx, cmp_metric, &ctx);
+    kl_top_plan_t plan;
+    kl_top_plan(&plan, value, idx, cnt, n, r->top);
+    if (plan.rows)
+        fprintf(f, "\n## Top %u by %s\n\n", plan.rows, m->title);
+    else
+        fprintf(f, "\n## By %s\n\n", m->title);
+    char num[40];
+    md_top_note(f, &plan, m->key, md_value_text(cnt ? value[idx[0]] : 0, num, sizeof num), m->has_one,
+                m->have_many);
+    if (!plan.rows)
+        return;
+    fprintf(f, "| # | actor | kind | region | %s |\n|---:|---|---|---|---:|\n", m->key);
+    for (uint32_t i = 0; i < plan.rows; i++) {
+        md_actor_row_start(f, r->ds, r->g, i + 1, idx[i], 0);
+        md_real(f, value[idx[i]]);
+        fputs(" |\n", f);
+    }
+    md_top_tail(f, &plan, md_value_text(value[idx[plan.rows - 1]], num, sizeof num));
+}
+
 static void md_dominant(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, int32_t v, double share);
-static void md_pair_sentences(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
-                              const uint8_t *shown);
-static void md_pairs_table(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
-                           const uint8_t *shown);
+static int md_region_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                           const uint8_t *shown, const char *elsewhere, const char *more_brokers);
 static void md_regions_table(FILE *f, const kl_dataset_t *ds, const kl_regions_t *rg);
 
 int kl_write_md(FILE *f, const kl_report_t *r)
@@ -919,6 +1011,7 @@ int kl_write_md(FILE *f, const kl_report_t *r)
     const kl_analysis_t *a = r->res;
     const kl_graph_options_t *go = &r->g->options;
     char buf[256];
+    int failed = 0;
     uint32_t n = a->n;
     uint32_t *idx = malloc(((size_t)n + 1) * sizeof *idx);
     double *value = malloc(((size_t)n + 1) * sizeof *value);
@@ -989,50 +1082,28 @@ int kl_write_md(FILE *f, const kl_report_t *r)
         fputs("\n## Regions and the actors between them\n\n", f);
         md_dominant(f, r->ds, r->g, a->dominant_actor,
                     a->dominant_actor >= 0 ? a->irb_share[a->dominant_actor] : NAN);
-        md_pair_sentences(f, r->ds, r->g, r->regions, NULL);
-        fputs("\n", f);
-        md_pairs_table(f, r->ds, r->g, r->regions, NULL);
-        fputs("\n", f);
+        if (md_region_pairs(f, r->ds, r->g, r->regions, NULL,
+                            "the JSON output (`region_pairs` of `--format json`; analysis.json and region_pairs.csv "
+                            "of `kluster batch`)",
+                            "`--all-pairs` computes them for every pair") != 0) {
+            failed = 1;
+            goto done;
+        }
+        fputs("\n### Regions\n\n", f);
         md_regions_table(f, r->ds, r->regions);
     }
 
-    uint32_t top = r->top;
     for (size_t k = 0; k < sizeof md_metrics / sizeof *md_metrics; k++) {
-        uint32_t cnt = 0;
-        for (uint32_t v = 0; v < n; v++) {
-            value[v] = metric_value(a, (int)k, v);
-            if (isfinite(value[v]))
-                idx[cnt++] = v;
-        }
-        if (cnt == 0 || (k == 9 && a->region_pairs <= 0))
-            continue; /* nothing to rank; no cross-region pairs: irb is all zero */
-        md_sort_t ctx = {r, value, md_metrics[k].ascending};
-        qsort_r(idx, cnt, sizeof *idx, cmp_metric, &ctx);
-        fprintf(f, "\n## Top %u by %s\n\n| # | actor | kind | region | %s |\n|---:|---|---|---|---:|\n",
-                top < cnt ? top : cnt, md_metrics[k].title, md_metrics[k].key);
-        for (uint32_t i = 0; i < cnt && i < top; i++) {
-            uint32_t v = idx[i];
-            const kl_entity_t *e = entity(r, v);
-            const char *reg = region_id(r, v);
-            fprintf(f, "| %u | ", i + 1);
-            md_text(f, e->name);
-            fputs(" | ", f);
-            fputs(kl_kind_name(e->kind), f);
-            fputs(" | ", f);
-            if (reg)
-                md_text(f, r->ds->regions[r->g->vertex_region[v]].name);
-            else
-                fputs("–", f);
-            fputs(" | ", f);
-            md_real(f, value[v]);
-            fputs(" |\n", f);
-        }
+        if (k == 9 && a->region_pairs <= 0)
+            continue; /* no cross-region pairs: irb is all zero */
+        md_metric_table(f, r, &md_metrics[k], (int)k, idx, value);
         if (ferror(f))
             break;
     }
+done:
     free(idx);
     free(value);
-    if (ferror(f)) {
+    if (failed || ferror(f)) {
         if (!errno)
             errno = EIO;
         return -1;
@@ -1081,143 +1152,220 @@ static int pair_shown_p(const uint8_t *shown, uint32_t p)
     return !shown || shown[p];
 }
 
-/* One paragraph per connected pair, then the pairs nothing connects. */
-static void md_pair_sentences(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
-                              const uint8_t *shown)
+
+static void md_region_pair(FILE *f, const kl_dataset_t *ds, const kl_region_pair_t *pr)
 {
-    uint32_t n_conn = 0, n_unconn = 0;
+    md_region(f, ds, pr->a);
+    fputs(" – ", f);
+    md_region(f, ds, pr->b);
+}
+
+/* "A, B and C", "A, B, C, D, E and 3 more" */
+static void md_cut_names(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_region_pair_t *pr,
+                         int bold)
+{
+    uint32_t named = pr->n_cut <= KL_REPORT_CUT_NAMES ? pr->n_cut : KL_REPORT_CUT_NAMES;
+    for (uint32_t i = 0; i < named; i++) {
+        if (i)
+            fputs(i + 1 == named && named == pr->n_cut ? " and " : ", ", f);
+        if (bold)
+            md_actor(f, ds, g, pr->cut[i]);
+        else
+            md_text(f, ds->entities[g->vertex_entity[pr->cut[i]]].name);
+    }
+    if (named < pr->n_cut)
+        fprintf(f, " and %u more", pr->n_cut - named);
+}
+
+static void md_brokers_cell(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_region_pair_t *pr)
+{
+    if (!pr->has_brokers) {
+        fputs("not computed", f);
+        return;
+    }
+    if (pr->n_brokers == 0) {
+        fputs("none: every shortest path is a direct tie", f);
+        return;
+    }
+    for (uint32_t i = 0; i < pr->n_brokers; i++) {
+        if (i)
+            fputs(", ", f);
+        md_text(f, ds->entities[g->vertex_entity[pr->brokers[i].vertex]].name);
+        fputs(" (", f);
+        md_pct(f, pr->brokers[i].share);
+        fputs(")", f);
+    }
+}
+
+/* The top table: the connected pairs with most links, with their brokers. */
+static void md_top_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                         const uint32_t *by_links, uint32_t rows)
+{
+    fputs(kl_pairs_legend, f);
+    fputs("\n\n| # | region pair | links | distance | main brokers (share) | cut actors |\n"
+          "|---:|---|---:|---:|---|---|\n",
+          f);
+    for (uint32_t i = 0; i < rows; i++) {
+        const kl_region_pair_t *pr = &rg->pairs[by_links[i]];
+        fprintf(f, "| %u | ", i + 1);
+        md_region_pair(f, ds, pr);
+        fputs(" | ", f);
+        md_count(f, pr->links);
+        fputs(" | ", f);
+        md_real(f, pr->distance);
+        fputs(" | ", f);
+        md_brokers_cell(f, ds, g, pr);
+        fputs(" | ", f);
+        md_cut_names(f, ds, g, pr, 0);
+        fputs(" |\n", f);
+    }
+}
+
+static void md_fragile_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                             const uint32_t *by_links, uint32_t n_conn, uint32_t n_fragile)
+{
+    fputs("\n### Fragile region pairs\n\n", f);
+    if (n_fragile == 0) {
+        fputs("No region pair hangs on a single actor: removing any one actor leaves every connected pair of "
+              "regions connected.\n",
+              f);
+        return;
+    }
+    fprintf(f, "%u region pair%s lose%s every connection if one actor leaves", n_fragile, n_fragile == 1 ? "" : "s",
+            n_fragile == 1 ? "s" : "");
+    if (n_fragile > KL_REPORT_LIST_ROWS)
+        fprintf(f, "; the %u with most links", KL_REPORT_LIST_ROWS);
+    fputs(":\n\n", f);
+    uint32_t said = 0;
+    for (uint32_t i = 0; i < n_conn && said < KL_REPORT_LIST_ROWS; i++) {
+        const kl_region_pair_t *pr = &rg->pairs[by_links[i]];
+        if (!pr->n_cut)
+            continue;
+        said++;
+        fputs("- Every connection between ", f);
+        md_region(f, ds, pr->a);
+        fputs(" and ", f);
+        md_region(f, ds, pr->b);
+        fputs(" runs through ", f);
+        md_cut_names(f, ds, g, pr, 1);
+        fputs(pr->n_cut == 1 ? ": removing it disconnects the two regions (" : ": removing any one of them "
+                                                                              "disconnects the two regions (",
+              f);
+        md_count(f, pr->links);
+        fputs(pr->links == 1 ? " link).\n" : " links).\n", f);
+    }
+}
+
+/* Regions with actors that no path joins to any other region of the report,
+ * then the other unconnected pairs, both bounded. */
+static int md_unconnected(FILE *f, const kl_dataset_t *ds, const kl_regions_t *rg, const uint8_t *shown,
+                          uint32_t n_unconn)
+{
+    if (n_unconn == 0)
+        return 0;
+    /* per region: shown pairs and connected ones, in O(P) */
+    uint32_t *pairs = calloc((size_t)ds->n_regions + 1, sizeof *pairs);
+    uint32_t *conn = calloc((size_t)ds->n_regions + 1, sizeof *conn);
+    if (!pairs || !conn) {
+        free(pairs);
+        free(conn);
+        errno = ENOMEM;
+        return -1;
+    }
     for (uint32_t p = 0; p < rg->n_pairs; p++) {
         const kl_region_pair_t *pr = &rg->pairs[p];
         if (!pair_shown_p(shown, p))
             continue;
-        if (!pr->connected) {
-            n_unconn++;
-            continue;
-        }
-        n_conn++;
-        fputs("- ", f);
-        if (pr->n_cut == 1) {
-            md_actor(f, ds, g, pr->cut[0]);
-            fputs(" is the only link between ", f);
-            md_region(f, ds, pr->a);
-            fputs(" and ", f);
-            md_region(f, ds, pr->b);
-            fputs(": removing it disconnects the two regions.", f);
-        } else if (pr->n_cut > 1) {
-            fputs("Every connection between ", f);
-            md_region(f, ds, pr->a);
-            fputs(" and ", f);
-            md_region(f, ds, pr->b);
-            fputs(" runs through ", f);
-            md_actor_list(f, ds, g, pr->cut, pr->n_cut);
-            fputs(": removing any one of them disconnects the two regions.", f);
-        } else {
-            md_region(f, ds, pr->a);
-            fputs(" and ", f);
-            md_region(f, ds, pr->b);
-            fputs(" are connected without a single point of failure.", f);
-        }
-        fputs(" Shortest distance ", f);
-        md_real(f, pr->distance);
-        fprintf(f, ", %u direct tie%s", pr->direct_ties, pr->direct_ties == 1 ? "" : "s");
-        if (pr->has_brokers && pr->n_brokers > 0) {
-            fputs("; brokers on the shortest paths: ", f);
-            for (uint32_t i = 0; i < pr->n_brokers; i++) {
-                if (i)
-                    fputs(i + 1 == pr->n_brokers ? " and " : ", ", f);
-                md_actor(f, ds, g, pr->brokers[i].vertex);
-                fputs(" (", f);
-                md_pct(f, pr->brokers[i].share);
-                fputs(")", f);
-            }
-            fputs(".\n", f);
-        } else if (pr->has_brokers) {
-            fputs("; every shortest path is a direct tie, no actor in between.\n", f);
-        } else {
-            fputs(" (brokers not computed for this pair: use --regions or --all-pairs).\n", f);
-        }
+        pairs[pr->a]++, pairs[pr->b]++;
+        conn[pr->a] += pr->connected != 0, conn[pr->b] += pr->connected != 0;
     }
-    if (n_conn == 0)
-        fputs("No two regions are connected.\n", f);
-    if (n_unconn == 0)
-        return;
-    /* regions connected to no other region first, then single pairs */
-    fputs("\n", f);
+    fputs("\n### Not connected\n\n", f);
+    uint32_t alone = 0, listed = 0;
     for (uint32_t i = 0; i < rg->n_regions; i++) {
-        uint32_t r = rg->regions[i].region, shown_pairs = 0, conn = 0;
-        if (!rg->regions[i].actors)
+        uint32_t r = rg->regions[i].region;
+        if (!rg->regions[i].actors || pairs[r] < 2 || conn[r])
             continue;
-        for (uint32_t p = 0; p < rg->n_pairs; p++)
-            if (pair_shown_p(shown, p) && (rg->pairs[p].a == r || rg->pairs[p].b == r)) {
-                shown_pairs++;
-                conn += rg->pairs[p].connected;
-            }
-        if (shown_pairs > 1 && conn == 0) {
+        if (alone++ < KL_REPORT_LIST_ROWS) {
             fputs("- No actor connects ", f);
             md_region(f, ds, r);
             fputs(" with any other region.\n", f);
         }
     }
+    if (alone > KL_REPORT_LIST_ROWS)
+        fprintf(f, "- And %u more regions that no actor connects with any other region.\n",
+                alone - KL_REPORT_LIST_ROWS);
+    uint32_t rest = 0;
     for (uint32_t p = 0; p < rg->n_pairs; p++) {
         const kl_region_pair_t *pr = &rg->pairs[p];
-        if (!pair_shown_p(shown, p) || pr->connected)
+        /* pairs already said by the sentences on whole regions */
+        int said = (pairs[pr->a] > 1 && !conn[pr->a]) || (pairs[pr->b] > 1 && !conn[pr->b]);
+        if (!pair_shown_p(shown, p) || pr->connected || said)
             continue;
-        /* skip pairs already said by the region sentences */
-        int said = 0;
-        for (int end = 0; end < 2 && !said; end++) {
-            uint32_t r = end ? pr->b : pr->a, shown_pairs = 0, conn = 0;
-            for (uint32_t q = 0; q < rg->n_pairs; q++)
-                if (pair_shown_p(shown, q) && (rg->pairs[q].a == r || rg->pairs[q].b == r)) {
-                    shown_pairs++;
-                    conn += rg->pairs[q].connected;
-                }
-            said = shown_pairs > 1 && conn == 0;
+        if (listed++ >= KL_REPORT_LIST_ROWS) {
+            rest++;
+            continue;
         }
-        if (said)
-            continue;
         fputs("- No actor connects ", f);
         md_region(f, ds, pr->a);
         fputs(" and ", f);
         md_region(f, ds, pr->b);
         fputs(".\n", f);
     }
+    if (rest)
+        fprintf(f, "- And %u more region pairs that no actor connects.\n", rest);
+    free(pairs);
+    free(conn);
+    return ferror(f) ? -1 : 0;
 }
 
-static void md_pairs_table(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
-                           const uint8_t *shown)
+/* The region pairs for a reader, bounded whatever the number of regions: a
+ * summary line, the pairs with most links and their brokers, the fragile
+ * pairs, the pairs nothing connects, and where the rest is (elsewhere: the
+ * outputs that list every pair).  shown: the pairs of the report, or NULL
+ * for all.  Returns 0, or -1 with errno set. */
+static int md_region_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                           const uint8_t *shown, const char *elsewhere, const char *more_brokers)
 {
-    fputs("| region a | region b | connected | direct ties | distance | brokers (share) | cut actors |\n"
-          "|---|---|---|---:|---:|---|---|\n",
-          f);
-    for (uint32_t p = 0; p < rg->n_pairs; p++) {
-        const kl_region_pair_t *pr = &rg->pairs[p];
-        if (!pair_shown_p(shown, p))
-            continue;
-        fputs("| ", f);
-        md_text(f, ds->regions[pr->a].id);
-        fputs(" | ", f);
-        md_text(f, ds->regions[pr->b].id);
-        fprintf(f, " | %s | %u | ", pr->connected ? "yes" : "no", pr->direct_ties);
-        md_real(f, pr->distance);
-        fputs(" | ", f);
-        if (!pr->has_brokers)
-            fputs("–", f);
-        for (uint32_t i = 0; pr->has_brokers && i < pr->n_brokers; i++) {
-            if (i)
-                fputs(", ", f);
-            md_text(f, ds->entities[g->vertex_entity[pr->brokers[i].vertex]].name);
-            fputs(" (", f);
-            md_pct(f, pr->brokers[i].share);
-            fputs(")", f);
-        }
-        fputs(" | ", f);
-        for (uint32_t i = 0; i < pr->n_cut; i++) {
-            if (i)
-                fputs(", ", f);
-            md_text(f, ds->entities[g->vertex_entity[pr->cut[i]]].name);
-        }
-        fputs(" |\n", f);
+    kl_pair_counts_t c;
+    kl_region_pairs_count(rg, shown, &c);
+    fprintf(f, "**Summary:** %u regions have actors; %u region pairs%s: %u connected, %u not connected, "
+               "%u fragile (every connection runs through one actor).\n\n",
+            c.regions_with_actors, c.pairs, shown ? " among the regions asked for" : "", c.connected,
+            c.pairs - c.connected, c.fragile);
+    if (c.pairs == 0)
+        return ferror(f) ? -1 : 0;
+    uint32_t *by_links = malloc(((size_t)rg->n_pairs + 1) * sizeof *by_links);
+    if (!by_links) {
+        errno = ENOMEM;
+        return -1;
     }
+    uint32_t n_conn = kl_region_pairs_by_links(rg, shown, by_links);
+    uint32_t rows = n_conn < KL_REPORT_PAIR_ROWS ? n_conn : KL_REPORT_PAIR_ROWS;
+    if (n_conn == 0) {
+        fputs("No two regions are connected: every path between actors stays inside one region.\n", f);
+    } else {
+        if (rows < n_conn)
+            fprintf(f, "### The %u region pairs with most links\n\n", rows);
+        else
+            fputs("### Connected region pairs, most links first\n\n", f);
+        md_top_pairs(f, ds, g, rg, by_links, rows);
+        uint32_t without = 0;
+        for (uint32_t i = 0; i < rows; i++)
+            without += !rg->pairs[by_links[i]].has_brokers;
+        if (without)
+            fprintf(f, "\nWith many regions, brokers are computed for the pairs with most links only; %s.\n",
+                    more_brokers);
+    }
+    md_fragile_pairs(f, ds, g, rg, by_links, n_conn, c.fragile);
+    free(by_links);
+    if (md_unconnected(f, ds, rg, shown, c.pairs - c.connected) != 0)
+        return -1;
+    fprintf(f, "\nAll %u region pairs, with links, distance, brokers and cut actors, are in %s.", c.pairs,
+            elsewhere);
+    if (rows < n_conn)
+        fprintf(f, "  The table above shows the %u of %u connected pairs with most links.", rows, n_conn);
+    fputs("\n", f);
+    return ferror(f) ? -1 : 0;
 }
 
 static void md_regions_table(FILE *f, const kl_dataset_t *ds, const kl_regions_t *rg)
@@ -1270,9 +1418,9 @@ static int cmp_desc_then_id(const void *x, const void *y, void *ctx)
     return strcmp(vertex_id(c->g, c->ds, u), vertex_id(c->g, c->ds, v));
 }
 
-/* The top actors by key (> 0), by key descending then id; returns the count. */
-static uint32_t top_actors(const kl_dataset_t *ds, const kl_agraph_t *g, const double *key, uint32_t top,
-                           uint32_t *idx)
+/* The actors with key > 0 into idx, by key descending then id; returns how
+ * many. */
+static uint32_t ranked_actors(const kl_dataset_t *ds, const kl_agraph_t *g, const double *key, uint32_t *idx)
 {
     uint32_t cnt = 0;
     for (uint32_t v = 0; v < g->n; v++)
@@ -1280,6 +1428,14 @@ static uint32_t top_actors(const kl_dataset_t *ds, const kl_agraph_t *g, const d
             idx[cnt++] = v;
     rank_ctx_t c = {key, ds, g};
     qsort_r(idx, cnt, sizeof *idx, cmp_desc_then_id, &c);
+    return cnt;
+}
+
+/* The top actors by key (> 0), by key descending then id; returns the count. */
+static uint32_t top_actors(const kl_dataset_t *ds, const kl_agraph_t *g, const double *key, uint32_t top,
+                           uint32_t *idx)
+{
+    uint32_t cnt = ranked_actors(ds, g, key, idx);
     return cnt < top ? cnt : top;
 }
 
@@ -1468,13 +1624,9 @@ int kl_write_bridges_md(FILE *f, const kl_bridges_report_t *r)
     }
     fputs("# Who connects the regions: ", f);
     md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
-    uint32_t with_actors = 0;
-    for (uint32_t i = 0; i < rg->n_regions; i++)
-        with_actors += rg->regions[i].actors > 0;
-    fprintf(f, "\n\n%u actors and %u ties (%s mode); %u regions have actors.  ", r->g->n, r->g->csr.m,
-            mode_name(r->g->options.mode), with_actors);
+    fprintf(f, "\n\n%u actors and %u ties (%s mode).  ", r->g->n, r->g->csr.m, mode_name(r->g->options.mode));
     fputs("Of the pairs of actors in different regions, ", f);
-    md_real(f, rg->cross_pairs);
+    md_count(f, rg->cross_pairs);
     fputs(" are connected by some path.\n\n", f);
     if (rg->epsilon > 0)
         fprintf(f,
@@ -1485,34 +1637,41 @@ int kl_write_bridges_md(FILE *f, const kl_bridges_report_t *r)
         md_dominant(f, ds, r->g, rg->dominant_actor, rg->irb_share[rg->dominant_actor]);
 
     fputs("## Region pairs\n\n", f);
-    md_pair_sentences(f, ds, r->g, rg, r->pair_shown);
-    fputs("\n", f);
-    md_pairs_table(f, ds, r->g, rg, r->pair_shown);
-
-    uint32_t k = top_actors(ds, r->g, rg->irb, r->top, idx);
-    fprintf(f, "\n## Top %u actors between regions (inter-regional betweenness)\n\n", k);
-    if (k == 0) {
+    if (md_region_pairs(f, ds, r->g, rg, r->pair_shown, "`--format json` and `--format csv`",
+                        "`--regions` computes them for the pairs of the regions named, `--all-pairs` for every "
+                        "pair") != 0) {
+        free(idx);
+        return -1;
+    }
+    uint32_t cnt = ranked_actors(ds, r->g, rg->irb, idx);
+    kl_top_plan_t plan;
+    kl_top_plan(&plan, rg->irb, idx, cnt, r->g->n, r->top);
+    if (plan.rows)
+        fprintf(f, "\n## Top %u actors between regions (inter-regional betweenness)\n\n", plan.rows);
+    else
+        fputs("\n## Actors between regions (inter-regional betweenness)\n\n", f);
+    if (cnt == 0) {
         fputs("No actor lies inside a shortest path between actors of different regions.\n", f);
     } else {
+        char first[40];
+        snprintf(first, sizeof first, "%.1f%%", 100.0 * rg->irb_share[idx[0]]);
+        md_top_note(f, &plan, "irb share", first, "lies between regions", "lie between regions");
+    }
+    if (plan.rows) {
         fputs("Share: of the connected pairs of actors in different regions, the part of their shortest paths "
               "that runs through the actor.  Disconnects: such pairs that lose every path without it.\n\n"
               "| # | actor | kind | region | irb share | regions reached | disconnects |\n"
               "|---:|---|---|---|---:|---:|---:|\n",
               f);
-        for (uint32_t i = 0; i < k; i++) {
+        for (uint32_t i = 0; i < plan.rows; i++) {
             uint32_t v = idx[i];
-            const kl_entity_t *e = &ds->entities[r->g->vertex_entity[v]];
-            fprintf(f, "| %u | ", i + 1);
-            md_text(f, e->name);
-            fprintf(f, " | %s | ", kl_kind_name(e->kind));
-            if (r->g->vertex_region[v] >= 0)
-                md_region(f, ds, (uint32_t)r->g->vertex_region[v]);
-            else
-                fputs("–", f);
-            fputs(" | ", f);
+            md_actor_row_start(f, ds, r->g, i + 1, v, 1);
             md_pct(f, rg->irb_share[v]);
             fprintf(f, " | %u | %llu |\n", rg->regions_reached[v], (unsigned long long)rg->disconnects[v]);
         }
+        char last[40];
+        snprintf(last, sizeof last, "%.1f%%", 100.0 * rg->irb_share[idx[plan.rows - 1]]);
+        md_top_tail(f, &plan, last);
     }
     fputs("\n## Regions\n\n", f);
     md_regions_table(f, ds, rg);
@@ -1547,6 +1706,25 @@ static json_t *state_json(const kl_whatif_t *w, const kl_whatif_state_t *st)
     jset(o, "reachability", jreal(ratio(st->connected_pairs, st->cross_pairs)), &ok);
     jset(o, "mean_distance", jreal(ratio(st->distance_sum, st->connected_pairs)), &ok);
     jset(o, "connected_region_pairs", json_integer(conn), &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The actor pairs that stay connected, their mean distance before and
+ * after: unlike the means over all connected pairs, these compare the same
+ * pairs, so a disconnection cannot pass for a shortening. */
+static json_t *stayed_json(const kl_whatif_t *w)
+{
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    jset(o, "actor_pairs", jreal(w->after.connected_pairs), &ok);
+    jset(o, "mean_distance_before", jreal(ratio(w->kept_distance_sum, w->after.connected_pairs)), &ok);
+    jset(o, "mean_distance_after", jreal(ratio(w->after.distance_sum, w->after.connected_pairs)), &ok);
     if (!ok) {
         json_decref(o);
         return NULL;
@@ -1635,6 +1813,9 @@ int kl_write_whatif_json(FILE *f, const kl_whatif_report_t *r)
             goto done;
         fputs(",\n\"lost_actor_pairs\":", f);
         if (dump(f, jreal(w->lost_pairs)) < 0)
+            goto done;
+        fputs(",\n\"stayed_connected\":", f);
+        if (dump(f, stayed_json(w)) < 0)
             goto done;
         fputs(",\n\"region_pairs\":[", f);
         for (uint32_t p = 0; p < w->n_pairs; p++) {
@@ -1727,71 +1908,140 @@ static void md_before_after(FILE *f, const char *label, double before, double af
     fputs(" |\n", f);
 }
 
+/* A region pair whose connection is lost (lost = 1) or whose distance grew
+ * (lost = 0) by the removal. */
+static int whatif_pair_is(const kl_whatif_t *w, uint32_t p, int lost)
+{
+    if (!w->before.pair_connected[p])
+        return 0;
+    if (lost)
+        return !w->after.pair_connected[p];
+    return w->after.pair_connected[p] && w->after.pair_distance[p] > w->before.pair_distance[p] * (1 + 1e-9);
+}
+
+static uint32_t whatif_pairs_count(const kl_whatif_t *w, int lost)
+{
+    uint32_t k = 0;
+    for (uint32_t p = 0; p < w->n_pairs; p++)
+        k += (uint32_t)whatif_pair_is(w, p, lost);
+    return k;
+}
+
+/* The region pairs lost or grown apart, at most KL_REPORT_LIST_ROWS. */
+static void md_whatif_pairs(FILE *f, const kl_whatif_report_t *r, int lost, uint32_t total)
+{
+    const kl_whatif_t *w = r->cmp;
+    uint32_t said = 0;
+    for (uint32_t p = 0; p < w->n_pairs && said < KL_REPORT_LIST_ROWS; p++) {
+        if (!whatif_pair_is(w, p, lost))
+            continue;
+        said++;
+        fputs("- ", f);
+        md_region(f, r->ds, w->pair_a[p]);
+        fputs(" and ", f);
+        md_region(f, r->ds, w->pair_b[p]);
+        fputs(lost ? " (distance " : ": distance ", f);
+        md_real(f, w->before.pair_distance[p]);
+        if (lost) {
+            fputs(" before)\n", f);
+        } else {
+            fputs(" → ", f);
+            md_real(f, w->after.pair_distance[p]);
+            fputs("\n", f);
+        }
+    }
+    if (total > said)
+        fprintf(f, "- and %u more (the JSON and CSV outputs list every region pair)\n", total - said);
+}
+
+/* whatif --remove in words: what is disconnected, whether paths get longer,
+ * then the numbers before and after and the region pairs concerned. */
+static void md_whatif_remove(FILE *f, const kl_whatif_report_t *r)
+{
+    const kl_whatif_t *w = r->cmp;
+    const kl_dataset_t *ds = r->ds;
+    fputs("# What if ", f);
+    md_actor_list(f, ds, r->g, r->removed, r->n_removed);
+    fprintf(f, " %s gone?\n\nDataset ", r->n_removed == 1 ? "were" : "were all");
+    md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
+    fprintf(f, ", %s mode.\n\n", mode_name(r->g->options.mode));
+    uint32_t cb = 0, ca = 0, lost = whatif_pairs_count(w, 1), longer = whatif_pairs_count(w, 0);
+    for (uint32_t p = 0; p < w->n_pairs; p++) {
+        cb += w->before.pair_connected[p];
+        ca += w->after.pair_connected[p];
+    }
+    /* pairs with a removed actor at one end vanish with it: not a disconnection */
+    double own = w->before.connected_pairs - w->after.connected_pairs - w->lost_pairs;
+    fputs("- ", f);
+    if (w->lost_pairs > 0) {
+        fputs("**", f);
+        md_count(f, w->lost_pairs);
+        fputs(w->lost_pairs == 1 ? " pair of actors in different regions is disconnected**"
+                                 : " pairs of actors in different regions are disconnected**",
+              f);
+    } else {
+        fputs("**No pair of actors in different regions is disconnected**", f);
+    }
+    fputs(" (neither of them removed); ", f);
+    md_count(f, w->after.connected_pairs);
+    fputs(" stay connected", f);
+    if (own > 0) {
+        fputs("; ", f);
+        md_count(f, own);
+        fputs(" more had a removed actor at one end", f);
+    }
+    fputs(".\n- ", f);
+    if (lost)
+        fprintf(f, "**%u of %u connected region pairs lose%s every connection** (below).\n- ", lost, cb,
+                lost == 1 ? "s" : "");
+    else
+        fprintf(f, "Every one of the %u connected region pairs stays connected.\n- ", cb);
+    double mean_before = ratio(w->kept_distance_sum, w->after.connected_pairs);
+    double mean_after = ratio(w->after.distance_sum, w->after.connected_pairs);
+    if (!(w->after.connected_pairs > 0)) {
+        fputs("No pair of actors in different regions stays connected.\n", f);
+    } else if (mean_after > mean_before * (1 + 1e-9)) {
+        fputs("**Paths get longer**: for the pairs that stay connected, the mean distance grows from ", f);
+        md_real(f, mean_before);
+        fputs(" to ", f);
+        md_real(f, mean_after);
+        if (longer)
+            fprintf(f, ", and %u region pair%s grow%s apart (below)", longer, longer == 1 ? "" : "s",
+                    longer == 1 ? "s" : "");
+        fputs(".\n", f);
+    } else {
+        fputs("Paths do not get longer: the pairs that stay connected keep their shortest paths (mean distance ",
+              f);
+        md_real(f, mean_after);
+        fputs(").\n", f);
+    }
+    fputs("\n| measure | before | after |\n|---|---:|---:|\n", f);
+    md_before_after(f, "connected region pairs", cb, ca, 0);
+    md_before_after(f, "connected cross-region actor pairs", w->before.connected_pairs, w->after.connected_pairs, 0);
+    md_before_after(f, "inter-regional reachability (share of cross-region pairs connected)",
+                    ratio(w->before.connected_pairs, w->before.cross_pairs),
+                    ratio(w->after.connected_pairs, w->after.cross_pairs), 1);
+    md_before_after(f, "mean distance of the pairs that stay connected", mean_before, mean_after, 0);
+    md_before_after(f, "mean distance of all connected pairs", ratio(w->before.distance_sum, w->before.connected_pairs),
+                    ratio(w->after.distance_sum, w->after.connected_pairs), 0);
+    fputs("\nThe mean over all connected pairs can fall when distant pairs are disconnected; the mean over the pairs "
+          "that stay connected compares the same pairs before and after.\n",
+          f);
+    fputs("\n## Region pairs that lose their connection\n\n", f);
+    if (!lost)
+        fputs("None.\n", f);
+    md_whatif_pairs(f, r, 1, lost);
+    if (longer) {
+        fputs("\n## Region pairs that grow apart\n\n", f);
+        md_whatif_pairs(f, r, 0, longer);
+    }
+}
+
 int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r)
 {
     const kl_dataset_t *ds = r->ds;
     if (r->cmp) {
-        const kl_whatif_t *w = r->cmp;
-        fputs("# What if ", f);
-        md_actor_list(f, ds, r->g, r->removed, r->n_removed);
-        fprintf(f, " %s gone?\n\n", r->n_removed == 1 ? "were" : "were all");
-        fprintf(f, "Dataset ");
-        md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
-        fprintf(f, ", %s mode.  ", mode_name(r->g->options.mode));
-        md_real(f, w->lost_pairs);
-        fputs(" pairs of actors in different regions (neither of them removed) lose every path between them.\n\n",
-              f);
-        uint32_t cb = 0, ca = 0;
-        for (uint32_t p = 0; p < w->n_pairs; p++) {
-            cb += w->before.pair_connected[p];
-            ca += w->after.pair_connected[p];
-        }
-        fputs("| measure | before | after |\n|---|---:|---:|\n", f);
-        md_before_after(f, "connected region pairs", cb, ca, 0);
-        md_before_after(f, "connected cross-region actor pairs", w->before.connected_pairs, w->after.connected_pairs,
-                        0);
-        md_before_after(f, "inter-regional reachability (share of cross-region pairs connected)",
-                        ratio(w->before.connected_pairs, w->before.cross_pairs),
-                        ratio(w->after.connected_pairs, w->after.cross_pairs), 1);
-        md_before_after(f, "mean inter-regional distance", ratio(w->before.distance_sum, w->before.connected_pairs),
-                        ratio(w->after.distance_sum, w->after.connected_pairs), 0);
-        uint32_t lost = 0, longer = 0;
-        for (uint32_t p = 0; p < w->n_pairs; p++) {
-            if (w->before.pair_connected[p] && !w->after.pair_connected[p])
-                lost++;
-            else if (w->after.pair_connected[p] && w->after.pair_distance[p] > w->before.pair_distance[p] * (1 + 1e-9))
-                longer++;
-        }
-        fputs("\n## Region pairs that lose their connection\n\n", f);
-        if (!lost)
-            fputs("None.\n", f);
-        for (uint32_t p = 0; p < w->n_pairs; p++) {
-            if (!(w->before.pair_connected[p] && !w->after.pair_connected[p]))
-                continue;
-            fputs("- ", f);
-            md_region(f, ds, w->pair_a[p]);
-            fputs(" and ", f);
-            md_region(f, ds, w->pair_b[p]);
-            fputs(" (distance ", f);
-            md_real(f, w->before.pair_distance[p]);
-            fputs(" before)\n", f);
-        }
-        if (longer) {
-            fputs("\n## Region pairs that grow apart\n\n", f);
-            for (uint32_t p = 0; p < w->n_pairs; p++) {
-                if (!(w->after.pair_connected[p] && w->after.pair_distance[p] > w->before.pair_distance[p] * (1 + 1e-9)))
-                    continue;
-                fputs("- ", f);
-                md_region(f, ds, w->pair_a[p]);
-                fputs(" and ", f);
-                md_region(f, ds, w->pair_b[p]);
-                fputs(": distance ", f);
-                md_real(f, w->before.pair_distance[p]);
-                fputs(" → ", f);
-                md_real(f, w->after.pair_distance[p]);
-                fputs("\n", f);
-            }
-        }
+        md_whatif_remove(f, r);
     } else {
         uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
         double *key = malloc(((size_t)r->g->n + 1) * sizeof *key);
@@ -1801,32 +2051,37 @@ int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r)
             errno = ENOMEM;
             return -1;
         }
-        uint32_t k = rank_order(r, idx, key);
+        for (uint32_t v = 0; v < r->g->n; v++)
+            key[v] = (double)r->disconnects[v];
+        uint32_t cnt = ranked_actors(ds, r->g, key, idx);
+        kl_top_plan_t plan;
+        kl_top_plan(&plan, key, idx, cnt, r->g->n, r->top);
         fputs("# Keystone actors: ", f);
         md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
         fprintf(f, "\n\nActors ranked by how many connected pairs of actors in different regions (neither of them"
                    " the actor) lose every path when the actor is removed (%s mode; ",
                 mode_name(r->g->options.mode));
-        md_real(f, r->cross_pairs);
+        md_count(f, r->cross_pairs);
         fputs(" such pairs are connected now).\n\n", f);
-        if (k == 0) {
+        if (cnt == 0) {
             fputs("No single actor's removal disconnects any two regions' actors.\n", f);
         } else {
+            char num[40];
+            snprintf(num, sizeof num, "%.0f", key[idx[0]]);
+            md_top_note(f, &plan, "pairs disconnected", num, "disconnects a pair", "disconnect a pair");
+        }
+        if (plan.rows) {
             fputs("| # | actor | kind | region | pairs disconnected | share |\n|---:|---|---|---|---:|---:|\n", f);
-            for (uint32_t i = 0; i < k; i++) {
+            for (uint32_t i = 0; i < plan.rows; i++) {
                 uint32_t v = idx[i];
-                const kl_entity_t *e = &ds->entities[r->g->vertex_entity[v]];
-                fprintf(f, "| %u | ", i + 1);
-                md_text(f, e->name);
-                fprintf(f, " | %s | ", kl_kind_name(e->kind));
-                if (r->g->vertex_region[v] >= 0)
-                    md_region(f, ds, (uint32_t)r->g->vertex_region[v]);
-                else
-                    fputs("–", f);
-                fprintf(f, " | %llu | ", (unsigned long long)r->disconnects[v]);
+                md_actor_row_start(f, ds, r->g, i + 1, v, 1);
+                fprintf(f, "%llu | ", (unsigned long long)r->disconnects[v]);
                 md_pct(f, ratio((double)r->disconnects[v], r->cross_pairs));
                 fputs(" |\n", f);
             }
+            char num[40];
+            snprintf(num, sizeof num, "%.0f", key[idx[plan.rows - 1]]);
+            md_top_tail(f, &plan, num);
         }
         free(idx);
         free(key);

@@ -3,9 +3,10 @@
  * RFC 4180 quoting, Markdown table cells, %.17g reals as JSON prints them,
  * snprintf-style truncation, and output files that appear only on commit.
  * cli/ is not part of the unit-test library, so the writer (and the shared
- * CLI helpers it uses: temporary-file registry) is compiled in. */
+ * CLI helpers it uses: temporary-file registry, report rules) is compiled in. */
 #include "cli/output.c"
 #include "cli/common.c"
+#include "cli/report.c"
 
 #include <dirent.h>
 

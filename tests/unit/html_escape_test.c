@@ -3,8 +3,10 @@
  * the five HTML specials, invalid UTF-8 and control characters (U+FFFD),
  * valid multi-byte text kept as it is, and the snprintf-style contract
  * (full length returned, never half an entity or character written).
- * cli/ is not part of the unit-test library, so the writer is compiled in. */
+ * cli/ is not part of the unit-test library, so the writer is compiled in,
+ * with the report rules it uses. */
 #include "cli/html.c"
+#include "cli/report.c"
 
 #include <stdio.h>
 

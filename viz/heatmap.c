@@ -575,6 +575,12 @@ kl_err kl_i_heatmap_build(struct kl_viz *v, const kl_dataset_t *ds, const kl_agr
     kl_i_sb_t b = {0};
     memset(&bk, 0, sizeof bk);
     kl_err rc = heat_select(&h, ds, rg);
+    if (rc == KL_OK && h.n < 2) {
+        rc = kl_error_set(err, KL_EINVAL, "", 0, 0,
+                          "a heat map needs two regions with actors, but %s",
+                          h.n ? "only one region has actors" : "no actor has a region");
+        goto cleanup;
+    }
     if (rc != KL_OK || (rc = heat_keys(&h, ds, rg)) != KL_OK || (rc = brokers_init(&bk, &h, ds, g)) != KL_OK)
         goto cleanup;
     rc = KL_ENOMEM;

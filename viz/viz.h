@@ -150,8 +150,8 @@ typedef struct {
  * with most links first, regions without links last.  Drawn as one
  * HTML-like table (layout dot), so its size never limits it.
  * Errors: KL_EINVAL (unknown ego/path id, no path, a map of an ego, path or
- * heat map view, a map with nothing to place, a heat map without regions:
- * the message says which),
+ * heat map view, a map with nothing to place, a heat map without regions
+ * or with fewer than two regions with actors: the message says which),
  * KL_ELIMIT (kl_viz_check_size), KL_ENOMEM, KL_EGVC. */
 kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
                     const kl_viz_options_t *opt, kl_error_t *err);

@@ -267,6 +267,23 @@ cleanup:
     return rc;
 }
 
+/* A name on one line, escaped for HTML text or an attribute (where the
+ * <BR/> of a line break would make the label unreadable to Graphviz): line
+ * breaks become spaces, then as kl_viz_escape_html. */
+static void one_line(kl_i_sb_t *b, const char *text, unsigned max)
+{
+    char *flat = strdup(text);
+    if (!flat) {
+        b->failed = 1;
+        return;
+    }
+    for (char *p = flat; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    kl_i_sb_text(b, flat, 1, 0, max);
+    free(flat);
+}
+
 /* Column heads: the region ids when all are short codes (NO, DE, SE123),
  * else positions 1..n; each row repeats its key beside its name. */
 static kl_err heat_keys(heat_t *h, const kl_dataset_t *ds, const kl_regions_t *rg)
@@ -284,9 +301,13 @@ static kl_err heat_keys(heat_t *h, const kl_dataset_t *ds, const kl_regions_t *r
         char num[16];
         snprintf(num, sizeof num, "%u", i + 1);
         const char *id = ds->regions[rg->regions[h->info[i]].region].id;
-        h->key[i] = kl_viz_escape_html(h->numbered ? num : id, 0, 0);
-        if (!h->key[i])
+        kl_i_sb_t k = {0};
+        one_line(&k, h->numbered ? num : id, 0);
+        if (k.failed) {
+            free(k.s);
             return KL_ENOMEM;
+        }
+        h->key[i] = k.s;
     }
     return KL_OK;
 }
@@ -379,7 +400,7 @@ static void sizes_init(sizes_t *s, const heat_t *h)
 
 static void region_title(kl_i_sb_t *b, const kl_dataset_t *ds, uint32_t r)
 {
-    kl_i_sb_text(b, ds->regions[r].name, 1, 0, 40);
+    one_line(b, ds->regions[r].name, 40);
 }
 
 /* One cell of the matrix: its colour, its tooltip (regions, links, main
@@ -420,7 +441,7 @@ static void cell(kl_i_sb_t *b, const heat_t *h, uint32_t i, uint32_t j, const cl
         uint32_t v = pr->brokers[0].vertex;
         broker_mark(bk->key[v], mark);
         kl_i_sb_printf(b, "; main broker ");
-        kl_i_sb_text(b, ds->entities[g->vertex_entity[v]].name, 1, 0, 60);
+        one_line(b, ds->entities[g->vertex_entity[v]].name, 60);
         kl_i_sb_printf(b, " (%s), on %.0f%% of the shortest paths between them", mark,
                        100 * pr->brokers[0].share);
     }
@@ -456,11 +477,11 @@ static void matrix(kl_i_sb_t *b, const heat_t *h, const classes_t *c, const brok
         const kl_region_info_t *ri = &rg->regions[h->info[i]];
         const kl_region_t *reg = &ds->regions[ri->region];
         kl_i_sb_printf(b, "<TR><TD ALIGN=\"RIGHT\" HEIGHT=\"%.0f\" HREF=\"\" TITLE=\"", sz->cell_h);
-        kl_i_sb_text(b, reg->name, 1, 0, 60);
+        one_line(b, reg->name, 60);
         kl_i_sb_printf(b, " (");
-        kl_i_sb_text(b, reg->id, 1, 0, 0);
+        one_line(b, reg->id, 0);
         kl_i_sb_printf(b, ")\"><FONT POINT-SIZE=\"%.1f\">", sz->name_pt);
-        kl_i_sb_text(b, reg->name, 1, 0, 28);
+        one_line(b, reg->name, 28);
         kl_i_sb_printf(b, "</FONT></TD><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"%.1f\" COLOR=\"#777777\"> %s</FONT></TD>",
                        sz->key_pt, h->key[i]);
         for (uint32_t j = 0; j < h->n; j++)
@@ -550,7 +571,7 @@ static void broker_key(kl_i_sb_t *b, const brokers_t *bk, const kl_dataset_t *ds
             char mark[4];
             broker_mark(k + 1, mark);
             kl_i_sb_printf(b, "<TD ALIGN=\"RIGHT\"><B>%s</B> </TD><TD ALIGN=\"LEFT\">", mark);
-            kl_i_sb_text(b, ds->entities[g->vertex_entity[bk->list[k].item]].name, 1, 0, 36);
+            one_line(b, ds->entities[g->vertex_entity[bk->list[k].item]].name, 36);
             kl_i_sb_printf(b, " (%u)     </TD>", bk->list[k].count);
         }
         kl_i_sb_printf(b, "</TR>");

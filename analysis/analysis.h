@@ -206,15 +206,23 @@ void kl_brokerage_destroy(kl_brokerage_t *b);
 typedef struct {
     int weighted;              /* distances are sums of 1/weight (--weights); 0: hops */
     uint32_t top;              /* brokers kept per pair (default 5) */
-    uint32_t exact_pairs;      /* the pairs with most direct ties that get brokers (default 20) */
-    int all_pairs;             /* brokers for every pair (--all-pairs) */
+    /* Which connected pairs get brokers (DEFINITIONS.md's fixed rule): all
+     * when W m <= broker_work_limit, W = sum over connected pairs of
+     * min(|a|, |b|) (the exact passes, each O(m)), m = ties; otherwise the
+     * focus pairs and the exact_pairs pairs with most links (then
+     * actor_pairs, then ids), or all with all_pairs.  broker_work_limit 0
+     * and exact_pairs 0 (no focus, no all_pairs): no broker passes. */
+    double broker_work_limit;  /* default KL_BROKER_WORK_LIMIT */
+    uint32_t exact_pairs;      /* above the limit: the pairs with most links that get brokers (default 20) */
+    int all_pairs;             /* brokers for every connected pair (--all-pairs) */
     const uint32_t *focus;     /* regions (ds indices) whose pairs among each other get brokers; borrowed */
     uint32_t n_focus;
     const uint32_t *community; /* community per vertex for participation_community, or NULL (then NAN); borrowed */
     int irb;                   /* 1: compute irb and irb_share too (exact, the path kernel) */
     double epsilon, delta;     /* epsilon > 0: irb (within epsilon P) and brokers' shares (each pair:
                                   within max(epsilon, KL_BROKER_EPSILON) with probability >= 1 - delta)
-                                  from sampled pairs */
+                                  from sampled pairs; a selected pair whose smaller region has no more
+                                  actors than the samples a pair takes is computed exactly instead */
     uint64_t seed;             /* of the sampling */
     int threads;               /* 0 = online CPUs */
 } kl_regions_options_t;
@@ -225,7 +233,12 @@ typedef struct {
  * 20 pairs would cost 20 times irb's samples; at 0.03, 2.2 times). */
 #define KL_BROKER_EPSILON 0.03
 
-/* Defaults: hops, top 5, 20 exact pairs, no focus, no communities.  Can't fail. */
+/* The default broker work limit: W m of 10^10 is about the work of exact
+ * betweenness on 34k actors and 75k ties. */
+#define KL_BROKER_WORK_LIMIT 1e10
+
+/* Defaults: hops, top 5, work limit KL_BROKER_WORK_LIMIT, 20 pairs above
+ * it, no focus, no communities.  Can't fail. */
 void kl_regions_options_init(kl_regions_options_t *opt);
 
 typedef struct {
@@ -248,7 +261,9 @@ typedef struct {
     double actor_pairs;        /* connected actor pairs (s in a, t in b) */
     double links;              /* ties between an actor of a and one of b, plus regionless actors tied
                                   to an actor of a and one of b (each counted once per pair) */
-    int has_brokers;           /* 1: brokers computed exactly (possibly none); 0: not computed (null) */
+    int has_brokers;           /* 1: brokers computed (possibly none); 0: not computed (null) */
+    double brokers_epsilon;    /* 0: brokers exact (or not computed); > 0: sampled, each share within it
+                                  of the truth with probability >= 1 - kl_regions_t.delta */
     kl_broker_t *brokers;      /* n_brokers, share descending, then actor id */
     uint32_t n_brokers;
     uint32_t *cut;             /* cut actors (vertices), by actor id */
@@ -273,6 +288,7 @@ typedef struct {
     uint64_t pair_samples;           /* with opt->epsilon: pairs drawn in all (brokers and irb) */
     double epsilon, delta;           /* copies of opt's: 0 when exact */
     double broker_epsilon;           /* guarantee of the sampled brokers' shares: max(epsilon, KL_BROKER_EPSILON) */
+    double broker_work;              /* W m of the broker rule (see kl_regions_options_t) */
 } kl_regions_t;
 
 /* Everything above for the analysis graph g of the finalized dataset ds

@@ -16,6 +16,7 @@ void kl_regions_options_init(kl_regions_options_t *opt)
     memset(opt, 0, sizeof *opt);
     opt->top = 5;
     opt->exact_pairs = 20;
+    opt->broker_work_limit = KL_BROKER_WORK_LIMIT;
 }
 
 void kl_regions_destroy(kl_regions_t *r)
@@ -67,13 +68,15 @@ static int cmp_broker(const void *x, const void *y, void *ctx)
     return strcmp(vid(ctx, a->vertex), vid(ctx, b->vertex));
 }
 
-/* direct ties descending, then pair order (region ids) */
-static int cmp_by_ties(const void *x, const void *y, void *ctx)
+/* links descending, then actor_pairs descending, then pair order (region ids) */
+static int cmp_by_links(const void *x, const void *y, void *ctx)
 {
     const kl_region_pair_t *pairs = ctx;
     uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    if (pairs[a].direct_ties != pairs[b].direct_ties)
-        return pairs[a].direct_ties > pairs[b].direct_ties ? -1 : 1;
+    if (pairs[a].links != pairs[b].links)
+        return pairs[a].links > pairs[b].links ? -1 : 1;
+    if (pairs[a].actor_pairs != pairs[b].actor_pairs)
+        return pairs[a].actor_pairs > pairs[b].actor_pairs ? -1 : 1;
     return (a > b) - (a < b);
 }
 
@@ -290,8 +293,6 @@ static kl_err brokers_compute(kl_regions_t *out, const kl_dataset_t *ds, const k
         if (!selected[p])
             continue;
         pr->has_brokers = 1;
-        if (!pr->connected)
-            continue;
         /* run from the smaller region: the sum over (s in a, t in b) is symmetric */
         int a_small = region_actors[pr->a] <= region_actors[pr->b];
         sel[n_sel++] = (bsel_t){p, (int32_t)(a_small ? pr->a : pr->b), (int32_t)(a_small ? pr->b : pr->a)};
@@ -368,29 +369,41 @@ cleanup:
     return rc;
 }
 
-/* Brokers of the selected pairs from sampled pairs (s in a, t in b): the
- * share of the sampled paths through v estimates v's share, within
- * opt->epsilon with probability >= 1 - opt->delta for each pair. */
+/* Under sampling, move from selected to sampled the pairs whose exact
+ * brokers would cost more than sampling them: exact runs min(|a|, |b|)
+ * passes of O(m), sampling r paths of at most O(m) each, so a pair stays
+ * exact when min(|a|, |b|) <= r (its brokers are then exact, and within
+ * any epsilon).  r: the samples per pair.  O(P). */
+static void split_sampled_pairs(const kl_regions_t *out, const uint32_t *region_actors, uint64_t r,
+                                uint8_t *selected, uint8_t *sampled)
+{
+    for (uint32_t p = 0; p < out->n_pairs; p++) {
+        uint32_t na = region_actors[out->pairs[p].a], nb = region_actors[out->pairs[p].b];
+        sampled[p] = selected[p] && (na < nb ? na : nb) > r;
+        selected[p] &= !sampled[p];
+    }
+}
+
+/* Brokers of the sampled pairs from r sampled pairs (s in a, t in b) each:
+ * the share of the sampled paths through v estimates v's share, within
+ * out->broker_epsilon with probability >= 1 - opt->delta for each pair. */
 static kl_err brokers_sampled(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
-                              const kl_sampler_t *sm, const uint8_t *selected, const kl_regions_options_t *opt)
+                              const kl_sampler_t *sm, const uint8_t *sampled, uint64_t r,
+                              const kl_regions_options_t *opt)
 {
     uint32_t n = g->n;
     kl_err rc = KL_ENOMEM;
     double *hits = malloc(((size_t)n + 1) * sizeof *hits), pairs;
     kl_broker_t *cand = malloc(((size_t)n + 1) * sizeof *cand);
     idctx_t ic = {ds, g};
-    double eps = opt->epsilon > KL_BROKER_EPSILON ? opt->epsilon : KL_BROKER_EPSILON;
-    uint64_t r = kl_sampler_size(sm, eps, opt->delta);
-    out->broker_epsilon = eps;
     if (!hits || !cand)
         goto done;
     for (uint32_t p = 0; p < out->n_pairs; p++) {
         kl_region_pair_t *pr = &out->pairs[p];
-        if (!selected[p])
+        if (!sampled[p])
             continue;
         pr->has_brokers = 1;
-        if (!pr->connected)
-            continue;
+        pr->brokers_epsilon = out->broker_epsilon;
         uint64_t seed = opt->seed * 0x9E3779B97F4A7C15ull + 0x100 + p;
         if ((rc = kl_sampler_run(sm, KL_PAIRS_BETWEEN, g->vertex_region, (int32_t)pr->a, (int32_t)pr->b, r, seed, hits,
                                  &pairs)) != KL_OK)
@@ -409,6 +422,43 @@ done:
     free(hits);
     free(cand);
     return rc;
+}
+
+/* ------------------------------------------------------------ which pairs */
+
+/* The fixed rule of DEFINITIONS.md: every connected pair when W m <= the
+ * work limit (W = sum over connected pairs of min(|a|, |b|), the sources of
+ * the exact broker passes, each O(m)); otherwise the focus pairs and the
+ * opt->exact_pairs pairs with most links (then actor_pairs, then ids), or
+ * every pair with opt->all_pairs.  Pairs that are not connected are never
+ * selected (their brokers are null).  Sets out->broker_work = W m.
+ * O(P log P) for P pairs; -1 when out of memory. */
+static int select_broker_pairs(kl_regions_t *out, const uint32_t *region_actors, const uint8_t *focus, uint32_t m,
+                               const kl_regions_options_t *opt, uint8_t *selected)
+{
+    double w = 0;
+    for (uint32_t p = 0; p < out->n_pairs; p++) {
+        const kl_region_pair_t *pr = &out->pairs[p];
+        uint32_t na = region_actors[pr->a], nb = region_actors[pr->b];
+        if (pr->connected)
+            w += na < nb ? na : nb;
+    }
+    out->broker_work = w * m;
+    int every = out->broker_work <= opt->broker_work_limit || opt->all_pairs;
+    uint32_t *by_links = malloc(((size_t)out->n_pairs + 1) * sizeof *by_links), n_conn = 0;
+    if (!by_links)
+        return -1;
+    for (uint32_t p = 0; p < out->n_pairs; p++) {
+        const kl_region_pair_t *pr = &out->pairs[p];
+        selected[p] = pr->connected && (every || (focus[pr->a] && focus[pr->b]));
+        if (pr->connected)
+            by_links[n_conn++] = p;
+    }
+    qsort_r(by_links, n_conn, sizeof *by_links, cmp_by_links, out->pairs);
+    for (uint32_t i = 0; i < n_conn && i < opt->exact_pairs; i++)
+        selected[by_links[i]] = 1;
+    free(by_links);
+    return 0;
 }
 
 /* ------------------------------------------------------------ irb */
@@ -489,7 +539,7 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
     uint32_t *comps_with_both = NULL;
     int32_t *pair_index = NULL;
     uint64_t *keys = NULL;
-    uint8_t *selected = NULL, *focus = NULL;
+    uint8_t *selected = NULL, *sampled = NULL, *focus = NULL;
     kl_array_t cuts;
     kl_i_sssp_t sp;
     kl_sampler_t sm;
@@ -695,28 +745,22 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
             qsort_r(out->pairs[p].cut, out->pairs[p].n_cut, sizeof(uint32_t), cmp_vertex_id, &ic);
     }
 
-    /* which pairs get brokers: --all-pairs, the focus regions' pairs, and
-     * the exact_pairs pairs with most direct ties (then by ids) */
-    {
-        uint32_t *byties = malloc(((size_t)out->n_pairs + 1) * sizeof *byties);
-        if (!byties)
-            goto nomem;
-        for (uint32_t p = 0; p < out->n_pairs; p++) {
-            byties[p] = p;
-            selected[p] = opt->all_pairs || (focus[out->pairs[p].a] && focus[out->pairs[p].b]);
-        }
-        qsort_r(byties, out->n_pairs, sizeof *byties, cmp_by_ties, out->pairs);
-        for (uint32_t i = 0; i < out->n_pairs && i < opt->exact_pairs; i++)
-            selected[byties[i]] = 1;
-        free(byties);
-    }
-    if (opt->epsilon > 0 && kl_sampler_init(&sm, c, opt->weighted, opt->threads) != KL_OK)
+    if (select_broker_pairs(out, region_actors, focus, c->m, opt, selected) < 0)
         goto nomem;
-    out->epsilon = opt->epsilon > 0 ? opt->epsilon : 0;
-    out->delta = opt->epsilon > 0 ? opt->delta : 0;
+    uint64_t samples = 0;
+    if (opt->epsilon > 0) {
+        if (kl_sampler_init(&sm, c, opt->weighted, opt->threads) != KL_OK ||
+            !(sampled = calloc((size_t)out->n_pairs + 1, 1)))
+            goto nomem;
+        out->epsilon = opt->epsilon;
+        out->delta = opt->delta;
+        out->broker_epsilon = opt->epsilon > KL_BROKER_EPSILON ? opt->epsilon : KL_BROKER_EPSILON;
+        samples = kl_sampler_size(&sm, out->broker_epsilon, opt->delta);
+        split_sampled_pairs(out, region_actors, samples, selected, sampled);
+    }
     double t = kl_i_now();
-    if (opt->epsilon > 0 ? brokers_sampled(out, ds, g, &sm, selected, opt) != KL_OK
-                         : brokers_compute(out, ds, g, selected, region_actors, by_region, rstart, opt) != KL_OK)
+    if (brokers_compute(out, ds, g, selected, region_actors, by_region, rstart, opt) != KL_OK ||
+        (sampled && brokers_sampled(out, ds, g, &sm, sampled, samples, opt) != KL_OK))
         goto nomem;
     out->seconds_brokers = kl_i_now() - t;
 
@@ -742,6 +786,7 @@ cleanup:
     free(pair_index);
     free(keys);
     free(selected);
+    free(sampled);
     free(focus);
     return rc;
 }

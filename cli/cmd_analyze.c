@@ -47,8 +47,9 @@ static void help(void)
            KL_CLI_SAMPLING_HELP
            "                         (region-pair brokers: each share within max(E, 0.03))\n"
            "  --communities ALG      leiden (default, modularity) or louvain\n"
-           "  --all-pairs            brokers for every region pair (default: the 20 pairs\n"
-           "                         with most direct ties)\n"
+           "  --all-pairs            brokers for every connected region pair, however long it\n"
+           "                         takes (default: all when cheap, else the 20 pairs with\n"
+           "                         most links; see kluster bridges --help)\n"
            "  --timings              also time exact betweenness and exact irb as two separate\n"
            "                         runs and print both and their ratio to standard error\n"
            KL_CLI_GRAPH_HELP

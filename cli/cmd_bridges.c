@@ -7,6 +7,7 @@
 #include "../analysis/analysis.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +29,11 @@ static void help(void)
            "  --regions IDS          report only the pairs among these regions (two or more\n"
            "                         region ids, comma-separated); their brokers are exact\n"
            "  --top N                brokers per pair and actors listed (default 5)\n"
-           "  --all-pairs            brokers for every pair (default: the --regions pairs and\n"
-           "                         the 20 pairs with most direct ties)\n"
+           "  --all-pairs            brokers for every connected pair, however long it takes\n"
+           "  --broker-work-limit W  brokers for every connected pair when W' m <= W (W': the\n"
+           "                         sum over connected pairs of the smaller region's actors,\n"
+           "                         m: ties; default 1e10); above it only for the --regions\n"
+           "                         pairs and the 20 pairs with most links\n"
            "  -f, --format FMT       md (default: sentences and tables), json\n"
            "                         (kluster-bridges/1) or csv (one row per region pair)\n"
            "  -o, --output FILE      write to FILE (complete or not at all); '-': stdout\n"
@@ -43,7 +47,19 @@ static void help(void)
            usage_text);
 }
 
-enum { OPT_REGIONS = 1, OPT_TOP, OPT_ALL_PAIRS, OPT_TIMINGS, OPT_SEED };
+enum { OPT_REGIONS = 1, OPT_TOP, OPT_ALL_PAIRS, OPT_TIMINGS, OPT_SEED, OPT_WORK_LIMIT };
+
+/* A finite number >= 0, decimal or with an exponent (1e10). */
+static int parse_work_limit(const char *arg, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end || !isfinite(v) || !(v >= 0))
+        return -1;
+    *out = v;
+    return 0;
+}
 
 int cmd_bridges(int argc, char **argv)
 {
@@ -54,6 +70,7 @@ int cmd_bridges(int argc, char **argv)
         {"regions", required_argument, NULL, OPT_REGIONS},
         {"top", required_argument, NULL, OPT_TOP},
         {"all-pairs", no_argument, NULL, OPT_ALL_PAIRS},
+        {"broker-work-limit", required_argument, NULL, OPT_WORK_LIMIT},
         {"timings", no_argument, NULL, OPT_TIMINGS},
         {"seed", required_argument, NULL, OPT_SEED},
         KL_CLI_GRAPH_OPTIONS,
@@ -68,6 +85,7 @@ int cmd_bridges(int argc, char **argv)
     const char *output = NULL, *regions_arg = NULL;
     unsigned long long top = 5, seed = 1;
     int all_pairs = 0, timings = 0, c;
+    double work_limit = KL_BROKER_WORK_LIMIT;
 
     kl_cli_common_init(&common);
     kl_cli_graph_init(&gcli);
@@ -115,6 +133,12 @@ int cmd_bridges(int argc, char **argv)
             break;
         case OPT_ALL_PAIRS:
             all_pairs = 1;
+            break;
+        case OPT_WORK_LIMIT:
+            if (parse_work_limit(optarg, &work_limit) < 0)
+                return kl_cli_usage_error("bridges", usage_text,
+                                          "invalid value '%s' for --broker-work-limit (a number >= 0, e.g. 1e10)",
+                                          optarg);
             break;
         case OPT_SEED:
             if (kl_cli_parse_u64(optarg, UINT32_MAX, &seed) < 0)
@@ -196,6 +220,7 @@ int cmd_bridges(int argc, char **argv)
     ropt.threads = gcli.threads;
     ropt.top = (uint32_t)top;
     ropt.all_pairs = all_pairs;
+    ropt.broker_work_limit = work_limit;
     ropt.focus = focus;
     ropt.n_focus = n_focus;
     ropt.irb = 1;
@@ -213,6 +238,11 @@ int cmd_bridges(int argc, char **argv)
         }
         fprintf(stderr, "kluster bridges: timings: betweenness %.3f s, irb %.3f s, irb/betweenness %.3f\n", tb, ti,
                 tb > 0 ? ti / tb : 0.0);
+        uint32_t with_brokers = 0;
+        for (uint32_t p = 0; p < regions.n_pairs; p++)
+            with_brokers += (uint32_t)regions.pairs[p].has_brokers;
+        fprintf(stderr, "kluster bridges: timings: brokers %.3f s for %u of %u region pairs (W m = %.4g, limit %.4g)\n",
+                regions.seconds_brokers, with_brokers, regions.n_pairs, regions.broker_work, work_limit);
     }
     if (n_focus) {
         /* with --regions, only the pairs among them */

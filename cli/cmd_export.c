@@ -410,6 +410,7 @@ int cmd_export(int argc, char **argv)
         ropt.community = res.community;
         ropt.threads = aopt.threads;
         ropt.exact_pairs = 0; /* per-actor keys only: no broker passes */
+        ropt.broker_work_limit = 0;
         if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
             kl_cli_print_error(&err);
             goto cleanup;

@@ -571,7 +571,8 @@ static json_t *region_json(const kl_dataset_t *ds, const kl_region_info_t *ri)
     return o;
 }
 
-static json_t *pair_json(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_region_pair_t *p)
+/* One region_pairs entry; delta: the sampling's (kl_regions_t.delta). */
+static json_t *pair_json(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_region_pair_t *p, double delta)
 {
     json_t *o = json_object(), *x;
     int ok = o != NULL;
@@ -599,6 +600,17 @@ static json_t *pair_json(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_
         x = json_null();
     }
     jset(o, "brokers", x, &ok);
+    /* the guarantee of sampled brokers; null when exact or not computed */
+    if (p->brokers_epsilon > 0) {
+        x = json_object();
+        if (x) {
+            jset(x, "epsilon", jreal(p->brokers_epsilon), &ok);
+            jset(x, "delta", jreal(delta), &ok);
+        }
+    } else {
+        x = json_null();
+    }
+    jset(o, "brokers_sampled", x, &ok);
     x = json_array();
     for (uint32_t i = 0; x && i < p->n_cut; i++)
         if (json_array_append_new(x, json_string(vertex_id(g, ds, p->cut[i]))) != 0)
@@ -628,7 +640,7 @@ static int write_region_arrays(FILE *f, const kl_dataset_t *ds, const kl_agraph_
         if (pair_shown && !pair_shown[p])
             continue;
         fputs(shown++ ? ",\n" : "\n", f);
-        if (dump(f, pair_json(ds, g, &rg->pairs[p])) < 0)
+        if (dump(f, pair_json(ds, g, &rg->pairs[p], rg->delta)) < 0)
             return -1;
     }
     fputs(shown ? "\n]" : "]", f);
@@ -1374,7 +1386,9 @@ int kl_write_bridges_csv(FILE *f, const kl_bridges_report_t *r)
 {
     const kl_regions_t *rg = r->regions;
     char num[40];
-    fputs("a,b,a_name,b_name,connected,direct_ties,distance,actor_pairs,links,brokers,cut_actors,fragile\r\n", f);
+    fputs("a,b,a_name,b_name,connected,direct_ties,distance,actor_pairs,links,brokers,brokers_epsilon,"
+          "brokers_delta,cut_actors,fragile\r\n",
+          f);
     for (uint32_t p = 0; p < rg->n_pairs; p++) {
         const kl_region_pair_t *pr = &rg->pairs[p];
         if (!pair_shown_p(r->pair_shown, p))
@@ -1409,6 +1423,15 @@ int kl_write_bridges_csv(FILE *f, const kl_bridges_report_t *r)
             }
             csv_text(f, cell);
             free(cell);
+        }
+        /* sampled brokers' guarantee; empty when exact or not computed */
+        fputc(',', f);
+        if (pr->brokers_epsilon > 0) {
+            csv_real(f, pr->brokers_epsilon);
+            fputc(',', f);
+            csv_real(f, rg->delta);
+        } else {
+            fputc(',', f);
         }
         fputc(',', f);
         size_t len = 1;

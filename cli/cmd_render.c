@@ -43,8 +43,8 @@ static void help(void)
            "                         (as for --region-map; viridis classes, on a log scale when links\n"
            "                         span more than a factor of ten), marked with the letter of its\n"
            "                         main broker (the actor on most shortest paths between the two\n"
-           "                         regions; computed for the pairs kluster bridges computes them\n"
-           "                         for), named in a tooltip; the diagonal is blank.  Regions are in\n"
+           "                         regions; when computing them for every pair takes at most a few\n"
+           "                         seconds), named in a tooltip; the diagonal is blank.  Regions are in\n"
            "                         spectral order: each group of linked regions by the Fiedler\n"
            "                         vector of the Laplacian of the links, so regions that\n"
            "                         work together sit together; the group with most links first,\n"
@@ -181,6 +181,29 @@ static int write_output(const char *path, const char *data, size_t len)
     free(tmp);
     errno = e;
     return e ? -1 : 0;
+}
+
+/* The heat map's letters need the brokers of the region pairs, each pair
+ * an exact pass from its smaller region's actors: about a second per 5e7
+ * of the rule's work W m (kl_regions_t.broker_work; CORDIS's 20 busiest
+ * pairs take minutes).  A drawing does not wait for them: the pairs come
+ * first without brokers, and the brokers of every connected pair follow
+ * when W m is at most HEATMAP_BROKER_WORK, about five seconds; otherwise
+ * the heat map has no letters and its legend says so. */
+#define HEATMAP_BROKER_WORK 3e8
+
+static kl_err heatmap_pairs(kl_regions_t *regions, const kl_dataset_t *ds, const kl_agraph_t *g, kl_error_t *err)
+{
+    kl_regions_options_t ropt;
+    kl_regions_options_init(&ropt);
+    ropt.broker_work_limit = 0;
+    ropt.exact_pairs = 0;
+    kl_err rc = kl_regions_compute(regions, ds, g, &ropt, err);
+    if (rc != KL_OK || regions->broker_work > HEATMAP_BROKER_WORK)
+        return rc;
+    kl_regions_destroy(regions);
+    kl_regions_options_init(&ropt);
+    return kl_regions_compute(regions, ds, g, &ropt, err);
 }
 
 int cmd_render(int argc, char **argv)
@@ -395,9 +418,7 @@ int cmd_render(int argc, char **argv)
     }
     if (vopt.view == KL_VIEW_HEATMAP) {
         /* region pairs only: no centralities to wait for */
-        kl_regions_options_t ropt;
-        kl_regions_options_init(&ropt);
-        if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
+        if (heatmap_pairs(&regions, &ds, &g, &err) != KL_OK) {
             kl_cli_print_error(&err);
             goto cleanup;
         }

@@ -538,6 +538,9 @@ static void explanations(kl_i_sb_t *b, const heat_t *h, const classes_t *c, cons
         snprintf(text, sizeof text, BROKER_TEXT "(all %u connected pairs)", h->connected);
     if (h->brokered)
         text_row(b, "Letters", text);
+    else if (h->unbrokered)
+        text_row(b, "Letters", "none: the pairs' brokers were not computed for this drawing (too much work at this "
+                               "size);<BR ALIGN=\"LEFT\"/>kluster bridges computes them");
     text_row(b, "Order",
              "spectral seriation, so that regions that work together sit together: each group of<BR ALIGN=\"LEFT\"/>"
              "linked regions in the order of the Fiedler vector of the Laplacian of the links<BR ALIGN=\"LEFT\"/>"

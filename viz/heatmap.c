@@ -1,8 +1,9 @@
 /* viz/heatmap.c - the region x region heat map: one cell per pair of regions,
  * coloured by the pair's links and marked with its main broker, the regions
  * in an order that keeps those that work together together (seriate.c).
- * The whole figure is one HTML-like table in one Graphviz node, so DOT, SVG,
- * PNG and PDF come from the same render path as every other view. */
+ * The figure is four HTML-like tables in four Graphviz nodes stacked by
+ * dot (title, matrix, colour legend, the rest), so DOT, SVG, PNG and PDF
+ * come from the same render path as every other view. */
 #include "viz_internal.h"
 
 #include <math.h>

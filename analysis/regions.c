@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define KL_BROKER_BATCH 32 /* pairs whose broker sums are held at once */
+#define KL_NO_SOURCE UINT32_MAX /* a padding task (see brokers_compute) */
 
 void kl_regions_options_init(kl_regions_options_t *opt)
 {
@@ -224,6 +225,8 @@ static void broker_task(void *lane, uint32_t task, void *shared)
     const bshared_t *sh = shared;
     const int32_t *reg = sh->g->vertex_region;
     uint32_t s = sh->task_source[task], grp = sh->task_group[task];
+    if (s == KL_NO_SOURCE)
+        return;
     kl_i_sssp_run(&l->w, &sh->g->csr, &s, 1, NULL);
     const uint32_t *order = l->w.order, *sst = l->w.sstart, *succ = l->w.succ;
     const double *sigma = l->w.sigma;
@@ -270,7 +273,16 @@ static int keep_brokers(kl_region_pair_t *pr, kl_broker_t *cand, uint32_t nc, ui
     return 0;
 }
 
-/* Brokers of the selected pairs, KL_BROKER_BATCH pairs at a time. */
+/* x rounded up to a multiple of KL_I_LANES. */
+static uint32_t lanes_round_up(uint32_t x)
+{
+    return (x + KL_I_LANES - 1) / KL_I_LANES * KL_I_LANES;
+}
+
+/* Brokers of the selected pairs, KL_BROKER_BATCH pairs at a time.  Task i
+ * runs on lane i mod KL_I_LANES and the lanes' sums are added in lane
+ * order; every group of sources starts on lane 0, so a pair's shares are
+ * the same bits whichever other pairs are selected. */
 static kl_err brokers_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, const uint8_t *selected,
                               const uint32_t *region_actors, const uint32_t *by_region, const uint32_t *rstart,
                               const kl_regions_options_t *opt)
@@ -303,7 +315,7 @@ static kl_err brokers_compute(kl_regions_t *out, const kl_dataset_t *ds, const k
     uint32_t max_tasks = 0;
     for (uint32_t i = 0; i < n_sel; i++)
         if (i == 0 || sel[i].src != sel[i - 1].src)
-            max_tasks += rstart[sel[i].src + 1] - rstart[sel[i].src];
+            max_tasks += lanes_round_up(rstart[sel[i].src + 1] - rstart[sel[i].src]);
     task_source = malloc(((size_t)max_tasks + 1) * sizeof *task_source);
     task_group = malloc(((size_t)max_tasks + 1) * sizeof *task_group);
     if (!task_source || !task_group)
@@ -325,9 +337,16 @@ static kl_err brokers_compute(kl_regions_t *out, const kl_dataset_t *ds, const k
         for (uint32_t i = first; i < last; i++) {
             if (i == first || sel[i].src != sel[i - 1].src) {
                 group_off[ng] = i - first;
+                /* each group starts on lane 0, so a source's lane and a
+                 * pair's sums do not depend on the other selected pairs */
                 int32_t a = sel[i].src;
+                uint32_t first_task = nt;
                 for (uint32_t k = rstart[a]; k < rstart[a + 1]; k++) {
                     task_source[nt] = by_region[k];
+                    task_group[nt++] = ng;
+                }
+                while (nt < first_task + lanes_round_up(nt - first_task)) {
+                    task_source[nt] = KL_NO_SOURCE;
                     task_group[nt++] = ng;
                 }
                 ng++;

@@ -267,9 +267,9 @@ class PairOracle:
         A = [v for v in G if region[v] == a]
         B = [v for v in G if region[v] == b]
         pairs = sum(1 for s in A for t in B if comp[s] == comp[t])
-        res = {"connected": pairs > 0,
-               "direct_ties": sum(1 for u, v in G.edges() if {region[u], region[v]} == {a, b}),
-               "actor_pairs": pairs, "distance": None, "brokers": None}
+        direct = sum(1 for u, v in G.edges() if {region[u], region[v]} == {a, b})
+        res = {"connected": pairs > 0, "direct_ties": direct, "actor_pairs": pairs, "distance": None,
+               "brokers": None, "links": links_oracle(G, region, a, b, direct)}
         if pairs:
             res["distance"] = float(min(self.dist[s][t] for s in A for t in B if t in self.dist[s]))
         if with_brokers and pairs:
@@ -288,6 +288,12 @@ class PairOracle:
         return res
 
 
+def links_oracle(G, region, a, b, direct):
+    """DEFINITIONS.md links: the direct ties plus the regionless actors tied
+    to an actor of a and to an actor of b."""
+    return direct + sum(1 for x in G if not region[x] and {a, b} <= {region[y] for y in G[x]})
+
+
 def pair_oracle(G, region, weight, a, b, with_brokers):
     return PairOracle(G, region, weight).pair(a, b, with_brokers)
 
@@ -304,7 +310,7 @@ def check_pairs(case, out, G, region, weight, exact):
         if p is None:
             continue
         ref = oracle.pair(a, b, exact or p["brokers"] is not None)
-        for key in ("connected", "direct_ties", "actor_pairs", "cut_actors"):
+        for key in ("connected", "direct_ties", "actor_pairs", "links", "cut_actors"):
             if p[key] != ref[key]:
                 bad.setdefault(key, (a, b, p[key], ref[key]))
         if not close(p["distance"], ref["distance"], 1e-9, 1e-12):
@@ -332,8 +338,239 @@ def check_pairs(case, out, G, region, weight, exact):
         # below the default work limit every connected pair has brokers
         if any((got[ab]["brokers"] is not None) != got[ab]["connected"] for ab in want):
             bad["selection"] = "brokers computed for the wrong pairs"
-    for key in ("connected", "direct_ties", "actor_pairs", "distance", "cut_actors", "fragile", "brokers", "selection"):
+    for key in ("connected", "direct_ties", "actor_pairs", "links", "distance", "cut_actors", "fragile", "brokers",
+                "selection"):
         check("%s: region_pairs[].%s" % (case, key), key not in bad, str(bad.get(key)))
+
+
+# ------------------------------------------------------------ region pairs on real data
+
+
+def extract_graph(ndjson, mode):
+    """The analysis graph built from a participation extract alone
+    (DEFINITIONS.md "The analysis graph"), independently of kluster: full
+    mode, every entity and one tie per related pair, weight the sum of the
+    relations' weights (default 1); organisations mode, organisations tied
+    by shared projects, weight sum of 1/(n_p - 1).  Weights are Fractions, so
+    the distance 1/weight is exact (scaled to integers for NetworkX, which
+    compares path lengths exactly)."""
+    from fractions import Fraction
+    ents, rels = {}, {}
+    with open(ndjson, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r["record"] == "entity":
+                ents[r["id"]] = r
+            elif r["record"] == "relation":
+                key = (r["source"], r["target"], r["type"])
+                rels[key] = max(rels.get(key, 0), Fraction(r.get("weight", 1)))
+    G = nx.Graph()
+    if mode == "full":
+        G.add_nodes_from(ents)
+        for (u, v, _), w in sorted(rels.items()):
+            if u != v:
+                G.add_edge(u, v, w=G.edges[u, v]["w"] + w if G.has_edge(u, v) else w)
+    else:
+        G.add_nodes_from(v for v, e in ents.items() if e["kind"] == "organisation")
+        assert all(t in ("participates_in", "coordinates") for _, _, t in rels), "only projects join organisations"
+        members = {}
+        for u, p, _ in rels:
+            members.setdefault(p, set()).add(u)
+        for p, orgs in sorted(members.items()):
+            for u, v in itertools.combinations(sorted(orgs), 2):
+                w = Fraction(1, len(orgs) - 1)
+                G.add_edge(u, v, w=G.edges[u, v]["w"] + w if G.has_edge(u, v) else w)
+    scale = 1
+    for u, v, d in G.edges(data=True):
+        scale = scale * d["w"].numerator // math.gcd(scale, d["w"].numerator)
+    for u, v, d in G.edges(data=True):
+        d["d"] = int(scale / d["w"])  # exact: scale is a multiple of every numerator
+    return G, {v: ents[v].get("region") for v in G}
+
+
+def pair_keys_oracle(G, region):
+    """links, actor_pairs and connected of every region pair, and W m of the
+    broker rule (W = sum over connected pairs of the smaller region's actors)."""
+    comp = {}
+    for i, c in enumerate(nx.connected_components(G)):
+        for v in c:
+            comp[v] = i
+    count, per_comp = {}, {}
+    for v in G:
+        if region[v]:
+            count[region[v]] = count.get(region[v], 0) + 1
+            per_comp.setdefault(region[v], {}).setdefault(comp[v], 0)
+            per_comp[region[v]][comp[v]] += 1
+    direct = {}
+    for u, v in G.edges():
+        if region[u] and region[v] and region[u] != region[v]:
+            ab = tuple(sorted((region[u], region[v])))
+            direct[ab] = direct.get(ab, 0) + 1
+    links = dict(direct)
+    for x in G:
+        if not region[x]:
+            for ab in itertools.combinations(sorted({region[y] for y in G[x] if region[y]}), 2):
+                links[ab] = links.get(ab, 0) + 1
+    keys, W = {}, 0
+    for a, b in itertools.combinations(sorted(count), 2):
+        ap = sum(n * per_comp[b].get(c, 0) for c, n in per_comp[a].items())
+        keys[(a, b)] = {"links": links.get((a, b), 0), "actor_pairs": ap, "connected": ap > 0}
+        W += min(count[a], count[b]) if ap else 0
+    return keys, W * G.number_of_edges()
+
+
+def check_top_brokers(what, listed, ref, top):
+    """listed: kluster's brokers; ref: the oracle share of every vertex.
+    The listed ones are the `top` largest shares, ties by id: shares equal
+    within 1e-9 count as ties (the oracle's float sums may differ in the
+    last bits)."""
+    eq = lambda x, y: close(x, y, 1e-9, 1e-12)
+    bad = [(x["id"], x["share"], ref.get(x["id"], 0)) for x in listed if not eq(x["share"], ref.get(x["id"], 0))]
+    if bad:
+        return "%s: shares %s" % (what, bad[:3])
+    for x, y in zip(listed, listed[1:]):
+        if not (x["share"] > y["share"] and not eq(x["share"], y["share"]) or
+                eq(x["share"], y["share"]) and x["id"] < y["id"]):
+            return "%s: order %s before %s" % (what, x, y)
+    positive = [v for v in ref if ref[v] > 1e-12]
+    if len(listed) != min(top, len(positive)):
+        return "%s: %d listed, %d with a share" % (what, len(listed), len(positive))
+    if listed:
+        last = listed[-1]
+        ids = {x["id"] for x in listed}
+        for v in positive:
+            if v in ids:
+                continue
+            if ref[v] > last["share"] and not eq(ref[v], last["share"]) or eq(ref[v], last["share"]) and v < last["id"]:
+                return "%s: %s (%r) missing" % (what, v, ref[v])
+    return None
+
+
+def norway_pairs(job):
+    """Every county pair of the Norwegian import gets brokers by default, and
+    each listed share is betweenness_centrality_subset(A, B) * 2 / actor_pairs;
+    links and actor_pairs from the extract."""
+    mode, weights, folder = job
+    global passed, failed
+    passed = failed = 0
+    case = "norway %s%s" % (mode, " --weights" if weights else "")
+    G, region = extract_graph(os.path.join(folder, "extract.ndjson"), mode)
+    args = ["--mode", mode] + (["--weights"] if weights else [])
+    ties = kluster("analyze", "-q", folder, "--format", "json", *args)["ties"]
+    got_ties = {tuple(sorted((u, v))): w for u, v, w in ties}
+    check("%s: the ties are the extract's" % case, set(got_ties) == {tuple(sorted(e)) for e in G.edges()} and
+          all(close(got_ties[tuple(sorted((u, v)))], float(d["w"]), 1e-12, 1e-12) for u, v, d in G.edges(data=True)))
+    out = kluster("bridges", "-q", folder, "--format", "json", *args)
+    keys, _ = pair_keys_oracle(G, region)
+    pairs = out["region_pairs"]
+    check("%s: 66 county pairs, all with brokers" % case,
+          len(pairs) == 66 and all(p["connected"] and p["brokers"] is not None for p in pairs))
+    bad = {}
+    for p in pairs:
+        ab = (p["a"], p["b"])
+        for key in ("links", "actor_pairs"):
+            if p[key] != keys[ab][key]:
+                bad.setdefault(key, (ab, p[key], keys[ab][key]))
+        A = [v for v in G if region[v] == p["a"]]
+        B = [v for v in G if region[v] == p["b"]]
+        if len(A) > len(B):  # the sum is symmetric: run from the smaller side
+            A, B = B, A
+        x = nx.betweenness_centrality_subset(G, A, B, normalized=False, weight="d" if weights else None)
+        ref = {v: x[v] * 2 / keys[ab]["actor_pairs"] for v in x}
+        err = check_top_brokers("%s-%s" % ab, p["brokers"] or [], ref, 5)
+        if err:
+            bad.setdefault("brokers", err)
+    for key in ("links", "actor_pairs", "brokers"):
+        check("%s: region_pairs[].%s" % (case, key), key not in bad, str(bad.get(key)))
+    return passed, failed
+
+
+def check_selection(case, path, args, keys, work):
+    """The fixed rule: every connected pair when W m <= the limit; above it
+    the --regions pairs and the 20 connected pairs with most links (then
+    actor_pairs, then ids), or every connected pair with --all-pairs."""
+    def with_brokers(*extra):
+        out = kluster("bridges", "-q", path, "--format", "json", *args, *extra)
+        return {(p["a"], p["b"]): p for p in out["region_pairs"]}
+
+    connected = {ab for ab, k in keys.items() if k["connected"]}
+    ranked = sorted(connected, key=lambda ab: (-keys[ab]["links"], -keys[ab]["actor_pairs"], ab))
+    at = with_brokers("--broker-work-limit", repr(float(work)))
+    check("%s: W m = limit: every connected pair" % case,
+          {ab for ab, p in at.items() if p["brokers"] is not None} == connected)
+    above = with_brokers("--broker-work-limit", repr(float(work - 1)))
+    check("%s: W m > limit: the top 20 by links" % case,
+          {ab for ab, p in above.items() if p["brokers"] is not None} == set(ranked[:20]),
+          str(sorted(ab for ab, p in above.items() if p["brokers"] is not None)))
+    check("%s: a selected pair's brokers do not depend on the selection" % case,
+          all(above[ab]["brokers"] == at[ab]["brokers"] for ab in ranked[:20]))
+    everything = with_brokers("--broker-work-limit", "0", "--all-pairs")
+    check("%s: --all-pairs: every connected pair" % case,
+          {ab for ab, p in everything.items() if p["brokers"] is not None} == connected)
+    # focus: the regions of the last-ranked pair (outside the top 20) and one more
+    focus = sorted(set(ranked[-1]) | {next(r for ab in ranked for r in ab if r not in ranked[-1])})
+    shown = with_brokers("--broker-work-limit", "0", "--regions", ",".join(focus))
+    want = set(itertools.combinations(focus, 2))
+    check("%s: --regions pairs get brokers above the limit" % case,
+          set(shown) == want and all((p["brokers"] is not None) == (ab in connected) for ab, p in shown.items()) and
+          any(ab not in ranked[:20] and ab in connected for ab in want), str(focus))
+
+
+def norway_selection(job):
+    folder, = job
+    global passed, failed
+    passed = failed = 0
+    G, region = extract_graph(os.path.join(folder, "extract.ndjson"), "full")
+    keys, work = pair_keys_oracle(G, region)
+    check_selection("norway", folder, [], keys, work)
+    return passed, failed
+
+
+def gen_selection(job):
+    path, args = job
+    global passed, failed
+    passed = failed = 0
+    out = kluster("analyze", "-q", path, "--format", "json", *args)
+    G, region, _ = graph_of(out, False)
+    keys, work = pair_keys_oracle(G, region)
+    check_selection("gen150 %s" % " ".join(args), path, args, keys, work)
+    return passed, failed
+
+
+def sampled_pairs(job):
+    """Under --epsilon a selected pair is sampled only when its smaller
+    region has more actors than the samples a pair takes; a sampled pair
+    says so (brokers_sampled) and its shares are within max(eps, 0.03)."""
+    path, = job
+    global passed, failed
+    passed = failed = 0
+    args = ["--mode", "organisations"]
+    out = kluster("bridges", "-q", path, "--format", "json", "--epsilon", "0.2", *args)
+    G, region, _ = graph_of(kluster("analyze", "-q", path, "--format", "json", *args), False)
+    size = {}
+    for v in G:
+        if region[v]:
+            size[region[v]] = size.get(region[v], 0) + 1
+    small = lambda p: min(size[p["a"]], size[p["b"]])
+    sampled = [p for p in out["region_pairs"] if p["brokers_sampled"]]
+    exact = [p for p in out["region_pairs"] if p["brokers"] is not None and not p["brokers_sampled"]]
+    check("gen2000 --epsilon 0.2: some pairs sampled, some exact", sampled and exact, "%d %d" % (len(sampled), len(exact)))
+    check("gen2000 --epsilon 0.2: sampled pairs are those with the larger smaller region",
+          sampled and exact and min(map(small, sampled)) > max(map(small, exact)))
+    check("gen2000 --epsilon 0.2: brokers_sampled", all(p["brokers_sampled"] == {"epsilon": 0.2, "delta": 0.1}
+                                                        for p in sampled))
+    for p in sorted(sampled, key=small)[:2] + sorted(exact, key=small)[-2:]:
+        A = [v for v in G if region[v] == p["a"]]
+        B = [v for v in G if region[v] == p["b"]]
+        x = nx.betweenness_centrality_subset(G, A, B, normalized=False)
+        ref = {v: x[v] * 2 / p["actor_pairs"] for v in x}
+        if p["brokers_sampled"]:
+            worst = max(abs(b["share"] - ref[b["id"]]) for b in p["brokers"])
+            check("gen2000 sampled %s-%s: shares within 0.2" % (p["a"], p["b"]), worst <= 0.2, str(worst))
+        else:
+            err = check_top_brokers("%s-%s" % (p["a"], p["b"]), p["brokers"], ref, 5)
+            check("gen2000 --epsilon 0.2: exact pair %s-%s" % (p["a"], p["b"]), err is None, str(err))
+    return passed, failed
 
 
 def check_rank(case, path, args, G, region):
@@ -452,6 +689,15 @@ def planted(job):
     return passed, failed
 
 
+def call(job):
+    function, argument = job
+    t0 = time.time()
+    result = function(argument)
+    if os.environ.get("VERBOSE"):
+        print("%s %s: %.1f s" % (function.__name__, argument[:2], time.time() - t0))
+    return result
+
+
 def main():
     global passed, failed
     tmp = tempfile.mkdtemp(prefix="kluster-bridges-")
@@ -465,6 +711,10 @@ def main():
                    stderr=subprocess.DEVNULL)
     subprocess.run([sys.executable, GEN, "--orgs", "2000", "--seed", "1", "--out", big], check=True,
                    stderr=subprocess.DEVNULL)
+    norway = os.path.join(tmp, "norway")
+    subprocess.run([KLUSTER, "import", "-q", "--map", os.path.join(ROOT, "loaders", "maps", "norway-h2020.json"),
+                    os.path.join(DATA, "norway-h2020-participations", "dataset.csv"), "-o", norway], check=True,
+                   stdout=subprocess.DEVNULL)
     jobs = [
         ("gen2000", big, [], {"pairs": False, "rank": False}),
         ("florentine", flo, [], {"remove": (1, 2), "all_pairs": True}),
@@ -476,6 +726,10 @@ def main():
     ]
     with multiprocessing.Pool(2) as pool:
         results = pool.map(run_case, jobs, chunksize=1) + pool.map(planted, [(s, tmp) for s in (1, 2, 3)])
+        more = [(norway_pairs, (m, w, norway)) for m in ("full", "organisations") for w in (False, True)]
+        more += [(norway_selection, (norway,)), (sampled_pairs, (big,)), (gen_selection, (small, [])),
+                 (gen_selection, (small, ["--mode", "organisations"]))]
+        results += pool.map(call, more, chunksize=1)
     for p, f in results:
         passed += p
         failed += f

@@ -121,6 +121,7 @@ docs: all
 	./kluster render datasets/cleantech-se -q -o docs/cleantech-se.svg
 	./kluster render datasets/cleantech-se -q --region-map -o docs/cleantech-se-regions.svg
 	./kluster render datasets/cleantech-se -q --region-map --geo -o docs/cleantech-se-map.svg
+	./kluster render datasets/cleantech-se -q --heatmap -o docs/cleantech-se-heatmap.svg
 
 # the loader and analysis benches (tests/bench/run.sh), then the scale table
 # (tests/bench/scale.sh; also alone as bench-scale); BENCH_QUICK=1: a smoke run

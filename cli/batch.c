@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 const char *const kl_batch_outputs[] = {"report.html", "report.md",   "analysis.json",  "actors.csv",
-                                        "region_pairs.csv", "diagram.svg", "region-map.svg", NULL};
+                                        "region_pairs.csv", "diagram.svg", "region-map.svg", "heatmap.svg",
+                                        NULL};
 
 const char *const kl_batch_phase_names[KL_PHASE_B_COUNT] = {"queued", "hash",   "load",   "analyse",
                                                             "write",  "render", "report", "done"};

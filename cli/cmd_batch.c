@@ -41,8 +41,9 @@ static void help(void)
     printf("%s\n"
            "Validate, analyse and render every dataset into OUTDIR/<dataset-id>/: report.html\n"
            "(self-contained, printable), report.md, analysis.json, actors.csv, region_pairs.csv,\n"
-           "diagram.svg and region-map.svg.  OUTDIR/index.html and OUTDIR/summary.json list every\n"
-           "dataset with its status, counts, top brokers and warnings.\n\n"
+           "diagram.svg, region-map.svg and heatmap.svg (the region x region heat map of links).\n"
+           "OUTDIR/index.html and OUTDIR/summary.json list every dataset with its status, counts,\n"
+           "top brokers and warnings.\n\n"
            "A dataset is a .json or .ndjson extract, or a folder holding extract files (*.json,\n"
            "*.ndjson or entities.csv); a folder holding only folders is a collection of datasets.\n"
            "Anything else is skipped with a note in the summary.  The id of a dataset is the\n"
@@ -336,10 +337,10 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     kl_brokerage_t brk, brk_u;
     kl_error_t err = {0};
     char error[1400] = "", hash[65] = "", diagram_note[500] = "", map_note[500] = "", caption[200] = "";
-    char sampling_note[300] = "";
-    char *diagram = NULL, *map = NULL;
-    kl_viz_t *viz1 = NULL, *viz2 = NULL;
-    size_t diagram_len = 0, map_len = 0;
+    char sampling_note[300] = "", heat_note[500] = "";
+    char *diagram = NULL, *map = NULL, *heat = NULL;
+    kl_viz_t *viz1 = NULL, *viz2 = NULL, *viz3 = NULL;
+    size_t diagram_len = 0, map_len = 0, heat_len = 0;
     json_t *status = NULL;
     int rc = KL_BATCH_CHILD_FAILED, analysed = 0;
     memset(&ds, 0, sizeof ds);
@@ -446,22 +447,28 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     vopt.from = o->graph.graph.from;
     vopt.to = o->graph.graph.to;
     int r2 = render_view(&ds, &g, &res, &vopt, &map, &map_len, map_note, sizeof map_note, "region map", &viz2);
-    if (r1 < 0 || r2 < 0) {
+    vopt.view = KL_VIEW_HEATMAP;
+    vopt.regions = &regions;
+    int r3 = render_view(&ds, &g, &res, &vopt, &heat, &heat_len, heat_note, sizeof heat_note, "heat map", &viz3);
+    if (r1 < 0 || r2 < 0 || r3 < 0) {
         snprintf(error, sizeof error, "out of memory while drawing");
         goto done;
     }
     if (kl_batch_write_data(dirfd, "diagram.svg", diagram, diagram_len) != 0 ||
-        kl_batch_write_data(dirfd, "region-map.svg", map, map_len) != 0) {
+        kl_batch_write_data(dirfd, "region-map.svg", map, map_len) != 0 ||
+        kl_batch_write_data(dirfd, "heatmap.svg", heat, heat_len) != 0) {
         snprintf(error, sizeof error, "cannot write the diagrams: %s", strerror(errno));
         goto done;
     }
 
     set_phase(KL_PHASE_B_REPORT);
-    char note[1000] = "";
-    snprintf(note, sizeof note, "%s%s%s", diagram_note, *diagram_note && *map_note ? " " : "", map_note);
+    char note[1600] = "";
+    snprintf(note, sizeof note, "%s%s%s%s%s", diagram_note, *diagram_note && *map_note ? " " : "", map_note,
+             (*diagram_note || *map_note) && *heat_note ? " " : "", heat_note);
     kl_html_report_t html = {&ds, &g, &res, &regions, &brk, in->id, in->path, KL_VERSION, o->top,
                              r1 == 0 ? diagram : NULL, diagram_len, caption,
-                             r2 == 0 ? map : NULL, map_len, *note ? note : NULL};
+                             r2 == 0 ? map : NULL, map_len, *note ? note : NULL,
+                             r3 == 0 ? heat : NULL, heat_len};
     w.html = &html;
     if (write_kind(dirfd, "report.html", &w, 4, error, sizeof error))
         goto done;
@@ -487,10 +494,12 @@ done:
         rc = KL_BATCH_CHILD_FAILED;
 cleanup:
     json_decref(status);
+    kl_viz_free(viz3);
     kl_viz_free(viz2);
     kl_viz_free(viz1);
     free(diagram);
     free(map);
+    free(heat);
     kl_brokerage_destroy(&brk);
     kl_brokerage_destroy(&brk_u);
     kl_regions_destroy(&regions);

@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-    "usage: kluster render DATASET -o FILE [-T FMT] [--top N | --ego ID [--depth K] | --region-map | --path ID1 ID2]\n"
+    "usage: kluster render DATASET -o FILE [-T FMT] [--top N | --ego ID [--depth K] | --region-map | --path ID1 ID2\n"
+    "                      | --heatmap]\n"
     "                      [--group region|community|kind|none] [--size-by irb|betweenness|pagerank|degree]\n"
     "                      [--fill region|kind] [--layout dot|neato|fdp|sfdp|circo] [--brokers K]\n"
     "                      [--width PX] [--height PX] [--dpi N] [--from DATE] [--to DATE]\n"
@@ -39,6 +40,17 @@ static void help(void)
            "                         regionless actors tied to both) and labelled with the main\n"
            "                         broker: the highest irb among the actors on those links\n"
            "  --path ID1 ID2         every shortest path between two actors or two regions\n"
+           "  --heatmap              a region x region matrix: each cell coloured by the pair's links\n"
+           "                         (as for --region-map; viridis classes, on a log scale when links\n"
+           "                         span more than a factor of ten), marked with the letter of its\n"
+           "                         main broker (the actor on most shortest paths between the two\n"
+           "                         regions, for the pairs `kluster bridges` gives brokers to),\n"
+           "                         named in a tooltip; the diagonal is blank.  Regions are in\n"
+           "                         spectral order: each group of linked regions by the Fiedler\n"
+           "                         vector of the Laplacian of the links, so regions that\n"
+           "                         work together sit together; the group with most links first,\n"
+           "                         regions without links last.  At most 200 regions (those with\n"
+           "                         most links).  Needs no centralities: fast on large datasets\n"
            "  --geo                  draw the region map or the whole graph as a map: each region at\n"
            "                         its coordinates (lat/lon), each actor near its own point, else its\n"
            "                         region's, else the mean point of the actors it is tied to;\n"
@@ -85,7 +97,8 @@ enum {
     OPT_TO,
     OPT_MODE,
     OPT_SEED,
-    OPT_GEO
+    OPT_GEO,
+    OPT_HEATMAP
 };
 
 static double now(void)
@@ -195,6 +208,7 @@ int cmd_render(int argc, char **argv)
         {"geo", no_argument, NULL, OPT_GEO},
         KL_CLI_SAMPLING_OPTIONS,
         KL_CLI_SAMPLES_OPTION,
+        {"heatmap", no_argument, NULL, OPT_HEATMAP},
         KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -212,6 +226,7 @@ int cmd_render(int argc, char **argv)
     kl_viz_options_t vopt;
     const char *output = NULL;
     int verbose = 0, views = 0, layout_given = 0, group_given = 0, c, k;
+    int node_style_given = 0; /* --size-by, --fill or --brokers: actor views only */
     unsigned long long v;
 
     kl_cli_common_init(&common);
@@ -267,11 +282,13 @@ int cmd_render(int argc, char **argv)
             if ((k = pick(optarg, sizes)) < 0)
                 USAGE("unknown metric '%s' for --size-by (irb, betweenness, pagerank or degree)", optarg);
             vopt.size_by = (kl_viz_size)k;
+            node_style_given = 1;
             break;
         case OPT_FILL:
             if ((k = pick(optarg, fills)) < 0)
                 USAGE("unknown fill '%s' (region or kind)", optarg);
             vopt.fill_by = (kl_viz_fill)k;
+            node_style_given = 1;
             break;
         case OPT_LAYOUT:
             if ((k = pick(optarg, layouts)) < 0)
@@ -283,6 +300,7 @@ int cmd_render(int argc, char **argv)
             if (kl_cli_parse_u64(optarg, 1000, &v) < 0)
                 USAGE("invalid number '%s' for --brokers (0 to 1000)", optarg);
             vopt.brokers = (uint32_t)v;
+            node_style_given = 1;
             break;
         case OPT_WIDTH:
         case OPT_HEIGHT:
@@ -320,6 +338,7 @@ int cmd_render(int argc, char **argv)
             aopt.seed = v;
             break;
         case OPT_GEO: vopt.geo = KL_GEO_ON; break;
+        case OPT_HEATMAP: vopt.view = KL_VIEW_HEATMAP, views++; break;
         default: USAGE("%s", kl_cli_bad_option(argv, c));
         }
     }
@@ -328,7 +347,10 @@ int cmd_render(int argc, char **argv)
     if (optind != argc - 1)
         USAGE("one dataset at a time");
     if (views > 1 || (vopt.top && vopt.view != KL_VIEW_WHOLE))
-        USAGE("--top, --ego, --region-map and --path exclude each other");
+        USAGE("--top, --ego, --region-map, --path and --heatmap exclude each other");
+    if (vopt.view == KL_VIEW_HEATMAP && (vopt.geo == KL_GEO_ON || layout_given || group_given || node_style_given))
+        USAGE("--heatmap draws a matrix of region pairs: --geo, --layout, --group, --size-by, --fill and --brokers "
+              "do not apply");
     if (vopt.geo == KL_GEO_ON && (vopt.view == KL_VIEW_EGO || vopt.view == KL_VIEW_PATH))
         USAGE("--geo draws the whole graph or the region map as a map, not --ego or --path");
     if (vopt.geo == KL_GEO_ON && (layout_given || group_given))
@@ -348,6 +370,7 @@ int cmd_render(int argc, char **argv)
     kl_dataset_t ds;
     kl_agraph_t g = {0};
     kl_analysis_t res = {0};
+    kl_regions_t regions = {0};
     kl_viz_t *viz = NULL;
     char *data = NULL;
     size_t len = 0;
@@ -372,12 +395,27 @@ int cmd_render(int argc, char **argv)
     kl_sampling_decision_t sampling;
     kl_cli_sampling_decide(&scli, g.n, g.csr.m, &sampling);
     kl_cli_sampling_note(&sampling, common.quiet, "render");
+    if (vopt.view == KL_VIEW_HEATMAP) {
+        /* region pairs only, with brokers for the pairs `kluster bridges`
+         * gives them to under the same policy: no centralities to wait for */
+        kl_regions_options_t ropt;
+        kl_regions_options_init(&ropt);
+        kl_sampling_apply(&sampling, NULL, &ropt);
+        ropt.seed = aopt.seed;
+        if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
+            kl_cli_print_error(&err);
+            goto cleanup;
+        }
+        vopt.regions = &regions;
+        goto draw;
+    }
     kl_sampling_apply(&sampling, &aopt, NULL);
     if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
     }
     kl_cli_eigenvector_note(&res, common.quiet, "render");
+draw:
     t_analysis = now();
     if (kl_viz_build(&viz, &ds, &g, &res, &vopt, &err) != KL_OK ||
         kl_viz_render(viz, (kl_viz_format)format, &data, &len, &err) != KL_OK) {
@@ -408,6 +446,7 @@ cleanup:
     free(data);
     kl_viz_free(viz);
     kl_analysis_destroy(&res);
+    kl_regions_destroy(&regions);
     if (g.initialized)
         kl_agraph_destroy(&g);
     kl_dataset_destroy(&ds);

@@ -458,6 +458,16 @@ static void diagrams_section(FILE *f, const kl_html_report_t *r)
               "</figcaption>\n</figure>\n",
               f);
     }
+    if (r->heatmap_svg) {
+        fputs("<figure>\n", f);
+        inline_svg(f, r->heatmap_svg, r->heatmap_len, "hm-");
+        fputs("\n<figcaption>Heat map of the region pairs: each cell is coloured by the pair's links (ties between "
+              "actors of the two regions, plus projects, funders and people tied to both; darker is more) and "
+              "marked with the letter of its main broker, named in the key below it. Regions that work together "
+              "sit together (spectral order); hover over a cell for the regions, the links and the broker."
+              "</figcaption>\n</figure>\n",
+              f);
+    }
     if (r->render_note) {
         fputs("<p class=\"muted\">", f);
         E(r->render_note);

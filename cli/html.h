@@ -46,6 +46,8 @@ typedef struct {
     const char *region_map_svg;      /* the region map (as a map when kl_viz_region_map_is_geo), or NULL */
     size_t region_map_len;
     const char *render_note;         /* why a diagram is missing, or NULL */
+    const char *heatmap_svg;         /* the region x region heat map, or NULL */
+    size_t heatmap_len;
 } kl_html_report_t;
 
 /* Write report.html: the graph in numbers, key findings, the diagrams, who

@@ -83,8 +83,7 @@ void kl_i_setf(void *obj, const char *name, const char *fmt, ...)
     kl_i_set(obj, name, buf);
 }
 
-/* An HTML-like label (cgraph marks the string as HTML by interning it so). */
-static void set_html(Agraph_t *root, void *obj, const char *name, const char *html)
+void kl_i_set_html(Agraph_t *root, void *obj, const char *name, const char *html)
 {
     Agsym_t *sym = agattr(root, AGTYPE(obj), (char *)name, NULL);
     if (!sym)
@@ -122,7 +121,7 @@ static void date_text(int32_t d, int as_end, char *buf, size_t size)
         snprintf(buf, size, "%04d-%02d-%02d", y, md / 100, md % 100);
 }
 
-static void window_text(const kl_viz_options_t *opt, char *buf, size_t size)
+void kl_i_window_text(const kl_viz_options_t *opt, char *buf, size_t size)
 {
     char a[16], b[16];
     if (opt->from != KL_DATE_MIN)
@@ -157,14 +156,9 @@ static const char *metric_key(kl_viz_size by)
 
 /* ------------------------------------------------------------ colouring */
 
-typedef struct {
-    uint32_t region, count;
-    const char *id;
-} region_count_t;
-
-static int cmp_region_count(const void *a, const void *b)
+int kl_i_cmp_counted(const void *a, const void *b)
 {
-    const region_count_t *p = a, *q = b;
+    const kl_i_counted_t *p = a, *q = b;
     if (p->count != q->count)
         return p->count > q->count ? -1 : 1;
     return strcmp(p->id, q->id);
@@ -172,7 +166,7 @@ static int cmp_region_count(const void *a, const void *b)
 
 typedef struct {
     int32_t *colour_of;        /* region -> palette slot, -1: "other" */
-    region_count_t *shown;     /* regions in the view, most actors first */
+    kl_i_counted_t *shown;     /* regions in the view, most actors first */
     uint32_t n_shown;
     int has_regionless, has_other;
     int kinds[KL_KIND_COUNT];  /* kinds present */
@@ -206,12 +200,12 @@ static kl_err colours_init(colours_t *c, const kl_i_view_t *view, const kl_datas
     for (uint32_t r = 0; r < R; r++) {
         c->colour_of[r] = -1;
         if (count[r])
-            c->shown[c->n_shown++] = (region_count_t){r, count[r], ds->regions[r].id};
+            c->shown[c->n_shown++] = (kl_i_counted_t){r, count[r], ds->regions[r].id};
     }
-    qsort(c->shown, c->n_shown, sizeof *c->shown, cmp_region_count);
+    qsort(c->shown, c->n_shown, sizeof *c->shown, kl_i_cmp_counted);
     for (uint32_t i = 0; i < c->n_shown; i++) {
         if (i < N_PALETTE)
-            c->colour_of[c->shown[i].region] = (int32_t)i;
+            c->colour_of[c->shown[i].item] = (int32_t)i;
         else
             c->has_other = 1;
     }
@@ -286,7 +280,7 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
                 swatches_add(&s, kind_colour[k], kl_kind_name((kl_kind)k));
     } else {
         for (uint32_t i = 0; i < c->n_shown && i < N_PALETTE; i++)
-            swatches_add(&s, palette[i], ds->regions[c->shown[i].region].name);
+            swatches_add(&s, palette[i], ds->regions[c->shown[i].item].name);
         if (c->has_other) {
             char text[64];
             snprintf(text, sizeof text, "%u other regions", c->n_shown - (uint32_t)N_PALETTE);
@@ -356,13 +350,19 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
     }
 }
 
+void kl_i_title_row(kl_i_sb_t *b, const kl_dataset_t *ds)
+{
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"22\"><B>");
+    kl_i_sb_text(b, ds->title ? ds->title : ds->id, 1, 70, 200);
+    kl_i_sb_printf(b, "</B></FONT></TD></TR>");
+}
+
 /* Title (dataset), subtitle (view, window) as HTML rows. */
 static void title_rows(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                        const kl_viz_options_t *opt, int geo)
 {
-    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"22\"><B>");
-    kl_i_sb_text(b, ds->title ? ds->title : ds->id, 1, 70, 200);
-    kl_i_sb_printf(b, "</B></FONT></TD></TR><TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\" COLOR=\"#444444\">");
+    kl_i_title_row(b, ds);
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\" COLOR=\"#444444\">");
     switch (opt->view) {
     case KL_VIEW_EGO:
         kl_i_sb_printf(b, "Ego network of ");
@@ -392,7 +392,7 @@ static void title_rows(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t
         break;
     }
     char w[96];
-    window_text(opt, w, sizeof w);
+    kl_i_window_text(opt, w, sizeof w);
     if (opt->view == KL_VIEW_REGION_MAP)
         kl_i_sb_printf(b, " \u00b7 %u regions, %u links \u00b7 %s", view->n, view->m, w);
     else
@@ -452,14 +452,19 @@ static void off_map(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *d
                        nregions ? "; " : "", off, off == 1 ? "" : "s");
 }
 
-static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
-                       const kl_analysis_t *res, const kl_viz_options_t *opt, const kl_i_map_info_t *geo)
+void kl_i_footer_start(kl_i_sb_t *b, const kl_dataset_t *ds)
 {
     kl_i_sb_printf(b,
                    "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">Sources: %u document%s \u00b7 "
                    "dataset: ",
                    ds->n_sources, ds->n_sources == 1 ? "" : "s");
     kl_i_sb_text(b, ds->id, 1, 0, 80);
+}
+
+static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                       const kl_analysis_t *res, const kl_viz_options_t *opt, const kl_i_map_info_t *geo)
+{
+    kl_i_footer_start(b, ds);
     if (view->left_out && opt->view == KL_VIEW_REGION_MAP)
         kl_i_sb_printf(b, " \u00b7 %u regionless actor%s not drawn", view->left_out, view->left_out == 1 ? "" : "s");
     else if (view->left_out)
@@ -893,7 +898,7 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
         kl_i_sb_printf(&b, "</TABLE>");
         if (b.failed)
             goto cleanup;
-        set_html(root, body, "label", b.s);
+        kl_i_set_html(root, body, "label", b.s);
     }
     if (map && v->geo) {
         if (!(fill = malloc(((size_t)view->n + 1) * sizeof *fill)))
@@ -918,7 +923,7 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
     kl_i_sb_printf(&b, "</TABLE>");
     if (b.failed)
         goto cleanup;
-    set_html(root, root, "label", b.s);
+    kl_i_set_html(root, root, "label", b.s);
     rc = KL_OK;
 cleanup:
     if (rc == KL_ENOMEM)

@@ -252,6 +252,8 @@ kl_viz_layout kl_viz_layout_for(kl_viz_layout layout, kl_viz_view view, uint32_t
 kl_err kl_viz_check_size(kl_viz_layout layout, kl_viz_view view, uint32_t n, uint32_t m, kl_error_t *err)
 {
     uint32_t max_n, max_m;
+    if (view == KL_VIEW_HEATMAP)
+        return KL_OK; /* one table; kl_viz_build caps its regions */
     switch (layout) {
     case KL_LAYOUT_DOT:
     case KL_LAYOUT_CIRCO: max_n = 1500, max_m = 4000; break;
@@ -293,6 +295,21 @@ static kl_err geo_prepare(kl_viz_t *v, kl_i_view_t *view, const kl_dataset_t *ds
     return KL_OK;
 }
 
+/* The heat map needs no view selection: it draws the region pairs. */
+static kl_err build_heatmap(kl_viz_t *v, const kl_dataset_t *ds, const kl_agraph_t *g, kl_error_t *err)
+{
+    if (!v->opt.regions)
+        return kl_error_set(err, KL_EINVAL, "", 0, 0, "the heat map needs the region pairs (kl_regions_compute)");
+    if (v->opt.geo == KL_GEO_ON)
+        return kl_error_set(err, KL_EINVAL, "", 0, 0, "a map (--geo) shows the whole network or the region map, "
+                                                      "not a heat map");
+    kl_i_gv_capture();
+    v->gvc = gvContext();
+    if (!v->gvc)
+        return kl_error_set(err, KL_EGVC, "", 0, 0, "cannot start Graphviz");
+    return kl_i_heatmap_build(v, ds, g, v->opt.regions, err);
+}
+
 kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
                     const kl_viz_options_t *opt, kl_error_t *err)
 {
@@ -302,6 +319,16 @@ kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g
     if (!v)
         return kl_error_set(err, KL_ENOMEM, "", 0, 0, "out of memory");
     v->opt = *opt;
+    if (opt->view == KL_VIEW_HEATMAP) {
+        kl_err rc = build_heatmap(v, ds, g, err);
+        if (rc != KL_OK) {
+            kl_viz_free(v);
+            return rc;
+        }
+        v->info.seconds_build = kl_i_viz_now() - t0;
+        *out = v;
+        return KL_OK;
+    }
     kl_i_view_t view;
     kl_err rc = kl_i_view_select(&view, ds, g, res, opt, err);
     if (rc != KL_OK) {
@@ -425,7 +452,8 @@ kl_err kl_viz_render(kl_viz_t *v, kl_viz_format format, char **data, size_t *len
                             format == KL_VIZ_PNG ? "PNG" : "PDF");
     kl_i_gv_capture();
 
-    /* size: pixels at opt.dpi; PNG without a size at most 2400 pixels */
+    /* size: pixels at opt.dpi; PNG without a size at most 2400 pixels, a
+     * heat map's 4800, so that 200 rows of names stay legible */
     double dpi = v->opt.dpi ? v->opt.dpi : 96;
     double w = v->opt.width, h = v->opt.height;
     char buf[64];
@@ -437,7 +465,8 @@ kl_err kl_viz_render(kl_viz_t *v, kl_viz_format format, char **data, size_t *len
         snprintf(buf, sizeof buf, "%.4f,%.4f!", (w ? w : 1e5) / dpi, (h ? h : 1e5) / dpi);
         agsafeset(v->graph, "size", buf, "");
     } else if (format == KL_VIZ_PNG) {
-        snprintf(buf, sizeof buf, "%.4f,%.4f", 2400 / dpi, 2400 / dpi);
+        double most = v->opt.view == KL_VIEW_HEATMAP ? 4800 : 2400;
+        snprintf(buf, sizeof buf, "%.4f,%.4f", most / dpi, most / dpi);
         agsafeset(v->graph, "size", buf, "");
     }
 

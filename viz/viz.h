@@ -20,7 +20,9 @@
  *  - region map: one node per region (area ~ actors), one edge per region
  *    pair with cross-region links (see kl_viz_build);
  *  - path view: every shortest path (in hops) between two actors, or between
- *    the actors of two regions.
+ *    the actors of two regions;
+ *  - heat map: a region x region matrix of the region pairs' links
+ *    (kl_region_pair_t.links), see kl_viz_build.
  *
  * Maps (opt.geo): the region map or the whole graph with every node pinned
  * at its geographic point, projected equirectangularly with the cosine of
@@ -50,7 +52,7 @@
 #include <stdint.h>
 
 typedef enum { KL_VIZ_DOT = 0, KL_VIZ_SVG, KL_VIZ_PNG, KL_VIZ_PDF } kl_viz_format;
-typedef enum { KL_VIEW_WHOLE = 0, KL_VIEW_EGO, KL_VIEW_REGION_MAP, KL_VIEW_PATH } kl_viz_view;
+typedef enum { KL_VIEW_WHOLE = 0, KL_VIEW_EGO, KL_VIEW_REGION_MAP, KL_VIEW_PATH, KL_VIEW_HEATMAP } kl_viz_view;
 typedef enum { KL_GROUP_REGION = 0, KL_GROUP_COMMUNITY, KL_GROUP_KIND, KL_GROUP_NONE } kl_viz_group;
 typedef enum { KL_SIZE_IRB = 0, KL_SIZE_BETWEENNESS, KL_SIZE_PAGERANK, KL_SIZE_DEGREE } kl_viz_size;
 typedef enum { KL_FILL_REGION = 0, KL_FILL_KIND } kl_viz_fill;
@@ -81,10 +83,12 @@ typedef struct {
     uint32_t depth;          /* ego view: ties away from ego (default 1) */
     const char *path_from, *path_to; /* path view: actor ids or region ids (borrowed) */
     uint32_t brokers;        /* label the top `brokers` actors by irb with their rank (default 5) */
-    uint32_t width, height;  /* image size in pixels; 0 = natural size (PNG: at most 2400) */
+    uint32_t width, height;  /* image size in pixels; 0 = natural size (PNG: at most 2400,
+                                a heat map 4800) */
     uint32_t dpi;            /* pixels per inch of PNG output (default 96) */
     int32_t from, to;        /* time window shown in the title (KL_DATE_MIN/MAX: open) */
     kl_viz_geo geo;          /* draw as a map (default auto) */
+    const kl_regions_t *regions; /* heat map: the region pairs, with links and brokers (borrowed) */
 } kl_viz_options_t;
 
 /* Defaults as above.  Can't fail. */
@@ -135,8 +139,19 @@ typedef struct {
  * Maps: a region's circle has the area of its actor count at its point; an
  * actor sits near its own point, else its region's, else the mean point of
  * the placed actors it is tied to; the footer lists what has no point.
- * Errors: KL_EINVAL (unknown ego/path id, no path, a map of an ego or path
- * view, a map with nothing to place: the message says which),
+ * Heat map (opt->regions, from kl_regions_compute on g; res is not read and
+ * may be NULL): one row and one column per region with actors (at most 200:
+ * above, those with most links), each cell coloured by the pair's links in
+ * classes of a viridis scale (a log scale when links span more than a factor
+ * of ten), marked with the letter of its main broker (brokers[0]; no mark
+ * where brokers were not computed) and named in a tooltip; the diagonal is
+ * left blank.  Regions are ordered by spectral seriation: each linked group
+ * by the Fiedler vector of the Laplacian of the links, the group
+ * with most links first, regions without links last.  Drawn as one
+ * HTML-like table (layout dot), so its size never limits it.
+ * Errors: KL_EINVAL (unknown ego/path id, no path, a map of an ego, path or
+ * heat map view, a map with nothing to place, a heat map without regions
+ * or with fewer than two regions with actors: the message says which),
  * KL_ELIMIT (kl_viz_check_size), KL_ENOMEM, KL_EGVC. */
 kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
                     const kl_viz_options_t *opt, kl_error_t *err);

@@ -61,6 +61,14 @@ void kl_i_setf(void *obj, const char *name, const char *fmt, ...) __attribute__(
 /* Black or white text, whichever reads better on colour "#RRGGBB". */
 const char *kl_i_text_on(const char *colour);
 
+/* Things counted (regions by actors, brokers by pairs): qsort with
+ * kl_i_cmp_counted puts the largest count first, ties by id (dot.c). */
+typedef struct {
+    uint32_t item, count;
+    const char *id;
+} kl_i_counted_t;
+int kl_i_cmp_counted(const void *a, const void *b);
+
 /* Things ranked by a value: qsort with kl_i_cmp_order puts the largest x
  * first, ties by the smaller rank (dot.c). */
 typedef struct {
@@ -75,9 +83,35 @@ int kl_i_cmp_order(const void *a, const void *b);
 double kl_i_link_width(double links, double wmax);
 Agedge_t *kl_i_region_link(Agraph_t *root, Agnode_t *a, Agnode_t *b, double links, double wmax);
 
+/* An HTML-like label: cgraph marks the string as HTML by interning it so. */
+void kl_i_set_html(Agraph_t *root, void *obj, const char *name, const char *html);
+/* "all dates", "ties active 2016–2020", ...: the time window of opt. */
+void kl_i_window_text(const kl_viz_options_t *opt, char *buf, size_t size);
+/* The title row of every diagram (the dataset's title, else its id). */
+void kl_i_title_row(kl_i_sb_t *b, const kl_dataset_t *ds);
+/* The footer row's start, "Sources: N documents · dataset: ID", its cell
+ * and font left open for the view to add to and close. */
+void kl_i_footer_start(kl_i_sb_t *b, const kl_dataset_t *ds);
+
 /* Build v->graph from a view (dot.c). */
 kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                       const kl_analysis_t *res, kl_error_t *err);
+
+/* Build v->graph as the heat map of the region pairs rg (heatmap.c): one
+ * node whose HTML-like label is the whole figure.  Sets v->info.  Errors:
+ * KL_ENOMEM. */
+kl_err kl_i_heatmap_build(struct kl_viz *v, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                          kl_error_t *err);
+
+/* The order in which to draw n regions whose links are w (n x n,
+ * row-major, symmetric, >= 0; the diagonal is ignored), given in id order:
+ * order[t] is the index of the region drawn t-th (seriate.c).  Regions
+ * joined by links form parts; each part of three or more is sorted by the
+ * Fiedler vector of its Laplacian D - W (NetworkX spectral_ordering), ties
+ * by index, heavier end first;
+ * parts with most links come first, regions without links last, by index.
+ * Deterministic.  Errors: KL_ENOMEM.  O(n^2 + sum over parts of k^3). */
+kl_err kl_i_seriate(const double *w, uint32_t n, uint32_t *order);
 
 /* Graphviz's messages, captured (render.c): start capturing into a fresh
  * buffer; the text of the first error since then ("" when none). */

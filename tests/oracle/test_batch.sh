@@ -54,7 +54,7 @@ EOF
 # files that must exist in a complete dataset folder, and their endings
 complete_folder() {  # dir
   local d="$1" f
-  for f in report.html report.md analysis.json actors.csv region_pairs.csv diagram.svg region-map.svg .kluster-input-hash .kluster-status.json; do
+  for f in report.html report.md analysis.json actors.csv region_pairs.csv diagram.svg region-map.svg heatmap.svg .kluster-input-hash .kluster-status.json; do
     [ -s "$d/$f" ] || { echo "missing $d/$f"; return 1; }
   done
 }

@@ -112,8 +112,9 @@ run: all
 	./kluster render $(RUN_DATASET) -q --region-map -o $(RUN_OUT)/region-map.svg
 	./kluster render $(RUN_DATASET) -q -o $(RUN_OUT)/diagram.png --width 1600
 	./kluster render $(RUN_DATASET) -q --region-map --geo -o $(RUN_OUT)/map.png
+	./kluster render $(RUN_DATASET) -q --heatmap -o $(RUN_OUT)/heatmap.png
 	@cat $(RUN_OUT)/report.md $(RUN_OUT)/bridges.md
-	@echo "make run: results in $(RUN_OUT)/ (analysis.json, actors.csv, report.md, bridges.md, diagram.svg/.png, region-map.svg, map.png)"
+	@echo "make run: results in $(RUN_OUT)/ (analysis.json, actors.csv, report.md, bridges.md, diagram.svg/.png, region-map.svg, map.png, heatmap.png)"
 
 # The README's diagrams of the shipped dataset (committed under docs/).
 docs: all

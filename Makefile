@@ -5,7 +5,7 @@
 #   make run        the main job on the shipped dataset datasets/cleantech-se
 #   make bench      side-by-side benchmarks against the peers
 #   make deps       install missing Debian packages (called by the targets above)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   kluster, libkluster.a, kluster.h, kluster.pc
 #   make clean
 
 PREFIX ?= /usr/local
@@ -32,11 +32,16 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DKL_VERSION='"$(VERSION)"' -pthread
 LDLIBS := $(PKG_LIBS) -lm -pthread
 
-MODULES := engine loaders analysis viz cli
+# The library modules, lowest first; cli/ (the command) is their first user.
+LIB_MODULES := engine loaders analysis viz writers pipeline
+MODULES := $(LIB_MODULES) cli
 SRC := $(sort $(wildcard $(addsuffix /*.c,$(MODULES))))
-OBJ := $(SRC:%.c=build/release/%.o)
-SAN_OBJ := $(SRC:%.c=build/san/%.o)
 LIB_SRC := $(filter-out cli/%,$(SRC))
+CLI_SRC := $(filter cli/%,$(SRC))
+LIB_OBJ := $(LIB_SRC:%.c=build/release/%.o)
+SAN_LIB_OBJ := $(LIB_SRC:%.c=build/san/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=build/release/%.o)
+SAN_CLI_OBJ := $(CLI_SRC:%.c=build/san/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c tests/unit/*_driver.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/release/tests/unit/%)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/unit/%)
@@ -48,8 +53,15 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 all: deps
 	@$(MAKE) --no-print-directory kluster
 
-kluster: $(OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+# libkluster.a: everything below cli/, for any C program (kluster.h, kluster.pc)
+build/release/libkluster.a: $(LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+build/san/libkluster.a: $(SAN_LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+kluster: $(CLI_OBJ) build/release/libkluster.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 build/release/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
@@ -59,14 +71,14 @@ build/san/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC-SAN  $<"; $(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-build/kluster-san: $(SAN_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(LDLIBS)
+build/kluster-san: $(SAN_CLI_OBJ) build/san/libkluster.a
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
-build/release/tests/unit/%: tests/unit/%.c $(LIB_SRC:%.c=build/release/%.o)
+build/release/tests/unit/%: tests/unit/%.c build/release/libkluster.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(UNIT_INC) -o $@ $^ $(LDLIBS)
 
-build/san/tests/unit/%: tests/unit/%.c $(LIB_SRC:%.c=build/san/%.o)
+build/san/tests/unit/%: tests/unit/%.c build/san/libkluster.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(UNIT_INC) -o $@ $^ $(LDLIBS)
 

@@ -147,11 +147,26 @@ bench-scale: all
 	@$(MAKE) --no-print-directory kluster
 	bash tests/bench/scale.sh
 
+# The library's public headers, one a module, installed under
+# include/kluster/ as they sit here (their relative includes hold there),
+# with kluster.h, the one header a program includes.
+PUBLIC_HEADERS := engine/graph.h loaders/loaders.h analysis/analysis.h viz/viz.h writers/writers.h pipeline/pipeline.h
+
+build/kluster.pc: kluster.pc.in Makefile
+	@mkdir -p build
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' kluster.pc.in > $@
+
 install: all
-	@$(MAKE) --no-print-directory kluster
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	@$(MAKE) --no-print-directory kluster build/release/libkluster.a build/kluster.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 kluster $(DESTDIR)$(PREFIX)/bin/kluster
 	install -m 644 docs/kluster.1 $(DESTDIR)$(PREFIX)/share/man/man1/kluster.1
+	install -m 644 build/release/libkluster.a $(DESTDIR)$(PREFIX)/lib/libkluster.a
+	install -m 644 build/kluster.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/kluster.pc
+	for h in $(PUBLIC_HEADERS); do \
+	  install -d $(DESTDIR)$(PREFIX)/include/kluster/$$(dirname $$h) && \
+	  install -m 644 $$h $(DESTDIR)$(PREFIX)/include/kluster/$$h || exit 1; done
+	install -m 644 kluster.h $(DESTDIR)$(PREFIX)/include/kluster/kluster.h
 
 clean:
 	rm -rf build kluster out fuzz-out

@@ -56,218 +56,134 @@ static void help(void)
            usage_text);
 }
 
-enum { OPT_TOP = 1, OPT_SEED, OPT_COMMUNITIES, OPT_ALL_PAIRS, OPT_TIMINGS };
+enum { OPT_TOP = 1, OPT_COMMUNITIES, OPT_ALL_PAIRS, OPT_TIMINGS };
+
+typedef struct {
+    kl_cli_options_t *o;
+    kl_format format;
+    const char *output;
+    unsigned long long top;
+    int verbose, timings;
+} analyze_t;
+
+static int option(int c, const char *arg, int argc, char **argv, void *ctx)
+{
+    analyze_t *a = ctx;
+    switch (c) {
+    case 'f':
+        if (strcmp(arg, "json") == 0)
+            a->format = KL_FORMAT_JSON;
+        else if (strcmp(arg, "csv") == 0)
+            a->format = KL_FORMAT_CSV;
+        else if (strcmp(arg, "md") == 0 || strcmp(arg, "markdown") == 0)
+            a->format = KL_FORMAT_MD;
+        else
+            return kl_cli_usage_error("analyze", usage_text, "unknown format '%s' (json, csv or md)", arg);
+        return KL_CLI_HANDLED;
+    case 'o': a->output = arg; return KL_CLI_HANDLED;
+    case 'v': a->verbose = 1; return KL_CLI_HANDLED;
+    case OPT_TOP:
+        if (kl_cli_parse_u64(arg, UINT32_MAX, &a->top) < 0)
+            return kl_cli_usage_error("analyze", usage_text, "invalid number '%s' for --top", arg);
+        return KL_CLI_HANDLED;
+    case OPT_COMMUNITIES:
+        if (strcmp(arg, "leiden") == 0)
+            a->o->run.communities = KL_COMMUNITIES_LEIDEN;
+        else if (strcmp(arg, "louvain") == 0)
+            a->o->run.communities = KL_COMMUNITIES_LOUVAIN;
+        else
+            return kl_cli_usage_error("analyze", usage_text, "unknown community method '%s' (leiden or louvain)",
+                                      arg);
+        return KL_CLI_HANDLED;
+    case OPT_ALL_PAIRS: a->o->run.all_pairs = 1; return KL_CLI_HANDLED;
+    case OPT_TIMINGS: a->timings = 1; return KL_CLI_HANDLED;
+    }
+    return KL_CLI_UNKNOWN;
+}
+
+/* --verbose: the wall time of each stage on standard error */
+static void print_timings(const kl_run_t *run, double t_write, double total)
+{
+    static const char *const names[KL_PHASE_COUNT] = {"order", "paths", "spectral", "structure", "communities",
+                                                       "holes"};
+    fprintf(stderr, "kluster analyze: %u actors, %u ties\n", run->g.n, run->g.csr.m);
+    fprintf(stderr, "  %-12s %8.3f s\n  %-12s %8.3f s\n", "load", run->seconds[KL_STAGE_LOAD], "graph",
+            run->seconds[KL_STAGE_GRAPH]);
+    for (int k = 0; k < KL_PHASE_COUNT; k++)
+        fprintf(stderr, "  %-12s %8.3f s\n", names[k], run->metrics.seconds[k]);
+    fprintf(stderr, "  %-12s %8.3f s\n  %-12s %8.3f s\n  %-12s %8.3f s\n", "regions",
+            run->seconds[KL_STAGE_REGIONS] - run->regions.seconds_brokers, "brokers", run->regions.seconds_brokers,
+            "brokerage", run->seconds[KL_STAGE_BROKERAGE]);
+    fprintf(stderr, "  %-12s %8.3f s\n  %-12s %8.3f s\n", "write", t_write, "total", total);
+}
 
 int cmd_analyze(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"verbose", no_argument, NULL, 'v'},
         {"top", required_argument, NULL, OPT_TOP},
-        {"seed", required_argument, NULL, OPT_SEED},
         {"communities", required_argument, NULL, OPT_COMMUNITIES},
         {"all-pairs", no_argument, NULL, OPT_ALL_PAIRS},
         {"timings", no_argument, NULL, OPT_TIMINGS},
-        KL_CLI_GRAPH_OPTIONS,
-        KL_CLI_SAMPLING_OPTIONS,
-        KL_CLI_SAMPLES_OPTION,
-        KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    kl_cli_common_t common;
-    kl_cli_graph_t gcli;
-    kl_cli_sampling_t scli;
-    kl_analysis_options_t aopt;
-    kl_format format = KL_FORMAT_JSON;
-    const char *output = NULL;
-    unsigned long long top = 10, v;
-    int verbose = 0, timings = 0, all_pairs = 0, c;
-
-    kl_cli_common_init(&common);
-    kl_cli_graph_init(&gcli);
-    kl_cli_sampling_init(&scli);
-    kl_analysis_options_init(&aopt);
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":hf:o:vq", longopts, NULL)) != -1) {
-        int handled = kl_cli_common_option(&common, c, optarg, "analyze");
-        if (handled < 0)
-            return KL_EXIT_USAGE;
-        if (handled)
-            continue;
-        if ((handled = kl_cli_graph_option(&gcli, c, optarg, "analyze", usage_text)) < 0)
-            return KL_EXIT_USAGE;
-        if (handled)
-            continue;
-        if ((handled = kl_cli_sampling_option(&scli, c, optarg, "analyze", usage_text)) < 0)
-            return KL_EXIT_USAGE;
-        if (handled)
-            continue;
-        switch (c) {
-        case 'h':
-            help();
-            return kl_cli_finish(KL_EXIT_OK);
-        case 'f':
-            if (strcmp(optarg, "json") == 0)
-                format = KL_FORMAT_JSON;
-            else if (strcmp(optarg, "csv") == 0)
-                format = KL_FORMAT_CSV;
-            else if (strcmp(optarg, "md") == 0 || strcmp(optarg, "markdown") == 0)
-                format = KL_FORMAT_MD;
-            else
-                return kl_cli_usage_error("analyze", usage_text, "unknown format '%s' (json, csv or md)", optarg);
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        case 'v':
-            verbose = 1;
-            break;
-        case OPT_TOP:
-            if (kl_cli_parse_u64(optarg, UINT32_MAX, &top) < 0)
-                return kl_cli_usage_error("analyze", usage_text, "invalid number '%s' for --top", optarg);
-            break;
-        case OPT_SEED:
-            if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0)
-                return kl_cli_usage_error("analyze", usage_text, "invalid seed '%s' (0 to 4294967295)", optarg);
-            aopt.seed = v;
-            break;
-        case OPT_COMMUNITIES:
-            if (strcmp(optarg, "leiden") == 0)
-                aopt.communities = KL_COMMUNITIES_LEIDEN;
-            else if (strcmp(optarg, "louvain") == 0)
-                aopt.communities = KL_COMMUNITIES_LOUVAIN;
-            else
-                return kl_cli_usage_error("analyze", usage_text, "unknown community method '%s' (leiden or louvain)",
-                                          optarg);
-            break;
-        case OPT_ALL_PAIRS:
-            all_pairs = 1;
-            break;
-        case OPT_TIMINGS:
-            timings = 1;
-            break;
-        case ':':
-            return kl_cli_usage_error("analyze", usage_text, "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return kl_cli_usage_error("analyze", usage_text, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
+    kl_cli_options_t o;
+    kl_cli_options_init(&o);
+    analyze_t a = {&o, KL_FORMAT_JSON, NULL, 10, 0, 0};
+    const kl_cli_command_t cmd = {"analyze", usage_text, help, "f:o:v", longopts,
+                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SAMPLES | KL_CLI_SEED,
+                                  option, &a};
+    int rc = kl_cli_parse(&cmd, argc, argv, &o);
+    if (rc != KL_CLI_GO_ON)
+        return rc;
     if (optind >= argc)
         return kl_cli_usage_error("analyze", usage_text, "no dataset given");
     if (optind + 1 < argc)
         return kl_cli_usage_error("analyze", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
-    if (gcli.graph.from > gcli.graph.to)
-        return kl_cli_usage_error("analyze", usage_text, "--from is after --to");
-    if (kl_cli_sampling_check(&scli, "analyze", usage_text) < 0)
-        return KL_EXIT_USAGE;
+    if ((rc = kl_cli_check(&cmd, &o)) != KL_CLI_GO_ON)
+        return rc;
     const char *path = argv[optind];
-    aopt.weighted = gcli.weighted;
-    aopt.threads = gcli.threads;
 
-    kl_dataset_t ds;
-    kl_agraph_t g;
-    kl_analysis_t res;
-    kl_regions_t regions;
-    kl_brokerage_t brk, brk_u;
+    kl_run_t run;
     kl_output_t out;
     kl_error_t err = {0};
-    int rc = KL_EXIT_FAILURE;
     double t_between = 0, t_irb = 0;
-    memset(&ds, 0, sizeof ds);
-    memset(&g, 0, sizeof g);
-    memset(&res, 0, sizeof res);
-    memset(&regions, 0, sizeof regions);
-    memset(&brk, 0, sizeof brk);
-    memset(&brk_u, 0, sizeof brk_u);
+    kl_run_init(&run);
     memset(&out, 0, sizeof out);
+    rc = KL_EXIT_FAILURE;
 
     double t0 = now_seconds();
-    if (kl_cli_load(path, &common, &ds) != 0)
+    if (kl_cli_run(&run, path, &o, "analyze") != 0)
         goto cleanup;
-    double t1 = now_seconds();
-    if (kl_agraph_build(&g, &ds, &gcli.graph, &err) != KL_OK) {
-        kl_cli_print_error(&err);
-        goto cleanup;
-    }
-    double t2 = now_seconds();
-    kl_sampling_decision_t sampling;
-    kl_cli_sampling_decide(&scli, g.n, g.csr.m, &sampling);
-    kl_cli_sampling_note(&sampling, common.quiet, "analyze");
-    kl_sampling_apply(&sampling, &aopt, NULL);
-    if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
-        kl_cli_print_error(&err);
-        goto cleanup;
-    }
-    kl_cli_eigenvector_note(&res, common.quiet, "analyze");
-    double t2b = now_seconds();
-    kl_regions_options_t ropt;
-    kl_regions_options_init(&ropt);
-    ropt.weighted = aopt.weighted;
-    ropt.all_pairs = all_pairs;
-    ropt.community = res.community;
-    ropt.threads = aopt.threads;
-    kl_sampling_apply(&sampling, NULL, &ropt);
-    ropt.seed = aopt.seed;
-    if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
-        kl_cli_print_error(&err);
-        goto cleanup;
-    }
-    double t2c = now_seconds();
-    if (kl_brokerage_compute(&brk, &ds, &g, 0, &err) != KL_OK ||
-        kl_brokerage_compute(&brk_u, &ds, &g, 1, &err) != KL_OK) {
-        kl_cli_print_error(&err);
-        goto cleanup;
-    }
-    double t2d = now_seconds();
-    if (timings && kl_paths_time(&g, aopt.weighted, aopt.threads, &t_between, &t_irb, &err) != KL_OK) {
+    if (a.timings && kl_paths_time(&run.g, o.run.weighted, o.run.threads, &t_between, &t_irb, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
     }
     double t3 = now_seconds();
-    if (kl_output_open(&out, output) != 0) {
-        kl_cli_error("cannot create '%s': %s", output, strerror(errno));
+    if (kl_output_open(&out, a.output) != 0) {
+        kl_cli_error("cannot create '%s': %s", a.output, strerror(errno));
         goto cleanup;
     }
-    kl_report_t report = {&ds, &g, &res, path, (uint32_t)top, &regions, &brk, &brk_u};
+    kl_report_t report = {&run.ds, &run.g, &run.metrics, path, (uint32_t)a.top, &run.regions, &run.brokerage,
+                          &run.brokerage_u};
     errno = 0;
-    int wrc = format == KL_FORMAT_CSV ? kl_write_csv(out.f, &report)
-              : format == KL_FORMAT_MD ? kl_write_md(out.f, &report)
-                                       : kl_write_json(out.f, &report);
-    if (wrc != 0) {
-        kl_cli_error("cannot write '%s': %s", output ? output : "standard output", strerror(errno ? errno : EIO));
-        kl_output_abort(&out);
+    int wrc = a.format == KL_FORMAT_CSV ? kl_write_csv(out.f, &report)
+              : a.format == KL_FORMAT_MD ? kl_write_md(out.f, &report)
+                                         : kl_write_json(out.f, &report);
+    if (wrc != 0 || kl_output_commit(&out) != 0) {
+        kl_cli_error("cannot write '%s': %s", a.output ? a.output : "standard output", strerror(errno ? errno : EIO));
         goto cleanup;
     }
-    if (kl_output_commit(&out) != 0) {
-        kl_cli_error("cannot write '%s': %s", output ? output : "standard output", strerror(errno ? errno : EIO));
-        goto cleanup;
-    }
-    if (verbose) {
-        static const char *const names[KL_PHASE_COUNT] = {"order", "paths", "spectral", "structure",
-                                                           "communities", "holes"};
-        fprintf(stderr, "kluster analyze: %u actors, %u ties\n", g.n, g.csr.m);
-        fprintf(stderr, "  %-12s %8.3f s\n  %-12s %8.3f s\n", "load", t1 - t0, "graph", t2 - t1);
-        for (int k = 0; k < KL_PHASE_COUNT; k++)
-            fprintf(stderr, "  %-12s %8.3f s\n", names[k], res.seconds[k]);
-        fprintf(stderr, "  %-12s %8.3f s\n  %-12s %8.3f s\n  %-12s %8.3f s\n", "regions",
-                t2c - t2b - regions.seconds_brokers, "brokers", regions.seconds_brokers, "brokerage", t2d - t2c);
-        fprintf(stderr, "  %-12s %8.3f s\n  %-12s %8.3f s\n", "write", now_seconds() - t3, "total",
-                now_seconds() - t0);
-    }
-    if (timings)
+    if (a.verbose)
+        print_timings(&run, now_seconds() - t3, now_seconds() - t0);
+    if (a.timings)
         fprintf(stderr, "kluster analyze: timings: betweenness %.3f s, irb %.3f s, irb/betweenness %.3f\n", t_between,
                 t_irb, t_between > 0 ? t_irb / t_between : 0.0);
     rc = KL_EXIT_OK;
 cleanup:
     kl_output_abort(&out);
-    kl_regions_destroy(&regions);
-    kl_brokerage_destroy(&brk);
-    kl_brokerage_destroy(&brk_u);
-    kl_analysis_destroy(&res);
-    kl_agraph_destroy(&g);
-    kl_dataset_destroy(&ds);
+    kl_run_destroy(&run);
     return rc == KL_EXIT_OK ? kl_cli_finish(rc) : rc;
 }

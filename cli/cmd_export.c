@@ -272,71 +272,48 @@ cleanup:
     return rc;
 }
 
+typedef struct {
+    const char *output;
+    int metrics;
+    uint32_t partitions;
+} export_t;
+
+static int option(int c, const char *arg, int argc, char **argv, void *ctx)
+{
+    export_t *x = ctx;
+    unsigned long long v;
+    switch (c) {
+    case 'o': x->output = arg; return KL_CLI_HANDLED;
+    case OPT_METRICS: x->metrics = 1; return KL_CLI_HANDLED;
+    case OPT_PARTITIONS:
+        if (kl_cli_parse_u64(arg, KL_PARTITIONS_MAX, &v) < 0 || v == 0)
+            return kl_cli_usage_error("export", usage_text, "invalid number '%s' for --partitions (1 to %d)", arg,
+                                      KL_PARTITIONS_MAX);
+        x->partitions = (uint32_t)v;
+        return KL_CLI_HANDLED;
+    }
+    return KL_CLI_UNKNOWN;
+}
+
 int cmd_export(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
         {"output", required_argument, NULL, 'o'},
         {"metrics", no_argument, NULL, OPT_METRICS},
-        {"seed", required_argument, NULL, OPT_SEED},
         {"partitions", required_argument, NULL, OPT_PARTITIONS},
-        KL_CLI_GRAPH_OPTIONS,
-        KL_CLI_SAMPLING_OPTIONS,
-        KL_CLI_SAMPLES_OPTION,
-        KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    kl_cli_common_t common;
-    kl_cli_graph_t gcli;
-    kl_cli_sampling_t scli;
-    kl_analysis_options_t aopt;
-    const char *output = NULL;
-    int metrics = 0, c;
-    uint32_t partitions = 0;
-    unsigned long long v;
-    kl_cli_common_init(&common);
-    kl_cli_graph_init(&gcli);
-    kl_cli_sampling_init(&scli);
-    kl_analysis_options_init(&aopt);
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":ho:q", longopts, NULL)) != -1) {
-        int handled = kl_cli_common_option(&common, c, optarg, "export");
-        if (handled < 0)
-            return KL_EXIT_USAGE;
-        if (handled)
-            continue;
-        if ((handled = kl_cli_graph_option(&gcli, c, optarg, "export", usage_text)) == 0)
-            handled = kl_cli_sampling_option(&scli, c, optarg, "export", usage_text);
-        if (handled < 0)
-            return KL_EXIT_USAGE;
-        if (handled)
-            continue;
-        switch (c) {
-        case 'h':
-            help();
-            return kl_cli_finish(KL_EXIT_OK);
-        case 'o':
-            output = optarg;
-            break;
-        case OPT_METRICS:
-            metrics = 1;
-            break;
-        case OPT_SEED:
-            if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0)
-                return kl_cli_usage_error("export", usage_text, "invalid seed '%s' (0 to 4294967295)", optarg);
-            aopt.seed = v;
-            break;
-        case OPT_PARTITIONS:
-            if (kl_cli_parse_u64(optarg, KL_PARTITIONS_MAX, &v) < 0 || v == 0)
-                return kl_cli_usage_error("export", usage_text, "invalid number '%s' for --partitions (1 to %d)",
-                                          optarg, KL_PARTITIONS_MAX);
-            partitions = (uint32_t)v;
-            break;
-        default:
-            return kl_cli_usage_error("export", usage_text, "%s", kl_cli_bad_option(argv, c));
-        }
-    }
+    kl_cli_options_t o;
+    kl_cli_options_init(&o);
+    export_t xo = {NULL, 0, 0};
+    const kl_cli_command_t cmd = {"export", usage_text, help, "o:", longopts,
+                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SAMPLES | KL_CLI_SEED,
+                                  option, &xo};
+    int rc = kl_cli_parse(&cmd, argc, argv, &o);
+    if (rc != KL_CLI_GO_ON)
+        return rc;
+    const char *output = xo.output;
+    uint32_t partitions = xo.partitions;
     if (optind >= argc)
         return kl_cli_usage_error("export", usage_text, "no dataset given");
     if (optind + 1 < argc)
@@ -350,24 +327,15 @@ int cmd_export(int argc, char **argv)
         return kl_cli_usage_error("export", usage_text,
                                   "unknown format of '%s' (expected .graphml, .gexf, .gml, .net, .csv, .json or .ndjson)",
                                   output);
-    if (gcli.graph.from > gcli.graph.to)
-        return kl_cli_usage_error("export", usage_text, "--from is after --to");
-    if (kl_cli_sampling_check(&scli, "export", usage_text) < 0)
-        return KL_EXIT_USAGE;
-    aopt.weighted = gcli.weighted;
-    aopt.threads = gcli.threads;
+    if ((rc = kl_cli_check(&cmd, &o)) != KL_CLI_GO_ON)
+        return rc;
+    /* per-actor keys only: the metrics and the regions' mixing, no broker passes */
+    o.run.parts = KL_RUN_METRICS | KL_RUN_REGIONS;
 
-    kl_dataset_t ds;
-    kl_agraph_t g;
-    kl_analysis_t res;
-    kl_regions_t regions;
-    kl_error_t err = {0};
+    kl_run_t run;
     char *nodes_path = NULL, *edges_path = NULL, *dir = NULL;
-    int rc = KL_EXIT_FAILURE;
-    memset(&ds, 0, sizeof ds);
-    memset(&g, 0, sizeof g);
-    memset(&res, 0, sizeof res);
-    memset(&regions, 0, sizeof regions);
+    kl_run_init(&run);
+    rc = KL_EXIT_FAILURE;
     if (partitions) {
         size_t len = strlen(output);
         while (len > 1 && output[len - 1] == '/')
@@ -380,43 +348,21 @@ int cmd_export(int argc, char **argv)
         if (check_target(dir) < 0)
             goto cleanup;
     }
-    if (kl_cli_load(argv[optind], &common, &ds) != 0)
+    if (kl_cli_run_load(&run, argv[optind], &o) != 0)
         goto cleanup;
-    kl_export_t x = {&ds, NULL, NULL, NULL};
+    kl_export_t x = {&run.ds, NULL, NULL, NULL};
     if (fmt == KL_EXPORT_JSON || fmt == KL_EXPORT_NDJSON) {
         rc = write_one(output, fmt, &x, 0) == 0 ? KL_EXIT_OK : KL_EXIT_FAILURE;
         goto cleanup;
     }
-    if (kl_agraph_build(&g, &ds, &gcli.graph, &err) != KL_OK) {
-        kl_cli_print_error(&err);
+    if (kl_cli_run_build(&run, &o) != 0)
         goto cleanup;
-    }
-    x.g = &g;
-    if (metrics) {
-        kl_sampling_decision_t sampling;
-        kl_cli_sampling_decide(&scli, g.n, g.csr.m, &sampling);
-        kl_cli_sampling_note(&sampling, common.quiet, "export");
-        kl_sampling_apply(&sampling, &aopt, NULL);
-        if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
-            kl_cli_print_error(&err);
+    x.g = &run.g;
+    if (xo.metrics) {
+        if (kl_cli_run_analyse(&run, &o, "export") != 0)
             goto cleanup;
-        }
-        kl_cli_eigenvector_note(&res, common.quiet, "export");
-        kl_regions_options_t ropt;
-        kl_regions_options_init(&ropt);
-        kl_sampling_apply(&sampling, NULL, &ropt);
-        ropt.weighted = aopt.weighted;
-        ropt.community = res.community;
-        ropt.threads = aopt.threads;
-        ropt.seed = aopt.seed;
-        ropt.exact_pairs = 0; /* per-actor keys only: no broker passes */
-        ropt.broker_work_limit = 0;
-        if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
-            kl_cli_print_error(&err);
-            goto cleanup;
-        }
-        x.res = &res;
-        x.regions = &regions;
+        x.res = &run.metrics;
+        x.regions = &run.regions;
     }
     if (partitions) {
         if (write_partitions(dir, partitions, &x) != 0)
@@ -445,9 +391,6 @@ cleanup:
     free(nodes_path);
     free(edges_path);
     free(dir);
-    kl_regions_destroy(&regions);
-    kl_analysis_destroy(&res);
-    kl_agraph_destroy(&g);
-    kl_dataset_destroy(&ds);
+    kl_run_destroy(&run);
     return rc == KL_EXIT_OK ? kl_cli_finish(rc) : rc;
 }

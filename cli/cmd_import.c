@@ -33,20 +33,6 @@ static void help(void)
            usage_text);
 }
 
-#define WARNINGS_PER_KIND 10
-static void print_warnings(const kl_dataset_t *ds)
-{
-    uint32_t shown[KL_WARN_COUNT] = {0}, hidden = 0;
-    for (uint32_t i = 0; i < ds->n_warnings; i++) {
-        if (shown[ds->warnings[i].kind]++ < WARNINGS_PER_KIND)
-            fprintf(stderr, "%s\n", ds->warnings[i].text);
-        else
-            hidden++;
-    }
-    if (hidden)
-        fprintf(stderr, "kluster: warning: %u more warnings not shown\n", hidden);
-}
-
 /* Remove a folder this command created (flat: files only). */
 static void remove_flat(const char *dir)
 {
@@ -119,46 +105,39 @@ static int write_file(const char *dir, const char *name, const kl_dataset_t *ds,
     return rc;
 }
 
+enum { OPT_POINTS = 1 };
+
+typedef struct {
+    const char *map_path, *out, *points;
+} import_t;
+
+static int option(int c, const char *arg, int argc, char **argv, void *ctx)
+{
+    import_t *im = ctx;
+    switch (c) {
+    case 'm': im->map_path = arg; return KL_CLI_HANDLED;
+    case 'o': im->out = arg; return KL_CLI_HANDLED;
+    case OPT_POINTS: im->points = arg; return KL_CLI_HANDLED;
+    }
+    return KL_CLI_UNKNOWN;
+}
+
 int cmd_import(int argc, char **argv)
 {
-    enum { OPT_POINTS = 1 };
     static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
         {"map", required_argument, NULL, 'm'},
         {"output", required_argument, NULL, 'o'},
         {"region-points", required_argument, NULL, OPT_POINTS},
-        KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    kl_cli_common_t common;
-    kl_cli_common_init(&common);
-    const char *map_path = NULL, *out = NULL, *points = NULL;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":hm:o:q", longopts, NULL)) != -1) {
-        int got = kl_cli_common_option(&common, c, optarg, "import");
-        if (got < 0)
-            return KL_EXIT_USAGE;
-        if (got)
-            continue;
-        switch (c) {
-        case 'h':
-            help();
-            return kl_cli_finish(KL_EXIT_OK);
-        case 'm':
-            map_path = optarg;
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case OPT_POINTS:
-            points = optarg;
-            break;
-        default:
-            return kl_cli_usage_error("import", usage_text, "%s", kl_cli_bad_option(argv, c));
-        }
-    }
+    kl_cli_options_t o;
+    kl_cli_options_init(&o);
+    import_t im = {NULL, NULL, NULL};
+    const kl_cli_command_t cmd = {"import", usage_text, help, "m:o:", longopts, KL_CLI_DATASET, option, &im};
+    int prc = kl_cli_parse(&cmd, argc, argv, &o);
+    if (prc != KL_CLI_GO_ON)
+        return prc;
+    const char *map_path = im.map_path, *out = im.out, *points = im.points;
     if (!map_path)
         return kl_cli_usage_error("import", usage_text, "no import map given (--map)");
     if (optind >= argc)
@@ -201,15 +180,15 @@ int cmd_import(int argc, char **argv)
         kl_cli_error("out of memory");
         goto cleanup;
     }
-    kl_err irc = kl_import_run(&ds, map, (const char *const *)(argv + optind), (size_t)(argc - optind), &common.load,
+    kl_err irc = kl_import_run(&ds, map, (const char *const *)(argv + optind), (size_t)(argc - optind), &o.run.load,
                                &err);
-    if (!common.quiet || common.strict)
-        print_warnings(&ds);
+    if (!o.quiet || o.run.strict)
+        kl_cli_print_warnings(&ds);
     if (irc != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
     }
-    if (common.strict && ds.n_warnings) {
+    if (o.run.strict && ds.n_warnings) {
         kl_cli_error("the import has %u warning%s and --strict is given", ds.n_warnings, ds.n_warnings == 1 ? "" : "s");
         goto cleanup;
     }

@@ -69,9 +69,7 @@ static void help(void)
            "  --width PX, --height PX  image size in pixels (the drawing is scaled to fit, centred)\n"
            "  --dpi N                pixels per inch of PNG output (default 96)\n\n"
            "graph and metrics:\n"
-           "  --from DATE, --to DATE keep relations active in the window (YYYY or YYYY-MM-DD)\n"
-           "  --mode MODE            full (default: every entity) or organisations\n"
-           KL_CLI_SAMPLES_HELP KL_CLI_SAMPLING_HELP
+           KL_CLI_GRAPH_HELP KL_CLI_SAMPLES_HELP KL_CLI_SAMPLING_HELP
            "  --seed S               seed of communities and sampling (default 1)\n"
            "  -v, --verbose          print timings per phase to standard error\n" KL_CLI_COMMON_HELP
            "  -h, --help             this help\n\n"
@@ -93,10 +91,6 @@ enum {
     OPT_WIDTH,
     OPT_HEIGHT,
     OPT_DPI,
-    OPT_FROM,
-    OPT_TO,
-    OPT_MODE,
-    OPT_SEED,
     OPT_GEO,
     OPT_HEATMAP
 };
@@ -181,10 +175,144 @@ static int write_output(const char *path, const char *data, size_t len)
     return e ? -1 : 0;
 }
 
+typedef struct {
+    kl_cli_options_t *o;
+    kl_viz_options_t vopt;
+    int format, verbose, views, layout_given, group_given;
+    int node_style_given; /* --size-by, --fill or --brokers: actor views only */
+    const char *output;
+} render_t;
+
+#define USAGE(...) return kl_cli_usage_error("render", usage_text, __VA_ARGS__)
+
+/* The options that choose and style the view. */
+static int option(int c, const char *arg, int argc, char **argv, void *ctx)
+{
+    static const char *const groups[] = {"region", "community", "kind", "none", NULL};
+    static const char *const sizes[] = {"irb", "betweenness", "pagerank", "degree", NULL};
+    static const char *const fills[] = {"region", "kind", NULL};
+    static const char *const layouts[] = {"auto", "dot", "neato", "fdp", "sfdp", "circo", NULL};
+    static const char *const formats[] = {"dot", "svg", "png", "pdf", NULL};
+    render_t *r = ctx;
+    kl_viz_options_t *vopt = &r->vopt;
+    unsigned long long v;
+    int k;
+    switch (c) {
+    case 'o': r->output = arg; break;
+    case 'T':
+        if ((r->format = pick(arg, formats)) < 0)
+            USAGE("unknown format '%s' (dot, svg, png or pdf)", arg);
+        break;
+    case 'v': r->verbose = 1; break;
+    case OPT_TOP:
+        if (kl_cli_parse_u64(arg, UINT32_MAX, &v) < 0 || v == 0)
+            USAGE("invalid number '%s' for --top", arg);
+        vopt->top = (uint32_t)v;
+        break;
+    case OPT_EGO: vopt->view = KL_VIEW_EGO, vopt->ego = arg, r->views++; break;
+    case OPT_DEPTH:
+        if (kl_cli_parse_u64(arg, 1000, &v) < 0 || v == 0)
+            USAGE("invalid depth '%s' (1 to 1000)", arg);
+        vopt->depth = (uint32_t)v;
+        break;
+    case OPT_REGION_MAP: vopt->view = KL_VIEW_REGION_MAP, r->views++; break;
+    case OPT_PATH:
+        /* two values: the second is the next argument */
+        if (optind >= argc || argv[optind][0] == '-')
+            USAGE("option '--path' needs two actor or region ids");
+        vopt->view = KL_VIEW_PATH, vopt->path_from = arg, vopt->path_to = argv[optind++], r->views++;
+        break;
+    case OPT_GROUP:
+        if ((k = pick(arg, groups)) < 0)
+            USAGE("unknown group '%s' (region, community, kind or none)", arg);
+        vopt->group = (kl_viz_group)k;
+        r->group_given = 1;
+        break;
+    case OPT_SIZE_BY:
+        if ((k = pick(arg, sizes)) < 0)
+            USAGE("unknown metric '%s' for --size-by (irb, betweenness, pagerank or degree)", arg);
+        vopt->size_by = (kl_viz_size)k;
+        r->node_style_given = 1;
+        break;
+    case OPT_FILL:
+        if ((k = pick(arg, fills)) < 0)
+            USAGE("unknown fill '%s' (region or kind)", arg);
+        vopt->fill_by = (kl_viz_fill)k;
+        r->node_style_given = 1;
+        break;
+    case OPT_LAYOUT:
+        if ((k = pick(arg, layouts)) < 0)
+            USAGE("unknown layout '%s' (dot, neato, fdp, sfdp or circo)", arg);
+        vopt->layout = (kl_viz_layout)k;
+        r->layout_given = 1;
+        break;
+    case OPT_BROKERS:
+        if (kl_cli_parse_u64(arg, 1000, &v) < 0)
+            USAGE("invalid number '%s' for --brokers (0 to 1000)", arg);
+        vopt->brokers = (uint32_t)v;
+        r->node_style_given = 1;
+        break;
+    case OPT_WIDTH:
+    case OPT_HEIGHT:
+        if (kl_cli_parse_u64(arg, 20000, &v) < 0 || v < 16)
+            USAGE("invalid size '%s' for --%s (16 to 20000 pixels)", arg, c == OPT_WIDTH ? "width" : "height");
+        if (c == OPT_WIDTH)
+            vopt->width = (uint32_t)v;
+        else
+            vopt->height = (uint32_t)v;
+        break;
+    case OPT_DPI:
+        if (kl_cli_parse_u64(arg, 1200, &v) < 0 || v < 18)
+            USAGE("invalid resolution '%s' for --dpi (18 to 1200)", arg);
+        vopt->dpi = (uint32_t)v;
+        break;
+    case OPT_GEO: vopt->geo = KL_GEO_ON; break;
+    case OPT_HEATMAP: vopt->view = KL_VIEW_HEATMAP, r->views++; break;
+    default: return KL_CLI_UNKNOWN;
+    }
+    return KL_CLI_HANDLED;
+}
+
+/* The views and styles that exclude each other, and the output's format. */
+static int check_view(render_t *r)
+{
+    kl_viz_options_t *vopt = &r->vopt;
+    if (r->views > 1 || (vopt->top && vopt->view != KL_VIEW_WHOLE))
+        USAGE("--top, --ego, --region-map, --path and --heatmap exclude each other");
+    if (vopt->view == KL_VIEW_HEATMAP &&
+        (vopt->geo == KL_GEO_ON || r->layout_given || r->group_given || r->node_style_given))
+        USAGE("--heatmap draws a matrix of region pairs: --geo, --layout, --group, --size-by, --fill and --brokers "
+              "do not apply");
+    if (vopt->geo == KL_GEO_ON && (vopt->view == KL_VIEW_EGO || vopt->view == KL_VIEW_PATH))
+        USAGE("--geo draws the whole graph or the region map as a map, not --ego or --path");
+    if (vopt->geo == KL_GEO_ON && (r->layout_given || r->group_given))
+        USAGE("--geo places every node at its coordinates: --layout and --group do not apply");
+    if (!r->output)
+        USAGE("no output file given (-o FILE)");
+    if (r->format < 0 && (r->format = kl_viz_format_from_path(r->output)) < 0)
+        USAGE("cannot tell the format of '%s' from its extension (.dot, .svg, .png or .pdf); use --format",
+              r->output);
+    return KL_CLI_GO_ON;
+}
+#undef USAGE
+
+static void print_timings(const kl_viz_t *viz, const kl_run_t *run, double t_analysis, double t_write)
+{
+    const kl_viz_info_t *info = kl_viz_info(viz);
+    fprintf(stderr, "kluster render: %u nodes, %u edges, layout %s\n", info->nodes, info->edges,
+            kl_viz_layout_name(info->layout));
+    fprintf(stderr, "  load            %.3f s\n  graph           %.3f s\n  analysis        %.3f s\n",
+            run->seconds[KL_STAGE_LOAD], run->seconds[KL_STAGE_GRAPH], t_analysis);
+    fprintf(stderr, "  build           %.3f s\n  layout          %.3f s\n  render          %.3f s\n",
+            info->seconds_build, info->seconds_layout, info->seconds_render);
+    double viz_total = info->seconds_build + info->seconds_layout + info->seconds_render + t_write;
+    fprintf(stderr, "  write           %.3f s\n  viz total       %.3f s\n  total           %.3f s\n", t_write,
+            viz_total, run->seconds[KL_STAGE_LOAD] + run->seconds[KL_STAGE_GRAPH] + t_analysis + viz_total);
+}
+
 int cmd_render(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, 'T'},
         {"verbose", no_argument, NULL, 'v'},
@@ -201,254 +329,79 @@ int cmd_render(int argc, char **argv)
         {"width", required_argument, NULL, OPT_WIDTH},
         {"height", required_argument, NULL, OPT_HEIGHT},
         {"dpi", required_argument, NULL, OPT_DPI},
-        {"from", required_argument, NULL, OPT_FROM},
-        {"to", required_argument, NULL, OPT_TO},
-        {"mode", required_argument, NULL, OPT_MODE},
-        {"seed", required_argument, NULL, OPT_SEED},
         {"geo", no_argument, NULL, OPT_GEO},
-        KL_CLI_SAMPLING_OPTIONS,
-        KL_CLI_SAMPLES_OPTION,
         {"heatmap", no_argument, NULL, OPT_HEATMAP},
-        KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    static const char *const groups[] = {"region", "community", "kind", "none", NULL};
-    static const char *const sizes[] = {"irb", "betweenness", "pagerank", "degree", NULL};
-    static const char *const fills[] = {"region", "kind", NULL};
-    static const char *const layouts[] = {"auto", "dot", "neato", "fdp", "sfdp", "circo", NULL};
-    static const char *const modes[] = {"full", "organisations", NULL};
-    static const char *const formats[] = {"dot", "svg", "png", "pdf", NULL};
-    int format = -1;
-    kl_cli_common_t common;
-    kl_graph_options_t gopt;
-    kl_analysis_options_t aopt;
-    kl_cli_sampling_t scli;
-    kl_viz_options_t vopt;
-    const char *output = NULL;
-    int verbose = 0, views = 0, layout_given = 0, group_given = 0, c, k;
-    int node_style_given = 0; /* --size-by, --fill or --brokers: actor views only */
-    unsigned long long v;
-
-    kl_cli_common_init(&common);
-    kl_graph_options_init(&gopt);
-    kl_analysis_options_init(&aopt);
-    kl_cli_sampling_init(&scli);
-    kl_viz_options_init(&vopt);
-    vopt.geo = KL_GEO_OFF; /* a map only on request */
-    opterr = 0;
-    optind = 1;
-#define USAGE(...) return kl_cli_usage_error("render", usage_text, __VA_ARGS__)
-    while ((c = getopt_long(argc, argv, ":ho:T:vq", longopts, NULL)) != -1) {
-        int handled = kl_cli_common_option(&common, c, optarg, "render");
-        if (handled == 0)
-            handled = kl_cli_sampling_option(&scli, c, optarg, "render", usage_text);
-        if (handled < 0)
-            return KL_EXIT_USAGE;
-        if (handled)
-            continue;
-        switch (c) {
-        case 'h': help(); return kl_cli_finish(KL_EXIT_OK);
-        case 'o': output = optarg; break;
-        case 'T':
-            if ((format = pick(optarg, formats)) < 0)
-                USAGE("unknown format '%s' (dot, svg, png or pdf)", optarg);
-            break;
-        case 'v': verbose = 1; break;
-        case OPT_TOP:
-            if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0 || v == 0)
-                USAGE("invalid number '%s' for --top", optarg);
-            vopt.top = (uint32_t)v;
-            break;
-        case OPT_EGO: vopt.view = KL_VIEW_EGO, vopt.ego = optarg, views++; break;
-        case OPT_DEPTH:
-            if (kl_cli_parse_u64(optarg, 1000, &v) < 0 || v == 0)
-                USAGE("invalid depth '%s' (1 to 1000)", optarg);
-            vopt.depth = (uint32_t)v;
-            break;
-        case OPT_REGION_MAP: vopt.view = KL_VIEW_REGION_MAP, views++; break;
-        case OPT_PATH:
-            /* two values: the second is the next argument */
-            if (optind >= argc || argv[optind][0] == '-')
-                USAGE("option '--path' needs two actor or region ids");
-            vopt.view = KL_VIEW_PATH, vopt.path_from = optarg, vopt.path_to = argv[optind++], views++;
-            break;
-        case OPT_GROUP:
-            if ((k = pick(optarg, groups)) < 0)
-                USAGE("unknown group '%s' (region, community, kind or none)", optarg);
-            vopt.group = (kl_viz_group)k;
-            group_given = 1;
-            break;
-        case OPT_SIZE_BY:
-            if ((k = pick(optarg, sizes)) < 0)
-                USAGE("unknown metric '%s' for --size-by (irb, betweenness, pagerank or degree)", optarg);
-            vopt.size_by = (kl_viz_size)k;
-            node_style_given = 1;
-            break;
-        case OPT_FILL:
-            if ((k = pick(optarg, fills)) < 0)
-                USAGE("unknown fill '%s' (region or kind)", optarg);
-            vopt.fill_by = (kl_viz_fill)k;
-            node_style_given = 1;
-            break;
-        case OPT_LAYOUT:
-            if ((k = pick(optarg, layouts)) < 0)
-                USAGE("unknown layout '%s' (dot, neato, fdp, sfdp or circo)", optarg);
-            vopt.layout = (kl_viz_layout)k;
-            layout_given = 1;
-            break;
-        case OPT_BROKERS:
-            if (kl_cli_parse_u64(optarg, 1000, &v) < 0)
-                USAGE("invalid number '%s' for --brokers (0 to 1000)", optarg);
-            vopt.brokers = (uint32_t)v;
-            node_style_given = 1;
-            break;
-        case OPT_WIDTH:
-        case OPT_HEIGHT:
-            if (kl_cli_parse_u64(optarg, 20000, &v) < 0 || v < 16)
-                USAGE("invalid size '%s' for --%s (16 to 20000 pixels)", optarg, c == OPT_WIDTH ? "width" : "height");
-            if (c == OPT_WIDTH)
-                vopt.width = (uint32_t)v;
-            else
-                vopt.height = (uint32_t)v;
-            break;
-        case OPT_DPI:
-            if (kl_cli_parse_u64(optarg, 1200, &v) < 0 || v < 18)
-                USAGE("invalid resolution '%s' for --dpi (18 to 1200)", optarg);
-            vopt.dpi = (uint32_t)v;
-            break;
-        case OPT_FROM:
-        case OPT_TO: {
-            int32_t d;
-            if (kl_date_parse(optarg, c == OPT_TO, &d) < 0)
-                USAGE("invalid date '%s' for --%s (YYYY or YYYY-MM-DD)", optarg, c == OPT_TO ? "to" : "from");
-            if (c == OPT_TO)
-                gopt.to = vopt.to = d;
-            else
-                gopt.from = vopt.from = d;
-            break;
-        }
-        case OPT_MODE:
-            if ((k = pick(optarg, modes)) < 0)
-                USAGE("unknown mode '%s' (full or organisations)", optarg);
-            gopt.mode = k ? KL_MODE_ORGANISATIONS : KL_MODE_FULL;
-            break;
-        case OPT_SEED:
-            if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0)
-                USAGE("invalid seed '%s' (0 to 4294967295)", optarg);
-            aopt.seed = v;
-            break;
-        case OPT_GEO: vopt.geo = KL_GEO_ON; break;
-        case OPT_HEATMAP: vopt.view = KL_VIEW_HEATMAP, views++; break;
-        default: USAGE("%s", kl_cli_bad_option(argv, c));
-        }
-    }
+    kl_cli_options_t o;
+    kl_cli_options_init(&o);
+    render_t r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    r.format = -1;
+    kl_viz_options_init(&r.vopt);
+    r.vopt.geo = KL_GEO_OFF; /* a map only on request */
+    const kl_cli_command_t cmd = {"render", usage_text, help, "o:T:v", longopts,
+                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SAMPLES | KL_CLI_SEED,
+                                  option, &r};
+    int rc = kl_cli_parse(&cmd, argc, argv, &o);
+    if (rc != KL_CLI_GO_ON)
+        return rc;
     if (optind >= argc)
-        USAGE("no dataset given");
+        return kl_cli_usage_error("render", usage_text, "no dataset given");
     if (optind != argc - 1)
-        USAGE("one dataset at a time");
-    if (views > 1 || (vopt.top && vopt.view != KL_VIEW_WHOLE))
-        USAGE("--top, --ego, --region-map, --path and --heatmap exclude each other");
-    if (vopt.view == KL_VIEW_HEATMAP && (vopt.geo == KL_GEO_ON || layout_given || group_given || node_style_given))
-        USAGE("--heatmap draws a matrix of region pairs: --geo, --layout, --group, --size-by, --fill and --brokers "
-              "do not apply");
-    if (vopt.geo == KL_GEO_ON && (vopt.view == KL_VIEW_EGO || vopt.view == KL_VIEW_PATH))
-        USAGE("--geo draws the whole graph or the region map as a map, not --ego or --path");
-    if (vopt.geo == KL_GEO_ON && (layout_given || group_given))
-        USAGE("--geo places every node at its coordinates: --layout and --group do not apply");
-    if (!output)
-        USAGE("no output file given (-o FILE)");
-    if (format < 0 && (format = kl_viz_format_from_path(output)) < 0)
-        USAGE("cannot tell the format of '%s' from its extension (.dot, .svg, .png or .pdf); use --format",
-              output);
-    if (gopt.from != KL_DATE_MIN && gopt.to != KL_DATE_MAX && gopt.to < gopt.from)
-        USAGE("--to is before --from");
-#undef USAGE
-    if (kl_cli_sampling_check(&scli, "render", usage_text) < 0)
-        return KL_EXIT_USAGE;
+        return kl_cli_usage_error("render", usage_text, "one dataset at a time");
+    if ((rc = check_view(&r)) != KL_CLI_GO_ON || (rc = kl_cli_check(&cmd, &o)) != KL_CLI_GO_ON)
+        return rc;
+    kl_viz_options_t *vopt = &r.vopt;
+    vopt->from = o.run.graph.from;
+    vopt->to = o.run.graph.to;
+    /* the heat map needs region pairs with the brokers `kluster bridges`
+     * gives them under the same policy, and no centralities; the other
+     * views need the metrics only */
+    o.run.parts = vopt->view == KL_VIEW_HEATMAP ? KL_RUN_REGIONS | KL_RUN_PAIR_BROKERS : KL_RUN_METRICS;
 
-    double t0 = now(), t_load, t_graph, t_analysis, t_write;
-    kl_dataset_t ds;
-    kl_agraph_t g = {0};
-    kl_analysis_t res = {0};
-    kl_regions_t regions = {0};
+    kl_run_t run;
     kl_viz_t *viz = NULL;
     char *data = NULL;
     size_t len = 0;
     kl_error_t err = {0};
-    int rc = KL_EXIT_FAILURE;
-    if (kl_cli_load(argv[optind], &common, &ds) != 0)
+    kl_run_init(&run);
+    rc = KL_EXIT_FAILURE;
+    if (kl_cli_run_load(&run, argv[optind], &o) != 0 || kl_cli_run_build(&run, &o) != 0)
         goto cleanup;
-    t_load = now();
-    if (kl_agraph_build(&g, &ds, &gopt, &err) != KL_OK) {
-        kl_cli_print_error(&err);
-        goto cleanup;
-    }
-    t_graph = now();
     /* refuse a whole graph too large to lay out before spending time on it */
-    if (format != KL_VIZ_DOT && vopt.view == KL_VIEW_WHOLE && !vopt.top &&
-        kl_viz_check_size(vopt.geo == KL_GEO_ON ? KL_LAYOUT_NOP
-                                                : kl_viz_layout_for(vopt.layout, vopt.view, g.n, g.csr.m),
-                          vopt.view, g.n, g.csr.m, &err) != KL_OK) {
+    if (r.format != KL_VIZ_DOT && vopt->view == KL_VIEW_WHOLE && !vopt->top &&
+        kl_viz_check_size(vopt->geo == KL_GEO_ON ? KL_LAYOUT_NOP
+                                                 : kl_viz_layout_for(vopt->layout, vopt->view, run.g.n, run.g.csr.m),
+                          vopt->view, run.g.n, run.g.csr.m, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
     }
-    kl_sampling_decision_t sampling;
-    kl_cli_sampling_decide(&scli, g.n, g.csr.m, &sampling);
-    kl_cli_sampling_note(&sampling, common.quiet, "render");
-    if (vopt.view == KL_VIEW_HEATMAP) {
-        /* region pairs only, with brokers for the pairs `kluster bridges`
-         * gives them to under the same policy: no centralities to wait for */
-        kl_regions_options_t ropt;
-        kl_regions_options_init(&ropt);
-        kl_sampling_apply(&sampling, NULL, &ropt);
-        ropt.seed = aopt.seed;
-        if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK) {
-            kl_cli_print_error(&err);
-            goto cleanup;
-        }
-        vopt.regions = &regions;
-        goto draw;
-    }
-    kl_sampling_apply(&sampling, &aopt, NULL);
-    if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
+    double t0 = now();
+    if (kl_cli_run_analyse(&run, &o, "render") != 0)
+        goto cleanup;
+    if (vopt->view == KL_VIEW_HEATMAP)
+        vopt->regions = &run.regions;
+    double t_analysis = now() - t0;
+    if (kl_viz_build(&viz, &run.ds, &run.g, &run.metrics, vopt, &err) != KL_OK ||
+        kl_viz_render(viz, (kl_viz_format)r.format, &data, &len, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
     }
-    kl_cli_eigenvector_note(&res, common.quiet, "render");
-draw:
-    t_analysis = now();
-    if (kl_viz_build(&viz, &ds, &g, &res, &vopt, &err) != KL_OK ||
-        kl_viz_render(viz, (kl_viz_format)format, &data, &len, &err) != KL_OK) {
-        kl_cli_print_error(&err);
-        goto cleanup;
-    }
-    double t_viz = now();
-    if (strcmp(output, "-") == 0 ? fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0
-                                 : write_output(output, data, len) != 0) {
-        kl_cli_error("cannot write '%s': %s", strcmp(output, "-") ? output : "standard output",
+    double t1 = now();
+    if (strcmp(r.output, "-") == 0 ? fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0
+                                   : write_output(r.output, data, len) != 0) {
+        kl_cli_error("cannot write '%s': %s", strcmp(r.output, "-") ? r.output : "standard output",
                      strerror(errno ? errno : EIO));
         goto cleanup;
     }
-    t_write = now();
-    if (verbose) {
-        const kl_viz_info_t *info = kl_viz_info(viz);
-        fprintf(stderr, "kluster render: %u nodes, %u edges, layout %s\n", info->nodes, info->edges,
-                kl_viz_layout_name(info->layout));
-        fprintf(stderr, "  load            %.3f s\n  graph           %.3f s\n  analysis        %.3f s\n",
-                t_load - t0, t_graph - t_load, t_analysis - t_graph);
-        fprintf(stderr, "  build           %.3f s\n  layout          %.3f s\n  render          %.3f s\n",
-                info->seconds_build, info->seconds_layout, info->seconds_render);
-        fprintf(stderr, "  write           %.3f s\n  viz total       %.3f s\n  total           %.3f s\n",
-                t_write - t_viz, t_write - t_analysis, t_write - t0);
-    }
+    if (r.verbose)
+        print_timings(viz, &run, t_analysis, now() - t1);
     rc = KL_EXIT_OK;
 cleanup:
     free(data);
     kl_viz_free(viz);
-    kl_analysis_destroy(&res);
-    kl_regions_destroy(&regions);
-    if (g.initialized)
-        kl_agraph_destroy(&g);
-    kl_dataset_destroy(&ds);
+    kl_run_destroy(&run);
     return kl_cli_finish(rc);
 }

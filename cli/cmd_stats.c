@@ -129,28 +129,17 @@ static int print_stats(const kl_dataset_t *ds)
 
 int cmd_stats(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, KL_CLI_COMMON_OPTIONS,
-                                             {NULL, 0, NULL, 0}};
-    kl_cli_common_t common;
-    kl_cli_common_init(&common);
-    int opt;
-    optind = 1;
-    opterr = 0; /* our own message, not getopt's: one line per problem */
-    while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
-        if (opt == 'h') {
-            help();
-            return kl_cli_finish(KL_EXIT_OK);
-        }
-        int got = kl_cli_common_option(&common, opt, optarg, "stats");
-        if (got < 0)
-            return KL_EXIT_USAGE;
-        if (got == 0)
-            return kl_cli_usage_error("stats", usage_text, "%s", kl_cli_bad_option(argv, opt));
-    }
+    kl_cli_options_t o;
+    kl_cli_options_init(&o);
+    const kl_cli_command_t cmd = {"stats", usage_text, help, NULL, NULL, KL_CLI_DATASET, NULL, NULL};
+    int rc = kl_cli_parse(&cmd, argc, argv, &o);
+    if (rc != KL_CLI_GO_ON)
+        return rc;
     if (optind != argc - 1)
         return kl_cli_usage_error("stats", usage_text, optind >= argc ? "no dataset given" : "one dataset at a time");
-    kl_dataset_t ds;
-    int rc = kl_cli_load(argv[optind], &common, &ds) != 0 ? KL_EXIT_FAILURE : print_stats(&ds);
-    kl_dataset_destroy(&ds);
+    kl_run_t run;
+    kl_run_init(&run);
+    rc = kl_cli_run_load(&run, argv[optind], &o) != 0 ? KL_EXIT_FAILURE : print_stats(&run.ds);
+    kl_run_destroy(&run);
     return kl_cli_finish(rc);
 }

@@ -21,37 +21,27 @@ static void help(void)
 
 int cmd_validate(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, KL_CLI_COMMON_OPTIONS,
-                                             {NULL, 0, NULL, 0}};
-    kl_cli_common_t common;
-    kl_cli_common_init(&common);
-    int opt;
-    optind = 1;
-    opterr = 0; /* our own message, not getopt's: one line per problem */
-    while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
-        if (opt == 'h') {
-            help();
-            return kl_cli_finish(KL_EXIT_OK);
-        }
-        int got = kl_cli_common_option(&common, opt, optarg, "validate");
-        if (got < 0)
-            return KL_EXIT_USAGE;
-        if (got == 0)
-            return kl_cli_usage_error("validate", usage_text, "%s", kl_cli_bad_option(argv, opt));
-    }
+    kl_cli_options_t o;
+    kl_cli_options_init(&o);
+    const kl_cli_command_t cmd = {"validate", usage_text, help, NULL, NULL, KL_CLI_DATASET, NULL, NULL};
+    int rc = kl_cli_parse(&cmd, argc, argv, &o);
+    if (rc != KL_CLI_GO_ON)
+        return rc;
     if (optind >= argc)
         return kl_cli_usage_error("validate", usage_text, "no dataset given");
-    int rc = KL_EXIT_OK;
+    rc = KL_EXIT_OK;
     for (int i = optind; i < argc; i++) {
-        kl_dataset_t ds;
-        if (kl_cli_load(argv[i], &common, &ds) != 0) {
+        kl_run_t run;
+        kl_run_init(&run);
+        if (kl_cli_run_load(&run, argv[i], &o) != 0) {
             rc = KL_EXIT_FAILURE;
         } else {
+            const kl_dataset_t *ds = &run.ds;
             printf("%s: valid: %u entities, %u relations, %u regions, %u sources in %u file%s; %u warning%s\n",
-                   argv[i], ds.n_entities, ds.n_relations, ds.n_regions, ds.n_sources, ds.n_files,
-                   ds.n_files == 1 ? "" : "s", ds.n_warnings, ds.n_warnings == 1 ? "" : "s");
+                   argv[i], ds->n_entities, ds->n_relations, ds->n_regions, ds->n_sources, ds->n_files,
+                   ds->n_files == 1 ? "" : "s", ds->n_warnings, ds->n_warnings == 1 ? "" : "s");
         }
-        kl_dataset_destroy(&ds);
+        kl_run_destroy(&run);
     }
     return kl_cli_finish(rc);
 }

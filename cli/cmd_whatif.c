@@ -37,113 +37,93 @@ static void help(void)
 
 enum { OPT_REMOVE = 1, OPT_RANK, OPT_TOP };
 
+typedef struct {
+    kl_format format;
+    const char *output;
+    unsigned long long top;
+    int rank;
+    size_t remove_len;
+    char *remove_ids; /* every --remove, joined by commas */
+} whatif_t;
+
+static int option(int c, const char *arg, int argc, char **argv, void *ctx)
+{
+    whatif_t *w = ctx;
+    int f;
+    switch (c) {
+    case 'f':
+        if ((f = kl_cli_pick_format(arg)) < 0)
+            return kl_cli_usage_error("whatif", usage_text, "unknown format '%s' (md, json or csv)", arg);
+        w->format = (kl_format)f;
+        return KL_CLI_HANDLED;
+    case 'o': w->output = arg; return KL_CLI_HANDLED;
+    case OPT_REMOVE: {
+        size_t len = strlen(arg);
+        char *nb = realloc(w->remove_ids, w->remove_len + len + 2);
+        if (!nb) {
+            kl_cli_error("out of memory");
+            return KL_EXIT_FAILURE;
+        }
+        w->remove_ids = nb;
+        if (w->remove_len)
+            w->remove_ids[w->remove_len++] = ',';
+        memcpy(w->remove_ids + w->remove_len, arg, len + 1);
+        w->remove_len += len;
+        return KL_CLI_HANDLED;
+    }
+    case OPT_RANK: w->rank = 1; return KL_CLI_HANDLED;
+    case OPT_TOP:
+        if (kl_cli_parse_u64(arg, UINT32_MAX, &w->top) < 0 || w->top == 0)
+            return kl_cli_usage_error("whatif", usage_text, "invalid number '%s' for --top", arg);
+        return KL_CLI_HANDLED;
+    }
+    return KL_CLI_UNKNOWN;
+}
+
+/* The operands and the options that exclude or need each other. */
+static int check_args(const kl_cli_command_t *cmd, kl_cli_options_t *o, const whatif_t *w, int argc, char **argv)
+{
+    if (optind >= argc)
+        return kl_cli_usage_error("whatif", usage_text, "no dataset given");
+    if (optind + 1 < argc)
+        return kl_cli_usage_error("whatif", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
+    if (w->rank && w->remove_ids)
+        return kl_cli_usage_error("whatif", usage_text, "--remove and --rank exclude each other");
+    if (!w->rank && !w->remove_ids)
+        return kl_cli_usage_error("whatif", usage_text, "--remove IDS or --rank is needed");
+    return kl_cli_check(cmd, o);
+}
+
 int cmd_whatif(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"remove", required_argument, NULL, OPT_REMOVE},
         {"rank", no_argument, NULL, OPT_RANK},
         {"top", required_argument, NULL, OPT_TOP},
-        KL_CLI_GRAPH_OPTIONS,
-        KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    kl_cli_common_t common;
-    kl_cli_graph_t gcli;
-    kl_format format = KL_FORMAT_MD;
-    const char *output = NULL;
-    unsigned long long top = 10;
-    int rank = 0, c;
-    size_t remove_len = 0;
-    char *remove_ids = NULL; /* every --remove, joined by commas */
-
-    kl_cli_common_init(&common);
-    kl_cli_graph_init(&gcli);
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":hf:o:q", longopts, NULL)) != -1) {
-        int handled = kl_cli_common_option(&common, c, optarg, "whatif");
-        if (handled == 0)
-            handled = kl_cli_graph_option(&gcli, c, optarg, "whatif", usage_text);
-        if (handled < 0) {
-            free(remove_ids);
-            return KL_EXIT_USAGE;
-        }
-        if (handled)
-            continue;
-        int urc = -1;
-        switch (c) {
-        case 'h':
-            free(remove_ids);
-            help();
-            return kl_cli_finish(KL_EXIT_OK);
-        case 'f':
-            if (strcmp(optarg, "json") == 0)
-                format = KL_FORMAT_JSON;
-            else if (strcmp(optarg, "csv") == 0)
-                format = KL_FORMAT_CSV;
-            else if (strcmp(optarg, "md") == 0 || strcmp(optarg, "markdown") == 0)
-                format = KL_FORMAT_MD;
-            else
-                urc = kl_cli_usage_error("whatif", usage_text, "unknown format '%s' (md, json or csv)", optarg);
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        case OPT_REMOVE: {
-            size_t len = strlen(optarg);
-            char *nb = realloc(remove_ids, remove_len + len + 2);
-            if (!nb) {
-                free(remove_ids);
-                kl_cli_error("out of memory");
-                return KL_EXIT_FAILURE;
-            }
-            remove_ids = nb;
-            if (remove_len)
-                remove_ids[remove_len++] = ',';
-            memcpy(remove_ids + remove_len, optarg, len + 1);
-            remove_len += len;
-            break;
-        }
-        case OPT_RANK:
-            rank = 1;
-            break;
-        case OPT_TOP:
-            if (kl_cli_parse_u64(optarg, UINT32_MAX, &top) < 0 || top == 0)
-                urc = kl_cli_usage_error("whatif", usage_text, "invalid number '%s' for --top", optarg);
-            break;
-        case ':':
-            urc = kl_cli_usage_error("whatif", usage_text, "option '%s' needs a value", argv[optind - 1]);
-            break;
-        default:
-            urc = kl_cli_usage_error("whatif", usage_text, "unknown option '%s'", argv[optind - 1]);
-        }
-        if (urc >= 0) {
-            free(remove_ids);
-            return urc;
-        }
-    }
-    int urc = -1;
-    if (optind >= argc)
-        urc = kl_cli_usage_error("whatif", usage_text, "no dataset given");
-    else if (optind + 1 < argc)
-        urc = kl_cli_usage_error("whatif", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
-    else if (rank && remove_ids)
-        urc = kl_cli_usage_error("whatif", usage_text, "--remove and --rank exclude each other");
-    else if (!rank && !remove_ids)
-        urc = kl_cli_usage_error("whatif", usage_text, "--remove IDS or --rank is needed");
-    else if (gcli.graph.from > gcli.graph.to)
-        urc = kl_cli_usage_error("whatif", usage_text, "--from is after --to");
-    if (urc >= 0) {
-        free(remove_ids);
+    kl_cli_options_t o;
+    kl_cli_options_init(&o);
+    whatif_t w = {KL_FORMAT_MD, NULL, 10, 0, 0, NULL};
+    const kl_cli_command_t cmd = {"whatif", usage_text, help, "f:o:", longopts, KL_CLI_DATASET | KL_CLI_GRAPH,
+                                  option, &w};
+    int urc = kl_cli_parse(&cmd, argc, argv, &o);
+    if (urc == KL_CLI_GO_ON)
+        urc = check_args(&cmd, &o, &w, argc, argv);
+    if (urc != KL_CLI_GO_ON) {
+        free(w.remove_ids);
         return urc;
     }
+    kl_format format = w.format;
+    const char *output = w.output;
+    unsigned long long top = w.top;
+    size_t remove_len = w.remove_len;
+    char *remove_ids = w.remove_ids;
     const char *path = argv[optind];
 
-    kl_dataset_t ds;
-    kl_agraph_t g;
+    kl_run_t run;
     kl_whatif_t cmp;
     kl_output_t out;
     kl_error_t err = {0};
@@ -151,17 +131,14 @@ int cmd_whatif(int argc, char **argv)
     uint32_t *removed = NULL, n_removed = 0;
     uint64_t *disconnects = NULL;
     double cross_pairs = 0;
-    memset(&ds, 0, sizeof ds);
-    memset(&g, 0, sizeof g);
+    kl_run_init(&run);
     memset(&cmp, 0, sizeof cmp);
     memset(&out, 0, sizeof out);
 
-    if (kl_cli_load(path, &common, &ds) != 0)
+    if (kl_cli_run_load(&run, path, &o) != 0 || kl_cli_run_build(&run, &o) != 0)
         goto cleanup;
-    if (kl_agraph_build(&g, &ds, &gcli.graph, &err) != KL_OK) {
-        kl_cli_print_error(&err);
-        goto cleanup;
-    }
+    const kl_dataset_t *ds = &run.ds;
+    const kl_agraph_t *g = &run.g;
     if (remove_ids) {
         removed = malloc((remove_len + 1) * sizeof *removed);
         if (!removed) {
@@ -169,17 +146,17 @@ int cmd_whatif(int argc, char **argv)
             goto cleanup;
         }
         for (char *save = NULL, *tok = strtok_r(remove_ids, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            int32_t e = kl_dataset_find_entity(&ds, tok);
+            int32_t e = kl_dataset_find_entity(ds, tok);
             if (e < 0) {
                 kl_cli_error("unknown actor '%s' in --remove", tok);
                 goto cleanup;
             }
-            if (g.entity_vertex[e] < 0) {
+            if (g->entity_vertex[e] < 0) {
                 kl_cli_error("actor '%s' is not in the analysis graph (%s mode, excluded kinds)", tok,
-                             g.options.mode == KL_MODE_ORGANISATIONS ? "organisations" : "full");
+                             g->options.mode == KL_MODE_ORGANISATIONS ? "organisations" : "full");
                 goto cleanup;
             }
-            uint32_t v = (uint32_t)g.entity_vertex[e], dup = 0;
+            uint32_t v = (uint32_t)g->entity_vertex[e], dup = 0;
             for (uint32_t i = 0; i < n_removed; i++)
                 dup |= removed[i] == v;
             if (!dup)
@@ -189,17 +166,17 @@ int cmd_whatif(int argc, char **argv)
             kl_cli_error("--remove names no actor");
             goto cleanup;
         }
-        if (kl_whatif_compare(&cmp, &ds, &g, removed, n_removed, gcli.weighted, gcli.threads, &err) != KL_OK) {
+        if (kl_whatif_compare(&cmp, ds, g, removed, n_removed, o.run.weighted, o.run.threads, &err) != KL_OK) {
             kl_cli_print_error(&err);
             goto cleanup;
         }
     } else {
-        disconnects = malloc(((size_t)g.n + 1) * sizeof *disconnects);
+        disconnects = malloc(((size_t)g->n + 1) * sizeof *disconnects);
         if (!disconnects) {
             kl_cli_error("out of memory");
             goto cleanup;
         }
-        if (kl_whatif_rank(&g, disconnects, &cross_pairs, &err) != KL_OK) {
+        if (kl_whatif_rank(g, disconnects, &cross_pairs, &err) != KL_OK) {
             kl_cli_print_error(&err);
             goto cleanup;
         }
@@ -208,7 +185,7 @@ int cmd_whatif(int argc, char **argv)
         kl_cli_error("cannot create '%s': %s", output, strerror(errno));
         goto cleanup;
     }
-    kl_whatif_report_t report = {&ds,     &g,        path,        (uint32_t)top, remove_ids ? &cmp : NULL,
+    kl_whatif_report_t report = {ds,      g,         path,        (uint32_t)top, remove_ids ? &cmp : NULL,
                                  removed, n_removed, disconnects, cross_pairs};
     errno = 0;
     int wrc = format == KL_FORMAT_CSV ? kl_write_whatif_csv(out.f, &report)
@@ -222,8 +199,7 @@ int cmd_whatif(int argc, char **argv)
 cleanup:
     kl_output_abort(&out);
     kl_whatif_destroy(&cmp);
-    kl_agraph_destroy(&g);
-    kl_dataset_destroy(&ds);
+    kl_run_destroy(&run);
     free(removed);
     free(disconnects);
     free(remove_ids);

@@ -6,6 +6,7 @@
 #include "../analysis/analysis.h"
 #include "../engine/graph.h"
 #include "../loaders/loaders.h"
+#include "../pipeline/pipeline.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -23,6 +24,69 @@ int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+
+/* ---- The one option parser (cli/options.c)
+ *
+ * A command declares its own options and which shared groups it takes; the
+ * parser handles --help, the groups (into one kl_run_options_t, the options
+ * of the pipeline) and the messages for unknown options and missing values,
+ * and hands the command's own options to its handler. */
+enum {
+    KL_CLI_DATASET = 1u << 0,  /* --strict, --quiet, --resolve-names, --max-*, --kind-attr, --region-attr */
+    KL_CLI_GRAPH = 1u << 1,    /* --from, --to, --mode, --ties, --exclude-kind, --weights, --threads */
+    KL_CLI_SAMPLING = 1u << 2, /* --epsilon, --delta, --exact */
+    KL_CLI_SAMPLES = 1u << 3,  /* --samples */
+    KL_CLI_SEED = 1u << 4      /* --seed */
+};
+
+/* What a handler returns besides an exit code, and what kl_cli_parse and
+ * kl_cli_check return when the command should go on. */
+enum { KL_CLI_GO_ON = -1, KL_CLI_HANDLED = -2, KL_CLI_UNKNOWN = -3 };
+
+typedef struct {
+    kl_run_options_t run; /* everything the pipeline takes */
+    int quiet;            /* no warnings or notes on standard error */
+} kl_cli_options_t;
+
+typedef struct {
+    const char *name;               /* "analyze" */
+    const char *usage;              /* the usage lines, for usage errors */
+    void (*help)(void);             /* prints --help */
+    const char *shortopts;          /* the command's own short options ("f:o:v"), or NULL */
+    const struct option *longopts;  /* the command's own long options, NULL-terminated, or NULL */
+    unsigned groups;                /* KL_CLI_* shared groups */
+    /* the command's own option: KL_CLI_HANDLED, KL_CLI_UNKNOWN, or an exit
+     * code after printing a message (kl_cli_usage_error returns 2) */
+    int (*option)(int opt, const char *arg, int argc, char **argv, void *ctx);
+    void *ctx;
+} kl_cli_command_t;
+
+/* Defaults of every option (the loader's limits, the pipeline's defaults). */
+void kl_cli_options_init(kl_cli_options_t *o);
+/* Parse argv; KL_CLI_GO_ON with optind at the first operand, or the exit
+ * code to return (0 after --help, 2 after a usage error). */
+int kl_cli_parse(const kl_cli_command_t *cmd, int argc, char **argv, kl_cli_options_t *o);
+/* After the operands are checked: --from after --to, contradicting
+ * sampling options, KLUSTER_EXACT_LIMIT.  KL_CLI_GO_ON or 2 (message
+ * printed). */
+int kl_cli_check(const kl_cli_command_t *cmd, kl_cli_options_t *o);
+/* -f/--format of the results: 0 json, 1 csv, 2 md (or markdown), in the
+ * order of kl_format; -1 for anything else. */
+int kl_cli_pick_format(const char *arg);
+/* KLUSTER_EXACT_LIMIT into both limits of s; 0, or -1 after a message. */
+int kl_cli_read_exact_limit(kl_sampling_request_t *s);
+
+/* The stages of a run with their messages: warnings (unless quiet), the
+ * error, the sampling and eigenvector notes as "kluster CMD: note: ...".
+ * Each returns 0, or 1 after printing the error. */
+int kl_cli_run_load(kl_run_t *run, const char *path, const kl_cli_options_t *o);
+int kl_cli_run_build(kl_run_t *run, const kl_cli_options_t *o);
+int kl_cli_run_analyse(kl_run_t *run, const kl_cli_options_t *o, const char *cmd);
+/* A dataset's warnings on standard error, the first 10 of each kind and
+ * then how many more of that kind there are. */
+void kl_cli_print_warnings(const kl_dataset_t *ds);
+/* The three in turn. */
+int kl_cli_run(kl_run_t *run, const char *path, const kl_cli_options_t *o, const char *cmd);
 
 /* Options every command that reads a dataset takes. */
 typedef struct {

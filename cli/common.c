@@ -242,7 +242,7 @@ int kl_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 /* Warnings, at most WARNINGS_PER_KIND of each kind: a generated dataset
  * can repeat one problem thousands of times, and the first few say it. */
 #define WARNINGS_PER_KIND 10
-static void print_warnings(const kl_dataset_t *ds)
+void kl_cli_print_warnings(const kl_dataset_t *ds)
 {
     static const char *const kind_names[KL_WARN_COUNT] = {"merge-conflict", "unknown-type", "mojibake",
                                                           "self-loop", "duplicate-relation", "other"};
@@ -265,7 +265,7 @@ int kl_cli_load(const char *path, const kl_cli_common_t *c, kl_dataset_t *ds)
     }
     kl_err rc = kl_load_dataset(ds, path, &c->load, &err);
     if (!c->quiet || c->strict)
-        print_warnings(ds);
+        kl_cli_print_warnings(ds);
     if (rc != KL_OK) {
         kl_cli_print_error(&err);
         return 1;
@@ -311,4 +311,51 @@ void kl_cli_json_init(void)
 int kl_cli_json_oom(void)
 {
     return __atomic_exchange_n(&json_oom, 0, __ATOMIC_RELAXED);
+}
+
+/* ------------------------------------------------------------ the run */
+
+int kl_cli_run_load(kl_run_t *run, const char *path, const kl_cli_options_t *o)
+{
+    kl_error_t err = {0};
+    kl_err rc = kl_run_load(run, path, &o->run, &err);
+    if (run->loaded && (!o->quiet || o->run.strict))
+        kl_cli_print_warnings(&run->ds);
+    if (rc != KL_OK) {
+        kl_cli_print_error(&err);
+        return 1;
+    }
+    return 0;
+}
+
+int kl_cli_run_build(kl_run_t *run, const kl_cli_options_t *o)
+{
+    kl_error_t err = {0};
+    if (kl_run_build(run, &o->run, &err) != KL_OK) {
+        kl_cli_print_error(&err);
+        return 1;
+    }
+    return 0;
+}
+
+int kl_cli_run_analyse(kl_run_t *run, const kl_cli_options_t *o, const char *cmd)
+{
+    kl_error_t err = {0};
+    char note[300];
+    if (!o->quiet && kl_run_sampling_note(&run->sampling, note, sizeof note))
+        fprintf(stderr, "kluster %s: note: %s\n", cmd, note);
+    if (kl_run_analyse(run, &o->run, &err) != KL_OK) {
+        kl_cli_print_error(&err);
+        return 1;
+    }
+    if (!o->quiet && (run->done & KL_RUN_METRICS) && kl_run_eigenvector_note(&run->metrics, note, sizeof note))
+        fprintf(stderr, "kluster %s: warning: %s\n", cmd, note);
+    return 0;
+}
+
+int kl_cli_run(kl_run_t *run, const char *path, const kl_cli_options_t *o, const char *cmd)
+{
+    if (kl_cli_run_load(run, path, o) || kl_cli_run_build(run, o))
+        return 1;
+    return kl_cli_run_analyse(run, o, cmd);
 }

@@ -18,48 +18,6 @@ void kl_cli_graph_init(kl_cli_graph_t *g)
     kl_graph_options_init(&g->graph);
 }
 
-int kl_cli_parse_ties(const char *arg, uint32_t *bits, char *bad, size_t badsize)
-{
-    const char *p = arg;
-    for (;;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        int t = -1;
-        if (len == 5 && strncmp(p, "other", 5) == 0)
-            t = KL_REL_OTHER;
-        for (int k = 0; t < 0 && k < KL_REL_OTHER; k++) {
-            const char *name = kl_reltype_name((kl_reltype)k);
-            if (strlen(name) == len && strncmp(p, name, len) == 0)
-                t = k;
-        }
-        if (t < 0) {
-            snprintf(bad, badsize, "%.*s", (int)len, p);
-            return -1;
-        }
-        *bits |= 1u << t;
-        if (!end)
-            return 0;
-        p = end + 1;
-    }
-}
-
-int kl_cli_parse_kinds(const char *arg, uint32_t *bits, char *bad, size_t badsize)
-{
-    const char *p = arg;
-    for (;;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        snprintf(bad, badsize, "%.*s", (int)len, p);
-        int k = kl_kind_parse(bad);
-        if (k < 0)
-            return -1;
-        *bits |= 1u << k;
-        if (!end)
-            return 0;
-        p = end + 1;
-    }
-}
-
 int kl_cli_graph_option(kl_cli_graph_t *g, int opt, const char *arg, const char *cmd, const char *usage)
 {
     char bad[128];

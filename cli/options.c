@@ -1,0 +1,379 @@
+/* cli/options.c - the one option parser of the commands: the options every
+ * command that reads a dataset takes (limits, --strict, --quiet), those that
+ * choose the analysis graph and its paths, the sampling policy's and the
+ * seed, all parsed into one kl_run_options_t; the command's own options go
+ * to its handler.  Messages and exit codes are those of every command. */
+#include "commands.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Option values of the shared groups, above any command's own. */
+enum {
+    OPT_RESOLVE_NAMES = 1000, OPT_STRICT, OPT_MAX_INPUT_BYTES, OPT_MAX_ENTITIES, OPT_MAX_RELATIONS, OPT_KIND_ATTR,
+    OPT_REGION_ATTR,
+    OPT_FROM = 2000, OPT_TO, OPT_MODE, OPT_TIES, OPT_EXCLUDE_KIND, OPT_WEIGHTS, OPT_THREADS,
+    OPT_EPSILON = 3000, OPT_DELTA, OPT_EXACT, OPT_SAMPLES, OPT_SEED
+};
+
+static const struct option dataset_options[] = {
+    {"resolve-names", no_argument, NULL, OPT_RESOLVE_NAMES},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"max-input-bytes", required_argument, NULL, OPT_MAX_INPUT_BYTES},
+    {"max-entities", required_argument, NULL, OPT_MAX_ENTITIES},
+    {"max-relations", required_argument, NULL, OPT_MAX_RELATIONS},
+    {"kind-attr", required_argument, NULL, OPT_KIND_ATTR},
+    {"region-attr", required_argument, NULL, OPT_REGION_ATTR},
+    {"quiet", no_argument, NULL, 'q'},
+    {NULL, 0, NULL, 0},
+};
+static const struct option graph_options[] = {
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"mode", required_argument, NULL, OPT_MODE},
+    {"ties", required_argument, NULL, OPT_TIES},
+    {"exclude-kind", required_argument, NULL, OPT_EXCLUDE_KIND},
+    {"weights", no_argument, NULL, OPT_WEIGHTS},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {NULL, 0, NULL, 0},
+};
+static const struct option sampling_options[] = {
+    {"epsilon", required_argument, NULL, OPT_EPSILON},
+    {"delta", required_argument, NULL, OPT_DELTA},
+    {"exact", no_argument, NULL, OPT_EXACT},
+    {NULL, 0, NULL, 0},
+};
+static const struct option samples_options[] = {
+    {"samples", required_argument, NULL, OPT_SAMPLES},
+    {NULL, 0, NULL, 0},
+};
+static const struct option seed_options[] = {
+    {"seed", required_argument, NULL, OPT_SEED},
+    {NULL, 0, NULL, 0},
+};
+
+void kl_cli_options_init(kl_cli_options_t *o)
+{
+    memset(o, 0, sizeof *o);
+    kl_run_options_init(&o->run);
+    /* defaults that stop a runaway input long before memory runs out on a
+     * 24 GiB machine, and never bother a real dataset */
+    o->run.load.max_input_bytes = 16ull << 30;
+    o->run.load.max_entities = 100000000u;
+    o->run.load.max_relations = 400000000u;
+}
+
+/* A probability strictly between 0 and 1. */
+static int parse_open_unit(const char *arg, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end || !(v > 0 && v < 1))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Comma-separated names into a bit set through name_of (a name -> bit
+ * index, or -1); -1 with the unknown name copied into bad. */
+static int parse_names(const char *arg, int (*name_of)(const char *, size_t), uint32_t *bits, char *bad,
+                       size_t badsize)
+{
+    const char *p = arg;
+    for (;;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        int k = name_of(p, len);
+        if (k < 0) {
+            snprintf(bad, badsize, "%.*s", (int)len, p);
+            return -1;
+        }
+        *bits |= 1u << k;
+        if (!end)
+            return 0;
+        p = end + 1;
+    }
+}
+
+static int reltype_of(const char *p, size_t len)
+{
+    if (len == 5 && strncmp(p, "other", 5) == 0)
+        return KL_REL_OTHER;
+    for (int k = 0; k < KL_REL_OTHER; k++) {
+        const char *name = kl_reltype_name((kl_reltype)k);
+        if (strlen(name) == len && strncmp(p, name, len) == 0)
+            return k;
+    }
+    return -1;
+}
+
+static int kind_of(const char *p, size_t len)
+{
+    char name[64];
+    if (len >= sizeof name)
+        return -1;
+    snprintf(name, sizeof name, "%.*s", (int)len, p);
+    return kl_kind_parse(name);
+}
+
+int kl_cli_parse_ties(const char *arg, uint32_t *bits, char *bad, size_t badsize)
+{
+    return parse_names(arg, reltype_of, bits, bad, badsize);
+}
+
+int kl_cli_parse_kinds(const char *arg, uint32_t *bits, char *bad, size_t badsize)
+{
+    return parse_names(arg, kind_of, bits, bad, badsize);
+}
+
+int kl_cli_pick_format(const char *arg)
+{
+    if (strcmp(arg, "json") == 0)
+        return 0;
+    if (strcmp(arg, "csv") == 0)
+        return 1;
+    if (strcmp(arg, "md") == 0 || strcmp(arg, "markdown") == 0)
+        return 2;
+    return -1;
+}
+
+/* The dataset group; 1 handled, 0 not one of them, -1 after a message. */
+static int dataset_option(kl_cli_options_t *o, int opt, const char *arg, const char *cmd)
+{
+    unsigned long long v;
+    kl_load_options_t *load = &o->run.load;
+    switch (opt) {
+    case OPT_RESOLVE_NAMES: load->resolve_names = 1; return 1;
+    case OPT_STRICT: o->run.strict = 1; return 1;
+    case 'q': o->quiet = 1; return 1;
+    case OPT_KIND_ATTR: load->kind_attr = arg; return 1;
+    case OPT_REGION_ATTR: load->region_attr = arg; return 1;
+    case OPT_MAX_INPUT_BYTES:
+    case OPT_MAX_ENTITIES:
+    case OPT_MAX_RELATIONS: {
+        unsigned long long max = opt == OPT_MAX_INPUT_BYTES ? UINT64_MAX : UINT32_MAX;
+        if (kl_cli_parse_u64(arg, max, &v) < 0 || v == 0) {
+            fprintf(stderr, "kluster %s: error: invalid number '%s' for --%s\n", cmd, arg,
+                    opt == OPT_MAX_INPUT_BYTES ? "max-input-bytes"
+                    : opt == OPT_MAX_ENTITIES  ? "max-entities"
+                                               : "max-relations");
+            return -1;
+        }
+        if (opt == OPT_MAX_INPUT_BYTES)
+            load->max_input_bytes = v;
+        else if (opt == OPT_MAX_ENTITIES)
+            load->max_entities = (uint32_t)v;
+        else
+            load->max_relations = (uint32_t)v;
+        return 1;
+    }
+    }
+    return 0;
+}
+
+static int graph_option(kl_cli_options_t *o, int opt, const char *arg, const kl_cli_command_t *cmd)
+{
+    char bad[128];
+    unsigned long long v;
+    kl_graph_options_t *g = &o->run.graph;
+    switch (opt) {
+    case OPT_FROM:
+    case OPT_TO: {
+        int32_t d;
+        int to = opt == OPT_TO;
+        if (kl_date_parse(arg, to, &d) < 0) {
+            kl_cli_usage_error(cmd->name, cmd->usage, "invalid date '%s' for --%s (YYYY or YYYY-MM-DD)", arg,
+                               to ? "to" : "from");
+            return -1;
+        }
+        if (to)
+            g->to = d;
+        else
+            g->from = d;
+        return 1;
+    }
+    case OPT_MODE:
+        if (strcmp(arg, "full") == 0)
+            g->mode = KL_MODE_FULL;
+        else if (strcmp(arg, "organisations") == 0 || strcmp(arg, "organizations") == 0)
+            g->mode = KL_MODE_ORGANISATIONS;
+        else {
+            kl_cli_usage_error(cmd->name, cmd->usage, "unknown mode '%s' (full or organisations)", arg);
+            return -1;
+        }
+        return 1;
+    case OPT_TIES:
+        if (kl_cli_parse_ties(arg, &g->tie_types, bad, sizeof bad) < 0) {
+            kl_cli_usage_error(cmd->name, cmd->usage, "unknown relation type '%s' in --ties", bad);
+            return -1;
+        }
+        return 1;
+    case OPT_EXCLUDE_KIND:
+        if (kl_cli_parse_kinds(arg, &g->exclude_kinds, bad, sizeof bad) < 0) {
+            kl_cli_usage_error(cmd->name, cmd->usage,
+                               "unknown kind '%s' for --exclude-kind (organisation, person, project, funder)", bad);
+            return -1;
+        }
+        return 1;
+    case OPT_WEIGHTS:
+        o->run.weighted = 1;
+        return 1;
+    case OPT_THREADS:
+        if (kl_cli_parse_u64(arg, 1024, &v) < 0 || v == 0) {
+            kl_cli_usage_error(cmd->name, cmd->usage, "invalid number '%s' for --threads (1 to 1024)", arg);
+            return -1;
+        }
+        o->run.threads = (int)v;
+        return 1;
+    }
+    return 0;
+}
+
+static int sampling_option(kl_cli_options_t *o, int opt, const char *arg, const kl_cli_command_t *cmd)
+{
+    unsigned long long v;
+    kl_sampling_request_t *s = &o->run.sampling;
+    switch (opt) {
+    case OPT_EPSILON:
+    case OPT_DELTA: {
+        int eps = opt == OPT_EPSILON;
+        if (parse_open_unit(arg, eps ? &s->epsilon : &s->delta) < 0) {
+            kl_cli_usage_error(cmd->name, cmd->usage, "invalid value '%s' for --%s (a number between 0 and 1, e.g. %s)",
+                               arg, eps ? "epsilon" : "delta", eps ? "0.01" : "0.1");
+            return -1;
+        }
+        return 1;
+    }
+    case OPT_EXACT:
+        s->exact = 1;
+        return 1;
+    case OPT_SAMPLES:
+        if (kl_cli_parse_u64(arg, UINT32_MAX, &v) < 0 || v == 0) {
+            kl_cli_usage_error(cmd->name, cmd->usage, "invalid number '%s' for --samples", arg);
+            return -1;
+        }
+        s->samples = (uint32_t)v;
+        return 1;
+    case OPT_SEED:
+        if (kl_cli_parse_u64(arg, UINT32_MAX, &v) < 0) {
+            kl_cli_usage_error(cmd->name, cmd->usage, "invalid seed '%s' (0 to 4294967295)", arg);
+            return -1;
+        }
+        o->run.seed = v;
+        return 1;
+    }
+    return 0;
+}
+
+/* KLUSTER_EXACT_LIMIT: unset or empty leaves the defaults; otherwise a
+ * number >= 0 (0: sample every graph with a tie) that lowers both limits
+ * of the policy, so that tests can exercise sampling on small graphs. */
+int kl_cli_read_exact_limit(kl_sampling_request_t *s)
+{
+    const char *env = getenv(KL_CLI_EXACT_LIMIT_ENV);
+    if (!env || !*env)
+        return 0;
+    char *end;
+    errno = 0;
+    double v = strtod(env, &end);
+    if (errno || end == env || *end || !(v >= 0) || !isfinite(v)) {
+        kl_cli_error("invalid %s '%s' (a number of actor x tie products, e.g. 1e6)", KL_CLI_EXACT_LIMIT_ENV, env);
+        return -1;
+    }
+    s->exact_work_limit = s->broker_work_limit = v;
+    return 0;
+}
+
+/* Contradicting sampling options; 0 or -1 after a usage error. */
+static int sampling_check(const kl_sampling_request_t *s, const kl_cli_command_t *cmd)
+{
+    if (s->delta > 0 && s->epsilon == 0) {
+        kl_cli_usage_error(cmd->name, cmd->usage, "--delta needs --epsilon");
+        return -1;
+    }
+    if (s->exact && (s->epsilon > 0 || s->samples)) {
+        kl_cli_usage_error(cmd->name, cmd->usage, "--exact contradicts %s", s->samples ? "--samples" : "--epsilon");
+        return -1;
+    }
+    if (s->epsilon > 0 && s->samples) {
+        kl_cli_usage_error(cmd->name, cmd->usage, "--epsilon and --samples are two ways of sampling: give one");
+        return -1;
+    }
+    return 0;
+}
+
+/* Append the NULL-terminated table src to dst at *n. */
+static void add_options(struct option *dst, size_t *n, const struct option *src)
+{
+    for (; src && src->name; src++)
+        dst[(*n)++] = *src;
+}
+
+#define KL_CLI_MAX_OPTIONS 96
+
+int kl_cli_parse(const kl_cli_command_t *cmd, int argc, char **argv, kl_cli_options_t *o)
+{
+    struct option longopts[KL_CLI_MAX_OPTIONS];
+    size_t n = 0;
+    static const struct option help_option[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    add_options(longopts, &n, help_option);
+    add_options(longopts, &n, cmd->longopts);
+    if (cmd->groups & KL_CLI_GRAPH)
+        add_options(longopts, &n, graph_options);
+    if (cmd->groups & KL_CLI_SAMPLING)
+        add_options(longopts, &n, sampling_options);
+    if (cmd->groups & KL_CLI_SAMPLES)
+        add_options(longopts, &n, samples_options);
+    if (cmd->groups & KL_CLI_SEED)
+        add_options(longopts, &n, seed_options);
+    if (cmd->groups & KL_CLI_DATASET)
+        add_options(longopts, &n, dataset_options);
+    memset(&longopts[n], 0, sizeof longopts[n]);
+
+    char shortopts[64];
+    snprintf(shortopts, sizeof shortopts, ":h%s%s", cmd->shortopts ? cmd->shortopts : "",
+             (cmd->groups & KL_CLI_DATASET) ? "q" : "");
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if (c == 'h') {
+            cmd->help();
+            return kl_cli_finish(KL_EXIT_OK);
+        }
+        if (c == '?' || c == ':')
+            return kl_cli_usage_error(cmd->name, cmd->usage, "%s", kl_cli_bad_option(argv, c));
+        int handled = (cmd->groups & KL_CLI_DATASET) ? dataset_option(o, c, optarg, cmd->name) : 0;
+        if (!handled && (cmd->groups & KL_CLI_GRAPH))
+            handled = graph_option(o, c, optarg, cmd);
+        if (!handled && (cmd->groups & (KL_CLI_SAMPLING | KL_CLI_SAMPLES | KL_CLI_SEED)))
+            handled = sampling_option(o, c, optarg, cmd);
+        if (handled < 0)
+            return KL_EXIT_USAGE;
+        if (handled)
+            continue;
+        int rc = cmd->option ? cmd->option(c, optarg, argc, argv, cmd->ctx) : KL_CLI_UNKNOWN;
+        if (rc == KL_CLI_UNKNOWN)
+            return kl_cli_usage_error(cmd->name, cmd->usage, "%s", kl_cli_bad_option(argv, c));
+        if (rc != KL_CLI_HANDLED)
+            return rc;
+    }
+    return KL_CLI_GO_ON;
+}
+
+int kl_cli_check(const kl_cli_command_t *cmd, kl_cli_options_t *o)
+{
+    if ((cmd->groups & KL_CLI_GRAPH) && o->run.graph.from > o->run.graph.to)
+        return kl_cli_usage_error(cmd->name, cmd->usage, "--from is after --to");
+    if (cmd->groups & (KL_CLI_SAMPLING | KL_CLI_SAMPLES)) {
+        if (sampling_check(&o->run.sampling, cmd) < 0)
+            return KL_EXIT_USAGE;
+        if (kl_cli_read_exact_limit(&o->run.sampling) < 0)
+            return KL_EXIT_USAGE;
+    }
+    return KL_CLI_GO_ON;
+}

@@ -1,0 +1,193 @@
+/* pipeline/run.c - one analysis run (pipeline.h): the order of the stages
+ * and how one set of options reaches each of them. */
+#include "pipeline.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void kl_run_options_init(kl_run_options_t *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    kl_load_options_init(&opt->load);
+    kl_graph_options_init(&opt->graph);
+    kl_sampling_request_init(&opt->sampling);
+    kl_analysis_options_t defaults;
+    kl_analysis_options_init(&defaults);
+    opt->seed = defaults.seed;
+    opt->communities = defaults.communities;
+    opt->broker_work_limit = -1;
+    opt->parts = KL_RUN_ALL;
+}
+
+void kl_run_init(kl_run_t *run)
+{
+    memset(run, 0, sizeof *run);
+}
+
+static void stage(const kl_run_options_t *opt, kl_run_stage s)
+{
+    if (opt->on_stage)
+        opt->on_stage(s, opt->on_stage_ctx);
+}
+
+kl_err kl_run_load(kl_run_t *run, const char *path, const kl_run_options_t *opt, kl_error_t *err)
+{
+    stage(opt, KL_STAGE_LOAD);
+    double t0 = now_seconds();
+    if (kl_dataset_init(&run->ds) != KL_OK)
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+    run->loaded = 1;
+    kl_err rc = kl_load_dataset(&run->ds, path, &opt->load, err);
+    run->seconds[KL_STAGE_LOAD] = now_seconds() - t0;
+    if (rc != KL_OK)
+        return rc;
+    if (opt->strict && run->ds.n_warnings)
+        return kl_error_set(err, KL_ELIMIT, NULL, 0, 0, "'%s' has %u warning%s and --strict is given", path,
+                            run->ds.n_warnings, run->ds.n_warnings == 1 ? "" : "s");
+    return KL_OK;
+}
+
+kl_err kl_run_build(kl_run_t *run, const kl_run_options_t *opt, kl_error_t *err)
+{
+    stage(opt, KL_STAGE_GRAPH);
+    double t0 = now_seconds();
+    kl_err rc = kl_agraph_build(&run->g, &run->ds, &opt->graph, err);
+    run->seconds[KL_STAGE_GRAPH] = now_seconds() - t0;
+    if (rc != KL_OK)
+        return rc;
+    run->built = 1;
+    kl_sampling_decide(&run->sampling, &opt->sampling, run->g.n, run->g.csr.m);
+    return KL_OK;
+}
+
+void kl_run_analysis_options(const kl_run_options_t *opt, const kl_sampling_decision_t *d,
+                             kl_analysis_options_t *aopt)
+{
+    kl_analysis_options_init(aopt);
+    aopt->weighted = opt->weighted;
+    aopt->threads = opt->threads;
+    aopt->seed = opt->seed;
+    aopt->communities = opt->communities;
+    kl_sampling_apply(d, aopt, NULL);
+}
+
+void kl_run_regions_options(const kl_run_options_t *opt, const kl_sampling_decision_t *d,
+                            const uint32_t *community, kl_regions_options_t *ropt)
+{
+    kl_regions_options_init(ropt);
+    kl_sampling_apply(d, NULL, ropt);
+    ropt->weighted = opt->weighted;
+    ropt->threads = opt->threads;
+    ropt->seed = opt->seed;
+    ropt->community = community;
+    ropt->all_pairs = opt->all_pairs;
+    ropt->focus = opt->focus;
+    ropt->n_focus = opt->n_focus;
+    if (opt->brokers_per_pair)
+        ropt->top = opt->brokers_per_pair;
+    if (opt->broker_work_limit >= 0)
+        ropt->broker_work_limit = opt->broker_work_limit; /* asked for: wins over the policy's */
+    if (!(opt->parts & KL_RUN_PAIR_BROKERS)) {
+        /* per-actor and per-pair counts only: no broker passes */
+        ropt->exact_pairs = 0;
+        ropt->broker_work_limit = 0;
+    }
+    /* the metrics carry irb; without them the regions' own pass can */
+    ropt->irb = (opt->parts & KL_RUN_REGION_IRB) && !(opt->parts & KL_RUN_METRICS);
+}
+
+kl_err kl_run_analyse(kl_run_t *run, const kl_run_options_t *opt, kl_error_t *err)
+{
+    if (!run->built)
+        return kl_error_set(err, KL_EINVAL, NULL, 0, 0, "no analysis graph to analyse");
+    kl_err rc = KL_OK;
+    double t0 = now_seconds();
+    if (opt->parts & KL_RUN_METRICS) {
+        stage(opt, KL_STAGE_METRICS);
+        kl_analysis_options_t aopt;
+        kl_run_analysis_options(opt, &run->sampling, &aopt);
+        if ((rc = kl_analysis_run(&run->metrics, &run->g, &run->ds, &aopt, err)) != KL_OK)
+            return rc;
+        run->done |= KL_RUN_METRICS;
+    }
+    double t1 = now_seconds();
+    run->seconds[KL_STAGE_METRICS] = t1 - t0;
+    if (opt->parts & KL_RUN_REGIONS) {
+        stage(opt, KL_STAGE_REGIONS);
+        kl_regions_options_t ropt;
+        kl_run_regions_options(opt, &run->sampling,
+                               (run->done & KL_RUN_METRICS) ? run->metrics.community : NULL, &ropt);
+        run->broker_work_limit = ropt.broker_work_limit;
+        if ((rc = kl_regions_compute(&run->regions, &run->ds, &run->g, &ropt, err)) != KL_OK)
+            return rc;
+        run->done |= KL_RUN_REGIONS | (opt->parts & (KL_RUN_PAIR_BROKERS | KL_RUN_REGION_IRB));
+    }
+    double t2 = now_seconds();
+    run->seconds[KL_STAGE_REGIONS] = t2 - t1;
+    if (opt->parts & KL_RUN_BROKERAGE) {
+        stage(opt, KL_STAGE_BROKERAGE);
+        if ((rc = kl_brokerage_compute(&run->brokerage, &run->ds, &run->g, 0, err)) != KL_OK ||
+            (rc = kl_brokerage_compute(&run->brokerage_u, &run->ds, &run->g, 1, err)) != KL_OK)
+            return rc;
+        run->done |= KL_RUN_BROKERAGE;
+    }
+    run->seconds[KL_STAGE_BROKERAGE] = now_seconds() - t2;
+    return KL_OK;
+}
+
+kl_err kl_run_execute(kl_run_t *run, const char *path, const kl_run_options_t *opt, kl_error_t *err)
+{
+    kl_err rc = kl_run_load(run, path, opt, err);
+    if (rc == KL_OK)
+        rc = kl_run_build(run, opt, err);
+    if (rc == KL_OK)
+        rc = kl_run_analyse(run, opt, err);
+    return rc;
+}
+
+void kl_run_destroy(kl_run_t *run)
+{
+    kl_brokerage_destroy(&run->brokerage);
+    kl_brokerage_destroy(&run->brokerage_u);
+    kl_regions_destroy(&run->regions);
+    kl_analysis_destroy(&run->metrics);
+    if (run->built)
+        kl_agraph_destroy(&run->g);
+    if (run->loaded)
+        kl_dataset_destroy(&run->ds);
+    kl_run_init(run);
+}
+
+int kl_run_sampling_note(const kl_sampling_decision_t *d, char *buf, size_t size)
+{
+    if (size)
+        buf[0] = '\0';
+    if (d->reason != KL_SAMPLING_TOO_COSTLY)
+        return 0;
+    snprintf(buf, size,
+             "%u actors and %u ties are too many for exact betweenness; sampling shortest paths (epsilon %g, delta "
+             "%g; --exact to insist)",
+             d->n, d->m, d->epsilon, d->delta);
+    return 1;
+}
+
+int kl_run_eigenvector_note(const kl_analysis_t *metrics, char *buf, size_t size)
+{
+    if (size)
+        buf[0] = '\0';
+    if (metrics->eigenvector_converged)
+        return 0;
+    snprintf(buf, size,
+             "eigenvector centrality did not converge in %u steps (the two leading eigenvalues are too close); its "
+             "values are those of the last step",
+             metrics->eigenvector_iterations);
+    return 1;
+}

@@ -87,8 +87,9 @@ static kl_err load_folder(kl_dataset_t *ds, const char *dir, const kl_load_optio
     }
     if (n == 0) {
         char globs[80];
-        rc = kl_error_set(err, KL_EINVAL, NULL, 0, 0, "no extract files in '%s' (expected %s or entities.csv + relations.csv)",
-                          dir, kl_input_formats_text(KL_INPUT_FOLDER_GLOBS, globs, sizeof globs));
+        rc = kl_error_set(err, KL_EINVAL, NULL, 0, 0,
+                          "no extract files in '%s' (expected %s or entities.csv + relations.csv)", dir,
+                          kl_input_formats_text(KL_INPUT_FOLDER_GLOBS, globs, sizeof globs));
         goto cleanup;
     }
     if (has_entities != has_relations) {

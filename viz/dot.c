@@ -432,6 +432,39 @@ cleanup:
     return rc;
 }
 
+/* The cluster cl of opt->group (a region, community or kind) in body,
+ * labelled and tinted; b is scratch.  NULL when out of memory. */
+static Agraph_t *actor_cluster(Agraph_t *body, int32_t cl, const kl_dataset_t *ds, const kl_viz_options_t *opt,
+                               const colours_t *c, kl_i_sb_t *b)
+{
+    char name[32], fill[8];
+    const char *base = "#BBBBBB";
+    snprintf(name, sizeof name, "cluster_%c%d",
+             opt->group == KL_GROUP_REGION ? 'r' : opt->group == KL_GROUP_COMMUNITY ? 'c' : 'k', cl);
+    Agraph_t *sub = agsubg(body, name, 1);
+    if (!sub)
+        return NULL;
+    b->len = 0;
+    if (opt->group == KL_GROUP_REGION) {
+        kl_i_sb_text(b, ds->regions[cl].name, 0, 28, 90);
+        if (opt->fill_by == KL_FILL_REGION)
+            base = region_colour(c, cl);
+    } else if (opt->group == KL_GROUP_COMMUNITY) {
+        kl_i_sb_printf(b, "community %d", cl);
+    } else {
+        kl_i_sb_printf(b, "%ss", kl_kind_name((kl_kind)cl));
+    }
+    if (b->failed)
+        return NULL;
+    tint(base, 0.86, fill);
+    kl_i_set(sub, "label", b->s);
+    kl_i_set(sub, "style", "filled,rounded");
+    kl_i_set(sub, "fillcolor", fill);
+    kl_i_set(sub, "color", base);
+    kl_i_set(sub, "fontsize", "13");
+    return sub;
+}
+
 static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *view, const kl_dataset_t *ds,
                            const kl_agraph_t *g, const kl_analysis_t *res, const kl_viz_options_t *opt,
                            const colours_t *c, legend_flags_t *flags)
@@ -494,33 +527,8 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
             cl = (int32_t)ent->kind;
         Agraph_t *parent = body;
         if (cl >= 0) {
-            if (!clusters[cl]) {
-                char name[32], fill[8];
-                const char *base = "#BBBBBB";
-                snprintf(name, sizeof name, "cluster_%c%d",
-                         opt->group == KL_GROUP_REGION ? 'r' : opt->group == KL_GROUP_COMMUNITY ? 'c' : 'k', cl);
-                clusters[cl] = agsubg(body, name, 1);
-                if (!clusters[cl])
-                    goto cleanup;
-                b.len = 0;
-                if (opt->group == KL_GROUP_REGION) {
-                    kl_i_sb_text(&b, ds->regions[cl].name, 0, 28, 90);
-                    if (opt->fill_by == KL_FILL_REGION)
-                        base = region_colour(c, cl);
-                } else if (opt->group == KL_GROUP_COMMUNITY) {
-                    kl_i_sb_printf(&b, "community %d", cl);
-                } else {
-                    kl_i_sb_printf(&b, "%ss", kl_kind_name((kl_kind)cl));
-                }
-                if (b.failed)
-                    goto cleanup;
-                tint(base, 0.86, fill);
-                kl_i_set(clusters[cl], "label", b.s);
-                kl_i_set(clusters[cl], "style", "filled,rounded");
-                kl_i_set(clusters[cl], "fillcolor", fill);
-                kl_i_set(clusters[cl], "color", base);
-                kl_i_set(clusters[cl], "fontsize", "13");
-            }
+            if (!clusters[cl] && !(clusters[cl] = actor_cluster(body, cl, ds, opt, c, &b)))
+                goto cleanup;
             parent = clusters[cl];
         }
         char id[24];

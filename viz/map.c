@@ -422,29 +422,51 @@ static int leader(Agraph_t *root, Agnode_t *from, Agnode_t *to, const char *colo
 
 #define CROWD_MAX 1.5 /* a crowded map may grow to this many times its size */
 
-kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
-                        const char *const *fill, kl_i_map_info_t *info)
+/* Where the region map's pieces go, worked out before anything is drawn. */
+typedef struct {
+    uint32_t n, m;   /* the view's regions and links */
+    kl_geo_box_t *b; /* circles [0, n), their names [n, 2n), links' brokers [2n, 2n + m) */
+    uint32_t *order; /* circles by area, the largest first */
+    char **text;     /* names [0, n), brokers [n, n + m); NULL: not drawn */
+    double wmax;     /* the most links between two regions */
+} region_places_t;
+
+static void region_places_destroy(region_places_t *pl)
+{
+    if (pl->text)
+        for (uint32_t i = 0; i < pl->n + pl->m; i++)
+            free(pl->text[i]);
+    free(pl->text);
+    free(pl->b);
+    free(pl->order);
+}
+
+/* Fit the map to the regions, then place the circles, the brokers of the
+ * heaviest links and the names, each kept off those placed before it and
+ * off the links' lines.  Sets info->map and info->edge_labels.  Errors:
+ * KL_ENOMEM (pl must be destroyed either way). */
+static kl_err place_regions(region_places_t *pl, const kl_i_view_t *view, const kl_dataset_t *ds,
+                            const kl_agraph_t *g, kl_i_map_info_t *info)
 {
     uint32_t n = view->n, m = view->m;
-    /* circles [0, n), their names [n, 2n), links' brokers [2n, 2n + m) */
-    kl_geo_box_t *b = calloc((size_t)2 * n + m + 1, sizeof *b);
+    pl->n = n, pl->m = m;
+    kl_geo_box_t *b = pl->b = calloc((size_t)2 * n + m + 1, sizeof *b);
+    uint32_t *order = pl->order = calloc((size_t)n + 1, sizeof *order);
+    char **text = pl->text = calloc((size_t)n + m + 1, sizeof *text);
     kl_i_order_t *ko = calloc((size_t)(n > m ? n : m) + 1, sizeof *ko);
-    uint32_t *order = calloc((size_t)n + 1, sizeof *order);
-    char **text = calloc((size_t)n + m + 1, sizeof *text);
     double *xk = calloc((size_t)n + 1, sizeof *xk), *yk = calloc((size_t)n + 1, sizeof *yk),
            *rk = calloc((size_t)n + 1, sizeof *rk);
-    Agnode_t **nodes = calloc((size_t)n + 1, sizeof *nodes);
     kl_i_spread_t *sp = NULL;
     kl_i_sb_t s = {0};
     kl_err rc = KL_ENOMEM;
-    memset(info, 0, sizeof *info);
-    if (!b || !ko || !order || !text || !xk || !yk || !rk || !nodes)
+    if (!b || !ko || !order || !text || !xk || !yk || !rk)
         goto cleanup;
     double amax = 0, wmax = 0;
     for (uint32_t i = 0; i < n; i++)
         amax = view->nactors[i] > amax ? view->nactors[i] : amax;
     for (uint32_t e = 0; e < m; e++)
         wmax = view->ew[e] > wmax ? view->ew[e] : wmax;
+    pl->wmax = wmax;
     /* the scale: the places fill the map, grown (up to CROWD_MAX) until
      * neighbouring circles no longer overlap */
     kl_i_map_fit(&info->map, view->lat, view->lon, n, map_side(view->placed));
@@ -535,10 +557,33 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
         if (kl_i_spread_add(sp, l) != KL_OK)
             goto cleanup;
     }
-    kl_i_map_frame(&info->map, b, 2 * n + m, 16, 16);
-    if (kl_i_map_furniture(root, &info->map) != KL_OK)
-        goto cleanup;
+    rc = KL_OK;
+cleanup:
+    free(ko);
+    free(xk);
+    free(yk);
+    free(rk);
+    kl_i_spread_free(sp);
+    free(s.s);
+    return rc;
+}
 
+/* Draw the placed regions: a dot at the point of each circle moved off it,
+ * the circles, the links between placed circles (counting the others in
+ * info->links_off), then the names and brokers over the lines.  Errors:
+ * KL_ENOMEM. */
+static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i_view_t *view,
+                           const char *const *fill, kl_i_map_info_t *info)
+{
+    uint32_t n = pl->n, m = pl->m;
+    const kl_geo_box_t *b = pl->b;
+    const uint32_t *order = pl->order;
+    char *const *text = pl->text;
+    double wmax = pl->wmax;
+    Agnode_t **nodes = calloc((size_t)n + 1, sizeof *nodes);
+    kl_err rc = KL_ENOMEM;
+    if (!nodes)
+        goto cleanup;
     /* a circle moved so far that it leaves its point keeps a thin line to a
      * dot there */
     char id[32];
@@ -627,19 +672,24 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
     }
     rc = KL_OK;
 cleanup:
-    if (text)
-        for (uint32_t i = 0; i < n + m; i++)
-            free(text[i]);
-    free(text);
-    free(b);
-    free(ko);
-    free(order);
-    free(xk);
-    free(yk);
-    free(rk);
     free(nodes);
-    kl_i_spread_free(sp);
-    free(s.s);
+    return rc;
+}
+
+kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                        const char *const *fill, kl_i_map_info_t *info)
+{
+    region_places_t pl = {0};
+    memset(info, 0, sizeof *info);
+    kl_err rc = place_regions(&pl, view, ds, g, info);
+    if (rc == KL_OK) {
+        /* the furniture first, so that the grid is drawn under the map */
+        kl_i_map_frame(&info->map, pl.b, 2 * pl.n + pl.m, 16, 16);
+        rc = kl_i_map_furniture(root, &info->map);
+    }
+    if (rc == KL_OK)
+        rc = draw_regions(root, &pl, view, fill, info);
+    region_places_destroy(&pl);
     return rc;
 }
 

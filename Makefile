@@ -45,7 +45,7 @@ SAN_CLI_OBJ := $(CLI_SRC:%.c=build/san/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c tests/unit/*_driver.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/release/tests/unit/%)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/unit/%)
-UNIT_INC := -I. -Iengine -Iloaders -Ianalysis -Iviz
+UNIT_INC := -I.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 .PHONY: all check check-release check-san run bench deps deps-test install clean docs

@@ -2,6 +2,8 @@
  * output files for `kluster batch` (the pool itself is in cmd_batch.c). */
 #include "batch.h"
 
+#include "../loaders/loaders.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -80,9 +82,12 @@ static int has_suffix(const char *s, const char *suffix)
     return a >= b && strcasecmp(s + a - b, suffix) == 0;
 }
 
+/* A file that makes its folder a dataset: what the loader reads in a folder
+ * (suffixes in any case, as there). */
 static int is_extract_name(const char *name)
 {
-    return has_suffix(name, ".json") || has_suffix(name, ".ndjson") || strcmp(name, "entities.csv") == 0;
+    const kl_input_format_t *f = kl_input_format_of(name);
+    return (f && f->in_folder) || strcmp(name, "entities.csv") == 0;
 }
 
 /* The last path component without trailing slashes (a new string). */
@@ -249,11 +254,15 @@ static int discover(kl_batch_list_t *l, const char *arg, int depth, int top)
         return add_item(l, arg, 0, msg);
     }
     if (S_ISREG(st.st_mode)) {
-        if (has_suffix(arg, ".json") || has_suffix(arg, ".ndjson"))
+        /* every format the loader reads as a dataset: graphs too */
+        if (kl_input_format_of(arg))
             return add_item(l, arg, 0, NULL);
-        return add_note(l, arg,
-                        top ? "not a dataset: expected a .json or .ndjson extract, or a folder of them"
-                            : "not a dataset: a collection folder holds dataset folders");
+        if (!top)
+            return add_note(l, arg, "not a dataset: a collection folder holds dataset folders");
+        char formats[160];
+        snprintf(msg, sizeof msg, "not a dataset: expected %s, or a folder",
+                 kl_input_formats_text(KL_INPUT_PHRASE, formats, sizeof formats));
+        return add_note(l, arg, msg);
     }
     if (!S_ISDIR(st.st_mode))
         return add_note(l, arg, "not a regular file or folder");
@@ -308,7 +317,10 @@ static int discover(kl_batch_list_t *l, const char *arg, int depth, int top)
     } else if (folders) {
         rc = add_note(l, arg, "folders nested too deep (more than 8 levels)");
     } else {
-        rc = add_note(l, arg, "no extracts (*.json, *.ndjson, entities.csv) and no dataset folders");
+        char globs[80];
+        snprintf(msg, sizeof msg, "no extracts (%s, entities.csv) and no dataset folders",
+                 kl_input_formats_text(KL_INPUT_FOLDER_GLOBS, globs, sizeof globs));
+        rc = add_note(l, arg, msg);
     }
     free_names(names, n);
     return rc;
@@ -489,7 +501,8 @@ static int peek_open(const char *path, char **buf, scan_t *s)
 
 char *kl_batch_peek_id(const char *path)
 {
-    if (!has_suffix(path, ".json"))
+    const kl_input_format_t *f = kl_input_format_of(path);
+    if (!f || f->kind != KL_INPUT_JSON)
         return NULL;
     char *buf = NULL, *out = NULL;
     scan_t s;
@@ -661,7 +674,8 @@ int kl_batch_hash_inputs(const char *path, int is_dir, const char *options, char
         if (!names)
             return -1;
         for (size_t i = 0; i < n; i++) {
-            if (!has_suffix(names[i], ".json") && !has_suffix(names[i], ".ndjson") && !has_suffix(names[i], ".csv"))
+            const kl_input_format_t *f = kl_input_format_of(names[i]);
+            if (!(f && f->in_folder) && !has_suffix(names[i], ".csv"))
                 continue;
             char *p = join(path, names[i]);
             struct stat st;

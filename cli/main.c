@@ -36,9 +36,11 @@ static void usage(FILE *out)
                  "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\nA DATASET is a .json extract, an .ndjson file, a .graphml or .gml graph, or a\n"
+    char formats[160];
+    fprintf(out, "\nA DATASET is %s, or a\n"
                  "folder of extracts and/or entities.csv + relations.csv (see the README).\n"
-                 "Exit status: 0 success, 1 failure (bad data, I/O), 2 usage error.\n");
+                 "Exit status: 0 success, 1 failure (bad data, I/O), 2 usage error.\n",
+            kl_input_formats_text(KL_INPUT_PHRASE, formats, sizeof formats));
 }
 
 int main(int argc, char **argv)

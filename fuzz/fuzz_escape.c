@@ -7,7 +7,7 @@
  * Input: byte 0 = wrap, byte 1 = max_chars (0: none), the rest the name (up
  * to its first NUL: names never hold one, the loaders refuse it). */
 #include "../cli/output.h"
-#include "../loaders/lexers.h"
+#include "../loaders/loaders.h"
 #include "../viz/viz.h"
 
 #include <graphviz/cgraph.h>

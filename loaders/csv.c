@@ -1,6 +1,5 @@
 /* loaders/csv.c - the CSV set (entities.csv, relations.csv, regions.csv,
  * sources.csv) into the engine, streamed record by record. */
-#include "lexers.h"
 #include "loaders_internal.h"
 
 #include <errno.h>

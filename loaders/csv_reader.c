@@ -1,5 +1,5 @@
 /* loaders/csv_reader.c - streaming RFC 4180 CSV reader: 1 MiB reads, records may span reads and lines, strict errors with line and field. */
-#include "lexers.h"
+#include "loaders.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,6 +1,5 @@
 /* loaders/extract.c - JSON extracts and NDJSON record files into the engine,
  * one record at a time: no tree of the whole file is ever built. */
-#include "lexers.h"
 #include "loaders_internal.h"
 
 #include <errno.h>

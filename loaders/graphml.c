@@ -174,6 +174,49 @@ static const char *json_string(kl_dataset_t *ds, const char *s)
     return v;
 }
 
+/* The graph's edges as partner_of relations between the entities ids[] of
+ * their ends, weighted by the numeric edge attribute "weight" when there is
+ * one (weighted); a weight that is not > 0 is an error at edges[k]. */
+static kl_err add_edges(kl_dataset_t *ds, const igraph_t *g, const char *const *ids, int weighted, const char *path,
+                        uint32_t file, const kl_load_options_t *opt, kl_error_t *err)
+{
+    igraph_integer_t m = igraph_ecount(g);
+    kl_err rc = KL_OK;
+    const char *type = kl_dataset_intern(ds, "partner_of", 10);
+    if (!type)
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+    for (igraph_integer_t k = 0; k < m && rc == KL_OK; k++) {
+        kl_relation_t r;
+        memset(&r, 0, sizeof r);
+        r.source_id = ids[IGRAPH_FROM(g, k)];
+        r.target_id = ids[IGRAPH_TO(g, k)];
+        r.type = type;
+        r.type_code = KL_REL_PARTNER_OF;
+        r.weight = 1;
+        r.amount = NAN;
+        r.start = KL_DATE_MIN;
+        r.end = KL_DATE_MAX;
+        r.loc = (kl_loc_t){file, 0, 0, (uint32_t)k};
+        if (weighted) {
+            double w = EAN(g, "weight", k);
+            if (!isnan(w)) {
+                if (!(w > 0)) {
+                    char where[48];
+                    snprintf(where, sizeof where, "edges[%lld]", (long long)k);
+                    rc = kl_error_set_where(err, KL_EINVAL, path, where, "weight %g of edge '%s' -- '%s' must be > 0",
+                                            w, r.source_id, r.target_id);
+                    break;
+                }
+                r.weight = w;
+            }
+        }
+        rc = kl_dataset_add_relation(ds, &r, err);
+        if (rc == KL_OK)
+            rc = kl_i_check_limits(ds, opt, path, err);
+    }
+    return rc;
+}
+
 static kl_err hand_over(kl_dataset_t *ds, const igraph_t *g, const char *path, uint32_t file, int gml,
                         const kl_load_options_t *opt, kl_error_t *err)
 {
@@ -211,7 +254,7 @@ static kl_err hand_over(kl_dataset_t *ds, const igraph_t *g, const char *path, u
         rc = kl_error_set(err, KL_EINVAL, path, 0, 0, "no node attribute '%s' (--region-attr)", opt->region_attr);
         goto cleanup;
     }
-    igraph_integer_t n = igraph_vcount(g), m = igraph_ecount(g);
+    igraph_integer_t n = igraph_vcount(g);
     const char **ids = calloc((size_t)n + 1, sizeof *ids);
     if (!ids) {
         rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
@@ -305,38 +348,8 @@ static kl_err hand_over(kl_dataset_t *ds, const igraph_t *g, const char *path, u
                 rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
         }
     }
-    const char *type = rc == KL_OK ? kl_dataset_intern(ds, "partner_of", 10) : NULL;
-    if (rc == KL_OK && !type)
-        rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
-    for (igraph_integer_t k = 0; k < m && rc == KL_OK; k++) {
-        kl_relation_t r;
-        memset(&r, 0, sizeof r);
-        r.source_id = ids[IGRAPH_FROM(g, k)];
-        r.target_id = ids[IGRAPH_TO(g, k)];
-        r.type = type;
-        r.type_code = KL_REL_PARTNER_OF;
-        r.weight = 1;
-        r.amount = NAN;
-        r.start = KL_DATE_MIN;
-        r.end = KL_DATE_MAX;
-        r.loc = (kl_loc_t){file, 0, 0, (uint32_t)k};
-        if (a_weight >= 0 && t_w == IGRAPH_ATTRIBUTE_NUMERIC) {
-            double w = EAN(g, "weight", k);
-            if (!isnan(w)) {
-                if (!(w > 0)) {
-                    char where[48];
-                    snprintf(where, sizeof where, "edges[%lld]", (long long)k);
-                    rc = kl_error_set_where(err, KL_EINVAL, path, where, "weight %g of edge '%s' -- '%s' must be > 0",
-                                            w, r.source_id, r.target_id);
-                    break;
-                }
-                r.weight = w;
-            }
-        }
-        rc = kl_dataset_add_relation(ds, &r, err);
-        if (rc == KL_OK)
-            rc = kl_i_check_limits(ds, opt, path, err);
-    }
+    if (rc == KL_OK)
+        rc = add_edges(ds, g, ids, a_weight >= 0 && t_w == IGRAPH_ATTRIBUTE_NUMERIC, path, file, opt, err);
     free(ids);
     free(sc1.p);
     free(sc2.p);

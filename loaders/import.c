@@ -7,7 +7,6 @@
  * ("MAP:entities.org.kind: error: ...").  The tables are streamed through
  * kl_csv_*: errors about a cell name the input file, the line, the field
  * number and the column. */
-#include "lexers.h"
 #include "loaders_internal.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* loaders/json_lexer.c - pull JSON lexer over a memory buffer: full RFC 8259 validation, line/column per token, no allocation per token. */
-#include "lexers.h"
+#include "loaders.h"
 
 #include <float.h>
 #include <locale.h>

@@ -1,5 +1,6 @@
-/* loaders/load.c - what a dataset path is (one extract file or a folder),
- * reading its files in byte order of their names, and the size limits. */
+/* loaders/load.c - what a dataset path is (one file of an input format or a
+ * folder), reading a folder's files in byte order of their names, and
+ * inputs held in memory. */
 #include "loaders_internal.h"
 
 #include <dirent.h>
@@ -9,52 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-void kl_load_options_init(kl_load_options_t *opt)
-{
-    memset(opt, 0, sizeof *opt);
-}
-
 uint64_t kl_load_bytes(const kl_dataset_t *ds)
 {
     return ds->input_bytes;
-}
-
-kl_err kl_i_check_limits(const kl_dataset_t *ds, const kl_load_options_t *opt, const char *path, kl_error_t *err)
-{
-    if (!opt)
-        return KL_OK;
-    if (opt->max_entities && ds->n_entities > opt->max_entities)
-        return kl_error_set(err, KL_ELIMIT, path, 0, 0, "more than %u entities (--max-entities)", opt->max_entities);
-    if (opt->max_relations && ds->n_relations > opt->max_relations)
-        return kl_error_set(err, KL_ELIMIT, path, 0, 0, "more than %u relations (--max-relations)",
-                            opt->max_relations);
-    return KL_OK;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n > k && strcmp(s + n - k, suffix) == 0;
-}
-
-const char *kl_i_id_from_path(kl_dataset_t *ds, const char *path)
-{
-    size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/')
-        n--;
-    size_t b = n;
-    while (b > 0 && path[b - 1] != '/')
-        b--;
-    size_t e = n;
-    if (n - b > 5 && memcmp(path + n - 5, ".json", 5) == 0)
-        e = n - 5;
-    else if (n - b > 7 && memcmp(path + n - 7, ".ndjson", 7) == 0)
-        e = n - 7;
-    else if (n - b > 8 && memcmp(path + n - 8, ".graphml", 8) == 0)
-        e = n - 8;
-    else if (n - b > 4 && memcmp(path + n - 4, ".gml", 4) == 0)
-        e = n - 4;
-    return kl_dataset_intern(ds, path + b, e - b);
 }
 
 static int is_csv_table(const char *name)
@@ -102,7 +60,8 @@ static kl_err load_folder(kl_dataset_t *ds, const char *dir, const kl_load_optio
         const char *name = de->d_name;
         if (name[0] == '.')
             continue;
-        if (!ends_with(name, ".json") && !ends_with(name, ".ndjson") && !is_csv_table(name))
+        const kl_input_format_t *f = kl_input_format_of(name);
+        if (!(f && f->in_folder) && !is_csv_table(name))
             continue;
         if (n == cap) {
             size_t nc = cap ? cap * 2 : 16;
@@ -127,9 +86,10 @@ static kl_err load_folder(kl_dataset_t *ds, const char *dir, const kl_load_optio
         goto cleanup;
     }
     if (n == 0) {
+        char globs[80];
         rc = kl_error_set(err, KL_EINVAL, NULL, 0, 0,
-                          "no extract files in '%s' (expected *.json, *.ndjson or entities.csv + relations.csv)",
-                          dir);
+                          "no extract files in '%s' (expected %s or entities.csv + relations.csv)", dir,
+                          kl_input_formats_text(KL_INPUT_FOLDER_GLOBS, globs, sizeof globs));
         goto cleanup;
     }
     if (has_entities != has_relations) {
@@ -150,11 +110,10 @@ static kl_err load_folder(kl_dataset_t *ds, const char *dir, const kl_load_optio
             break;
         }
         snprintf(path, need, "%s%s%s", dir, slash ? "" : "/", names[i]);
+        const kl_input_format_t *f = kl_input_format_of(names[i]);
         rc = check_file(path, opt, err);
-        if (rc == KL_OK && ends_with(names[i], ".ndjson"))
-            rc = kl_i_load_ndjson(ds, path, opt, err);
-        else if (rc == KL_OK && ends_with(names[i], ".json"))
-            rc = kl_i_load_json(ds, path, opt, err);
+        if (rc == KL_OK && f)
+            rc = kl_i_input_read(f, ds, path, opt, err);
         else if (rc == KL_OK)
             rc = kl_i_load_csv_file(ds, path, names[i], opt, err);
         free(path);
@@ -175,22 +134,18 @@ kl_err kl_load_dataset(kl_dataset_t *ds, const char *path, const kl_load_options
         return kl_error_set(err, KL_EIO, NULL, 0, 0, "cannot open '%s': %s", path, strerror(errno));
     if (opt)
         ds->resolve_names = opt->resolve_names;
-    if (S_ISDIR(st.st_mode))
+    const kl_input_format_t *f = kl_input_format_of(path);
+    if (S_ISDIR(st.st_mode)) {
         rc = load_folder(ds, path, opt, err);
-    else if ((ends_with(path, ".ndjson") || ends_with(path, ".json")) && (rc = check_file(path, opt, err)) != KL_OK)
-        return rc;
-    else if (ends_with(path, ".ndjson"))
-        rc = kl_i_load_ndjson(ds, path, opt, err);
-    else if (ends_with(path, ".json"))
-        rc = kl_i_load_json(ds, path, opt, err);
-    else if ((ends_with(path, ".graphml") || ends_with(path, ".gml")) && (rc = check_file(path, opt, err)) != KL_OK)
-        return rc;
-    else if (ends_with(path, ".graphml") || ends_with(path, ".gml"))
-        rc = kl_i_load_graph(ds, path, ends_with(path, ".gml"), opt, err);
-    else
-        return kl_error_set(err, KL_EINVAL, NULL, 0, 0,
-                            "'%s' is not a dataset (expected a .json, .ndjson, .graphml or .gml file, or a folder)",
-                            path);
+    } else if (f) {
+        if ((rc = check_file(path, opt, err)) != KL_OK)
+            return rc;
+        rc = kl_i_input_read(f, ds, path, opt, err);
+    } else {
+        char suffixes[80];
+        return kl_error_set(err, KL_EINVAL, NULL, 0, 0, "'%s' is not a dataset (expected a %s file, or a folder)", path,
+                            kl_input_formats_text(KL_INPUT_SUFFIXES, suffixes, sizeof suffixes));
+    }
     if (rc != KL_OK)
         return rc;
     if (!ds->id && !(ds->id = kl_i_id_from_path(ds, path)))

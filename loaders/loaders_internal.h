@@ -32,12 +32,20 @@ kl_err kl_i_load_csv_file(kl_dataset_t *ds, const char *path, const char *base, 
  * relations weighted by "weight"; other attributes are kept. */
 kl_err kl_i_load_graph(kl_dataset_t *ds, const char *path, int gml, const kl_load_options_t *opt, kl_error_t *err);
 
-/* Check limits after adding records; returns KL_ELIMIT with a message. */
+/* Check limits after adding records; returns KL_ELIMIT with a message
+ * (options.c). */
 kl_err kl_i_check_limits(const kl_dataset_t *ds, const kl_load_options_t *opt, const char *path,
                          kl_error_t *err);
 
-/* Dataset id from a path: the file name without .json/.ndjson, or the
- * folder name. */
+/* Read the file at path, of format f, into ds (not finalized) with the
+ * format's reader (formats.c).  The caller has checked that it is a regular
+ * file within the size limit. */
+kl_err kl_i_input_read(const kl_input_format_t *f, kl_dataset_t *ds, const char *path, const kl_load_options_t *opt,
+                       kl_error_t *err);
+
+/* Dataset id from a path: the file name without its format's suffix (any
+ * case), or the folder name; interned in ds, NULL when out of memory
+ * (formats.c). */
 const char *kl_i_id_from_path(kl_dataset_t *ds, const char *path);
 
 #endif

@@ -1,5 +1,5 @@
 /* loaders/utf8.c - strict UTF-8 validation (RFC 3629) shared by the JSON lexer and the CSV reader. */
-#include "lexers.h"
+#include "loaders.h"
 
 #include <string.h>
 

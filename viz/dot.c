@@ -4,7 +4,6 @@
 #include "viz_internal.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,84 +22,7 @@ static const char *const kind_glyph[KL_KIND_COUNT] = {"\u25A0", "\u25CF", "\u2B2
 #define BRIDGE_COLOUR "#D55E00"
 #define FONT "Helvetica"
 
-/* ------------------------------------------------------- string builder */
-
-void kl_i_sb_printf(kl_i_sb_t *b, const char *fmt, ...)
-{
-    if (b->failed)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            b->failed = 1;
-            return;
-        }
-        if (b->s && b->len + (size_t)k < b->cap) {
-            b->len += (size_t)k;
-            return;
-        }
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap <= b->len + (size_t)k)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-}
-
-void kl_i_sb_text(kl_i_sb_t *b, const char *text, int html, unsigned wrap, unsigned max)
-{
-    char *e = html ? kl_viz_escape_html(text, wrap, max) : kl_viz_escape_label(text, wrap, max);
-    if (!e) {
-        b->failed = 1;
-        return;
-    }
-    kl_i_sb_printf(b, "%s", e);
-    free(e);
-}
-
 /* ------------------------------------------------------------- helpers */
-
-void kl_i_set(void *obj, const char *name, const char *value)
-{
-    agsafeset(obj, (char *)name, (char *)value, "");
-}
-
-void kl_i_setf(void *obj, const char *name, const char *fmt, ...)
-{
-    char buf[64];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    kl_i_set(obj, name, buf);
-}
-
-void kl_i_set_html(Agraph_t *root, void *obj, const char *name, const char *html)
-{
-    Agsym_t *sym = agattr(root, AGTYPE(obj), (char *)name, NULL);
-    if (!sym)
-        sym = agattr(root, AGTYPE(obj), (char *)name, "");
-    char *h = agstrdup_html(root, (char *)html);
-    agxset(obj, sym, h);
-    agstrfree(root, h);
-}
-
-const char *kl_i_text_on(const char *colour)
-{
-    unsigned r, g, b;
-    if (sscanf(colour, "#%2x%2x%2x", &r, &g, &b) != 3)
-        return "#000000";
-    double y = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255.0;
-    return y < 0.45 ? "#FFFFFF" : "#000000";
-}
 
 /* colour mixed with white: t = 0 the colour, 1 white */
 static void tint(const char *colour, double t, char out[8])
@@ -110,32 +32,6 @@ static void tint(const char *colour, double t, char out[8])
         r = g = b = 0xCC;
     snprintf(out, 8, "#%02X%02X%02X", (unsigned)lround(r + (255 - r) * t), (unsigned)lround(g + (255 - g) * t),
              (unsigned)lround(b + (255 - b) * t));
-}
-
-static void date_text(int32_t d, int as_end, char *buf, size_t size)
-{
-    int y = d / 10000, md = d % 10000;
-    if ((!as_end && md == 101) || (as_end && md == 1231))
-        snprintf(buf, size, "%d", y);
-    else
-        snprintf(buf, size, "%04d-%02d-%02d", y, md / 100, md % 100);
-}
-
-void kl_i_window_text(const kl_viz_options_t *opt, char *buf, size_t size)
-{
-    char a[16], b[16];
-    if (opt->from != KL_DATE_MIN)
-        date_text(opt->from, 0, a, sizeof a);
-    if (opt->to != KL_DATE_MAX)
-        date_text(opt->to, 1, b, sizeof b);
-    if (opt->from == KL_DATE_MIN && opt->to == KL_DATE_MAX)
-        snprintf(buf, size, "all dates");
-    else if (opt->from == KL_DATE_MIN)
-        snprintf(buf, size, "ties active until %s", b);
-    else if (opt->to == KL_DATE_MAX)
-        snprintf(buf, size, "ties active from %s", a);
-    else
-        snprintf(buf, size, "ties active %s\u2013%s", a, b);
 }
 
 static const char *metric_name(kl_viz_size by)
@@ -155,14 +51,6 @@ static const char *metric_key(kl_viz_size by)
 }
 
 /* ------------------------------------------------------------ colouring */
-
-int kl_i_cmp_counted(const void *a, const void *b)
-{
-    const kl_i_counted_t *p = a, *q = b;
-    if (p->count != q->count)
-        return p->count > q->count ? -1 : 1;
-    return strcmp(p->id, q->id);
-}
 
 typedef struct {
     int32_t *colour_of;        /* region -> palette slot, -1: "other" */
@@ -350,13 +238,6 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
     }
 }
 
-void kl_i_title_row(kl_i_sb_t *b, const kl_dataset_t *ds)
-{
-    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"22\"><B>");
-    kl_i_sb_text(b, ds->title ? ds->title : ds->id, 1, 70, 200);
-    kl_i_sb_printf(b, "</B></FONT></TD></TR>");
-}
-
 /* Title (dataset), subtitle (view, window) as HTML rows. */
 static void title_rows(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                        const kl_viz_options_t *opt, int geo)
@@ -452,15 +333,6 @@ static void off_map(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *d
                        nregions ? "; " : "", off, off == 1 ? "" : "s");
 }
 
-void kl_i_footer_start(kl_i_sb_t *b, const kl_dataset_t *ds)
-{
-    kl_i_sb_printf(b,
-                   "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">Sources: %u document%s \u00b7 "
-                   "dataset: ",
-                   ds->n_sources, ds->n_sources == 1 ? "" : "s");
-    kl_i_sb_text(b, ds->id, 1, 0, 80);
-}
-
 static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                        const kl_analysis_t *res, const kl_viz_options_t *opt, const kl_i_map_info_t *geo)
 {
@@ -490,14 +362,6 @@ static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t
 }
 
 /* ------------------------------------------------------------------ build */
-
-int kl_i_cmp_order(const void *a, const void *b)
-{
-    const kl_i_order_t *p = a, *q = b;
-    if (p->x != q->x)
-        return p->x > q->x ? -1 : 1;
-    return p->rank < q->rank ? -1 : p->rank > q->rank;
-}
 
 /* Rank (1..) of each vertex among the top `k` brokers by irb (irb > 0), 0
  * for the others: brokers of the whole network, not only of the view. */
@@ -536,7 +400,7 @@ static void actor_label(kl_i_sb_t *b, const kl_entity_t *ent, uint32_t rank)
  * points (map.c).  b[i] is view node i. */
 static kl_err place_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                            const kl_analysis_t *res, const kl_viz_options_t *opt, const uint32_t *brank,
-                           const uint8_t *labelled, const kl_i_order_t *o, double mx, kl_i_box_t *b,
+                           const uint8_t *labelled, const kl_i_order_t *o, double mx, kl_geo_box_t *b,
                            kl_i_map_info_t *info)
 {
     uint32_t *order = malloc(((size_t)view->n + 1) * sizeof *order);
@@ -558,7 +422,7 @@ static kl_err place_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dat
             w = fmax(72 * (0.3 + 1.2 * s), f * tw + 2 * 0.06 * 72);
             h = fmax(72 * (0.25 + 0.5 * s), f * th + 2 * 0.03 * 72);
         }
-        b[i] = (kl_i_box_t){NAN, NAN, w, h, NAN, NAN, 0};
+        b[i] = (kl_geo_box_t){NAN, NAN, w, h, NAN, NAN, 0};
         order[i] = o[i].i;
     }
     rc = kl_i_map_actors(root, view, ds, g, b, order, info);
@@ -566,6 +430,39 @@ cleanup:
     free(order);
     free(lb.s);
     return rc;
+}
+
+/* The cluster cl of opt->group (a region, community or kind) in body,
+ * labelled and tinted; b is scratch.  NULL when out of memory. */
+static Agraph_t *actor_cluster(Agraph_t *body, int32_t cl, const kl_dataset_t *ds, const kl_viz_options_t *opt,
+                               const colours_t *c, kl_i_sb_t *b)
+{
+    char name[32], fill[8];
+    const char *base = "#BBBBBB";
+    snprintf(name, sizeof name, "cluster_%c%d",
+             opt->group == KL_GROUP_REGION ? 'r' : opt->group == KL_GROUP_COMMUNITY ? 'c' : 'k', cl);
+    Agraph_t *sub = agsubg(body, name, 1);
+    if (!sub)
+        return NULL;
+    b->len = 0;
+    if (opt->group == KL_GROUP_REGION) {
+        kl_i_sb_text(b, ds->regions[cl].name, 0, 28, 90);
+        if (opt->fill_by == KL_FILL_REGION)
+            base = region_colour(c, cl);
+    } else if (opt->group == KL_GROUP_COMMUNITY) {
+        kl_i_sb_printf(b, "community %d", cl);
+    } else {
+        kl_i_sb_printf(b, "%ss", kl_kind_name((kl_kind)cl));
+    }
+    if (b->failed)
+        return NULL;
+    tint(base, 0.86, fill);
+    kl_i_set(sub, "label", b->s);
+    kl_i_set(sub, "style", "filled,rounded");
+    kl_i_set(sub, "fillcolor", fill);
+    kl_i_set(sub, "color", base);
+    kl_i_set(sub, "fontsize", "13");
+    return sub;
 }
 
 static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *view, const kl_dataset_t *ds,
@@ -579,7 +476,7 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
     Agraph_t **clusters = NULL;
     uint32_t n_clusters = 0;
     kl_i_map_info_t *geo = (kl_i_map_info_t *)flags->geo;
-    kl_i_box_t *place = geo ? calloc((size_t)view->n + 1, sizeof *place) : NULL;
+    kl_geo_box_t *place = geo ? calloc((size_t)view->n + 1, sizeof *place) : NULL;
     kl_err rc = KL_ENOMEM;
     kl_i_sb_t b = {0};
     if (!brank || !o || !labelled || !nodes || (geo && !place))
@@ -630,33 +527,8 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
             cl = (int32_t)ent->kind;
         Agraph_t *parent = body;
         if (cl >= 0) {
-            if (!clusters[cl]) {
-                char name[32], fill[8];
-                const char *base = "#BBBBBB";
-                snprintf(name, sizeof name, "cluster_%c%d",
-                         opt->group == KL_GROUP_REGION ? 'r' : opt->group == KL_GROUP_COMMUNITY ? 'c' : 'k', cl);
-                clusters[cl] = agsubg(body, name, 1);
-                if (!clusters[cl])
-                    goto cleanup;
-                b.len = 0;
-                if (opt->group == KL_GROUP_REGION) {
-                    kl_i_sb_text(&b, ds->regions[cl].name, 0, 28, 90);
-                    if (opt->fill_by == KL_FILL_REGION)
-                        base = region_colour(c, cl);
-                } else if (opt->group == KL_GROUP_COMMUNITY) {
-                    kl_i_sb_printf(&b, "community %d", cl);
-                } else {
-                    kl_i_sb_printf(&b, "%ss", kl_kind_name((kl_kind)cl));
-                }
-                if (b.failed)
-                    goto cleanup;
-                tint(base, 0.86, fill);
-                kl_i_set(clusters[cl], "label", b.s);
-                kl_i_set(clusters[cl], "style", "filled,rounded");
-                kl_i_set(clusters[cl], "fillcolor", fill);
-                kl_i_set(clusters[cl], "color", base);
-                kl_i_set(clusters[cl], "fontsize", "13");
-            }
+            if (!clusters[cl] && !(clusters[cl] = actor_cluster(body, cl, ds, opt, c, &b)))
+                goto cleanup;
             parent = clusters[cl];
         }
         char id[24];
@@ -723,21 +595,6 @@ cleanup:
     free(place);
     free(b.s);
     return rc;
-}
-
-double kl_i_link_width(double links, double wmax)
-{
-    return 0.8 + 7 * (wmax > 0 ? links / wmax : 1);
-}
-
-Agedge_t *kl_i_region_link(Agraph_t *root, Agnode_t *a, Agnode_t *b, double links, double wmax)
-{
-    Agedge_t *ed = agedge(root, a, b, NULL, 1);
-    if (ed) {
-        kl_i_setf(ed, "penwidth", "%.2f", kl_i_link_width(links, wmax));
-        kl_i_set(ed, "color", "#55555599");
-    }
-    return ed;
 }
 
 #define MAP_EDGE_LABELS 40 /* region maps label at most this many edges */

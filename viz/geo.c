@@ -13,7 +13,8 @@
 
 /* ------------------------------------------------------------ projection */
 
-void kl_i_proj_init(kl_i_proj_t *p, double lat_min, double lat_max, double lon_min, double lon_max, double pt_per_km)
+void kl_geo_proj_init(kl_geo_proj_t *p, double lat_min, double lat_max, double lon_min, double lon_max,
+                      double pt_per_km)
 {
     p->lat0 = (lat_min + lat_max) / 2;
     p->lon0 = (lon_min + lon_max) / 2;
@@ -21,28 +22,28 @@ void kl_i_proj_init(kl_i_proj_t *p, double lat_min, double lat_max, double lon_m
     p->scale = pt_per_km;
 }
 
-void kl_i_proj_km(const kl_i_proj_t *p, double lat, double lon, double *x, double *y)
+void kl_geo_proj_km(const kl_geo_proj_t *p, double lat, double lon, double *x, double *y)
 {
-    *x = KL_I_EARTH_KM * (lon - p->lon0) * DEG * p->k;
-    *y = KL_I_EARTH_KM * (lat - p->lat0) * DEG;
+    *x = KL_GEO_EARTH_KM * (lon - p->lon0) * DEG * p->k;
+    *y = KL_GEO_EARTH_KM * (lat - p->lat0) * DEG;
 }
 
-void kl_i_proj_xy(const kl_i_proj_t *p, double lat, double lon, double *x, double *y)
+void kl_geo_proj_xy(const kl_geo_proj_t *p, double lat, double lon, double *x, double *y)
 {
-    kl_i_proj_km(p, lat, lon, x, y);
+    kl_geo_proj_km(p, lat, lon, x, y);
     *x *= p->scale;
     *y *= p->scale;
 }
 
-void kl_i_proj_latlon(const kl_i_proj_t *p, double x, double y, double *lat, double *lon)
+void kl_geo_proj_latlon(const kl_geo_proj_t *p, double x, double y, double *lat, double *lon)
 {
-    *lat = p->lat0 + y / p->scale / KL_I_EARTH_KM / DEG;
-    *lon = p->lon0 + x / p->scale / KL_I_EARTH_KM / DEG / p->k;
+    *lat = p->lat0 + y / p->scale / KL_GEO_EARTH_KM / DEG;
+    *lon = p->lon0 + x / p->scale / KL_GEO_EARTH_KM / DEG / p->k;
 }
 
 /* --------------------------------------------------------- round numbers */
 
-double kl_i_geo_round_length(double max)
+double kl_geo_round_length(double max)
 {
     if (!(max > 0) || !isfinite(max))
         return 0;
@@ -57,7 +58,7 @@ double kl_i_geo_round_length(double max)
     return p;
 }
 
-double kl_i_geo_step(double span, unsigned lines)
+double kl_geo_step(double span, unsigned lines)
 {
     static const double steps[] = {0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 45};
     size_t n = sizeof steps / sizeof *steps;
@@ -69,7 +70,7 @@ double kl_i_geo_step(double span, unsigned lines)
     return steps[n - 1];
 }
 
-void kl_i_geo_degrees(double value, double step, int latitude, char *buf, size_t size)
+void kl_geo_degrees(double value, double step, int latitude, char *buf, size_t size)
 {
     char hemi = latitude ? (value < 0 ? 'S' : 'N') : (value < 0 ? 'W' : 'E');
     double a = fabs(value);
@@ -101,7 +102,7 @@ struct kl_i_spread {
     size_t nslots, used;
     entry_t *entries;
     size_t count, cap;
-    kl_i_box_t *boxes; /* placed, copied */
+    kl_geo_box_t *boxes; /* placed, copied */
     size_t nboxes, capboxes;
     /* per anchor, how far from it its last box went: the next box of a
      * crowd starts looking there, not at the crowded middle again */
@@ -236,13 +237,13 @@ void kl_i_spread_free(kl_i_spread_t *gr)
     free(gr);
 }
 
-kl_err kl_i_spread_add(kl_i_spread_t *gr, const kl_i_box_t *b)
+kl_err kl_i_spread_add(kl_i_spread_t *gr, const kl_geo_box_t *b)
 {
     if (!isfinite(b->x) || !isfinite(b->y))
         return KL_OK;
     if (gr->nboxes == gr->capboxes) {
         size_t cap = gr->capboxes ? 2 * gr->capboxes : 256;
-        kl_i_box_t *p = realloc(gr->boxes, cap * sizeof *p);
+        kl_geo_box_t *p = realloc(gr->boxes, cap * sizeof *p);
         if (!p)
             return KL_ENOMEM;
         gr->boxes = p;
@@ -274,7 +275,7 @@ kl_err kl_i_spread_add(kl_i_spread_t *gr, const kl_i_box_t *b)
 }
 
 /* Does box b, centred at (x, y), come closer than gap to a placed box? */
-static int hits(const kl_i_spread_t *gr, const kl_i_box_t *b, double x, double y, double gap)
+static int hits(const kl_i_spread_t *gr, const kl_geo_box_t *b, double x, double y, double gap)
 {
     double m = gap > 0 ? gap : 0;
     int64_t x0 = (int64_t)floor((x - b->w / 2 - m) / gr->cell), x1 = (int64_t)floor((x + b->w / 2 + m) / gr->cell);
@@ -285,7 +286,7 @@ static int hits(const kl_i_spread_t *gr, const kl_i_box_t *b, double x, double y
             if (j == SIZE_MAX)
                 continue;
             for (uint32_t k = gr->head[j]; k; k = gr->entries[k - 1].next) {
-                const kl_i_box_t *o = &gr->boxes[gr->entries[k - 1].box];
+                const kl_geo_box_t *o = &gr->boxes[gr->entries[k - 1].box];
                 if (b->round && o->round
                         ? hypot(x - o->x, y - o->y) < (b->w + o->w) / 2 + gap
                         : fabs(x - o->x) < (b->w + o->w) / 2 + gap && fabs(y - o->y) < (b->h + o->h) / 2 + gap)
@@ -298,7 +299,7 @@ static int hits(const kl_i_spread_t *gr, const kl_i_box_t *b, double x, double y
 #define GOLDEN_ANGLE 2.39996322972865332 /* pi (3 - sqrt 5): no two slots line up */
 #define MAX_SLOTS 400000
 
-int kl_i_spread_find(const kl_i_spread_t *gr, kl_i_box_t *b, double gap, double max_dist)
+int kl_i_spread_find(const kl_i_spread_t *gr, kl_geo_box_t *b, double gap, double max_dist)
 {
     b->x = b->y = NAN;
     if (!isfinite(b->ax) || !isfinite(b->ay))
@@ -342,7 +343,7 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-double kl_i_spread_cell(const kl_i_box_t *b, uint32_t n)
+double kl_i_spread_cell(const kl_geo_box_t *b, uint32_t n)
 {
     double *sizes = malloc(((size_t)n + 1) * sizeof *sizes);
     if (!sizes)
@@ -358,13 +359,13 @@ double kl_i_spread_cell(const kl_i_box_t *b, uint32_t n)
     return cell;
 }
 
-kl_err kl_i_geo_spread(kl_i_box_t *b, const uint32_t *order, uint32_t n, double gap)
+kl_err kl_geo_spread(kl_geo_box_t *b, const uint32_t *order, uint32_t n, double gap)
 {
     kl_i_spread_t *gr = kl_i_spread_new(kl_i_spread_cell(b, n));
     if (!gr)
         return KL_ENOMEM;
     for (uint32_t t = 0; t < n; t++) {
-        kl_i_box_t *bi = &b[order[t]];
+        kl_geo_box_t *bi = &b[order[t]];
         /* beyond MAX_SLOTS (never seen) the box stays on its anchor */
         if (!kl_i_spread_find(gr, bi, gap, INFINITY) && isfinite(bi->ax) && isfinite(bi->ay))
             bi->x = bi->ax, bi->y = bi->ay;

@@ -237,7 +237,7 @@ static kl_err heat_select(heat_t *h, const kl_dataset_t *ds, const kl_regions_t 
         if (a >= 0 && b >= 0)
             w[(size_t)a * n + b] = w[(size_t)b * n + a] = rg->pairs[p].links;
     }
-    if ((rc = kl_i_seriate(w, n, order)) != KL_OK)
+    if ((rc = kl_viz_seriate(w, n, order)) != KL_OK)
         goto cleanup;
     /* pos now maps a region to its drawing position */
     for (uint32_t i = 0; i < n; i++) {

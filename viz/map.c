@@ -135,10 +135,10 @@ void kl_i_map_fit(kl_i_map_t *m, const double *lat, const double *lon, uint32_t 
     memset(m, 0, sizeof *m);
     if (a > b)
         a = b = c = d = 0;
-    kl_i_proj_init(&m->proj, a, b, c, d, 1);
+    kl_geo_proj_init(&m->proj, a, b, c, d, 1);
     double x0, y0, x1, y1;
-    kl_i_proj_km(&m->proj, a, c, &x0, &y0);
-    kl_i_proj_km(&m->proj, b, d, &x1, &y1);
+    kl_geo_proj_km(&m->proj, a, c, &x0, &y0);
+    kl_geo_proj_km(&m->proj, b, d, &x1, &y1);
     double span = x1 - x0 > y1 - y0 ? x1 - x0 : y1 - y0;
     /* a single place (or one city's) still gets a map some 50 km across */
     if (span < 50)
@@ -162,7 +162,7 @@ double kl_i_map_crowding_scale(const kl_i_map_t *m, const double *x_km, const do
 
 /* ------------------------------------------------------------- frame */
 
-void kl_i_map_frame(kl_i_map_t *m, const kl_i_box_t *b, uint32_t n, double pad_x, double pad_y)
+void kl_i_map_frame(kl_i_map_t *m, const kl_geo_box_t *b, uint32_t n, double pad_x, double pad_y)
 {
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
     for (uint32_t i = 0; i < n; i++) {
@@ -179,12 +179,12 @@ void kl_i_map_frame(kl_i_map_t *m, const kl_i_box_t *b, uint32_t n, double pad_x
     w = fmax(w, fmax(288, 0.5 * h));
     h = fmax(h, fmax(216, 0.35 * w));
     m->x0 = cx - w / 2, m->x1 = cx + w / 2, m->y0 = cy - h / 2, m->y1 = cy + h / 2;
-    kl_i_proj_latlon(&m->proj, m->x0, m->y0, &m->lat_lo, &m->lon_lo);
-    kl_i_proj_latlon(&m->proj, m->x1, m->y1, &m->lat_hi, &m->lon_hi);
-    m->lat_step = kl_i_geo_step(m->lat_hi - m->lat_lo, 6);
+    kl_geo_proj_latlon(&m->proj, m->x0, m->y0, &m->lat_lo, &m->lon_lo);
+    kl_geo_proj_latlon(&m->proj, m->x1, m->y1, &m->lat_hi, &m->lon_hi);
+    m->lat_step = kl_geo_step(m->lat_hi - m->lat_lo, 6);
     unsigned lon_lines = (unsigned)lround(6 * w / h);
-    m->lon_step = kl_i_geo_step(m->lon_hi - m->lon_lo, lon_lines < 2 ? 2 : lon_lines > 8 ? 8 : lon_lines);
-    m->bar_km = kl_i_geo_round_length(0.3 * w / m->proj.scale);
+    m->lon_step = kl_geo_step(m->lon_hi - m->lon_lo, lon_lines < 2 ? 2 : lon_lines > 8 ? 8 : lon_lines);
+    m->bar_km = kl_geo_round_length(0.3 * w / m->proj.scale);
 }
 
 /* ---------------------------------------------------------- furniture */
@@ -281,7 +281,7 @@ static Agedge_t *map_line(Agraph_t *root, Agnode_t *a, Agnode_t *b, const char *
 kl_err kl_i_map_furniture(Agraph_t *root, const kl_i_map_t *m)
 {
     char name[48], label[48];
-    const kl_i_proj_t *p = &m->proj;
+    const kl_geo_proj_t *p = &m->proj;
     double x, y;
     /* graticule first: Graphviz draws edges in the order of their nodes,
      * so the grid stays under the links */
@@ -290,8 +290,8 @@ kl_err kl_i_map_furniture(Agraph_t *root, const kl_i_map_t *m)
         double step = pass ? m->lon_step : m->lat_step;
         for (long k = (long)ceil(lo / step - 1e-9); k <= (long)floor(hi / step + 1e-9); k++) {
             double v = k * step;
-            kl_i_proj_xy(p, pass ? m->proj.lat0 : v, pass ? v : m->proj.lon0, &x, &y);
-            kl_i_geo_degrees(v, step, !pass, label, sizeof label);
+            kl_geo_proj_xy(p, pass ? m->proj.lat0 : v, pass ? v : m->proj.lon0, &x, &y);
+            kl_geo_degrees(v, step, !pass, label, sizeof label);
             Agnode_t *a, *b, *t;
             if (pass == 0) {
                 if (y < m->y0 + 1 || y > m->y1 - 1)
@@ -354,9 +354,9 @@ kl_err kl_i_map_furniture(Agraph_t *root, const kl_i_map_t *m)
 void kl_i_map_describe(const kl_i_map_t *m, char *line1, char *line2, size_t size)
 {
     char lat[32], lats[32], lons[32];
-    kl_i_geo_degrees(m->proj.lat0, 0.1, 1, lat, sizeof lat);
-    kl_i_geo_degrees(m->lat_step, m->lat_step, 1, lats, sizeof lats);
-    kl_i_geo_degrees(m->lon_step, m->lon_step, 0, lons, sizeof lons);
+    kl_geo_degrees(m->proj.lat0, 0.1, 1, lat, sizeof lat);
+    kl_geo_degrees(m->lat_step, m->lat_step, 1, lats, sizeof lats);
+    kl_geo_degrees(m->lon_step, m->lon_step, 0, lons, sizeof lons);
     /* "2°N" as a step reads "2°" */
     char *c = strrchr(lats, 'N');
     if (c)
@@ -375,7 +375,7 @@ void kl_i_map_describe(const kl_i_map_t *m, char *line1, char *line2, size_t siz
 #define MAP_SIDE 648.0     /* points: the longer side of a map of a dozen places */
 #define GEO_EDGE_LABELS 12 /* maps label at most this many links: the heaviest */
 
-static int off_point(const kl_i_box_t *b)
+static int off_point(const kl_geo_box_t *b)
 {
     return isfinite(b->x) && hypot(b->x - b->ax, b->y - b->ay) > b->w / 2;
 }
@@ -389,7 +389,7 @@ static double map_side(uint32_t n)
 
 /* A text node at b's place, on a veil of white so lines under it stay
  * readable. */
-static Agnode_t *label_node(Agraph_t *root, const char *name, const kl_i_box_t *b, const char *label, double fontsize,
+static Agnode_t *label_node(Agraph_t *root, const char *name, const kl_geo_box_t *b, const char *label, double fontsize,
                             const char *colour)
 {
     Agnode_t *nd = agnode(root, (char *)name, 1);
@@ -422,29 +422,51 @@ static int leader(Agraph_t *root, Agnode_t *from, Agnode_t *to, const char *colo
 
 #define CROWD_MAX 1.5 /* a crowded map may grow to this many times its size */
 
-kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
-                        const char *const *fill, kl_i_map_info_t *info)
+/* Where the region map's pieces go, worked out before anything is drawn. */
+typedef struct {
+    uint32_t n, m;   /* the view's regions and links */
+    kl_geo_box_t *b; /* circles [0, n), their names [n, 2n), links' brokers [2n, 2n + m) */
+    uint32_t *order; /* circles by area, the largest first */
+    char **text;     /* names [0, n), brokers [n, n + m); NULL: not drawn */
+    double wmax;     /* the most links between two regions */
+} region_places_t;
+
+static void region_places_destroy(region_places_t *pl)
+{
+    if (pl->text)
+        for (uint32_t i = 0; i < pl->n + pl->m; i++)
+            free(pl->text[i]);
+    free(pl->text);
+    free(pl->b);
+    free(pl->order);
+}
+
+/* Fit the map to the regions, then place the circles, the brokers of the
+ * heaviest links and the names, each kept off those placed before it and
+ * off the links' lines.  Sets info->map and info->edge_labels.  Errors:
+ * KL_ENOMEM (pl must be destroyed either way). */
+static kl_err place_regions(region_places_t *pl, const kl_i_view_t *view, const kl_dataset_t *ds,
+                            const kl_agraph_t *g, kl_i_map_info_t *info)
 {
     uint32_t n = view->n, m = view->m;
-    /* circles [0, n), their names [n, 2n), links' brokers [2n, 2n + m) */
-    kl_i_box_t *b = calloc((size_t)2 * n + m + 1, sizeof *b);
+    pl->n = n, pl->m = m;
+    kl_geo_box_t *b = pl->b = calloc((size_t)2 * n + m + 1, sizeof *b);
+    uint32_t *order = pl->order = calloc((size_t)n + 1, sizeof *order);
+    char **text = pl->text = calloc((size_t)n + m + 1, sizeof *text);
     kl_i_order_t *ko = calloc((size_t)(n > m ? n : m) + 1, sizeof *ko);
-    uint32_t *order = calloc((size_t)n + 1, sizeof *order);
-    char **text = calloc((size_t)n + m + 1, sizeof *text);
     double *xk = calloc((size_t)n + 1, sizeof *xk), *yk = calloc((size_t)n + 1, sizeof *yk),
            *rk = calloc((size_t)n + 1, sizeof *rk);
-    Agnode_t **nodes = calloc((size_t)n + 1, sizeof *nodes);
     kl_i_spread_t *sp = NULL;
     kl_i_sb_t s = {0};
     kl_err rc = KL_ENOMEM;
-    memset(info, 0, sizeof *info);
-    if (!b || !ko || !order || !text || !xk || !yk || !rk || !nodes)
+    if (!b || !ko || !order || !text || !xk || !yk || !rk)
         goto cleanup;
     double amax = 0, wmax = 0;
     for (uint32_t i = 0; i < n; i++)
         amax = view->nactors[i] > amax ? view->nactors[i] : amax;
     for (uint32_t e = 0; e < m; e++)
         wmax = view->ew[e] > wmax ? view->ew[e] : wmax;
+    pl->wmax = wmax;
     /* the scale: the places fill the map, grown (up to CROWD_MAX) until
      * neighbouring circles no longer overlap */
     kl_i_map_fit(&info->map, view->lat, view->lon, n, map_side(view->placed));
@@ -452,9 +474,9 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
     for (uint32_t i = 0; i < n; i++) {
         double d = amax > 0 ? REGION_DMAX * sqrt(view->nactors[i] / amax) : REGION_DMAX;
         d = d < REGION_DMIN ? REGION_DMIN : d;
-        b[i] = (kl_i_box_t){NAN, NAN, d, d, NAN, NAN, 1};
+        b[i] = (kl_geo_box_t){NAN, NAN, d, d, NAN, NAN, 1};
         if (isfinite(view->lat[i])) {
-            kl_i_proj_km(&info->map.proj, view->lat[i], view->lon[i], &xk[k], &yk[k]);
+            kl_geo_proj_km(&info->map.proj, view->lat[i], view->lon[i], &xk[k], &yk[k]);
             rk[k++] = d / 2 + 1;
         }
         ko[i] = (kl_i_order_t){view->nactors[i], i, i};
@@ -463,7 +485,7 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
     info->map.proj.scale = fmin(need, CROWD_MAX * info->map.proj.scale);
     for (uint32_t i = 0; i < n; i++)
         if (isfinite(view->lat[i]))
-            kl_i_proj_xy(&info->map.proj, view->lat[i], view->lon[i], &b[i].ax, &b[i].ay);
+            kl_geo_proj_xy(&info->map.proj, view->lat[i], view->lon[i], &b[i].ax, &b[i].ay);
     /* circles by area, the largest first (nearest their points) */
     qsort(ko, n, sizeof *ko, kl_i_cmp_order);
     for (uint32_t i = 0; i < n; i++)
@@ -471,7 +493,7 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
     if (!(sp = kl_i_spread_new(2 * REGION_DMAX)))
         goto cleanup;
     for (uint32_t t = 0; t < n; t++) {
-        kl_i_box_t *c = &b[order[t]];
+        kl_geo_box_t *c = &b[order[t]];
         if (!kl_i_spread_find(sp, c, 1, INFINITY) && isfinite(c->ax))
             c->x = c->ax, c->y = c->ay;
         if (kl_i_spread_add(sp, c) != KL_OK)
@@ -480,12 +502,12 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
     /* the links themselves, as a trail of small boxes between the circles:
      * names and brokers then sit beside lines, not on them */
     for (uint32_t e = 0; e < m; e++) {
-        const kl_i_box_t *u = &b[view->eu[e]], *w = &b[view->ev[e]];
+        const kl_geo_box_t *u = &b[view->eu[e]], *w = &b[view->ev[e]];
         if (!isfinite(u->x) || !isfinite(w->x))
             continue;
         double len = hypot(w->x - u->x, w->y - u->y), pen = kl_i_link_width(view->ew[e], wmax);
         for (double t = u->w / 2; t < len - w->w / 2; t += 6) {
-            kl_i_box_t dot = {
+            kl_geo_box_t dot = {
                 NAN, NAN, pen + 2, pen + 2, u->x + (w->x - u->x) * t / len, u->y + (w->y - u->y) * t / len, 0};
             if (kl_i_spread_add(sp, &dot) != KL_OK)
                 goto cleanup;
@@ -498,7 +520,7 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
     qsort(ko, m, sizeof *ko, kl_i_cmp_order);
     for (uint32_t t = 0, labelled = 0; t < m && labelled < GEO_EDGE_LABELS; t++) {
         uint32_t e = ko[t].i;
-        const kl_i_box_t *u = &b[view->eu[e]], *w = &b[view->ev[e]];
+        const kl_geo_box_t *u = &b[view->eu[e]], *w = &b[view->ev[e]];
         if (!isfinite(u->x) || !isfinite(w->x) || view->ebroker[e] < 0)
             continue;
         s.len = 0;
@@ -506,8 +528,8 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
         kl_i_sb_printf(&s, "\\n(%.0f link%s)", view->ew[e], view->ew[e] == 1 ? "" : "s");
         if (s.failed)
             goto cleanup;
-        kl_i_box_t *l = &b[2 * n + e];
-        *l = (kl_i_box_t){(u->x + w->x) / 2, (u->y + w->y) / 2, 0, 0, NAN, NAN, 0};
+        kl_geo_box_t *l = &b[2 * n + e];
+        *l = (kl_geo_box_t){(u->x + w->x) / 2, (u->y + w->y) / 2, 0, 0, NAN, NAN, 0};
         kl_i_map_text_size(s.s, 9, &l->w, &l->h);
         double len = hypot(u->x - w->x, u->y - w->y);
         if (!kl_i_spread_find(sp, l, 1, fmax(60, 0.5 * len)))
@@ -527,18 +549,41 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
         kl_i_sb_printf(&s, "\\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
         if (s.failed || !(text[i] = strdup(s.s)))
             goto cleanup;
-        kl_i_box_t *l = &b[n + i];
-        *l = (kl_i_box_t){b[i].x, b[i].y, 0, 0, NAN, NAN, 0};
+        kl_geo_box_t *l = &b[n + i];
+        *l = (kl_geo_box_t){b[i].x, b[i].y, 0, 0, NAN, NAN, 0};
         kl_i_map_text_size(text[i], 11, &l->w, &l->h);
         if (!kl_i_spread_find(sp, l, 1, INFINITY))
             l->x = b[i].x, l->y = b[i].y;
         if (kl_i_spread_add(sp, l) != KL_OK)
             goto cleanup;
     }
-    kl_i_map_frame(&info->map, b, 2 * n + m, 16, 16);
-    if (kl_i_map_furniture(root, &info->map) != KL_OK)
-        goto cleanup;
+    rc = KL_OK;
+cleanup:
+    free(ko);
+    free(xk);
+    free(yk);
+    free(rk);
+    kl_i_spread_free(sp);
+    free(s.s);
+    return rc;
+}
 
+/* Draw the placed regions: a dot at the point of each circle moved off it,
+ * the circles, the links between placed circles (counting the others in
+ * info->links_off), then the names and brokers over the lines.  Errors:
+ * KL_ENOMEM. */
+static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i_view_t *view,
+                           const char *const *fill, kl_i_map_info_t *info)
+{
+    uint32_t n = pl->n, m = pl->m;
+    const kl_geo_box_t *b = pl->b;
+    const uint32_t *order = pl->order;
+    char *const *text = pl->text;
+    double wmax = pl->wmax;
+    Agnode_t **nodes = calloc((size_t)n + 1, sizeof *nodes);
+    kl_err rc = KL_ENOMEM;
+    if (!nodes)
+        goto cleanup;
     /* a circle moved so far that it leaves its point keeps a thin line to a
      * dot there */
     char id[32];
@@ -605,7 +650,7 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
     for (uint32_t e = 0; e < m; e++) {
         if (!text[n + e])
             continue;
-        const kl_i_box_t *l = &b[2 * n + e];
+        const kl_geo_box_t *l = &b[2 * n + e];
         snprintf(id, sizeof id, "b%u", e);
         Agnode_t *nd = label_node(root, id, l, text[n + e], 9, "#333333");
         if (!nd)
@@ -627,19 +672,24 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
     }
     rc = KL_OK;
 cleanup:
-    if (text)
-        for (uint32_t i = 0; i < n + m; i++)
-            free(text[i]);
-    free(text);
-    free(b);
-    free(ko);
-    free(order);
-    free(xk);
-    free(yk);
-    free(rk);
     free(nodes);
-    kl_i_spread_free(sp);
-    free(s.s);
+    return rc;
+}
+
+kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                        const char *const *fill, kl_i_map_info_t *info)
+{
+    region_places_t pl = {0};
+    memset(info, 0, sizeof *info);
+    kl_err rc = place_regions(&pl, view, ds, g, info);
+    if (rc == KL_OK) {
+        /* the furniture first, so that the grid is drawn under the map */
+        kl_i_map_frame(&info->map, pl.b, 2 * pl.n + pl.m, 16, 16);
+        rc = kl_i_map_furniture(root, &info->map);
+    }
+    if (rc == KL_OK)
+        rc = draw_regions(root, &pl, view, fill, info);
+    region_places_destroy(&pl);
     return rc;
 }
 
@@ -649,12 +699,12 @@ cleanup:
 #define CROWD_MAX_ACTORS 2.5 /* a map of actors may grow more: they need room */
 
 kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
-                       kl_i_box_t *b, const uint32_t *order, kl_i_map_info_t *info)
+                       kl_geo_box_t *b, const uint32_t *order, kl_i_map_info_t *info)
 {
     uint32_t n = view->n, R = ds->n_regions;
     /* per region with a point and actors drawn: its name, placed first, and
      * the room its actors take around it */
-    kl_i_box_t *name = calloc((size_t)R + 1, sizeof *name);
+    kl_geo_box_t *name = calloc((size_t)R + 1, sizeof *name);
     double *area = calloc((size_t)R + 1, sizeof *area), *xk = calloc((size_t)R + 1, sizeof *xk),
            *yk = calloc((size_t)R + 1, sizeof *yk), *rk = calloc((size_t)R + 1, sizeof *rk),
            *lat = calloc((size_t)R + 1, sizeof *lat), *lon = calloc((size_t)R + 1, sizeof *lon);
@@ -691,7 +741,7 @@ kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset
     }
     kl_i_map_fit(&info->map, view->lat, view->lon, n, map_side(nr));
     for (uint32_t i = 0; i < nr; i++) {
-        kl_i_proj_km(&info->map.proj, lat[i], lon[i], &xk[i], &yk[i]);
+        kl_geo_proj_km(&info->map.proj, lat[i], lon[i], &xk[i], &yk[i]);
         rk[i] = sqrt(area[regions[i]] / 3.14159265358979323846);
     }
     double need = kl_i_map_crowding_scale(&info->map, xk, yk, rk, nr);
@@ -702,24 +752,24 @@ kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset
     if (!(sp = kl_i_spread_new(kl_i_spread_cell(b, n))))
         goto cleanup;
     for (uint32_t i = 0; i < nr; i++) {
-        kl_i_box_t *l = &name[regions[i]];
-        kl_i_proj_xy(&info->map.proj, lat[i], lon[i], &l->ax, &l->ay);
+        kl_geo_box_t *l = &name[regions[i]];
+        kl_geo_proj_xy(&info->map.proj, lat[i], lon[i], &l->ax, &l->ay);
         if (!kl_i_spread_find(sp, l, 2, INFINITY))
             l->x = l->ax, l->y = l->ay;
         if (kl_i_spread_add(sp, l) != KL_OK)
             goto cleanup;
     }
     for (uint32_t t = 0; t < n; t++) {
-        kl_i_box_t *a = &b[order[t]];
+        kl_geo_box_t *a = &b[order[t]];
         if (isfinite(view->lat[order[t]]))
-            kl_i_proj_xy(&info->map.proj, view->lat[order[t]], view->lon[order[t]], &a->ax, &a->ay);
+            kl_geo_proj_xy(&info->map.proj, view->lat[order[t]], view->lon[order[t]], &a->ax, &a->ay);
         if (!kl_i_spread_find(sp, a, 3, INFINITY) && isfinite(a->ax))
             a->x = a->ax, a->y = a->ay;
         if (kl_i_spread_add(sp, a) != KL_OK)
             goto cleanup;
     }
     /* the frame holds the names and the actors */
-    kl_i_box_t *all = malloc(((size_t)n + nr + 1) * sizeof *all);
+    kl_geo_box_t *all = malloc(((size_t)n + nr + 1) * sizeof *all);
     if (!all)
         goto cleanup;
     memcpy(all, b, n * sizeof *b);

@@ -149,7 +149,7 @@ static kl_err order_part(const double *w, uint32_t n, uint32_t *m, uint32_t k)
     return KL_OK;
 }
 
-kl_err kl_i_seriate(const double *w, uint32_t n, uint32_t *order)
+kl_err kl_viz_seriate(const double *w, uint32_t n, uint32_t *order)
 {
     uint32_t *part_of = malloc(((size_t)n + 1) * sizeof *part_of), *members = malloc(((size_t)n + 1) * sizeof *members);
     part_t *parts = calloc((size_t)n + 1, sizeof *parts);

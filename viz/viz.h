@@ -189,4 +189,77 @@ char *kl_viz_escape_label(const char *text, unsigned wrap, unsigned max_chars);
  * and line breaks <BR/>; backslashes are left as they are. */
 char *kl_viz_escape_html(const char *text, unsigned wrap, unsigned max_chars);
 
+/* ============================================ geometry, free of Graphviz
+ * (viz/geo.c, viz/seriate.c)
+ *
+ * What the maps and the heat map compute before anything is drawn: the
+ * projection of latitude and longitude onto the page, round lengths and
+ * graticule steps, labelled boxes spread around their anchors, and the
+ * order of the heat map's regions.  Pure functions of their arguments,
+ * usable by any program that draws.
+ */
+
+#define KL_GEO_EARTH_KM 6371.0088 /* the earth's mean radius (IUGG) */
+
+/* Equirectangular projection with the cosine of the middle latitude:
+ * x = R (lon - lon0) cos(lat0), y = R (lat - lat0), in km, times `scale`
+ * points per km.  North-south distances are true everywhere, east-west
+ * ones along lat0, so one scale bar serves the whole map of a country or a
+ * few; meridians and parallels are straight lines.  Longitudes are not
+ * wrapped at the antimeridian. */
+typedef struct {
+    double lat0, lon0; /* centre, degrees */
+    double k;          /* cos(lat0) */
+    double scale;      /* points per km */
+} kl_geo_proj_t;
+
+/* Centre the projection on the middle of the box [lat_min, lat_max] x
+ * [lon_min, lon_max].  Can't fail. */
+void kl_geo_proj_init(kl_geo_proj_t *p, double lat_min, double lat_max, double lon_min, double lon_max,
+                      double pt_per_km);
+/* Kilometres east (x) and north (y) of the centre. */
+void kl_geo_proj_km(const kl_geo_proj_t *p, double lat, double lon, double *x, double *y);
+/* Points east and north of the centre (Graphviz's y grows upwards). */
+void kl_geo_proj_xy(const kl_geo_proj_t *p, double lat, double lon, double *x, double *y);
+/* The inverse of kl_geo_proj_xy. */
+void kl_geo_proj_latlon(const kl_geo_proj_t *p, double x, double y, double *lat, double *lon);
+
+/* The largest 1, 2 or 5 times a power of ten not above max (> 0); 0 for
+ * max <= 0. */
+double kl_geo_round_length(double max);
+/* Graticule spacing in degrees for a span of `span` degrees: the smallest of
+ * 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 45 giving at most `lines` steps. */
+double kl_geo_step(double span, unsigned lines);
+/* "60°N", "16°E", "0.5°W", "0°" (tenths when step < 1). */
+void kl_geo_degrees(double value, double step, int latitude, char *buf, size_t size);
+
+/* A labelled box to place near its anchor (points). */
+typedef struct {
+    double ax, ay; /* anchor; NAN: not placed */
+    double w, h;   /* size */
+    double x, y;   /* out: centre (NAN when not placed) */
+    int round;     /* a circle of diameter w: two circles keep apart by distance */
+} kl_geo_box_t;
+
+/* Place the boxes in the order given (order[t] indexes b; the first get the
+ * places nearest their anchors), each among those placed before it: on its
+ * anchor when that keeps `gap` points off every one of them (a negative gap
+ * lets them overlap by as much; two round boxes compare by the distance of
+ * their centres), else on the first free slot of a golden-angle (sunflower)
+ * spiral around the anchor, slots 0.2 x the box's smaller side apart,
+ * nearest first; a box without an anchor or a free slot keeps x, y NAN.
+ * Deterministic.  Errors: KL_ENOMEM.  About O(n x slots
+ * tried): placed boxes are found through a uniform grid. */
+kl_err kl_geo_spread(kl_geo_box_t *b, const uint32_t *order, uint32_t n, double gap);
+
+/* The order in which to draw n regions whose links are w (n x n,
+ * row-major, symmetric, >= 0; the diagonal is ignored), given in id order:
+ * order[t] is the index of the region drawn t-th (the heat map's rows).  Regions
+ * joined by links form parts; each part of three or more is sorted by the
+ * Fiedler vector of its Laplacian D - W (NetworkX spectral_ordering), ties
+ * by index, heavier end first;
+ * parts with most links come first, regions without links last, by index.
+ * Deterministic.  Errors: KL_ENOMEM.  O(n^2 + sum over parts of k^3). */
+kl_err kl_viz_seriate(const double *w, uint32_t n, uint32_t *order);
+
 #endif

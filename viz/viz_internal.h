@@ -44,7 +44,7 @@ struct kl_viz {
     int geo; /* drawn as a map: nodes pinned, layout nop */
 };
 
-/* A growing string (dot.c); `failed` is set when out of memory, and every
+/* A growing string (parts.c, with the other parts below); `failed` is set when out of memory, and every
  * later call does nothing. */
 typedef struct {
     char *s;
@@ -62,7 +62,7 @@ void kl_i_setf(void *obj, const char *name, const char *fmt, ...) __attribute__(
 const char *kl_i_text_on(const char *colour);
 
 /* Things counted (regions by actors, brokers by pairs): qsort with
- * kl_i_cmp_counted puts the largest count first, ties by id (dot.c). */
+ * kl_i_cmp_counted puts the largest count first, ties by id (parts.c). */
 typedef struct {
     uint32_t item, count;
     const char *id;
@@ -70,7 +70,7 @@ typedef struct {
 int kl_i_cmp_counted(const void *a, const void *b);
 
 /* Things ranked by a value: qsort with kl_i_cmp_order puts the largest x
- * first, ties by the smaller rank (dot.c). */
+ * first, ties by the smaller rank (parts.c). */
 typedef struct {
     double x;
     uint32_t rank, i;
@@ -103,69 +103,18 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
 kl_err kl_i_heatmap_build(struct kl_viz *v, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
                           kl_error_t *err);
 
-/* The order in which to draw n regions whose links are w (n x n,
- * row-major, symmetric, >= 0; the diagonal is ignored), given in id order:
- * order[t] is the index of the region drawn t-th (seriate.c).  Regions
- * joined by links form parts; each part of three or more is sorted by the
- * Fiedler vector of its Laplacian D - W (NetworkX spectral_ordering), ties
- * by index, heavier end first;
- * parts with most links come first, regions without links last, by index.
- * Deterministic.  Errors: KL_ENOMEM.  O(n^2 + sum over parts of k^3). */
-kl_err kl_i_seriate(const double *w, uint32_t n, uint32_t *order);
-
 /* Graphviz's messages, captured (render.c): start capturing into a fresh
  * buffer; the text of the first error since then ("" when none). */
 void kl_i_gv_capture(void);
 const char *kl_i_gv_message(void);
 
-/* cgraph discipline giving objects ids in creation order (render.c). */
+/* cgraph discipline giving objects ids in creation order (ids.c). */
 extern Agdisc_t kl_i_agdisc;
 
 /* Wall clock in seconds. */
 double kl_i_viz_now(void);
 
 /* ------------------------------------------------------ maps (geo.c) */
-
-#define KL_I_EARTH_KM 6371.0088 /* the earth's mean radius (IUGG) */
-
-/* Equirectangular projection with the cosine of the middle latitude:
- * x = R (lon - lon0) cos(lat0), y = R (lat - lat0), in km, times `scale`
- * points per km.  North-south distances are true everywhere, east-west
- * ones along lat0, so one scale bar serves the whole map of a country or a
- * few; meridians and parallels are straight lines.  Longitudes are not
- * wrapped at the antimeridian. */
-typedef struct {
-    double lat0, lon0; /* centre, degrees */
-    double k;          /* cos(lat0) */
-    double scale;      /* points per km */
-} kl_i_proj_t;
-
-/* Centre the projection on the middle of the box [lat_min, lat_max] x
- * [lon_min, lon_max].  Can't fail. */
-void kl_i_proj_init(kl_i_proj_t *p, double lat_min, double lat_max, double lon_min, double lon_max, double pt_per_km);
-/* Kilometres east (x) and north (y) of the centre. */
-void kl_i_proj_km(const kl_i_proj_t *p, double lat, double lon, double *x, double *y);
-/* Points east and north of the centre (Graphviz's y grows upwards). */
-void kl_i_proj_xy(const kl_i_proj_t *p, double lat, double lon, double *x, double *y);
-/* The inverse of kl_i_proj_xy. */
-void kl_i_proj_latlon(const kl_i_proj_t *p, double x, double y, double *lat, double *lon);
-
-/* The largest 1, 2 or 5 times a power of ten not above max (> 0); 0 for
- * max <= 0. */
-double kl_i_geo_round_length(double max);
-/* Graticule spacing in degrees for a span of `span` degrees: the smallest of
- * 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 45 giving at most `lines` steps. */
-double kl_i_geo_step(double span, unsigned lines);
-/* "60°N", "16°E", "0.5°W", "0°" (tenths when step < 1). */
-void kl_i_geo_degrees(double value, double step, int latitude, char *buf, size_t size);
-
-/* A labelled box to place near its anchor (points). */
-typedef struct {
-    double ax, ay; /* anchor; NAN: not placed */
-    double w, h;   /* size */
-    double x, y;   /* out: centre (NAN when not placed) */
-    int round;     /* a circle of diameter w: two circles keep apart by distance */
-} kl_i_box_t;
 
 /* Boxes placed so far, for finding free places among them. */
 typedef struct kl_i_spread kl_i_spread_t;
@@ -175,7 +124,7 @@ typedef struct kl_i_spread kl_i_spread_t;
 kl_i_spread_t *kl_i_spread_new(double cell);
 void kl_i_spread_free(kl_i_spread_t *sp);
 /* A cell size for boxes b: twice the median of their longer sides. */
-double kl_i_spread_cell(const kl_i_box_t *b, uint32_t n);
+double kl_i_spread_cell(const kl_geo_box_t *b, uint32_t n);
 /* Find b a place: its anchor when that keeps `gap` points off every placed
  * box (a negative gap lets them overlap by as much; two round boxes compare
  * by the distance of their centres), else the first free slot of a
@@ -183,15 +132,9 @@ double kl_i_spread_cell(const kl_i_box_t *b, uint32_t n);
  * smaller side apart, nearest first.  Sets b->x, b->y and returns 1; returns
  * 0 (b->x, b->y NAN) when b has no anchor or no free slot lies within
  * max_dist points.  Does not add b. */
-int kl_i_spread_find(const kl_i_spread_t *sp, kl_i_box_t *b, double gap, double max_dist);
+int kl_i_spread_find(const kl_i_spread_t *sp, kl_geo_box_t *b, double gap, double max_dist);
 /* Add a placed box (one without a place is ignored).  Errors: KL_ENOMEM. */
-kl_err kl_i_spread_add(kl_i_spread_t *sp, const kl_i_box_t *b);
-
-/* Place the boxes in the order given (order[t] indexes b; the first get the
- * places nearest their anchors), each where kl_i_spread_find puts it among
- * those before it.  Deterministic.  Errors: KL_ENOMEM.  About O(n x slots
- * tried): placed boxes are found through a uniform grid. */
-kl_err kl_i_geo_spread(kl_i_box_t *b, const uint32_t *order, uint32_t n, double gap);
+kl_err kl_i_spread_add(kl_i_spread_t *sp, const kl_geo_box_t *b);
 
 /* ------------------------------------------------------- maps (map.c) */
 
@@ -203,7 +146,7 @@ kl_err kl_i_map_anchors(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_
 
 /* A map on the page: its projection and frame. */
 typedef struct {
-    kl_i_proj_t proj;
+    kl_geo_proj_t proj;
     double x0, y0, x1, y1;                 /* frame, points */
     double lat_lo, lat_hi, lon_lo, lon_hi; /* the frame in degrees */
     double lat_step, lon_step;             /* graticule, degrees */
@@ -222,7 +165,7 @@ double kl_i_map_crowding_scale(const kl_i_map_t *m, const double *x_km, const do
 /* The frame around the placed boxes, padded, at least 4 x 3 inches and
  * neither much taller than twice its width nor flatter than 1 : 0.35;
  * then the graticule steps and the scale bar's length. */
-void kl_i_map_frame(kl_i_map_t *m, const kl_i_box_t *b, uint32_t n, double pad_x, double pad_y);
+void kl_i_map_frame(kl_i_map_t *m, const kl_geo_box_t *b, uint32_t n, double pad_x, double pad_y);
 /* Draw the frame, graticule with degree labels (left and below), scale bar
  * (below, left) and north arrow (above, right) into root, as pinned nodes
  * named map_*.  Call before creating the content, so that the grid is drawn
@@ -254,7 +197,7 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
  * and the names.  The caller creates and pins the actors.  Errors:
  * KL_ENOMEM. */
 kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
-                       kl_i_box_t *b, const uint32_t *order, kl_i_map_info_t *info);
+                       kl_geo_box_t *b, const uint32_t *order, kl_i_map_info_t *info);
 
 /* Pin obj at (x, y) points: pos="x,y!". */
 void kl_i_map_pin(void *obj, double x, double y);

@@ -3,7 +3,7 @@
  * graticule steps and labels, and the spreading of boxes around their
  * anchors (nobody overlaps, the first stays on its anchor, the same input
  * gives the same places). */
-#include "viz/viz_internal.h"
+#include "viz/viz.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -33,43 +33,43 @@ static void truth(const char *what, int ok)
 
 static void projection(void)
 {
-    kl_i_proj_t p;
+    kl_geo_proj_t p;
     double x, y, lat, lon;
     /* box 58..62 N, 10..20 E: centre 60 N 15 E, cos 60 = 0.5 */
-    kl_i_proj_init(&p, 58, 62, 10, 20, 1);
+    kl_geo_proj_init(&p, 58, 62, 10, 20, 1);
     check("centre lat0", p.lat0, 60, 1e-12);
     check("centre lon0", p.lon0, 15, 1e-12);
     check("cos(lat0)", p.k, 0.5, 1e-12);
-    kl_i_proj_km(&p, 60, 15, &x, &y);
+    kl_geo_proj_km(&p, 60, 15, &x, &y);
     check("(60N, 15E) x km", x, 0, 1e-9);
     check("(60N, 15E) y km", y, 0, 1e-9);
-    kl_i_proj_km(&p, 61, 15, &x, &y);
+    kl_geo_proj_km(&p, 61, 15, &x, &y);
     check("(61N, 15E) y km = 111.195080", y, KM_PER_DEG, 1e-6);
-    kl_i_proj_km(&p, 60, 16, &x, &y);
+    kl_geo_proj_km(&p, 60, 16, &x, &y);
     check("(60N, 16E) x km = 111.195080 / 2", x, 55.59754011676645, 1e-6);
-    kl_i_proj_km(&p, 58, 10, &x, &y);
+    kl_geo_proj_km(&p, 58, 10, &x, &y);
     check("(58N, 10E) x km = -5 * 111.195080 / 2", x, -277.9877005838323, 1e-6);
     check("(58N, 10E) y km = -2 * 111.195080", y, -222.3901604670658, 1e-6);
     /* 0.5 points per km */
-    kl_i_proj_init(&p, 58, 62, 10, 20, 0.5);
-    kl_i_proj_xy(&p, 62, 20, &x, &y);
+    kl_geo_proj_init(&p, 58, 62, 10, 20, 0.5);
+    kl_geo_proj_xy(&p, 62, 20, &x, &y);
     check("(62N, 20E) x pt = 5 * 111.195080 / 4", x, 138.9938502919162, 1e-6);
     check("(62N, 20E) y pt = 2 * 111.195080 / 2", y, KM_PER_DEG, 1e-6);
-    kl_i_proj_latlon(&p, x, y, &lat, &lon);
+    kl_geo_proj_latlon(&p, x, y, &lat, &lon);
     check("inverse lat", lat, 62, 1e-9);
     check("inverse lon", lon, 20, 1e-9);
     /* at the equator a degree of longitude is a degree of latitude */
-    kl_i_proj_init(&p, -1, 1, -1, 1, 1);
-    kl_i_proj_km(&p, 0, 1, &x, &y);
+    kl_geo_proj_init(&p, -1, 1, -1, 1, 1);
+    kl_geo_proj_km(&p, 0, 1, &x, &y);
     check("(0, 1E) x km at the equator", x, KM_PER_DEG, 1e-6);
-    kl_i_proj_km(&p, -1, -1, &x, &y);
+    kl_geo_proj_km(&p, -1, -1, &x, &y);
     check("(1S, 1W) x km", x, -KM_PER_DEG, 1e-6);
     check("(1S, 1W) y km", y, -KM_PER_DEG, 1e-6);
     /* cleantech-se's counties: Stockholm lies north-east of Ostergotland */
-    kl_i_proj_init(&p, 56.2897, 64.866, 15.2131, 17.7942, 1);
+    kl_geo_proj_init(&p, 56.2897, 64.866, 15.2131, 17.7942, 1);
     double sx, sy, ox, oy;
-    kl_i_proj_xy(&p, 59.3515, 17.7435, &sx, &sy);
-    kl_i_proj_xy(&p, 58.3642, 15.6517, &ox, &oy);
+    kl_geo_proj_xy(&p, 59.3515, 17.7435, &sx, &sy);
+    kl_geo_proj_xy(&p, 58.3642, 15.6517, &ox, &oy);
     check("Stockholm - Ostergotland north km", sy - oy, (59.3515 - 58.3642) * KM_PER_DEG, 1e-6);
     check("Stockholm - Ostergotland east km", sx - ox, (17.7435 - 15.6517) * KM_PER_DEG * 0.4912405198447065, 1e-6);
 }
@@ -81,13 +81,13 @@ static void round_numbers(void)
     char what[64];
     for (size_t i = 0; i < sizeof max / sizeof *max; i++) {
         snprintf(what, sizeof what, "round length below %g km", max[i]);
-        check(what, kl_i_geo_round_length(max[i]), want[i], 1e-12);
+        check(what, kl_geo_round_length(max[i]), want[i], 1e-12);
     }
     static const double span[] = {0.3, 1, 2.6, 8.6, 20, 130, 360};
     static const double step[] = {0.1, 0.2, 0.5, 2, 5, 30, 45};
     for (size_t i = 0; i < sizeof span / sizeof *span; i++) {
         snprintf(what, sizeof what, "graticule step for %g degrees", span[i]);
-        check(what, kl_i_geo_step(span[i], 6), step[i], 1e-12);
+        check(what, kl_geo_step(span[i], 6), step[i], 1e-12);
     }
     static const struct {
         double v, step;
@@ -98,13 +98,13 @@ static void round_numbers(void)
                {59, 0.2, 1, "59\u00b0N"}};
     for (size_t i = 0; i < sizeof deg / sizeof *deg; i++) {
         char buf[32];
-        kl_i_geo_degrees(deg[i].v, deg[i].step, deg[i].lat, buf, sizeof buf);
+        kl_geo_degrees(deg[i].v, deg[i].step, deg[i].lat, buf, sizeof buf);
         snprintf(what, sizeof what, "label %g (step %g) = %s", deg[i].v, deg[i].step, deg[i].want);
         truth(what, strcmp(buf, deg[i].want) == 0);
     }
 }
 
-static int overlap(const kl_i_box_t *a, const kl_i_box_t *b, double gap)
+static int overlap(const kl_geo_box_t *a, const kl_geo_box_t *b, double gap)
 {
     return fabs(a->x - b->x) < (a->w + b->w) / 2 + gap - 1e-9 && fabs(a->y - b->y) < (a->h + b->h) / 2 + gap - 1e-9;
 }
@@ -113,18 +113,18 @@ static int overlap(const kl_i_box_t *a, const kl_i_box_t *b, double gap)
 
 static void spread(void)
 {
-    kl_i_box_t b[NB], again[NB];
+    kl_geo_box_t b[NB], again[NB];
     uint32_t order[NB];
     /* 30 boxes of one region's actors at (0, 0), 8 at (100, 0), one alone
      * far away, one without a place; larger boxes first */
     for (uint32_t i = 0; i < NB; i++) {
         double ax = i < 30 ? 0 : i < 38 ? 100 : i == 38 ? 1000 : NAN;
-        b[i] = (kl_i_box_t){ax, 0, 40 + (i % 3) * 20, 14 + (i % 2) * 10, 0, 0, 0};
+        b[i] = (kl_geo_box_t){ax, 0, 40 + (i % 3) * 20, 14 + (i % 2) * 10, 0, 0, 0};
         order[i] = i;
     }
     memcpy(again, b, sizeof b);
-    truth("spread returns KL_OK", kl_i_geo_spread(b, order, NB, 3) == KL_OK);
-    kl_i_geo_spread(again, order, NB, 3);
+    truth("spread returns KL_OK", kl_geo_spread(b, order, NB, 3) == KL_OK);
+    kl_geo_spread(again, order, NB, 3);
     int same = 1, apart = 1;
     for (uint32_t i = 0; i < NB; i++) {
         same &= (isnan(b[i].x) && isnan(again[i].x)) || (b[i].x == again[i].x && b[i].y == again[i].y);
@@ -149,21 +149,21 @@ static void spread(void)
         printf("  %2u  %6.0fx%-3.0f anchor (%7.2f, %5.2f) -> (%8.2f, %8.2f)\n", i, b[i].w, b[i].h, b[i].ax, b[i].ay,
                b[i].x, b[i].y);
     /* a negative gap lets circles overlap a little before they move */
-    kl_i_box_t c[2] = {{0, 0, 40, 40, 0, 0, 0}, {30, 0, 30, 30, 0, 0, 0}};
+    kl_geo_box_t c[2] = {{0, 0, 40, 40, 0, 0, 0}, {30, 0, 30, 30, 0, 0, 0}};
     uint32_t o2[2] = {0, 1};
-    kl_i_geo_spread(c, o2, 2, -10);
+    kl_geo_spread(c, o2, 2, -10);
     truth("overlap within a negative gap: both stay put", c[1].x == 30 && c[1].y == 0);
-    c[1] = (kl_i_box_t){20, 0, 30, 30, 0, 0, 0};
-    kl_i_geo_spread(c, o2, 2, -10);
+    c[1] = (kl_geo_box_t){20, 0, 30, 30, 0, 0, 0};
+    kl_geo_spread(c, o2, 2, -10);
     truth("more overlap: the second moves", !(c[1].x == 20 && c[1].y == 0) && !overlap(&c[0], &c[1], -10));
     /* circles keep apart by the distance of their centres, not by their
      * bounding squares: diagonal neighbours 42.4 pt apart (diameters 40)
      * stay, 38.2 pt apart the second moves */
-    kl_i_box_t r[2] = {{0, 0, 40, 40, 0, 0, 1}, {30, 30, 40, 40, 0, 0, 1}};
-    kl_i_geo_spread(r, o2, 2, 1);
+    kl_geo_box_t r[2] = {{0, 0, 40, 40, 0, 0, 1}, {30, 30, 40, 40, 0, 0, 1}};
+    kl_geo_spread(r, o2, 2, 1);
     truth("circles 42.4 pt apart stay put", r[1].x == 30 && r[1].y == 30);
-    r[1] = (kl_i_box_t){27, 27, 40, 40, 0, 0, 1};
-    kl_i_geo_spread(r, o2, 2, 1);
+    r[1] = (kl_geo_box_t){27, 27, 40, 40, 0, 0, 1};
+    kl_geo_spread(r, o2, 2, 1);
     truth("circles 38.2 pt apart: the second moves off", hypot(r[1].x, r[1].y) >= 41 - 1e-9);
 }
 

@@ -1,6 +1,6 @@
 /* tests/unit/lexers_test.c - golden-output test of the JSON lexer and the CSV reader (compare with lexers_test.out). */
 #define _POSIX_C_SOURCE 200809L
-#include "lexers.h"
+#include "loaders/loaders.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * on links worked out by hand: a chain given shuffled comes back as the
  * chain, the heavier end first; linked parts come before unlinked regions,
  * the part with most links first; no links at all keeps the id order. */
-#include "viz/viz_internal.h"
+#include "viz/viz.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +19,7 @@ static void set_links(double *w, uint32_t n, uint32_t a, uint32_t b, double x)
 static void expect(const char *what, const double *w, uint32_t n, const uint32_t *want, int either_way)
 {
     uint32_t order[16];
-    int ok = kl_i_seriate(w, n, order) == KL_OK, fwd = 1, back = either_way;
+    int ok = kl_viz_seriate(w, n, order) == KL_OK, fwd = 1, back = either_way;
     for (uint32_t i = 0; i < n; i++) {
         fwd &= order[i] == want[i];
         back &= order[i] == want[n - 1 - i];
@@ -51,7 +51,7 @@ int main(void)
     set_links(w, 6, 3, 4, 2);
     set_links(w, 6, 0, 1, 10), set_links(w, 6, 1, 2, 9), set_links(w, 6, 0, 2, 8);
     uint32_t order[6];
-    int ok = kl_i_seriate(w, 6, order) == KL_OK;
+    int ok = kl_viz_seriate(w, 6, order) == KL_OK;
     int first3 = ok && order[0] <= 2 && order[1] <= 2 && order[2] <= 2;
     int then = ok && order[3] == 3 && order[4] == 4 && order[5] == 5;
     printf("%-40s %u %u %u %u %u %u  %s\n", "parts: most links first, lone last", order[0], order[1], order[2],

@@ -101,9 +101,7 @@ int kl_write_diff_json(FILE *f, const kl_diff_t *d)
     json_object_set_new(out, "region_pairs_disconnected", links_json(&d->pairs_disconnected, LINK_ENDS));
     json_object_set_new(out, "region_pairs_fragile", links_json(&d->pairs_fragile, LINK_CUT));
     json_object_set_new(out, "region_pairs_no_longer_fragile", links_json(&d->pairs_unfragile, LINK_ENDS));
-    int rc = kl_json_write(f, out, KL_JSON_DOCUMENT);
-    json_decref(out);
-    return rc;
+    return kl_json_write_new(f, out, KL_JSON_DOCUMENT);
 }
 
 /* ------------------------------------------------------------ Markdown */

@@ -33,6 +33,13 @@ int kl_json_write(FILE *f, const json_t *v, kl_json_style style)
     return 0;
 }
 
+int kl_json_write_new(FILE *f, json_t *v, kl_json_style style)
+{
+    int rc = kl_json_write(f, v, style);
+    json_decref(v);
+    return rc;
+}
+
 char *kl_json_text(const json_t *v, kl_json_style style)
 {
     if (!v)

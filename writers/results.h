@@ -34,6 +34,10 @@ typedef enum {
  * or ENOMEM for a NULL v, the usual sign of a failed build). */
 int kl_json_write(FILE *f, const struct json_t *v, kl_json_style style);
 
+/* As kl_json_write, then releases v (steals it, as jansson's *_new
+ * functions do): write a tree just built in one call. */
+int kl_json_write_new(FILE *f, struct json_t *v, kl_json_style style);
+
 /* The same text in a new NUL-terminated string (caller frees), or NULL when
  * out of memory or v is NULL. */
 char *kl_json_text(const struct json_t *v, kl_json_style style);

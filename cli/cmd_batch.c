@@ -10,10 +10,10 @@
 
 #include "../analysis/analysis.h"
 #include "../viz/viz.h"
+#include "../writers/results.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -107,7 +107,7 @@ typedef struct {
     const kl_report_t *report;
     const kl_bridges_report_t *bridges;
     const kl_html_report_t *html;
-    json_t *json;
+    const kl_batch_status_info_t *status;
     int kind;
 } writer_ctx_t;
 
@@ -120,10 +120,7 @@ static int write_one(FILE *f, void *c)
     case 2: return kl_write_md(f, w->report);
     case 3: return kl_write_bridges_csv(f, w->bridges);
     case 4: return kl_write_html_report(f, w->html);
-    case 5:
-        if (json_dumpf(w->json, f, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0)
-            return -1;
-        return fputc('\n', f) == EOF ? -1 : 0;
+    case 5: return kl_write_batch_status(f, w->status);
     }
     return -1;
 }
@@ -184,100 +181,6 @@ static int render_view(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_an
     return *svg ? 1 : -1;
 }
 
-static json_t *jstr_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *warning_samples(const kl_dataset_t *ds)
-{
-    json_t *a = json_array();
-    for (uint32_t i = 0; a && i < ds->n_warnings && i < 5; i++)
-        json_array_append_new(a, json_string(ds->warnings[i].text));
-    return a;
-}
-
-typedef struct {
-    const double *key;
-    const kl_dataset_t *ds;
-    const kl_agraph_t *g;
-} rank_ctx_t;
-
-static int cmp_irb(const void *x, const void *y, void *c)
-{
-    const rank_ctx_t *r = c;
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    if (r->key[a] != r->key[b])
-        return r->key[a] < r->key[b] ? 1 : -1;
-    return strcmp(r->ds->entities[r->g->vertex_entity[a]].id, r->ds->entities[r->g->vertex_entity[b]].id);
-}
-
-/* The status a child leaves for the parent (and for the next run). */
-static json_t *status_json(const batch_opts_t *o, const kl_batch_input_t *in, const kl_dataset_t *ds,
-                           const kl_agraph_t *g, const kl_analysis_t *res, const kl_regions_t *rg,
-                           const char *error, double seconds)
-{
-    json_t *s = json_object();
-    if (!s)
-        return NULL;
-    json_object_set_new(s, "format", json_string("kluster-batch-status/1"));
-    json_object_set_new(s, "id", json_string(in->id));
-    json_object_set_new(s, "path", json_string(in->path));
-    json_object_set_new(s, "status", json_string(error ? "failed" : "ok"));
-    json_object_set_new(s, "error", jstr_or_null(error));
-    json_object_set_new(s, "options", json_string(o->options));
-    if (ds && ds->finalized) {
-        json_object_set_new(s, "title", jstr_or_null(ds->title));
-        json_object_set_new(s, "dataset_id", jstr_or_null(ds->id));
-        json_object_set_new(s, "files", json_integer(ds->n_files));
-        json_object_set_new(s, "entities", json_integer(ds->n_entities));
-        json_object_set_new(s, "relations", json_integer(ds->n_relations));
-        json_object_set_new(s, "regions", json_integer(ds->n_regions));
-        json_object_set_new(s, "sources", json_integer(ds->n_sources));
-    }
-    if (ds) {
-        json_object_set_new(s, "warnings", json_integer(ds->n_warnings));
-        json_object_set_new(s, "warning_samples", warning_samples(ds));
-    }
-    if (res && res->order) {
-        json_object_set_new(s, "actors", json_integer(res->n));
-        json_object_set_new(s, "ties", json_integer(res->m));
-        json_object_set_new(s, "components", json_integer(res->components));
-        json_object_set_new(s, "largest_component", json_integer(res->largest_component));
-        json_object_set_new(s, "communities", json_integer(res->communities));
-        json_object_set_new(s, "sampled", json_boolean(res->options.samples > 0 || res->options.epsilon > 0));
-        json_t *brokers = json_array();
-        uint32_t *idx = malloc(((size_t)res->n + 1) * sizeof *idx);
-        if (brokers && idx) {
-            for (uint32_t v = 0; v < res->n; v++)
-                idx[v] = v;
-            rank_ctx_t ctx = {res->irb, ds, g};
-            qsort_r(idx, res->n, sizeof *idx, cmp_irb, &ctx);
-            for (uint32_t i = 0; i < res->n && i < 3 && res->irb[idx[i]] > 0; i++) {
-                const kl_entity_t *e = &ds->entities[g->vertex_entity[idx[i]]];
-                json_t *b = json_object();
-                json_object_set_new(b, "id", json_string(e->id));
-                json_object_set_new(b, "name", json_string(e->name));
-                json_object_set_new(b, "irb_share",
-                                    isfinite(res->irb_share[idx[i]]) ? json_real(res->irb_share[idx[i]]) : json_null());
-                json_array_append_new(brokers, b);
-            }
-        }
-        free(idx);
-        json_object_set_new(s, "top_brokers", brokers ? brokers : json_null());
-    }
-    if (rg) {
-        uint32_t conn = 0, frag = 0;
-        for (uint32_t p = 0; p < rg->n_pairs; p++)
-            conn += rg->pairs[p].connected != 0, frag += rg->pairs[p].n_cut > 0;
-        json_object_set_new(s, "region_pairs", json_integer(rg->n_pairs));
-        json_object_set_new(s, "connected_region_pairs", json_integer(conn));
-        json_object_set_new(s, "fragile_region_pairs", json_integer(frag));
-    }
-    json_object_set_new(s, "seconds", json_real(round(seconds * 1000) / 1000));
-    return s;
-}
-
 static double now(void)
 {
     struct timespec ts;
@@ -315,15 +218,14 @@ static int unchanged(int dirfd, const char *hash)
     for (int k = 0; kl_batch_outputs[k]; k++)
         if (fstatat(dirfd, kl_batch_outputs[k], &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
             return 0;
-    json_error_t jerr;
     int fd = openat(dirfd, KL_BATCH_STATUS, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return 0;
-    json_t *s = json_loadfd(fd, 0, &jerr);
+    kl_batch_status_t *s = kl_batch_status_read(fd);
     close(fd);
-    const char *status = s ? json_string_value(json_object_get(s, "status")) : NULL;
+    const char *status = kl_batch_status_text(s, "status");
     int ok = status && strcmp(status, "ok") == 0;
-    json_decref(s);
+    kl_batch_status_free(s);
     return ok;
 }
 
@@ -341,7 +243,6 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     char *diagram = NULL, *map = NULL, *heat = NULL;
     kl_viz_t *viz1 = NULL, *viz2 = NULL, *viz3 = NULL;
     size_t diagram_len = 0, map_len = 0, heat_len = 0;
-    json_t *status = NULL;
     int rc = KL_BATCH_CHILD_FAILED, analysed = 0;
     memset(&ds, 0, sizeof ds);
     memset(&g, 0, sizeof g);
@@ -476,15 +377,10 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
 
 done:
     set_phase(KL_PHASE_B_DONE);
-    status = status_json(o, in, ds.finalized || ds.n_warnings ? &ds : NULL, &g, analysed ? &res : NULL,
-                         analysed ? &regions : NULL, rc == KL_BATCH_CHILD_OK ? NULL : error, now() - t0);
-    if (!status) {
-        rc = KL_BATCH_CHILD_FAILED;
-        goto cleanup;
-    }
-    if (*sampling_note)
-        json_object_set_new(status, "sampling_note", json_string(sampling_note));
-    writer_ctx_t ws = {NULL, NULL, NULL, status, 5};
+    kl_batch_status_info_t status = {in->id, in->path, o->options, rc == KL_BATCH_CHILD_OK ? NULL : error,
+                                     ds.finalized || ds.n_warnings ? &ds : NULL, &g, analysed ? &res : NULL,
+                                     analysed ? &regions : NULL, sampling_note, now() - t0};
+    writer_ctx_t ws = {NULL, NULL, NULL, &status, 5};
     if (kl_batch_write_file(dirfd, KL_BATCH_STATUS, write_one, &ws) != 0) {
         rc = KL_BATCH_CHILD_FAILED;
         goto cleanup;
@@ -493,7 +389,6 @@ done:
     if (rc == KL_BATCH_CHILD_OK && kl_batch_write_data(dirfd, KL_BATCH_HASH, hash, 64) != 0)
         rc = KL_BATCH_CHILD_FAILED;
 cleanup:
-    json_decref(status);
     kl_viz_free(viz3);
     kl_viz_free(viz2);
     kl_viz_free(viz1);
@@ -522,7 +417,7 @@ typedef struct {
     job_result result;
     double started, seconds;
     char *error;     /* parent-side error (crash, folder) */
-    json_t *status;  /* the child's status file */
+    kl_batch_status_t *status; /* the child's status file */
 } job_t;
 
 static volatile sig_atomic_t got_signal;
@@ -591,26 +486,15 @@ static void progress_draw(progress_t *p, job_t *jobs, size_t n, volatile uint8_t
     p->line_shown = 1;
 }
 
-static long jint(const json_t *o, const char *key)
-{
-    const json_t *v = o ? json_object_get(o, key) : NULL;
-    return json_is_integer(v) ? (long)json_integer_value(v) : -1;
-}
-
-static const char *jtext(const json_t *o, const char *key)
-{
-    return o ? json_string_value(json_object_get(o, key)) : NULL;
-}
-
 static const char *job_error(const job_t *j)
 {
-    return j->error ? j->error : jtext(j->status, "error");
+    return j->error ? j->error : kl_batch_status_text(j->status, "error");
 }
 
 static void progress_finished(progress_t *p, const job_t *j)
 {
     p->done++;
-    const char *note = j->result == RES_OK ? jtext(j->status, "sampling_note") : NULL;
+    const char *note = j->result == RES_OK ? kl_batch_status_text(j->status, "sampling_note") : NULL;
     if (note && !p->quiet) {
         progress_clear(p);
         fprintf(stderr, "kluster batch: %s: note: %s\n", j->in->id, note);
@@ -627,7 +511,8 @@ static void progress_finished(progress_t *p, const job_t *j)
         fprintf(stderr, "kluster batch: [%zu/%zu] %s: unchanged, skipped\n", p->done, p->total, j->in->id);
     else
         fprintf(stderr, "kluster batch: [%zu/%zu] %s: ok (%ld actors, %ld ties, %ld warnings) in %.1f s\n", p->done,
-                p->total, j->in->id, jint(j->status, "actors"), jint(j->status, "ties"), jint(j->status, "warnings"),
+                p->total, j->in->id, kl_batch_status_int(j->status, "actors"), kl_batch_status_int(j->status, "ties"),
+                kl_batch_status_int(j->status, "warnings"),
                 j->seconds);
 }
 
@@ -660,7 +545,7 @@ static void remove_outputs(int outfd, const char *id)
     close(fd);
 }
 
-static json_t *read_status(int outfd, const char *id)
+static kl_batch_status_t *read_status(int outfd, const char *id)
 {
     int fd = openat(outfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
@@ -669,13 +554,8 @@ static json_t *read_status(int outfd, const char *id)
     close(fd);
     if (sf < 0)
         return NULL;
-    json_error_t jerr;
-    json_t *s = json_loadfd(sf, 0, &jerr);
+    kl_batch_status_t *s = kl_batch_status_read(sf);
     close(sf);
-    if (s && !json_is_object(s)) {
-        json_decref(s);
-        s = NULL;
-    }
     return s;
 }
 
@@ -748,14 +628,14 @@ static void reap(job_t *j, int wstatus, int outfd)
             snprintf(msg, sizeof msg, "crashed: signal %d (%s)", WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
             free(j->error);
             j->error = strdup(msg);
-        } else if (!j->status || WEXITSTATUS(wstatus) != KL_BATCH_CHILD_FAILED || !jtext(j->status, "error")) {
+        } else if (!j->status || WEXITSTATUS(wstatus) != KL_BATCH_CHILD_FAILED || !kl_batch_status_text(j->status, "error")) {
             snprintf(msg, sizeof msg, "the analysis process exited with status %d", WEXITSTATUS(wstatus));
             free(j->error);
             j->error = strdup(msg);
         }
         /* an abnormal end leaves at most a stale status of an older run */
         if (j->error) {
-            json_decref(j->status);
+            kl_batch_status_free(j->status);
             j->status = NULL;
         }
         remove_outputs(outfd, j->in->id);
@@ -774,72 +654,47 @@ static const char *result_name(job_result r)
     }
 }
 
-static json_t *summary_json(const batch_opts_t *o, const job_t *jobs, size_t n, const kl_batch_list_t *l,
-                            int interrupted)
-{
-    json_t *s = json_object(), *ds = json_array(), *sk = json_array(), *counts = json_object();
-    size_t c[5] = {0};
-    if (!s || !ds || !sk || !counts) {
-        json_decref(s);
-        json_decref(ds);
-        json_decref(sk);
-        json_decref(counts);
-        return NULL;
-    }
-    json_object_set_new(s, "format", json_string("kluster-batch/1"));
-    json_object_set_new(s, "version", json_string(KL_VERSION));
-    json_object_set_new(s, "outdir", json_string(o->outdir));
-    json_object_set_new(s, "options", json_string(o->options));
-    json_object_set_new(s, "interrupted", json_boolean(interrupted));
-    for (size_t i = 0; i < n; i++) {
-        const job_t *j = &jobs[i];
-        json_t *e = json_object();
-        json_object_set_new(e, "id", json_string(j->in->id));
-        json_object_set_new(e, "path", json_string(j->in->path));
-        json_object_set_new(e, "status", json_string(result_name(j->result)));
-        c[j->result]++;
-        json_object_set_new(e, "error", j->result == RES_FAILED ? jstr_or_null(job_error(j)) : json_null());
-        int report = j->result == RES_OK || j->result == RES_UNCHANGED;
-        json_object_set_new(e, "report", report ? json_sprintf("%s/report.html", j->in->id) : json_null());
-        static const char *const keys[] = {"title",     "dataset_id", "files",       "entities",
-                                           "relations", "regions",    "sources",     "actors",
-                                           "ties",      "components", "largest_component", "communities",
-                                           "region_pairs", "connected_region_pairs", "fragile_region_pairs",
-                                           "top_brokers", "warnings", "warning_samples", "sampled", NULL};
-        for (int k = 0; keys[k]; k++) {
-            json_t *v = j->status && j->result != RES_INTERRUPTED ? json_object_get(j->status, keys[k]) : NULL;
-            if (v)
-                json_object_set(e, keys[k], v);
-        }
-        json_object_set_new(e, "seconds", j->result == RES_OK || j->result == RES_UNCHANGED || j->result == RES_FAILED
-                                              ? json_real(round(j->seconds * 1000) / 1000)
-                                              : json_null());
-        json_array_append_new(ds, e);
-    }
-    for (size_t i = 0; i < l->n_notes; i++) {
-        json_t *e = json_object();
-        json_object_set_new(e, "path", json_string(l->notes[i].path));
-        json_object_set_new(e, "reason", json_string(l->notes[i].reason));
-        json_array_append_new(sk, e);
-    }
-    json_object_set_new(counts, "datasets", json_integer((json_int_t)n));
-    json_object_set_new(counts, "ok", json_integer((json_int_t)c[RES_OK]));
-    json_object_set_new(counts, "unchanged", json_integer((json_int_t)c[RES_UNCHANGED]));
-    json_object_set_new(counts, "failed", json_integer((json_int_t)c[RES_FAILED]));
-    json_object_set_new(counts, "interrupted", json_integer((json_int_t)(c[RES_INTERRUPTED] + c[RES_NONE])));
-    json_object_set_new(counts, "skipped_inputs", json_integer((json_int_t)l->n_notes));
-    json_object_set_new(s, "counts", counts);
-    json_object_set_new(s, "datasets", ds);
-    json_object_set_new(s, "skipped", sk);
-    return s;
-}
-
+/* What summary.json and index.html list. */
 typedef struct {
     const batch_opts_t *o;
     const job_t *jobs;
     size_t n;
     const kl_batch_list_t *l;
+    int interrupted;
 } index_ctx_t;
+
+/* summary.json: every dataset with its result and what its status says. */
+static int write_summary(FILE *f, void *c)
+{
+    const index_ctx_t *x = c;
+    const job_t *jobs = x->jobs;
+    const kl_batch_list_t *l = x->l;
+    size_t n = x->n;
+    kl_batch_summary_entry_t *e = calloc(n + 1, sizeof *e);
+    kl_batch_skipped_t *sk = calloc(l->n_notes + 1, sizeof *sk);
+    int rc = -1;
+    if (!e || !sk) {
+        errno = ENOMEM;
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const job_t *j = &jobs[i];
+        int done = j->result == RES_OK || j->result == RES_UNCHANGED || j->result == RES_FAILED;
+        e[i] = (kl_batch_summary_entry_t){j->in->id, j->in->path, result_name(j->result),
+                                          j->result == RES_FAILED ? job_error(j) : NULL,
+                                          j->result == RES_OK || j->result == RES_UNCHANGED,
+                                          j->result != RES_INTERRUPTED ? j->status : NULL,
+                                          done ? j->seconds : NAN};
+    }
+    for (size_t i = 0; i < l->n_notes; i++)
+        sk[i] = (kl_batch_skipped_t){l->notes[i].path, l->notes[i].reason};
+    kl_batch_summary_t s = {KL_VERSION, x->o->outdir, x->o->options, x->interrupted, e, n, sk, l->n_notes};
+    rc = kl_write_batch_summary(f, &s);
+cleanup:
+    free(e);
+    free(sk);
+    return rc;
+}
 
 static int write_index(FILE *f, void *c)
 {
@@ -854,35 +709,29 @@ static int write_index(FILE *f, void *c)
     }
     for (size_t i = 0; i < x->n; i++) {
         const job_t *j = &x->jobs[i];
-        const json_t *s = j->result == RES_INTERRUPTED ? NULL : j->status;
+        const kl_batch_status_t *s = j->result == RES_INTERRUPTED ? NULL : j->status;
         e[i].id = j->in->id;
         e[i].path = j->in->path;
-        e[i].title = jtext(s, "title");
+        e[i].title = kl_batch_status_text(s, "title");
         e[i].status = result_name(j->result);
         e[i].error = j->result == RES_FAILED ? (job_error(j) ? job_error(j) : "unknown error") : NULL;
         if (j->result == RES_INTERRUPTED)
             e[i].error = "interrupted before it finished; run the batch again";
-        e[i].actors = jint(s, "actors");
-        e[i].ties = jint(s, "ties");
-        e[i].regions = jint(s, "regions");
-        e[i].sources = jint(s, "sources");
-        e[i].components = jint(s, "components");
-        e[i].warnings = jint(s, "warnings");
-        e[i].connected_pairs = jint(s, "connected_region_pairs");
-        e[i].region_pairs = jint(s, "region_pairs");
-        e[i].fragile_pairs = jint(s, "fragile_region_pairs");
+        e[i].actors = kl_batch_status_int(s, "actors");
+        e[i].ties = kl_batch_status_int(s, "ties");
+        e[i].regions = kl_batch_status_int(s, "regions");
+        e[i].sources = kl_batch_status_int(s, "sources");
+        e[i].components = kl_batch_status_int(s, "components");
+        e[i].warnings = kl_batch_status_int(s, "warnings");
+        e[i].connected_pairs = kl_batch_status_int(s, "connected_region_pairs");
+        e[i].region_pairs = kl_batch_status_int(s, "region_pairs");
+        e[i].fragile_pairs = kl_batch_status_int(s, "fragile_region_pairs");
         e[i].seconds = j->result == RES_INTERRUPTED ? NAN : j->seconds;
         e[i].has_report = j->result == RES_OK || j->result == RES_UNCHANGED;
         e[i].brokers = &b[3 * i];
-        const json_t *tb = s ? json_object_get(s, "top_brokers") : NULL;
-        for (size_t k = 0; json_is_array(tb) && k < json_array_size(tb) && k < 3; k++) {
-            const json_t *x1 = json_array_get(tb, k);
-            const json_t *share = json_object_get(x1, "irb_share");
-            b[3 * i + k].id = jtext(x1, "id");
-            b[3 * i + k].name = jtext(x1, "name");
-            b[3 * i + k].irb_share = json_is_number(share) ? json_number_value(share) : NAN;
+        for (size_t k = 0; kl_batch_status_broker(s, k, &b[3 * i + k].id, &b[3 * i + k].name, &b[3 * i + k].irb_share);
+             k++)
             e[i].n_brokers++;
-        }
     }
     for (size_t i = 0; i < x->l->n_notes; i++)
         notes[i].path = x->l->notes[i].path, notes[i].reason = x->l->notes[i].reason;
@@ -1012,7 +861,6 @@ int cmd_batch(int argc, char **argv)
     volatile uint8_t *phases = MAP_FAILED;
     size_t n = 0, phases_len = 0;
     int outfd = -1, rc = KL_EXIT_FAILURE;
-    json_t *summary = NULL;
     kl_batch_list_init(&list, o.outdir);
     if (make_dirs(o.outdir) != 0) {
         kl_cli_error("cannot create '%s': %s", o.outdir, strerror(errno));
@@ -1134,14 +982,8 @@ int cmd_batch(int argc, char **argv)
         ok += jobs[i].result == RES_OK;
         same += jobs[i].result == RES_UNCHANGED;
     }
-    summary = summary_json(&o, jobs, n, &list, sig != 0);
-    index_ctx_t ictx = {&o, jobs, n, &list};
-    writer_ctx_t ws = {NULL, NULL, NULL, summary, 5};
-    if (!summary) {
-        kl_cli_error("out of memory");
-        goto restore;
-    }
-    if (kl_batch_write_file(outfd, "summary.json", write_one, &ws) != 0 ||
+    index_ctx_t ictx = {&o, jobs, n, &list, sig != 0};
+    if (kl_batch_write_file(outfd, "summary.json", write_summary, &ictx) != 0 ||
         kl_batch_write_file(outfd, "index.html", write_index, &ictx) != 0) {
         kl_cli_error("cannot write the index of '%s': %s", o.outdir, strerror(errno));
         goto restore;
@@ -1160,10 +1002,9 @@ restore:
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
 cleanup:
-    json_decref(summary);
     for (size_t i = 0; jobs && i < n; i++) {
         free(jobs[i].error);
-        json_decref(jobs[i].status);
+        kl_batch_status_free(jobs[i].status);
     }
     free(jobs);
     memset(&inherited, 0, sizeof inherited);

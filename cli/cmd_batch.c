@@ -70,18 +70,14 @@ static void help(void)
            usage_text);
 }
 
-enum { OPT_FORCE = 1, OPT_TOP, OPT_SEED };
+enum { OPT_FORCE = 1, OPT_TOP };
 
 typedef struct {
-    kl_cli_common_t common;
-    kl_cli_graph_t graph;
-    kl_cli_sampling_t sampling;
+    kl_cli_options_t cli;
     const char *outdir;
     unsigned jobs;
-    int threads_given;
     int force;
     uint32_t top;
-    uint64_t seed;
     char options[768]; /* canonical options: part of the input hash */
 } batch_opts_t;
 
@@ -232,11 +228,7 @@ static int unchanged(int dirfd, const char *hash)
 static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int dirfd)
 {
     double t0 = now();
-    kl_dataset_t ds;
-    kl_agraph_t g;
-    kl_analysis_t res;
-    kl_regions_t regions;
-    kl_brokerage_t brk, brk_u;
+    kl_run_t run;
     kl_error_t err = {0};
     char error[1400] = "", hash[65] = "", diagram_note[500] = "", map_note[500] = "", caption[200] = "";
     char sampling_note[300] = "", heat_note[500] = "";
@@ -244,12 +236,7 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     kl_viz_t *viz1 = NULL, *viz2 = NULL, *viz3 = NULL;
     size_t diagram_len = 0, map_len = 0, heat_len = 0;
     int rc = KL_BATCH_CHILD_FAILED, analysed = 0;
-    memset(&ds, 0, sizeof ds);
-    memset(&g, 0, sizeof g);
-    memset(&res, 0, sizeof res);
-    memset(&regions, 0, sizeof regions);
-    memset(&brk, 0, sizeof brk);
-    memset(&brk_u, 0, sizeof brk_u);
+    kl_run_init(&run);
 
     kl_batch_sweep_temps(dirfd); /* leftovers of a run killed by SIGKILL */
     set_phase(KL_PHASE_B_HASH);
@@ -273,55 +260,25 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     }
 
     set_phase(KL_PHASE_B_LOAD);
-    if (kl_dataset_init(&ds) != KL_OK) {
-        snprintf(error, sizeof error, "out of memory");
-        goto done;
-    }
-    if (kl_load_dataset(&ds, in->path, &o->common.load, &err) != KL_OK) {
+    if (kl_run_load(&run, in->path, &o->cli.run, &err) != KL_OK) {
         kl_error_format(&err, error, sizeof error);
         goto done;
     }
-    if (o->common.strict && ds.n_warnings) {
-        snprintf(error, sizeof error, "'%s' has %u warning%s and --strict is given", in->path, ds.n_warnings,
-                 ds.n_warnings == 1 ? "" : "s");
-        goto done;
-    }
-
     set_phase(KL_PHASE_B_ANALYSE);
-    kl_analysis_options_t aopt;
-    kl_analysis_options_init(&aopt);
-    aopt.weighted = o->graph.weighted;
-    aopt.threads = o->graph.threads;
-    aopt.seed = o->seed;
-    if (kl_agraph_build(&g, &ds, &o->graph.graph, &err) != KL_OK) {
+    if (kl_run_build(&run, &o->cli.run, &err) != KL_OK) {
         kl_error_format(&err, error, sizeof error);
         goto done;
     }
-    kl_sampling_decision_t sampling;
-    kl_cli_sampling_decide(&o->sampling, g.n, g.csr.m, &sampling);
-    kl_cli_sampling_note_text(&sampling, sampling_note, sizeof sampling_note); /* the parent prints it */
-    kl_sampling_apply(&sampling, &aopt, NULL);
-    if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK) {
-        kl_error_format(&err, error, sizeof error);
-        goto done;
-    }
-    kl_regions_options_t ropt;
-    kl_regions_options_init(&ropt);
-    kl_sampling_apply(&sampling, NULL, &ropt);
-    ropt.seed = aopt.seed;
-    ropt.weighted = aopt.weighted;
-    ropt.community = res.community;
-    ropt.threads = aopt.threads;
-    if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK ||
-        kl_brokerage_compute(&brk, &ds, &g, 0, &err) != KL_OK || kl_brokerage_compute(&brk_u, &ds, &g, 1, &err) != KL_OK) {
+    kl_run_sampling_note(&run.sampling, sampling_note, sizeof sampling_note); /* the parent prints it */
+    if (kl_run_analyse(&run, &o->cli.run, &err) != KL_OK) {
         kl_error_format(&err, error, sizeof error);
         goto done;
     }
     analysed = 1;
 
     set_phase(KL_PHASE_B_WRITE);
-    kl_report_t report = {&ds, &g, &res, in->path, o->top, &regions, &brk, &brk_u};
-    kl_bridges_report_t bridges = {&ds, &g, &regions, in->path, o->top, NULL};
+    kl_report_t report = {&run.ds, &run.g, &run.metrics, in->path, o->top, &run.regions, &run.brokerage, &run.brokerage_u};
+    kl_bridges_report_t bridges = {&run.ds, &run.g, &run.regions, in->path, o->top, NULL};
     writer_ctx_t w = {&report, &bridges, NULL, NULL, 0};
     if (write_kind(dirfd, "analysis.json", &w, 0, error, sizeof error) || write_kind(dirfd, "actors.csv", &w, 1, error, sizeof error) ||
         write_kind(dirfd, "region_pairs.csv", &w, 3, error, sizeof error) || write_kind(dirfd, "report.md", &w, 2, error, sizeof error))
@@ -330,27 +287,27 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     set_phase(KL_PHASE_B_RENDER);
     kl_viz_options_t vopt;
     kl_viz_options_init(&vopt);
-    vopt.from = o->graph.graph.from;
-    vopt.to = o->graph.graph.to;
+    vopt.from = o->cli.run.graph.from;
+    vopt.to = o->cli.run.graph.to;
     /* a drawing of thousands of actors is a hairball that takes a minute to
      * lay out: large graphs show their most central actors */
-    if (g.n > 150) {
+    if (run.g.n > 150) {
         vopt.top = 60;
         snprintf(caption, sizeof caption,
-                 "The 60 actors with the highest inter-regional betweenness (of %u) and the ties among them.", g.n);
+                 "The 60 actors with the highest inter-regional betweenness (of %u) and the ties among them.", run.g.n);
     } else {
-        snprintf(caption, sizeof caption, "The whole network: %u actors, %u ties.", g.n, g.csr.m);
+        snprintf(caption, sizeof caption, "The whole network: %u actors, %u ties.", run.g.n, run.g.csr.m);
     }
-    int r1 = render_view(&ds, &g, &res, &vopt, &diagram, &diagram_len, diagram_note, sizeof diagram_note, "network diagram",
+    int r1 = render_view(&run.ds, &run.g, &run.metrics, &vopt, &diagram, &diagram_len, diagram_note, sizeof diagram_note, "network diagram",
                          &viz1);
     kl_viz_options_init(&vopt);
     vopt.view = KL_VIEW_REGION_MAP;
-    vopt.from = o->graph.graph.from;
-    vopt.to = o->graph.graph.to;
-    int r2 = render_view(&ds, &g, &res, &vopt, &map, &map_len, map_note, sizeof map_note, "region map", &viz2);
+    vopt.from = o->cli.run.graph.from;
+    vopt.to = o->cli.run.graph.to;
+    int r2 = render_view(&run.ds, &run.g, &run.metrics, &vopt, &map, &map_len, map_note, sizeof map_note, "region map", &viz2);
     vopt.view = KL_VIEW_HEATMAP;
-    vopt.regions = &regions;
-    int r3 = render_view(&ds, &g, &res, &vopt, &heat, &heat_len, heat_note, sizeof heat_note, "heat map", &viz3);
+    vopt.regions = &run.regions;
+    int r3 = render_view(&run.ds, &run.g, &run.metrics, &vopt, &heat, &heat_len, heat_note, sizeof heat_note, "heat map", &viz3);
     if (r1 < 0 || r2 < 0 || r3 < 0) {
         snprintf(error, sizeof error, "out of memory while drawing");
         goto done;
@@ -366,7 +323,7 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     char note[1600] = "";
     snprintf(note, sizeof note, "%s%s%s%s%s", diagram_note, *diagram_note && *map_note ? " " : "", map_note,
              (*diagram_note || *map_note) && *heat_note ? " " : "", heat_note);
-    kl_html_report_t html = {&ds, &g, &res, &regions, &brk, in->id, in->path, KL_VERSION, o->top,
+    kl_html_report_t html = {&run.ds, &run.g, &run.metrics, &run.regions, &run.brokerage, in->id, in->path, KL_VERSION, o->top,
                              r1 == 0 ? diagram : NULL, diagram_len, caption,
                              r2 == 0 ? map : NULL, map_len, *note ? note : NULL,
                              r3 == 0 ? heat : NULL, heat_len};
@@ -378,8 +335,8 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
 done:
     set_phase(KL_PHASE_B_DONE);
     kl_batch_status_info_t status = {in->id, in->path, o->options, rc == KL_BATCH_CHILD_OK ? NULL : error,
-                                     ds.finalized || ds.n_warnings ? &ds : NULL, &g, analysed ? &res : NULL,
-                                     analysed ? &regions : NULL, sampling_note, now() - t0};
+                                     run.ds.finalized || run.ds.n_warnings ? &run.ds : NULL, &run.g, analysed ? &run.metrics : NULL,
+                                     analysed ? &run.regions : NULL, sampling_note, now() - t0};
     writer_ctx_t ws = {NULL, NULL, NULL, &status, 5};
     if (kl_batch_write_file(dirfd, KL_BATCH_STATUS, write_one, &ws) != 0) {
         rc = KL_BATCH_CHILD_FAILED;
@@ -395,13 +352,7 @@ cleanup:
     free(diagram);
     free(map);
     free(heat);
-    kl_brokerage_destroy(&brk);
-    kl_brokerage_destroy(&brk_u);
-    kl_regions_destroy(&regions);
-    kl_analysis_destroy(&res);
-    if (g.initialized)
-        kl_agraph_destroy(&g);
-    kl_dataset_destroy(&ds);
+    kl_run_destroy(&run);
     return rc;
 }
 
@@ -769,93 +720,72 @@ static int cores(void)
     return n > 0 ? (int)n : 1;
 }
 
+static int option(int c, const char *arg, int argc, char **argv, void *ctx)
+{
+    batch_opts_t *o = ctx;
+    unsigned long long v;
+    switch (c) {
+    case 'o': o->outdir = arg; return KL_CLI_HANDLED;
+    case 'j':
+        if (kl_cli_parse_u64(arg, 1024, &v) < 0 || v == 0)
+            return kl_cli_usage_error("batch", usage_text, "invalid number '%s' for --jobs (1 to 1024)", arg);
+        o->jobs = (unsigned)v;
+        return KL_CLI_HANDLED;
+    case OPT_FORCE: o->force = 1; return KL_CLI_HANDLED;
+    case OPT_TOP:
+        if (kl_cli_parse_u64(arg, 1000, &v) < 0 || v == 0)
+            return kl_cli_usage_error("batch", usage_text, "invalid number '%s' for --top (1 to 1000)", arg);
+        o->top = (uint32_t)v;
+        return KL_CLI_HANDLED;
+    }
+    return KL_CLI_UNKNOWN;
+}
+
+/* Everything that changes the results, so that a changed option redoes
+ * the dataset; threads do not (results are identical). */
+static void describe_options(batch_opts_t *o)
+{
+    const kl_run_options_t *r = &o->cli.run;
+    const kl_graph_options_t *go = &r->graph;
+    const kl_sampling_request_t *q = &r->sampling;
+    snprintf(o->options, sizeof o->options,
+             "kluster %s; mode=%d ties=%u exclude=%u from=%ld to=%ld weights=%d seed=%llu top=%u resolve=%d "
+             "strict=%d max-input=%llu max-entities=%u max-relations=%u "
+             "exact=%d samples=%u epsilon=%.17g delta=%.17g exact-limit=%.17g broker-limit=%.17g",
+             KL_VERSION, (int)go->mode, go->tie_types, go->exclude_kinds, (long)go->from, (long)go->to, r->weighted,
+             (unsigned long long)r->seed, o->top, r->load.resolve_names, r->strict,
+             (unsigned long long)r->load.max_input_bytes, r->load.max_entities, r->load.max_relations, q->exact,
+             q->samples, q->epsilon, q->delta, q->exact_work_limit, q->broker_work_limit);
+}
+
 int cmd_batch(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
         {"force", no_argument, NULL, OPT_FORCE},
         {"top", required_argument, NULL, OPT_TOP},
-        {"seed", required_argument, NULL, OPT_SEED},
-        KL_CLI_GRAPH_OPTIONS,
-        KL_CLI_SAMPLING_OPTIONS,
-        KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     batch_opts_t o;
-    unsigned long long v;
-    int c;
     memset(&o, 0, sizeof o);
-    kl_cli_common_init(&o.common);
-    kl_cli_graph_init(&o.graph);
-    kl_cli_sampling_init(&o.sampling);
+    kl_cli_options_init(&o.cli);
     o.top = 10;
-    o.seed = 1;
-    opterr = 0;
-    optind = 1;
-#define USAGE(...) return kl_cli_usage_error("batch", usage_text, __VA_ARGS__)
-    while ((c = getopt_long(argc, argv, ":ho:j:q", longopts, NULL)) != -1) {
-        int handled = kl_cli_common_option(&o.common, c, optarg, "batch");
-        if (handled < 0)
-            return KL_EXIT_USAGE;
-        if (handled)
-            continue;
-        if ((handled = kl_cli_graph_option(&o.graph, c, optarg, "batch", usage_text)) == 0)
-            handled = kl_cli_sampling_option(&o.sampling, c, optarg, "batch", usage_text);
-        if (handled < 0)
-            return KL_EXIT_USAGE;
-        if (handled) {
-            if (c == KL_OPT_GRAPH + 6)
-                o.threads_given = 1;
-            continue;
-        }
-        switch (c) {
-        case 'h': help(); return kl_cli_finish(KL_EXIT_OK);
-        case 'o': o.outdir = optarg; break;
-        case 'j':
-            if (kl_cli_parse_u64(optarg, 1024, &v) < 0 || v == 0)
-                USAGE("invalid number '%s' for --jobs (1 to 1024)", optarg);
-            o.jobs = (unsigned)v;
-            break;
-        case OPT_FORCE: o.force = 1; break;
-        case OPT_TOP:
-            if (kl_cli_parse_u64(optarg, 1000, &v) < 0 || v == 0)
-                USAGE("invalid number '%s' for --top (1 to 1000)", optarg);
-            o.top = (uint32_t)v;
-            break;
-        case OPT_SEED:
-            if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0)
-                USAGE("invalid seed '%s' (0 to 4294967295)", optarg);
-            o.seed = v;
-            break;
-        default: USAGE("%s", kl_cli_bad_option(argv, c));
-        }
-    }
+    const kl_cli_command_t cmd = {"batch", usage_text, help, "o:j:", longopts,
+                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED, option, &o};
+    int prc = kl_cli_parse(&cmd, argc, argv, &o.cli);
+    if (prc != KL_CLI_GO_ON)
+        return prc;
     if (optind >= argc)
-        USAGE("no dataset given");
+        return kl_cli_usage_error("batch", usage_text, "no dataset given");
     if (!o.outdir || !*o.outdir)
-        USAGE("no output folder given (-o OUTDIR)");
-    if (o.graph.graph.from > o.graph.graph.to)
-        USAGE("--from is after --to");
-#undef USAGE
-    if (kl_cli_sampling_check(&o.sampling, "batch", usage_text) < 0)
-        return KL_EXIT_USAGE;
+        return kl_cli_usage_error("batch", usage_text, "no output folder given (-o OUTDIR)");
+    if ((prc = kl_cli_check(&cmd, &o.cli)) != KL_CLI_GO_ON)
+        return prc;
+    int threads_given = o.cli.run.threads > 0;
+    describe_options(&o);
     if (!o.jobs)
         o.jobs = (unsigned)cores();
-    const kl_graph_options_t *go = &o.graph.graph;
-    char sampling[300];
-    kl_cli_sampling_describe(&o.sampling, sampling, sizeof sampling);
-    /* everything that changes the results, so that a changed option redoes
-     * the dataset; threads do not (results are identical) */
-    snprintf(o.options, sizeof o.options,
-             "kluster %s; mode=%d ties=%u exclude=%u from=%ld to=%ld weights=%d seed=%llu top=%u resolve=%d "
-             "strict=%d max-input=%llu max-entities=%u max-relations=%u %s",
-             KL_VERSION, (int)go->mode, go->tie_types, go->exclude_kinds, (long)go->from, (long)go->to,
-             o.graph.weighted, (unsigned long long)o.seed, o.top, o.common.load.resolve_names, o.common.strict,
-             (unsigned long long)o.common.load.max_input_bytes, o.common.load.max_entities,
-             o.common.load.max_relations, sampling);
-
     kl_batch_list_t list;
     job_t *jobs = NULL;
     volatile uint8_t *phases = MAP_FAILED;
@@ -882,7 +812,7 @@ int cmd_batch(int argc, char **argv)
         goto cleanup;
     }
     n = list.n;
-    if (!o.common.quiet)
+    if (!o.cli.quiet)
         for (size_t i = 0; i < list.n_notes; i++)
             fprintf(stderr, "kluster batch: skipped '%s': %s\n", list.notes[i].path, list.notes[i].reason);
     if (n == 0) {
@@ -903,12 +833,12 @@ int cmd_batch(int argc, char **argv)
     inherited.notes = list.notes;
     inherited.outdir = list.outdir_real;
     unsigned width = o.jobs < n ? o.jobs : (unsigned)n;
-    if (!o.threads_given) {
+    if (!threads_given) {
         /* processes give the parallelism (and -j bounds the CPUs a batch
          * takes); threads only fill the CPUs that fewer datasets than CPUs
          * would leave idle */
         int share = n < (size_t)cores() ? cores() / (int)n : 1;
-        o.graph.threads = share > 1 ? share : 1;
+        o.cli.run.threads = share > 1 ? share : 1;
     }
 
     struct sigaction sa, old_int, old_term;
@@ -916,7 +846,7 @@ int cmd_batch(int argc, char **argv)
     sa.sa_handler = parent_signal;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    progress_t prog = {isatty(STDERR_FILENO), o.common.quiet, n, 0, now(), 0};
+    progress_t prog = {isatty(STDERR_FILENO), o.cli.quiet, n, 0, now(), 0};
     pid_t self = getpid();
     size_t next = 0, running = 0;
     double last_draw = 0;
@@ -993,7 +923,7 @@ int cmd_batch(int argc, char **argv)
                 strsignal(sig), ok + same + failed, n);
         rc = 128 + sig;
     } else {
-        if (!o.common.quiet)
+        if (!o.cli.quiet)
             fprintf(stderr, "kluster batch: %zu dataset%s: %zu analysed, %zu unchanged, %zu failed; see %s/index.html\n",
                     n, n == 1 ? "" : "s", ok, same, failed, o.outdir);
         rc = failed ? KL_EXIT_FAILURE : KL_EXIT_OK;

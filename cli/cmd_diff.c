@@ -42,14 +42,13 @@ static void help(void)
            usage_text);
 }
 
-enum { OPT_TOP = 1, OPT_SEED };
+enum { OPT_TOP = 1 };
 
 typedef struct {
-    kl_cli_common_t common;
-    kl_cli_graph_t graph;
-    kl_cli_sampling_t sampling;
-    uint64_t seed;
+    kl_cli_options_t cli;
     uint32_t top;
+    int json_out;
+    const char *output;
 } diff_opts_t;
 
 /* ------------------------------------------------------------- inputs */
@@ -58,61 +57,21 @@ typedef struct {
  * return -1 after printing the error. */
 static int analyse_dataset(const char *path, const diff_opts_t *o, kl_diff_side_t *side)
 {
-    kl_dataset_t ds;
-    kl_agraph_t g;
-    kl_analysis_t res;
-    kl_regions_t regions;
-    kl_brokerage_t brk, brk_u;
-    kl_error_t err = {0};
-    int rc = -1;
-    memset(&ds, 0, sizeof ds);
-    memset(&g, 0, sizeof g);
-    memset(&res, 0, sizeof res);
-    memset(&regions, 0, sizeof regions);
-    memset(&brk, 0, sizeof brk);
-    memset(&brk_u, 0, sizeof brk_u);
-    if (kl_cli_load(path, &o->common, &ds) != 0)
-        goto cleanup;
-    kl_analysis_options_t aopt;
-    kl_analysis_options_init(&aopt);
-    aopt.weighted = o->graph.weighted;
-    aopt.threads = o->graph.threads;
-    aopt.seed = o->seed;
-    kl_regions_options_t ropt;
-    kl_regions_options_init(&ropt);
-    if (kl_agraph_build(&g, &ds, &o->graph.graph, &err) != KL_OK)
-        goto fail;
-    kl_sampling_decision_t sampling;
-    kl_cli_sampling_decide(&o->sampling, g.n, g.csr.m, &sampling);
-    kl_cli_sampling_note(&sampling, o->common.quiet, "diff");
-    kl_sampling_apply(&sampling, &aopt, &ropt);
-    if (kl_analysis_run(&res, &g, &ds, &aopt, &err) != KL_OK)
-        goto fail;
-    kl_cli_eigenvector_note(&res, o->common.quiet, "diff");
-    ropt.seed = aopt.seed;
-    ropt.weighted = aopt.weighted;
-    ropt.community = res.community;
-    ropt.threads = aopt.threads;
-    if (kl_regions_compute(&regions, &ds, &g, &ropt, &err) != KL_OK ||
-        kl_brokerage_compute(&brk, &ds, &g, 0, &err) != KL_OK || kl_brokerage_compute(&brk_u, &ds, &g, 1, &err) != KL_OK)
-        goto fail;
-    /* the results analyze would write, typed: a dataset compares exactly
-     * like its analysis.json */
-    kl_report_t report = {&ds, &g, &res, path, o->top, &regions, &brk, &brk_u};
-    if (kl_diff_side_from_report(side, &report, &err) != KL_OK)
-        goto fail;
-    rc = 0;
-    goto cleanup;
-fail:
-    kl_cli_print_error(&err);
-cleanup:
-    kl_brokerage_destroy(&brk);
-    kl_brokerage_destroy(&brk_u);
-    kl_regions_destroy(&regions);
-    kl_analysis_destroy(&res);
-    if (g.initialized)
-        kl_agraph_destroy(&g);
-    kl_dataset_destroy(&ds);
+    kl_run_t run;
+    kl_run_init(&run);
+    int rc = kl_cli_run(&run, path, &o->cli, "diff") != 0 ? -1 : 0;
+    if (rc == 0) {
+        /* the results analyze would write, typed: a dataset compares
+         * exactly like its analysis.json */
+        kl_error_t err = {0};
+        kl_report_t report = {&run.ds, &run.g, &run.metrics, path, o->top, &run.regions, &run.brokerage,
+                              &run.brokerage_u};
+        if (kl_diff_side_from_report(side, &report, &err) != KL_OK) {
+            kl_cli_print_error(&err);
+            rc = -1;
+        }
+    }
+    kl_run_destroy(&run);
     return rc;
 }
 
@@ -144,77 +103,55 @@ static int load_input(const char *path, const diff_opts_t *o, kl_diff_side_t *si
     return rc;
 }
 
+static int option(int c, const char *arg, int argc, char **argv, void *ctx)
+{
+    diff_opts_t *o = ctx;
+    unsigned long long v;
+    switch (c) {
+    case 'f':
+        if (strcmp(arg, "json") == 0)
+            o->json_out = 1;
+        else if (strcmp(arg, "md") == 0 || strcmp(arg, "markdown") == 0)
+            o->json_out = 0;
+        else
+            return kl_cli_usage_error("diff", usage_text, "unknown format '%s' (md or json)", arg);
+        return KL_CLI_HANDLED;
+    case 'o': o->output = arg; return KL_CLI_HANDLED;
+    case OPT_TOP:
+        if (kl_cli_parse_u64(arg, 100000, &v) < 0 || v == 0)
+            return kl_cli_usage_error("diff", usage_text, "invalid number '%s' for --top", arg);
+        o->top = (uint32_t)v;
+        return KL_CLI_HANDLED;
+    }
+    return KL_CLI_UNKNOWN;
+}
+
 int cmd_diff(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"top", required_argument, NULL, OPT_TOP},
-        {"seed", required_argument, NULL, OPT_SEED},
-        KL_CLI_GRAPH_OPTIONS,
-        KL_CLI_SAMPLING_OPTIONS,
-        KL_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     diff_opts_t o;
-    const char *output = NULL;
-    int json_out = 0, c;
-    unsigned long long v;
     memset(&o, 0, sizeof o);
-    kl_cli_common_init(&o.common);
-    kl_cli_graph_init(&o.graph);
-    kl_cli_sampling_init(&o.sampling);
-    o.seed = 1;
+    kl_cli_options_init(&o.cli);
     o.top = 10;
-    opterr = 0;
-    optind = 1;
-#define USAGE(...) return kl_cli_usage_error("diff", usage_text, __VA_ARGS__)
-    while ((c = getopt_long(argc, argv, ":hf:o:q", longopts, NULL)) != -1) {
-        int handled = kl_cli_common_option(&o.common, c, optarg, "diff");
-        if (handled < 0)
-            return KL_EXIT_USAGE;
-        if (handled)
-            continue;
-        if ((handled = kl_cli_graph_option(&o.graph, c, optarg, "diff", usage_text)) == 0)
-            handled = kl_cli_sampling_option(&o.sampling, c, optarg, "diff", usage_text);
-        if (handled < 0)
-            return KL_EXIT_USAGE;
-        if (handled)
-            continue;
-        switch (c) {
-        case 'h': help(); return kl_cli_finish(KL_EXIT_OK);
-        case 'f':
-            if (strcmp(optarg, "json") == 0)
-                json_out = 1;
-            else if (strcmp(optarg, "md") == 0 || strcmp(optarg, "markdown") == 0)
-                json_out = 0;
-            else
-                USAGE("unknown format '%s' (md or json)", optarg);
-            break;
-        case 'o': output = optarg; break;
-        case OPT_TOP:
-            if (kl_cli_parse_u64(optarg, 100000, &v) < 0 || v == 0)
-                USAGE("invalid number '%s' for --top", optarg);
-            o.top = (uint32_t)v;
-            break;
-        case OPT_SEED:
-            if (kl_cli_parse_u64(optarg, UINT32_MAX, &v) < 0)
-                USAGE("invalid seed '%s' (0 to 4294967295)", optarg);
-            o.seed = v;
-            break;
-        default: USAGE("%s", kl_cli_bad_option(argv, c));
-        }
-    }
+    const kl_cli_command_t cmd = {"diff", usage_text, help, "f:o:", longopts,
+                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED, option, &o};
+    int prc = kl_cli_parse(&cmd, argc, argv, &o.cli);
+    if (prc != KL_CLI_GO_ON)
+        return prc;
     if (argc - optind < 2)
-        USAGE("two analyses or datasets expected (OLD NEW)");
+        return kl_cli_usage_error("diff", usage_text, "two analyses or datasets expected (OLD NEW)");
     if (argc - optind > 2)
-        USAGE("two analyses or datasets expected, got '%s' too", argv[optind + 2]);
-    if (o.graph.graph.from > o.graph.graph.to)
-        USAGE("--from is after --to");
-#undef USAGE
-    if (kl_cli_sampling_check(&o.sampling, "diff", usage_text) < 0)
-        return KL_EXIT_USAGE;
+        return kl_cli_usage_error("diff", usage_text, "two analyses or datasets expected, got '%s' too",
+                                  argv[optind + 2]);
+    if ((prc = kl_cli_check(&cmd, &o.cli)) != KL_CLI_GO_ON)
+        return prc;
+    const char *output = o.output;
+    int json_out = o.json_out;
 
     int rc = KL_EXIT_FAILURE;
     kl_diff_side_t old, nw;

@@ -12,17 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void kl_cli_common_init(kl_cli_common_t *c)
-{
-    memset(c, 0, sizeof *c);
-    kl_load_options_init(&c->load);
-    /* defaults that stop a runaway input long before memory runs out on a
-     * 24 GiB machine, and never bother a real dataset */
-    c->load.max_input_bytes = 16ull << 30;
-    c->load.max_entities = 100000000u;
-    c->load.max_relations = 400000000u;
-}
-
 const char *kl_cli_bad_option(char **argv, int opt)
 {
     static char buf[160];
@@ -180,37 +169,6 @@ int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *
     return 0;
 }
 
-int kl_cli_common_option(kl_cli_common_t *c, int opt, const char *arg, const char *cmd)
-{
-    unsigned long long v;
-    switch (opt) {
-    case KL_OPT_COMMON + 0: c->load.resolve_names = 1; return 1;
-    case KL_OPT_COMMON + 1: c->strict = 1; return 1;
-    case 'q': c->quiet = 1; return 1;
-    case KL_OPT_COMMON + 5: c->load.kind_attr = arg; return 1;
-    case KL_OPT_COMMON + 6: c->load.region_attr = arg; return 1;
-    case KL_OPT_COMMON + 2:
-    case KL_OPT_COMMON + 3:
-    case KL_OPT_COMMON + 4: {
-        unsigned long long max = opt == KL_OPT_COMMON + 2 ? UINT64_MAX : UINT32_MAX;
-        if (kl_cli_parse_u64(arg, max, &v) < 0 || v == 0) {
-            fprintf(stderr, "kluster %s: error: invalid number '%s' for --%s\n", cmd, arg,
-                    opt == KL_OPT_COMMON + 2 ? "max-input-bytes"
-                    : opt == KL_OPT_COMMON + 3 ? "max-entities" : "max-relations");
-            return -1;
-        }
-        if (opt == KL_OPT_COMMON + 2)
-            c->load.max_input_bytes = v;
-        else if (opt == KL_OPT_COMMON + 3)
-            c->load.max_entities = (uint32_t)v;
-        else
-            c->load.max_relations = (uint32_t)v;
-        return 1;
-    }
-    }
-    return 0;
-}
-
 void kl_cli_error(const char *fmt, ...)
 {
     va_list ap;
@@ -254,28 +212,6 @@ void kl_cli_print_warnings(const kl_dataset_t *ds)
         if (shown[k] > WARNINGS_PER_KIND)
             fprintf(stderr, "kluster: warning: %u more %s warnings not shown\n", shown[k] - WARNINGS_PER_KIND,
                     kind_names[k]);
-}
-
-int kl_cli_load(const char *path, const kl_cli_common_t *c, kl_dataset_t *ds)
-{
-    kl_error_t err = {0};
-    if (kl_dataset_init(ds) != KL_OK) {
-        kl_cli_error("out of memory");
-        return 1;
-    }
-    kl_err rc = kl_load_dataset(ds, path, &c->load, &err);
-    if (!c->quiet || c->strict)
-        kl_cli_print_warnings(ds);
-    if (rc != KL_OK) {
-        kl_cli_print_error(&err);
-        return 1;
-    }
-    if (c->strict && ds->n_warnings) {
-        kl_cli_error("'%s' has %u warning%s and --strict is given", path, ds->n_warnings,
-                     ds->n_warnings == 1 ? "" : "s");
-        return 1;
-    }
-    return 0;
 }
 
 int kl_cli_finish(int rc)

@@ -44,8 +44,9 @@ static void help(void)
            "diagram.svg, region-map.svg and heatmap.svg (the region x region heat map of links).\n"
            "OUTDIR/index.html and OUTDIR/summary.json list every dataset with its status, counts,\n"
            "top brokers and warnings.\n\n"
-           "A dataset is a .json or .ndjson extract, or a folder holding extract files (*.json,\n"
-           "*.ndjson or entities.csv); a folder holding only folders is a collection of datasets.\n"
+           "A dataset is a .json extract, an .ndjson file, a .graphml or .gml graph, or a folder\n"
+           "holding extract files (*.json, *.ndjson or entities.csv); suffixes in any case.  A\n"
+           "folder holding only folders is a collection of datasets.\n"
            "Anything else is skipped with a note in the summary.  The id of a dataset is the\n"
            "extract's dataset.id (a folder: its name), made safe as a folder name and unique.\n\n"
            "options:\n"
@@ -816,7 +817,9 @@ int cmd_batch(int argc, char **argv)
         for (size_t i = 0; i < list.n_notes; i++)
             fprintf(stderr, "kluster batch: skipped '%s': %s\n", list.notes[i].path, list.notes[i].reason);
     if (n == 0) {
-        kl_cli_error("no dataset found (a dataset is a .json or .ndjson extract, or a folder of them)");
+        char formats[160];
+        kl_cli_error("no dataset found (a dataset is %s, or a folder of extracts)",
+                     kl_input_formats_text(KL_INPUT_PHRASE, formats, sizeof formats));
         goto cleanup;
     }
     jobs = calloc(n, sizeof *jobs);

@@ -5,8 +5,7 @@
  * in batch.c, the HTML pages in html.c. */
 #include "batch.h"
 #include "commands.h"
-#include "html.h"
-#include "output.h"
+#include "../writers/writers.h"
 
 #include "../analysis/analysis.h"
 #include "../viz/viz.h"

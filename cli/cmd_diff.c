@@ -4,7 +4,7 @@
  * region pairs newly connected, disconnected or fragile. */
 #include "batch.h"
 #include "commands.h"
-#include "output.h"
+#include "../writers/writers.h"
 
 #include "../analysis/analysis.h"
 

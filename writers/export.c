@@ -1,7 +1,6 @@
-/* cli/export.c - the analysis graph as GraphML, GEXF, GML, Pajek and CSV,
+/* writers/export.c - the analysis graph as GraphML, GEXF, GML, Pajek and CSV,
  * and the dataset as JSON/NDJSON extracts, with kluster's own escaping. */
-#include "export.h"
-#include "output.h"
+#include "writers_internal.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,8 +1,7 @@
-/* cli/html.c - the HTML pages of `kluster batch`: report.html for one
+/* writers/html.c - the HTML pages of `kluster batch`: report.html for one
  * dataset and index.html for the batch, self-contained (inline CSS and SVG,
  * no script, no network), with every text escaped by kl_html_escape. */
-#include "html.h"
-#include "report.h"
+#include "writers_internal.h"
 
 #include "../viz/viz.h"
 

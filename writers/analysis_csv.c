@@ -11,20 +11,17 @@ static const char *region_id(const kl_report_t *r, uint32_t v)
 int kl_write_csv(FILE *f, const kl_report_t *r)
 {
     const kl_analysis_t *a = r->res;
-    fputs("id,name,kind,region,degree,strength,betweenness,", f);
-    if (a->betweenness_se)
-        fputs("betweenness_se,", f);
-    fputs("harmonic,eigenvector,pagerank,coreness,constraint,effective_size,articulation,component,"
-          "community,irb,irb_share",
-          f);
-    if (r->regions)
-        fputs(",regions_reached,participation_region,participation_community,ei_index", f);
-    if (r->brokerage && r->brokerage_u)
-        fputs(",brokerage_coordinator,brokerage_itinerant,brokerage_representative,brokerage_gatekeeper,"
-              "brokerage_liaison,brokerage_total,brokerage_undirected_coordinator,brokerage_undirected_itinerant,"
-              "brokerage_undirected_representative_gatekeeper,brokerage_undirected_liaison,"
-              "brokerage_undirected_total",
-              f);
+    kl_metric_source_t src;
+    kl_i_metric_source(&src, r);
+    /* the metrics of this report, in table order; a role is its count */
+    const kl_metric_t *cols[64];
+    size_t n_cols = 0;
+    for (size_t k = 0; k < kl_actor_metrics_count && n_cols < sizeof cols / sizeof *cols; k++)
+        if (kl_actor_metrics[k].available(&src))
+            cols[n_cols++] = &kl_actor_metrics[k];
+    fputs("id,name,kind,region", f);
+    for (size_t c = 0; c < n_cols; c++)
+        fprintf(f, ",%s", cols[c]->key);
     fputs("\r\n", f);
     for (uint32_t i = 0; i < a->n; i++) {
         uint32_t v = a->order[i];
@@ -36,47 +33,16 @@ int kl_write_csv(FILE *f, const kl_report_t *r)
         kl_i_csv_text(f, kl_kind_name(e->kind));
         fputc(',', f);
         kl_i_csv_text(f, region_id(r, v));
-        fprintf(f, ",%u,", a->degree[v]);
-        kl_i_csv_real(f, a->strength[v]);
-        fputc(',', f);
-        kl_i_csv_real(f, a->betweenness[v]);
-        fputc(',', f);
-        if (a->betweenness_se) {
-            kl_i_csv_real(f, a->betweenness_se[v]);
+        for (size_t c = 0; c < n_cols; c++) {
+            double x = cols[c]->value(&src, v, KL_METRIC_VALUE);
             fputc(',', f);
-        }
-        kl_i_csv_real(f, a->harmonic[v]);
-        fputc(',', f);
-        kl_i_csv_real(f, a->eigenvector[v]);
-        fputc(',', f);
-        kl_i_csv_real(f, a->pagerank[v]);
-        fprintf(f, ",%u,", a->coreness[v]);
-        kl_i_csv_real(f, a->constraint[v]);
-        fputc(',', f);
-        kl_i_csv_real(f, a->effective_size[v]);
-        fprintf(f, ",%s,%u,%u,", a->articulation[v] ? "true" : "false", a->component[v], a->community[v]);
-        kl_i_csv_real(f, a->irb[v]);
-        fputc(',', f);
-        kl_i_csv_real(f, a->irb_share[v]);
-        if (r->regions) {
-            fprintf(f, ",%u,", r->regions->regions_reached[v]);
-            kl_i_csv_real(f, r->regions->participation_region[v]);
-            fputc(',', f);
-            kl_i_csv_real(f, r->regions->participation_community[v]);
-            fputc(',', f);
-            kl_i_csv_real(f, r->regions->ei_index[v]);
-        }
-        if (r->brokerage && r->brokerage_u) {
-            /* empty cells for actors outside the subgraph (JSON null) */
-            int in = r->brokerage->in_subgraph[v];
-            const kl_brokerage_roles_t *x = &r->brokerage->count[v], *y = &r->brokerage_u->count[v];
-            double vals[11] = {x->coordinator, x->itinerant, x->representative, x->gatekeeper, x->liaison, x->total,
-                               y->coordinator, y->itinerant, y->representative, y->liaison, y->total};
-            for (int k = 0; k < 11; k++) {
-                fputc(',', f);
-                if (in)
-                    kl_i_csv_real(f, vals[k]);
-            }
+            /* undefined values (a role outside the subgraph: JSON null) are empty cells */
+            if (cols[c]->type == KL_METRIC_BOOL)
+                fputs(x != 0 ? "true" : "false", f);
+            else if (cols[c]->type == KL_METRIC_INT)
+                fprintf(f, "%u", (uint32_t)x);
+            else
+                kl_i_csv_real(f, x);
         }
         fputs("\r\n", f);
         if (ferror(f))

@@ -146,15 +146,7 @@ static void line_str(line_t *l, const char *s)
     line_add(l, s, strlen(s));
 }
 
-/* ,"key":value with a real (null when undefined) */
-static void line_real(line_t *l, const char *key, double x)
-{
-    char num[40];
-    line_str(l, key);
-    line_str(l, kl_format_real(x, num));
-}
-
-static void line_uint(line_t *l, const char *key, uint32_t x)
+static void line_uint(line_t *l, uint32_t x)
 {
     char num[16];
     int n = 0;
@@ -165,7 +157,6 @@ static void line_uint(line_t *l, const char *key, uint32_t x)
     } while (x);
     for (int i = 0; i < n; i++)
         num[i] = tmp[n - 1 - i];
-    line_str(l, key);
     line_add(l, num, (size_t)n);
 }
 
@@ -241,43 +232,63 @@ static const char *encode_name(actor_writer_t *w, const char *s)
     return w->enc;
 }
 
-/* {"coordinator":..,...,"total":..} of one reading; the undirected one
- * merges representative and gatekeeper (DEFINITIONS.md). */
-static void line_roles(line_t *l, const kl_brokerage_roles_t *x, int undirected)
+/* ,"key": (the key as it is: metric keys need no escaping) */
+static void line_key(line_t *l, const char *key)
 {
-    line_real(l, "{\"coordinator\":", x->coordinator);
-    line_real(l, ",\"itinerant\":", x->itinerant);
-    if (undirected) {
-        line_real(l, ",\"representative_gatekeeper\":", x->representative);
-    } else {
-        line_real(l, ",\"representative\":", x->representative);
-        line_real(l, ",\"gatekeeper\":", x->gatekeeper);
-    }
-    line_real(l, ",\"liaison\":", x->liaison);
-    line_real(l, ",\"total\":", x->total);
+    line_str(l, ",\"");
+    line_str(l, key);
+    line_str(l, "\":");
 }
 
-/* ,"key":{counts...,"expected":{...},"z":{...}}, or null for actors outside
- * the subgraph of actors with a region */
-static void line_brokerage(line_t *l, const char *key, const kl_brokerage_t *b, uint32_t v, int undirected)
+static void line_value(line_t *l, const kl_metric_t *m, double x)
 {
-    line_str(l, key);
-    if (!b->in_subgraph[v]) {
+    char num[40];
+    if (m->type == KL_METRIC_BOOL)
+        line_str(l, x != 0 ? "true" : "false");
+    else if (m->type == KL_METRIC_INT)
+        line_uint(l, (uint32_t)x);
+    else
+        line_str(l, kl_format_real(x, num));
+}
+
+/* The roles of one group, metrics[first .. end), as
+ * {"coordinator":..,...,"expected":{...},"z":{...}}, or null for actors
+ * outside the subgraph of actors with a region. */
+static void line_roles(line_t *l, const kl_metric_source_t *src, size_t first, size_t end, uint32_t v)
+{
+    static const char *const layers[] = {NULL, "expected", "z"};
+    if (isnan(kl_actor_metrics[first].value(src, v, KL_METRIC_VALUE))) {
         line_str(l, "null");
         return;
     }
-    line_roles(l, &b->count[v], undirected);
-    line_str(l, ",\"expected\":");
-    line_roles(l, &b->expected[v], undirected);
-    line_str(l, "},\"z\":");
-    line_roles(l, &b->z[v], undirected);
-    line_str(l, "}}");
+    for (int layer = KL_METRIC_VALUE; layer <= KL_METRIC_Z; layer++) {
+        if (layers[layer]) {
+            line_key(l, layers[layer]);
+            line_str(l, "{");
+        } else {
+            line_str(l, "{");
+        }
+        for (size_t i = first; i < end; i++) {
+            const kl_metric_t *m = &kl_actor_metrics[i];
+            if (i > first)
+                line_str(l, ",");
+            line_str(l, "\"");
+            line_str(l, kl_metric_member(m));
+            line_str(l, "\":");
+            line_value(l, m, m->value(src, v, layer));
+        }
+        if (layer > KL_METRIC_VALUE)
+            line_str(l, "}");
+    }
+    line_str(l, "}");
 }
 
-/* Write the actor of vertex v to f (id already encoded); -1 on failure. */
-static int actor_write(actor_writer_t *w, const kl_report_t *r, const char *id, uint32_t v, FILE *f)
+/* Write the actor of vertex v to f (id already encoded): id, name, kind,
+ * region, then every available metric in the order of kl_actor_metrics;
+ * -1 on failure. */
+static int actor_write(actor_writer_t *w, const kl_report_t *r, const kl_metric_source_t *src, const char *id,
+                       uint32_t v, FILE *f)
 {
-    const kl_analysis_t *a = r->res;
     const kl_entity_t *e = kl_i_entity(r, v);
     int32_t reg = r->g->vertex_region[v];
     line_t *l = &w->line;
@@ -295,32 +306,25 @@ static int actor_write(actor_writer_t *w, const kl_report_t *r, const char *id, 
     line_str(l, w->kinds[e->kind]);
     line_str(l, ",\"region\":");
     line_str(l, reg >= 0 ? w->regions[reg] : "null");
-    line_uint(l, ",\"degree\":", a->degree[v]);
-    line_real(l, ",\"strength\":", a->strength[v]);
-    line_real(l, ",\"betweenness\":", a->betweenness[v]);
-    if (a->betweenness_se)
-        line_real(l, ",\"betweenness_se\":", a->betweenness_se[v]);
-    line_real(l, ",\"harmonic\":", a->harmonic[v]);
-    line_real(l, ",\"eigenvector\":", a->eigenvector[v]);
-    line_real(l, ",\"pagerank\":", a->pagerank[v]);
-    line_uint(l, ",\"coreness\":", a->coreness[v]);
-    line_real(l, ",\"constraint\":", a->constraint[v]);
-    line_real(l, ",\"effective_size\":", a->effective_size[v]);
-    line_str(l, a->articulation[v] ? ",\"articulation\":true" : ",\"articulation\":false");
-    line_uint(l, ",\"component\":", a->component[v]);
-    line_uint(l, ",\"community\":", a->community[v]);
-    line_real(l, ",\"irb\":", a->irb[v]);
-    line_real(l, ",\"irb_share\":", a->irb_share[v]);
-    if (r->regions) {
-        const kl_regions_t *rg = r->regions;
-        line_uint(l, ",\"regions_reached\":", rg->regions_reached[v]);
-        line_real(l, ",\"participation_region\":", rg->participation_region[v]);
-        line_real(l, ",\"participation_community\":", rg->participation_community[v]);
-        line_real(l, ",\"ei_index\":", rg->ei_index[v]);
-    }
-    if (r->brokerage && r->brokerage_u) {
-        line_brokerage(l, ",\"brokerage\":", r->brokerage, v, 0);
-        line_brokerage(l, ",\"brokerage_undirected\":", r->brokerage_u, v, 1);
+    for (size_t i = 0; i < kl_actor_metrics_count;) {
+        const kl_metric_t *m = &kl_actor_metrics[i];
+        if (!m->available(src)) {
+            i++;
+            continue;
+        }
+        if (m->type != KL_METRIC_ROLE) {
+            line_key(l, m->key);
+            line_value(l, m, m->value(src, v, KL_METRIC_VALUE));
+            i++;
+            continue;
+        }
+        /* a group: the run of roles that share it */
+        size_t end = i + 1;
+        while (end < kl_actor_metrics_count && kl_actor_metrics[end].group == m->group)
+            end++;
+        line_key(l, m->group);
+        line_roles(l, src, i, end, v);
+        i = end;
     }
     line_str(l, "}");
     if (l->failed) {
@@ -370,6 +374,8 @@ int kl_write_json(FILE *f, const kl_report_t *r)
     int rc = -1;
     actor_writer_t aw;
     memset(&aw, 0, sizeof aw);
+    kl_metric_source_t src;
+    kl_i_metric_source(&src, r);
     if (!ids) {
         errno = ENOMEM;
         return -1;
@@ -387,7 +393,7 @@ int kl_write_json(FILE *f, const kl_report_t *r)
     }
     for (uint32_t i = 0; i < a->n; i++) {
         fputs(i ? ",\n" : "\n", f);
-        if (actor_write(&aw, r, ids[a->order[i]], a->order[i], f) < 0)
+        if (actor_write(&aw, r, &src, ids[a->order[i]], a->order[i], f) < 0)
             goto cleanup;
     }
     fputs("\n]", f);

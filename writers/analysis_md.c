@@ -11,13 +11,6 @@
 #define KL_STR(x) KL_STR_(x)
 
 typedef struct {
-    const char *key, *title;
-    int ascending;        /* smaller is "more" (constraint) */
-    const char *has_one;  /* what a non-zero value says, singular and plural */
-    const char *have_many;
-} md_metric_t;
-
-typedef struct {
     const kl_report_t *r;
     double *value;
     int ascending;
@@ -34,38 +27,6 @@ static int cmp_metric(const void *x, const void *y, void *ctx)
     return (ru > rv) - (ru < rv);
 }
 
-static double metric_value(const kl_analysis_t *a, int k, uint32_t v)
-{
-    switch (k) {
-    case 0: return a->degree[v];
-    case 1: return a->strength[v];
-    case 2: return a->betweenness[v];
-    case 3: return a->harmonic[v];
-    case 4: return a->eigenvector[v];
-    case 5: return a->pagerank[v];
-    case 6: return a->coreness[v];
-    case 7: return a->effective_size[v];
-    case 8: return a->constraint[v];
-    case 9: return a->irb[v];
-    }
-    return NAN;
-}
-
-static const md_metric_t md_metrics[] = {
-    {"degree", "degree (ties)", 0, "has a tie", "have a tie"},
-    {"strength", "strength (summed tie weights)", 0, "has a tie", "have a tie"},
-    {"betweenness", "betweenness", 0, "lies on a shortest path between two others",
-     "lie on a shortest path between two others"},
-    {"harmonic", "harmonic closeness", 0, "reaches another actor", "reach another actor"},
-    {"eigenvector", "eigenvector centrality (largest component)", 0, "has an eigenvector centrality above 0",
-     "have an eigenvector centrality above 0"},
-    {"pagerank", "PageRank", 0, "has a PageRank", "have a PageRank"},
-    {"coreness", "coreness (k-core)", 0, "has a tie", "have a tie"},
-    {"effective_size", "effective size (Burt)", 0, "has a non-redundant contact", "have a non-redundant contact"},
-    {"constraint", "lowest constraint (Burt; brokers have low constraint)", 1, "has a tie", "have a tie"},
-    {"irb", "inter-regional betweenness", 0, "lies between regions", "lie between regions"},
-};
-
 static void md_row(FILE *f, const char *label, const char *value)
 {
     fprintf(f, "| %s | %s |\n", label, value);
@@ -73,12 +34,12 @@ static void md_row(FILE *f, const char *label, const char *value)
 
 /* "## Top N by <metric>": the actors with a value (a zero ranks nobody in a
  * descending table), or the sentence that says why there is no ranking. */
-static void md_metric_table(FILE *f, const kl_report_t *r, const md_metric_t *m, int k, uint32_t *idx,
-                            double *value)
+static void md_metric_table(FILE *f, const kl_report_t *r, const kl_metric_source_t *src, const kl_metric_t *m,
+                            uint32_t *idx, double *value)
 {
     uint32_t n = r->res->n, cnt = 0;
     for (uint32_t v = 0; v < n; v++) {
-        value[v] = metric_value(r->res, k, v);
+        value[v] = m->value(src, v, KL_METRIC_VALUE);
         if (isfinite(value[v]) && (m->ascending || value[v] != 0))
             idx[cnt++] = v;
     }
@@ -87,9 +48,9 @@ static void md_metric_table(FILE *f, const kl_report_t *r, const md_metric_t *m,
     kl_top_plan_t plan;
     kl_top_plan(&plan, value, idx, cnt, n, r->top);
     if (plan.rows)
-        fprintf(f, "\n## Top %u by %s\n\n", plan.rows, m->title);
+        fprintf(f, "\n## Top %u by %s\n\n", plan.rows, m->md_title);
     else
-        fprintf(f, "\n## By %s\n\n", m->title);
+        fprintf(f, "\n## By %s\n\n", m->md_title);
     char num[40];
     kl_i_md_top_note(f, &plan, m->key, kl_i_md_value_text(cnt ? value[idx[0]] : 0, num, sizeof num), m->has_one,
                 m->have_many);
@@ -191,10 +152,13 @@ int kl_write_md(FILE *f, const kl_report_t *r)
         kl_i_md_regions_table(f, r->ds, r->regions);
     }
 
-    for (size_t k = 0; k < sizeof md_metrics / sizeof *md_metrics; k++) {
-        if (k == 9 && a->region_pairs <= 0)
+    kl_metric_source_t src;
+    kl_i_metric_source(&src, r);
+    const kl_metric_t *m;
+    for (unsigned k = 1; (m = kl_metric_top_table(0, k)) != NULL; k++) {
+        if (!m->available(&src) || ((m->flags & KL_METRIC_CROSS) && a->region_pairs <= 0))
             continue; /* no cross-region pairs: irb is all zero */
-        md_metric_table(f, r, &md_metrics[k], (int)k, idx, value);
+        md_metric_table(f, r, &src, m, idx, value);
         if (ferror(f))
             break;
     }

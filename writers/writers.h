@@ -110,6 +110,73 @@ size_t kl_md_escape(const char *s, char *out, size_t size);
  * hold at least 32 bytes; returns buf. */
 const char *kl_format_real(double x, char *buf);
 
+/* ---------------------------------------------------- per-actor metrics */
+
+/* The per-actor metrics, declared once in kl_actor_metrics (metrics.c), in
+ * the order of the JSON actors[] keys and the CSV columns.  The writers
+ * generate from it: the actors[] of kluster-analysis/1 and the CSV columns
+ * (every metric available), the Markdown and HTML top-N tables (md_order,
+ * html_order), and the node attributes of `kluster export --metrics` (those
+ * flagged KL_METRIC_EXPORT, as GraphML/GEXF long, double or boolean). */
+typedef enum {
+    KL_METRIC_INT,  /* a count: JSON and CSV without a fraction; GraphML long */
+    KL_METRIC_REAL, /* JSON/CSV as kl_format_real, null/empty when undefined; double */
+    KL_METRIC_BOOL, /* true/false; boolean */
+    KL_METRIC_ROLE  /* a brokerage role: a count with its expected value and z-score;
+                     * JSON nests it as group.member, CSV has the count as key */
+} kl_metric_type;
+
+/* The layers of a KL_METRIC_ROLE value (other types have the first only). */
+enum { KL_METRIC_VALUE = 0, KL_METRIC_EXPECTED, KL_METRIC_Z };
+
+/* KL_METRIC_EXPORT: a node attribute of the export formats.
+ * KL_METRIC_SHARE: a share of 1; the HTML report shows a percentage.
+ * KL_METRIC_CROSS: says nothing without pairs of actors in different
+ * regions (kl_analysis_t.region_pairs 0): the reports leave its table out. */
+#define KL_METRIC_EXPORT 0x1u
+#define KL_METRIC_SHARE 0x2u
+#define KL_METRIC_CROSS 0x4u
+
+/* What an actor's metrics are read from; all borrowed, any may be NULL. */
+typedef struct {
+    const kl_analysis_t *res;
+    const kl_regions_t *regions;
+    const kl_brokerage_t *brokerage;   /* directed reading */
+    const kl_brokerage_t *brokerage_u; /* undirected reading */
+} kl_metric_source_t;
+
+typedef struct {
+    const char *key;         /* JSON actors[] key, CSV column, export attribute */
+    kl_metric_type type;
+    const char *description; /* one line; also the note under the HTML table */
+    /* The value of vertex v (layer: KL_METRIC_VALUE, or for a role also
+     * KL_METRIC_EXPECTED, KL_METRIC_Z); NAN when undefined.  Only call it
+     * when available(s). */
+    double (*value)(const kl_metric_source_t *s, uint32_t v, int layer);
+    int (*available)(const kl_metric_source_t *s);
+    const char *group;       /* KL_METRIC_ROLE: the JSON object the role is in */
+    unsigned flags;          /* KL_METRIC_EXPORT, _SHARE, _CROSS */
+    /* The reports' top-N tables: position among the Markdown and the HTML
+     * tables (1 first, 0 none), and what the tables say */
+    unsigned md_order, html_order;
+    int ascending;           /* smaller ranks higher (constraint) */
+    const char *md_title;    /* "## Top 10 by <md_title>"; Markdown names the metric by key */
+    const char *html_title;  /* the table's heading */
+    const char *phrase;      /* the metric in an HTML sentence: "all 40 actors have <phrase> 1" */
+    const char *has_one, *have_many; /* what a non-zero value says: "has a tie", "have a tie" */
+} kl_metric_t;
+
+extern const kl_metric_t kl_actor_metrics[];
+extern const size_t kl_actor_metrics_count;
+
+/* The metric of the Markdown (html 0) or HTML (html 1) top table at
+ * position (1, 2, ...), or NULL past the last.  O(metrics). */
+const kl_metric_t *kl_metric_top_table(int html, unsigned position);
+
+/* A role's key inside its JSON group ("liaison" for brokerage_liaison);
+ * the key itself for other metrics.  Can't fail. */
+const char *kl_metric_member(const kl_metric_t *m);
+
 /* ------------------------------------------------------------ export */
 
 /* Writing a dataset for other tools: the analysis graph as

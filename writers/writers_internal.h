@@ -87,6 +87,10 @@ static inline const kl_entity_t *kl_i_entity(const kl_report_t *r, uint32_t v)
 /* 1 when pair p is one of the report's (shown NULL: all are). */
 int kl_i_pair_shown(const uint8_t *shown, uint32_t p);
 
+/* The metrics of a report: its results, with the two brokerage readings
+ * only when it has both (the JSON and CSV outputs write them together). */
+void kl_i_metric_source(kl_metric_source_t *s, const kl_report_t *r);
+
 /* ------------------------------------------------------------------ cells */
 
 /* CSV cells: text through kl_csv_escape (NULL: an empty cell), reals as

@@ -3,6 +3,7 @@
 #include "writers_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,22 +35,35 @@ void kl_writers_set_temp_hooks(int (*create)(char *template, int is_dir), void (
 
 int kl_output_open(kl_output_t *o, const char *path)
 {
+    return kl_output_open_flags(o, path, 0);
+}
+
+int kl_output_open_flags(kl_output_t *o, const char *path, unsigned flags)
+{
     struct stat st;
     memset(o, 0, sizeof *o);
     if (!path || strcmp(path, "-") == 0) {
         o->f = stdout;
         return 0;
     }
-    /* Not a regular file (/dev/null, a FIFO, a terminal): write to it as is;
-     * a rename would replace the device node itself. */
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    /* Not a regular file (/dev/null, a FIFO, a terminal; with
+     * KL_OUTPUT_THROUGH_LINKS also a symbolic link): write to it as is; a
+     * rename would replace the device node or the link itself. */
+    int found = (flags & KL_OUTPUT_THROUGH_LINKS) ? lstat(path, &st) : stat(path, &st);
+    if (found == 0 && !S_ISREG(st.st_mode)) {
         if (S_ISDIR(st.st_mode)) {
             errno = EISDIR;
             return -1;
         }
-        o->f = fopen(path, "w");
-        if (!o->f)
+        int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (fd < 0)
             return -1;
+        if (!(o->f = fdopen(fd, "w"))) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
         o->direct = 1;
         return 0;
     }
@@ -145,4 +159,18 @@ void kl_output_abort(kl_output_t *o)
     free(o->path);
     free(o->tmp);
     memset(o, 0, sizeof *o);
+}
+
+int kl_output_write_data(const char *path, const void *data, size_t len, unsigned flags)
+{
+    kl_output_t o;
+    if (kl_output_open_flags(&o, path, flags) != 0)
+        return -1;
+    if (fwrite(data, 1, len, o.f) != len) {
+        int e = errno ? errno : EIO;
+        kl_output_abort(&o);
+        errno = e;
+        return -1;
+    }
+    return kl_output_commit(&o);
 }

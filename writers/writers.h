@@ -390,6 +390,11 @@ typedef struct {
 
 /* Open; on failure returns -1 with errno set and nothing created. */
 int kl_output_open(kl_output_t *o, const char *path);
+/* kl_output_open with flags: KL_OUTPUT_THROUGH_LINKS writes through a
+ * symbolic link (the file it points to is truncated and written in place,
+ * never replaced), as a link such as /dev/stdout must be. */
+#define KL_OUTPUT_THROUGH_LINKS 0x1u
+int kl_output_open_flags(kl_output_t *o, const char *path, unsigned flags);
 /* Flush, check for write errors, close and rename.  Returns 0, or -1 with
  * errno set (the temporary file is removed and the target untouched).  For
  * stdout it flushes and checks ferror only. */
@@ -397,6 +402,9 @@ int kl_output_commit(kl_output_t *o);
 /* Drop the output: close and remove the temporary file.  Safe after commit
  * and on a zeroed struct. */
 void kl_output_abort(kl_output_t *o);
+/* Write len bytes of data to path as one output (open with flags, write,
+ * commit).  Returns 0, or -1 with errno set and the target untouched. */
+int kl_output_write_data(const char *path, const void *data, size_t len, unsigned flags);
 
 /* How kl_output_open makes its temporary file, for a program that removes
  * such files when interrupted: create(template, is_dir) makes the file (as

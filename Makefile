@@ -188,7 +188,7 @@ FUZZ_OBJ := $(sort $(wildcard engine/*.c loaders/*.c))
 FUZZ_OBJ := $(FUZZ_OBJ:%.c=build/fuzz/%.o)
 
 .PHONY: fuzz fuzz-build deps-fuzz valgrind deps-valgrind
-.SECONDARY: $(FUZZ_OBJ) build/fuzz/viz/escape.o build/fuzz/cli/output.o build/fuzz/cli/common.o
+.SECONDARY: $(FUZZ_OBJ) build/fuzz/viz/escape.o build/fuzz/writers/escape.o
 
 build/fuzz/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
@@ -197,8 +197,8 @@ build/fuzz/%.o: %.c $(wildcard */*.h)
 build/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_OBJ)
 	@echo "  LD-FUZZ $@"; $(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
-# the writers' escaping (viz/escape.c, cli/output.c) parsed back through cgraph
-FUZZ_ESCAPE_OBJ := build/fuzz/viz/escape.o build/fuzz/cli/output.o build/fuzz/cli/report.o build/fuzz/cli/common.o
+# the writers' escaping (viz/escape.c, writers/escape.c) parsed back through cgraph
+FUZZ_ESCAPE_OBJ := build/fuzz/viz/escape.o build/fuzz/writers/escape.o
 build/fuzz/fuzz_escape: fuzz/fuzz_escape.c $(FUZZ_OBJ) $(FUZZ_ESCAPE_OBJ)
 	@echo "  LD-FUZZ $@"; $(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(FUZZ_ESCAPE_OBJ) $(LDLIBS)
 

@@ -2,7 +2,7 @@
  * metric of DEFINITIONS.md on the analysis graph, as JSON, CSV or a Markdown
  * summary. */
 #include "commands.h"
-#include "output.h"
+#include "../writers/writers.h"
 
 #include "../analysis/analysis.h"
 

@@ -5,12 +5,10 @@
  * in batch.c, the HTML pages in html.c. */
 #include "batch.h"
 #include "commands.h"
-#include "html.h"
-#include "output.h"
+#include "../writers/writers.h"
 
 #include "../analysis/analysis.h"
 #include "../viz/viz.h"
-#include "../writers/results.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  * by pair (connection, distance, brokers, cut actors), and the actors with
  * the highest inter-regional betweenness. */
 #include "commands.h"
-#include "output.h"
+#include "../writers/writers.h"
 
 #include "../analysis/analysis.h"
 

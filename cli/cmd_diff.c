@@ -4,10 +4,9 @@
  * region pairs newly connected, disconnected or fragile. */
 #include "batch.h"
 #include "commands.h"
-#include "output.h"
+#include "../writers/writers.h"
 
 #include "../analysis/analysis.h"
-#include "../writers/results.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,8 +1,7 @@
 /* cli/cmd_export.c - `kluster export`: a dataset for Gephi, NetworkX, Pajek,
  * spreadsheets and other tools; the format follows the file's extension. */
 #include "commands.h"
-#include "export.h"
-#include "output.h"
+#include "../writers/writers.h"
 
 #include "../analysis/analysis.h"
 

@@ -1,7 +1,7 @@
 /* cli/cmd_import.c - `kluster import`: tables (CSV) into a dataset folder of
  * extracts, as an import map says; the folder appears whole or not at all. */
 #include "commands.h"
-#include "export.h"
+#include "../writers/writers.h"
 
 #include <dirent.h>
 #include <errno.h>

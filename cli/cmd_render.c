@@ -4,6 +4,7 @@
 
 #include "../analysis/analysis.h"
 #include "../viz/viz.h"
+#include "../writers/writers.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -109,70 +110,6 @@ static int pick(const char *arg, const char *const *names)
         if (strcmp(arg, names[i]) == 0)
             return i;
     return -1;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t k = write(fd, data, len);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += k;
-        len -= (size_t)k;
-    }
-    return 0;
-}
-
-/* Write the diagram: a regular file (or a new one) through a temporary file
- * in the same folder, renamed when complete, so no partial file is ever
- * left; anything else (a device, a pipe) directly.  Returns 0 or -1 with
- * errno set. */
-static int write_output(const char *path, const char *data, size_t len)
-{
-    struct stat st;
-    /* lstat: a symbolic link (/dev/stdout) is written through, not replaced */
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        int fd = open(path, O_WRONLY | O_TRUNC);
-        if (fd < 0)
-            return -1;
-        int bad = write_all(fd, data, len);
-        int e = errno;
-        if (close(fd) != 0 && !bad)
-            return -1;
-        errno = e;
-        return bad;
-    }
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    char *tmp = malloc(strlen(path) + 16);
-    if (!tmp) {
-        errno = ENOMEM;
-        return -1;
-    }
-    sprintf(tmp, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
-    int fd = kl_cli_temp_create(tmp, 0);
-    if (fd < 0) {
-        free(tmp);
-        return -1;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    int e = 0;
-    if (fchmod(fd, 0666 & ~mask) != 0 || write_all(fd, data, len) != 0)
-        e = errno;
-    if (close(fd) != 0 && !e)
-        e = errno;
-    if (!e && rename(tmp, path) != 0)
-        e = errno;
-    if (e)
-        unlink(tmp);
-    kl_cli_temp_unregister(tmp);
-    free(tmp);
-    errno = e;
-    return e ? -1 : 0;
 }
 
 typedef struct {
@@ -391,7 +328,7 @@ int cmd_render(int argc, char **argv)
     }
     double t1 = now();
     if (strcmp(r.output, "-") == 0 ? fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0
-                                   : write_output(r.output, data, len) != 0) {
+                                   : kl_output_write_data(r.output, data, len, KL_OUTPUT_THROUGH_LINKS) != 0) {
         kl_cli_error("cannot write '%s': %s", strcmp(r.output, "-") ? r.output : "standard output",
                      strerror(errno ? errno : EIO));
         goto cleanup;

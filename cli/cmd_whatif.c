@@ -1,7 +1,7 @@
 /* cli/cmd_whatif.c - `kluster whatif`: what removing actors costs the
  * regions (--remove), or which single actors cost the most (--rank). */
 #include "commands.h"
-#include "output.h"
+#include "../writers/writers.h"
 
 #include "../analysis/analysis.h"
 

@@ -140,13 +140,6 @@ int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *
  * to use: rc when all was written, 1 otherwise. */
 int kl_cli_finish(int rc);
 
-/* jansson's allocations through kluster's allocator: call kl_cli_json_init()
- * once at start-up (before any json_* call); kl_cli_json_oom() then tells
- * (and clears) whether jansson ran out of memory since the last call, so a
- * failed json_dumpf is reported as "out of memory", not as a write error. */
-void kl_cli_json_init(void);
-int kl_cli_json_oom(void);
-
 #define KL_CLI_GRAPH_HELP                                                                     \
     "  --mode MODE            full (default: every entity) or organisations (ties through\n" \
     "                         shared projects, people and direct relations)\n"              \

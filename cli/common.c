@@ -223,32 +223,6 @@ int kl_cli_finish(int rc)
     return rc;
 }
 
-/* ------------------------------------------------------------ jansson */
-
-#include <jansson.h>
-
-/* jansson reports an allocation failure only as a NULL value or a -1 from
- * json_dump*, which reads like a write error; this allocator remembers it. */
-static int json_oom;
-
-static void *json_alloc(size_t size)
-{
-    void *p = malloc(size);
-    if (!p)
-        __atomic_store_n(&json_oom, 1, __ATOMIC_RELAXED);
-    return p;
-}
-
-void kl_cli_json_init(void)
-{
-    json_set_alloc_funcs(json_alloc, free);
-}
-
-int kl_cli_json_oom(void)
-{
-    return __atomic_exchange_n(&json_oom, 0, __ATOMIC_RELAXED);
-}
-
 /* ------------------------------------------------------------ the run */
 
 int kl_cli_run_load(kl_run_t *run, const char *path, const kl_cli_options_t *o)

@@ -1,6 +1,7 @@
 /* cli/main.c - the kluster command: one table of subcommands drives both
  * dispatch and the command list of --help (as git.c's commands[]). */
 #include "commands.h"
+#include "../writers/writers.h"
 
 #include <igraph.h>
 #include <locale.h>
@@ -49,7 +50,8 @@ int main(int argc, char **argv)
     setlocale(LC_ALL, "C");
     kl_igraph_install();
     kl_cli_signals_init(); /* an interrupt removes temporary output files */
-    kl_cli_json_init(); /* jansson allocation failures become "out of memory" */
+    kl_writers_set_temp_hooks(kl_cli_temp_create, kl_cli_temp_unregister); /* ... the writers' too */
+    kl_writers_json_init(); /* jansson allocation failures become "out of memory" */
     if (argc < 2) {
         usage(stderr);
         return KL_EXIT_USAGE;

@@ -6,7 +6,7 @@
  * as the name, HTML labels hold no markup but <BR/> and known entities.
  * Input: byte 0 = wrap, byte 1 = max_chars (0: none), the rest the name (up
  * to its first NUL: names never hold one, the loaders refuse it). */
-#include "../cli/output.h"
+#include "../writers/writers.h"
 #include "../loaders/loaders.h"
 #include "../viz/viz.h"
 

@@ -1,7 +1,7 @@
 /* writers/batch_json.c - the files `kluster batch` keeps about its datasets:
  * the status each dataset's process leaves in its folder (and that the next
  * run reads back), and OUTDIR/summary.json. */
-#include "results.h"
+#include "writers.h"
 
 #include <jansson.h>
 #include <math.h>

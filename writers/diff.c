@@ -1,7 +1,7 @@
 /* writers/diff.c - `kluster diff` on typed results: the two sides of a
  * comparison (from a run or from a kluster-analysis/1 file), what changed
  * between them, and the kluster-diff/1 JSON and Markdown writers. */
-#include "results.h"
+#include "writers.h"
 
 #include <errno.h>
 #include <jansson.h>

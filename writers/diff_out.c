@@ -1,6 +1,6 @@
 /* writers/diff_out.c - the result of `kluster diff` as kluster-diff/1 JSON
  * and as a readable Markdown summary. */
-#include "results.h"
+#include "writers.h"
 
 #include <errno.h>
 #include <jansson.h>

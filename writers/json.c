@@ -1,7 +1,7 @@
 /* writers/json.c - JSON text on jansson, with the one set of settings every
  * JSON file of kluster uses (reals to 17 significant digits, keys in the
  * order set), and builders for values that may be missing. */
-#include "results.h"
+#include "writers.h"
 
 #include <errno.h>
 #include <jansson.h>

@@ -1,14 +1,16 @@
 /* tests/unit/analysis_output_test.c - the cell escaping and number format of
- * `kluster analyze` output (cli/output.c): CSV formula-injection prefix and
- * RFC 4180 quoting, Markdown table cells, %.17g reals as JSON prints them,
- * snprintf-style truncation, and output files that appear only on commit.
- * cli/ is not part of the unit-test library, so the writer (and the shared
- * CLI helpers it uses: temporary-file registry, report rules) is compiled in. */
-#include "cli/output.c"
-#include "cli/common.c"
-#include "cli/report.c"
+ * `kluster analyze` output (writers/escape.c): CSV formula-injection prefix
+ * and RFC 4180 quoting, Markdown table cells, %.17g reals as JSON prints
+ * them, snprintf-style truncation, and output files that appear only on
+ * commit (writers/atomic.c). */
+#include "writers/writers.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void show(const char *s)
 {

@@ -1,14 +1,13 @@
-/* tests/unit/html_escape_test.c - kl_html_escape (cli/html.c), the one
+/* tests/unit/html_escape_test.c - kl_html_escape (writers/html.c), the one
  * function through which every name reaches report.html and index.html:
  * the five HTML specials, invalid UTF-8 and control characters (U+FFFD),
  * valid multi-byte text kept as it is, and the snprintf-style contract
- * (full length returned, never half an entity or character written).
- * cli/ is not part of the unit-test library, so the writer is compiled in,
- * with the report rules it uses. */
-#include "cli/html.c"
-#include "cli/report.c"
+ * (full length returned, never half an entity or character written). */
+#include "writers/writers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Bytes outside printable ASCII as \xNN, so the golden file is plain text. */
 static void show(const char *s)

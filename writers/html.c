@@ -1,8 +1,7 @@
-/* cli/html.c - the HTML pages of `kluster batch`: report.html for one
+/* writers/html.c - the HTML pages of `kluster batch`: report.html for one
  * dataset and index.html for the batch, self-contained (inline CSS and SVG,
  * no script, no network), with every text escaped by kl_html_escape. */
-#include "html.h"
-#include "report.h"
+#include "writers_internal.h"
 
 #include "../viz/viz.h"
 
@@ -915,66 +914,24 @@ static int evidence_section(FILE *f, const kl_html_report_t *r, const uint32_t *
 
 /* ----------------------------------------------------- top-N per metric */
 
-typedef struct {
-    const char *title, *note;
-    int ascending, percent;
-    const char *key;                /* the metric in a sentence: "all 40 actors have <key> 1" */
-    const char *has_one, *have_many; /* what a non-zero value says (kl_top_note) */
-} metric_t;
-
-static const metric_t metrics[] = {
-    {"Inter-regional betweenness", "share of shortest paths between actors of different regions", 0, 1,
-     "irb share", "lies between regions", "lie between regions"},
-    {"Betweenness", "shortest paths through the actor (all pairs)", 0, 0, "betweenness",
-     "lies on a shortest path between two others", "lie on a shortest path between two others"},
-    {"Degree", "number of ties", 0, 0, "degree", "has a tie", "have a tie"},
-    {"PageRank", "importance by the importance of neighbours", 0, 0, "PageRank", "has a PageRank",
-     "have a PageRank"},
-    {"Eigenvector centrality", "largest component; maximum 1", 0, 0, "eigenvector centrality",
-     "has an eigenvector centrality above 0", "have an eigenvector centrality above 0"},
-    {"Harmonic closeness", "sum of 1/distance to every other actor", 0, 0, "harmonic closeness",
-     "reaches another actor", "reach another actor"},
-    {"Effective size (Burt)", "non-redundant contacts", 0, 0, "effective size", "has a non-redundant contact",
-     "have a non-redundant contact"},
-    {"Lowest constraint (Burt)", "brokers have low constraint", 1, 0, "constraint", "has a tie", "have a tie"},
-    {"Regions reached", "distinct regions among the actor and its neighbours", 0, 0, "regions reached",
-     "reaches a region", "reach a region"},
-    {"Liaison brokerage", "two-paths a → v → b with a, v, b in three regions (Gould–Fernandez)", 0, 0,
-     "liaison brokerage", "is a liaison between regions", "are liaisons between regions"},
-};
-
-static int metric_fill(const kl_html_report_t *r, size_t k, double *out)
+/* The values of metric m into out (NAN where undefined); 0 when no actor
+ * has a value other than zero (a table of zeros says nothing). */
+static int metric_fill(const kl_html_report_t *r, const kl_metric_source_t *src, const kl_metric_t *m, double *out)
 {
-    const kl_analysis_t *a = r->res;
     uint32_t n = r->g->n;
-    for (uint32_t v = 0; v < n; v++) {
-        double x = NAN;
-        switch (k) {
-        case 0: x = a->region_pairs > 0 ? a->irb_share[v] : NAN; break;
-        case 1: x = a->betweenness[v]; break;
-        case 2: x = a->degree[v]; break;
-        case 3: x = a->pagerank[v]; break;
-        case 4: x = a->eigenvector[v]; break;
-        case 5: x = a->harmonic[v]; break;
-        case 6: x = a->effective_size[v]; break;
-        case 7: x = a->constraint[v]; break;
-        case 8: x = r->regions ? r->regions->regions_reached[v] : NAN; break;
-        case 9:
-            x = r->brokerage && r->brokerage->in_subgraph[v] ? r->brokerage->count[v].liaison : NAN;
-            break;
-        }
-        out[v] = x;
-    }
-    /* a table of zeros says nothing */
+    int cross = (m->flags & KL_METRIC_CROSS) && !(r->res->region_pairs > 0);
+    int defined = m->available(src) && !cross;
+    for (uint32_t v = 0; v < n; v++)
+        out[v] = defined ? m->value(src, v, KL_METRIC_VALUE) : NAN;
     for (uint32_t v = 0; v < n; v++)
         if (isfinite(out[v]) && out[v] != 0)
             return 1;
     return 0;
 }
 
-static void metric_value_text(const metric_t *m, double x, char *buf, size_t size)
+static void metric_value_text(const kl_metric_t *m, double x, char *buf, size_t size)
 {
-    if (m->percent)
+    if (m->flags & KL_METRIC_SHARE)
         fmt_pct(x, buf, size);
     else
         fmt_num(x, buf, size);
@@ -995,9 +952,10 @@ static int metrics_section(FILE *f, const kl_html_report_t *r, uint32_t *idx, do
 {
     char buf[64], note[400];
     fprintf(f, "<h2 id=\"top\">Top %u per metric</h2>\n<div class=\"grid2\">\n", r->top);
-    for (size_t k = 0; k < sizeof metrics / sizeof *metrics; k++) {
-        const metric_t *m = &metrics[k];
-        if (!metric_fill(r, k, key))
+    kl_metric_source_t src = {r->res, r->regions, r->brokerage, NULL};
+    const kl_metric_t *m;
+    for (unsigned k = 1; (m = kl_metric_top_table(1, k)) != NULL; k++) {
+        if (!metric_fill(r, &src, m, key))
             continue;
         if (!m->ascending)
             for (uint32_t v = 0; v < r->g->n; v++)
@@ -1007,12 +965,12 @@ static int metrics_section(FILE *f, const kl_html_report_t *r, uint32_t *idx, do
         kl_top_plan_t plan;
         kl_top_plan(&plan, key, idx, cnt, r->g->n, r->top);
         fputs("<div>\n<h3>", f);
-        fputs(m->title, f);
+        fputs(m->html_title, f);
         fputs("</h3>\n<p class=\"muted small\">", f);
-        fputs(m->note, f);
+        fputs(m->description, f);
         fputs("</p>\n", f);
         metric_value_text(m, cnt ? key[idx[0]] : NAN, buf, sizeof buf);
-        kl_top_note(note, sizeof note, &plan, m->key, buf, m->has_one, m->have_many);
+        kl_top_note(note, sizeof note, &plan, m->phrase, buf, m->has_one, m->have_many);
         metric_note(f, note);
         if (plan.rows) {
             fputs("<table class=\"small\"><thead><tr><th class=\"n\">#</th><th>actor</th><th>region</th>"

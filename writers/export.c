@@ -1,7 +1,6 @@
-/* cli/export.c - the analysis graph as GraphML, GEXF, GML, Pajek and CSV,
+/* writers/export.c - the analysis graph as GraphML, GEXF, GML, Pajek and CSV,
  * and the dataset as JSON/NDJSON extracts, with kluster's own escaping. */
-#include "export.h"
-#include "output.h"
+#include "writers_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -220,9 +219,7 @@ typedef enum { T_STR, T_REAL, T_INT, T_BOOL } atype;
 
 typedef enum {
     S_NAME, S_KIND, S_REGION, S_REGION_NAME, S_TYPE, S_COUNTRY, S_LAT, S_LON, S_EXTRA,
-    M_DEGREE, M_STRENGTH, M_BETWEENNESS, M_BETWEENNESS_SE, M_HARMONIC, M_EIGENVECTOR, M_PAGERANK,
-    M_CORENESS, M_CONSTRAINT, M_EFFECTIVE_SIZE, M_ARTICULATION, M_COMPONENT, M_COMMUNITY, M_IRB,
-    M_IRB_SHARE, M_REGIONS_REACHED, M_PARTICIPATION_REGION, M_PARTICIPATION_COMMUNITY, M_EI_INDEX
+    S_METRIC /* a per-actor metric of kl_actor_metrics */
 } asrc;
 
 typedef struct {
@@ -231,10 +228,12 @@ typedef struct {
     atype type;
     asrc src;
     uint32_t extra; /* S_EXTRA: index into the extra keys */
+    const kl_metric_t *metric; /* S_METRIC */
 } column_t;
 
 typedef struct {
     const kl_export_t *x;
+    kl_metric_source_t metrics; /* x's results, without brokerage */
     uint32_t *order;       /* vertices by actor id */
     uint32_t *rank;
     uint32_t *edges;       /* edges by (rank of lower end, rank of the other) */
@@ -268,7 +267,7 @@ static int cmp_edge(const void *a, const void *b, void *ctx)
     return x1 != y1 ? (x1 < y1 ? -1 : 1) : x2 != y2 ? (x2 < y2 ? -1 : 1) : 0;
 }
 
-static int add_col(exporter_t *e, const char *name, atype type, asrc src, uint32_t extra)
+static int add_col(exporter_t *e, const char *name, atype type, asrc src, uint32_t extra, const kl_metric_t *metric)
 {
     column_t *c = &e->cols[e->n_cols];
     c->name = strdup(name);
@@ -288,6 +287,7 @@ static int add_col(exporter_t *e, const char *name, atype type, asrc src, uint32
     c->type = type;
     c->src = src;
     c->extra = extra;
+    c->metric = metric;
     e->n_cols++;
     return 0;
 }
@@ -307,16 +307,17 @@ static void exporter_destroy(exporter_t *e)
     free(e->colour);
 }
 
+/* The names of the columns the export writes itself: a free attribute with
+ * one of them is renamed attr_<key>. */
 static int is_builtin(const char *key)
 {
     static const char *const names[] = {"id", "label", "name", "kind", "region", "region_name", "type", "country",
-                                        "lat", "lon", "degree", "strength", "betweenness", "betweenness_se",
-                                        "harmonic", "eigenvector", "pagerank", "coreness", "constraint",
-                                        "effective_size", "articulation", "component", "community", "irb",
-                                        "irb_share", "regions_reached", "participation_region",
-                                        "participation_community", "ei_index", "weight", NULL};
+                                        "lat", "lon", "weight", NULL};
     for (const char *const *n = names; *n; n++)
         if (strcmp(*n, key) == 0)
+            return 1;
+    for (size_t k = 0; k < kl_actor_metrics_count; k++)
+        if ((kl_actor_metrics[k].flags & KL_METRIC_EXPORT) && strcmp(kl_actor_metrics[k].key, key) == 0)
             return 1;
     return 0;
 }
@@ -340,6 +341,8 @@ static int exporter_init(exporter_t *e, const kl_export_t *x)
 {
     memset(e, 0, sizeof *e);
     e->x = x;
+    e->metrics.res = x->res;
+    e->metrics.regions = x->regions;
     const kl_agraph_t *g = x->g;
     const kl_dataset_t *ds = x->ds;
     uint32_t n = g->n, m = g->csr.m;
@@ -390,14 +393,14 @@ static int exporter_init(exporter_t *e, const kl_export_t *x)
         any_type |= en->type != NULL;
         any_country |= en->country != NULL;
     }
-    int rc = add_col(e, "name", T_STR, S_NAME, 0) | add_col(e, "kind", T_STR, S_KIND, 0) |
-             add_col(e, "region", T_STR, S_REGION, 0) | add_col(e, "region_name", T_STR, S_REGION_NAME, 0);
+    int rc = add_col(e, "name", T_STR, S_NAME, 0, NULL) | add_col(e, "kind", T_STR, S_KIND, 0, NULL) |
+             add_col(e, "region", T_STR, S_REGION, 0, NULL) | add_col(e, "region_name", T_STR, S_REGION_NAME, 0, NULL);
     if (any_type)
-        rc |= add_col(e, "type", T_STR, S_TYPE, 0);
+        rc |= add_col(e, "type", T_STR, S_TYPE, 0, NULL);
     if (any_country)
-        rc |= add_col(e, "country", T_STR, S_COUNTRY, 0);
+        rc |= add_col(e, "country", T_STR, S_COUNTRY, 0, NULL);
     if (any_latlon)
-        rc |= add_col(e, "lat", T_REAL, S_LAT, 0) | add_col(e, "lon", T_REAL, S_LON, 0);
+        rc |= add_col(e, "lat", T_REAL, S_LAT, 0, NULL) | add_col(e, "lon", T_REAL, S_LON, 0, NULL);
     if (rc)
         goto oom;
 
@@ -434,36 +437,17 @@ static int exporter_init(exporter_t *e, const kl_export_t *x)
         for (uint32_t k = 0; k < nk; k++) {
             char name[200];
             snprintf(name, sizeof name, "%s%s", is_builtin(keys[k]) ? "attr_" : "", keys[k]);
-            if (add_col(e, name, T_STR, S_EXTRA, k))
+            if (add_col(e, name, T_STR, S_EXTRA, k, NULL))
                 goto oom;
         }
     }
-    if (x->res) {
-        const kl_analysis_t *r = x->res;
-        static const struct {
-            const char *name;
-            atype type;
-            asrc src;
-        } metrics[] = {{"degree", T_INT, M_DEGREE}, {"strength", T_REAL, M_STRENGTH},
-                       {"betweenness", T_REAL, M_BETWEENNESS}, {"betweenness_se", T_REAL, M_BETWEENNESS_SE},
-                       {"harmonic", T_REAL, M_HARMONIC}, {"eigenvector", T_REAL, M_EIGENVECTOR},
-                       {"pagerank", T_REAL, M_PAGERANK}, {"coreness", T_INT, M_CORENESS},
-                       {"constraint", T_REAL, M_CONSTRAINT}, {"effective_size", T_REAL, M_EFFECTIVE_SIZE},
-                       {"articulation", T_BOOL, M_ARTICULATION}, {"component", T_INT, M_COMPONENT},
-                       {"community", T_INT, M_COMMUNITY}, {"irb", T_REAL, M_IRB},
-                       {"irb_share", T_REAL, M_IRB_SHARE}};
-        for (size_t i = 0; i < sizeof metrics / sizeof *metrics; i++) {
-            if (metrics[i].src == M_BETWEENNESS_SE && !r->betweenness_se)
-                continue;
-            if (add_col(e, metrics[i].name, metrics[i].type, metrics[i].src, 0))
-                goto oom;
-        }
-    }
-    if (x->regions) {
-        if (add_col(e, "regions_reached", T_INT, M_REGIONS_REACHED, 0) ||
-            add_col(e, "participation_region", T_REAL, M_PARTICIPATION_REGION, 0) ||
-            add_col(e, "participation_community", T_REAL, M_PARTICIPATION_COMMUNITY, 0) ||
-            add_col(e, "ei_index", T_REAL, M_EI_INDEX, 0))
+    /* with results, every exported metric they hold, in table order */
+    static const atype types[] = {[KL_METRIC_INT] = T_INT, [KL_METRIC_REAL] = T_REAL, [KL_METRIC_BOOL] = T_BOOL};
+    for (size_t k = 0; k < kl_actor_metrics_count; k++) {
+        const kl_metric_t *mt = &kl_actor_metrics[k];
+        if (!(mt->flags & KL_METRIC_EXPORT) || mt->type == KL_METRIC_ROLE || !mt->available(&e->metrics))
+            continue;
+        if (add_col(e, mt->key, types[mt->type], S_METRIC, 0, mt))
             goto oom;
     }
     return 0;
@@ -543,8 +527,6 @@ static int col_value(exporter_t *e, const column_t *c, uint32_t v, const char **
     const kl_dataset_t *ds = e->x->ds;
     const kl_agraph_t *g = e->x->g;
     const kl_entity_t *en = &ds->entities[g->vertex_entity[v]];
-    const kl_analysis_t *r = e->x->res;
-    const kl_regions_t *rg = e->x->regions;
     int32_t reg = g->vertex_region[v];
     *str = NULL;
     *num = NAN;
@@ -566,25 +548,7 @@ static int col_value(exporter_t *e, const column_t *c, uint32_t v, const char **
             return -1;
         break;
     }
-    case M_DEGREE: *num = r->degree[v]; break;
-    case M_STRENGTH: *num = r->strength[v]; break;
-    case M_BETWEENNESS: *num = r->betweenness[v]; break;
-    case M_BETWEENNESS_SE: *num = r->betweenness_se[v]; break;
-    case M_HARMONIC: *num = r->harmonic[v]; break;
-    case M_EIGENVECTOR: *num = r->eigenvector[v]; break;
-    case M_PAGERANK: *num = r->pagerank[v]; break;
-    case M_CORENESS: *num = r->coreness[v]; break;
-    case M_CONSTRAINT: *num = r->constraint[v]; break;
-    case M_EFFECTIVE_SIZE: *num = r->effective_size[v]; break;
-    case M_ARTICULATION: *num = r->articulation[v]; break;
-    case M_COMPONENT: *num = r->component[v]; break;
-    case M_COMMUNITY: *num = r->community[v]; break;
-    case M_IRB: *num = r->irb ? r->irb[v] : NAN; break;
-    case M_IRB_SHARE: *num = r->irb_share ? r->irb_share[v] : NAN; break;
-    case M_REGIONS_REACHED: *num = rg->regions_reached[v]; break;
-    case M_PARTICIPATION_REGION: *num = rg->participation_region[v]; break;
-    case M_PARTICIPATION_COMMUNITY: *num = rg->participation_community[v]; break;
-    case M_EI_INDEX: *num = rg->ei_index[v]; break;
+    case S_METRIC: *num = c->metric->value(&e->metrics, v, KL_METRIC_VALUE); break;
     }
     if (c->type == T_STR)
         return *str != NULL;

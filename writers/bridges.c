@@ -1,0 +1,254 @@
+/* writers/bridges.c - `kluster bridges`: the region pairs, the regions and
+ * the top actors between regions, as JSON (kluster-bridges/1), CSV (one row
+ * per region pair) and Markdown. */
+#include "writers_internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *bridges_graph_json(const kl_bridges_report_t *r)
+{
+    const kl_regions_t *rg = r->regions;
+    json_t *o = json_object(), *x;
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    kl_i_jset(o, "nodes", json_integer(r->g->n), &ok);
+    kl_i_jset(o, "edges", json_integer(r->g->csr.m), &ok);
+    kl_i_jset(o, "mode", json_string(kl_i_mode_name(r->g->options.mode)), &ok);
+    kl_i_jset(o, "cross_region_pairs", kl_i_jreal(rg->cross_pairs), &ok);
+    if (rg->epsilon > 0) {
+        x = json_object();
+        if (x) {
+            kl_i_jset(x, "method", json_string("pairs"), &ok);
+            kl_i_jset(x, "epsilon", kl_i_jreal(rg->epsilon), &ok);
+            kl_i_jset(x, "delta", kl_i_jreal(rg->delta), &ok);
+            kl_i_jset(x, "samples", json_integer((json_int_t)rg->pair_samples), &ok);
+        }
+    } else {
+        x = json_null();
+    }
+    kl_i_jset(o, "sampled", x, &ok);
+    if (rg->dominant_actor >= 0) {
+        x = json_object();
+        if (x) {
+            kl_i_jset(x, "id", json_string(kl_i_vertex_id(r->g, r->ds, (uint32_t)rg->dominant_actor)), &ok);
+            kl_i_jset(x, "irb_share", kl_i_jreal(rg->irb_share[rg->dominant_actor]), &ok);
+        }
+    } else {
+        x = json_null();
+    }
+    kl_i_jset(o, "dominant_actor", x, &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *broker_actor_json(const kl_bridges_report_t *r, uint32_t v)
+{
+    const kl_regions_t *rg = r->regions;
+    const kl_entity_t *e = &r->ds->entities[r->g->vertex_entity[v]];
+    int32_t reg = r->g->vertex_region[v];
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    kl_i_jset(o, "id", json_string(e->id), &ok);
+    kl_i_jset(o, "name", json_string(e->name), &ok);
+    kl_i_jset(o, "kind", json_string(kl_kind_name(e->kind)), &ok);
+    kl_i_jset(o, "region", reg >= 0 ? json_string(r->ds->regions[reg].id) : json_null(), &ok);
+    kl_i_jset(o, "irb", kl_i_jreal(rg->irb[v]), &ok);
+    kl_i_jset(o, "irb_share", kl_i_jreal(rg->irb_share[v]), &ok);
+    kl_i_jset(o, "regions_reached", json_integer(rg->regions_reached[v]), &ok);
+    kl_i_jset(o, "participation_region", kl_i_jreal(rg->participation_region[v]), &ok);
+    kl_i_jset(o, "ei_index", kl_i_jreal(rg->ei_index[v]), &ok);
+    kl_i_jset(o, "disconnects", json_integer((json_int_t)rg->disconnects[v]), &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+int kl_write_bridges_json(FILE *f, const kl_bridges_report_t *r)
+{
+    kl_report_t base = {r->ds, r->g, NULL, r->dataset_path, r->top, r->regions, NULL, NULL};
+    uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
+    if (!idx) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int rc = -1;
+    fputs("{\"format\":\"" KL_BRIDGES_FORMAT "\",\n\"dataset\":", f);
+    if (kl_i_json_dump(f, kl_i_dataset_json(&base)) < 0)
+        goto done;
+    fputs(",\n\"graph\":", f);
+    if (kl_i_json_dump(f, bridges_graph_json(r)) < 0)
+        goto done;
+    if (kl_i_write_region_arrays(f, r->ds, r->g, r->regions, r->pair_shown) < 0)
+        goto done;
+    fputs(",\n\"brokers\":[", f);
+    uint32_t k = kl_i_top_actors(r->ds, r->g, r->regions->irb, r->top, idx);
+    for (uint32_t i = 0; i < k; i++) {
+        fputs(i ? ",\n" : "\n", f);
+        if (kl_i_json_dump(f, broker_actor_json(r, idx[i])) < 0)
+            goto done;
+    }
+    fputs(k ? "\n]}\n" : "]}\n", f);
+    rc = ferror(f) ? -1 : 0;
+done:
+    free(idx);
+    if (rc && !errno)
+        errno = EIO;
+    return rc;
+}
+
+int kl_write_bridges_csv(FILE *f, const kl_bridges_report_t *r)
+{
+    const kl_regions_t *rg = r->regions;
+    char num[40];
+    fputs("a,b,a_name,b_name,connected,direct_ties,distance,actor_pairs,links,brokers,brokers_epsilon,"
+          "brokers_delta,cut_actors,fragile\r\n",
+          f);
+    for (uint32_t p = 0; p < rg->n_pairs; p++) {
+        const kl_region_pair_t *pr = &rg->pairs[p];
+        if (!kl_i_pair_shown(r->pair_shown, p))
+            continue;
+        kl_i_csv_text(f, r->ds->regions[pr->a].id);
+        fputc(',', f);
+        kl_i_csv_text(f, r->ds->regions[pr->b].id);
+        fputc(',', f);
+        kl_i_csv_text(f, r->ds->regions[pr->a].name);
+        fputc(',', f);
+        kl_i_csv_text(f, r->ds->regions[pr->b].name);
+        fprintf(f, ",%s,%u,", pr->connected ? "true" : "false", pr->direct_ties);
+        kl_i_csv_real(f, pr->distance);
+        fputc(',', f);
+        kl_i_csv_real(f, pr->actor_pairs);
+        fprintf(f, ",%.0f,", pr->links);
+        /* brokers as id:share separated by |, in one cell */
+        if (pr->has_brokers) {
+            size_t len = 1;
+            for (uint32_t i = 0; i < pr->n_brokers; i++)
+                len += strlen(kl_i_vertex_id(r->g, r->ds, pr->brokers[i].vertex)) + 40;
+            char *cell = malloc(len);
+            if (!cell) {
+                errno = ENOMEM;
+                return -1;
+            }
+            cell[0] = '\0';
+            for (uint32_t i = 0; i < pr->n_brokers; i++) {
+                size_t at = strlen(cell);
+                snprintf(cell + at, len - at, "%s%s:%s", i ? "|" : "", kl_i_vertex_id(r->g, r->ds, pr->brokers[i].vertex),
+                         kl_format_real(pr->brokers[i].share, num));
+            }
+            kl_i_csv_text(f, cell);
+            free(cell);
+        }
+        /* sampled brokers' guarantee; empty when exact or not computed */
+        fputc(',', f);
+        if (pr->brokers_epsilon > 0) {
+            kl_i_csv_real(f, pr->brokers_epsilon);
+            fputc(',', f);
+            kl_i_csv_real(f, rg->delta);
+        } else {
+            fputc(',', f);
+        }
+        fputc(',', f);
+        size_t len = 1;
+        for (uint32_t i = 0; i < pr->n_cut; i++)
+            len += strlen(kl_i_vertex_id(r->g, r->ds, pr->cut[i])) + 1;
+        char *cell = malloc(len);
+        if (!cell) {
+            errno = ENOMEM;
+            return -1;
+        }
+        cell[0] = '\0';
+        for (uint32_t i = 0; i < pr->n_cut; i++) {
+            if (i)
+                strcat(cell, "|");
+            strcat(cell, kl_i_vertex_id(r->g, r->ds, pr->cut[i]));
+        }
+        kl_i_csv_text(f, cell);
+        free(cell);
+        fprintf(f, ",%s\r\n", pr->n_cut ? "true" : "false");
+        if (ferror(f))
+            return -1;
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+int kl_write_bridges_md(FILE *f, const kl_bridges_report_t *r)
+{
+    const kl_regions_t *rg = r->regions;
+    const kl_dataset_t *ds = r->ds;
+    uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
+    if (!idx) {
+        errno = ENOMEM;
+        return -1;
+    }
+    fputs("# Who connects the regions: ", f);
+    kl_i_md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
+    fprintf(f, "\n\n%u actors and %u ties (%s mode).  ", r->g->n, r->g->csr.m, kl_i_mode_name(r->g->options.mode));
+    fputs("Of the pairs of actors in different regions, ", f);
+    kl_i_md_count(f, rg->cross_pairs);
+    fputs(" are connected by some path.\n\n", f);
+    if (rg->epsilon > 0)
+        fprintf(f,
+                "Estimated from %llu sampled shortest paths: with probability at least %g, every inter-regional "
+                "betweenness is within %g of the connected pairs above, and each broker's share within %g.\n\n",
+                (unsigned long long)rg->pair_samples, 1 - rg->delta, rg->epsilon, rg->broker_epsilon);
+    if (rg->dominant_actor >= 0)
+        kl_i_md_dominant(f, ds, r->g, rg->dominant_actor, rg->irb_share[rg->dominant_actor]);
+
+    fputs("## Region pairs\n\n", f);
+    if (kl_i_md_region_pairs(f, ds, r->g, rg, r->pair_shown, "`--format json` and `--format csv`",
+                        "`--regions` computes them for the pairs of the regions named, `--all-pairs` for every "
+                        "pair") != 0) {
+        free(idx);
+        return -1;
+    }
+    uint32_t cnt = kl_i_ranked_actors(ds, r->g, rg->irb, idx);
+    kl_top_plan_t plan;
+    kl_top_plan(&plan, rg->irb, idx, cnt, r->g->n, r->top);
+    if (plan.rows)
+        fprintf(f, "\n## Top %u actors between regions (inter-regional betweenness)\n\n", plan.rows);
+    else
+        fputs("\n## Actors between regions (inter-regional betweenness)\n\n", f);
+    if (cnt == 0) {
+        fputs("No actor lies inside a shortest path between actors of different regions.\n", f);
+    } else {
+        char first[40];
+        snprintf(first, sizeof first, "%.1f%%", 100.0 * rg->irb_share[idx[0]]);
+        kl_i_md_top_note(f, &plan, "irb share", first, "lies between regions", "lie between regions");
+    }
+    if (plan.rows) {
+        fputs("Share: of the connected pairs of actors in different regions, the part of their shortest paths "
+              "that runs through the actor.  Disconnects: such pairs that lose every path without it.\n\n"
+              "| # | actor | kind | region | irb share | regions reached | disconnects |\n"
+              "|---:|---|---|---|---:|---:|---:|\n",
+              f);
+        for (uint32_t i = 0; i < plan.rows; i++) {
+            uint32_t v = idx[i];
+            kl_i_md_actor_row_start(f, ds, r->g, i + 1, v, 1);
+            kl_i_md_pct(f, rg->irb_share[v]);
+            fprintf(f, " | %u | %llu |\n", rg->regions_reached[v], (unsigned long long)rg->disconnects[v]);
+        }
+        char last[40];
+        snprintf(last, sizeof last, "%.1f%%", 100.0 * rg->irb_share[idx[plan.rows - 1]]);
+        kl_i_md_top_tail(f, &plan, last);
+    }
+    fputs("\n## Regions\n\n", f);
+    kl_i_md_regions_table(f, ds, rg);
+    free(idx);
+    if (ferror(f)) {
+        if (!errno)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}

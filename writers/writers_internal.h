@@ -1,0 +1,148 @@
+/* writers/writers_internal.h - what the files of writers/ share and no
+ * other folder uses: the bounds and ranking rules of the reports (report.c),
+ * the cells of CSV and Markdown (escape.c), the JSON pieces (json_parts.c),
+ * the Markdown pieces (md_parts.c) and the temporary-file hooks (atomic.c). */
+#ifndef KL_WRITERS_INTERNAL_H
+#define KL_WRITERS_INTERNAL_H
+
+#include "writers.h"
+
+#include <jansson.h>
+
+/* ------------------------------------------- what the reports list and rank */
+
+/* Reports (Markdown and HTML) list at most this many region pairs in their
+ * top table, and this many fragile and unconnected pairs: 169 countries make
+ * 14,196 pairs, and every one of them is in the JSON and CSV output. */
+#define KL_REPORT_PAIR_ROWS 100
+#define KL_REPORT_LIST_ROWS 30
+/* cut actors named per pair; the rest are counted */
+#define KL_REPORT_CUT_NAMES 5
+
+/* What the columns of a report's region-pair table mean (plain text). */
+extern const char kl_pairs_legend[];
+
+/* Counts for a report's summary line: regions with actors, and of the
+ * region pairs (those marked in shown, or all when shown is NULL) how many
+ * are connected and how many fragile.  rg may be NULL (all zero).  O(R + P).
+ * Can't fail. */
+typedef struct {
+    uint32_t regions_with_actors, pairs, connected, fragile;
+} kl_pair_counts_t;
+void kl_region_pairs_count(const kl_regions_t *rg, const uint8_t *shown, kl_pair_counts_t *c);
+
+/* The connected region pairs of rg (those marked in shown, or all) into idx
+ * (rg->n_pairs entries, caller-allocated), most links first, then more
+ * actor_pairs, then ids: the order in which DEFINITIONS.md picks the pairs
+ * that get brokers, so the pairs with brokers come first.  Returns how many.
+ * O(P log P).  Can't fail. */
+uint32_t kl_region_pairs_by_links(const kl_regions_t *rg, const uint8_t *shown, uint32_t *idx);
+
+/* What a top-N table of actors may honestly show.  idx holds the `ranked`
+ * actors that have a value (descending tables leave zeros out: a zero ranks
+ * nobody), best first; n_all is the number of actors.  rows is 0 when the
+ * first value is shared by more actors than the table has rows (any choice
+ * among them would be arbitrary) or by every actor; tied_after counts the
+ * actors left out that tie with the last row.  O(ranked).  Can't fail. */
+typedef struct {
+    uint32_t rows, ranked, n_all, tied_top, tied_after;
+} kl_top_plan_t;
+void kl_top_plan(kl_top_plan_t *t, const double *value, const uint32_t *idx, uint32_t ranked, uint32_t n_all,
+                 uint32_t top);
+
+/* The sentence that goes with a plan, in plain text ("" when the table
+ * speaks for itself): "All 40 actors have coreness 1.", "Only 6 actors lie
+ * between regions.", "15 actors share the highest coreness, 2: no ranking
+ * among them."  key names the metric, first is the first value as printed,
+ * has_one/have_many say what a non-zero value means ("lies between regions",
+ * "lie between regions").  kl_top_tail: "3 more actors tie with the last row
+ * at 0.5." or "".  snprintf-like: return the full length.  Can't fail. */
+size_t kl_top_note(char *buf, size_t size, const kl_top_plan_t *t, const char *key, const char *first,
+                   const char *has_one, const char *have_many);
+size_t kl_top_tail(char *buf, size_t size, const kl_top_plan_t *t, const char *last);
+
+/* The actors with key > 0 into idx (g->n entries), by key descending then
+ * id; returns how many.  kl_i_top_actors: at most top of them.  O(n log n). */
+uint32_t kl_i_ranked_actors(const kl_dataset_t *ds, const kl_agraph_t *g, const double *key, uint32_t *idx);
+uint32_t kl_i_top_actors(const kl_dataset_t *ds, const kl_agraph_t *g, const double *key, uint32_t top,
+                         uint32_t *idx);
+
+/* ------------------------------------------------------------ small things */
+
+static inline const char *kl_i_mode_name(kl_mode m)
+{
+    return m == KL_MODE_ORGANISATIONS ? "organisations" : "full";
+}
+
+static inline const char *kl_i_vertex_id(const kl_agraph_t *g, const kl_dataset_t *ds, uint32_t v)
+{
+    return ds->entities[g->vertex_entity[v]].id;
+}
+
+static inline const kl_entity_t *kl_i_entity(const kl_report_t *r, uint32_t v)
+{
+    return &r->ds->entities[r->g->vertex_entity[v]];
+}
+
+/* 1 when pair p is one of the report's (shown NULL: all are). */
+int kl_i_pair_shown(const uint8_t *shown, uint32_t p);
+
+/* The metrics of a report: its results, with the two brokerage readings
+ * only when it has both (the JSON and CSV outputs write them together). */
+void kl_i_metric_source(kl_metric_source_t *s, const kl_report_t *r);
+
+/* ------------------------------------------------------------------ cells */
+
+/* CSV cells: text through kl_csv_escape (NULL: an empty cell), reals as
+ * kl_format_real (undefined: an empty cell). */
+void kl_i_csv_text(FILE *f, const char *s);
+void kl_i_csv_real(FILE *f, double x);
+/* Markdown cells: text through kl_md_escape; reals as %.6g ("–" when
+ * undefined); counts held in a double with every digit; shares as "12.5%". */
+void kl_i_md_text(FILE *f, const char *s);
+void kl_i_md_real(FILE *f, double x);
+void kl_i_md_count(FILE *f, double x);
+void kl_i_md_pct(FILE *f, double share);
+/* "%.6g" as kl_i_md_real prints it, for the sentences about a table */
+const char *kl_i_md_value_text(double x, char *buf, size_t size);
+
+/* ------------------------------------------------------------------- JSON */
+
+#define KL_I_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY)
+
+/* A real, or null when undefined; a string, or null for NULL. */
+json_t *kl_i_jreal(double x);
+json_t *kl_i_jstr(const char *s);
+/* Set key to value (stolen); records an allocation failure in *ok. */
+void kl_i_jset(json_t *obj, const char *key, json_t *value, int *ok);
+/* Dump one value compactly and release it; -1 on failure (errno set). */
+int kl_i_json_dump(FILE *f, json_t *value);
+/* The "dataset" object of every result: id, title, path and counts. */
+json_t *kl_i_dataset_json(const kl_report_t *r);
+/* ,"regions":[...],"region_pairs":[...] (the pairs marked in pair_shown, or
+ * all), one object per line; 0 or -1 with errno set. */
+int kl_i_write_region_arrays(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                             const uint8_t *pair_shown);
+
+/* --------------------------------------------------------------- Markdown */
+
+/* "Östergötlands län (SE123)" */
+void kl_i_md_region(FILE *f, const kl_dataset_t *ds, uint32_t r);
+/* "**A**", "**A** and **B**", "**A**, **B** and **C**" */
+void kl_i_md_actor_list(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const uint32_t *vs, uint32_t n);
+/* One row of an actor table up to the value: "| 3 | name | kind | region | " */
+void kl_i_md_actor_row_start(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, uint32_t rank, uint32_t v,
+                             int region_with_id);
+/* The sentence before a top table (or instead of it) and the one after. */
+void kl_i_md_top_note(FILE *f, const kl_top_plan_t *plan, const char *key, const char *first, const char *has_one,
+                      const char *have_many);
+void kl_i_md_top_tail(FILE *f, const kl_top_plan_t *plan, const char *last);
+/* The region pairs for a reader, bounded whatever the number of regions
+ * (md_parts.c); 0 or -1 with errno set. */
+int kl_i_md_region_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
+                         const uint8_t *shown, const char *elsewhere, const char *more_brokers);
+void kl_i_md_regions_table(FILE *f, const kl_dataset_t *ds, const kl_regions_t *rg);
+/* The warning of DEFINITIONS.md graph.dominant_actor (v < 0: nothing). */
+void kl_i_md_dominant(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, int32_t v, double share);
+
+#endif

@@ -152,17 +152,13 @@ bench-scale: all
 # with kluster.h, the one header a program includes.
 PUBLIC_HEADERS := engine/graph.h loaders/loaders.h analysis/analysis.h viz/viz.h writers/writers.h pipeline/pipeline.h
 
-build/kluster.pc: kluster.pc.in Makefile
-	@mkdir -p build
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' kluster.pc.in > $@
-
 install: all
-	@$(MAKE) --no-print-directory kluster build/release/libkluster.a build/kluster.pc
+	@$(MAKE) --no-print-directory kluster build/release/libkluster.a
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 kluster $(DESTDIR)$(PREFIX)/bin/kluster
 	install -m 644 docs/kluster.1 $(DESTDIR)$(PREFIX)/share/man/man1/kluster.1
 	install -m 644 build/release/libkluster.a $(DESTDIR)$(PREFIX)/lib/libkluster.a
-	install -m 644 build/kluster.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/kluster.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' kluster.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/kluster.pc
 	for h in $(PUBLIC_HEADERS); do \
 	  install -d $(DESTDIR)$(PREFIX)/include/kluster/$$(dirname $$h) && \
 	  install -m 644 $$h $(DESTDIR)$(PREFIX)/include/kluster/$$h || exit 1; done

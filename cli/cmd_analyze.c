@@ -166,8 +166,8 @@ int cmd_analyze(int argc, char **argv)
         kl_cli_error("cannot create '%s': %s", a.output, strerror(errno));
         goto cleanup;
     }
-    kl_report_t report = {&run.ds, &run.g, &run.metrics, path, (uint32_t)a.top, &run.regions, &run.brokerage,
-                          &run.brokerage_u};
+    kl_report_t report;
+    kl_run_report(&run, path, (uint32_t)a.top, &report);
     errno = 0;
     int wrc = a.format == KL_FORMAT_CSV ? kl_write_csv(out.f, &report)
               : a.format == KL_FORMAT_MD ? kl_write_md(out.f, &report)

@@ -276,7 +276,8 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     analysed = 1;
 
     set_phase(KL_PHASE_B_WRITE);
-    kl_report_t report = {&run.ds, &run.g, &run.metrics, in->path, o->top, &run.regions, &run.brokerage, &run.brokerage_u};
+    kl_report_t report;
+    kl_run_report(&run, in->path, o->top, &report);
     kl_bridges_report_t bridges = {&run.ds, &run.g, &run.regions, in->path, o->top, NULL};
     writer_ctx_t w = {&report, &bridges, NULL, NULL, 0};
     if (write_kind(dirfd, "analysis.json", &w, 0, error, sizeof error) || write_kind(dirfd, "actors.csv", &w, 1, error, sizeof error) ||

@@ -63,8 +63,8 @@ static int analyse_dataset(const char *path, const diff_opts_t *o, kl_diff_side_
         /* the results analyze would write, typed: a dataset compares
          * exactly like its analysis.json */
         kl_error_t err = {0};
-        kl_report_t report = {&run.ds, &run.g, &run.metrics, path, o->top, &run.regions, &run.brokerage,
-                              &run.brokerage_u};
+        kl_report_t report;
+        kl_run_report(&run, path, o->top, &report);
         if (kl_diff_side_from_report(side, &report, &err) != KL_OK) {
             kl_cli_print_error(&err);
             rc = -1;

@@ -23,6 +23,7 @@
 #include "../analysis/analysis.h"
 #include "../engine/graph.h"
 #include "../loaders/loaders.h"
+#include "../writers/writers.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -111,6 +112,12 @@ kl_err kl_run_analyse(kl_run_t *run, const kl_run_options_t *opt, kl_error_t *er
 kl_err kl_run_execute(kl_run_t *run, const char *path, const kl_run_options_t *opt, kl_error_t *err);
 
 void kl_run_destroy(kl_run_t *run);
+
+/* The run's typed results as the writers take them (kl_write_json,
+ * kl_write_csv, kl_write_md, ...): all borrowed from run, which must
+ * outlive out.  path is the dataset as the user named it, top the rows per
+ * table of the Markdown summary.  Can't fail. */
+void kl_run_report(const kl_run_t *run, const char *path, uint32_t top, kl_report_t *out);
 
 /* The options kl_run_analyse hands to kl_analysis_run and kl_regions_compute,
  * for callers that run one of them on their own graph (a view's subgraph).

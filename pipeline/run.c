@@ -166,6 +166,19 @@ void kl_run_destroy(kl_run_t *run)
     kl_run_init(run);
 }
 
+void kl_run_report(const kl_run_t *run, const char *path, uint32_t top, kl_report_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ds = &run->ds;
+    out->g = &run->g;
+    out->res = &run->metrics;
+    out->dataset_path = path;
+    out->top = top;
+    out->regions = (run->done & KL_RUN_REGIONS) ? &run->regions : NULL;
+    out->brokerage = (run->done & KL_RUN_BROKERAGE) ? &run->brokerage : NULL;
+    out->brokerage_u = (run->done & KL_RUN_BROKERAGE) ? &run->brokerage_u : NULL;
+}
+
 int kl_run_sampling_note(const kl_sampling_decision_t *d, char *buf, size_t size)
 {
     if (size)

@@ -1,5 +1,5 @@
 /* cli/cmd_analyze.c - `kluster analyze`: every per-actor, region and graph
- * metric of DEFINITIONS.md on the analysis graph, as JSON, CSV or a Markdown
+ * metric of docs/metrics.md on the analysis graph, as JSON, CSV or a Markdown
  * summary. */
 #include "commands.h"
 #include "../writers/writers.h"
@@ -34,7 +34,7 @@ static void help(void)
            "betweenness, region mixing (participation, E-I index, regions reached) and\n"
            "Gould-Fernandez brokerage; per region and region pair: ties, distance, brokers and\n"
            "cut actors; for the graph: components, bridges, modularity and how communities\n"
-           "agree with regions (NMI, ARI).  Definitions: DEFINITIONS.md.\n\n"
+           "agree with regions (NMI, ARI).  Definitions: docs/metrics.md.\n\n"
            "options:\n"
            "  -f, --format FMT       json (default; kluster-analysis/1), csv (one row per\n"
            "                         actor) or md (a human summary with top-N tables)\n"

@@ -24,7 +24,7 @@ static void help(void)
            "whether any path joins them, their direct ties, the shortest distance, the brokers\n"
            "on the shortest paths with each one's share, and the cut actors whose removal alone\n"
            "disconnects the two regions.  Then the actors with the highest inter-regional\n"
-           "betweenness.  Definitions: DEFINITIONS.md \"Regions and region pairs\".\n\n"
+           "betweenness.  Definitions: docs/metrics.md#region-pairs.\n\n"
            "options:\n"
            "  --regions IDS          report only the pairs among these regions (two or more\n"
            "                         region ids, comma-separated); their brokers are exact\n"

@@ -43,7 +43,7 @@ static void help(void)
            "each tie once with src < dst in byte order), DIR/_manifest.json (rows per part).\n"
            "A vertex goes to part FNV-1a-64(id) mod N, an edge to the part of its src.  DIR\n"
            "appears complete or not at all; an existing DIR is replaced only when it is\n"
-           "empty or an earlier partitioned export (see docs/scale.md).\n\n"
+           "empty or an earlier partitioned export (see docs/exports.md).\n\n"
            "options:\n"
            "  -o, --output PATH      the file to write (with --partitions: the folder), complete\n"
            "                         or not at all\n"

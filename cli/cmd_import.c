@@ -23,7 +23,7 @@ static void help(void)
            "(entities and relations); it is written under a temporary name and renamed when\n"
            "complete.  An existing DATASET_DIR is replaced only if kluster import wrote it.\n"
            "Maps for CORDIS H2020 and the Norwegian H2020 participants are in loaders/maps/;\n"
-           "the format is in the README (kluster import).\n\n"
+           "the format is in docs/import-maps.md.\n\n"
            "options:\n"
            "  -m, --map FILE         the import map (required)\n"
            "  -o, --output DIR       the dataset folder to write (required)\n"

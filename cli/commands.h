@@ -11,7 +11,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-/* Exit codes (STYLE.md): 0 success, 1 runtime failure, 2 usage error. */
+/* Exit codes: 0 success, 1 runtime failure, 2 usage error. */
 enum { KL_EXIT_OK = 0, KL_EXIT_FAILURE = 1, KL_EXIT_USAGE = 2 };
 
 int cmd_validate(int argc, char **argv);

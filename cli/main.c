@@ -39,7 +39,7 @@ static void usage(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     char formats[160];
     fprintf(out, "\nA DATASET is %s, or a\n"
-                 "folder of extracts and/or entities.csv + relations.csv (see the README).\n"
+                 "folder of extracts and/or entities.csv + relations.csv (see docs/format.md).\n"
                  "Exit status: 0 success, 1 failure (bad data, I/O), 2 usage error.\n",
             kl_input_formats_text(KL_INPUT_PHRASE, formats, sizeof formats));
 }

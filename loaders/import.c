@@ -1,6 +1,6 @@
 /* loaders/import.c - import maps: turning someone else's table (a CSV of
  * participations, one row per organisation in a project) into the engine's
- * model, as a map file (JSON, README "kluster import") says.
+ * model, as a map file (JSON, docs/import-maps.md) says.
  *
  * The map is small, so it is read with jansson (syntax errors come with line
  * and column); a content error names the map and the key's path

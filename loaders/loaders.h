@@ -1,4 +1,4 @@
-/* loaders/loaders.h - reading datasets (SCHEMA.md) into the engine's model:
+/* loaders/loaders.h - reading datasets (docs/format.md) into the engine's model:
  * one JSON extract, NDJSON, a GraphML or GML graph, the CSV set, or a
  * folder merging them; import maps; the tokenizers under them. */
 #ifndef KL_LOADERS_H
@@ -102,7 +102,7 @@ kl_err kl_load_buffer(kl_dataset_t *ds, const char *name, const char *data, size
 uint64_t kl_load_bytes(const kl_dataset_t *ds);
 
 /* ------------------------------------------------------- import maps
- * (loaders/import.c; the map format is in the README, "kluster import")
+ * (loaders/import.c; the map format is in docs/import-maps.md)
  *
  *     kl_import_map_t *map;
  *     if (kl_import_map_load(&map, "cordis.json", &err) != KL_OK) ...

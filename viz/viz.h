@@ -13,7 +13,7 @@
  *     ... write data ...; free(data);
  *     kl_viz_free(v);
  *
- * Views (DEFINITIONS.md names the metrics):
+ * Views (docs/metrics.md names the metrics):
  *  - whole graph, optionally only the `top` actors by the size metric and the
  *    ties among them;
  *  - ego network: the actors within `depth` ties of one actor;

@@ -1111,7 +1111,7 @@ int kl_write_html_report(FILE *f, const kl_html_report_t *r)
     E(r->version);
     fputs(" from ", f);
     E(r->dataset_path);
-    fputs(". Definitions of every measure: DEFINITIONS.md. The same numbers are in <code>analysis.json</code>, "
+    fputs(". Definitions of every measure: docs/metrics.md. The same numbers are in <code>analysis.json</code>, "
           "<code>actors.csv</code> and <code>region_pairs.csv</code> next to this file.</footer>\n"
           "</main>\n</body>\n</html>\n",
           f);

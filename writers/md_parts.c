@@ -309,7 +309,7 @@ void kl_i_md_regions_table(FILE *f, const kl_dataset_t *ds, const kl_regions_t *
     }
 }
 
-/* The warning of DEFINITIONS.md graph.dominant_actor, with the remedy. */
+/* The warning of docs/metrics.md graph.dominant_actor, with the remedy. */
 void kl_i_md_dominant(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, int32_t v, double share)
 {
     if (v < 0)

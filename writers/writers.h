@@ -254,7 +254,7 @@ int kl_export_partitions(const char *dir, uint32_t parts, const kl_export_t *x, 
  * Can't fail. */
 uint64_t kl_export_fnv1a64(const char *s);
 
-/* Parts of a dataset written as extracts (SCHEMA.md). */
+/* Parts of a dataset written as extracts (docs/format.md). */
 enum {
     KL_EXTRACT_HEADER = 1,   /* "dataset" (id, title, attributes), sources, regions */
     KL_EXTRACT_RECORDS = 2,  /* entities and relations */

@@ -33,7 +33,7 @@ void kl_region_pairs_count(const kl_regions_t *rg, const uint8_t *shown, kl_pair
 
 /* The connected region pairs of rg (those marked in shown, or all) into idx
  * (rg->n_pairs entries, caller-allocated), most links first, then more
- * actor_pairs, then ids: the order in which DEFINITIONS.md picks the pairs
+ * actor_pairs, then ids: the order in which docs/metrics.md picks the pairs
  * that get brokers, so the pairs with brokers come first.  Returns how many.
  * O(P log P).  Can't fail. */
 uint32_t kl_region_pairs_by_links(const kl_regions_t *rg, const uint8_t *shown, uint32_t *idx);
@@ -142,7 +142,7 @@ void kl_i_md_top_tail(FILE *f, const kl_top_plan_t *plan, const char *last);
 int kl_i_md_region_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
                          const uint8_t *shown, const char *elsewhere, const char *more_brokers);
 void kl_i_md_regions_table(FILE *f, const kl_dataset_t *ds, const kl_regions_t *rg);
-/* The warning of DEFINITIONS.md graph.dominant_actor (v < 0: nothing). */
+/* The warning of docs/metrics.md graph.dominant_actor (v < 0: nothing). */
 void kl_i_md_dominant(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, int32_t v, double share);
 
 #endif

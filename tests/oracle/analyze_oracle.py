@@ -5,12 +5,12 @@
 
 Without --extracts, make_extracts.py writes the extracts into a temporary
 folder first.  Each case runs kluster on one extract with some options and
-checks every metric of DEFINITIONS.md against an oracle computed on a graph
+checks every metric of docs/metrics.md against an oracle computed on a graph
 built independently from the extract (full mode) - or, for the modes the
 engine builds (organisations, windows, excluded kinds), on the graph kluster
 reports in "ties" after checking that it is a valid simple graph.
 
-Tolerances (DEFINITIONS.md): 1e-9 relative (plus 1e-12 absolute) for
+Tolerances (docs/metrics.md): 1e-9 relative (plus 1e-12 absolute) for
 betweenness, harmonic, strength, constraint, effective size, irb,
 modularity, NMI, ARI; eigenvector absolute 1e-6 against
 eigenvector_centrality_numpy on the largest component rescaled to max 1;
@@ -117,7 +117,7 @@ def run_kluster(kluster, args, timeout=600):
 
 
 def graph_from_extract(path):
-    """Full-mode analysis graph per DEFINITIONS.md, with regions after
+    """Full-mode analysis graph per docs/metrics.md, with regions after
     inheritance.  Returns (G, region) with region[id] = region id or None."""
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
@@ -190,7 +190,7 @@ def cross_region_pairs(G, region):
 
 
 def irb_oracle(G, region, weight):
-    """DEFINITIONS.md's oracle, through the public API: sum over regions A of
+    """docs/metrics.md's oracle, through the public API: sum over regions A of
     betweenness_centrality_subset(sources=A, targets=actors with another region)."""
     irb = {v: 0.0 for v in G}
     regions = sorted({r for r in region.values() if r})

@@ -1,5 +1,5 @@
 """tests/oracle/dataset_graph.py - the analysis graph of a dataset, built in
-Python from the extract files as DEFINITIONS.md says, for oracles.
+Python from the extract files as docs/metrics.md says, for oracles.
 
   ds = Dataset(path)            a .json or .ndjson extract, or a folder of them
   G = ds.graph(mode="full", ties=None, exclude=(), window=(None, None))
@@ -7,14 +7,14 @@ Python from the extract files as DEFINITIONS.md says, for oracles.
 G is a networkx.Graph over the actors with tie weights as floats ("weight")
 and as exact Fractions ("exact"); ds.region[id] is the actor's region after
 inheritance (None when regionless).  Independent of kluster's engine: it
-reads the files itself and follows the text of DEFINITIONS.md:
+reads the files itself and follows the text of docs/metrics.md:
 
   - files of a folder in byte order of their names; an entity defined in two
     files keeps the first file's fields and takes the fields it left out
     from later ones;
   - relations with the same (source, target, type) are one relation with the
-    largest weight; its dates are those of the first occurrence (DEFINITIONS.md
-    is silent; the README says so; Dataset.duplicate_dates counts the
+    largest weight; its dates are those of the first occurrence (docs/metrics.md
+    is silent; docs/format.md says so; Dataset.duplicate_dates counts the
     duplicates whose dates differ from the first one's);
   - a relation is kept by the window [A, B] when its interval [start, end]
     meets it (a missing start: since always; a missing end: open-ended; a year

@@ -69,7 +69,7 @@ def karate_weighted(data):
     """Karate with weights 1, 2, 4 or 8 (a fixed function of the ends): the
     reciprocals are exact binary fractions, so path lengths under --weights
     add up exactly and NetworkX's exact float comparison agrees with the 1e-10
-    tolerance of DEFINITIONS.md."""
+    tolerance of docs/metrics.md."""
     doc = karate(data)
     doc["dataset"] = {"id": "karate-weighted", "title": "Zachary karate club, weights 1-8"}
     for r in doc["relations"]:

@@ -31,7 +31,7 @@ def graph_of(out):
 
 
 def exact(G, region, weight):
-    """NetworkX's betweenness and irb (DEFINITIONS.md's oracle for irb)."""
+    """NetworkX's betweenness and irb (docs/metrics.md's oracle for irb)."""
     bc = nx.betweenness_centrality(G, normalized=False, weight=weight)
     irb = {v: 0.0 for v in G}
     for A in sorted({r for r in region.values() if r}):

@@ -7,7 +7,7 @@ with several equal shortest paths, cut actors, regionless brokers and two
 components (hops and --weights), and gen.py datasets (full and organisations
 mode):
 
-  - actors[].irb (DEFINITIONS.md oracle: sum over regions A of
+  - actors[].irb (docs/metrics.md oracle: sum over regions A of
     betweenness_centrality_subset(A, other regions)), irb_share,
     regions_reached, participation_region, participation_community, ei_index;
   - regions[] tie counts and E-I index;
@@ -289,7 +289,7 @@ class PairOracle:
 
 
 def links_oracle(G, region, a, b, direct):
-    """DEFINITIONS.md links: the direct ties plus the regionless actors tied
+    """docs/metrics.md links: the direct ties plus the regionless actors tied
     to an actor of a and to an actor of b."""
     return direct + sum(1 for x in G if not region[x] and {a, b} <= {region[y] for y in G[x]})
 
@@ -348,7 +348,7 @@ def check_pairs(case, out, G, region, weight, exact):
 
 def extract_graph(ndjson, mode):
     """The analysis graph built from a participation extract alone
-    (DEFINITIONS.md "The analysis graph"), independently of kluster: full
+    (docs/metrics.md "The analysis graph"), independently of kluster: full
     mode, every entity and one tie per related pair, weight the sum of the
     relations' weights (default 1); organisations mode, organisations tied
     by shared projects, weight sum of 1/(n_p - 1).  Weights are Fractions, so

@@ -9,7 +9,7 @@ types, self-loops, dated relations; some cases with a time window, --ties, or
 organisations mode) are written as JSON, run through
 tests/unit/brokerage_driver, and compared with sna::brokerage(adjacency,
 regions) on the subgraph of actors with a region, computed here from the
-extract (an independent reading of DEFINITIONS.md's ties and arcs).  Each
+extract (an independent reading of docs/metrics.md's ties and arcs).  Each
 case runs directed and undirected (brokerage_undirected: every tie both
 ways, sna's counts and expectations halved, z unchanged, representative and
 gatekeeper merged).  Counts, expected values and z must agree to 1e-9
@@ -97,7 +97,7 @@ def gen_case(rng, k, n=None):
             seen.add((a, b, typ))
             r = {"source": ents[a]["id"], "target": ents[b]["id"], "type": typ,
                  # distinct weights: the employer a person inherits its region
-                 # from is never a tie (DEFINITIONS.md's tie-break not needed)
+                 # from is never a tie (docs/metrics.md's tie-break not needed)
                  "weight": 1 + len(rels) / 64}
             if rng.random() < 0.3:
                 y0 = rng.randint(2010, 2022)
@@ -121,7 +121,7 @@ def gen_case(rng, k, n=None):
 
 
 def actor_regions(doc):
-    """DEFINITIONS.md: own region; a person without one takes the region of
+    """docs/metrics.md: own region; a person without one takes the region of
     the employer with the largest summed employed_by weight (weights are
     distinct here, so no tie-break is needed)."""
     ent = {e["id"]: e for e in doc["entities"]}
@@ -226,7 +226,7 @@ def compare(name, got, want_rows, ids, undirected):
         w = want_rows[i]
         cnt, ex, z = w[0:6], w[6:12], w[12:18]
         if undirected:
-            # brokerage_undirected (DEFINITIONS.md): halve counts and
+            # brokerage_undirected (docs/metrics.md): halve counts and
             # expectations, z as is, except representative_gatekeeper =
             # sna's b_IO on the symmetric input, not halved
             cnt = [c if j == 2 else c / 2 for j, c in enumerate(cnt)]
@@ -351,7 +351,7 @@ def hand_cases(exe):
          {"a1": [1, 0, 0, 0, 0, 1], "a2": [1, 2, 2, 3, 2, 10], "a3": [1, 0, 0, 0, 0, 1],
           "b1": zero, "b2": zero, "c1": zero, "h1": zero}),
         # the merged representative_gatekeeper is sna's b_IO on the
-        # symmetric input, not halved (DEFINITIONS.md): the 7 and 1 unordered
+        # symmetric input, not halved (docs/metrics.md): the 7 and 1 unordered
         # paths with one end in the broker's region, so the roles add up to
         # the total
         ("hand undirected", ["--undirected"], pu, [1, 3, 8, nan, 3, 15],

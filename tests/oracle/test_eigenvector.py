@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tests/oracle/test_eigenvector.py - eigenvector centrality (DEFINITIONS.md)
+"""tests/oracle/test_eigenvector.py - eigenvector centrality (docs/metrics.md)
 from kluster's own power iteration, against NetworkX.
 
 The reference is eigenvector_centrality_numpy (ARPACK) on the largest

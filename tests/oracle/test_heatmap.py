@@ -3,7 +3,7 @@
 independent computation, on the Norwegian H2020 import and the six-region
 fixture:
 
- - every cell of the DOT table holds the pair's links (DEFINITIONS.md
+ - every cell of the DOT table holds the pair's links (docs/metrics.md
    `links`: ties between actors of the two regions, plus regionless actors
    tied to both, once per pair) computed here from the extract, and a cell
    without a tooltip is a pair without links or broker; the SVG's tooltips
@@ -81,7 +81,7 @@ def read_extract(path):
 
 
 def actor_regions(ents, rels):
-    """DEFINITIONS.md: an actor's own region; else a person's employer's with
+    """docs/metrics.md: an actor's own region; else a person's employer's with
     the highest summed employed_by weight (ties: the first met)."""
     region = {i: e.get("region") for i, e in ents.items()}
     weight = collections.defaultdict(lambda: collections.OrderedDict())

@@ -62,7 +62,7 @@ def fnv1a64(data):
 
 
 def unguard(cell):
-    """The id behind a CSV cell: the formula guard (DEFINITIONS.md) put a '
+    """The id behind a CSV cell: the formula guard (docs/metrics.md) put a '
     before an id that starts with = + - @ tab or CR."""
     if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@\t\r":
         return cell[1:]

@@ -85,7 +85,7 @@ def names_of(folder):
 
 
 def by_links(pairs):
-    """DEFINITIONS.md's order of the pairs that get brokers: most links, most actor pairs, ids."""
+    """docs/metrics.md's order of the pairs that get brokers: most links, most actor pairs, ids."""
     conn = [p for p in pairs if p["connected"]]
     return sorted(conn, key=lambda p: (-p["links"], -p["actor_pairs"], p["a"], p["b"]))
 

@@ -8,7 +8,7 @@ Zachary's karate club (regions assigned by faction), Padgett's Florentine
 families, a gen.py --orgs 600 dataset (full and organisations mode, hops and
 --weights) and a graph of two components:
 
-  - the guarantee of DEFINITIONS.md: every |betweenness - exact| <=
+  - the guarantee of docs/metrics.md: every |betweenness - exact| <=
     epsilon n(n-1)/2 and every |irb - exact| <= epsilon P, for several seeds
     and epsilons (each run holds with probability >= 1 - delta; the seeds are
     fixed, so the test is deterministic);

@@ -1,6 +1,6 @@
 /* tests/unit/engine_test.c - the engine on a hand-worked fixture: duplicate
  * relations merged, region inheritance, time windows, tie selection and the
- * organisations-mode weights of DEFINITIONS.md. */
+ * organisations-mode weights of docs/metrics.md. */
 #include "engine/graph.h"
 #include "loaders/loaders.h"
 

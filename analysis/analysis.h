@@ -121,7 +121,7 @@ typedef struct {
  * module implements, on the analysis graph g built from the finalized
  * dataset ds (both borrowed; neither is modified).  res is filled (caller
  * owns it; release with kl_analysis_destroy, also after a failure).
- * Errors: KL_ENOMEM, KL_EIGRAPH (igraph's reason attached), KL_EINVAL for bad
+ * Errors: KL_ENOMEM, KL_EGRAPHLIB (igraph's reason attached), KL_EINVAL for bad
  * options.
  * Time: exact betweenness dominates, O(n m) hops or O(n (m + n log n))
  * weighted (K sources instead of n when sampled); the rest is near-linear:
@@ -360,7 +360,7 @@ typedef struct {
 
 /* Everything above for the analysis graph g of the finalized dataset ds
  * (both borrowed).  out is filled (caller owns it; kl_regions_destroy, also
- * after a failure).  Errors: KL_ENOMEM, KL_EIGRAPH, KL_EINVAL (a focus
+ * after a failure).  Errors: KL_ENOMEM, KL_EGRAPHLIB, KL_EINVAL (a focus
  * region out of range).
  * Time: O((n + m) log n + n R^2) for the block-cut tree counts (cut actors,
  * disconnects), O(R (n + m)) for the distances (R = regions with actors;
@@ -374,7 +374,7 @@ void kl_regions_destroy(kl_regions_t *r);
 /* whatif --rank alone: disconnects[v] (g->n entries, caller-allocated) as in
  * kl_regions_t, exact for all actors at once through the block-cut tree with
  * per-region counts merged small to large, and *cross_pairs = P (optional).
- * O((n + m) log n).  Errors: KL_ENOMEM, KL_EIGRAPH. */
+ * O((n + m) log n).  Errors: KL_ENOMEM, KL_EGRAPHLIB. */
 kl_err kl_whatif_rank(const kl_agraph_t *g, uint64_t *disconnects, double *cross_pairs, kl_error_t *err);
 
 /* The state `whatif --remove` compares, for one set of removed actors. */

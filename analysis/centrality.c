@@ -3,6 +3,7 @@
  * path kernel; eigenvector centrality and PageRank by power iteration over
  * the CSR arrays (fixed summation order: no BLAS, no thread-count effect). */
 #include "analysis_internal.h"
+#include "../engine/igraph_view.h"
 #include "paths.h"
 #include "sampling.h"
 

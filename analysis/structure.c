@@ -1,6 +1,7 @@
 /* analysis/structure.c - degree, strength, connected components, coreness,
  * bridges, articulation points and biconnected components. */
 #include "analysis_internal.h"
+#include "../engine/igraph_view.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +91,7 @@ kl_err kl_i_structure(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
     if ((ie = igraph_vector_int_init(&cores, 0)) != IGRAPH_SUCCESS)
         goto igraph_failed;
     have_cores = 1;
-    if ((ie = igraph_coreness(&g->graph, &cores, IGRAPH_ALL)) != IGRAPH_SUCCESS)
+    if ((ie = igraph_coreness(kl_agraph_igraph(g), &cores, IGRAPH_ALL)) != IGRAPH_SUCCESS)
         goto igraph_failed;
     for (uint32_t v = 0; v < n; v++)
         res->coreness[v] = (uint32_t)VECTOR(cores)[v];
@@ -98,7 +99,7 @@ kl_err kl_i_structure(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
     if ((ie = igraph_vector_int_init(&bridges, 0)) != IGRAPH_SUCCESS)
         goto igraph_failed;
     have_bridges = 1;
-    if ((ie = igraph_bridges(&g->graph, &bridges)) != IGRAPH_SUCCESS)
+    if ((ie = igraph_bridges(kl_agraph_igraph(g), &bridges)) != IGRAPH_SUCCESS)
         goto igraph_failed;
     for (igraph_integer_t i = 0; i < igraph_vector_int_size(&bridges); i++)
         res->bridge[VECTOR(bridges)[i]] = 1;
@@ -108,7 +109,7 @@ kl_err kl_i_structure(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
         goto igraph_failed;
     have_ap = 1;
     igraph_integer_t nbic = 0;
-    if ((ie = igraph_biconnected_components(&g->graph, &nbic, NULL, NULL, NULL, &ap)) != IGRAPH_SUCCESS)
+    if ((ie = igraph_biconnected_components(kl_agraph_igraph(g), &nbic, NULL, NULL, NULL, &ap)) != IGRAPH_SUCCESS)
         goto igraph_failed;
     res->biconnected_components = (uint32_t)nbic;
     for (igraph_integer_t i = 0; i < igraph_vector_int_size(&ap); i++)

@@ -3,6 +3,7 @@
  * actors of region pairs), the before/after comparison of whatif --remove,
  * and the shortest-path and thread helpers the region code shares. */
 #include "analysis_internal.h"
+#include "../engine/igraph_view.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -443,7 +444,7 @@ kl_err kl_i_blockcut(const kl_agraph_t *g, uint64_t *disconnects, kl_array_t *cu
         goto igraph_failed;
     have_aps = 1;
     igraph_integer_t nb_ = 0;
-    if ((ie = igraph_biconnected_components(&g->graph, &nb_, NULL, NULL, &blocks, &aps)) != IGRAPH_SUCCESS)
+    if ((ie = igraph_biconnected_components(kl_agraph_igraph(g), &nb_, NULL, NULL, &blocks, &aps)) != IGRAPH_SUCCESS)
         goto igraph_failed;
     uint32_t nb = (uint32_t)nb_, na = (uint32_t)igraph_vector_int_size(&aps);
     n_nodes = nb + na;

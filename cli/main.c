@@ -2,7 +2,6 @@
  * dispatch and the command list of --help (as git.c's commands[]). */
 #include "commands.h"
 
-#include <igraph.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,7 +44,7 @@ int main(int argc, char **argv)
 {
     /* numbers are printed and parsed in the C locale whatever the user's */
     setlocale(LC_ALL, "C");
-    kl_igraph_install();
+    kl_engine_init();
     kl_cli_signals_init(); /* an interrupt removes temporary output files */
     kl_cli_json_init(); /* jansson allocation failures become "out of memory" */
     if (argc < 2) {
@@ -59,7 +58,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("kluster %s (igraph %s, extract format collab-extract/1, output kluster-analysis/1)\n",
-               KL_VERSION, IGRAPH_VERSION);
+               KL_VERSION, kl_engine_graphlib_version());
         return kl_cli_finish(KL_EXIT_OK);
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

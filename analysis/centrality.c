@@ -8,11 +8,8 @@
 #include "sampling.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ------------------------------------------------- a small parallel for
  * Work is cut into a fixed number of chunks that depends on n only; each
@@ -20,51 +17,16 @@
  * So results are identical whatever the number of threads (and on one). */
 #define KL_PAR_CHUNKS 64
 #define KL_PAR_MIN_N 20000 /* below this, threads cost more than they save */
-#define KL_PAR_MAX_THREADS 64
-
-typedef struct {
-    void (*fn)(void *ctx, uint32_t chunk);
-    void *ctx;
-    uint32_t n_chunks;
-    atomic_uint next;
-} par_t;
-
-static void *par_worker(void *arg)
-{
-    par_t *p = arg;
-    for (;;) {
-        uint32_t c = atomic_fetch_add(&p->next, 1);
-        if (c >= p->n_chunks)
-            return NULL;
-        p->fn(p->ctx, c);
-    }
-}
 
 static int par_threads(int requested, uint32_t n)
 {
-    if (n < KL_PAR_MIN_N)
-        return 1;
-    long t = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
-    return t < 1 ? 1 : t > KL_PAR_MAX_THREADS ? KL_PAR_MAX_THREADS : (int)t;
+    return n < KL_PAR_MIN_N ? 1 : kl_i_pool_threads(requested, KL_PAR_CHUNKS);
 }
 
-/* Run fn(ctx, c) for c = 0 .. KL_PAR_CHUNKS-1 on up to `threads` threads.
- * Can't fail: a thread that cannot start leaves its share to the others. */
+/* Run fn(ctx, c) for c = 0 .. KL_PAR_CHUNKS-1 on up to `threads` threads. */
 static void par_for(int threads, void (*fn)(void *ctx, uint32_t chunk), void *ctx)
 {
-    par_t p;
-    p.fn = fn;
-    p.ctx = ctx;
-    p.n_chunks = KL_PAR_CHUNKS;
-    atomic_init(&p.next, 0);
-    pthread_t tid[KL_PAR_MAX_THREADS];
-    int started = 0;
-    for (int t = 1; t < threads; t++)
-        if (pthread_create(&tid[started], NULL, par_worker, &p) == 0)
-            started++;
-    par_worker(&p);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
+    kl_i_pool_run(KL_PAR_CHUNKS, threads, fn, ctx);
 }
 
 /* Bounds of chunk c of n items. */

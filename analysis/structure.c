@@ -6,40 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-long kl_components_label(const kl_csr_t *g, const uint32_t *order, uint32_t *component, uint32_t *size)
-{
-    uint32_t n = g->n;
-    uint32_t *queue = malloc(((size_t)n + 1) * sizeof *queue);
-    if (!queue)
-        return -1;
-    for (uint32_t v = 0; v < n; v++)
-        component[v] = UINT32_MAX;
-    uint32_t c = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t s = order ? order[i] : i;
-        if (component[s] != UINT32_MAX)
-            continue;
-        uint32_t head = 0, tail = 0;
-        queue[tail++] = s;
-        component[s] = c;
-        while (head < tail) {
-            uint32_t u = queue[head++];
-            for (uint32_t k = g->offset[u]; k < g->offset[u + 1]; k++) {
-                uint32_t w = g->adj[k];
-                if (component[w] == UINT32_MAX) {
-                    component[w] = c;
-                    queue[tail++] = w;
-                }
-            }
-        }
-        if (size)
-            size[c] = tail;
-        c++;
-    }
-    free(queue);
-    return (long)c;
-}
-
 kl_err kl_i_structure(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
 {
     const kl_csr_t *c = &g->csr;

@@ -91,6 +91,392 @@ static int rmap_merge(rmap_t *dst, rmap_t *src)
     return 0;
 }
 
+/* ------------------------------------------------------------ region counts */
+
+/* The regioned vertices of every component, counted per region: runs of
+ * (component, region) in that order. */
+typedef struct {
+    long nc;               /* components */
+    uint32_t *comp;        /* component of each vertex */
+    uint32_t *tval;        /* T_C(region of v): actors of v's region in v's component */
+    int32_t *run_reg;      /* region of each run */
+    uint32_t *run_cnt;     /* its actors */
+    uint32_t *comp_run;    /* runs of component k: comp_run[k] .. comp_run[k+1] */
+    int64_t *compN, *compSQ; /* per component: regioned actors, sum of squared run counts */
+} counts_t;
+
+static void counts_free(counts_t *t)
+{
+    free(t->comp);
+    free(t->tval);
+    free(t->run_reg);
+    free(t->run_cnt);
+    free(t->comp_run);
+    free(t->compN);
+    free(t->compSQ);
+}
+
+/* Components, then the regioned vertices sorted by component, then region
+ * (two counting sorts), cut into runs.  R: regions.  KL_OK or KL_ENOMEM. */
+static kl_err counts_build(counts_t *t, const kl_agraph_t *g, int32_t R)
+{
+    const int32_t *reg = g->vertex_region;
+    uint32_t n = g->n;
+    size_t n1 = (size_t)n + 1;
+    kl_err rc = KL_ENOMEM;
+    uint32_t *bucket = NULL, *sorted = NULL, *tmp = NULL;
+    memset(t, 0, sizeof *t);
+    t->comp = malloc(n1 * sizeof *t->comp);
+    if (!t->comp || (t->nc = kl_components_label(&g->csr, NULL, t->comp, NULL)) < 0)
+        goto cleanup;
+    long nc = t->nc;
+    size_t nbucket = (size_t)(nc > R ? nc : R) + 2;
+    bucket = calloc(nbucket, sizeof *bucket);
+    sorted = malloc(n1 * sizeof *sorted);
+    tmp = malloc(n1 * sizeof *tmp);
+    t->tval = calloc(n1, sizeof *t->tval);
+    if (!bucket || !sorted || !tmp || !t->tval)
+        goto cleanup;
+    uint32_t nr = 0;
+    for (uint32_t v = 0; v < n; v++)
+        if (reg[v] >= 0)
+            bucket[reg[v] + 1]++, nr++;
+    for (int32_t r = 0; r < R; r++)
+        bucket[r + 1] += bucket[r];
+    for (uint32_t v = 0; v < n; v++)
+        if (reg[v] >= 0)
+            tmp[bucket[reg[v]]++] = v;
+    memset(bucket, 0, nbucket * sizeof *bucket);
+    for (uint32_t i = 0; i < nr; i++)
+        bucket[t->comp[tmp[i]] + 1]++;
+    for (long k = 0; k < nc; k++)
+        bucket[k + 1] += bucket[k];
+    for (uint32_t i = 0; i < nr; i++)
+        sorted[bucket[t->comp[tmp[i]]]++] = tmp[i];
+    t->run_reg = malloc(((size_t)nr + 1) * sizeof *t->run_reg);
+    t->run_cnt = malloc(((size_t)nr + 1) * sizeof *t->run_cnt);
+    t->comp_run = calloc((size_t)nc + 2, sizeof *t->comp_run);
+    t->compN = calloc((size_t)nc + 1, sizeof *t->compN);
+    t->compSQ = calloc((size_t)nc + 1, sizeof *t->compSQ);
+    if (!t->run_reg || !t->run_cnt || !t->comp_run || !t->compN || !t->compSQ)
+        goto cleanup;
+    uint32_t n_runs = 0;
+    for (uint32_t i = 0; i < nr;) {
+        uint32_t j = i, k = t->comp[sorted[i]];
+        while (j < nr && t->comp[sorted[j]] == k && reg[sorted[j]] == reg[sorted[i]])
+            j++;
+        t->run_reg[n_runs] = reg[sorted[i]];
+        t->run_cnt[n_runs] = j - i;
+        t->comp_run[k + 1] = n_runs + 1;
+        for (uint32_t q = i; q < j; q++)
+            t->tval[sorted[q]] = j - i;
+        t->compN[k] += j - i;
+        t->compSQ[k] += (int64_t)(j - i) * (j - i);
+        n_runs++;
+        i = j;
+    }
+    /* comp_run[k+1] holds one past the last run of k when k has runs; fill the gaps */
+    for (long k = 0; k < nc; k++)
+        if (t->comp_run[k + 1] < t->comp_run[k])
+            t->comp_run[k + 1] = t->comp_run[k];
+    rc = KL_OK;
+cleanup:
+    free(bucket);
+    free(sorted);
+    free(tmp);
+    return rc;
+}
+
+/* ------------------------------------------------------------ the forest */
+
+/* Nodes 0..nb-1 are blocks, nb.. articulation points; a vertex that is no
+ * articulation point belongs to its one block.  Every tree is rooted at its
+ * first block. */
+typedef struct {
+    uint32_t nb, n_nodes;
+    int32_t *ap_index;     /* vertex -> articulation point index, or -1 */
+    uint32_t *node_vertex; /* articulation point index -> vertex */
+    uint32_t *tdeg, *tadj; /* the forest's ties: tadj[tdeg[x] .. tdeg[x+1]) */
+    uint32_t *own_off, *own; /* regioned vertices of node x: own[own_off[x] .. own_off[x+1]) */
+    uint32_t *parent;      /* parent node; a root is its own parent */
+    uint32_t *pre, npre;   /* nodes in pre-order */
+} forest_t;
+
+static void forest_free(forest_t *f)
+{
+    free(f->ap_index);
+    free(f->node_vertex);
+    free(f->tdeg);
+    free(f->tadj);
+    free(f->own_off);
+    free(f->own);
+    free(f->parent);
+    free(f->pre);
+}
+
+/* Node of vertex v: its articulation point node, or its block (owner[v]),
+ * or -1 for an isolated vertex. */
+static int32_t node_of(const forest_t *f, const int32_t *owner, uint32_t v)
+{
+    return f->ap_index[v] >= 0 ? (int32_t)(f->nb + (uint32_t)f->ap_index[v]) : owner[v];
+}
+
+/* Ties between blocks and their articulation points, as CSR. */
+static kl_err forest_ties(forest_t *f, const igraph_vector_int_list_t *blocks, int32_t *owner)
+{
+    uint64_t tedges = 0;
+    for (uint32_t b = 0; b < f->nb; b++) {
+        const igraph_vector_int_t *vs = igraph_vector_int_list_get_ptr(blocks, b);
+        for (igraph_integer_t i = 0; i < igraph_vector_int_size(vs); i++) {
+            uint32_t u = (uint32_t)VECTOR(*vs)[i];
+            if (f->ap_index[u] >= 0) {
+                f->tdeg[b + 1]++;
+                f->tdeg[f->nb + (uint32_t)f->ap_index[u] + 1]++;
+                tedges++;
+            } else {
+                owner[u] = (int32_t)b;
+            }
+        }
+    }
+    for (uint32_t x = 0; x < f->n_nodes; x++)
+        f->tdeg[x + 1] += f->tdeg[x];
+    f->tadj = malloc((2 * tedges + 1) * sizeof *f->tadj);
+    uint32_t *fill = malloc(((size_t)f->n_nodes + 1) * sizeof *fill);
+    if (!f->tadj || !fill) {
+        free(fill);
+        return KL_ENOMEM;
+    }
+    memcpy(fill, f->tdeg, (size_t)f->n_nodes * sizeof *fill);
+    for (uint32_t b = 0; b < f->nb; b++) {
+        const igraph_vector_int_t *vs = igraph_vector_int_list_get_ptr(blocks, b);
+        for (igraph_integer_t i = 0; i < igraph_vector_int_size(vs); i++) {
+            uint32_t u = (uint32_t)VECTOR(*vs)[i];
+            if (f->ap_index[u] >= 0) {
+                uint32_t a = f->nb + (uint32_t)f->ap_index[u];
+                f->tadj[fill[b]++] = a;
+                f->tadj[fill[a]++] = b;
+            }
+        }
+    }
+    free(fill);
+    return KL_OK;
+}
+
+/* The regioned vertices each node owns, as CSR. */
+static kl_err forest_owned(forest_t *f, const kl_agraph_t *g, const int32_t *owner)
+{
+    const int32_t *reg = g->vertex_region;
+    for (uint32_t v = 0; v < g->n; v++) {
+        int32_t x = reg[v] >= 0 ? node_of(f, owner, v) : -1;
+        if (x >= 0)
+            f->own_off[x + 1]++;
+    }
+    for (uint32_t x = 0; x < f->n_nodes; x++)
+        f->own_off[x + 1] += f->own_off[x];
+    f->own = malloc(((size_t)f->own_off[f->n_nodes] + 1) * sizeof *f->own);
+    uint32_t *fill = malloc(((size_t)f->n_nodes + 1) * sizeof *fill);
+    if (!f->own || !fill) {
+        free(fill);
+        return KL_ENOMEM;
+    }
+    memcpy(fill, f->own_off, (size_t)f->n_nodes * sizeof *fill);
+    for (uint32_t v = 0; v < g->n; v++) {
+        int32_t x = reg[v] >= 0 ? node_of(f, owner, v) : -1;
+        if (x >= 0)
+            f->own[fill[x]++] = v;
+    }
+    free(fill);
+    return KL_OK;
+}
+
+/* Root every tree at its first block; pre-order, iteratively. */
+static kl_err forest_order(forest_t *f)
+{
+    f->parent = malloc(((size_t)f->n_nodes + 1) * sizeof *f->parent);
+    f->pre = malloc(((size_t)f->n_nodes + 1) * sizeof *f->pre);
+    uint32_t *stack = malloc(((size_t)f->n_nodes + 1) * sizeof *stack);
+    if (!f->parent || !f->pre || !stack) {
+        free(stack);
+        return KL_ENOMEM;
+    }
+    for (uint32_t x = 0; x < f->n_nodes; x++)
+        f->parent[x] = KL_UNSEEN;
+    for (uint32_t root = 0; root < f->nb; root++) {
+        if (f->parent[root] != KL_UNSEEN)
+            continue;
+        uint32_t top = 0;
+        f->parent[root] = root;
+        stack[top++] = root;
+        while (top) {
+            uint32_t x = stack[--top];
+            f->pre[f->npre++] = x;
+            for (uint32_t k = f->tdeg[x]; k < f->tdeg[x + 1]; k++) {
+                uint32_t y = f->tadj[k];
+                if (f->parent[y] == KL_UNSEEN) {
+                    f->parent[y] = x;
+                    stack[top++] = y;
+                }
+            }
+        }
+    }
+    free(stack);
+    return KL_OK;
+}
+
+/* Blocks and articulation points (igraph), then the forest over them. */
+static kl_err forest_build(forest_t *f, const kl_agraph_t *g, kl_error_t *err)
+{
+    size_t n1 = (size_t)g->n + 1;
+    igraph_vector_int_list_t blocks;
+    igraph_vector_int_t aps;
+    int have_blocks = 0, have_aps = 0;
+    int32_t *owner = NULL; /* vertex -> its one block, or -1 */
+    igraph_error_t ie;
+    kl_err rc = KL_OK;
+    memset(f, 0, sizeof *f);
+    if ((ie = igraph_vector_int_list_init(&blocks, 0)) != IGRAPH_SUCCESS)
+        goto igraph_failed;
+    have_blocks = 1;
+    if ((ie = igraph_vector_int_init(&aps, 0)) != IGRAPH_SUCCESS)
+        goto igraph_failed;
+    have_aps = 1;
+    igraph_integer_t nb = 0;
+    if ((ie = igraph_biconnected_components(kl_agraph_igraph(g), &nb, NULL, NULL, &blocks, &aps)) != IGRAPH_SUCCESS)
+        goto igraph_failed;
+    uint32_t na = (uint32_t)igraph_vector_int_size(&aps);
+    f->nb = (uint32_t)nb;
+    f->n_nodes = f->nb + na;
+    f->ap_index = malloc(n1 * sizeof *f->ap_index);
+    owner = malloc(n1 * sizeof *owner);
+    f->node_vertex = malloc(((size_t)na + 1) * sizeof *f->node_vertex);
+    f->tdeg = calloc((size_t)f->n_nodes + 2, sizeof *f->tdeg);
+    f->own_off = calloc((size_t)f->n_nodes + 2, sizeof *f->own_off);
+    if (!f->ap_index || !owner || !f->node_vertex || !f->tdeg || !f->own_off)
+        goto nomem;
+    for (uint32_t v = 0; v < g->n; v++)
+        f->ap_index[v] = owner[v] = -1;
+    for (uint32_t i = 0; i < na; i++) {
+        uint32_t v = (uint32_t)VECTOR(aps)[i];
+        f->ap_index[v] = (int32_t)i;
+        f->node_vertex[i] = v;
+    }
+    if (forest_ties(f, &blocks, owner) != KL_OK || forest_owned(f, g, owner) != KL_OK || forest_order(f) != KL_OK)
+        goto nomem;
+    goto cleanup;
+nomem:
+    rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+    goto cleanup;
+igraph_failed:
+    rc = kl_igraph_error(err, ie);
+cleanup:
+    if (have_blocks)
+        igraph_vector_int_list_destroy(&blocks);
+    if (have_aps)
+        igraph_vector_int_destroy(&aps);
+    free(owner);
+    return rc;
+}
+
+/* ------------------------------------------------------------ the sweep */
+
+/* Scratch for one articulation point: its children's N, Q and region
+ * lists (the lists, mark and cut_list only when cut pairs are wanted). */
+typedef struct {
+    int64_t *childN, *childQ;
+    uint32_t *child_list_off;
+    int32_t *child_keys;
+    size_t keys_cap;
+    uint32_t *mark;        /* R x R stamps: region pairs that share a piece */
+    uint32_t *cut_list, stamp;
+} scratch_t;
+
+static void scratch_free(scratch_t *s)
+{
+    free(s->childN);
+    free(s->childQ);
+    free(s->child_list_off);
+    free(s->child_keys);
+    free(s->mark);
+    free(s->cut_list);
+}
+
+static kl_err scratch_init(scratch_t *s, const forest_t *f, int32_t R, int with_cuts)
+{
+    uint32_t maxdeg = 0;
+    memset(s, 0, sizeof *s);
+    for (uint32_t x = f->nb; x < f->n_nodes; x++)
+        if (f->tdeg[x + 1] - f->tdeg[x] > maxdeg)
+            maxdeg = f->tdeg[x + 1] - f->tdeg[x];
+    s->childN = malloc(((size_t)maxdeg + 1) * sizeof *s->childN);
+    s->childQ = malloc(((size_t)maxdeg + 1) * sizeof *s->childQ);
+    s->child_list_off = malloc(((size_t)maxdeg + 3) * sizeof *s->child_list_off);
+    if (!s->childN || !s->childQ || !s->child_list_off)
+        return KL_ENOMEM;
+    if (with_cuts) {
+        s->mark = calloc((size_t)R * (size_t)R, sizeof *s->mark);
+        s->cut_list = malloc(((size_t)R + 1) * sizeof *s->cut_list);
+        if (!s->mark || !s->cut_list)
+            return KL_ENOMEM;
+    }
+    return KL_OK;
+}
+
+/* Append the region keys of map m to the child lists. */
+static int push_keys(scratch_t *s, size_t *nkeys, const rmap_t *m)
+{
+    if (*nkeys + m->size > s->keys_cap) {
+        size_t cap = (*nkeys + m->size) * 2 + 16;
+        int32_t *nk = realloc(s->child_keys, cap * sizeof *nk);
+        if (!nk)
+            return -1;
+        s->child_keys = nk;
+        s->keys_cap = cap;
+    }
+    for (uint32_t q = 0; q < m->cap; q++)
+        if (m->key[q] >= 0)
+            s->child_keys[(*nkeys)++] = m->key[q];
+    return 0;
+}
+
+/* The region pairs articulation point v (region rho, component C, subtree
+ * map sub, nch child pieces in the scratch lists) cuts: pairs of regions
+ * that share a piece are not cut; the others, both present in C - v, are. */
+static int emit_cuts(kl_array_t *cuts, scratch_t *s, const counts_t *t, int32_t R, uint32_t v, int32_t rho,
+                     uint32_t C, const rmap_t *sub, uint32_t nch)
+{
+    uint32_t *mark = s->mark, *cut_list = s->cut_list, stamp = ++s->stamp;
+    for (uint32_t q = 0; q < nch; q++) {
+        const int32_t *L = s->child_keys + s->child_list_off[q];
+        uint32_t len = s->child_list_off[q + 1] - s->child_list_off[q];
+        for (uint32_t a = 0; a < len; a++)
+            for (uint32_t b = 0; b < len; b++)
+                if (L[a] < L[b])
+                    mark[(size_t)L[a] * (size_t)R + (size_t)L[b]] = stamp;
+    }
+    uint32_t nrest = 0, npres = 0;
+    for (uint32_t k = t->comp_run[C]; k < t->comp_run[C + 1]; k++) {
+        int32_t r = t->run_reg[k];
+        if ((int64_t)t->run_cnt[k] - (int64_t)rmap_get(sub, r) > 0)
+            cut_list[nrest++] = (uint32_t)r;
+    }
+    for (uint32_t a = 0; a < nrest; a++)
+        for (uint32_t b = a + 1; b < nrest; b++) /* runs are sorted by region */
+            mark[(size_t)cut_list[a] * (size_t)R + cut_list[b]] = stamp;
+    for (uint32_t k = t->comp_run[C]; k < t->comp_run[C + 1]; k++)
+        if ((int64_t)t->run_cnt[k] - (t->run_reg[k] == rho) > 0)
+            cut_list[npres++] = (uint32_t)t->run_reg[k];
+    for (uint32_t a = 0; a < npres; a++)
+        for (uint32_t b = a + 1; b < npres; b++) {
+            if (mark[(size_t)cut_list[a] * (size_t)R + cut_list[b]] == stamp)
+                continue;
+            kl_i_cut_t *cut = kl_array_push(cuts);
+            if (!cut)
+                return -1;
+            *cut = (kl_i_cut_t){(int32_t)cut_list[a], (int32_t)cut_list[b], v};
+        }
+    return 0;
+}
+
 /* How the counts are used, for an articulation point v of region rho in
  * component C (T_r = actors of region r in C, T' the same without v): the
  * pieces of C - v are the subtrees of v's child blocks in the rooted
@@ -101,30 +487,34 @@ static int rmap_merge(rmap_t *dst, rmap_t *src)
  * without v, c_r = T'_r - S_r and sum c_r^2 = sum T'^2 - 2 sum T'_r S_r +
  * sum S_r^2, where sum T'_r S_r = sum over the vertices u of S of
  * T'(region u): an additive quantity (A) carried along with the map. */
+static uint64_t disconnected_pairs(const counts_t *t, const scratch_t *s, uint32_t v, int32_t rho, uint32_t C,
+                                   const rmap_t *sub, uint32_t nch)
+{
+    int64_t d = rho >= 0, Trho = d ? t->tval[v] : 0;
+    int64_t Np = t->compN[C] - d, SQp = t->compSQ[C] - (d ? 2 * Trho - 1 : 0);
+    int64_t mv = d ? (int64_t)rmap_get(sub, rho) : 0;
+    int64_t NS = sub->N - d, QS = sub->Q - (d ? 2 * mv - 1 : 0);
+    int64_t TS = (sub->A - Trho) - (d ? mv - 1 : 0);
+    int64_t NR = Np - NS, QR = SQp - 2 * TS + QS;
+    int64_t twice = (Np * Np - SQp) - (NR * NR - QR);
+    for (uint32_t q = 0; q < nch; q++)
+        twice -= s->childN[q] * s->childN[q] - s->childQ[q];
+    return (uint64_t)(twice / 2);
+}
+
 kl_err kl_i_blockcut(const kl_agraph_t *g, uint64_t *disconnects, kl_array_t *cuts, double *cross_pairs,
                      kl_error_t *err)
 {
-    const kl_csr_t *c = &g->csr;
     const int32_t *reg = g->vertex_region;
     uint32_t n = g->n;
-    size_t n1 = (size_t)n + 1;
     kl_err rc = KL_OK;
-    igraph_error_t ie = IGRAPH_SUCCESS;
-    igraph_vector_int_list_t blocks;
-    igraph_vector_int_t aps;
-    int have_blocks = 0, have_aps = 0;
-    uint32_t *comp = NULL, *bucket = NULL, *sorted = NULL, *tmp = NULL, *tval = NULL;
-    int32_t *run_reg = NULL;
-    uint32_t *run_cnt = NULL, *comp_run = NULL;
-    int64_t *compN = NULL, *compSQ = NULL;
-    int32_t *ap_index = NULL, *owner = NULL;
-    uint32_t *tdeg = NULL, *tadj = NULL, *own_off = NULL, *own = NULL, *parent = NULL, *pre = NULL, *stack = NULL;
-    uint32_t *node_vertex = NULL, *cut_list = NULL, *mark = NULL;
+    counts_t t;
+    forest_t f;
+    scratch_t s;
     rmap_t *maps = NULL;
-    int64_t *childN = NULL, *childQ = NULL;
-    uint32_t *child_list_off = NULL;
-    int32_t *child_keys = NULL;
-    uint32_t n_nodes = 0;
+    memset(&t, 0, sizeof t);
+    memset(&f, 0, sizeof f);
+    memset(&s, 0, sizeof s);
 
     if (disconnects)
         memset(disconnects, 0, (size_t)n * sizeof *disconnects);
@@ -139,346 +529,73 @@ kl_err kl_i_blockcut(const kl_agraph_t *g, uint64_t *disconnects, kl_array_t *cu
     if (R < 2)
         return KL_OK; /* no cross-region pairs at all */
 
-    /* Components and, per component, the count of each region (runs of the
-     * regioned vertices sorted by component, then region: two counting
-     * sorts). */
-    comp = malloc(n1 * sizeof *comp);
-    if (!comp)
+    if (counts_build(&t, g, R) != KL_OK)
         goto nomem;
-    long nc = kl_components_label(c, NULL, comp, NULL);
-    if (nc < 0)
-        goto nomem;
-    bucket = calloc((size_t)(nc > R ? nc : R) + 2, sizeof *bucket);
-    sorted = malloc(n1 * sizeof *sorted);
-    tmp = malloc(n1 * sizeof *tmp);
-    tval = calloc(n1, sizeof *tval);
-    if (!bucket || !sorted || !tmp || !tval)
-        goto nomem;
-    uint32_t nr = 0;
-    for (uint32_t v = 0; v < n; v++)
-        if (reg[v] >= 0)
-            bucket[reg[v] + 1]++, nr++;
-    for (int32_t r = 0; r < R; r++)
-        bucket[r + 1] += bucket[r];
-    for (uint32_t v = 0; v < n; v++)
-        if (reg[v] >= 0)
-            tmp[bucket[reg[v]]++] = v;
-    memset(bucket, 0, ((size_t)(nc > R ? nc : R) + 2) * sizeof *bucket);
-    for (uint32_t i = 0; i < nr; i++)
-        bucket[comp[tmp[i]] + 1]++;
-    for (long k = 0; k < nc; k++)
-        bucket[k + 1] += bucket[k];
-    for (uint32_t i = 0; i < nr; i++)
-        sorted[bucket[comp[tmp[i]]]++] = tmp[i];
-    run_reg = malloc(((size_t)nr + 1) * sizeof *run_reg);
-    run_cnt = malloc(((size_t)nr + 1) * sizeof *run_cnt);
-    comp_run = calloc((size_t)nc + 2, sizeof *comp_run);
-    compN = calloc((size_t)nc + 1, sizeof *compN);
-    compSQ = calloc((size_t)nc + 1, sizeof *compSQ);
-    if (!run_reg || !run_cnt || !comp_run || !compN || !compSQ)
-        goto nomem;
-    uint32_t n_runs = 0;
-    for (uint32_t i = 0; i < nr;) {
-        uint32_t j = i, k = comp[sorted[i]];
-        while (j < nr && comp[sorted[j]] == k && reg[sorted[j]] == reg[sorted[i]])
-            j++;
-        run_reg[n_runs] = reg[sorted[i]];
-        run_cnt[n_runs] = j - i;
-        comp_run[k + 1] = n_runs + 1;
-        for (uint32_t q = i; q < j; q++)
-            tval[sorted[q]] = j - i;
-        compN[k] += j - i;
-        compSQ[k] += (int64_t)(j - i) * (j - i);
-        n_runs++;
-        i = j;
-    }
     if (cross_pairs)
-        for (long k = 0; k < nc; k++)
-            *cross_pairs += (double)(compN[k] * compN[k] - compSQ[k]) / 2;
-    /* comp_run[k+1] holds one past the last run of k when k has runs; fill the gaps */
-    for (long k = 0; k < nc; k++)
-        if (comp_run[k + 1] < comp_run[k])
-            comp_run[k + 1] = comp_run[k];
+        for (long k = 0; k < t.nc; k++)
+            *cross_pairs += (double)(t.compN[k] * t.compN[k] - t.compSQ[k]) / 2;
+    if ((rc = forest_build(&f, g, err)) != KL_OK)
+        goto cleanup;
+    maps = calloc((size_t)f.n_nodes + 1, sizeof *maps);
+    if (!maps || scratch_init(&s, &f, R, cuts != NULL) != KL_OK)
+        goto nomem;
 
-    /* Blocks and articulation points (igraph), then the forest: nodes
-     * 0..nb-1 are blocks, nb.. articulation points; a vertex that is no
-     * articulation point belongs to its one block. */
-    if ((ie = igraph_vector_int_list_init(&blocks, 0)) != IGRAPH_SUCCESS)
-        goto igraph_failed;
-    have_blocks = 1;
-    if ((ie = igraph_vector_int_init(&aps, 0)) != IGRAPH_SUCCESS)
-        goto igraph_failed;
-    have_aps = 1;
-    igraph_integer_t nb_ = 0;
-    if ((ie = igraph_biconnected_components(kl_agraph_igraph(g), &nb_, NULL, NULL, &blocks, &aps)) != IGRAPH_SUCCESS)
-        goto igraph_failed;
-    uint32_t nb = (uint32_t)nb_, na = (uint32_t)igraph_vector_int_size(&aps);
-    n_nodes = nb + na;
-    ap_index = malloc(n1 * sizeof *ap_index);
-    owner = malloc(n1 * sizeof *owner);
-    node_vertex = malloc(((size_t)na + 1) * sizeof *node_vertex);
-    tdeg = calloc((size_t)n_nodes + 2, sizeof *tdeg);
-    own_off = calloc((size_t)n_nodes + 2, sizeof *own_off);
-    if (!ap_index || !owner || !node_vertex || !tdeg || !own_off)
-        goto nomem;
-    for (uint32_t v = 0; v < n; v++)
-        ap_index[v] = owner[v] = -1;
-    for (uint32_t i = 0; i < na; i++) {
-        uint32_t v = (uint32_t)VECTOR(aps)[i];
-        ap_index[v] = (int32_t)i;
-        node_vertex[i] = v;
-    }
-    uint64_t tedges = 0;
-    for (uint32_t b = 0; b < nb; b++) {
-        igraph_vector_int_t *vs = igraph_vector_int_list_get_ptr(&blocks, b);
-        for (igraph_integer_t i = 0; i < igraph_vector_int_size(vs); i++) {
-            uint32_t u = (uint32_t)VECTOR(*vs)[i];
-            if (ap_index[u] >= 0) {
-                tdeg[b + 1]++;
-                tdeg[nb + (uint32_t)ap_index[u] + 1]++;
-                tedges++;
-            } else {
-                owner[u] = (int32_t)b;
-            }
-        }
-    }
-    for (uint32_t x = 0; x < n_nodes; x++)
-        tdeg[x + 1] += tdeg[x];
-    tadj = malloc((2 * tedges + 1) * sizeof *tadj);
-    uint32_t *fill = malloc(((size_t)n_nodes + 1) * sizeof *fill);
-    if (!tadj || !fill) {
-        free(fill);
-        goto nomem;
-    }
-    memcpy(fill, tdeg, (size_t)n_nodes * sizeof *fill);
-    for (uint32_t b = 0; b < nb; b++) {
-        igraph_vector_int_t *vs = igraph_vector_int_list_get_ptr(&blocks, b);
-        for (igraph_integer_t i = 0; i < igraph_vector_int_size(vs); i++) {
-            uint32_t u = (uint32_t)VECTOR(*vs)[i];
-            if (ap_index[u] >= 0) {
-                uint32_t a = nb + (uint32_t)ap_index[u];
-                tadj[fill[b]++] = a;
-                tadj[fill[a]++] = b;
-            }
-        }
-    }
-    free(fill);
-    /* own regioned vertices per node */
-    for (uint32_t v = 0; v < n; v++) {
-        if (reg[v] < 0)
-            continue;
-        if (ap_index[v] >= 0)
-            own_off[nb + (uint32_t)ap_index[v] + 1]++;
-        else if (owner[v] >= 0)
-            own_off[(uint32_t)owner[v] + 1]++;
-    }
-    for (uint32_t x = 0; x < n_nodes; x++)
-        own_off[x + 1] += own_off[x];
-    own = malloc(((size_t)own_off[n_nodes] + 1) * sizeof *own);
-    fill = malloc(((size_t)n_nodes + 1) * sizeof *fill);
-    if (!own || !fill) {
-        free(fill);
-        goto nomem;
-    }
-    memcpy(fill, own_off, (size_t)n_nodes * sizeof *fill);
-    for (uint32_t v = 0; v < n; v++) {
-        if (reg[v] < 0)
-            continue;
-        if (ap_index[v] >= 0)
-            own[fill[nb + (uint32_t)ap_index[v]]++] = v;
-        else if (owner[v] >= 0)
-            own[fill[owner[v]]++] = v;
-    }
-    free(fill);
-
-    /* Root every tree at its first block; pre-order, iteratively. */
-    parent = malloc(((size_t)n_nodes + 1) * sizeof *parent);
-    pre = malloc(((size_t)n_nodes + 1) * sizeof *pre);
-    stack = malloc(((size_t)n_nodes + 1) * sizeof *stack);
-    maps = calloc((size_t)n_nodes + 1, sizeof *maps);
-    if (!parent || !pre || !stack || !maps)
-        goto nomem;
-    for (uint32_t x = 0; x < n_nodes; x++)
-        parent[x] = KL_UNSEEN;
-    uint32_t npre = 0;
-    for (uint32_t root = 0; root < nb; root++) {
-        if (parent[root] != KL_UNSEEN)
-            continue;
-        uint32_t top = 0;
-        parent[root] = root;
-        stack[top++] = root;
-        while (top) {
-            uint32_t x = stack[--top];
-            pre[npre++] = x;
-            for (uint32_t k = tdeg[x]; k < tdeg[x + 1]; k++) {
-                uint32_t y = tadj[k];
-                if (parent[y] == KL_UNSEEN) {
-                    parent[y] = x;
-                    stack[top++] = y;
-                }
-            }
-        }
-    }
-
-    /* Scratch for one articulation point: its children's N, Q and region
-     * lists (the lists only when cut pairs are wanted). */
-    uint32_t maxdeg = 0;
-    for (uint32_t x = nb; x < n_nodes; x++)
-        if (tdeg[x + 1] - tdeg[x] > maxdeg)
-            maxdeg = tdeg[x + 1] - tdeg[x];
-    childN = malloc(((size_t)maxdeg + 1) * sizeof *childN);
-    childQ = malloc(((size_t)maxdeg + 1) * sizeof *childQ);
-    child_list_off = malloc(((size_t)maxdeg + 3) * sizeof *child_list_off);
-    if (!childN || !childQ || !child_list_off)
-        goto nomem;
-    size_t keys_cap = 0;
-    if (cuts) {
-        mark = calloc((size_t)R * (size_t)R, sizeof *mark);
-        cut_list = malloc(((size_t)R + 1) * sizeof *cut_list);
-        if (!mark || !cut_list)
-            goto nomem;
-    }
-    uint32_t stamp = 0;
-
-    for (uint32_t i = npre; i-- > 0;) {
-        uint32_t x = pre[i];
-        int is_ap = x >= nb;
+    /* Bottom up: a node's map is its heaviest child's, the others merged
+     * in, plus its own regioned vertices (small to large). */
+    for (uint32_t i = f.npre; i-- > 0;) {
+        uint32_t x = f.pre[i];
+        int is_ap = x >= f.nb;
         uint32_t heavy = KL_UNSEEN, nch = 0;
         size_t nkeys = 0;
-        for (uint32_t k = tdeg[x]; k < tdeg[x + 1]; k++) {
-            uint32_t y = tadj[k];
-            if (y == parent[x])
+        for (uint32_t k = f.tdeg[x]; k < f.tdeg[x + 1]; k++) {
+            uint32_t y = f.tadj[k];
+            if (y == f.parent[x])
                 continue;
             if (is_ap) {
-                childN[nch] = maps[y].N;
-                childQ[nch] = maps[y].Q;
-                child_list_off[nch] = (uint32_t)nkeys;
-                if (cuts) {
-                    if (nkeys + maps[y].size > keys_cap) {
-                        size_t cap = (nkeys + maps[y].size) * 2 + 16;
-                        int32_t *nk = realloc(child_keys, cap * sizeof *nk);
-                        if (!nk)
-                            goto nomem;
-                        child_keys = nk;
-                        keys_cap = cap;
-                    }
-                    for (uint32_t q = 0; q < maps[y].cap; q++)
-                        if (maps[y].key[q] >= 0)
-                            child_keys[nkeys++] = maps[y].key[q];
-                }
+                s.childN[nch] = maps[y].N;
+                s.childQ[nch] = maps[y].Q;
+                s.child_list_off[nch] = (uint32_t)nkeys;
+                if (cuts && push_keys(&s, &nkeys, &maps[y]) < 0)
+                    goto nomem;
                 nch++;
             }
             if (heavy == KL_UNSEEN || maps[y].size > maps[heavy].size)
                 heavy = y;
         }
         if (is_ap)
-            child_list_off[nch] = (uint32_t)nkeys;
+            s.child_list_off[nch] = (uint32_t)nkeys;
         if (heavy != KL_UNSEEN) {
             maps[x] = maps[heavy];
             memset(&maps[heavy], 0, sizeof maps[heavy]);
         }
-        for (uint32_t k = tdeg[x]; k < tdeg[x + 1]; k++) {
-            uint32_t y = tadj[k];
-            if (y != parent[x] && y != heavy && rmap_merge(&maps[x], &maps[y]) < 0)
+        for (uint32_t k = f.tdeg[x]; k < f.tdeg[x + 1]; k++) {
+            uint32_t y = f.tadj[k];
+            if (y != f.parent[x] && y != heavy && rmap_merge(&maps[x], &maps[y]) < 0)
                 goto nomem;
         }
-        for (uint32_t k = own_off[x]; k < own_off[x + 1]; k++) {
-            if (rmap_add(&maps[x], reg[own[k]], 1) < 0)
+        for (uint32_t k = f.own_off[x]; k < f.own_off[x + 1]; k++) {
+            if (rmap_add(&maps[x], reg[f.own[k]], 1) < 0)
                 goto nomem;
-            maps[x].A += tval[own[k]];
+            maps[x].A += t.tval[f.own[k]];
         }
         if (!is_ap)
             continue;
-
-        uint32_t v = node_vertex[x - nb], C = comp[v];
-        int32_t rho = reg[v];
-        int64_t d = rho >= 0, Trho = d ? tval[v] : 0;
-        int64_t Np = compN[C] - d, SQp = compSQ[C] - (d ? 2 * Trho - 1 : 0);
-        int64_t mv = d ? (int64_t)rmap_get(&maps[x], rho) : 0;
-        int64_t NS = maps[x].N - d, QS = maps[x].Q - (d ? 2 * mv - 1 : 0);
-        int64_t TS = (maps[x].A - Trho) - (d ? mv - 1 : 0);
-        int64_t NR = Np - NS, QR = SQp - 2 * TS + QS;
-        if (disconnects) {
-            int64_t twice = (Np * Np - SQp) - (NR * NR - QR);
-            for (uint32_t q = 0; q < nch; q++)
-                twice -= childN[q] * childN[q] - childQ[q];
-            disconnects[v] = (uint64_t)(twice / 2);
-        }
-        if (!cuts)
-            continue;
-        /* Pairs of regions that share a piece are not cut; the others, both
-         * present in C - v, are. */
-        stamp++;
-        for (uint32_t q = 0; q < nch; q++) {
-            const int32_t *L = child_keys + child_list_off[q];
-            uint32_t len = child_list_off[q + 1] - child_list_off[q];
-            for (uint32_t s = 0; s < len; s++)
-                for (uint32_t t = 0; t < len; t++)
-                    if (L[s] < L[t])
-                        mark[(size_t)L[s] * (size_t)R + (size_t)L[t]] = stamp;
-        }
-        uint32_t nrest = 0, npres = 0;
-        for (uint32_t k = comp_run[C]; k < comp_run[C + 1]; k++) {
-            int32_t r = run_reg[k];
-            if ((int64_t)run_cnt[k] - (int64_t)rmap_get(&maps[x], r) > 0)
-                cut_list[nrest++] = (uint32_t)r;
-        }
-        for (uint32_t s = 0; s < nrest; s++)
-            for (uint32_t t = s + 1; t < nrest; t++) /* runs are sorted by region */
-                mark[(size_t)cut_list[s] * (size_t)R + cut_list[t]] = stamp;
-        for (uint32_t k = comp_run[C]; k < comp_run[C + 1]; k++)
-            if ((int64_t)run_cnt[k] - (run_reg[k] == rho) > 0)
-                cut_list[npres++] = (uint32_t)run_reg[k];
-        for (uint32_t s = 0; s < npres; s++)
-            for (uint32_t t = s + 1; t < npres; t++) {
-                if (mark[(size_t)cut_list[s] * (size_t)R + cut_list[t]] == stamp)
-                    continue;
-                kl_i_cut_t *cut = kl_array_push(cuts);
-                if (!cut)
-                    goto nomem;
-                *cut = (kl_i_cut_t){(int32_t)cut_list[s], (int32_t)cut_list[t], v};
-            }
+        uint32_t v = f.node_vertex[x - f.nb], C = t.comp[v];
+        if (disconnects)
+            disconnects[v] = disconnected_pairs(&t, &s, v, reg[v], C, &maps[x], nch);
+        if (cuts && emit_cuts(cuts, &s, &t, R, v, reg[v], C, &maps[x], nch) < 0)
+            goto nomem;
     }
     goto cleanup;
 nomem:
     rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
-    goto cleanup;
-igraph_failed:
-    rc = kl_igraph_error(err, ie);
 cleanup:
-    if (have_blocks)
-        igraph_vector_int_list_destroy(&blocks);
-    if (have_aps)
-        igraph_vector_int_destroy(&aps);
     if (maps)
-        for (uint32_t x = 0; x < n_nodes; x++)
+        for (uint32_t x = 0; x < f.n_nodes; x++)
             rmap_free(&maps[x]);
     free(maps);
-    free(comp);
-    free(bucket);
-    free(sorted);
-    free(tmp);
-    free(tval);
-    free(run_reg);
-    free(run_cnt);
-    free(comp_run);
-    free(compN);
-    free(compSQ);
-    free(ap_index);
-    free(owner);
-    free(tdeg);
-    free(tadj);
-    free(own_off);
-    free(own);
-    free(parent);
-    free(pre);
-    free(stack);
-    free(node_vertex);
-    free(cut_list);
-    free(mark);
-    free(childN);
-    free(childQ);
-    free(child_list_off);
-    free(child_keys);
+    counts_free(&t);
+    forest_free(&f);
+    scratch_free(&s);
     return rc;
 }

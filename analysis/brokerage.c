@@ -201,6 +201,9 @@ static void group_moments(uint32_t G, const double *n, double N, double d, doubl
     }
 }
 
+/* Long because it is one straight sequence over the same arrays (the arcs
+ * kept, groups, two-path counts, then expectations and z-scores per actor);
+ * the two-path counting and the group moments are their own functions. */
 kl_err kl_brokerage_compute(kl_brokerage_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, int undirected,
                             kl_error_t *err)
 {

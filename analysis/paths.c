@@ -126,6 +126,10 @@ static uint32_t kl_leaves_in(const kl_pshared *sh, uint32_t x, int32_t r)
     return a - first;
 }
 
+/* The shared part of a run: source counts, leaves and hosts, the kept
+ * graph renumbered, leaves by region, the passes needed.  Long because the
+ * steps hand their scratch (cnt, map, keys) to each other; each step is one
+ * commented block. */
 static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
 {
     const kl_csr_t *g = p->g;

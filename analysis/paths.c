@@ -619,13 +619,13 @@ static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh)
     return KL_OK;
 }
 
-/* out[orig[x]] = sum over threads, in thread order, of acc[x * stride + field]. */
-static void kl_merge(double *out, const kl_pworker *wk, int threads, size_t field, size_t stride,
+/* out[orig[x]] = sum over the lanes, in lane order, of acc[x * stride + field]. */
+static void kl_merge(double *out, const kl_pworker *wk, int lanes, size_t field, size_t stride,
                      const kl_pshared *sh)
 {
     if (!out)
         return;
-    for (int t = 0; t < threads; t++) {
+    for (int t = 0; t < lanes; t++) {
         const double *acc = field == SIZE_MAX ? wk[t].h : wk[t].acc + field;
         for (uint32_t x = 0; x < sh->n; x++)
             out[sh->orig[x]] += acc[x * stride];
@@ -648,7 +648,7 @@ kl_err kl_paths_run(kl_paths_t *p)
     int want_irb = p->region && (p->irb_sum || p->irb_sumsq);
     kl_pshared sh;
     kl_pworker *wk = NULL;
-    int threads = 0; /* lanes with a workspace */
+    int ready = 0; /* lanes with a workspace */
     kl_err rc = kl_pshared_init(&sh, p, want_irb);
     if (rc != KL_OK)
         goto cleanup;
@@ -664,19 +664,19 @@ kl_err kl_paths_run(kl_paths_t *p)
     if (!wk)
         goto cleanup;
     for (uint32_t l = 0; l < lanes; l++) {
-        threads = (int)l + 1; /* free what was allocated, even on failure */
+        ready = (int)l + 1; /* free what was allocated, even on failure */
         if ((rc = kl_worker_init(&wk[l], &sh)) != KL_OK)
             goto cleanup;
         ctx[l] = &wk[l];
     }
     kl_i_lanes_run(sh.n_pass, p->threads, ctx, kl_pass_task, &sh);
 
-    kl_merge(p->dep_sum, wk, threads, 0, 4, &sh);
-    kl_merge(p->dep_sumsq, wk, threads, 1, 4, &sh);
-    kl_merge(p->harmonic, wk, threads, SIZE_MAX, 1, &sh);
+    kl_merge(p->dep_sum, wk, ready, 0, 4, &sh);
+    kl_merge(p->dep_sumsq, wk, ready, 1, 4, &sh);
+    kl_merge(p->harmonic, wk, ready, SIZE_MAX, 1, &sh);
     if (want_irb) {
-        kl_merge(p->irb_sum, wk, threads, 2, 4, &sh);
-        kl_merge(p->irb_sumsq, wk, threads, 3, 4, &sh);
+        kl_merge(p->irb_sum, wk, ready, 2, 4, &sh);
+        kl_merge(p->irb_sumsq, wk, ready, 3, 4, &sh);
     }
     /* Leaves: never inside a path; harmonic from the sums kept at the host
      * plus the host itself (1 hop) and the host's other leaves (2 hops). */
@@ -685,7 +685,7 @@ kl_err kl_paths_run(kl_paths_t *p)
             if (!sh.nleaf[x])
                 continue;
             double from_hosts = 0.0;
-            for (int t = 0; t < threads; t++)
+            for (int t = 0; t < ready; t++)
                 from_hosts += wk[t].hl[x];
             for (uint32_t i = sh.leaf_off[x]; i < sh.leaf_off[x + 1]; i++)
                 p->harmonic[sh.leaf[i]] = from_hosts + sh.ks[x] + (sh.kl[x] - sh.leaf_cnt[i]) * 0.5;
@@ -694,7 +694,7 @@ kl_err kl_paths_run(kl_paths_t *p)
     rc = KL_OK;
 cleanup:
     if (wk)
-        for (int t = 0; t < threads; t++)
+        for (int t = 0; t < ready; t++)
             kl_worker_free(&wk[t]);
     free(wk);
     kl_pshared_free(&sh);

@@ -1,6 +1,6 @@
 /* analysis/analysis.h - the metrics of `kluster analyze` on an analysis graph:
  * centralities, cohesion, communities and structural holes, exactly as
- * DEFINITIONS.md defines them.
+ * docs/metrics.md defines them.
  *
  * Usage:
  *
@@ -15,7 +15,7 @@
  * Per-vertex arrays are indexed by the analysis graph's vertex ids (entity
  * order, kl_agraph_t.vertex_entity); res.order lists the vertices sorted by
  * actor id, which is the order every output uses.  A value that is undefined
- * (DEFINITIONS.md "null") is NAN in a double array.
+ * (docs/metrics.md#numbers-and-null) is NAN in a double array.
  *
  * The library never prints, never exits and never reads files.  It calls
  * igraph from the calling thread only (igraph is not thread-safe in this
@@ -117,11 +117,11 @@ typedef struct {
     double seconds[KL_PHASE_COUNT]; /* wall time per phase */
 } kl_analysis_t;
 
-/* Compute every metric of DEFINITIONS.md's actors[] and graph keys that this
+/* Compute every metric of docs/metrics.md's actors[] and graph keys that this
  * module implements, on the analysis graph g built from the finalized
  * dataset ds (both borrowed; neither is modified).  res is filled (caller
  * owns it; release with kl_analysis_destroy, also after a failure).
- * Errors: KL_ENOMEM, KL_EIGRAPH (igraph's reason attached), KL_EINVAL for bad
+ * Errors: KL_ENOMEM, KL_EGRAPHLIB (igraph's reason attached), KL_EINVAL for bad
  * options.
  * Time: exact betweenness dominates, O(n m) hops or O(n (m + n log n))
  * weighted (K sources instead of n when sampled); the rest is near-linear:
@@ -165,7 +165,7 @@ typedef struct {
     kl_brokerage_roles_t *z;        /* n: sna's z-scores (NAN where sna gives NaN/Inf, and outside) */
 } kl_brokerage_t;
 
-/* Brokerage roles of DEFINITIONS.md on the subgraph of g induced by actors
+/* Brokerage roles of docs/metrics.md on the subgraph of g induced by actors
  * with a region, regions as groups, with the counts, expectations and
  * z-scores of R's sna::brokerage(adjacency, regions) on that subgraph.
  * Arcs: each relation of ds that is a tie of g (both ends vertices, no
@@ -190,7 +190,7 @@ void kl_brokerage_destroy(kl_brokerage_t *b);
 
 /* ---- Regions, region pairs and what-if (analysis/regions.c, analysis/whatif.c)
  *
- * DEFINITIONS.md "Regions and region pairs", the per-actor keys
+ * docs/metrics.md#region-pairs, the per-actor keys
  * regions_reached, participation_region, participation_community and
  * ei_index, and `kluster whatif`.  Regions are ds->regions indices; every
  * list below is in a fixed order (regions by id, pairs by (a, b) ids,
@@ -199,7 +199,7 @@ void kl_brokerage_destroy(kl_brokerage_t *b);
 typedef struct {
     int weighted;              /* distances are sums of 1/weight (--weights); 0: hops */
     uint32_t top;              /* brokers kept per pair (default 5) */
-    /* Which connected pairs get brokers (DEFINITIONS.md's fixed rule): all
+    /* Which connected pairs get brokers (docs/metrics.md#which-pairs-get-brokers): all
      * when W m <= broker_work_limit, W = sum over connected pairs of
      * min(|a|, |b|) (the exact passes, each O(m)), m = ties; otherwise the
      * focus pairs and the exact_pairs pairs with most links (then
@@ -360,7 +360,7 @@ typedef struct {
 
 /* Everything above for the analysis graph g of the finalized dataset ds
  * (both borrowed).  out is filled (caller owns it; kl_regions_destroy, also
- * after a failure).  Errors: KL_ENOMEM, KL_EIGRAPH, KL_EINVAL (a focus
+ * after a failure).  Errors: KL_ENOMEM, KL_EGRAPHLIB, KL_EINVAL (a focus
  * region out of range).
  * Time: O((n + m) log n + n R^2) for the block-cut tree counts (cut actors,
  * disconnects), O(R (n + m)) for the distances (R = regions with actors;
@@ -374,7 +374,7 @@ void kl_regions_destroy(kl_regions_t *r);
 /* whatif --rank alone: disconnects[v] (g->n entries, caller-allocated) as in
  * kl_regions_t, exact for all actors at once through the block-cut tree with
  * per-region counts merged small to large, and *cross_pairs = P (optional).
- * O((n + m) log n).  Errors: KL_ENOMEM, KL_EIGRAPH. */
+ * O((n + m) log n).  Errors: KL_ENOMEM, KL_EGRAPHLIB. */
 kl_err kl_whatif_rank(const kl_agraph_t *g, uint64_t *disconnects, double *cross_pairs, kl_error_t *err);
 
 /* The state `whatif --remove` compares, for one set of removed actors. */

@@ -1,16 +1,23 @@
 /* analysis/analysis_internal.h - pieces shared between the files of
- * analysis/: one step of kl_analysis_run per file. */
+ * analysis/.
+ *
+ * The files call downwards only, never in a circle:
+ *   pool.c, clock.c, order.c, sssp.c   threads, time, orders, path sweeps
+ *   paths.c, sampling.c, blockcut.c    Brandes passes, sampled paths, block-cut forest
+ *   structure.c, centrality.c, communities.c, holes.c, brokerage.c   the metrics
+ *   regions.c, whatif.c                region pairs and brokers, removals
+ *   analysis.c                         kl_analysis_run: the steps in order */
 #ifndef KL_ANALYSIS_INTERNAL_H
 #define KL_ANALYSIS_INTERNAL_H
 
 #include "analysis.h"
 
-#include <math.h>
 
-/* Wall-clock seconds (monotonic). */
+/* Wall-clock seconds (monotonic) (clock.c). */
 double kl_i_now(void);
 
-/* Sort vertices by actor id: fills res->order, res->rank, res->edge_order. */
+/* Sort vertices by actor id: fills res->order, res->rank, res->edge_order
+ * (order.c). */
 kl_err kl_i_order(kl_analysis_t *res, const kl_agraph_t *g, const kl_dataset_t *ds, kl_error_t *err);
 
 /* Betweenness (+ standard error), harmonic, irb, irb_share (centrality.c).
@@ -29,11 +36,25 @@ kl_err kl_i_structure(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
 kl_err kl_i_communities(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err);
 
 /* Renumber labels[0..n) so that ids run 0.. in the order of order[]
- * (first appearance).  Returns the number of distinct labels or -1 when out
+ * (first appearance) (order.c).  Returns the number of distinct labels or -1 when out
  * of memory.  Labels must be in [0, n). */
 long kl_i_renumber(uint32_t n, const uint32_t *order, uint32_t *labels);
 
-/* ---- shared by regions.c and whatif.c */
+/* ---- the thread pool (pool.c) */
+
+/* How many threads to use: `requested`, or the online CPUs when it is 0,
+ * at least 1 and at most `most` (and a fixed ceiling). */
+int kl_i_pool_threads(int requested, uint32_t most);
+
+/* Run fn(ctx, unit) once for every unit in [0, n_units) on up to `threads`
+ * threads (0 = online CPUs): thread t of T runs units t, t + T, ... in that
+ * order, the calling thread being thread 0.  Can't fail: the units of a
+ * thread that cannot be started run on the calling thread afterwards.  A
+ * kernel whose results must not depend on the thread count either gives
+ * each unit its own accumulators (merged in unit order afterwards) or keeps
+ * exact integer counts; a unit may also be a worker that takes its work
+ * from an atomic counter of the kernel's. */
+void kl_i_pool_run(uint32_t n_units, int threads, void (*fn)(void *ctx, uint32_t unit), void *ctx);
 
 /* Fixed number of accumulator lanes: tasks i, i + KL_I_LANES, ... run on lane
  * i in that order, each lane sums into its own arrays, and lanes are merged
@@ -41,41 +62,11 @@ long kl_i_renumber(uint32_t n, const uint32_t *order, uint32_t *labels);
 #define KL_I_LANES 4
 
 /* Run fn(lane_ctx[l], task, shared) for every task on its lane, lanes spread
- * over `threads` threads (0 = online CPUs).  Can't fail: a thread that cannot
- * be started is replaced by running its lanes on the calling thread. */
+ * over `threads` threads (0 = online CPUs) by kl_i_pool_run. */
 void kl_i_lanes_run(uint32_t n_tasks, int threads, void **lane_ctx,
                     void (*fn)(void *lane_ctx, uint32_t task, void *shared), void *shared);
 
-/* Single- or multi-source shortest paths over the CSR arrays, skipping the
- * vertices marked in `gone`: BFS (hops) or Dijkstra (distance 1/w, lengths
- * within a relative 1e-10 equal, as the path kernel).  With sigma, the
- * number of shortest paths and the successor lists of the shortest-path DAG
- * (in settle order) are filled too.  Workspace reused across runs. */
-typedef struct {
-    uint32_t n;
-    int weighted;
-    double *dist;        /* by vertex; INFINITY when not reached */
-    uint32_t *order;     /* reached vertices in settle order */
-    uint32_t reached;
-    uint32_t *oidx;      /* vertex -> settle index, UINT32_MAX when not reached */
-    double *sigma;       /* by settle index */
-    uint32_t *sstart;    /* successors of order[i]: succ[sstart[i] .. sstart[i+1]), settle indices */
-    uint32_t *succ;
-    uint32_t *heap, *hpos;
-} kl_i_sssp_t;
-
-/* Relative tolerance for equal weighted path lengths (igraph's), shared by
- * every shortest-path routine so that they agree on which paths tie. */
-#define KL_I_LEN_EPS 1e-10
-
-static inline int kl_i_len_equal(double a, double b)
-{
-    return fabs(a - b) <= KL_I_LEN_EPS * (a > b ? a : b);
-}
-
-kl_err kl_i_sssp_init(kl_i_sssp_t *w, const kl_csr_t *g, int weighted, int with_sigma);
-void kl_i_sssp_run(kl_i_sssp_t *w, const kl_csr_t *g, const uint32_t *src, uint32_t n_src, const uint8_t *gone);
-void kl_i_sssp_free(kl_i_sssp_t *w);
+/* ---- the block-cut forest (blockcut.c), for regions.c and whatif.c */
 
 /* A region pair cut by an articulation point, within its component. */
 typedef struct {

@@ -1,6 +1,6 @@
 /* analysis/brokerage.c - Gould-Fernandez brokerage roles with regions as
  * groups, exactly as R's sna::brokerage(adjacency, regions) computes them on
- * the subgraph induced by the actors that have a region (DEFINITIONS.md
+ * the subgraph induced by the actors that have a region (docs/metrics.md
  * `brokerage`, `brokerage_undirected`).
  *
  * sna counts, for every ordered two-path a->v->b with a, v, b distinct and no
@@ -17,11 +17,9 @@
 #include "analysis_internal.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 enum { R_WI = 0, R_WO, R_BIO, R_BOI, R_BO, R_T, R_COUNT };
 
@@ -58,7 +56,7 @@ static int relation_kept(const kl_relation_t *r, const kl_graph_options_t *opt)
     return r->start <= opt->to && r->end >= opt->from;
 }
 
-/* Types that point one way (SCHEMA.md); partner_of and unknown types are
+/* Types that point one way (docs/format.md); partner_of and unknown types are
  * undirected. */
 static int reltype_directed(kl_reltype t)
 {
@@ -88,16 +86,16 @@ typedef struct {
     uint32_t *mark;  /* N: a + 1 while a is the source */
 } twopath_worker_t;
 
-static void *twopath_main(void *arg)
+static void twopath_unit(void *ctx, uint32_t worker)
 {
-    twopath_worker_t *w = arg;
+    twopath_worker_t *w = (twopath_worker_t *)ctx + worker;
     const twopath_job_t *job = w->job;
     const size_t *off = job->out_off;
     const uint32_t *adj = job->out_adj, *grp = job->grp;
     for (;;) {
         uint32_t first = atomic_fetch_add(&w->job->next, KL_TWOPATH_BLOCK);
         if (first >= job->N)
-            return NULL;
+            return;
         uint32_t last = job->N - first > KL_TWOPATH_BLOCK ? first + KL_TWOPATH_BLOCK : job->N;
         for (uint32_t a = first; a < last; a++) {
             uint32_t stamp = a + 1, ga = grp[a];
@@ -128,35 +126,25 @@ static void *twopath_main(void *arg)
 /* Fill cnt (N x R_COUNT, zeroed) with the role counts; KL_ENOMEM. */
 static kl_err count_two_paths(twopath_job_t *job, double *cnt)
 {
-    long want = sysconf(_SC_NPROCESSORS_ONLN);
-    if (want < 1 || job->N < 4 * KL_TWOPATH_BLOCK)
-        want = 1;
-    if (want > KL_TWOPATH_MAX_THREADS)
-        want = KL_TWOPATH_MAX_THREADS;
+    int want = job->N < 4 * KL_TWOPATH_BLOCK ? 1 : kl_i_pool_threads(0, KL_TWOPATH_MAX_THREADS);
     twopath_worker_t w[KL_TWOPATH_MAX_THREADS];
-    pthread_t tid[KL_TWOPATH_MAX_THREADS];
-    int started[KL_TWOPATH_MAX_THREADS] = {0};
     kl_err rc = KL_ENOMEM;
     memset(w, 0, sizeof w);
-    for (long t = 0; t < want; t++) {
+    for (int t = 0; t < want; t++) {
         w[t].job = job;
         w[t].cnt = t == 0 ? cnt : calloc((size_t)job->N * R_COUNT + 1, sizeof *w[t].cnt);
         w[t].mark = calloc((size_t)job->N + 1, sizeof *w[t].mark);
         if (!w[t].cnt || !w[t].mark)
             goto done;
     }
-    for (long t = 1; t < want; t++)
-        started[t] = pthread_create(&tid[t], NULL, twopath_main, &w[t]) == 0;
-    twopath_main(&w[0]); /* a thread that did not start leaves its blocks to this one */
-    for (long t = 1; t < want; t++)
-        if (started[t])
-            pthread_join(tid[t], NULL);
-    for (long t = 1; t < want; t++)
+    /* one unit per worker; each takes blocks of sources from job->next */
+    kl_i_pool_run((uint32_t)want, want, twopath_unit, w);
+    for (int t = 1; t < want; t++)
         for (size_t i = 0; i < (size_t)job->N * R_COUNT; i++)
             cnt[i] += w[t].cnt[i];
     rc = KL_OK;
 done:
-    for (long t = 0; t < want; t++) {
+    for (int t = 0; t < want; t++) {
         if (t > 0)
             free(w[t].cnt);
         free(w[t].mark);
@@ -213,6 +201,9 @@ static void group_moments(uint32_t G, const double *n, double N, double d, doubl
     }
 }
 
+/* Long because it is one straight sequence over the same arrays (the arcs
+ * kept, groups, two-path counts, then expectations and z-scores per actor);
+ * the two-path counting and the group moments are their own functions. */
 kl_err kl_brokerage_compute(kl_brokerage_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, int undirected,
                             kl_error_t *err)
 {
@@ -351,7 +342,7 @@ kl_err kl_brokerage_compute(kl_brokerage_t *out, const kl_dataset_t *ds, const k
                 z[k] = NAN;
         }
         if (undirected) {
-            /* DEFINITIONS.md: sna's counts and expectations on the symmetric
+            /* docs/metrics.md: sna's counts and expectations on the symmetric
              * input, halved (each unordered a-v-b once), z unchanged.  The
              * merged representative_gatekeeper is sna's b_IO as it is: a path
              * a-v-b with exactly one end in v's region is counted once as

@@ -3,15 +3,13 @@
  * path kernel; eigenvector centrality and PageRank by power iteration over
  * the CSR arrays (fixed summation order: no BLAS, no thread-count effect). */
 #include "analysis_internal.h"
+#include "../engine/igraph_view.h"
 #include "paths.h"
 #include "sampling.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ------------------------------------------------- a small parallel for
  * Work is cut into a fixed number of chunks that depends on n only; each
@@ -19,51 +17,16 @@
  * So results are identical whatever the number of threads (and on one). */
 #define KL_PAR_CHUNKS 64
 #define KL_PAR_MIN_N 20000 /* below this, threads cost more than they save */
-#define KL_PAR_MAX_THREADS 64
-
-typedef struct {
-    void (*fn)(void *ctx, uint32_t chunk);
-    void *ctx;
-    uint32_t n_chunks;
-    atomic_uint next;
-} par_t;
-
-static void *par_worker(void *arg)
-{
-    par_t *p = arg;
-    for (;;) {
-        uint32_t c = atomic_fetch_add(&p->next, 1);
-        if (c >= p->n_chunks)
-            return NULL;
-        p->fn(p->ctx, c);
-    }
-}
 
 static int par_threads(int requested, uint32_t n)
 {
-    if (n < KL_PAR_MIN_N)
-        return 1;
-    long t = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
-    return t < 1 ? 1 : t > KL_PAR_MAX_THREADS ? KL_PAR_MAX_THREADS : (int)t;
+    return n < KL_PAR_MIN_N ? 1 : kl_i_pool_threads(requested, KL_PAR_CHUNKS);
 }
 
-/* Run fn(ctx, c) for c = 0 .. KL_PAR_CHUNKS-1 on up to `threads` threads.
- * Can't fail: a thread that cannot start leaves its share to the others. */
+/* Run fn(ctx, c) for c = 0 .. KL_PAR_CHUNKS-1 on up to `threads` threads. */
 static void par_for(int threads, void (*fn)(void *ctx, uint32_t chunk), void *ctx)
 {
-    par_t p;
-    p.fn = fn;
-    p.ctx = ctx;
-    p.n_chunks = KL_PAR_CHUNKS;
-    atomic_init(&p.next, 0);
-    pthread_t tid[KL_PAR_MAX_THREADS];
-    int started = 0;
-    for (int t = 1; t < threads; t++)
-        if (pthread_create(&tid[started], NULL, par_worker, &p) == 0)
-            started++;
-    par_worker(&p);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
+    kl_i_pool_run(KL_PAR_CHUNKS, threads, fn, ctx);
 }
 
 /* Bounds of chunk c of n items. */
@@ -72,7 +35,7 @@ static uint32_t chunk_lo(uint32_t n, uint32_t c)
     return (uint32_t)((uint64_t)n * c / KL_PAR_CHUNKS);
 }
 
-/* P of DEFINITIONS.md: connected unordered pairs of actors whose regions
+/* P of docs/metrics.md: connected unordered pairs of actors whose regions
  * differ.  Per component, N_c actors with a region split into regions of
  * c_r actors: (N_c^2 - sum_r c_r^2) / 2 pairs.  O(n + regions). */
 static int region_pairs(const kl_analysis_t *res, const int32_t *region, uint32_t n, double *out)
@@ -275,7 +238,7 @@ cleanup:
     return rc;
 }
 
-/* Eigenvector centrality of the largest component (DEFINITIONS.md) by power
+/* Eigenvector centrality of the largest component (docs/metrics.md#eigenvector) by power
  * iteration over the CSR arrays, so that the result does not depend on the
  * BLAS or LAPACK build (ARPACK's dot products and reorthogonalisation
  * change the last digits from one machine to the next): every value is a

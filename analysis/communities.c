@@ -2,6 +2,7 @@
  * or Louvain), their modularity, and their agreement with the regions (NMI,
  * adjusted Rand index). */
 #include "analysis_internal.h"
+#include "../engine/igraph_view.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -95,9 +96,9 @@ static igraph_error_t leiden(const kl_agraph_t *g, const igraph_vector_t *node_w
     for (int it = 0; it < KL_LEIDEN_MAX_ITER; it++) {
         igraph_integer_t nb = 0;
         igraph_real_t quality = 0, q = 0;
-        IGRAPH_CHECK(igraph_community_leiden(&g->graph, &g->weights, node_weights, resolution, 0.01, it > 0, 1,
+        IGRAPH_CHECK(igraph_community_leiden(kl_agraph_igraph(g), kl_agraph_igraph_weights(g), node_weights, resolution, 0.01, it > 0, 1,
                                              membership, &nb, &quality));
-        IGRAPH_CHECK(igraph_modularity(&g->graph, membership, &g->weights, 1.0, 0, &q));
+        IGRAPH_CHECK(igraph_modularity(kl_agraph_igraph(g), membership, kl_agraph_igraph_weights(g), 1.0, 0, &q));
         if (it > 0 && !(q > q_best))
             break;
         int small_gain = it > 0 && q - q_best < KL_LEIDEN_GAIN * fabs(q_best);
@@ -133,7 +134,7 @@ kl_err kl_i_communities(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *er
         have_membership = 1;
         igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)res->options.seed);
         if (res->options.communities == KL_COMMUNITIES_LOUVAIN) {
-            ie = igraph_community_multilevel(&g->graph, &g->weights, 1.0, &membership, NULL, NULL);
+            ie = igraph_community_multilevel(kl_agraph_igraph(g), kl_agraph_igraph_weights(g), 1.0, &membership, NULL, NULL);
         } else {
             /* Leiden's CPM quality with node weights = strengths and
              * resolution 1/(2W) is modularity (up to the constant 1/(2W)).
@@ -143,7 +144,7 @@ kl_err kl_i_communities(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *er
             have_nw = 1;
             double total = 0;
             for (uint32_t e = 0; e < m; e++)
-                total += VECTOR(g->weights)[e];
+                total += g->weight[e];
             for (uint32_t v = 0; v < n; v++)
                 VECTOR(node_weights)[v] = res->strength[v];
             ie = leiden(g, &node_weights, 1.0 / (2.0 * total), &membership, res->community, &res->modularity);
@@ -152,7 +153,7 @@ kl_err kl_i_communities(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *er
             goto cleanup;
         if (res->options.communities == KL_COMMUNITIES_LOUVAIN) {
             igraph_real_t q = NAN;
-            if ((ie = igraph_modularity(&g->graph, &membership, &g->weights, 1.0, 0, &q)) != IGRAPH_SUCCESS)
+            if ((ie = igraph_modularity(kl_agraph_igraph(g), &membership, kl_agraph_igraph_weights(g), 1.0, 0, &q)) != IGRAPH_SUCCESS)
                 goto cleanup;
             res->modularity = q;
             for (uint32_t v = 0; v < n; v++)

@@ -4,17 +4,10 @@
 
 #include <math.h>
 #include <stdint.h>
-#include <pthread.h>
-
-/* Accumulator lanes (see kl_paths_run): fixed, so that sums are added in the
- * same order on every machine whatever its number of cores. */
-#define KL_LANES 4
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define KL_UNSEEN UINT32_MAX
-#define KL_MAX_THREADS 256
 
 /* The graph the passes run on.  Unweighted, a vertex of degree 1 whose
  * neighbour has degree >= 2 (a leaf) is removed and counted at its neighbour
@@ -29,6 +22,7 @@ typedef struct {
     uint32_t n;                /* kept vertices */
     uint32_t *off, *adj;       /* CSR of the kept vertices, kept numbering */
     double *len;               /* weighted: 1/w per adj slot; NULL unweighted */
+    kl_csr_t kept;             /* off and adj as a CSR graph (no eid, no w), for the sweeps */
     uint32_t *orig;            /* kept -> original vertex */
     int32_t *reg;              /* region of a kept vertex or -1 */
     uint32_t *nleaf;           /* leaves of a kept vertex */
@@ -42,7 +36,6 @@ typedef struct {
     uint32_t n_pass;
     uint32_t max_leaves;
     double *inv;               /* inv[d] = 1/d for hop counts (unweighted) */
-    int threads;
     int want_dep, want_irb;
     int all_once;              /* every vertex is a source exactly once */
 } kl_pshared;
@@ -52,13 +45,15 @@ typedef struct {
     double k, k_leaf; /* sources with this region: all / only leaves */
 } kl_pgroup;
 
-/* Per-thread workspace and accumulators (kept numbering).  Pass data lives
+/* Per-lane workspace and accumulators (kept numbering).  Pass data lives
  * in BFS (or Dijkstra settle) order: sigma[i] and coefs[2i..2i+1] belong to
  * order[i], so the sweeps read them nearly sequentially, and a successor
- * list replaces the distance test of the backward sweep. */
+ * list replaces the distance test of the backward sweep.  Weighted, the
+ * forward sweep is the kernel's Dijkstra (sp), and oidx, order, sstart,
+ * succ, sigma and dist are its arrays. */
 typedef struct {
     const kl_pshared *sh;
-    uint32_t tid;
+    kl_i_sssp_t sp;
     uint32_t *oidx;            /* vertex -> order index, KL_UNSEEN when not reached */
     uint32_t *order;           /* order index -> vertex */
     uint32_t *sstart;          /* successors of order[i]: succ[sstart[i] .. sstart[i+1]) */
@@ -67,7 +62,6 @@ typedef struct {
     double *sigma;
     double *coefs;             /* by order index: (target + delta) / sigma for plain and irb, interleaved */
     double *dist;              /* weighted: distance by vertex */
-    uint32_t *heap, *hpos;     /* weighted: binary heap of vertices, position by vertex */
     kl_pgroup *groups;
     double *acc;               /* by vertex, interleaved: dep, dep^2, irb, irb^2 (one cache line) */
     double *h, *hl;            /* harmonic of a vertex, and of each of its leaves */
@@ -132,6 +126,10 @@ static uint32_t kl_leaves_in(const kl_pshared *sh, uint32_t x, int32_t r)
     return a - first;
 }
 
+/* The shared part of a run: source counts, leaves and hosts, the kept
+ * graph renumbered, leaves by region, the passes needed.  Long because the
+ * steps hand their scratch (cnt, map, keys) to each other; each step is one
+ * commented block. */
 static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
 {
     const kl_csr_t *g = p->g;
@@ -269,6 +267,8 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
         }
     }
 
+    sh->kept = (kl_csr_t){kept, (uint32_t)(slots / 2), sh->off, sh->adj, NULL, NULL};
+
     /* Leaves grouped by host, sorted by region so irb can count them per region. */
     for (uint32_t x = 0; x < kept; x++) {
         sh->leaf_off[x + 1] = sh->leaf_off[x] + sh->nleaf[x];
@@ -372,103 +372,6 @@ static void kl_bfs(kl_pworker *wk, uint32_t s)
     sst[tail] = pos;
     wk->reached = tail;
     wk->nlev = nlev;
-}
-
-static void kl_heap_up(uint32_t *heap, uint32_t *hpos, const double *dist, uint32_t i)
-{
-    uint32_t v = heap[i];
-    double d = dist[v];
-    while (i > 0) {
-        uint32_t parent = (i - 1) / 2;
-        if (dist[heap[parent]] <= d)
-            break;
-        heap[i] = heap[parent];
-        hpos[heap[i]] = i;
-        i = parent;
-    }
-    heap[i] = v;
-    hpos[v] = i;
-}
-
-static void kl_heap_down(uint32_t *heap, uint32_t *hpos, const double *dist, uint32_t size)
-{
-    uint32_t i = 0, v = heap[0];
-    double d = dist[v];
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= size)
-            break;
-        if (c + 1 < size && dist[heap[c + 1]] < dist[heap[c]])
-            c++;
-        if (dist[heap[c]] >= d)
-            break;
-        heap[i] = heap[c];
-        hpos[heap[i]] = i;
-        i = c;
-    }
-    heap[i] = v;
-    hpos[v] = i;
-}
-
-/* Dijkstra from s with distance 1/w.  Shorter means shorter by more than the
- * relative tolerance; the DAG is then read off the final distances with one
- * predicate (settled earlier, length equal within tolerance), so sigma and
- * the backward sweep agree on the predecessors even when a tentative
- * distance was replaced by a shorter one. */
-static void kl_dijkstra(kl_pworker *wk, uint32_t s)
-{
-    const kl_pshared *sh = wk->sh;
-    const uint32_t *off = sh->off, *adj = sh->adj;
-    const double *len = sh->len;
-    uint32_t *oidx = wk->oidx, *order = wk->order, *sst = wk->sstart, *succ = wk->succ;
-    uint32_t *heap = wk->heap, *hpos = wk->hpos;
-    double *dist = wk->dist, *sigma = wk->sigma;
-    uint32_t size = 1, tail = 0, pos = 0;
-    heap[0] = s;
-    hpos[s] = 0;
-    dist[s] = 0.0;
-    while (size > 0) {
-        uint32_t v = heap[0];
-        hpos[v] = KL_UNSEEN;
-        if (--size > 0) {
-            heap[0] = heap[size];
-            kl_heap_down(heap, hpos, dist, size);
-        }
-        oidx[v] = tail;
-        order[tail++] = v;
-        double dv = dist[v];
-        for (uint32_t e = off[v], end = off[v + 1]; e < end; e++) {
-            uint32_t w = adj[e];
-            if (oidx[w] != KL_UNSEEN)
-                continue; /* settled */
-            double nd = dv + len[e];
-            if (hpos[w] == KL_UNSEEN) {
-                dist[w] = nd;
-                heap[size] = w;
-                kl_heap_up(heap, hpos, dist, size++);
-            } else if (nd < dist[w] * (1.0 - KL_I_LEN_EPS)) {
-                dist[w] = nd;
-                kl_heap_up(heap, hpos, dist, hpos[w]);
-            }
-        }
-    }
-    sigma[0] = 1.0;
-    for (uint32_t i = 1; i < tail; i++)
-        sigma[i] = 0.0;
-    for (uint32_t i = 0; i < tail; i++) {
-        uint32_t v = order[i];
-        double dv = dist[v], sv = sigma[i];
-        sst[i] = pos;
-        for (uint32_t e = off[v], end = off[v + 1]; e < end; e++) {
-            uint32_t o = oidx[adj[e]];
-            if (o != KL_UNSEEN && o > i && kl_i_len_equal(dv + len[e], dist[adj[e]])) {
-                sigma[o] += sv;
-                succ[pos++] = o;
-            }
-        }
-    }
-    sst[tail] = pos;
-    wk->reached = tail;
 }
 
 /* ------------------------------------------------------------ backward */
@@ -589,10 +492,12 @@ static void kl_run_pass(kl_pworker *wk, uint32_t x)
     double ks = sh->ks[x], kl = sh->kl[x], k = ks + kl;
     int do_dep = k > 0 && sh->want_dep;
 
-    if (sh->p->weighted)
-        kl_dijkstra(wk, x);
-    else
+    if (sh->p->weighted) {
+        kl_i_sssp_run(&wk->sp, &sh->kept, &x, 1, NULL);
+        wk->reached = wk->sp.reached;
+    } else {
         kl_bfs(wk, x);
+    }
     uint32_t reached = wk->reached;
 
     if (wk->h && k > 0)
@@ -648,79 +553,65 @@ static void kl_run_pass(kl_pworker *wk, uint32_t x)
     }
 }
 
-static void *kl_worker_main(void *arg)
+/* One task of the lanes: the pass of sh->pass[task]. */
+static void kl_pass_task(void *lane, uint32_t task, void *shared)
 {
-    kl_pworker *wk = arg;
-    const kl_pshared *sh = wk->sh;
-    /* Static interleaving: which passes a thread runs, and so the order of
-     * its sums, depends only on the thread count, never on timing. */
-    for (uint32_t i = wk->tid; i < sh->n_pass; i += (uint32_t)sh->threads)
-        kl_run_pass(wk, sh->pass[i]);
-    return NULL;
-}
-
-/* The lanes one operating-system thread runs: first, first + step, ... */
-typedef struct {
-    kl_pworker *wk;
-    int first, step, lanes;
-} kl_lane_set_t;
-
-static void *kl_lanes_main(void *arg)
-{
-    kl_lane_set_t *set = arg;
-    for (int l = set->first; l < set->lanes; l += set->step)
-        kl_worker_main(&set->wk[l]);
-    return NULL;
+    const kl_pshared *sh = shared;
+    kl_run_pass(lane, sh->pass[task]);
 }
 
 static void kl_worker_free(kl_pworker *wk)
 {
-    free(wk->oidx);
-    free(wk->order);
-    free(wk->sstart);
-    free(wk->succ);
+    if (wk->sh && wk->sh->p->weighted) {
+        kl_i_sssp_free(&wk->sp); /* owns oidx, order, sstart, succ, sigma, dist */
+    } else {
+        free(wk->oidx);
+        free(wk->order);
+        free(wk->sstart);
+        free(wk->succ);
+        free(wk->sigma);
+    }
     free(wk->lvl);
-    free(wk->sigma);
     free(wk->coefs);
-    free(wk->dist);
-    free(wk->heap);
-    free(wk->hpos);
     free(wk->groups);
     free(wk->acc);
     free(wk->h);
     free(wk->hl);
 }
 
-static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh, uint32_t tid)
+static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh)
 {
     const kl_paths_t *p = sh->p;
     size_t n = sh->n ? sh->n : 1;
     size_t dag = sh->off[sh->n] / 2 + 2; /* a tie is a DAG edge in one direction at most */
     memset(wk, 0, sizeof *wk);
     wk->sh = sh;
-    wk->tid = tid;
-    wk->oidx = malloc(n * sizeof *wk->oidx);
-    wk->order = malloc((n + 1) * sizeof *wk->order);
-    wk->sstart = malloc((n + 1) * sizeof *wk->sstart);
-    wk->succ = malloc(dag * sizeof *wk->succ);
-    wk->lvl = malloc((n + 1) * sizeof *wk->lvl);
-    wk->sigma = calloc(n + 1, sizeof *wk->sigma);
-    wk->coefs = malloc(2 * n * sizeof *wk->coefs);
-    wk->groups = malloc((sh->max_leaves + 1) * sizeof *wk->groups);
-    if (!wk->oidx || !wk->order || !wk->sstart || !wk->succ || !wk->lvl || !wk->sigma || !wk->coefs ||
-        !wk->groups)
-        return KL_ENOMEM;
     if (p->weighted) {
-        wk->dist = malloc(n * sizeof *wk->dist);
-        wk->heap = malloc(n * sizeof *wk->heap);
-        wk->hpos = malloc(n * sizeof *wk->hpos);
-        if (!wk->dist || !wk->heap || !wk->hpos)
+        if (kl_i_sssp_init(&wk->sp, &sh->kept, 1, 1) != KL_OK)
+            return KL_ENOMEM;
+        wk->sp.len = sh->len;
+        wk->oidx = wk->sp.oidx;
+        wk->order = wk->sp.order;
+        wk->sstart = wk->sp.sstart;
+        wk->succ = wk->sp.succ;
+        wk->sigma = wk->sp.sigma;
+        wk->dist = wk->sp.dist;
+    } else {
+        wk->oidx = malloc(n * sizeof *wk->oidx);
+        wk->order = malloc((n + 1) * sizeof *wk->order);
+        wk->sstart = malloc((n + 1) * sizeof *wk->sstart);
+        wk->succ = malloc(dag * sizeof *wk->succ);
+        wk->lvl = malloc((n + 1) * sizeof *wk->lvl);
+        wk->sigma = calloc(n + 1, sizeof *wk->sigma);
+        if (!wk->oidx || !wk->order || !wk->sstart || !wk->succ || !wk->lvl || !wk->sigma)
             return KL_ENOMEM;
         for (size_t i = 0; i < n; i++)
-            wk->hpos[i] = KL_UNSEEN;
+            wk->oidx[i] = KL_UNSEEN;
     }
-    for (size_t i = 0; i < n; i++)
-        wk->oidx[i] = KL_UNSEEN;
+    wk->coefs = malloc(2 * n * sizeof *wk->coefs);
+    wk->groups = malloc((sh->max_leaves + 1) * sizeof *wk->groups);
+    if (!wk->coefs || !wk->groups)
+        return KL_ENOMEM;
     if (((sh->want_dep || sh->want_irb) && !(wk->acc = calloc(4 * n, sizeof(double)))) ||
         (p->harmonic && !(wk->h = calloc(n, sizeof(double)))) ||
         (p->harmonic && !(wk->hl = calloc(n, sizeof(double)))))
@@ -728,13 +619,13 @@ static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh, uint32_t tid)
     return KL_OK;
 }
 
-/* out[orig[x]] = sum over threads, in thread order, of acc[x * stride + field]. */
-static void kl_merge(double *out, const kl_pworker *wk, int threads, size_t field, size_t stride,
+/* out[orig[x]] = sum over the lanes, in lane order, of acc[x * stride + field]. */
+static void kl_merge(double *out, const kl_pworker *wk, int lanes, size_t field, size_t stride,
                      const kl_pshared *sh)
 {
     if (!out)
         return;
-    for (int t = 0; t < threads; t++) {
+    for (int t = 0; t < lanes; t++) {
         const double *acc = field == SIZE_MAX ? wk[t].h : wk[t].acc + field;
         for (uint32_t x = 0; x < sh->n; x++)
             out[sh->orig[x]] += acc[x * stride];
@@ -757,63 +648,35 @@ kl_err kl_paths_run(kl_paths_t *p)
     int want_irb = p->region && (p->irb_sum || p->irb_sumsq);
     kl_pshared sh;
     kl_pworker *wk = NULL;
-    pthread_t *tids = NULL;
-    int *started = NULL;
-    int threads = 0;
+    int ready = 0; /* lanes with a workspace */
     kl_err rc = kl_pshared_init(&sh, p, want_irb);
     if (rc != KL_OK)
         goto cleanup;
 
     /* Results must not depend on the machine: passes are dealt to a fixed
      * number of lanes, each with its own sums, merged in lane order.  The
-     * threads only decide which lanes run at the same time. */
-    long lanes = KL_LANES;
-    if (lanes > (long)sh.n_pass)
-        lanes = sh.n_pass ? (long)sh.n_pass : 1;
-    long want = p->threads > 0 ? p->threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (want < 1)
-        want = 1;
-    if (want > lanes)
-        want = lanes;
-    threads = (int)lanes;
-    sh.threads = threads;
-    int os_threads = (int)want;
+     * threads only decide which lanes run at the same time.  A lane without
+     * passes needs no workspace. */
+    uint32_t lanes = sh.n_pass < KL_I_LANES ? (sh.n_pass ? sh.n_pass : 1) : KL_I_LANES;
+    void *ctx[KL_I_LANES] = {NULL};
     rc = KL_ENOMEM;
-    wk = calloc((size_t)threads, sizeof *wk);
-    tids = calloc((size_t)os_threads, sizeof *tids);
-    started = calloc((size_t)os_threads, sizeof *started);
-    kl_lane_set_t *sets = calloc((size_t)os_threads, sizeof *sets);
-    if (!wk || !tids || !started || !sets) {
-        free(sets);
+    wk = calloc(lanes, sizeof *wk);
+    if (!wk)
         goto cleanup;
-    }
-    for (int t = 0; t < threads; t++) {
-        rc = kl_worker_init(&wk[t], &sh, (uint32_t)t);
-        if (rc != KL_OK) {
-            threads = t + 1; /* free what was allocated */
-            free(sets);
+    for (uint32_t l = 0; l < lanes; l++) {
+        ready = (int)l + 1; /* free what was allocated, even on failure */
+        if ((rc = kl_worker_init(&wk[l], &sh)) != KL_OK)
             goto cleanup;
-        }
+        ctx[l] = &wk[l];
     }
-    for (int t = 0; t < os_threads; t++)
-        sets[t] = (kl_lane_set_t){wk, t, os_threads, threads};
-    for (int t = 1; t < os_threads; t++)
-        started[t] = pthread_create(&tids[t], NULL, kl_lanes_main, &sets[t]) == 0;
-    kl_lanes_main(&sets[0]);
-    for (int t = 1; t < os_threads; t++) {
-        if (started[t])
-            pthread_join(tids[t], NULL);
-        else
-            kl_lanes_main(&sets[t]); /* same passes, same sums: only slower */
-    }
-    free(sets);
+    kl_i_lanes_run(sh.n_pass, p->threads, ctx, kl_pass_task, &sh);
 
-    kl_merge(p->dep_sum, wk, threads, 0, 4, &sh);
-    kl_merge(p->dep_sumsq, wk, threads, 1, 4, &sh);
-    kl_merge(p->harmonic, wk, threads, SIZE_MAX, 1, &sh);
+    kl_merge(p->dep_sum, wk, ready, 0, 4, &sh);
+    kl_merge(p->dep_sumsq, wk, ready, 1, 4, &sh);
+    kl_merge(p->harmonic, wk, ready, SIZE_MAX, 1, &sh);
     if (want_irb) {
-        kl_merge(p->irb_sum, wk, threads, 2, 4, &sh);
-        kl_merge(p->irb_sumsq, wk, threads, 3, 4, &sh);
+        kl_merge(p->irb_sum, wk, ready, 2, 4, &sh);
+        kl_merge(p->irb_sumsq, wk, ready, 3, 4, &sh);
     }
     /* Leaves: never inside a path; harmonic from the sums kept at the host
      * plus the host itself (1 hop) and the host's other leaves (2 hops). */
@@ -822,7 +685,7 @@ kl_err kl_paths_run(kl_paths_t *p)
             if (!sh.nleaf[x])
                 continue;
             double from_hosts = 0.0;
-            for (int t = 0; t < threads; t++)
+            for (int t = 0; t < ready; t++)
                 from_hosts += wk[t].hl[x];
             for (uint32_t i = sh.leaf_off[x]; i < sh.leaf_off[x + 1]; i++)
                 p->harmonic[sh.leaf[i]] = from_hosts + sh.ks[x] + (sh.kl[x] - sh.leaf_cnt[i]) * 0.5;
@@ -831,11 +694,9 @@ kl_err kl_paths_run(kl_paths_t *p)
     rc = KL_OK;
 cleanup:
     if (wk)
-        for (int t = 0; t < threads; t++)
+        for (int t = 0; t < ready; t++)
             kl_worker_free(&wk[t]);
     free(wk);
-    free(tids);
-    free(started);
     kl_pshared_free(&sh);
     return rc;
 }

@@ -445,7 +445,7 @@ done:
 
 /* ------------------------------------------------------------ which pairs */
 
-/* The fixed rule of DEFINITIONS.md: every connected pair when W m <= the
+/* The fixed rule of docs/metrics.md#which-pairs-get-brokers: every connected pair when W m <= the
  * work limit (W = sum over connected pairs of min(|a|, |b|), the sources of
  * the exact broker passes, each O(m)); otherwise the focus pairs and the
  * opt->exact_pairs pairs with most links (then actor_pairs, then ids), or
@@ -535,6 +535,95 @@ static void irb_finish(kl_regions_t *out, const kl_agraph_t *g)
 
 /* ------------------------------------------------------------ the whole */
 
+/* The distance between every connected pair of regions: a multi-source
+ * pass from every region but the last (regions in id order, sorted[]),
+ * read at the other region's actors (by_region[rstart[b] .. rstart[b+1])). */
+static kl_err pair_distances(kl_regions_t *out, const kl_agraph_t *g, const uint32_t *sorted,
+                             const int32_t *pair_index, const uint32_t *by_region, const uint32_t *rstart, int32_t R,
+                             int weighted)
+{
+    const kl_csr_t *c = &g->csr;
+    kl_i_sssp_t sp;
+    if (out->n_pairs == 0)
+        return KL_OK;
+    if (kl_i_sssp_init(&sp, c, weighted, 0) != KL_OK) {
+        kl_i_sssp_free(&sp);
+        return KL_ENOMEM;
+    }
+    for (int32_t i = 0; i < R; i++) {
+        uint32_t a = sorted[i];
+        int any = 0;
+        for (int32_t j = i + 1; j < R && !any; j++) {
+            int32_t p = pair_index[(size_t)a * (size_t)R + sorted[j]];
+            any = p >= 0 && out->pairs[p].connected;
+        }
+        if (!any)
+            continue;
+        kl_i_sssp_run(&sp, c, by_region + rstart[a], rstart[a + 1] - rstart[a], NULL);
+        for (int32_t j = i + 1; j < R; j++) {
+            uint32_t b = sorted[j];
+            int32_t p = pair_index[(size_t)a * (size_t)R + b];
+            if (p < 0 || !out->pairs[p].connected)
+                continue;
+            double best = INFINITY;
+            for (uint32_t k = rstart[b]; k < rstart[b + 1]; k++)
+                if (sp.dist[by_region[k]] < best)
+                    best = sp.dist[by_region[k]];
+            out->pairs[p].distance = best;
+        }
+    }
+    kl_i_sssp_free(&sp);
+    return KL_OK;
+}
+
+/* Cut actors of every pair and disconnects of every actor, from the
+ * block-cut forest; a cut found inside one component counts only when no
+ * other component joins the pair (comps_with_both[p] == 1). */
+static kl_err cut_actors(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, const int32_t *pair_index,
+                         const uint32_t *comps_with_both, int32_t R, kl_error_t *err)
+{
+    kl_array_t cuts;
+    kl_array_init(&cuts, sizeof(kl_i_cut_t));
+    kl_err rc = kl_i_blockcut(g, out->disconnects, &cuts, NULL, err);
+    if (rc != KL_OK)
+        goto cleanup;
+    kl_i_cut_t *cl = cuts.items;
+    uint32_t *count = calloc((size_t)out->n_pairs + 1, sizeof *count);
+    if (!count)
+        goto nomem;
+    for (size_t i = 0; i < cuts.count; i++) {
+        int32_t p = pair_index[(size_t)cl[i].a * (size_t)R + (size_t)cl[i].b];
+        if (comps_with_both[p] == 1)
+            count[p]++;
+    }
+    for (uint32_t p = 0; p < out->n_pairs; p++) {
+        out->pairs[p].cut = malloc(((size_t)count[p] + 1) * sizeof *out->pairs[p].cut);
+        if (!out->pairs[p].cut) {
+            free(count);
+            goto nomem;
+        }
+    }
+    free(count);
+    for (size_t i = 0; i < cuts.count; i++) {
+        int32_t p = pair_index[(size_t)cl[i].a * (size_t)R + (size_t)cl[i].b];
+        if (comps_with_both[p] == 1)
+            out->pairs[p].cut[out->pairs[p].n_cut++] = cl[i].v;
+    }
+    idctx_t ic = {ds, g};
+    for (uint32_t p = 0; p < out->n_pairs; p++)
+        qsort_r(out->pairs[p].cut, out->pairs[p].n_cut, sizeof(uint32_t), cmp_vertex_id, &ic);
+    goto cleanup;
+nomem:
+    rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+cleanup:
+    kl_array_destroy(&cuts);
+    return rc;
+}
+
+/* Long on purpose: its steps (regions and pairs by id, mixing, components,
+ * distances, cut actors, brokers, irb) share the arrays built at the start
+ * (pair_index, sorted, region_actors, by_region) and fill one result; each
+ * step is one comment and one call where it stands alone. */
 kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
                           const kl_regions_options_t *opt, kl_error_t *err)
 {
@@ -561,11 +650,7 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
     int32_t *pair_index = NULL;
     uint64_t *keys = NULL;
     uint8_t *selected = NULL, *sampled = NULL, *focus = NULL;
-    kl_array_t cuts;
-    kl_i_sssp_t sp;
     kl_sampler_t sm;
-    kl_array_init(&cuts, sizeof(kl_i_cut_t));
-    memset(&sp, 0, sizeof sp);
     memset(&sm, 0, sizeof sm);
 
     out->regions_reached = malloc(n1 * sizeof *out->regions_reached);
@@ -707,64 +792,11 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
     for (uint32_t v = 0; v < n; v++)
         if (reg[v] >= 0)
             by_region[rstart[reg[v] + 1]++] = v;
-    if (out->n_pairs > 0) {
-        if (kl_i_sssp_init(&sp, c, opt->weighted, 0) != KL_OK)
-            goto nomem;
-        for (int32_t i = 0; i < R; i++) {
-            uint32_t a = sorted[i];
-            int any = 0;
-            for (int32_t j = i + 1; j < R && !any; j++) {
-                int32_t p = pair_index[(size_t)a * (size_t)R + sorted[j]];
-                any = p >= 0 && out->pairs[p].connected;
-            }
-            if (!any)
-                continue;
-            kl_i_sssp_run(&sp, c, by_region + rstart[a], rstart[a + 1] - rstart[a], NULL);
-            for (int32_t j = i + 1; j < R; j++) {
-                uint32_t b = sorted[j];
-                int32_t p = pair_index[(size_t)a * (size_t)R + b];
-                if (p < 0 || !out->pairs[p].connected)
-                    continue;
-                double best = INFINITY;
-                for (uint32_t k = rstart[b]; k < rstart[b + 1]; k++)
-                    if (sp.dist[by_region[k]] < best)
-                        best = sp.dist[by_region[k]];
-                out->pairs[p].distance = best;
-            }
-        }
-    }
+    if (pair_distances(out, g, sorted, pair_index, by_region, rstart, R, opt->weighted) != KL_OK)
+        goto nomem;
 
-    /* cut actors and disconnects: the block-cut forest; a cut found inside
-     * one component counts only when no other component joins the pair */
-    if ((rc = kl_i_blockcut(g, out->disconnects, &cuts, NULL, err)) != KL_OK)
+    if ((rc = cut_actors(out, ds, g, pair_index, comps_with_both, R, err)) != KL_OK)
         goto cleanup;
-    {
-        kl_i_cut_t *cl = cuts.items;
-        uint32_t *count = calloc((size_t)out->n_pairs + 1, sizeof *count);
-        if (!count)
-            goto nomem;
-        for (size_t i = 0; i < cuts.count; i++) {
-            int32_t p = pair_index[(size_t)cl[i].a * (size_t)R + (size_t)cl[i].b];
-            if (comps_with_both[p] == 1)
-                count[p]++;
-        }
-        for (uint32_t p = 0; p < out->n_pairs; p++) {
-            out->pairs[p].cut = malloc(((size_t)count[p] + 1) * sizeof *out->pairs[p].cut);
-            if (!out->pairs[p].cut) {
-                free(count);
-                goto nomem;
-            }
-        }
-        free(count);
-        for (size_t i = 0; i < cuts.count; i++) {
-            int32_t p = pair_index[(size_t)cl[i].a * (size_t)R + (size_t)cl[i].b];
-            if (comps_with_both[p] == 1)
-                out->pairs[p].cut[out->pairs[p].n_cut++] = cl[i].v;
-        }
-        idctx_t ic = {ds, g};
-        for (uint32_t p = 0; p < out->n_pairs; p++)
-            qsort_r(out->pairs[p].cut, out->pairs[p].n_cut, sizeof(uint32_t), cmp_vertex_id, &ic);
-    }
 
     if (select_broker_pairs(out, region_actors, focus, c->m, opt, selected) < 0)
         goto nomem;
@@ -794,9 +826,7 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
 nomem:
     rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
 cleanup:
-    kl_i_sssp_free(&sp);
     kl_sampler_free(&sm);
-    kl_array_destroy(&cuts);
     free(sorted);
     free(slot);
     free(region_actors);

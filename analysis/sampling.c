@@ -2,13 +2,12 @@
  * bidirectional BFS (see sampling.h). */
 #include "sampling.h"
 #include "analysis_internal.h"
+#include "paths.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define KL_UNSEEN UINT32_MAX
 #define KL_SAMPLE_CHUNK 64   /* samples a thread takes at a time */
@@ -57,46 +56,26 @@ kl_err kl_sampler_init(kl_sampler_t *s, const kl_csr_t *g, int weighted, int thr
     uint32_t n = g->n;
     s->comp = malloc(((size_t)n + 1) * sizeof *s->comp);
     s->comp_size = malloc(((size_t)n + 1) * sizeof *s->comp_size);
-    uint32_t *queue = malloc(((size_t)n + 1) * sizeof *queue);
-    uint32_t *dist = malloc(((size_t)n + 1) * sizeof *dist);
-    if (!s->comp || !s->comp_size || !queue || !dist) {
-        free(queue);
-        free(dist);
+    uint32_t *ecc = malloc(((size_t)n + 1) * sizeof *ecc);
+    long nc = s->comp && s->comp_size && ecc ? kl_i_components(g, NULL, NULL, s->comp, s->comp_size, ecc) : -1;
+    if (nc < 0) {
+        free(ecc);
         kl_sampler_free(s);
         return KL_ENOMEM;
     }
-    for (uint32_t v = 0; v < n; v++)
-        s->comp[v] = KL_UNSEEN;
-    for (uint32_t x = 0; x < n; x++) {
-        if (s->comp[x] != KL_UNSEEN)
-            continue;
-        uint32_t c = s->n_comp++, tail = 0, ecc = 0;
-        s->comp[x] = c;
-        dist[x] = 0;
-        queue[tail++] = x;
-        for (uint32_t head = 0; head < tail; head++) {
-            uint32_t v = queue[head];
-            ecc = dist[v];
-            for (uint32_t e = g->offset[v]; e < g->offset[v + 1]; e++) {
-                uint32_t u = g->adj[e];
-                if (s->comp[u] != KL_UNSEEN)
-                    continue;
-                s->comp[u] = c;
-                dist[u] = dist[v] + 1;
-                queue[tail++] = u;
-            }
-        }
-        s->comp_size[c] = tail;
-        /* any two vertices are within ecc of x, so within 2 ecc of each
-         * other: at most 2 ecc + 1 vertices on a shortest path by hops */
-        uint64_t bound = weighted ? tail : 2 * (uint64_t)ecc + 1;
-        if (bound > tail)
-            bound = tail;
+    s->n_comp = (uint32_t)nc;
+    for (uint32_t c = 0; c < s->n_comp; c++) {
+        /* any two vertices are within ecc of the component's first vertex,
+         * so within 2 ecc of each other: at most 2 ecc + 1 vertices on a
+         * shortest path by hops */
+        uint32_t size = s->comp_size[c];
+        uint64_t bound = weighted ? size : 2 * (uint64_t)ecc[c] + 1;
+        if (bound > size)
+            bound = size;
         if (bound > s->vd)
             s->vd = (uint32_t)bound;
     }
-    free(queue);
-    free(dist);
+    free(ecc);
     return KL_OK;
 }
 
@@ -459,15 +438,15 @@ static void sample_weighted(worker_t *w, uint32_t s, uint32_t t, uint64_t *rng)
     }
 }
 
-static void *worker_main(void *arg)
+static void worker_unit(void *ctx, uint32_t k)
 {
-    worker_t *w = arg;
+    worker_t *w = (worker_t *)ctx + k;
     job_t *job = w->job;
     const pairset_t *ps = job->ps;
     for (;;) {
         uint64_t first = atomic_fetch_add(&job->next, KL_SAMPLE_CHUNK);
         if (first >= job->r || w->failed)
-            return NULL;
+            return;
         uint64_t last = first + KL_SAMPLE_CHUNK < job->r ? first + KL_SAMPLE_CHUNK : job->r;
         for (uint64_t i = first; i < last; i++) {
             uint64_t rng = job->seed ^ (i * 0xD1B54A32D192ED03ull);
@@ -516,30 +495,17 @@ kl_err kl_sampler_run(const kl_sampler_t *s, kl_pairset_kind kind, const int32_t
     }
     job_t job = {s, &ps, r, seed, 0};
     atomic_init(&job.next, 0);
-    long want = s->threads > 0 ? s->threads : sysconf(_SC_NPROCESSORS_ONLN);
     uint64_t chunks = (r + KL_SAMPLE_CHUNK - 1) / KL_SAMPLE_CHUNK;
-    if (want < 1)
-        want = 1;
-    if (want > KL_SAMPLE_MAX_THREADS)
-        want = KL_SAMPLE_MAX_THREADS;
-    if ((uint64_t)want > chunks)
-        want = (long)chunks;
+    long want = kl_i_pool_threads(s->threads, chunks < KL_SAMPLE_MAX_THREADS ? (uint32_t)chunks : KL_SAMPLE_MAX_THREADS);
     worker_t *w = calloc((size_t)want, sizeof *w);
-    pthread_t tid[KL_SAMPLE_MAX_THREADS];
-    int started[KL_SAMPLE_MAX_THREADS] = {0};
     rc = KL_ENOMEM;
     if (!w)
         goto cleanup;
     for (long k = 0; k < want; k++)
         if (worker_init(&w[k], &job) != KL_OK)
             goto cleanup;
-    for (long k = 1; k < want; k++)
-        started[k] = pthread_create(&tid[k], NULL, worker_main, &w[k]) == 0;
-    worker_main(&w[0]);
-    for (long k = 1; k < want; k++)
-        if (started[k])
-            pthread_join(tid[k], NULL);
-    /* a thread that could not start left its chunks to the others */
+    /* one unit per worker; each takes chunks of samples from job.next */
+    kl_i_pool_run((uint32_t)want, (int)want, worker_unit, w);
     rc = KL_OK;
     for (long k = 0; k < want; k++) {
         if (w[k].failed)

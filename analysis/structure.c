@@ -1,43 +1,10 @@
 /* analysis/structure.c - degree, strength, connected components, coreness,
  * bridges, articulation points and biconnected components. */
 #include "analysis_internal.h"
+#include "../engine/igraph_view.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-long kl_components_label(const kl_csr_t *g, const uint32_t *order, uint32_t *component, uint32_t *size)
-{
-    uint32_t n = g->n;
-    uint32_t *queue = malloc(((size_t)n + 1) * sizeof *queue);
-    if (!queue)
-        return -1;
-    for (uint32_t v = 0; v < n; v++)
-        component[v] = UINT32_MAX;
-    uint32_t c = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t s = order ? order[i] : i;
-        if (component[s] != UINT32_MAX)
-            continue;
-        uint32_t head = 0, tail = 0;
-        queue[tail++] = s;
-        component[s] = c;
-        while (head < tail) {
-            uint32_t u = queue[head++];
-            for (uint32_t k = g->offset[u]; k < g->offset[u + 1]; k++) {
-                uint32_t w = g->adj[k];
-                if (component[w] == UINT32_MAX) {
-                    component[w] = c;
-                    queue[tail++] = w;
-                }
-            }
-        }
-        if (size)
-            size[c] = tail;
-        c++;
-    }
-    free(queue);
-    return (long)c;
-}
 
 kl_err kl_i_structure(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
 {
@@ -80,7 +47,7 @@ kl_err kl_i_structure(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
     }
     res->components = (uint32_t)nc;
     /* components are numbered by smallest actor id, so the first of the
-     * largest ones is the tie-break DEFINITIONS.md asks for */
+     * largest ones is the tie-break docs/metrics.md asks for */
     for (uint32_t k = 0; k < res->components; k++)
         if (size[k] > res->largest_component) {
             res->largest_component = size[k];
@@ -90,7 +57,7 @@ kl_err kl_i_structure(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
     if ((ie = igraph_vector_int_init(&cores, 0)) != IGRAPH_SUCCESS)
         goto igraph_failed;
     have_cores = 1;
-    if ((ie = igraph_coreness(&g->graph, &cores, IGRAPH_ALL)) != IGRAPH_SUCCESS)
+    if ((ie = igraph_coreness(kl_agraph_igraph(g), &cores, IGRAPH_ALL)) != IGRAPH_SUCCESS)
         goto igraph_failed;
     for (uint32_t v = 0; v < n; v++)
         res->coreness[v] = (uint32_t)VECTOR(cores)[v];
@@ -98,7 +65,7 @@ kl_err kl_i_structure(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
     if ((ie = igraph_vector_int_init(&bridges, 0)) != IGRAPH_SUCCESS)
         goto igraph_failed;
     have_bridges = 1;
-    if ((ie = igraph_bridges(&g->graph, &bridges)) != IGRAPH_SUCCESS)
+    if ((ie = igraph_bridges(kl_agraph_igraph(g), &bridges)) != IGRAPH_SUCCESS)
         goto igraph_failed;
     for (igraph_integer_t i = 0; i < igraph_vector_int_size(&bridges); i++)
         res->bridge[VECTOR(bridges)[i]] = 1;
@@ -108,7 +75,7 @@ kl_err kl_i_structure(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
         goto igraph_failed;
     have_ap = 1;
     igraph_integer_t nbic = 0;
-    if ((ie = igraph_biconnected_components(&g->graph, &nbic, NULL, NULL, NULL, &ap)) != IGRAPH_SUCCESS)
+    if ((ie = igraph_biconnected_components(kl_agraph_igraph(g), &nbic, NULL, NULL, NULL, &ap)) != IGRAPH_SUCCESS)
         goto igraph_failed;
     res->biconnected_components = (uint32_t)nbic;
     for (igraph_integer_t i = 0; i < igraph_vector_int_size(&ap); i++)

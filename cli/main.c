@@ -3,7 +3,6 @@
 #include "commands.h"
 #include "../writers/writers.h"
 
-#include <igraph.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,7 +47,7 @@ int main(int argc, char **argv)
 {
     /* numbers are printed and parsed in the C locale whatever the user's */
     setlocale(LC_ALL, "C");
-    kl_igraph_install();
+    kl_engine_init();
     kl_cli_signals_init(); /* an interrupt removes temporary output files */
     kl_writers_set_temp_hooks(kl_cli_temp_create, kl_cli_temp_unregister); /* ... the writers' too */
     kl_writers_json_init(); /* jansson allocation failures become "out of memory" */
@@ -63,7 +62,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("kluster %s (igraph %s, extract format collab-extract/1, output kluster-analysis/1)\n",
-               KL_VERSION, IGRAPH_VERSION);
+               KL_VERSION, kl_engine_graphlib_version());
         return kl_cli_finish(KL_EXIT_OK);
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

@@ -1,6 +1,7 @@
 /* engine/agraph.c - the analysis graph: actors, ties and weights as
- * DEFINITIONS.md builds them, as an igraph_t and as CSR arrays. */
+ * docs/metrics.md builds them, as edge and CSR arrays and as an igraph_t. */
 #include "engine_internal.h"
+#include "igraph_view.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,7 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Organisations mode (DEFINITIONS.md): co-participation in a project weighted
+/* Organisations mode (docs/metrics.md#the-organisations-view): co-participation in a project weighted
  * 1/(n_p - 1), +1 per shared person, plus direct relations.  Initiating a
  * project counts as taking part in it: the initiators of one project are
  * partners as much as its participants are (n_p counts each organisation
@@ -212,14 +213,31 @@ static int build_csr(kl_agraph_t *g, const wedges_t *t)
     return 0;
 }
 
+/* weights: a view of kl_agraph_t.weight, never destroyed */
+struct kl_graphlib_form {
+    igraph_t graph;
+    igraph_vector_t weights;
+};
+
+const igraph_t *kl_agraph_igraph(const kl_agraph_t *g)
+{
+    return &g->lib->graph;
+}
+
+const igraph_vector_t *kl_agraph_igraph_weights(const kl_agraph_t *g)
+{
+    return &g->lib->weights;
+}
+
 void kl_agraph_destroy(kl_agraph_t *g)
 {
     if (!g)
         return;
-    if (g->initialized) {
-        igraph_destroy(&g->graph);
-        igraph_vector_destroy(&g->weights);
+    if (g->lib) {
+        igraph_destroy(&g->lib->graph);
+        free(g->lib);
     }
+    free(g->weight);
     free(g->vertex_entity);
     free(g->entity_vertex);
     free(g->vertex_region);
@@ -238,6 +256,7 @@ kl_err kl_agraph_build(kl_agraph_t *g, const kl_dataset_t *ds, const kl_graph_op
     igraph_vector_int_t ev;
     int ev_ready = 0;
     kl_err rc = KL_OK;
+    kl_graphlib_form_t *form = NULL; /* g->lib once igraph_create succeeded */
     memset(g, 0, sizeof *g);
     g->options = *opt;
     uint32_t ne = ds->n_entities;
@@ -275,7 +294,9 @@ kl_err kl_agraph_build(kl_agraph_t *g, const kl_dataset_t *ds, const kl_graph_op
     }
     g->edge_from = malloc((t.count + 1) * sizeof *g->edge_from);
     g->edge_to = malloc((t.count + 1) * sizeof *g->edge_to);
-    if (!g->edge_from || !g->edge_to || build_csr(g, &t) < 0)
+    g->weight = malloc((t.count + 1) * sizeof *g->weight);
+    form = malloc(sizeof *form);
+    if (!g->edge_from || !g->edge_to || !g->weight || !form || build_csr(g, &t) < 0)
         goto nomem;
     igraph_error_t ie = igraph_vector_int_init(&ev, (igraph_integer_t)t.count * 2);
     if (ie != IGRAPH_SUCCESS) {
@@ -286,20 +307,17 @@ kl_err kl_agraph_build(kl_agraph_t *g, const kl_dataset_t *ds, const kl_graph_op
     for (size_t e = 0; e < t.count; e++) {
         g->edge_from[e] = t.items[e].u;
         g->edge_to[e] = t.items[e].v;
+        g->weight[e] = t.items[e].w;
         VECTOR(ev)[2 * e] = t.items[e].u;
         VECTOR(ev)[2 * e + 1] = t.items[e].v;
     }
-    if ((ie = igraph_create(&g->graph, &ev, g->n, IGRAPH_UNDIRECTED)) != IGRAPH_SUCCESS) {
+    if ((ie = igraph_create(&form->graph, &ev, g->n, IGRAPH_UNDIRECTED)) != IGRAPH_SUCCESS) {
         rc = kl_igraph_error(err, ie);
         goto cleanup;
     }
-    if ((ie = igraph_vector_init(&g->weights, (igraph_integer_t)t.count)) != IGRAPH_SUCCESS) {
-        igraph_destroy(&g->graph);
-        rc = kl_igraph_error(err, ie);
-        goto cleanup;
-    }
-    for (size_t e = 0; e < t.count; e++)
-        VECTOR(g->weights)[e] = t.items[e].w;
+    igraph_vector_view(&form->weights, g->weight, (igraph_integer_t)t.count);
+    g->lib = form;
+    form = NULL;
     g->initialized = 1;
     goto cleanup;
 nomem:
@@ -308,6 +326,7 @@ cleanup:
     if (ev_ready)
         igraph_vector_int_destroy(&ev);
     free(t.items);
+    free(form);
     if (rc != KL_OK)
         kl_agraph_destroy(g);
     return rc;

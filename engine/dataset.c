@@ -1,6 +1,6 @@
 /* engine/dataset.c - adding records to a dataset, merging extracts and
  * sealing the result (id resolution, duplicate relations, region inheritance,
- * the warnings SCHEMA.md lists). */
+ * the warnings docs/format.md lists). */
 #include "engine_internal.h"
 
 #include <math.h>
@@ -568,7 +568,7 @@ cleanup:
     return rc;
 }
 
-/* DEFINITIONS.md: own region; else, for a person, the region of the
+/* docs/metrics.md#region-of-an-actor: own region; else, for a person, the region of the
  * employed_by employer with the highest weight (first in load order on ties,
  * and duplicates are already merged, so one relation per employer). */
 static kl_err compute_actor_regions(kl_dataset_t *ds, kl_error_t *err)

@@ -1,6 +1,7 @@
 /* engine/error.c - error records, igraph error capture, the vocabulary of
  * kinds and relation types, dates and growable arrays. */
 #include "engine_internal.h"
+#include "igraph_view.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@ const char *kl_strerror(kl_err code)
     case KL_EINVAL: return "invalid data";
     case KL_EPARSE: return "syntax error";
     case KL_EIO: return "input/output error";
-    case KL_EIGRAPH: return "graph computation failed";
+    case KL_EGRAPHLIB: return "graph computation failed";
     case KL_EGVC: return "rendering failed";
     case KL_ELIMIT: return "size limit exceeded";
     }
@@ -102,10 +103,15 @@ static void kl_igraph_warning(const char *reason, const char *file, int line)
     (void)line;
 }
 
-void kl_igraph_install(void)
+void kl_engine_init(void)
 {
     igraph_set_error_handler(kl_igraph_handler);
     igraph_set_warning_handler(kl_igraph_warning);
+}
+
+const char *kl_engine_graphlib_version(void)
+{
+    return IGRAPH_VERSION;
 }
 
 kl_err kl_igraph_error(kl_error_t *err, igraph_error_t code)
@@ -114,10 +120,10 @@ kl_err kl_igraph_error(kl_error_t *err, igraph_error_t code)
         igraph_reason[0] = '\0';
         return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    kl_error_set(err, KL_EIGRAPH, NULL, 0, 0, "igraph: %s",
+    kl_error_set(err, KL_EGRAPHLIB, NULL, 0, 0, "igraph: %s",
                  igraph_reason[0] ? igraph_reason : igraph_strerror(code));
     igraph_reason[0] = '\0';
-    return KL_EIGRAPH;
+    return KL_EGRAPHLIB;
 }
 
 /* --------------------------------------------------------- vocabulary */

@@ -14,7 +14,6 @@
 #ifndef KL_ENGINE_GRAPH_H
 #define KL_ENGINE_GRAPH_H
 
-#include <igraph.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +26,7 @@ typedef enum {
     KL_EINVAL,  /* invalid argument or invalid data */
     KL_EPARSE,  /* syntax error in an input file */
     KL_EIO,     /* read or write failure */
-    KL_EIGRAPH, /* igraph reported an error */
+    KL_EGRAPHLIB, /* the graph library reported an error */
     KL_EGVC,    /* Graphviz reported an error */
     KL_ELIMIT   /* a configured size limit was exceeded */
 } kl_err;
@@ -60,11 +59,13 @@ kl_err kl_error_set_where(kl_error_t *err, kl_err code, const char *source, cons
  * "kluster: error: MSG" into buf (always NUL-terminated). */
 void kl_error_format(const kl_error_t *err, char *buf, size_t size);
 
-/* Turn the last igraph failure into a kluster error.  kl_igraph_install()
- * sets an igraph error handler that records the reason instead of aborting;
- * call it once at start-up. */
-void kl_igraph_install(void);
-kl_err kl_igraph_error(kl_error_t *err, igraph_error_t code);
+/* Once at start-up, before any other call: graph library failures then come
+ * back as error codes with their reason (KL_EGRAPHLIB), never as an abort. */
+void kl_engine_init(void);
+
+/* Version of the graph library the engine computes with ("0.10.2"), for
+ * --version. */
+const char *kl_engine_graphlib_version(void);
 
 /* ------------------------------------------------------------ vocabulary */
 
@@ -210,7 +211,7 @@ typedef struct {
     kl_warning_t *warnings;    uint32_t n_warnings;
     uint32_t warning_counts[KL_WARN_COUNT];
 
-    /* Region of each entity after the inheritance rule (DEFINITIONS.md), or
+    /* Region of each entity after the inheritance rule (docs/metrics.md#region-of-an-actor), or
      * -1: regionless.  Valid after finalize. */
     int32_t *actor_region;
 
@@ -303,9 +304,13 @@ typedef struct {
     double *w;            /* 2m */
 } kl_csr_t;
 
+/* The same graph in the graph library's own form, for its algorithms:
+ * opaque here; analysis/ reads it through the engine's library view header. */
+typedef struct kl_graphlib_form kl_graphlib_form_t;
+
 typedef struct {
-    igraph_t graph;             /* undirected, simple */
-    igraph_vector_t weights;    /* weight of each igraph edge */
+    kl_graphlib_form_t *lib;      /* undirected, simple; NULL until built */
+    double *weight;             /* weight of edge e (m entries, order of edge_from/edge_to) */
     uint32_t n;                 /* vertices */
     uint32_t *vertex_entity;    /* vertex -> entity index */
     int32_t *entity_vertex;     /* entity -> vertex, -1 when not in the graph */
@@ -316,7 +321,7 @@ typedef struct {
     int initialized;
 } kl_agraph_t;
 
-/* Build the analysis graph of a finalized dataset (DEFINITIONS.md: actors,
+/* Build the analysis graph of a finalized dataset (docs/metrics.md#the-analysis-graph: actors,
  * ties, weights, window).  Vertices are in entity order; edges sorted by
  * (from, to).  O((n + m) log m).  On error g is left destroyed. */
 kl_err kl_agraph_build(kl_agraph_t *g, const kl_dataset_t *ds, const kl_graph_options_t *opt,

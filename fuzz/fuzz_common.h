@@ -23,7 +23,7 @@ static void kl_fuzz_setup(void)
 {
     static int done;
     if (!done) {
-        kl_igraph_install();
+        kl_engine_init();
         done = 1;
     }
 }

@@ -4,6 +4,7 @@
  * vertex an entity, every edge a partner_of relation) and destroyed, so no
  * igraph_t of a loader outlives the load. */
 #include "loaders_internal.h"
+#include "../engine/igraph_view.h"
 
 #include <errno.h>
 #include <math.h>

@@ -91,7 +91,8 @@ typedef struct {
  * limits, all CPUs.  Can't fail. */
 void kl_run_options_init(kl_run_options_t *opt);
 
-/* An empty run (safe to destroy).  Can't fail. */
+/* An empty run (safe to destroy); sets the engine up (kl_engine_init) on
+ * first use.  Can't fail. */
 void kl_run_init(kl_run_t *run);
 
 /* Load and finalize the dataset at path (a file or folder; loaders.h).  The
@@ -101,10 +102,10 @@ void kl_run_init(kl_run_t *run);
 kl_err kl_run_load(kl_run_t *run, const char *path, const kl_run_options_t *opt, kl_error_t *err);
 
 /* Build the analysis graph of the loaded dataset and take the sampling
- * decision for it.  Errors: KL_ENOMEM, KL_EIGRAPH. */
+ * decision for it.  Errors: KL_ENOMEM, KL_EGRAPHLIB. */
 kl_err kl_run_build(kl_run_t *run, const kl_run_options_t *opt, kl_error_t *err);
 
-/* Compute opt->parts on the built graph.  Errors: KL_ENOMEM, KL_EIGRAPH,
+/* Compute opt->parts on the built graph.  Errors: KL_ENOMEM, KL_EGRAPHLIB,
  * KL_EINVAL (a focus region out of range). */
 kl_err kl_run_analyse(kl_run_t *run, const kl_run_options_t *opt, kl_error_t *err);
 

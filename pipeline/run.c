@@ -30,6 +30,9 @@ void kl_run_options_init(kl_run_options_t *opt)
 void kl_run_init(kl_run_t *run)
 {
     memset(run, 0, sizeof *run);
+    /* igraph's errors become kl_err codes, never an abort, for programs
+     * that do not set the engine up themselves */
+    kl_engine_init();
 }
 
 static void stage(const kl_run_options_t *opt, kl_run_stage s)

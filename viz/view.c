@@ -85,7 +85,7 @@ static kl_err induced(kl_i_view_t *v, const kl_agraph_t *g, const kl_analysis_t 
         uint32_t pa = pos[a], pb = pos[b];
         v->eu[k] = pa < pb ? pa : pb;
         v->ev[k] = pa < pb ? pb : pa;
-        v->ew[k] = igraph_vector_get(&g->weights, e);
+        v->ew[k] = g->weight[e];
         v->ebridge[k] = res->bridge[e];
         v->ebroker[k] = -1;
         k++;

@@ -413,7 +413,7 @@ int kl_write_json(FILE *f, const kl_report_t *r)
         uint32_t e = a->edge_order[i], u, v;
         edge_ends(r, e, &u, &v);
         fprintf(f, "%s[%s,%s,%s]", i ? ",\n" : "\n", ids[u], ids[v],
-                kl_format_real(VECTOR(r->g->weights)[e], num));
+                kl_format_real(r->g->weight[e], num));
         if (ferror(f))
             goto cleanup;
     }

@@ -140,7 +140,7 @@ kl_err kl_diff_side_from_report(kl_diff_side_t *s, const kl_report_t *r, kl_erro
             uint32_t x = u;
             u = v, v = x;
         }
-        s->ties[i] = (kl_diff_tie_t){vid[u], vid[v], VECTOR(g->weights)[e], 1};
+        s->ties[i] = (kl_diff_tie_t){vid[u], vid[v], g->weight[e], 1};
     }
     s->has_region_pairs = rg != NULL;
     if (ok && rg)

@@ -570,7 +570,7 @@ static const char *num_text(const column_t *c, double x, char *buf)
 
 static double edge_weight(const exporter_t *e, uint32_t k)
 {
-    return VECTOR(e->x->g->weights)[k];
+    return e->x->g->weight[k];
 }
 
 static int finish_write(exporter_t *e, FILE *f, int rc)

@@ -7,6 +7,7 @@
  * options, and igraph's finally stack left empty.  The values were checked
  * against NetworkX with tests/oracle/analyze_oracle.py before being frozen. */
 #include "analysis/analysis.h"
+#include "engine/igraph_view.h" /* igraph's finally stack, checked below */
 #include "loaders/loaders.h"
 
 #include <math.h>
@@ -138,7 +139,7 @@ static void building_blocks(void)
 
 int main(void)
 {
-    kl_igraph_install();
+    kl_engine_init();
     char path[] = "/tmp/kl-analysis-test-XXXXXX.json";
     int fd = mkstemps(path, 5);
     if (fd < 0 || write(fd, fixture, sizeof fixture - 1) != (ssize_t)(sizeof fixture - 1)) {

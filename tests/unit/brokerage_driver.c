@@ -67,7 +67,7 @@ int main(int argc, char **argv)
     }
     if (!path)
         return usage();
-    kl_igraph_install();
+    kl_engine_init();
 
     kl_dataset_t ds;
     kl_agraph_t g;

@@ -121,7 +121,7 @@ static void run(const kl_dataset_t *ds, const char *title, kl_mode mode, const c
 
 int main(void)
 {
-    kl_igraph_install();
+    kl_engine_init();
     kl_dataset_t ds;
     kl_load_options_t lopt;
     kl_error_t err = {0};

@@ -21,7 +21,7 @@ static void print_graph(const kl_dataset_t *ds, const char *title, const kl_grap
            largest, isolated);
     for (uint32_t e = 0; e < g.csr.m; e++)
         printf("  %s -- %s  %.6f\n", ds->entities[g.vertex_entity[g.edge_from[e]]].id,
-               ds->entities[g.vertex_entity[g.edge_to[e]]].id, VECTOR(g.weights)[e]);
+               ds->entities[g.vertex_entity[g.edge_to[e]]].id, g.weight[e]);
     /* the CSR must agree with the edge list, neighbours sorted */
     for (uint32_t v = 0; v < g.n; v++)
         for (uint32_t k = g.csr.offset[v] + 1; k < g.csr.offset[v + 1]; k++)
@@ -32,7 +32,7 @@ static void print_graph(const kl_dataset_t *ds, const char *title, const kl_grap
 
 int main(void)
 {
-    kl_igraph_install();
+    kl_engine_init();
     kl_dataset_t ds;
     kl_error_t err = {0};
     kl_dataset_init(&ds);

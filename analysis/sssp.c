@@ -3,7 +3,7 @@
  * paths by BFS or by Dijkstra with one binary heap, and the shortest-path
  * DAG (path counts and successors) that Brandes passes and path sampling
  * walk. */
-#include "paths.h"
+#include "sssp.h"
 
 #include <math.h>
 #include <stdlib.h>

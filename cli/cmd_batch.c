@@ -720,6 +720,71 @@ static int cores(void)
     return n > 0 ? (int)n : 1;
 }
 
+/* Run the jobs, `width` processes at a time, drawing progress, until all
+ * are done or a signal arrives; then hand the signal on to the running
+ * children and wait for them.  Returns the signal, or 0. */
+static int run_jobs(const batch_opts_t *o, job_t *jobs, size_t n, unsigned width, volatile uint8_t *phases,
+                    int outfd, progress_t *prog)
+{
+    pid_t self = getpid();
+    size_t next = 0, running = 0;
+    double last_draw = 0;
+    while (!got_signal && (next < n || running > 0)) {
+        while (!got_signal && running < width && next < n) {
+            job_t *j = &jobs[next];
+            phases[next] = KL_PHASE_B_QUEUED;
+            fork_job(o, j, outfd, &phases[next], self);
+            next++;
+            if (j->state == JOB_RUNNING)
+                running++;
+            else
+                progress_finished(prog, j);
+        }
+        int wstatus;
+        pid_t pid = waitpid(-1, &wstatus, WNOHANG);
+        if (pid > 0) {
+            for (size_t i = 0; i < n; i++)
+                if (jobs[i].state == JOB_RUNNING && jobs[i].pid == pid) {
+                    reap(&jobs[i], wstatus, outfd);
+                    running--;
+                    progress_finished(prog, &jobs[i]);
+                    break;
+                }
+            continue;
+        }
+        double t = now();
+        if (t - last_draw >= 0.25) {
+            progress_draw(prog, jobs, n, phases);
+            last_draw = t;
+        }
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    int sig = got_signal;
+    if (sig) {
+        /* forward the signal; children remove their temporary files */
+        for (size_t i = 0; i < n; i++)
+            if (jobs[i].state == JOB_RUNNING)
+                kill(jobs[i].pid, sig);
+        for (size_t i = 0; i < n; i++)
+            if (jobs[i].state == JOB_RUNNING) {
+                int wstatus;
+                while (waitpid(jobs[i].pid, &wstatus, 0) < 0 && errno == EINTR)
+                    ;
+                reap(&jobs[i], wstatus, outfd);
+                int fd = openat(outfd, jobs[i].in->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd >= 0) {
+                    kl_batch_sweep_temps(fd);
+                    close(fd);
+                }
+            }
+        for (size_t i = 0; i < n; i++)
+            if (jobs[i].state == JOB_PENDING)
+                jobs[i].result = RES_INTERRUPTED;
+    }
+    return sig;
+}
+
 static int option(int c, const char *arg, int argc, char **argv, void *ctx)
 {
     batch_opts_t *o = ctx;
@@ -849,62 +914,7 @@ int cmd_batch(int argc, char **argv)
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     progress_t prog = {isatty(STDERR_FILENO), o.cli.quiet, n, 0, now(), 0};
-    pid_t self = getpid();
-    size_t next = 0, running = 0;
-    double last_draw = 0;
-    while (!got_signal && (next < n || running > 0)) {
-        while (!got_signal && running < width && next < n) {
-            job_t *j = &jobs[next];
-            phases[next] = KL_PHASE_B_QUEUED;
-            fork_job(&o, j, outfd, &phases[next], self);
-            next++;
-            if (j->state == JOB_RUNNING)
-                running++;
-            else
-                progress_finished(&prog, j);
-        }
-        int wstatus;
-        pid_t pid = waitpid(-1, &wstatus, WNOHANG);
-        if (pid > 0) {
-            for (size_t i = 0; i < n; i++)
-                if (jobs[i].state == JOB_RUNNING && jobs[i].pid == pid) {
-                    reap(&jobs[i], wstatus, outfd);
-                    running--;
-                    progress_finished(&prog, &jobs[i]);
-                    break;
-                }
-            continue;
-        }
-        double t = now();
-        if (t - last_draw >= 0.25) {
-            progress_draw(&prog, jobs, n, phases);
-            last_draw = t;
-        }
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    int sig = got_signal;
-    if (sig) {
-        /* forward the signal; children remove their temporary files */
-        for (size_t i = 0; i < n; i++)
-            if (jobs[i].state == JOB_RUNNING)
-                kill(jobs[i].pid, sig);
-        for (size_t i = 0; i < n; i++)
-            if (jobs[i].state == JOB_RUNNING) {
-                int wstatus;
-                while (waitpid(jobs[i].pid, &wstatus, 0) < 0 && errno == EINTR)
-                    ;
-                reap(&jobs[i], wstatus, outfd);
-                int fd = openat(outfd, jobs[i].in->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (fd >= 0) {
-                    kl_batch_sweep_temps(fd);
-                    close(fd);
-                }
-            }
-        for (size_t i = 0; i < n; i++)
-            if (jobs[i].state == JOB_PENDING)
-                jobs[i].result = RES_INTERRUPTED;
-    }
+    int sig = run_jobs(&o, jobs, n, width, phases, outfd, &prog);
     progress_clear(&prog);
 
     /* the index and summary last, each complete or not at all */

@@ -1,7 +1,7 @@
 /* writers/json.c - JSON text on jansson, with the one set of settings every
  * JSON file of kluster uses (reals to 17 significant digits, keys in the
  * order set), and builders for values that may be missing. */
-#include "writers.h"
+#include "writers_internal.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -14,7 +14,7 @@
 static size_t style_flags(kl_json_style style)
 {
     if (style == KL_JSON_COMPACT)
-        return JSON_COMPACT | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY;
+        return KL_I_JSON_FLAGS;
     return JSON_INDENT(1) | JSON_REAL_PRECISION(17);
 }
 

@@ -26,15 +26,7 @@ void kl_i_jset(json_t *obj, const char *key, json_t *value, int *ok)
 /* Dump one value compactly; -1 on failure (errno set). */
 int kl_i_json_dump(FILE *f, json_t *value)
 {
-    if (!value) {
-        errno = ENOMEM;
-        return -1;
-    }
-    int rc = json_dumpf(value, f, KL_I_JSON_FLAGS);
-    json_decref(value);
-    if (rc != 0 && !errno)
-        errno = EIO;
-    return rc == 0 && !ferror(f) ? 0 : -1;
+    return kl_json_write_new(f, value, KL_JSON_COMPACT);
 }
 
 json_t *kl_i_dataset_json(const kl_report_t *r)

@@ -176,39 +176,6 @@ static int check_target(const char *dir)
     return -1;
 }
 
-/* Where the file system cannot swap two folders in one step: move the old
- * export aside, the new one in, and swap the names of the temporary folder
- * and the old one so that the caller removes the old export.  An error
- * puts the old export back. */
-static int replace_in_two_steps(const char *dir, char *tmp)
-{
-    char *old = strdup(tmp);
-    if (!old) {
-        errno = ENOMEM;
-        return -1;
-    }
-    memcpy(old + strlen(old) - 6, "XXXXXX", 6);
-    int rc = -1;
-    if (mkdtemp(old) && rename(dir, old) == 0) {
-        if (rename(tmp, dir) == 0) {
-            kl_cli_temp_unregister(tmp);
-            memcpy(tmp, old, strlen(old) + 1); /* same length */
-            kl_cli_temp_register_dir(tmp);
-            rc = 0;
-        } else {
-            int e = errno;
-            rename(old, dir);
-            errno = e;
-        }
-    } else {
-        int e = errno;
-        rmdir(old);
-        errno = e;
-    }
-    free(old);
-    return rc;
-}
-
 /* Write the partitioned export into a temporary folder next to DIR and
  * put it in place at the end, so DIR is complete or untouched; an
  * interrupt removes the temporary folder (kl_cli_temp_register_dir). */
@@ -237,30 +204,15 @@ static int write_partitions(const char *dir, uint32_t parts, const kl_export_t *
                      errno == ENOMEM ? "out of memory" : strerror(errno ? errno : EIO));
         goto cleanup;
     }
-    /* mkdtemp makes the folder 0700; the export is as readable as a file */
-    mode_t um = umask(0);
-    umask(um);
-    chmod(tmp, 0777 & ~um);
     int existing = check_target(dir);
     if (existing < 0)
         goto cleanup;
-    if (existing == 2) {
-        /* swap old and new in one step; the old export is then under the
-         * temporary name and goes with it */
-        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) != 0 &&
-            ((errno != EINVAL && errno != ENOSYS) || replace_in_two_steps(dir, tmp) != 0)) {
-            kl_cli_error("cannot replace '%s': %s", dir, strerror(errno));
-            goto cleanup;
-        }
-    } else if (rename(tmp, dir) != 0) {
-        kl_cli_error("cannot create '%s': %s", dir, strerror(errno));
+    if (kl_cli_replace_folder(tmp, dir, existing == 2) != 0) {
+        kl_cli_error("cannot %s '%s': %s", existing == 2 ? "replace" : "create", dir, strerror(errno));
         goto cleanup;
     }
-    if (existing != 2) {
-        kl_cli_temp_unregister(tmp);
-        free(tmp);
-        tmp = NULL;
-    }
+    free(tmp);
+    tmp = NULL;
     rc = 0;
 cleanup:
     if (tmp) {

@@ -33,24 +33,7 @@ static void help(void)
            usage_text);
 }
 
-/* Remove a folder this command created (flat: files only). */
-static void remove_flat(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d)) != NULL) {
-            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-                continue;
-            char path[4200];
-            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-            unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
+/* The file that marks a folder this command wrote (it may replace it). */
 #define MARKER ".kluster-import"
 
 /* May an existing path be replaced?  Only a folder that is empty or that
@@ -150,7 +133,7 @@ int cmd_import(int argc, char **argv)
     kl_dataset_t ds;
     memset(&ds, 0, sizeof ds);
     int rc = KL_EXIT_FAILURE, exists = 0;
-    char *tmp = NULL, *old = NULL, *target = NULL;
+    char *tmp = NULL, *target = NULL;
 
     if (kl_import_map_load(&map, map_path, &err) != KL_OK) {
         kl_cli_print_error(&err);
@@ -199,8 +182,7 @@ int cmd_import(int argc, char **argv)
     const char *slash = strrchr(target, '/');
     int dirlen = slash ? (int)(slash - target) + 1 : 0;
     tmp = malloc(len);
-    old = malloc(len);
-    if (!tmp || !old) {
+    if (!tmp) {
         kl_cli_error("out of memory");
         goto cleanup;
     }
@@ -218,30 +200,12 @@ int cmd_import(int argc, char **argv)
         write_file(tmp, "extract.ndjson", &ds, 1, KL_EXTRACT_RECORDS, NULL) ||
         write_file(tmp, MARKER, &ds, 0, 0, marker))
         goto cleanup;
-    {
-        /* mkdtemp makes the folder 0700; a dataset is as readable as any file */
-        mode_t um = umask(0);
-        umask(um);
-        chmod(tmp, 0777 & ~um);
-    }
-    if (exists) {
-        snprintf(old, len, "%.*s.%s.old-XXXXXX", dirlen, target, target + dirlen);
-        if (!mkdtemp(old) || rename(target, old) != 0) {
-            kl_cli_error("cannot replace '%s': %s", target, strerror(errno));
-            goto cleanup;
-        }
-    }
-    if (rename(tmp, target) != 0) {
-        kl_cli_error("cannot create '%s': %s", target, strerror(errno));
-        if (exists)
-            rename(old, target); /* put the previous dataset back */
+    if (kl_cli_replace_folder(tmp, target, exists) != 0) {
+        kl_cli_error("cannot %s '%s': %s", exists ? "replace" : "create", target, strerror(errno));
         goto cleanup;
     }
-    kl_cli_temp_unregister(tmp);
     free(tmp);
     tmp = NULL;
-    if (exists)
-        remove_flat(old);
 
     uint32_t kinds[KL_KIND_COUNT] = {0};
     for (uint32_t i = 0; i < ds.n_entities; i++)
@@ -259,11 +223,10 @@ int cmd_import(int argc, char **argv)
     rc = KL_EXIT_OK;
 cleanup:
     if (tmp) {
-        remove_flat(tmp);
+        kl_cli_remove_tree(tmp);
         kl_cli_temp_unregister(tmp);
     }
     free(tmp);
-    free(old);
     free(target);
     kl_dataset_destroy(&ds);
     kl_import_map_free(map);

@@ -133,6 +133,13 @@ int kl_cli_temp_create(char *template, int is_dir);
 /* Remove a file, or a folder with everything in it (down to 4 levels; a
  * symbolic link is removed, never followed).  Errors are ignored. */
 void kl_cli_remove_tree(const char *path);
+/* Put the complete folder tmp (made by kl_cli_temp_create, so an interrupt
+ * removes it) in place of target, which the caller found absent (exists 0)
+ * or replaceable (1): by rename, or by swapping the two in one step and
+ * removing the old one, so target is at every moment the old folder or the
+ * new one.  Returns 0 (tmp unregistered), or -1 with errno set: target
+ * untouched, tmp still registered for the caller to remove. */
+int kl_cli_replace_folder(char *tmp, const char *target, int exists);
 /* Parse a whole non-negative integer (strtoull, end pointer, errno);
  * returns 0 or -1. */
 int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out);

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *kl_cli_bad_option(char **argv, int opt)
 {
@@ -212,6 +213,56 @@ void kl_cli_print_warnings(const kl_dataset_t *ds)
         if (shown[k] > WARNINGS_PER_KIND)
             fprintf(stderr, "kluster: warning: %u more %s warnings not shown\n", shown[k] - WARNINGS_PER_KIND,
                     kind_names[k]);
+}
+
+/* Where the file system cannot swap two folders in one step (renameat2 is
+ * Linux's, and not every file system has it): the old folder aside under a
+ * name like tmp's, the new one in, the old one back on failure. */
+static int replace_in_two_steps(const char *tmp, const char *target)
+{
+    char *old = strdup(tmp);
+    if (!old) {
+        errno = ENOMEM;
+        return -1;
+    }
+    memcpy(old + strlen(old) - 6, "XXXXXX", 6);
+    int rc = -1;
+    if (mkdtemp(old) && rename(target, old) == 0) {
+        if (rename(tmp, target) == 0) {
+            kl_cli_remove_tree(old);
+            rc = 0;
+        } else {
+            int e = errno;
+            rename(old, target); /* put the previous folder back */
+            errno = e;
+        }
+    } else {
+        int e = errno;
+        rmdir(old);
+        errno = e;
+    }
+    free(old);
+    return rc;
+}
+
+int kl_cli_replace_folder(char *tmp, const char *target, int exists)
+{
+    /* mkdtemp makes the folder 0700; what a command writes is as readable
+     * as any file it writes */
+    mode_t um = umask(0);
+    umask(um);
+    chmod(tmp, 0777 & ~um);
+    if (!exists) {
+        if (rename(tmp, target) != 0)
+            return -1;
+    } else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, target, RENAME_EXCHANGE) == 0) {
+        /* the old folder now has the temporary name: it goes with it */
+        kl_cli_remove_tree(tmp);
+    } else if ((errno != EINVAL && errno != ENOSYS) || replace_in_two_steps(tmp, target) != 0) {
+        return -1;
+    }
+    kl_cli_temp_unregister(tmp);
+    return 0;
 }
 
 int kl_cli_finish(int rc)

@@ -19,7 +19,7 @@
  *
  * The library never prints, never exits and never reads files.  It calls
  * igraph from the calling thread only (igraph is not thread-safe in this
- * build); the shortest-path kernel (paths.h) runs its own threads over the
+ * build); the shortest-path kernel (kl_paths_run, below) runs its own threads over the
  * CSR arrays.  Same graph + same options = identical results, whatever the
  * number of threads.
  */
@@ -414,5 +414,36 @@ void kl_whatif_destroy(kl_whatif_t *w);
  * KL_ENOMEM. */
 kl_err kl_paths_time(const kl_agraph_t *g, int weighted, int threads, double *betweenness_s, double *irb_s,
                      kl_error_t *err);
+
+/* ---- The shortest-path kernel (analysis/paths.c), on any CSR graph
+ *
+ * One Brandes pass per source over the CSR arrays (kl_csr_t), on worker
+ * lanes merged in a fixed order, so the sums do not depend on the number of
+ * threads.  kl_analysis_run and kl_regions_compute use it for betweenness,
+ * harmonic closeness and irb; a program with a graph of its own can call it
+ * directly. */
+typedef struct {
+    /* input */
+    const kl_csr_t *g;
+    int weighted;            /* 0: hops; 1: distance 1/w, lengths within 1e-10 relative are equal */
+    const uint32_t *sources; /* sources to run from (repeats allowed); NULL = every vertex once */
+    uint32_t n_sources;
+    int threads;             /* 0 = number of online CPUs */
+    const int32_t *region;   /* per vertex region or -1; needed for irb */
+
+    /* outputs: each may be NULL (then not computed); arrays of g->n, zeroed by the kernel.
+     * dep = dependency delta_s(v) of a source's pass (Brandes), summed over the sources. */
+    double *dep_sum;         /* sum_s delta_s(v); betweenness = dep_sum / 2 when every vertex is a source */
+    double *dep_sumsq;       /* sum_s delta_s(v)^2, for the standard error of sampled estimates */
+    double *harmonic;        /* sum_s 1/d(s, v) over the sources (v != s, reachable) */
+    double *irb_sum;         /* the same dependency counting only targets t with a region other than
+                                the source's (sources without a region contribute nothing) */
+    double *irb_sumsq;
+} kl_paths_t;
+
+/* Run the passes.  Returns KL_OK or KL_ENOMEM (outputs then undefined).
+ * O(k (n + m)) unweighted, O(k (m + n log n)) weighted, k sources. */
+kl_err kl_paths_run(kl_paths_t *p);
+
 
 #endif

@@ -4,7 +4,7 @@
  * the CSR arrays (fixed summation order: no BLAS, no thread-count effect). */
 #include "analysis_internal.h"
 #include "../engine/igraph_view.h"
-#include "paths.h"
+#include "sssp.h"
 #include "sampling.h"
 
 #include <math.h>

@@ -1,5 +1,5 @@
 /* analysis/paths.c - Brandes shortest-path passes (betweenness, harmonic, irb) over a CSR graph. */
-#include "paths.h"
+#include "sssp.h"
 #include "analysis_internal.h"
 
 #include <math.h>

@@ -3,7 +3,7 @@
  * per region pair connection, distance, brokers and cut actors. */
 #include "analysis_internal.h"
 #include "sampling.h"
-#include "paths.h"
+#include "sssp.h"
 
 #include <math.h>
 #include <stdlib.h>

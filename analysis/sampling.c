@@ -2,7 +2,7 @@
  * bidirectional BFS (see sampling.h). */
 #include "sampling.h"
 #include "analysis_internal.h"
-#include "paths.h"
+#include "sssp.h"
 
 #include <math.h>
 #include <stdatomic.h>

@@ -1,4 +1,4 @@
-/* analysis/sssp.c - the sweeps of the path kernel (paths.h): connected
+/* analysis/sssp.c - the sweeps of the path kernel (sssp.h): connected
  * components and eccentricity by BFS, single- or multi-source shortest
  * paths by BFS or by Dijkstra with one binary heap, and the shortest-path
  * DAG (path counts and successors) that Brandes passes and path sampling

@@ -2,7 +2,7 @@
  * (through the block-cut forest) and the before/after comparison of
  * whatif --remove. */
 #include "analysis_internal.h"
-#include "paths.h"
+#include "sssp.h"
 
 #include <math.h>
 #include <stdlib.h>

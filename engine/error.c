@@ -109,6 +109,11 @@ void kl_engine_init(void)
     igraph_set_warning_handler(kl_igraph_warning);
 }
 
+int kl_engine_graphlib_pending(void)
+{
+    return IGRAPH_FINALLY_STACK_SIZE();
+}
+
 const char *kl_engine_graphlib_version(void)
 {
     return IGRAPH_VERSION;

@@ -66,6 +66,10 @@ void kl_engine_init(void);
 /* Version of the graph library the engine computes with ("0.10.2"), for
  * --version. */
 const char *kl_engine_graphlib_version(void);
+/* Clean-up entries the graph library still holds (igraph's "finally"
+ * stack): 0 after every kluster call, whatever it returned; a test checks
+ * that no error path leaves one behind. */
+int kl_engine_graphlib_pending(void);
 
 /* ------------------------------------------------------------ vocabulary */
 

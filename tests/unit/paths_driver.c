@@ -9,7 +9,7 @@
  * Prints one line per vertex: v dep_sum dep_sumsq harmonic irb_sum irb_sumsq (%.17g);
  * --time prints the kernel's wall and CPU seconds to stderr.
  */
-#include "../../analysis/paths.h"
+#include "analysis/analysis.h"
 
 #include <stdio.h>
 #include <stdlib.h>

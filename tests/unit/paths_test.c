@@ -1,5 +1,5 @@
 /* tests/unit/paths_test.c - kl_paths_run on small hand-made graphs; golden output in paths_test.out. */
-#include "../../analysis/paths.h"
+#include "analysis/analysis.h"
 
 #include <math.h>
 #include <stdio.h>

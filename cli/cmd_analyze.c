@@ -69,16 +69,12 @@ typedef struct {
 static int option(int c, const char *arg, int argc, char **argv, void *ctx)
 {
     analyze_t *a = ctx;
+    int f;
     switch (c) {
     case 'f':
-        if (strcmp(arg, "json") == 0)
-            a->format = KL_FORMAT_JSON;
-        else if (strcmp(arg, "csv") == 0)
-            a->format = KL_FORMAT_CSV;
-        else if (strcmp(arg, "md") == 0 || strcmp(arg, "markdown") == 0)
-            a->format = KL_FORMAT_MD;
-        else
+        if ((f = kl_cli_pick_format(arg)) < 0)
             return kl_cli_usage_error("analyze", usage_text, "unknown format '%s' (json, csv or md)", arg);
+        a->format = (kl_format)f;
         return KL_CLI_HANDLED;
     case 'o': a->output = arg; return KL_CLI_HANDLED;
     case 'v': a->verbose = 1; return KL_CLI_HANDLED;

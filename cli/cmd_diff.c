@@ -106,14 +106,13 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
 {
     diff_opts_t *o = ctx;
     unsigned long long v;
+    int f;
     switch (c) {
     case 'f':
-        if (strcmp(arg, "json") == 0)
-            o->json_out = 1;
-        else if (strcmp(arg, "md") == 0 || strcmp(arg, "markdown") == 0)
-            o->json_out = 0;
-        else
+        f = kl_cli_pick_format(arg);
+        if (f != KL_FORMAT_JSON && f != KL_FORMAT_MD) /* no CSV of a comparison */
             return kl_cli_usage_error("diff", usage_text, "unknown format '%s' (md or json)", arg);
+        o->json_out = f == KL_FORMAT_JSON;
         return KL_CLI_HANDLED;
     case 'o': o->output = arg; return KL_CLI_HANDLED;
     case OPT_TOP:

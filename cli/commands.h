@@ -73,8 +73,6 @@ int kl_cli_check(const kl_cli_command_t *cmd, kl_cli_options_t *o);
 /* -f/--format of the results: 0 json, 1 csv, 2 md (or markdown), in the
  * order of kl_format; -1 for anything else. */
 int kl_cli_pick_format(const char *arg);
-/* KLUSTER_EXACT_LIMIT into both limits of s; 0, or -1 after a message. */
-int kl_cli_read_exact_limit(kl_sampling_request_t *s);
 
 /* The stages of a run with their messages: warnings (unless quiet), the
  * error, the sampling and eigenvector notes as "kluster CMD: note: ...".
@@ -174,10 +172,5 @@ int kl_cli_finish(int rc);
  * (exact betweenness up to n m, brokers for every pair up to W m), so that
  * tests can exercise sampling on small graphs. */
 #define KL_CLI_EXACT_LIMIT_ENV "KLUSTER_EXACT_LIMIT"
-
-/* Comma-separated relation types (or kinds) into a bit set; -1 on an
- * unknown name, copied into bad. */
-int kl_cli_parse_ties(const char *arg, uint32_t *bits, char *bad, size_t badsize);
-int kl_cli_parse_kinds(const char *arg, uint32_t *bits, char *bad, size_t badsize);
 
 #endif

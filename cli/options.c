@@ -120,12 +120,12 @@ static int kind_of(const char *p, size_t len)
     return kl_kind_parse(name);
 }
 
-int kl_cli_parse_ties(const char *arg, uint32_t *bits, char *bad, size_t badsize)
+static int parse_ties(const char *arg, uint32_t *bits, char *bad, size_t badsize)
 {
     return parse_names(arg, reltype_of, bits, bad, badsize);
 }
 
-int kl_cli_parse_kinds(const char *arg, uint32_t *bits, char *bad, size_t badsize)
+static int parse_kinds(const char *arg, uint32_t *bits, char *bad, size_t badsize)
 {
     return parse_names(arg, kind_of, bits, bad, badsize);
 }
@@ -207,13 +207,13 @@ static int graph_option(kl_cli_options_t *o, int opt, const char *arg, const kl_
         }
         return 1;
     case OPT_TIES:
-        if (kl_cli_parse_ties(arg, &g->tie_types, bad, sizeof bad) < 0) {
+        if (parse_ties(arg, &g->tie_types, bad, sizeof bad) < 0) {
             kl_cli_usage_error(cmd->name, cmd->usage, "unknown relation type '%s' in --ties", bad);
             return -1;
         }
         return 1;
     case OPT_EXCLUDE_KIND:
-        if (kl_cli_parse_kinds(arg, &g->exclude_kinds, bad, sizeof bad) < 0) {
+        if (parse_kinds(arg, &g->exclude_kinds, bad, sizeof bad) < 0) {
             kl_cli_usage_error(cmd->name, cmd->usage,
                                "unknown kind '%s' for --exclude-kind (organisation, person, project, funder)", bad);
             return -1;
@@ -272,7 +272,7 @@ static int sampling_option(kl_cli_options_t *o, int opt, const char *arg, const 
 /* KLUSTER_EXACT_LIMIT: unset or empty leaves the defaults; otherwise a
  * number >= 0 (0: sample every graph with a tie) that lowers both limits
  * of the policy, so that tests can exercise sampling on small graphs. */
-int kl_cli_read_exact_limit(kl_sampling_request_t *s)
+static int read_exact_limit(kl_sampling_request_t *s)
 {
     const char *env = getenv(KL_CLI_EXACT_LIMIT_ENV);
     if (!env || !*env)
@@ -372,7 +372,7 @@ int kl_cli_check(const kl_cli_command_t *cmd, kl_cli_options_t *o)
     if (cmd->groups & (KL_CLI_SAMPLING | KL_CLI_SAMPLES)) {
         if (sampling_check(&o->run.sampling, cmd) < 0)
             return KL_EXIT_USAGE;
-        if (kl_cli_read_exact_limit(&o->run.sampling) < 0)
+        if (read_exact_limit(&o->run.sampling) < 0)
             return KL_EXIT_USAGE;
     }
     return KL_CLI_GO_ON;

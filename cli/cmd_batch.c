@@ -90,6 +90,13 @@ static void set_phase(kl_batch_phase p)
         *child_phase = (uint8_t)p;
 }
 
+/* The pipeline's stages as the progress line names them. */
+static void run_stage(kl_run_stage stage, void *ctx)
+{
+    (void)ctx;
+    set_phase(stage == KL_STAGE_LOAD ? KL_PHASE_B_LOAD : KL_PHASE_B_ANALYSE);
+}
+
 static void child_signal(int sig)
 {
     /* the file being written is unnamed (O_TMPFILE) or has a temporary
@@ -258,18 +265,12 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
         goto done;
     }
 
-    set_phase(KL_PHASE_B_LOAD);
-    if (kl_run_load(&run, in->path, &o->cli.run, &err) != KL_OK) {
-        kl_error_format(&err, error, sizeof error);
-        goto done;
-    }
-    set_phase(KL_PHASE_B_ANALYSE);
-    if (kl_run_build(&run, &o->cli.run, &err) != KL_OK) {
-        kl_error_format(&err, error, sizeof error);
-        goto done;
-    }
-    kl_run_sampling_note(&run.sampling, sampling_note, sizeof sampling_note); /* the parent prints it */
-    if (kl_run_analyse(&run, &o->cli.run, &err) != KL_OK) {
+    kl_run_options_t ropt = o->cli.run;
+    ropt.on_stage = run_stage;
+    kl_err arc = kl_run_execute(&run, in->path, &ropt, &err);
+    if (run.built) /* the parent prints it, also when the analysis failed */
+        kl_run_sampling_note(&run.sampling, sampling_note, sizeof sampling_note);
+    if (arc != KL_OK) {
         kl_error_format(&err, error, sizeof error);
         goto done;
     }

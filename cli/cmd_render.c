@@ -233,8 +233,10 @@ static int check_view(render_t *r)
 }
 #undef USAGE
 
-static void print_timings(const kl_viz_t *viz, const kl_run_t *run, double t_analysis, double t_write)
+static void print_timings(const kl_viz_t *viz, const kl_run_t *run, double t_write)
 {
+    double t_analysis =
+        run->seconds[KL_STAGE_METRICS] + run->seconds[KL_STAGE_REGIONS] + run->seconds[KL_STAGE_BROKERAGE];
     const kl_viz_info_t *info = kl_viz_info(viz);
     fprintf(stderr, "kluster render: %u nodes, %u edges, layout %s\n", info->nodes, info->edges,
             kl_viz_layout_name(info->layout));
@@ -315,12 +317,10 @@ int cmd_render(int argc, char **argv)
         kl_cli_print_error(&err);
         goto cleanup;
     }
-    double t0 = now();
     if (kl_cli_run_analyse(&run, &o, "render") != 0)
         goto cleanup;
     if (vopt->view == KL_VIEW_HEATMAP)
         vopt->regions = &run.regions;
-    double t_analysis = now() - t0;
     if (kl_viz_build(&viz, &run.ds, &run.g, &run.metrics, vopt, &err) != KL_OK ||
         kl_viz_render(viz, (kl_viz_format)r.format, &data, &len, &err) != KL_OK) {
         kl_cli_print_error(&err);
@@ -334,7 +334,7 @@ int cmd_render(int argc, char **argv)
         goto cleanup;
     }
     if (r.verbose)
-        print_timings(viz, &run, t_analysis, now() - t1);
+        print_timings(viz, &run, now() - t1);
     rc = KL_EXIT_OK;
 cleanup:
     free(data);

@@ -37,8 +37,9 @@ static void print_padded(const char *s, int width)
         putchar(' ');
 }
 
-static int print_stats(const kl_dataset_t *ds)
+static int print_stats(kl_run_t *run, const kl_cli_options_t *o)
 {
+    const kl_dataset_t *ds = &run->ds;
     uint32_t kinds[KL_KIND_COUNT] = {0};
     for (uint32_t i = 0; i < ds->n_entities; i++)
         kinds[ds->entities[i].kind]++;
@@ -105,25 +106,19 @@ static int print_stats(const kl_dataset_t *ds)
     free(regions);
     free(actors);
 
-    kl_graph_options_t opt;
-    kl_graph_options_init(&opt);
-    kl_agraph_t g;
-    kl_error_t err = {0};
-    if (kl_agraph_build(&g, ds, &opt, &err) != KL_OK) {
-        kl_cli_print_error(&err);
+    /* the analysis graph of the default options, as every command builds it */
+    if (kl_cli_run_build(run, o) != 0)
         return 1;
-    }
+    const kl_agraph_t *g = &run->g;
     uint32_t comps, largest, isolated;
-    if (kl_agraph_component_counts(&g, &comps, &largest, &isolated) != KL_OK) {
-        kl_agraph_destroy(&g);
+    if (kl_agraph_component_counts(g, &comps, &largest, &isolated) != KL_OK) {
         kl_cli_error("out of memory");
         return 1;
     }
-    printf("graph       %u actors, %u ties\n", g.n, g.csr.m);
+    printf("graph       %u actors, %u ties\n", g->n, g->csr.m);
     printf("components  %u (largest %u actors)\n", comps, largest);
     printf("isolated    %u\n", isolated);
     printf("warnings    %u\n", ds->n_warnings);
-    kl_agraph_destroy(&g);
     return 0;
 }
 
@@ -139,7 +134,7 @@ int cmd_stats(int argc, char **argv)
         return kl_cli_usage_error("stats", usage_text, optind >= argc ? "no dataset given" : "one dataset at a time");
     kl_run_t run;
     kl_run_init(&run);
-    rc = kl_cli_run_load(&run, argv[optind], &o) != 0 ? KL_EXIT_FAILURE : print_stats(&run.ds);
+    rc = kl_cli_run_load(&run, argv[optind], &o) != 0 ? KL_EXIT_FAILURE : print_stats(&run, &o);
     kl_run_destroy(&run);
     return kl_cli_finish(rc);
 }

@@ -84,28 +84,13 @@ static json_t *graph_json(const kl_report_t *r)
             kl_i_jset(x, "samples", json_integer(a->options.samples), &ok);
         }
     } else if (a->options.epsilon > 0) {
-        x = json_object();
-        if (x) {
-            kl_i_jset(x, "method", json_string("pairs"), &ok);
-            kl_i_jset(x, "epsilon", kl_i_jreal(a->options.epsilon), &ok);
-            kl_i_jset(x, "delta", kl_i_jreal(a->options.delta), &ok);
-            kl_i_jset(x, "samples", json_integer((json_int_t)a->pair_samples), &ok);
-        }
+        x = kl_i_pairs_sampled_json(a->options.epsilon, a->options.delta, a->pair_samples);
     } else {
         x = json_null();
     }
     kl_i_jset(o, "sampled", x, &ok);
     kl_i_jset(o, "cross_region_pairs", kl_i_jreal(a->region_pairs), &ok);
-    if (a->dominant_actor >= 0) {
-        x = json_object();
-        if (x) {
-            kl_i_jset(x, "id", json_string(kl_i_entity(r, (uint32_t)a->dominant_actor)->id), &ok);
-            kl_i_jset(x, "irb_share", kl_i_jreal(a->irb_share[a->dominant_actor]), &ok);
-        }
-    } else {
-        x = json_null();
-    }
-    kl_i_jset(o, "dominant_actor", x, &ok);
+    kl_i_jset(o, "dominant_actor", kl_i_dominant_json(r->g, r->ds, a->dominant_actor, a->irb_share), &ok);
     if (!ok) {
         json_decref(o);
         return NULL;

@@ -11,7 +11,7 @@
 static json_t *bridges_graph_json(const kl_bridges_report_t *r)
 {
     const kl_regions_t *rg = r->regions;
-    json_t *o = json_object(), *x;
+    json_t *o = json_object();
     int ok = o != NULL;
     if (!ok)
         return NULL;
@@ -19,28 +19,10 @@ static json_t *bridges_graph_json(const kl_bridges_report_t *r)
     kl_i_jset(o, "edges", json_integer(r->g->csr.m), &ok);
     kl_i_jset(o, "mode", json_string(kl_i_mode_name(r->g->options.mode)), &ok);
     kl_i_jset(o, "cross_region_pairs", kl_i_jreal(rg->cross_pairs), &ok);
-    if (rg->epsilon > 0) {
-        x = json_object();
-        if (x) {
-            kl_i_jset(x, "method", json_string("pairs"), &ok);
-            kl_i_jset(x, "epsilon", kl_i_jreal(rg->epsilon), &ok);
-            kl_i_jset(x, "delta", kl_i_jreal(rg->delta), &ok);
-            kl_i_jset(x, "samples", json_integer((json_int_t)rg->pair_samples), &ok);
-        }
-    } else {
-        x = json_null();
-    }
-    kl_i_jset(o, "sampled", x, &ok);
-    if (rg->dominant_actor >= 0) {
-        x = json_object();
-        if (x) {
-            kl_i_jset(x, "id", json_string(kl_i_vertex_id(r->g, r->ds, (uint32_t)rg->dominant_actor)), &ok);
-            kl_i_jset(x, "irb_share", kl_i_jreal(rg->irb_share[rg->dominant_actor]), &ok);
-        }
-    } else {
-        x = json_null();
-    }
-    kl_i_jset(o, "dominant_actor", x, &ok);
+    kl_i_jset(o, "sampled", rg->epsilon > 0 ? kl_i_pairs_sampled_json(rg->epsilon, rg->delta, rg->pair_samples)
+                                            : json_null(),
+              &ok);
+    kl_i_jset(o, "dominant_actor", kl_i_dominant_json(r->g, r->ds, rg->dominant_actor, rg->irb_share), &ok);
     if (!ok) {
         json_decref(o);
         return NULL;

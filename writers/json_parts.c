@@ -29,6 +29,40 @@ int kl_i_json_dump(FILE *f, json_t *value)
     return kl_json_write_new(f, value, KL_JSON_COMPACT);
 }
 
+json_t *kl_i_pairs_sampled_json(double epsilon, double delta, uint64_t samples)
+{
+    json_t *x = json_object();
+    int ok = 1;
+    if (!x)
+        return NULL;
+    kl_i_jset(x, "method", json_string("pairs"), &ok);
+    kl_i_jset(x, "epsilon", kl_i_jreal(epsilon), &ok);
+    kl_i_jset(x, "delta", kl_i_jreal(delta), &ok);
+    kl_i_jset(x, "samples", json_integer((json_int_t)samples), &ok);
+    if (!ok) {
+        json_decref(x);
+        return NULL;
+    }
+    return x;
+}
+
+json_t *kl_i_dominant_json(const kl_agraph_t *g, const kl_dataset_t *ds, int32_t v, const double *irb_share)
+{
+    if (v < 0)
+        return json_null();
+    json_t *x = json_object();
+    int ok = 1;
+    if (!x)
+        return NULL;
+    kl_i_jset(x, "id", json_string(kl_i_vertex_id(g, ds, (uint32_t)v)), &ok);
+    kl_i_jset(x, "irb_share", kl_i_jreal(irb_share[v]), &ok);
+    if (!ok) {
+        json_decref(x);
+        return NULL;
+    }
+    return x;
+}
+
 json_t *kl_i_dataset_json(const kl_report_t *r)
 {
     const kl_dataset_t *ds = r->ds;

@@ -115,6 +115,12 @@ json_t *kl_i_jreal(double x);
 json_t *kl_i_jstr(const char *s);
 /* Set key to value (stolen); records an allocation failure in *ok. */
 void kl_i_jset(json_t *obj, const char *key, json_t *value, int *ok);
+/* graph.sampled of pair sampling: {"method":"pairs","epsilon","delta",
+ * "samples"}; NULL when out of memory. */
+json_t *kl_i_pairs_sampled_json(double epsilon, double delta, uint64_t samples);
+/* graph.dominant_actor: {"id","irb_share"} of vertex v, or null when v < 0;
+ * NULL when out of memory. */
+json_t *kl_i_dominant_json(const kl_agraph_t *g, const kl_dataset_t *ds, int32_t v, const double *irb_share);
 /* Dump one value compactly and release it; -1 on failure (errno set). */
 int kl_i_json_dump(FILE *f, json_t *value);
 /* The "dataset" object of every result: id, title, path and counts. */

@@ -205,4 +205,42 @@ void kl_i_map_pin(void *obj, double x, double y);
  * at fontsize. */
 void kl_i_map_text_size(const char *label, double fontsize, double *w, double *h);
 
+/* --------------------------------------------------- basemap (basemap.c)
+ *
+ * Land, coastlines and borders drawn under every map, and the outlines of
+ * the regions whose shape is reliably known: Natural Earth (public domain),
+ * clipped and simplified into viz/basemap/basemap.json (`make basemap`
+ * regenerates it, viz/basemap/README.md says from what) and built into the
+ * binary, so that nothing is read or fetched at run time. */
+
+/* One area: outer rings only (lakes are land here), vertices in degrees. */
+typedef struct {
+    const char *name;        /* "Sweden", "Stockholms län", "Trøndelag" */
+    const char *keys;        /* what a dataset's region may be called, '|'-separated
+                                and framed: "|SE110|SE-AB|Stockholm|Stockholms län|" */
+    uint32_t n_rings;
+    const uint32_t *ring;    /* ring r is vertices [ring[r], ring[r + 1]) */
+    const double *lat, *lon; /* vertices */
+    double lat_min, lat_max, lon_min, lon_max; /* bounding box */
+} kl_i_shape_t;
+
+typedef struct {
+    uint32_t n_countries, n_regions;
+    const kl_i_shape_t *countries; /* every country of the world (land and borders) */
+    const kl_i_shape_t *regions;   /* first-level regions known reliably (Swedish län,
+                                      Norwegian counties of 2020, ...) */
+} kl_i_basemap_t;
+
+/* The basemap, parsed on first use and kept until exit (like Graphviz, not
+ * thread-safe).  NULL on failure, with err set (KL_ENOMEM). */
+const kl_i_basemap_t *kl_i_basemap(kl_error_t *err);
+
+/* Whether (lat, lon) lies inside shape s (even-odd rule over its rings). */
+int kl_i_shape_contains(const kl_i_shape_t *s, double lat, double lon);
+
+/* The shape of dataset region r: a region of the basemap (else a country)
+ * one of whose keys is r's id or name (compared without case), and which
+ * holds r's point when r has one; NULL when none does. */
+const kl_i_shape_t *kl_i_basemap_match(const kl_i_basemap_t *bm, const kl_region_t *r);
+
 #endif

@@ -62,6 +62,7 @@ run_case() {  # case-dir
   [ -n "$ONLY" ] && [[ "$name" != *"$ONLY"* ]] && return
   if [ -f "$dir/skip-if-root" ] && [ "$(id -u)" = 0 ]; then skip=$((skip + 1)); return; fi
   if [ -f "$dir/slow" ] && [ "$VALGRIND" = 1 ]; then skip=$((skip + 1)); return; fi
+  local t0=$SECONDS
   work="$scratch/case"; rm -rf "$work"; cp -a "$dir" "$work"
   # files not copied: permissions are set by setup scripts
   if [ -f "$work/setup" ] && ! (cd "$work" && bash ./setup) >"$scratch/setup.log" 2>&1; then
@@ -91,6 +92,7 @@ run_case() {  # case-dir
   if [ "$want" != 0 ] && ! diff -q "$scratch/before" "$scratch/after" >/dev/null; then
     ko "$name" "left files behind: $(comm -13 "$scratch/before" "$scratch/after" | head -3 | tr '\n' ' ')"; return
   fi
+  echo "$((SECONDS - t0)) $name" >>"$scratch/times"
   ok
 }
 for dir in "$ROOT"/tests/cli/*/ "$ROOT"/tests/bad/*/; do
@@ -104,13 +106,19 @@ for t in "$ROOT"/tests/oracle/test_*.sh "$ROOT"/tests/oracle/test_*.py; do
   name="oracle/$(basename "$t")"
   [ -n "$ONLY" ] && [[ "$name" != *"$ONLY"* ]] && continue
   case "$t" in *.py) cmd=("$PYTHON" "$t") ;; *) cmd=(bash "$t") ;; esac
+  t0=$SECONDS
   if (cd "$ROOT" && "${cmd[@]}") >"$scratch/out" 2>&1; then
+    echo "$((SECONDS - t0)) $name" >>"$scratch/times"
     ok; tail -1 "$scratch/out"
   else
     ko "$name" "exit $?"; tail -20 "$scratch/out"
   fi
 done
 
+# where the time went: the CI budget is spent here
+if [ -s "$scratch/times" ]; then
+  echo; echo "slowest ($mode, seconds):"; sort -rn "$scratch/times" | head -8 | sed 's/^/  /'
+fi
 echo
 [ ${#failed[@]} -gt 0 ] && printf 'failed (%s): %s\n' "$mode" "${failed[*]}"
 echo "$mode: $pass passed, $fail failed, $skip skipped"

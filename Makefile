@@ -71,6 +71,9 @@ build/san/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC-SAN  $<"; $(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
+# viz/basemap.c holds viz/basemap/basemap.json (.incbin, a path from here)
+build/release/viz/basemap.o build/san/viz/basemap.o: viz/basemap/basemap.json
+
 build/kluster-san: $(SAN_CLI_OBJ) build/san/libkluster.a
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 

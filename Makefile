@@ -251,3 +251,4 @@ basemap: deps-basemap
 	  --gpkg $(BASEMAP_GPKG) --qgis-version "$$(dpkg-query -W -f '$${Version}' qgis-common)" \
 	  --iso-codes /usr/share/iso-codes/json --iso-codes-version "$$(dpkg-query -W -f '$${Version}' iso-codes)" \
 	  -o viz/basemap/basemap.json
+	$(PYTHON) tests/oracle/test_basemap.py

@@ -232,7 +232,8 @@ typedef struct {
 } kl_i_basemap_t;
 
 /* The basemap, parsed on first use and kept until exit (like Graphviz, not
- * thread-safe).  NULL on failure, with err set (KL_ENOMEM). */
+ * thread-safe).  NULL on failure, with err set (KL_ENOMEM; KL_EPARSE if the
+ * built-in JSON were malformed, which the unit test rules out). */
 const kl_i_basemap_t *kl_i_basemap(kl_error_t *err);
 /* Free what kl_i_basemap parsed (tests: leak checkers); the next call parses again. */
 void kl_i_basemap_free(void);

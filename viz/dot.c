@@ -8,18 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Okabe-Ito (without black; vermillion last, bridges use it), then Paul Tol's
- * muted scheme: colour-blind safe, distinguishable in print. */
-static const char *const palette[] = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#CC79A7",
-                                      "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255",
-                                      "#44AA99", "#999933", "#AA4499", "#D55E00"};
-#define N_PALETTE (sizeof palette / sizeof *palette)
 static const char *const kind_colour[KL_KIND_COUNT] = {"#56B4E9", "#E69F00", "#009E73", "#CC79A7"};
 static const char *const kind_shape[KL_KIND_COUNT] = {"box", "ellipse", "hexagon", "house"};
 static const char *const kind_glyph[KL_KIND_COUNT] = {"\u25A0", "\u25CF", "\u2B22", "\u2302"};
-#define NO_REGION_COLOUR "#D9D9D9"
-#define OTHER_REGION_COLOUR "#A6A6A6"
-#define BRIDGE_COLOUR "#D55E00"
+#define BRIDGE_COLOUR "#D55E00" /* reserved: no region has it (viz/colours.c) */
 #define FONT "Helvetica"
 
 /* ------------------------------------------------------------- helpers */
@@ -52,11 +44,14 @@ static const char *metric_key(kl_viz_size by)
 
 /* ------------------------------------------------------------ colouring */
 
+/* Region colours are the dataset's (kl_viz_region_colours), whatever the
+ * view; the legend lists the regions in the view. */
 typedef struct {
-    int32_t *colour_of;        /* region -> palette slot, -1: "other" */
+    kl_viz_colours_t dataset;
     kl_i_counted_t *shown;     /* regions in the view, most actors first */
     uint32_t n_shown;
-    int has_regionless, has_other;
+    uint32_t n_other;          /* of them past the palette: grey, named on the figure */
+    int has_regionless;
     int kinds[KL_KIND_COUNT];  /* kinds present */
 } colours_t;
 
@@ -65,10 +60,11 @@ static kl_err colours_init(colours_t *c, const kl_i_view_t *view, const kl_datas
 {
     memset(c, 0, sizeof *c);
     uint32_t R = ds->n_regions;
-    c->colour_of = malloc(((size_t)R + 1) * sizeof *c->colour_of);
+    if (kl_viz_region_colours(ds, &c->dataset, NULL) != KL_OK)
+        return KL_ENOMEM;
     c->shown = calloc((size_t)R + 1, sizeof *c->shown);
     uint32_t *count = calloc((size_t)R + 1, sizeof *count);
-    if (!c->colour_of || !c->shown || !count) {
+    if (!c->shown || !count) {
         free(count);
         return KL_ENOMEM;
     }
@@ -86,32 +82,37 @@ static kl_err colours_init(colours_t *c, const kl_i_view_t *view, const kl_datas
             c->has_regionless = 1;
     }
     for (uint32_t r = 0; r < R; r++) {
-        c->colour_of[r] = -1;
-        if (count[r])
-            c->shown[c->n_shown++] = (kl_i_counted_t){r, count[r], ds->regions[r].id};
+        if (!count[r])
+            continue;
+        c->shown[c->n_shown++] = (kl_i_counted_t){r, count[r], ds->regions[r].id};
+        c->n_other += (uint32_t)kl_viz_region_is_other(&c->dataset, (int32_t)r);
     }
     qsort(c->shown, c->n_shown, sizeof *c->shown, kl_i_cmp_counted);
-    for (uint32_t i = 0; i < c->n_shown; i++) {
-        if (i < N_PALETTE)
-            c->colour_of[c->shown[i].item] = (int32_t)i;
-        else
-            c->has_other = 1;
-    }
     free(count);
     return KL_OK;
 }
 
 static void colours_destroy(colours_t *c)
 {
-    free(c->colour_of);
+    kl_viz_colours_free(&c->dataset);
     free(c->shown);
 }
 
 static const char *region_colour(const colours_t *c, int32_t r)
 {
-    if (r < 0)
-        return NO_REGION_COLOUR;
-    return c->colour_of[r] < 0 ? OTHER_REGION_COLOUR : palette[c->colour_of[r]];
+    return kl_viz_region_colour(&c->dataset, r);
+}
+
+/* A labelled actor of a grey region where no cluster names the region:
+ * its label ends with the region's name. */
+static void other_region_suffix(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, int32_t r,
+                                const kl_viz_options_t *opt, int clustered)
+{
+    if (opt->fill_by != KL_FILL_REGION || clustered || !kl_viz_region_is_other(&c->dataset, r))
+        return;
+    kl_i_sb_printf(b, "\\n(");
+    kl_i_sb_text(b, ds->regions[r].name, 0, 0, 24);
+    kl_i_sb_printf(b, ")");
 }
 
 /* ------------------------------------------------------ title and legend */
@@ -167,15 +168,16 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
             if (c->kinds[k])
                 swatches_add(&s, kind_colour[k], kl_kind_name((kl_kind)k));
     } else {
-        for (uint32_t i = 0; i < c->n_shown && i < N_PALETTE; i++)
-            swatches_add(&s, palette[i], ds->regions[c->shown[i].item].name);
-        if (c->has_other) {
+        for (uint32_t i = 0; i < c->n_shown; i++)
+            if (!kl_viz_region_is_other(&c->dataset, (int32_t)c->shown[i].item))
+                swatches_add(&s, region_colour(c, (int32_t)c->shown[i].item), ds->regions[c->shown[i].item].name);
+        if (c->n_other) {
             char text[64];
-            snprintf(text, sizeof text, "%u other regions", c->n_shown - (uint32_t)N_PALETTE);
-            swatches_add(&s, OTHER_REGION_COLOUR, text);
+            snprintf(text, sizeof text, "%u other region%s", c->n_other, c->n_other == 1 ? "" : "s");
+            swatches_add(&s, KL_VIZ_OTHER_REGION_COLOUR, text);
         }
         if (c->has_regionless)
-            swatches_add(&s, NO_REGION_COLOUR, "no region");
+            swatches_add(&s, KL_VIZ_NO_REGION_COLOUR, "no region");
     }
     if (!(map && f->geo)) {
         if (!s.col)
@@ -399,9 +401,9 @@ static void actor_label(kl_i_sb_t *b, const kl_entity_t *ent, uint32_t rank)
  * as build_actors sets it up), then the places of the actors around their
  * points (map.c).  b[i] is view node i. */
 static kl_err place_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
-                           const kl_analysis_t *res, const kl_viz_options_t *opt, const uint32_t *brank,
-                           const uint8_t *labelled, const kl_i_order_t *o, double mx, kl_geo_box_t *b,
-                           kl_i_map_info_t *info)
+                           const kl_analysis_t *res, const kl_viz_options_t *opt, const colours_t *c,
+                           const uint32_t *brank, const uint8_t *labelled, const kl_i_order_t *o, double mx,
+                           kl_geo_box_t *b, kl_i_map_info_t *info)
 {
     uint32_t *order = malloc(((size_t)view->n + 1) * sizeof *order);
     kl_i_sb_t lb = {0};
@@ -416,6 +418,7 @@ static kl_err place_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dat
         if (labelled[i]) {
             double tw, th, f = ent->kind == KL_KIND_ORGANISATION ? 1.0 : 1.42; /* ellipses, polygons: wider */
             actor_label(&lb, ent, brank[u]);
+            other_region_suffix(&lb, c, ds, g->vertex_region[u], opt, 0);
             if (lb.failed)
                 goto cleanup;
             kl_i_map_text_size(lb.s, 9 + 9 * s, &tw, &th);
@@ -499,7 +502,7 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
             wmax = view->ew[e];
 
     /* a map pins the actors near their points, and has no clusters */
-    if (geo && (rc = place_actors(root, view, ds, g, res, opt, brank, labelled, o, mx, place, geo)) != KL_OK)
+    if (geo && (rc = place_actors(root, view, ds, g, res, opt, c, brank, labelled, o, mx, place, geo)) != KL_OK)
         goto cleanup;
     rc = KL_ENOMEM;
     kl_viz_group group = geo ? KL_GROUP_NONE : opt->group;
@@ -545,8 +548,11 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
         kl_i_set(nd, "style", ent->kind == KL_KIND_ORGANISATION ? "filled,rounded" : "filled");
         kl_i_set(nd, "fillcolor", fill);
         kl_i_set(nd, "fontcolor", kl_i_text_on(fill));
+        if (kl_i_name_actor(nd, ds, g, u, &b) != 0)
+            goto cleanup;
         if (labelled[i]) {
             actor_label(&b, ent, brank[u]);
+            other_region_suffix(&b, c, ds, g->vertex_region[u], opt, group == KL_GROUP_REGION);
             if (b.failed)
                 goto cleanup;
             kl_i_set(nd, "label", b.s);
@@ -641,6 +647,8 @@ static kl_err build_region_map(Agraph_t *root, Agraph_t *body, const kl_i_view_t
         kl_i_set(nd, "style", "filled");
         kl_i_set(nd, "fillcolor", fill);
         kl_i_set(nd, "fontcolor", kl_i_text_on(fill));
+        if (kl_i_name_region(nd, ds, r, view->nactors[i], &b) != 0)
+            goto cleanup;
         kl_i_setf(nd, "width", "%.2f", 0.6 + 2.2 * s);
         kl_i_setf(nd, "fontsize", "%.1f", 10 + 6 * s);
     }

@@ -572,7 +572,7 @@ cleanup:
  * the circles, the links between placed circles (counting the others in
  * info->links_off), then the names and brokers over the lines.  Errors:
  * KL_ENOMEM. */
-static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i_view_t *view,
+static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i_view_t *view, const kl_dataset_t *ds,
                            const char *const *fill, kl_i_map_info_t *info)
 {
     uint32_t n = pl->n, m = pl->m;
@@ -581,6 +581,7 @@ static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i
     char *const *text = pl->text;
     double wmax = pl->wmax;
     Agnode_t **nodes = calloc((size_t)n + 1, sizeof *nodes);
+    kl_i_sb_t sb = {0};
     kl_err rc = KL_ENOMEM;
     if (!nodes)
         goto cleanup;
@@ -618,6 +619,8 @@ static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i
         kl_i_setf(nd, "width", "%.2f", b[i].w / 72);
         kl_i_set(nd, "style", "filled");
         kl_i_setf(nd, "fillcolor", "%sD9", fill[i]);
+        if (kl_i_name_region(nd, ds, view->node[i], view->nactors[i], &sb) != 0)
+            goto cleanup;
         if (off_point(&b[i])) {
             snprintf(id, sizeof id, "p%u", view->node[i]);
             if (leader(root, agnode(root, id, 0), nd, "#333333") != 0)
@@ -673,6 +676,7 @@ static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i
     rc = KL_OK;
 cleanup:
     free(nodes);
+    free(sb.s);
     return rc;
 }
 
@@ -688,7 +692,7 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
         rc = kl_i_map_furniture(root, &info->map);
     }
     if (rc == KL_OK)
-        rc = draw_regions(root, &pl, view, fill, info);
+        rc = draw_regions(root, &pl, view, ds, fill, info);
     region_places_destroy(&pl);
     return rc;
 }

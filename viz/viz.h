@@ -170,6 +170,41 @@ const kl_viz_info_t *kl_viz_info(const kl_viz_t *v);
 /* Free the diagram and its Graphviz context; safe on NULL. */
 void kl_viz_free(kl_viz_t *v);
 
+/* ---------------------------------------------------------- colours
+ * (viz/colours.c)
+ *
+ * One colour per region of a dataset, the same in every figure (any view,
+ * mode, time window or --ties) and in the GEXF export: the regions are
+ * ranked by the number of the dataset's entities whose own region they are
+ * (not the actors of an analysis graph), most first, ties by id in byte
+ * order; the i-th gets the i-th colour of a palette of 20 (Okabe-Ito, then
+ * colours chosen to stay apart, also for colour-blind readers), the rest
+ * one grey, KL_VIZ_OTHER_REGION_COLOUR.  Figures name the grey regions
+ * where a colour cannot: their clusters' labels, tooltips and label
+ * suffixes. */
+
+#define KL_VIZ_NO_REGION_COLOUR "#D9D9D9"    /* regionless actors */
+#define KL_VIZ_OTHER_REGION_COLOUR "#A6A6A6" /* regions past the palette */
+
+typedef struct {
+    uint32_t n_regions;  /* ds->n_regions */
+    const char **colour; /* region index -> "#RRGGBB" (static strings) */
+    uint32_t *rank;      /* region index -> place in the ranking, 0 first */
+    uint32_t n_palette;  /* regions with a colour of their own: ranks below this */
+} kl_viz_colours_t;
+
+/* The colours of the regions of ds (finalized).  *out is filled (free with
+ * kl_viz_colours_free; zeroed on failure).  Errors: KL_ENOMEM.
+ * O(entities + regions log regions). */
+kl_err kl_viz_region_colours(const kl_dataset_t *ds, kl_viz_colours_t *out, kl_error_t *err);
+/* Region index -> its colour; a negative index (regionless) ->
+ * KL_VIZ_NO_REGION_COLOUR. */
+const char *kl_viz_region_colour(const kl_viz_colours_t *c, int32_t region);
+/* Whether the region is past the palette (grey); 0 for a negative index. */
+int kl_viz_region_is_other(const kl_viz_colours_t *c, int32_t region);
+/* Free the arrays; safe on a zeroed struct. */
+void kl_viz_colours_free(kl_viz_colours_t *c);
+
 /* ------------------------------------------------------------- text */
 
 /* Escape text (UTF-8) for a plain Graphviz label, which cgraph then quotes

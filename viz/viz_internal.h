@@ -93,6 +93,13 @@ void kl_i_title_row(kl_i_sb_t *b, const kl_dataset_t *ds);
  * and font left open for the view to add to and close. */
 void kl_i_footer_start(kl_i_sb_t *b, const kl_dataset_t *ds);
 
+/* Name a node for readers and scripts (colours.c): an actor's (vertex u)
+ * SVG id "actor:ID" and tooltip "name\nregion name" ("no region"); a
+ * region's id "region:ID" and tooltip "name\nN actors".  b is scratch.
+ * -1 when out of memory. */
+int kl_i_name_actor(void *nd, const kl_dataset_t *ds, const kl_agraph_t *g, uint32_t u, kl_i_sb_t *b);
+int kl_i_name_region(void *nd, const kl_dataset_t *ds, uint32_t r, uint32_t nactors, kl_i_sb_t *b);
+
 /* Build v->graph from a view (dot.c). */
 kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                       const kl_analysis_t *res, kl_error_t *err);

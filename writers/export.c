@@ -2,6 +2,8 @@
  * and the dataset as JSON/NDJSON extracts, with kluster's own escaping. */
 #include "writers_internal.h"
 
+#include "../viz/viz.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -243,7 +245,7 @@ typedef struct {
     const char **extra;    /* n * n_extra values (JSON text) or NULL */
     char *text;            /* decoded extra value */
     size_t text_cap;
-    int32_t *colour;       /* region -> palette slot, -1 other */
+    kl_viz_colours_t colours; /* region colours, as every figure of the dataset has them */
 } exporter_t;
 
 static const char *vid(const exporter_t *e, uint32_t v)
@@ -304,7 +306,7 @@ static void exporter_destroy(exporter_t *e)
     free(e->cols);
     free(e->extra);
     free(e->text);
-    free(e->colour);
+    kl_viz_colours_free(&e->colours);
 }
 
 /* The names of the columns the export writes itself: a free attribute with
@@ -322,21 +324,6 @@ static int is_builtin(const char *key)
     return 0;
 }
 
-static const char *const palette[] = {"E69F00", "56B4E9", "009E73", "F0E442", "0072B2", "CC79A7",
-                                      "CC6677", "332288", "DDCC77", "117733", "88CCEE", "882255",
-                                      "44AA99", "999933", "AA4499", "D55E00"};
-#define N_PALETTE (sizeof palette / sizeof *palette)
-
-static int cmp_region_size(const void *a, const void *b, void *ctx)
-{
-    const uint32_t *count = ((const uint32_t **)ctx)[0];
-    const kl_dataset_t *ds = ((const kl_dataset_t **)ctx)[1];
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    if (count[x] != count[y])
-        return count[x] > count[y] ? -1 : 1;
-    return strcmp(ds->regions[x].id, ds->regions[y].id);
-}
-
 static int exporter_init(exporter_t *e, const kl_export_t *x)
 {
     memset(e, 0, sizeof *e);
@@ -350,8 +337,7 @@ static int exporter_init(exporter_t *e, const kl_export_t *x)
     e->rank = malloc(((size_t)n + 1) * sizeof *e->rank);
     e->edges = malloc(((size_t)m + 1) * sizeof *e->edges);
     e->cols = calloc(64, sizeof *e->cols);
-    e->colour = malloc(((size_t)ds->n_regions + 1) * sizeof *e->colour);
-    if (!e->order || !e->rank || !e->edges || !e->cols || !e->colour)
+    if (!e->order || !e->rank || !e->edges || !e->cols || kl_viz_region_colours(ds, &e->colours, NULL) != KL_OK)
         goto oom;
     for (uint32_t v = 0; v < n; v++)
         e->order[v] = v;
@@ -361,29 +347,6 @@ static int exporter_init(exporter_t *e, const kl_export_t *x)
     for (uint32_t i = 0; i < m; i++)
         e->edges[i] = i;
     qsort_r(e->edges, m, sizeof *e->edges, cmp_edge, e);
-
-    /* region colours as `kluster render` picks them: the biggest regions
-     * get the palette, the rest one grey */
-    {
-        uint32_t *count = calloc((size_t)ds->n_regions + 1, sizeof *count);
-        uint32_t *byr = malloc(((size_t)ds->n_regions + 1) * sizeof *byr);
-        if (!count || !byr) {
-            free(count);
-            free(byr);
-            goto oom;
-        }
-        for (uint32_t v = 0; v < n; v++)
-            if (g->vertex_region[v] >= 0)
-                count[g->vertex_region[v]]++;
-        for (uint32_t r = 0; r < ds->n_regions; r++)
-            byr[r] = r;
-        const void *ctx[2] = {count, ds};
-        qsort_r(byr, ds->n_regions, sizeof *byr, cmp_region_size, ctx);
-        for (uint32_t i = 0; i < ds->n_regions; i++)
-            e->colour[byr[i]] = i < N_PALETTE && count[byr[i]] ? (int32_t)i : -1;
-        free(count);
-        free(byr);
-    }
 
     int any_latlon = 0, any_type = 0, any_country = 0;
     for (uint32_t v = 0; v < n && !(any_latlon && any_type && any_country); v++) {
@@ -718,9 +681,7 @@ int kl_export_gexf(FILE *f, const kl_export_t *x)
             fxml(f, s ? s : num_text(&e.cols[c], num, buf));
             fputs("\"/>", f);
         }
-        int32_t reg = x->g->vertex_region[v];
-        const char *hex = reg < 0 ? "D9D9D9" : e.colour[reg] < 0 ? "A6A6A6" : palette[e.colour[reg]];
-        unsigned long rgb = strtoul(hex, NULL, 16);
+        unsigned long rgb = strtoul(kl_viz_region_colour(&e.colours, x->g->vertex_region[v]) + 1, NULL, 16);
         double s = size_metric(&e, v);
         double size = 4.0 + 36.0 * (max > 0 ? sqrt(s / max) : 0);
         fprintf(f, "</attvalues>\n        <viz:color r=\"%lu\" g=\"%lu\" b=\"%lu\"/>\n"

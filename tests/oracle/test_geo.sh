@@ -53,7 +53,7 @@ centre, label = {}, {}
 for t, g in nodes.items():
     m = re.fullmatch(r"r(\d+)", t)
     if m:
-        e = g.find(NS + "ellipse")
+        e = next(g.iter(NS + "ellipse"))  # inside the tooltip's <a>
         centre[m.group(1)] = (float(e.get("cx")), float(e.get("cy")))
     m = re.fullmatch(r"t(\d+)", t)
     if m:

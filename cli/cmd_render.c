@@ -19,8 +19,7 @@ static const char usage_text[] =
     "                      | --heatmap]\n"
     "                      [--group region|community|kind|none] [--size-by irb|betweenness|pagerank|degree]\n"
     "                      [--fill region|kind] [--layout dot|neato|fdp|sfdp|circo] [--brokers K]\n"
-    "                      [--geo [--areas actors|irb]] [--width PX] [--height PX] [--dpi N]\n"
-    "                      [--from DATE] [--to DATE]\n"
+    "                      [--width PX] [--height PX] [--dpi N] [--from DATE] [--to DATE]\n"
     "                      [--mode full|organisations] [--samples K | --epsilon E [--delta D] | --exact]\n"
     "                      [--seed S] [OPTIONS]\n";
 

@@ -821,6 +821,13 @@ static kl_err map_base(Agraph_t *root, const kl_i_map_t *m, const kl_i_basemap_t
             panel_region(&q, areas->shape[in->node], areas->fill ? areas->fill[in->node] : NULL);
         panel_borders(&q, bm);
         panel_frame(&q, "#666666", 0.8);
+        char name[32];
+        snprintf(name, sizeof name, "map_inset%u_sw", k);
+        if (!map_point(root, name, in->x0, in->y0))
+            q.failed = 1;
+        snprintf(name, sizeof name, "map_inset%u_ne", k);
+        if (!map_point(root, name, in->x1, in->y1))
+            q.failed = 1;
         p.failed |= q.failed;
         panel_destroy(&q);
     }
@@ -1073,6 +1080,9 @@ typedef struct {
     uint8_t *inset_of;           /* per region: 1 + its inset, 0: none */
     const kl_i_shape_t **shape;  /* per region: its outline, or NULL */
     const char **area_fill;      /* per region: filled with this class colour (opt->areas), or NULL */
+    uint8_t *shown;              /* per link: drawn (a map of many links draws the heaviest) */
+    uint32_t n_shown;
+    double min_shown;            /* the fewest cross-region links of a link drawn */
 } region_places_t;
 
 static void region_places_destroy(region_places_t *pl)
@@ -1089,6 +1099,45 @@ static void region_places_destroy(region_places_t *pl)
     free(pl->inset_of);
     free(pl->shape);
     free(pl->area_fill);
+    free(pl->shown);
+}
+
+#define GEO_MAX_LINKS 300 /* more lines than this hide the map under them */
+
+/* The links drawn: all, or when there are more than GEO_MAX_LINKS the
+ * heaviest, cut at a number of cross-region links (those at the cut all
+ * drawn, unless that makes half as many again).  Errors: KL_ENOMEM. */
+static kl_err links_shown(region_places_t *pl, const kl_i_view_t *view)
+{
+    uint32_t m = view->m;
+    double cut = 0;
+    if (m > GEO_MAX_LINKS) {
+        double *w = malloc(m * sizeof *w);
+        if (!w)
+            return KL_ENOMEM;
+        for (uint32_t e = 0; e < m; e++)
+            w[e] = -view->ew[e];
+        qsort(w, m, sizeof *w, cmp_double);
+        cut = -w[GEO_MAX_LINKS - 1];
+        uint32_t at = GEO_MAX_LINKS;
+        while (at < m && -w[at] == cut)
+            at++;
+        if (at > GEO_MAX_LINKS + GEO_MAX_LINKS / 2)
+            for (uint32_t k = GEO_MAX_LINKS - 1; k-- > 0;)
+                if (-w[k] > cut) {
+                    cut = -w[k];
+                    break;
+                }
+        free(w);
+    }
+    pl->n_shown = 0;
+    pl->min_shown = INFINITY;
+    for (uint32_t e = 0; e < m; e++) {
+        pl->shown[e] = view->ew[e] >= cut;
+        if (pl->shown[e])
+            pl->n_shown++, pl->min_shown = fmin(pl->min_shown, view->ew[e]);
+    }
+    return KL_OK;
 }
 
 /* The diameter of a circle of `actors` when the most is amax: areas in
@@ -1152,6 +1201,39 @@ cleanup:
     return rc;
 }
 
+#define NAMES_OVER_LINKS 60 /* more links than this: names go first, over them */
+
+/* The names next to their circles (a filled region's on its point),
+ * wherever there is room.  Errors: KL_ENOMEM. */
+static kl_err place_names(region_places_t *pl, const kl_i_view_t *view, const kl_dataset_t *ds, kl_i_spread_t *sp)
+{
+    uint32_t n = view->n;
+    kl_geo_box_t *b = pl->b;
+    kl_i_sb_t s = {0};
+    for (uint32_t t = 0; t < n; t++) {
+        uint32_t i = pl->order[t];
+        if (!isfinite(b[i].x))
+            continue;
+        s.len = 0;
+        kl_i_sb_text(&s, ds->regions[view->node[i]].name, 0, 18, 60);
+        kl_i_sb_printf(&s, "\\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
+        if (s.failed || !(pl->text[i] = strdup(s.s)))
+            goto fail;
+        kl_geo_box_t *l = &b[n + i];
+        *l = (kl_geo_box_t){b[i].x, b[i].y, 0, 0, NAN, NAN, 0};
+        kl_i_map_text_size(pl->text[i], 11, &l->w, &l->h);
+        if (!kl_i_spread_find(sp, l, 1, INFINITY))
+            l->x = b[i].x, l->y = b[i].y;
+        if (kl_i_spread_add(sp, l) != KL_OK)
+            goto fail;
+    }
+    free(s.s);
+    return KL_OK;
+fail:
+    free(s.s);
+    return KL_ENOMEM;
+}
+
 /* Fit the map to the bulk of the regions, then place the circles (a filled
  * region: its point), the marks of the heaviest links and the names, each
  * kept off those placed before it and off the links' lines.  Sets
@@ -1162,7 +1244,6 @@ static kl_err place_regions(region_places_t *pl, const kl_i_view_t *view, const 
     uint32_t n = view->n, m = view->m;
     kl_geo_box_t *b = pl->b;
     uint32_t *order = pl->order;
-    char **text = pl->text;
     kl_i_order_t *ko = calloc((size_t)(n > m ? n : m) + 1, sizeof *ko);
     double *xk = calloc((size_t)n + 1, sizeof *xk), *yk = calloc((size_t)n + 1, sizeof *yk),
            *rk = calloc((size_t)n + 1, sizeof *rk);
@@ -1212,11 +1293,17 @@ static kl_err place_regions(region_places_t *pl, const kl_i_view_t *view, const 
         if (kl_i_spread_add(sp, c) != KL_OK)
             goto cleanup;
     }
+    /* a few links keep the names off their lines; many would push the
+     * names far from their circles: then the names come first, on veils
+     * over the lines */
+    int names_first = pl->n_shown > NAMES_OVER_LINKS;
+    if (names_first && place_names(pl, view, ds, sp) != KL_OK)
+        goto cleanup;
     /* the links themselves, as a trail of small boxes between the circles:
-     * names and marks then sit beside lines, not on them */
+     * marks (and names) then sit beside lines, not on them */
     for (uint32_t e = 0; e < m; e++) {
         const kl_geo_box_t *u = &b[view->eu[e]], *w = &b[view->ev[e]];
-        if (!isfinite(u->x) || !isfinite(w->x))
+        if (!isfinite(u->x) || !isfinite(w->x) || !pl->shown[e])
             continue;
         double len = hypot(w->x - u->x, w->y - u->y), pen = kl_i_link_width(view->ew[e], wmax);
         for (double t = u->w / 2; t < len - w->w / 2; t += 6) {
@@ -1234,7 +1321,7 @@ static kl_err place_regions(region_places_t *pl, const kl_i_view_t *view, const 
     for (uint32_t t = 0, labelled = 0; t < m && labelled < GEO_EDGE_LABELS; t++) {
         uint32_t e = ko[t].i;
         const kl_geo_box_t *u = &b[view->eu[e]], *w = &b[view->ev[e]];
-        if (!isfinite(u->x) || !isfinite(w->x) || view->ebroker[e] < 0)
+        if (!isfinite(u->x) || !isfinite(w->x) || view->ebroker[e] < 0 || !pl->shown[e])
             continue;
         kl_geo_box_t *l = &b[2 * n + e];
         *l = (kl_geo_box_t){(u->x + w->x) / 2, (u->y + w->y) / 2, 0, 0, NAN, NAN, 0};
@@ -1248,25 +1335,8 @@ static kl_err place_regions(region_places_t *pl, const kl_i_view_t *view, const 
         labelled++;
         info->edge_labels = 1;
     }
-    /* names next to their circles (a filled region's on its point), wherever
-     * there is room */
-    for (uint32_t t = 0; t < n; t++) {
-        uint32_t i = order[t];
-        if (!isfinite(b[i].x))
-            continue;
-        s.len = 0;
-        kl_i_sb_text(&s, ds->regions[view->node[i]].name, 0, 18, 60);
-        kl_i_sb_printf(&s, "\\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
-        if (s.failed || !(text[i] = strdup(s.s)))
-            goto cleanup;
-        kl_geo_box_t *l = &b[n + i];
-        *l = (kl_geo_box_t){b[i].x, b[i].y, 0, 0, NAN, NAN, 0};
-        kl_i_map_text_size(text[i], 11, &l->w, &l->h);
-        if (!kl_i_spread_find(sp, l, 1, INFINITY))
-            l->x = b[i].x, l->y = b[i].y;
-        if (kl_i_spread_add(sp, l) != KL_OK)
-            goto cleanup;
-    }
+    if (!names_first && place_names(pl, view, ds, sp) != KL_OK)
+        goto cleanup;
     rc = KL_OK;
 cleanup:
     free(ko);
@@ -1449,6 +1519,8 @@ static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i
             info->links_off++;
             continue;
         }
+        if (!pl->shown[e])
+            continue;
         Agedge_t *ed = kl_i_region_link(root, nodes[view->eu[e]], nodes[view->ev[e]], view->ew[e], wmax);
         if (!ed)
             goto cleanup;
@@ -1543,6 +1615,11 @@ static void footer_left_out(kl_i_sb_t *f, const kl_i_view_t *view, const kl_data
 static void regions_legend(kl_i_map_info_t *info, const region_places_t *pl, const kl_i_view_t *view,
                            const kl_dataset_t *ds, const kl_agraph_t *g)
 {
+    if (pl->n_shown < view->m)
+        kl_i_sb_printf(&info->legend,
+                       "<TR><TD ALIGN=\"LEFT\"><B>Shown</B>  the %u heaviest links (%.0f cross-region links or more) "
+                       "of %u</TD></TR>",
+                       pl->n_shown, pl->min_shown, view->m);
     kl_i_broker_rows(&info->legend, ds, g, pl->brokers, pl->n_brokers);
     if (!info->n_insets)
         return;
@@ -1576,8 +1653,9 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
     pl.inset_of = calloc((size_t)n + 1, 1);
     pl.shape = calloc((size_t)n + 1, sizeof *pl.shape);
     pl.area_fill = calloc((size_t)n + 1, sizeof *pl.area_fill);
+    pl.shown = calloc((size_t)m + 1, 1);
     if (!bm || !pl.b || !pl.order || !pl.text || !pl.mark || !pl.brokers || !pl.out || !pl.inset_of || !pl.shape ||
-        !pl.area_fill)
+        !pl.area_fill || !pl.shown || links_shown(&pl, view) != KL_OK)
         goto cleanup;
     double amax = 0;
     for (uint32_t i = 0; i < n; i++)

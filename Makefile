@@ -71,6 +71,9 @@ build/san/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC-SAN  $<"; $(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
+# viz/basemap.c holds viz/basemap/basemap.json (.incbin, a path from here)
+build/release/viz/basemap.o build/san/viz/basemap.o: viz/basemap/basemap.json
+
 build/kluster-san: $(SAN_CLI_OBJ) build/san/libkluster.a
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
@@ -219,3 +222,33 @@ valgrind: deps-valgrind
 	@$(MAKE) --no-print-directory kluster
 	@VALGRIND=1 KLUSTER_BIN=$(CURDIR)/kluster KLUSTER=tests/tools/valgrind-kluster TIMEOUT=$${TIMEOUT:-300} \
 	  PYTHON=$(PYTHON) bash tests/run.sh valgrind
+
+# ------------------------------------------------------------------ basemap
+#   make basemap
+#       regenerate viz/basemap/basemap.json (Natural Earth countries, Swedish
+#       län, Norwegian counties: viz/basemap/README.md) with its tools: npm's
+#       world-atlas, Debian's qgis-common (world_map.gpkg), iso-codes and
+#       python3-shapely.  The ordinary build only embeds the committed file.
+WORLD_ATLAS_VERSION := 2.0.2
+DEB_BASEMAP := qgis-common iso-codes python3-shapely
+BASEMAP_GPKG := /usr/share/qgis/resources/data/world_map.gpkg
+
+.PHONY: basemap deps-basemap
+deps-basemap:
+	@missing=""; for p in $(DEB_BASEMAP); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps-basemap: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+basemap: deps-basemap
+	@tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+	(cd "$$tmp" && npm install --silent --no-save --no-audit --no-fund --ignore-scripts \
+	  world-atlas@$(WORLD_ATLAS_VERSION) >/dev/null) || exit 1; \
+	$(PYTHON) viz/basemap/make_basemap.py \
+	  --world-atlas "$$tmp/node_modules/world-atlas/countries-50m.json" --world-atlas-version $(WORLD_ATLAS_VERSION) \
+	  --gpkg $(BASEMAP_GPKG) --qgis-version "$$(dpkg-query -W -f '$${Version}' qgis-common)" \
+	  --iso-codes /usr/share/iso-codes/json --iso-codes-version "$$(dpkg-query -W -f '$${Version}' iso-codes)" \
+	  -o viz/basemap/basemap.json
+	$(PYTHON) tests/oracle/test_basemap.py

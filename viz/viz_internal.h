@@ -281,15 +281,22 @@ typedef struct {
 } kl_i_basemap_t;
 
 /* The basemap, parsed on first use and kept until exit (like Graphviz, not
- * thread-safe).  NULL on failure, with err set (KL_ENOMEM). */
+ * thread-safe).  NULL on failure, with err set (KL_ENOMEM; KL_EPARSE if the
+ * built-in JSON were malformed, which the unit test rules out). */
 const kl_i_basemap_t *kl_i_basemap(kl_error_t *err);
+/* Free what kl_i_basemap parsed (tests: leak checkers); the next call parses again. */
+void kl_i_basemap_free(void);
 
 /* Whether (lat, lon) lies inside shape s (even-odd rule over its rings). */
 int kl_i_shape_contains(const kl_i_shape_t *s, double lat, double lon);
 
 /* The shape of dataset region r: a region of the basemap (else a country)
- * one of whose keys is r's id or name (compared without case), and which
- * holds r's point when r has one; NULL when none does. */
+ * one of whose keys is r's id or name (ASCII letters compared without case,
+ * other bytes exactly), and which holds r's point when r has one: the point
+ * lies inside it, within 25 km of it (coastal and island centroids) or
+ * within a tenth of its bounding box's diagonal (the centroid of a bent
+ * country: Norway's lies in Sweden); NULL when none does.  O(shapes + the
+ * vertices of the shapes whose key matches). */
 const kl_i_shape_t *kl_i_basemap_match(const kl_i_basemap_t *bm, const kl_region_t *r);
 
 #endif

@@ -1015,8 +1015,9 @@ static void classes_legend(kl_i_sb_t *b, const classes_t *c, double max, int who
 #define REGION_DMAX 60.0 /* points: the diameter of the region with most actors */
 #define MAP_SIDE 648.0     /* points: the longer side of a map of a dozen places */
 #define GEO_EDGE_LABELS 12 /* maps mark at most this many links: the heaviest */
-#define INSET_W 130.0      /* points: an inset's box, at least */
-#define INSET_H 100.0
+#define INSET_W 160.0      /* points: an inset's box, at least */
+#define INSET_H 140.0
+#define INSET_LABEL 26.0   /* points: the strip of its name, along its bottom */
 #define INSET_KM 600.0 /* what an inset shows around a place without an outline */
 
 static int off_point(const kl_geo_box_t *b)
@@ -1373,6 +1374,44 @@ static double inset_shift(const kl_geo_box_t *b, uint32_t n, double x0, double y
     return fmin(need_x, need_y);
 }
 
+#define INSET_NEAR_KM 400.0 /* an inset shows the rings of its place this near it */
+
+/* Whether ring r of s holds the centre of projection p, or comes within
+ * INSET_NEAR_KM of it: the rest of a shape (Alaska for the United States,
+ * Jan Mayen for Svalbard) would shrink the place in its inset. */
+static int ring_near(const kl_geo_proj_t *p, const kl_i_shape_t *s, uint32_t r)
+{
+    int inside = 0;
+    double px = NAN, py = NAN, x, y;
+    for (uint32_t v = s->ring[r]; v < s->ring[r + 1]; v++) {
+        kl_geo_proj_km(p, s->lat[v], s->lon[v], &x, &y);
+        if (!isfinite(x))
+            continue;
+        if (hypot(x, y) < INSET_NEAR_KM)
+            return 1;
+        /* a ray from the centre along +x: count the edges it crosses */
+        if (isfinite(px) && (y > 0) != (py > 0) && px + (x - px) * (0 - py) / (y - py) > 0)
+            inside = !inside;
+        px = x, py = y;
+    }
+    uint32_t v = s->ring[r];
+    kl_geo_proj_km(p, s->lat[v], s->lon[v], &x, &y);
+    if (isfinite(px) && isfinite(x) && (y > 0) != (py > 0) && px + (x - px) * (0 - py) / (y - py) > 0)
+        inside = !inside;
+    return inside;
+}
+
+static void ring_box(const kl_geo_proj_t *p, const kl_i_shape_t *s, uint32_t r, double *x0, double *y0, double *x1,
+                     double *y1)
+{
+    for (uint32_t v = s->ring[r]; v < s->ring[r + 1]; v++) {
+        double x, y;
+        kl_geo_proj_km(p, s->lat[v], s->lon[v], &x, &y);
+        if (isfinite(x))
+            *x0 = fmin(*x0, x), *x1 = fmax(*x1, x), *y0 = fmin(*y0, y), *y1 = fmax(*y1, y);
+    }
+}
+
 /* Each place far from the bulk, when there are few, in a box of its own in
  * a corner of the frame: the corner needing the least room, then the one
  * nearest the place; the frame grows when the corner is taken by the map.
@@ -1396,23 +1435,22 @@ static kl_err place_insets(region_places_t *pl, const kl_i_view_t *view, kl_i_ma
         kl_i_inset_t *in = &info->inset[info->n_insets];
         double d = pl->area_fill[i] ? 0 : circle_d(view->nactors[i], amax);
         double w = fmax(INSET_W, d + 30), h = fmax(INSET_H, d + 44);
-        /* what the box shows: the place's outline if known, else INSET_KM */
-        double span_x = INSET_KM, span_y = INSET_KM * h / w;
+        /* what the box shows: the place's outline if known (its box's
+         * middle in the middle), else INSET_KM around the place */
+        double span_x = INSET_KM, span_y = INSET_KM * h / w, mid_x = 0, mid_y = 0;
         kl_geo_proj_init(&in->proj, view->lat[i], view->lon[i], 1);
         const kl_i_shape_t *s = pl->shape[i];
         if (s) {
-            double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY, x, y;
-            for (uint32_t v = 0; v < s->ring[s->n_rings]; v++) {
-                kl_geo_proj_km(&in->proj, s->lat[v], s->lon[v], &x, &y);
-                if (isfinite(x) && hypot(x, y) < 3000)
-                    x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
-            }
+            double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+            for (uint32_t r = 0; r < s->n_rings; r++)
+                if (ring_near(&in->proj, s, r))
+                    ring_box(&in->proj, s, r, &x0, &y0, &x1, &y1);
             if (x0 < x1) {
-                span_x = 2.2 * fmax(fabs(x0), fabs(x1));
-                span_y = 2.2 * fmax(fabs(y0), fabs(y1));
+                span_x = 1.1 * (x1 - x0), span_y = 1.1 * (y1 - y0);
+                mid_x = (x0 + x1) / 2, mid_y = (y0 + y1) / 2;
             }
         }
-        in->proj.scale = fmin((w - 12) / fmax(span_x, 50), (h - 34) / fmax(span_y, 50));
+        in->proj.scale = fmin((w - 8) / fmax(span_x, 50), (h - INSET_LABEL - 8) / fmax(span_y, 50));
         /* the corner */
         double xp, yp;
         kl_geo_proj_xy(&m->proj, view->lat[i], view->lon[i], &xp, &yp);
@@ -1439,7 +1477,8 @@ static kl_err place_insets(region_places_t *pl, const kl_i_view_t *view, kl_i_ma
         }
         in->x0 = dx > 0 ? m->x1 - w : m->x0, in->y0 = dy > 0 ? m->y1 - h : m->y0;
         in->x1 = in->x0 + w, in->y1 = in->y0 + h;
-        in->cx = (in->x0 + in->x1) / 2, in->cy = in->y0 + 26 + (h - 26) / 2;
+        in->cx = (in->x0 + in->x1) / 2 - mid_x * in->proj.scale;
+        in->cy = in->y0 + INSET_LABEL + (h - INSET_LABEL) / 2 - mid_y * in->proj.scale;
         in->node = i;
         ob[nb++] = (kl_geo_box_t){NAN, NAN, w, h, (in->x0 + in->x1) / 2, (in->y0 + in->y1) / 2, 0};
         info->n_insets++;
@@ -1687,7 +1726,7 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
             goto cleanup;
         pl.text[i] = s.s;
         kl_geo_box_t *l = &pl.b[n + i];
-        *l = (kl_geo_box_t){NAN, NAN, 0, 0, (in->x0 + in->x1) / 2, in->y0 + 13, 0};
+        *l = (kl_geo_box_t){NAN, NAN, 0, 0, (in->x0 + in->x1) / 2, in->y0 + INSET_LABEL / 2, 0};
         kl_i_map_text_size(s.s, 9, &l->w, &l->h);
         l->h = fmin(l->h, 24);
     }

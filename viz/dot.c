@@ -646,9 +646,9 @@ static kl_err build_region_map(Agraph_t *root, Agraph_t *body, const kl_i_view_t
         kl_i_set(nd, "xlabel", b.s);
         kl_i_set(nd, "fontsize", "11");
         kl_i_set(nd, "fontcolor", "#222222");
-        kl_i_set(nd, "shape", "circle");
-        kl_i_set(nd, "fixedsize", "true");
-        kl_i_set(nd, "style", "filled");
+        /* a point: Graphviz keeps its size exact, where it rounds a
+         * circle's diameter to whole points */
+        kl_i_set(nd, "shape", "point");
         kl_i_set(nd, "fillcolor", region_colour(c, (int32_t)r));
         kl_i_setf(nd, "width", "%.4f", d[i]);
     }

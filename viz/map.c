@@ -1541,12 +1541,13 @@ static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i
             kl_i_set(nd, "color", "#555555");
             continue;
         }
-        kl_i_set(nd, "shape", "circle");
-        kl_i_set(nd, "fixedsize", "true");
-        /* to the ten-thousandth of an inch: the areas stay in proportion */
+        /* a point, not a circle: Graphviz rounds a circle's diameter to
+         * whole points, which would spoil the areas' proportion; a point
+         * keeps its size to the ten-thousandth of an inch */
+        kl_i_set(nd, "shape", "point");
         kl_i_setf(nd, "width", "%.4f", circle_d(view->nactors[i], amax) / 72);
-        kl_i_set(nd, "style", "filled");
         kl_i_setf(nd, "fillcolor", "%sD9", fill[i]);
+        kl_i_set(nd, "color", "#333333");
         if (off_point(&b[i])) {
             snprintf(id, sizeof id, "p%u", view->node[i]);
             if (leader(root, agnode(root, id, 0), nd, "#333333") != 0)
@@ -1789,6 +1790,58 @@ cleanup:
     free(count);
 }
 
+static const kl_i_view_t *sort_view; /* qsort has no context: the view being sorted */
+
+static int cmp_point(const void *a, const void *b)
+{
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    double d = sort_view->lat[i] - sort_view->lat[j];
+    if (d == 0)
+        d = sort_view->lon[i] - sort_view->lon[j];
+    return d < 0 ? -1 : d > 0 ? 1 : (i > j) - (i < j);
+}
+
+/* The actors far from the bulk: places weighted by the actors on them
+ * (most share their region's point), so that a region's actors stay or go
+ * together.  w is scratch for n weights.  Errors: KL_ENOMEM. */
+static kl_err actor_outliers(const kl_i_view_t *view, double *w, uint8_t *out)
+{
+    uint32_t n = view->n, k = 0;
+    uint32_t *idx = malloc(((size_t)n + 1) * sizeof *idx), *place = malloc(((size_t)n + 1) * sizeof *place);
+    double *lat = malloc(((size_t)n + 1) * sizeof *lat), *lon = malloc(((size_t)n + 1) * sizeof *lon);
+    uint8_t *far = malloc((size_t)n + 1);
+    kl_err rc = KL_ENOMEM;
+    if (!idx || !place || !lat || !lon || !far)
+        goto cleanup;
+    for (uint32_t i = 0; i < n; i++)
+        idx[i] = i;
+    sort_view = view;
+    qsort(idx, n, sizeof *idx, cmp_point);
+    for (uint32_t t = 0; t < n; t++) {
+        uint32_t i = idx[t];
+        if (!isfinite(view->lat[i])) {
+            place[i] = UINT32_MAX;
+            continue;
+        }
+        if (!k || lat[k - 1] != view->lat[i] || lon[k - 1] != view->lon[i])
+            lat[k] = view->lat[i], lon[k] = view->lon[i], w[k] = 0, k++;
+        w[k - 1] += 1;
+        place[i] = k - 1;
+    }
+    if (kl_geo_outliers(lat, lon, w, k, far) < 0)
+        goto cleanup;
+    for (uint32_t i = 0; i < n; i++)
+        out[i] = place[i] != UINT32_MAX && far[place[i]];
+    rc = KL_OK;
+cleanup:
+    free(idx);
+    free(place);
+    free(lat);
+    free(lon);
+    free(far);
+    return rc;
+}
+
 kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                        kl_geo_box_t *b, const uint32_t *order, kl_i_map_info_t *info)
 {
@@ -1811,10 +1864,7 @@ kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset
     const kl_i_basemap_t *bm = kl_i_basemap(&err);
     if (!bm || !name || !area || !xk || !yk || !rk || !lat || !lon || !w || !regions || !out || !text)
         goto cleanup;
-    /* each actor weighs one: a few far away leave the frame */
-    for (uint32_t i = 0; i < n; i++)
-        w[i] = 1;
-    if (kl_geo_outliers(view->lat, view->lon, w, n, out) < 0)
+    if (actor_outliers(view, w, out) != KL_OK)
         goto cleanup;
     uint32_t nr = 0;
     for (uint32_t i = 0; i < n; i++) {

@@ -286,7 +286,7 @@ static void off_map(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *d
         kl_i_sb_printf(b, "%s", geo->footer.s);
     if (opt->view == KL_VIEW_REGION_MAP) {
         if (off)
-            kl_i_sb_printf(b, "%sNot on the map (no coordinates): ", b->len > start ? "; " : "");
+            kl_i_sb_printf(b, "%sNot on the map (no coordinates): ", b->len > start ? ";<BR ALIGN=\"LEFT\"/>" : "");
         for (uint32_t i = 0; i < view->n && listed < 12 && off; i++) {
             if (isfinite(view->lat[i]))
                 continue;
@@ -347,7 +347,7 @@ static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t
     if (geo) {
         /* a row of its own: what a map leaves out */
         size_t mark = b->len;
-        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">");
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">");
         size_t start = b->len;
         off_map(b, view, ds, g, opt, geo);
         if (b->len == start && !b->failed)

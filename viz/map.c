@@ -1641,10 +1641,11 @@ static void footer_left_out(kl_i_sb_t *f, const kl_i_view_t *view, const kl_data
         if (j == 12) {
             for (uint32_t r = j; r < k; r++)
                 actors += c[r].count;
-            kl_i_sb_printf(f, " and %u more (%u actor%s)", k - j, actors, actors == 1 ? "" : "s");
+            kl_i_sb_printf(f, "<BR ALIGN=\"LEFT\"/>and %u more (%u actor%s)", k - j, actors, actors == 1 ? "" : "s");
             break;
         }
-        kl_i_sb_printf(f, "%s", j ? ", " : "Not in the frame (far from the bulk of the map): ");
+        /* a few a line: the footer stays as wide as the map */
+        kl_i_sb_printf(f, "%s", !j ? "Not in the frame (far from the bulk of the map): " : j % 5 ? ", " : ",<BR ALIGN=\"LEFT\"/>");
         kl_i_sb_text(f, ds->regions[view->node[c[j].item]].name, 1, 0, 40);
         kl_i_sb_printf(f, " (%u actor%s)", c[j].count, c[j].count == 1 ? "" : "s");
     }
@@ -1776,7 +1777,9 @@ static void footer_actors_out(kl_i_sb_t *f, const kl_i_view_t *view, const kl_da
             c[k++] = (kl_i_counted_t){r, count[r], ds->regions[r].id};
     qsort(c, k, sizeof *c, kl_i_cmp_counted);
     for (uint32_t j = 0; j < k && j < 12; j++) {
-        kl_i_sb_printf(f, "%s", j ? ", " : "Not in the frame (far from the bulk of the map): actors in ");
+        kl_i_sb_printf(f, "%s", !j  ? "Not in the frame (far from the bulk of the map): actors in "
+                                : j % 5 ? ", "
+                                        : ",<BR ALIGN=\"LEFT\"/>");
         kl_i_sb_text(f, ds->regions[c[j].item].name, 1, 0, 40);
         kl_i_sb_printf(f, " (%u)", c[j].count);
     }

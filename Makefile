@@ -17,7 +17,7 @@ VERSION := 0.1.0
 PKGS := igraph libcgraph libgvc jansson
 # Debian packages: libraries, then what the tests use as oracles and tools.
 DEB_BUILD := pkg-config libigraph-dev libgraphviz-dev libjansson-dev
-DEB_TEST := python3-networkx python3-scipy python3-numpy python3-igraph libxml2-utils graphviz r-base-core r-cran-sna chromium
+DEB_TEST := python3-networkx python3-scipy python3-numpy python3-igraph python3-pyproj libxml2-utils graphviz r-base-core r-cran-sna chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HAVE_PKGS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)

@@ -55,8 +55,14 @@ static void help(void)
            "  --geo                  draw the region map or the whole graph as a map: each region at\n"
            "                         its coordinates (lat/lon), each actor near its own point, else its\n"
            "                         region's, else the mean point of the actors it is tied to;\n"
-           "                         equirectangular projection, north up, graticule and scale bar;\n"
-           "                         what has no coordinates is named in the footer\n\n"
+           "                         Lambert azimuthal equal-area projection (areas true) centred on\n"
+           "                         the bulk of the places, over land, coastlines and borders; up to\n"
+           "                         three places far from the bulk get insets, more are named in the\n"
+           "                         footer, as is what has no coordinates\n"
+           "  --areas actors|irb     with --region-map --geo: fill the regions whose outline is known\n"
+           "                         by a colour scale of their actors or of their inter-regional\n"
+           "                         betweenness (their actors' irb summed); the others stay circles\n"
+           "                         (default: circles, area by actors, over the outlined regions)\n\n"
            "drawing:\n"
            "  -o, --output FILE      the diagram (written to a temporary name, renamed when complete;\n"
            "                         '-': standard output)\n"
@@ -93,7 +99,8 @@ enum {
     OPT_HEIGHT,
     OPT_DPI,
     OPT_GEO,
-    OPT_HEATMAP
+    OPT_HEATMAP,
+    OPT_AREAS
 };
 
 static double now(void)
@@ -130,6 +137,7 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
     static const char *const fills[] = {"region", "kind", NULL};
     static const char *const layouts[] = {"auto", "dot", "neato", "fdp", "sfdp", "circo", NULL};
     static const char *const formats[] = {"dot", "svg", "png", "pdf", NULL};
+    static const char *const areas[] = {"actors", "irb", NULL};
     render_t *r = ctx;
     kl_viz_options_t *vopt = &r->vopt;
     unsigned long long v;
@@ -204,6 +212,11 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
         vopt->dpi = (uint32_t)v;
         break;
     case OPT_GEO: vopt->geo = KL_GEO_ON; break;
+    case OPT_AREAS:
+        if ((k = pick(arg, areas)) < 0)
+            USAGE("unknown value '%s' for --areas (actors or irb)", arg);
+        vopt->areas = (kl_viz_areas)(k + 1);
+        break;
     case OPT_HEATMAP: vopt->view = KL_VIEW_HEATMAP, r->views++; break;
     default: return KL_CLI_UNKNOWN;
     }
@@ -222,6 +235,8 @@ static int check_view(render_t *r)
               "do not apply");
     if (vopt->geo == KL_GEO_ON && (vopt->view == KL_VIEW_EGO || vopt->view == KL_VIEW_PATH))
         USAGE("--geo draws the whole graph or the region map as a map, not --ego or --path");
+    if (vopt->areas && !(vopt->geo == KL_GEO_ON && vopt->view == KL_VIEW_REGION_MAP))
+        USAGE("--areas fills the regions of a map: it needs --region-map --geo");
     if (vopt->geo == KL_GEO_ON && (r->layout_given || r->group_given))
         USAGE("--geo places every node at its coordinates: --layout and --group do not apply");
     if (!r->output)
@@ -270,6 +285,7 @@ int cmd_render(int argc, char **argv)
         {"dpi", required_argument, NULL, OPT_DPI},
         {"geo", no_argument, NULL, OPT_GEO},
         {"heatmap", no_argument, NULL, OPT_HEATMAP},
+        {"areas", required_argument, NULL, OPT_AREAS},
         {NULL, 0, NULL, 0},
     };
     kl_cli_options_t o;

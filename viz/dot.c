@@ -144,6 +144,7 @@ static void swatches_add(swatches_t *s, const char *colour, const char *text)
 typedef struct {
     int bridge, articulation, broker, focus, edge_labels;
     const kl_i_map_info_t *geo; /* drawn as a map, or NULL */
+    kl_i_sb_t map_rows;         /* region maps: rows of their own (brokers, areas, insets) */
 } legend_flags_t;
 
 static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, const kl_viz_options_t *opt,
@@ -186,26 +187,17 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
     }
 
     kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Size</B>  ");
-    if (map && f->geo)
+    if (map)
         kl_i_sb_printf(b, "circle area: number of actors in the region");
-    else if (map)
-        kl_i_sb_printf(b, "node area: number of actors in the region");
     else
         kl_i_sb_printf(b, "node and text size: %s", metric_name(opt->size_by));
     kl_i_sb_printf(b, "</TD></TR><TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Lines</B>  ");
-    if (map && f->geo)
+    if (map)
         kl_i_sb_printf(b,
                        "width: cross-region links (ties between the regions' actors,<BR ALIGN=\"LEFT\"/>plus "
                        "regionless actors tied to both)%s",
-                       f->edge_labels ? "<BR ALIGN=\"LEFT\"/>label: main broker (highest irb among the actors on "
-                                        "those links)"
-                                      : "");
-    else if (map)
-        kl_i_sb_printf(b,
-                       "width: cross-region links (ties between the regions' actors, plus regionless actors tied to "
-                       "both)%s",
-                       f->edge_labels ? "<BR ALIGN=\"LEFT\"/>label: main broker (highest irb among the actors on those "
-                                        "links)"
+                       f->edge_labels ? "<BR ALIGN=\"LEFT\"/>#k on a line: its main broker (highest irb among the "
+                                        "actors on those links), listed under Brokers"
                                       : "");
     else
         kl_i_sb_printf(b, "width: tie weight%s%s",
@@ -238,6 +230,8 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
                               "(grey name), else the mean point of the actors they are tied to");
         kl_i_sb_printf(b, "</TD></TR>");
     }
+    if (f->map_rows.len)
+        kl_i_sb_printf(b, "%s", f->map_rows.s);
 }
 
 /* Title (dataset), subtitle (view, window) as HTML rows. */
@@ -289,11 +283,13 @@ static void off_map(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *d
                     const kl_viz_options_t *opt, const kl_i_map_info_t *geo)
 {
     uint32_t off = view->n - view->placed, listed = 0;
+    size_t start = b->len;
+    if (geo->footer.len)
+        kl_i_sb_printf(b, "%s", geo->footer.s);
     if (opt->view == KL_VIEW_REGION_MAP) {
-        if (!off)
-            return;
-        kl_i_sb_printf(b, "Not on the map (no coordinates): ");
-        for (uint32_t i = 0; i < view->n && listed < 12; i++) {
+        if (off)
+            kl_i_sb_printf(b, "%sNot on the map (no coordinates): ", b->len > start ? ";<BR ALIGN=\"LEFT\"/>" : "");
+        for (uint32_t i = 0; i < view->n && listed < 12 && off; i++) {
             if (isfinite(view->lat[i]))
                 continue;
             kl_i_sb_printf(b, "%s", listed++ ? ", " : "");
@@ -319,7 +315,7 @@ static void off_map(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *d
             continue;
         seen[r] = 1;
         if (!nregions++)
-            kl_i_sb_printf(b, "Regions without coordinates: ");
+            kl_i_sb_printf(b, "%sRegions without coordinates: ", b->len > start ? "; " : "");
         if (nregions <= 12) {
             kl_i_sb_printf(b, "%s", nregions > 1 ? ", " : "");
             kl_i_sb_text(b, ds->regions[r].name, 1, 0, 40);
@@ -332,7 +328,7 @@ static void off_map(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *d
         kl_i_sb_printf(b,
                        "%s%u actor%s not on the map (no coordinates of their own, of their region or of an "
                        "actor tied to them)",
-                       nregions ? "; " : "", off, off == 1 ? "" : "s");
+                       b->len > start ? "; " : "", off, off == 1 ? "" : "s");
 }
 
 static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
@@ -353,7 +349,7 @@ static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t
     if (geo) {
         /* a row of its own: what a map leaves out */
         size_t mark = b->len;
-        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">");
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">");
         size_t start = b->len;
         off_map(b, view, ds, g, opt, geo);
         if (b->len == start && !b->failed)
@@ -603,17 +599,25 @@ cleanup:
     return rc;
 }
 
-#define MAP_EDGE_LABELS 40 /* region maps label at most this many edges */
+#define MAP_EDGE_LABELS 24 /* region maps mark at most this many edges: the heaviest */
+#define REGION_DMAX_IN 2.6 /* inches: the circle of the region with most actors */
 
+/* The region map without a map: circles whose areas are the regions'
+ * actors (fixed sizes, the names beside them), links marked "#k" with
+ * their main broker, who is named once in the legend. */
 static kl_err build_region_map(Agraph_t *root, Agraph_t *body, const kl_i_view_t *view, const kl_dataset_t *ds,
-                               const kl_agraph_t *g, const colours_t *c, legend_flags_t *flags)
+                               const kl_agraph_t *g, const kl_analysis_t *res, const colours_t *c,
+                               legend_flags_t *flags)
 {
     Agnode_t **nodes = calloc((size_t)view->n + 1, sizeof *nodes);
     kl_i_order_t *o = malloc(((size_t)view->m + 1) * sizeof *o);
-    uint8_t *labelled = calloc((size_t)view->m + 1, 1);
+    uint32_t *mark = calloc((size_t)view->m + 1, sizeof *mark);
+    int64_t *brokers = calloc((size_t)view->m + 1, sizeof *brokers);
+    double *d = calloc((size_t)view->n + 1, sizeof *d);
+    uint32_t n_brokers = 0;
     kl_err rc = KL_ENOMEM;
     kl_i_sb_t b = {0};
-    if (!nodes || !o || !labelled)
+    if (!nodes || !o || !mark || !brokers || !d)
         goto cleanup;
     double amax = 0, wmax = 0;
     for (uint32_t i = 0; i < view->n; i++)
@@ -626,7 +630,9 @@ static kl_err build_region_map(Agraph_t *root, Agraph_t *body, const kl_i_view_t
     }
     qsort(o, view->m, sizeof *o, kl_i_cmp_order);
     for (uint32_t i = 0; i < view->m && i < MAP_EDGE_LABELS; i++)
-        labelled[o[i].i] = 1;
+        mark[o[i].i] = 1;
+    if (kl_i_region_brokers(view, res, mark, brokers, &n_brokers) != KL_OK)
+        goto cleanup;
     for (uint32_t i = 0; i < view->n; i++) {
         uint32_t r = view->node[i];
         char id[24];
@@ -635,50 +641,51 @@ static kl_err build_region_map(Agraph_t *root, Agraph_t *body, const kl_i_view_t
         if (!nd)
             goto cleanup;
         nodes[i] = nd;
-        const char *fill = region_colour(c, (int32_t)r);
-        double s = amax > 0 ? sqrt(view->nactors[i] / amax) : 1;
+        /* areas in proportion to the actors, with no floor */
+        d[i] = amax > 0 ? REGION_DMAX_IN * sqrt(view->nactors[i] / amax) : REGION_DMAX_IN;
         b.len = 0;
         kl_i_sb_text(&b, ds->regions[r].name, 0, 16, 60);
         kl_i_sb_printf(&b, "\\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
         if (b.failed)
             goto cleanup;
-        kl_i_set(nd, "label", b.s);
-        kl_i_set(nd, "shape", "circle");
-        kl_i_set(nd, "style", "filled");
-        kl_i_set(nd, "fillcolor", fill);
-        kl_i_set(nd, "fontcolor", kl_i_text_on(fill));
+        kl_i_set(nd, "label", "");
+        kl_i_set(nd, "xlabel", b.s);
+        kl_i_set(nd, "fontsize", "11");
+        kl_i_set(nd, "fontcolor", "#222222");
+        /* a point: Graphviz keeps its size exact, where it rounds a
+         * circle's diameter to whole points */
+        kl_i_set(nd, "shape", "point");
+        kl_i_set(nd, "fillcolor", region_colour(c, (int32_t)r));
+        kl_i_setf(nd, "width", "%.4f", d[i]);
         if (kl_i_name_region(nd, ds, r, view->nactors[i], &b) != 0)
             goto cleanup;
-        kl_i_setf(nd, "width", "%.2f", 0.6 + 2.2 * s);
-        kl_i_setf(nd, "fontsize", "%.1f", 10 + 6 * s);
     }
     for (uint32_t e = 0; e < view->m; e++) {
         Agedge_t *ed = kl_i_region_link(root, nodes[view->eu[e]], nodes[view->ev[e]], view->ew[e], wmax);
         if (!ed)
             goto cleanup;
-        /* neato's len is centre to centre: leave room for the label */
-        kl_i_setf(ed, "len", "%.2f",
-                  1.8 + 1.1 *
-                            (2 * 0.6 + 2.2 * (sqrt(view->nactors[view->eu[e]] / amax) +
-                                              sqrt(view->nactors[view->ev[e]] / amax))) /
-                            2);
+        /* neato's len is centre to centre: the circles, and room for the
+         * names beside them */
+        kl_i_setf(ed, "len", "%.2f", (d[view->eu[e]] + d[view->ev[e]]) / 2 + 1.6);
         b.len = 0;
-        if (labelled[e] && view->ebroker[e] >= 0) {
-            kl_i_sb_text(&b, ds->entities[g->vertex_entity[view->ebroker[e]]].name, 0, 18, 48);
-            kl_i_sb_printf(&b, "\\n(%.0f link%s)", view->ew[e], view->ew[e] == 1 ? "" : "s");
-            flags->edge_labels = 1;
-        } else {
-            kl_i_sb_printf(&b, "%s", "");
-        }
+        kl_i_sb_printf(&b, mark[e] ? "#%u" : "", mark[e]);
         if (b.failed)
             goto cleanup;
         kl_i_set(ed, "label", b.s);
+        if (mark[e]) {
+            kl_i_set(ed, "fontsize", "10");
+            kl_i_set(ed, "fontname", "Helvetica-Bold");
+            flags->edge_labels = 1;
+        }
     }
-    rc = KL_OK;
+    kl_i_broker_rows(&flags->map_rows, ds, g, brokers, n_brokers);
+    rc = flags->map_rows.failed ? KL_ENOMEM : KL_OK;
 cleanup:
     free(nodes);
     free(o);
-    free(labelled);
+    free(mark);
+    free(brokers);
+    free(d);
     free(b.s);
     return rc;
 }
@@ -770,10 +777,12 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
             goto cleanup;
         for (uint32_t i = 0; i < view->n; i++)
             fill[i] = region_colour(&c, (int32_t)view->node[i]);
-        rc = kl_i_map_regions(root, view, ds, g, fill, &geo);
+        rc = kl_i_map_regions(root, view, ds, g, res, opt, fill, &geo);
         flags.edge_labels = geo.edge_labels;
+        flags.map_rows = geo.legend;
+        memset(&geo.legend, 0, sizeof geo.legend);
     } else {
-        rc = map ? build_region_map(root, body, view, ds, g, &c, &flags)
+        rc = map ? build_region_map(root, body, view, ds, g, res, &c, &flags)
                  : build_actors(root, body, view, ds, g, res, opt, &c, &flags);
     }
     if (rc != KL_OK)
@@ -794,6 +803,8 @@ cleanup:
     if (rc == KL_ENOMEM)
         kl_error_set(err, KL_ENOMEM, "", 0, 0, "out of memory");
     colours_destroy(&c);
+    kl_i_map_info_destroy(&geo);
+    free(flags.map_rows.s);
     free(fill);
     free(b.s);
     return rc;

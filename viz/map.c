@@ -1,7 +1,9 @@
 /* viz/map.c - diagrams drawn as maps: where the nodes of a view are on the
- * earth, the projection fitted to them, and the map's furniture (frame,
- * graticule with degree labels, scale bar, north arrow), all as nodes pinned
- * at their positions for Graphviz's `nop` layout (`neato -n`). */
+ * earth, the projection fitted to the bulk of them, the basemap under them
+ * (sea, land, coastlines, borders, region outlines, graticule, drawn in the
+ * root graph's _background), insets for the few places far from the bulk,
+ * and the map's furniture (degree labels, scale bar, north arrow), all as
+ * nodes pinned at their positions for Graphviz's `nop` layout (`neato -n`). */
 #include "viz_internal.h"
 
 #include <math.h>
@@ -123,23 +125,30 @@ cleanup:
 
 /* ------------------------------------------------------ projection fit */
 
-void kl_i_map_fit(kl_i_map_t *m, const double *lat, const double *lon, uint32_t n, double long_side)
+void kl_i_map_fit(kl_i_map_t *m, const double *lat, const double *lon, const uint8_t *out, uint32_t n,
+                  double long_side)
 {
     double a = INFINITY, b = -INFINITY, c = INFINITY, d = -INFINITY;
     for (uint32_t i = 0; i < n; i++) {
-        if (!isfinite(lat[i]) || !isfinite(lon[i]))
+        if (!isfinite(lat[i]) || !isfinite(lon[i]) || (out && out[i]))
             continue;
-        a = lat[i] < a ? lat[i] : a, b = lat[i] > b ? lat[i] : b;
-        c = lon[i] < c ? lon[i] : c, d = lon[i] > d ? lon[i] : d;
+        a = fmin(a, lat[i]), b = fmax(b, lat[i]);
+        c = fmin(c, lon[i]), d = fmax(d, lon[i]);
     }
     memset(m, 0, sizeof *m);
     if (a > b)
         a = b = c = d = 0;
-    kl_geo_proj_init(&m->proj, a, b, c, d, 1);
-    double x0, y0, x1, y1;
-    kl_geo_proj_km(&m->proj, a, c, &x0, &y0);
-    kl_geo_proj_km(&m->proj, b, d, &x1, &y1);
-    double span = x1 - x0 > y1 - y0 ? x1 - x0 : y1 - y0;
+    /* the centre of the bulk's box: there the scale is true, and the
+     * errors grow alike towards its edges */
+    kl_geo_proj_init(&m->proj, (a + b) / 2, (c + d) / 2, 1);
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY, x, y;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!isfinite(lat[i]) || !isfinite(lon[i]) || (out && out[i]))
+            continue;
+        kl_geo_proj_km(&m->proj, lat[i], lon[i], &x, &y);
+        x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
+    }
+    double span = x0 > x1 ? 0 : fmax(x1 - x0, y1 - y0);
     /* a single place (or one city's) still gets a map some 50 km across */
     if (span < 50)
         span = 50;
@@ -162,6 +171,55 @@ double kl_i_map_crowding_scale(const kl_i_map_t *m, const double *x_km, const do
 
 /* ------------------------------------------------------------- frame */
 
+/* What the rectangle (x0, y0)-(x1, y1) of projection p shows, in degrees:
+ * its edges walked through the inverse projection, plus a pole inside. */
+static void frame_degrees(const kl_geo_proj_t *p, double x0, double y0, double x1, double y1, double *lat_lo,
+                          double *lat_hi, double *lon_lo, double *lon_hi)
+{
+    *lat_lo = *lon_lo = INFINITY, *lat_hi = *lon_hi = -INFINITY;
+    for (int k = 0; k <= 256; k++) {
+        double t = k / 256.0, lat, lon;
+        double xs[4] = {x0 + t * (x1 - x0), x1, x1 - t * (x1 - x0), x0};
+        double ys[4] = {y0, y0 + t * (y1 - y0), y1, y1 - t * (y1 - y0)};
+        for (int e = 0; e < 4; e++) {
+            kl_geo_proj_latlon(p, xs[e], ys[e], &lat, &lon);
+            *lat_lo = fmin(*lat_lo, lat), *lat_hi = fmax(*lat_hi, lat);
+            *lon_lo = fmin(*lon_lo, lon), *lon_hi = fmax(*lon_hi, lon);
+        }
+    }
+    for (int pole = -1; pole <= 1; pole += 2) {
+        double x, y;
+        kl_geo_proj_xy(p, 90.0 * pole, p->lon0, &x, &y);
+        if (x >= x0 && x <= x1 && y >= y0 && y <= y1) {
+            *lat_lo = pole < 0 ? -90 : *lat_lo, *lat_hi = pole > 0 ? 90 : *lat_hi;
+            *lon_lo = p->lon0 - 180, *lon_hi = p->lon0 + 180;
+        }
+    }
+}
+
+/* The largest scale error of the projection in the frame: at the corner
+ * farthest from the centre, at angular distance c, the scale along the
+ * parallel to the frame's edge is 1 / cos(c/2) (Snyder p. 186, eq. 24-5). */
+static double frame_scale_error(const kl_i_map_t *m)
+{
+    double far = fmax(fmax(hypot(m->x0, m->y0), hypot(m->x1, m->y0)), fmax(hypot(m->x0, m->y1), hypot(m->x1, m->y1)));
+    double s = far / m->proj.scale / (2 * KL_GEO_EARTH_KM);
+    double half = asin(s > 1 ? 1 : s);
+    return 1 / cos(half) - 1;
+}
+
+/* Graticule steps, the degrees shown and the scale bar, for the frame set. */
+static void frame_finish(kl_i_map_t *m)
+{
+    double w = m->x1 - m->x0, h = m->y1 - m->y0;
+    frame_degrees(&m->proj, m->x0, m->y0, m->x1, m->y1, &m->lat_lo, &m->lat_hi, &m->lon_lo, &m->lon_hi);
+    m->lat_step = kl_geo_step(m->lat_hi - m->lat_lo, 6);
+    unsigned lon_lines = (unsigned)lround(6 * w / h);
+    m->lon_step = kl_geo_step(m->lon_hi - m->lon_lo, lon_lines < 2 ? 2 : lon_lines > 8 ? 8 : lon_lines);
+    m->bar_km = kl_geo_round_length(0.3 * w / m->proj.scale);
+    m->scale_error = frame_scale_error(m);
+}
+
 void kl_i_map_frame(kl_i_map_t *m, const kl_geo_box_t *b, uint32_t n, double pad_x, double pad_y)
 {
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
@@ -179,15 +237,40 @@ void kl_i_map_frame(kl_i_map_t *m, const kl_geo_box_t *b, uint32_t n, double pad
     w = fmax(w, fmax(288, 0.5 * h));
     h = fmax(h, fmax(216, 0.35 * w));
     m->x0 = cx - w / 2, m->x1 = cx + w / 2, m->y0 = cy - h / 2, m->y1 = cy + h / 2;
-    kl_geo_proj_latlon(&m->proj, m->x0, m->y0, &m->lat_lo, &m->lon_lo);
-    kl_geo_proj_latlon(&m->proj, m->x1, m->y1, &m->lat_hi, &m->lon_hi);
-    m->lat_step = kl_geo_step(m->lat_hi - m->lat_lo, 6);
-    unsigned lon_lines = (unsigned)lround(6 * w / h);
-    m->lon_step = kl_geo_step(m->lon_hi - m->lon_lo, lon_lines < 2 ? 2 : lon_lines > 8 ? 8 : lon_lines);
-    m->bar_km = kl_geo_round_length(0.3 * w / m->proj.scale);
+    frame_finish(m);
 }
 
-/* ---------------------------------------------------------- furniture */
+/* "64°N 15°E" */
+static void place_text(double lat, double lon, char *buf, size_t size)
+{
+    char a[24], o[24];
+    kl_geo_degrees(round(lat), 1, 1, a, sizeof a);
+    kl_geo_degrees(round(lon), 1, 0, o, sizeof o);
+    snprintf(buf, size, "%s %s", a, o);
+}
+
+void kl_i_map_describe(const kl_i_map_t *m, char *line1, char *line2, size_t size)
+{
+    char centre[64], lats[32], lons[32];
+    place_text(m->proj.lat0, m->proj.lon0, centre, sizeof centre);
+    kl_geo_degrees(m->lat_step, m->lat_step, 1, lats, sizeof lats);
+    kl_geo_degrees(m->lon_step, m->lon_step, 0, lons, sizeof lons);
+    /* "2°N" as a step reads "2°" */
+    char *c = strrchr(lats, 'N');
+    if (c)
+        *c = '\0';
+    c = strrchr(lons, 'E');
+    if (c)
+        *c = '\0';
+    double pct = 100 * m->scale_error;
+    snprintf(line1, size, "Lambert azimuthal equal-area projection centred at %s: areas are true everywhere;", centre);
+    snprintf(line2, size,
+             "the scale bar holds at the centre, to within %.0f%% across the frame; grid lines every %s of latitude, "
+             "%s of longitude",
+             pct < 1 ? 1 : ceil(pct), lats, lons);
+}
+
+/* ---------------------------------------------------------- nodes */
 
 void kl_i_map_pin(void *obj, double x, double y)
 {
@@ -274,56 +357,396 @@ static Agedge_t *map_line(Agraph_t *root, Agnode_t *a, Agnode_t *b, const char *
     return e;
 }
 
-#define GRID_COLOUR "#E0E0E0"
+/* ------------------------------------------------------------ basemap */
+
+#define SEA_COLOUR "#EAF1F7"
+#define LAND_COLOUR "#F2F0EB"
+#define BORDER_COLOUR "#AAAAAA"
+#define COAST_COLOUR "#7F98AA"
+#define OUTLINE_COLOUR "#8E8E8E"
+#define GRID_COLOUR "#C9D5DE"
 #define FRAME_COLOUR "#A0A0A0"
 #define MAP_TEXT_COLOUR "#777777"
+#define SIMPLIFY_PT 0.5 /* rings lose the detail a reader cannot see */
 
-kl_err kl_i_map_furniture(Agraph_t *root, const kl_i_map_t *m)
+/* One piece of the page drawn as a map (the main frame, or an inset): its
+ * projection, where its origin goes, the rectangle it is clipped to, the
+ * degrees it shows, and the xdot text (_background) it adds to. */
+typedef struct {
+    kl_i_sb_t *sb;
+    const kl_geo_proj_t *proj;
+    double ox, oy;
+    double x0, y0, x1, y1;
+    double lat_lo, lat_hi, lon_lo, lon_hi;
+    kl_i_path_t a, b, piece; /* scratch */
+    int failed;
+} panel_t;
+
+static void panel_destroy(panel_t *p)
+{
+    kl_i_path_free(&p->a);
+    kl_i_path_free(&p->b);
+    kl_i_path_free(&p->piece);
+}
+
+static void xdot_colour(kl_i_sb_t *sb, char op, const char *colour)
+{
+    kl_i_sb_printf(sb, "%c %zu -%s ", op, strlen(colour), colour);
+}
+
+static void xdot_style(kl_i_sb_t *sb, const char *style)
+{
+    kl_i_sb_printf(sb, "S %zu -%s ", strlen(style), style);
+}
+
+/* pen colour, width; fill colour (NULL: none) */
+static void xdot_pen(kl_i_sb_t *sb, const char *pen, double width, const char *fill)
+{
+    char style[40];
+    xdot_colour(sb, 'c', pen);
+    snprintf(style, sizeof style, "setlinewidth(%.2f)", width);
+    xdot_style(sb, style);
+    if (fill)
+        xdot_colour(sb, 'C', fill);
+}
+
+static void xdot_points(kl_i_sb_t *sb, char op, const kl_i_path_t *p)
+{
+    kl_i_sb_printf(sb, "%c %zu", op, p->n);
+    for (size_t i = 0; i < p->n; i++)
+        kl_i_sb_printf(sb, " %.1f %.1f", p->x[i], p->y[i]);
+    kl_i_sb_printf(sb, " ");
+}
+
+static int shape_in_panel(const panel_t *p, const kl_i_shape_t *s)
+{
+    return s->lat_max >= p->lat_lo - 1 && s->lat_min <= p->lat_hi + 1 && s->lon_max >= p->lon_lo - 1 &&
+           s->lon_min <= p->lon_hi + 1;
+}
+
+/* Project vertices [i0, i1) of s into p->a (a ring's last vertex may
+ * repeat its first: Graphviz closes polygons itself). */
+static void panel_project(panel_t *p, const double *lat, const double *lon, size_t i0, size_t i1)
+{
+    p->a.n = 0;
+    for (size_t i = i0; i < i1; i++) {
+        double x, y;
+        kl_geo_proj_xy(p->proj, lat[i], lon[i], &x, &y);
+        if (isfinite(x) && kl_i_path_push(&p->a, x + p->ox, y + p->oy))
+            p->failed = 1;
+    }
+}
+
+/* p->a as a filled area, simplified and clipped to the panel. */
+static void panel_fill(panel_t *p)
+{
+    if (p->a.n >= 2 && p->a.x[0] == p->a.x[p->a.n - 1] && p->a.y[0] == p->a.y[p->a.n - 1])
+        p->a.n--;
+    if (p->a.n < 3)
+        return;
+    if (kl_i_simplify(&p->a, SIMPLIFY_PT, 1) != KL_OK || kl_i_clip_ring(&p->a, p->x0, p->y0, p->x1, p->y1, &p->b))
+        p->failed = 1;
+    else if (p->b.n >= 3)
+        xdot_points(p->sb, 'P', &p->b);
+}
+
+static void piece_flush(panel_t *p)
+{
+    if (p->piece.n >= 2)
+        xdot_points(p->sb, 'L', &p->piece);
+    p->piece.n = 0;
+}
+
+/* p->a as a line (simplify: drop what does not show), clipped to the
+ * panel: every part inside becomes a polyline. */
+static void panel_line(panel_t *p, int simplify)
+{
+    if (simplify && kl_i_simplify(&p->a, SIMPLIFY_PT, 0) != KL_OK) {
+        p->failed = 1;
+        return;
+    }
+    p->piece.n = 0;
+    for (size_t i = 0; i + 1 < p->a.n; i++) {
+        double ax = p->a.x[i], ay = p->a.y[i], bx = p->a.x[i + 1], by = p->a.y[i + 1];
+        if (!kl_i_clip_segment(&ax, &ay, &bx, &by, p->x0, p->y0, p->x1, p->y1))
+            continue;
+        size_t n = p->piece.n;
+        if (n && (p->piece.x[n - 1] != ax || p->piece.y[n - 1] != ay))
+            piece_flush(p);
+        if ((!p->piece.n && kl_i_path_push(&p->piece, ax, ay)) || kl_i_path_push(&p->piece, bx, by))
+            p->failed = 1;
+    }
+    piece_flush(p);
+}
+
+/* ---- coastlines and borders: an edge two countries share is a border */
+
+typedef struct {
+    int64_t k[4]; /* the edge's ends, quantized, the smaller first */
+    uint32_t count;
+    uint8_t drawn, used;
+} edge_slot_t;
+
+typedef struct {
+    edge_slot_t *slot;
+    size_t cap;
+} edge_set_t;
+
+static void edge_key(const kl_i_shape_t *s, size_t i, size_t j, int64_t k[4])
+{
+    int64_t a0 = llround(s->lat[i] * 1e6), a1 = llround(s->lon[i] * 1e6);
+    int64_t b0 = llround(s->lat[j] * 1e6), b1 = llround(s->lon[j] * 1e6);
+    int swap = a0 > b0 || (a0 == b0 && a1 > b1);
+    k[0] = swap ? b0 : a0, k[1] = swap ? b1 : a1, k[2] = swap ? a0 : b0, k[3] = swap ? a1 : b1;
+}
+
+static edge_slot_t *edge_find(edge_set_t *es, const int64_t k[4])
+{
+    uint64_t h = 1469598103934665603ull;
+    for (int i = 0; i < 4; i++)
+        h = (h ^ (uint64_t)k[i]) * 1099511628211ull;
+    size_t j = (size_t)(h ^ (h >> 31)) & (es->cap - 1);
+    while (es->slot[j].used && memcmp(es->slot[j].k, k, sizeof es->slot[j].k) != 0)
+        j = (j + 1) & (es->cap - 1);
+    return &es->slot[j];
+}
+
+/* Count every edge of the countries in the panel.  -1 when out of memory. */
+static int edges_count(edge_set_t *es, const kl_i_basemap_t *bm, const panel_t *p)
+{
+    size_t total = 0;
+    for (uint32_t c = 0; c < bm->n_countries; c++)
+        if (shape_in_panel(p, &bm->countries[c]))
+            total += bm->countries[c].ring[bm->countries[c].n_rings];
+    es->cap = 1024;
+    while (es->cap < 2 * total + 2)
+        es->cap *= 2;
+    if (!(es->slot = calloc(es->cap, sizeof *es->slot)))
+        return -1;
+    int64_t k[4];
+    for (uint32_t c = 0; c < bm->n_countries; c++) {
+        const kl_i_shape_t *s = &bm->countries[c];
+        if (!shape_in_panel(p, s))
+            continue;
+        for (uint32_t r = 0; r < s->n_rings; r++)
+            for (uint32_t i = s->ring[r]; i < s->ring[r + 1]; i++) {
+                uint32_t j = i + 1 < s->ring[r + 1] ? i + 1 : s->ring[r];
+                edge_key(s, i, j, k);
+                edge_slot_t *e = edge_find(es, k);
+                memcpy(e->k, k, sizeof k);
+                e->used = 1;
+                e->count++;
+            }
+    }
+    return 0;
+}
+
+/* The edges of one ring that are borders (want = 1, each drawn once) or
+ * coastline (want = 0), as polylines. */
+static void ring_lines(panel_t *p, edge_set_t *es, const kl_i_shape_t *s, uint32_t r, int want)
+{
+    uint32_t first = s->ring[r], n = s->ring[r + 1] - first;
+    if (n < 2)
+        return;
+    /* start where the kind of edge changes, so that no run is cut at the
+     * ring's first vertex */
+    int64_t k[4];
+    uint8_t *kind = malloc(n);
+    if (!kind) {
+        p->failed = 1;
+        return;
+    }
+    for (uint32_t e = 0; e < n; e++) {
+        edge_key(s, first + e, first + (e + 1) % n, k);
+        edge_slot_t *slot = edge_find(es, k);
+        int border = slot->count > 1;
+        kind[e] = border == want && !(border && slot->drawn);
+        if (kind[e] && border)
+            slot->drawn = 1;
+    }
+    uint32_t start = 0;
+    for (uint32_t e = 0; e < n; e++)
+        if (kind[e] && !kind[(e + n - 1) % n]) {
+            start = e;
+            break;
+        }
+    p->a.n = 0;
+    for (uint32_t t = 0; t <= n; t++) {
+        uint32_t e = (start + t) % n;
+        if (t < n && kind[e]) {
+            double x, y;
+            if (!p->a.n) {
+                kl_geo_proj_xy(p->proj, s->lat[first + e], s->lon[first + e], &x, &y);
+                if (kl_i_path_push(&p->a, x + p->ox, y + p->oy))
+                    p->failed = 1;
+            }
+            uint32_t f = (e + 1) % n;
+            kl_geo_proj_xy(p->proj, s->lat[first + f], s->lon[first + f], &x, &y);
+            if (kl_i_path_push(&p->a, x + p->ox, y + p->oy))
+                p->failed = 1;
+        } else if (p->a.n) {
+            panel_line(p, 1);
+            p->a.n = 0;
+        }
+    }
+    free(kind);
+}
+
+/* Sea, land, then borders and coastlines of the countries in the panel. */
+static void panel_land(panel_t *p, const kl_i_basemap_t *bm)
+{
+    kl_i_path_t sea = {0};
+    if (kl_i_path_push(&sea, p->x0, p->y0) || kl_i_path_push(&sea, p->x1, p->y0) ||
+        kl_i_path_push(&sea, p->x1, p->y1) || kl_i_path_push(&sea, p->x0, p->y1))
+        p->failed = 1;
+    xdot_pen(p->sb, SEA_COLOUR, 0.1, SEA_COLOUR);
+    xdot_points(p->sb, 'P', &sea);
+    kl_i_path_free(&sea);
+    if (!bm)
+        return;
+    xdot_pen(p->sb, LAND_COLOUR, 0.1, LAND_COLOUR);
+    for (uint32_t c = 0; c < bm->n_countries; c++) {
+        const kl_i_shape_t *s = &bm->countries[c];
+        if (!shape_in_panel(p, s))
+            continue;
+        for (uint32_t r = 0; r < s->n_rings; r++) {
+            panel_project(p, s->lat, s->lon, s->ring[r], s->ring[r + 1]);
+            panel_fill(p);
+        }
+    }
+}
+
+static void panel_borders(panel_t *p, const kl_i_basemap_t *bm)
+{
+    edge_set_t es = {0};
+    if (!bm)
+        return;
+    if (edges_count(&es, bm, p)) {
+        p->failed = 1;
+        return;
+    }
+    for (int want = 1; want >= 0; want--) {
+        if (want)
+            xdot_pen(p->sb, BORDER_COLOUR, 0.5, NULL);
+        else
+            xdot_pen(p->sb, COAST_COLOUR, 0.6, NULL);
+        for (uint32_t c = 0; c < bm->n_countries; c++) {
+            const kl_i_shape_t *s = &bm->countries[c];
+            if (shape_in_panel(p, s))
+                for (uint32_t r = 0; r < s->n_rings; r++)
+                    ring_lines(p, &es, s, r, want);
+        }
+    }
+    free(es.slot);
+}
+
+/* A region's outline (and fill, when given). */
+static void panel_region(panel_t *p, const kl_i_shape_t *s, const char *fill)
+{
+    if (!shape_in_panel(p, s))
+        return;
+    if (fill) {
+        xdot_pen(p->sb, fill, 0.1, fill);
+        for (uint32_t r = 0; r < s->n_rings; r++) {
+            panel_project(p, s->lat, s->lon, s->ring[r], s->ring[r + 1]);
+            panel_fill(p);
+        }
+    }
+    xdot_pen(p->sb, OUTLINE_COLOUR, 0.6, NULL);
+    for (uint32_t r = 0; r < s->n_rings; r++) {
+        panel_project(p, s->lat, s->lon, s->ring[r], s->ring[r + 1]);
+        if (p->a.n && kl_i_path_push(&p->a, p->a.x[0], p->a.y[0]))
+            p->failed = 1;
+        panel_line(p, 1);
+    }
+}
+
+static void panel_frame(panel_t *p, const char *colour, double width)
+{
+    kl_i_path_t f = {0};
+    if (kl_i_path_push(&f, p->x0, p->y0) || kl_i_path_push(&f, p->x1, p->y0) || kl_i_path_push(&f, p->x1, p->y1) ||
+        kl_i_path_push(&f, p->x0, p->y1))
+        p->failed = 1;
+    xdot_pen(p->sb, colour, width, NULL);
+    xdot_points(p->sb, 'p', &f);
+    kl_i_path_free(&f);
+}
+
+/* ------------------------------------------------------------ graticule */
+
+/* A parallel (lat, lon sweeping) or meridian (lon, lat sweeping) sampled
+ * densely enough to look curved, into p->a. */
+static void grid_line(panel_t *p, const kl_i_map_t *m, int meridian, double v)
+{
+    double lo = meridian ? fmax(m->lat_lo, -89.9) : m->lon_lo, hi = meridian ? fmin(m->lat_hi, 89.9) : m->lon_hi;
+    p->a.n = 0;
+    for (int k = 0; k <= 240; k++) {
+        double t = lo + (hi - lo) * k / 240, x, y;
+        kl_geo_proj_xy(&m->proj, meridian ? t : v, meridian ? v : t, &x, &y);
+        if (isfinite(x) && kl_i_path_push(&p->a, x, y))
+            p->failed = 1;
+    }
+}
+
+/* Where the line in p->a crosses the frame's left edge (meridian = 0) or
+ * bottom edge (1), inside the frame; 0 when it does not. */
+static int grid_crossing(const panel_t *p, const kl_i_map_t *m, int meridian, double *at)
+{
+    for (size_t i = 0; i + 1 < p->a.n; i++) {
+        double u0 = meridian ? p->a.y[i] : p->a.x[i], u1 = meridian ? p->a.y[i + 1] : p->a.x[i + 1];
+        double edge = meridian ? m->y0 : m->x0;
+        if ((u0 - edge) * (u1 - edge) > 0 || u0 == u1)
+            continue;
+        double t = (edge - u0) / (u1 - u0);
+        double v = meridian ? p->a.x[i] + t * (p->a.x[i + 1] - p->a.x[i]) : p->a.y[i] + t * (p->a.y[i + 1] - p->a.y[i]);
+        if (meridian ? v > m->x0 + 1 && v < m->x1 - 1 : v > m->y0 + 1 && v < m->y1 - 1) {
+            *at = v;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------- furniture */
+
+/* The graticule as curves in the panel, labelled where the lines leave the
+ * frame on the left (parallels) and at the bottom (meridians). */
+static kl_err map_grid(Agraph_t *root, panel_t *p, const kl_i_map_t *m)
+{
+    char name[48], label[48];
+    xdot_pen(p->sb, GRID_COLOUR, 0.5, NULL);
+    for (int meridian = 0; meridian < 2; meridian++) {
+        double lo = meridian ? m->lon_lo : m->lat_lo, hi = meridian ? m->lon_hi : m->lat_hi;
+        double step = meridian ? m->lon_step : m->lat_step;
+        for (long k = (long)ceil(lo / step - 1e-9); k <= (long)floor(hi / step + 1e-9); k++) {
+            double v = k * step, at;
+            if (!meridian && fabs(v) >= 90)
+                continue;
+            grid_line(p, m, meridian, v);
+            if (grid_crossing(p, m, meridian, &at)) {
+                kl_geo_degrees(v, step, !meridian, label, sizeof label);
+                snprintf(name, sizeof name, meridian ? "map_lon%ld" : "map_lat%ld", k);
+                if (!(meridian ? map_text(root, name, at, m->y0 - 10, 0, label, 9, MAP_TEXT_COLOUR)
+                               : map_text(root, name, m->x0 - 4, at, -1, label, 9, MAP_TEXT_COLOUR)))
+                    return KL_ENOMEM;
+            }
+            panel_line(p, 0);
+        }
+    }
+    return p->failed ? KL_ENOMEM : KL_OK;
+}
+
+/* The frame's corners (they hold the drawing's extent: the background is
+ * not counted), the scale bar under the frame, left, and the north arrow
+ * above it, right. */
+static kl_err map_furniture(Agraph_t *root, const kl_i_map_t *m)
 {
     char name[48], label[48];
     const kl_geo_proj_t *p = &m->proj;
-    double x, y;
-    /* graticule first: Graphviz draws edges in the order of their nodes,
-     * so the grid stays under the links */
-    for (int pass = 0; pass < 2; pass++) {
-        double lo = pass ? m->lon_lo : m->lat_lo, hi = pass ? m->lon_hi : m->lat_hi;
-        double step = pass ? m->lon_step : m->lat_step;
-        for (long k = (long)ceil(lo / step - 1e-9); k <= (long)floor(hi / step + 1e-9); k++) {
-            double v = k * step;
-            kl_geo_proj_xy(p, pass ? m->proj.lat0 : v, pass ? v : m->proj.lon0, &x, &y);
-            kl_geo_degrees(v, step, !pass, label, sizeof label);
-            Agnode_t *a, *b, *t;
-            if (pass == 0) {
-                if (y < m->y0 + 1 || y > m->y1 - 1)
-                    continue;
-                snprintf(name, sizeof name, "map_lat%ld_w", k);
-                a = map_point(root, name, m->x0, y);
-                snprintf(name, sizeof name, "map_lat%ld_e", k);
-                b = map_point(root, name, m->x1, y);
-                snprintf(name, sizeof name, "map_lat%ld", k);
-                t = map_text(root, name, m->x0 - 4, y, -1, label, 9, MAP_TEXT_COLOUR);
-            } else {
-                if (x < m->x0 + 1 || x > m->x1 - 1)
-                    continue;
-                snprintf(name, sizeof name, "map_lon%ld_s", k);
-                a = map_point(root, name, x, m->y0);
-                snprintf(name, sizeof name, "map_lon%ld_n", k);
-                b = map_point(root, name, x, m->y1);
-                snprintf(name, sizeof name, "map_lon%ld", k);
-                t = map_text(root, name, x, m->y0 - 10, 0, label, 9, MAP_TEXT_COLOUR);
-            }
-            if (!t || !map_line(root, a, b, GRID_COLOUR, "0.8"))
-                return KL_ENOMEM;
-        }
-    }
-    /* the frame */
-    Agnode_t *sw = map_point(root, "map_sw", m->x0, m->y0), *se = map_point(root, "map_se", m->x1, m->y0),
-             *ne = map_point(root, "map_ne", m->x1, m->y1), *nw = map_point(root, "map_nw", m->x0, m->y1);
-    if (!map_line(root, sw, se, FRAME_COLOUR, "0.8") || !map_line(root, se, ne, FRAME_COLOUR, "0.8") ||
-        !map_line(root, ne, nw, FRAME_COLOUR, "0.8") || !map_line(root, nw, sw, FRAME_COLOUR, "0.8"))
+    if (!map_point(root, "map_sw", m->x0, m->y0) || !map_point(root, "map_ne", m->x1, m->y1))
         return KL_ENOMEM;
-    /* scale bar under the frame, left: a round length with ticks at its ends
-     * and middle; true along the middle latitude (the legend says so) */
+    /* a round length with ticks at its ends and middle; true at the centre
+     * (the legend says so, and how far it is off at worst) */
     double len = m->bar_km * p->scale, yb = m->y0 - 30;
     Agnode_t *b0 = map_point(root, "map_bar0", m->x0, yb), *b1 = map_point(root, "map_bar1", m->x0 + len, yb);
     if (!map_line(root, b0, b1, "#333333", "2.5"))
@@ -336,10 +759,9 @@ kl_err kl_i_map_furniture(Agraph_t *root, const kl_i_map_t *m)
         if (!map_line(root, a, b, "#333333", "1.2"))
             return KL_ENOMEM;
     }
-    snprintf(label, sizeof label, "%g km", m->bar_km);
+    snprintf(label, sizeof label, "%g km (at the centre)", m->bar_km);
     if (!map_text(root, "map_bar_label", m->x0 + len + 6, yb, 1, label, 10, "#333333"))
         return KL_ENOMEM;
-    /* north arrow above the frame, right */
     Agnode_t *n0 = map_point(root, "map_north0", m->x1 - 10, m->y1 + 8),
              *n1 = map_point(root, "map_north1", m->x1 - 10, m->y1 + 30);
     Agedge_t *arrow = map_line(root, n0, n1, "#333333", "1.5");
@@ -351,29 +773,252 @@ kl_err kl_i_map_furniture(Agraph_t *root, const kl_i_map_t *m)
     return KL_OK;
 }
 
-void kl_i_map_describe(const kl_i_map_t *m, char *line1, char *line2, size_t size)
+/* What a map draws under its nodes, region by region: NULL, or the fill of
+ * a region the basemap knows (outline only when the fill is NULL). */
+typedef struct {
+    const kl_i_shape_t **shape; /* per view node: its outline, or NULL */
+    const char **fill;          /* per view node: its fill, or NULL */
+    uint32_t n;
+} map_areas_t;
+
+static void panel_areas(panel_t *p, const map_areas_t *areas)
 {
-    char lat[32], lats[32], lons[32];
-    kl_geo_degrees(m->proj.lat0, 0.1, 1, lat, sizeof lat);
-    kl_geo_degrees(m->lat_step, m->lat_step, 1, lats, sizeof lats);
-    kl_geo_degrees(m->lon_step, m->lon_step, 0, lons, sizeof lons);
-    /* "2°N" as a step reads "2°" */
-    char *c = strrchr(lats, 'N');
-    if (c)
-        *c = '\0';
-    c = strrchr(lons, 'E');
-    if (c)
-        *c = '\0';
-    snprintf(line1, size, "equirectangular projection, north up; the scale bar holds north-south and along %s;", lat);
-    snprintf(line2, size, "grid lines every %s of latitude and %s of longitude", lats, lons);
+    if (!areas)
+        return;
+    for (uint32_t i = 0; i < areas->n; i++)
+        if (areas->shape[i])
+            panel_region(p, areas->shape[i], areas->fill ? areas->fill[i] : NULL);
+}
+
+/* Everything under the nodes, as the root graph's _background (Graphviz
+ * draws it first in every format, and `dot` reads it back from the DOT):
+ * the frame's sea, land, region outlines and fills, graticule, borders and
+ * coastlines, the frame; then each inset the same way, with its place's
+ * outline; then the furniture's nodes.  bm may be NULL (no basemap: sea
+ * and graticule only).  Errors: KL_ENOMEM. */
+static kl_err map_base(Agraph_t *root, const kl_i_map_t *m, const kl_i_basemap_t *bm, const map_areas_t *areas,
+                       const kl_i_map_info_t *info)
+{
+    kl_i_sb_t sb = {0};
+    panel_t p = {.sb = &sb, .proj = &m->proj, .x0 = m->x0, .y0 = m->y0, .x1 = m->x1, .y1 = m->y1,
+                 .lat_lo = m->lat_lo, .lat_hi = m->lat_hi, .lon_lo = m->lon_lo, .lon_hi = m->lon_hi};
+    kl_err rc = KL_ENOMEM;
+    panel_land(&p, bm);
+    panel_areas(&p, areas);
+    if (map_grid(root, &p, m) != KL_OK)
+        goto cleanup;
+    panel_borders(&p, bm);
+    panel_frame(&p, FRAME_COLOUR, 0.8);
+    for (uint32_t k = 0; k < info->n_insets; k++) {
+        const kl_i_inset_t *in = &info->inset[k];
+        panel_t q = {.sb = &sb, .proj = &in->proj, .ox = in->cx, .oy = in->cy,
+                     .x0 = in->x0, .y0 = in->y0, .x1 = in->x1, .y1 = in->y1};
+        kl_geo_proj_t shifted = in->proj;
+        frame_degrees(&shifted, in->x0 - in->cx, in->y0 - in->cy, in->x1 - in->cx, in->y1 - in->cy, &q.lat_lo,
+                      &q.lat_hi, &q.lon_lo, &q.lon_hi);
+        panel_land(&q, bm);
+        if (areas && areas->shape[in->node])
+            panel_region(&q, areas->shape[in->node], areas->fill ? areas->fill[in->node] : NULL);
+        panel_borders(&q, bm);
+        panel_frame(&q, "#666666", 0.8);
+        char name[32];
+        snprintf(name, sizeof name, "map_inset%u_sw", k);
+        if (!map_point(root, name, in->x0, in->y0))
+            q.failed = 1;
+        snprintf(name, sizeof name, "map_inset%u_ne", k);
+        if (!map_point(root, name, in->x1, in->y1))
+            q.failed = 1;
+        p.failed |= q.failed;
+        panel_destroy(&q);
+    }
+    if (p.failed || sb.failed)
+        goto cleanup;
+    kl_i_set(root, "_background", sb.s ? sb.s : "");
+    rc = map_furniture(root, m);
+cleanup:
+    panel_destroy(&p);
+    free(sb.s);
+    return rc;
+}
+
+/* -------------------------------------------------------------- brokers */
+
+static int cmp_broker(const void *a, const void *b)
+{
+    const kl_i_order_t *x = a, *y = b;
+    if (x->x != y->x)
+        return x->x > y->x ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+kl_err kl_i_region_brokers(const kl_i_view_t *view, const kl_analysis_t *res, uint32_t *mark, int64_t *brokers,
+                           uint32_t *n_brokers)
+{
+    kl_i_order_t *o = malloc(((size_t)view->m + 1) * sizeof *o);
+    if (!o)
+        return KL_ENOMEM;
+    uint32_t k = 0;
+    for (uint32_t e = 0; e < view->m; e++) {
+        if (!mark[e] || view->ebroker[e] < 0) {
+            mark[e] = 0;
+            continue;
+        }
+        int64_t u = view->ebroker[e];
+        int seen = 0;
+        for (uint32_t j = 0; j < k && !seen; j++)
+            seen = o[j].i == (uint32_t)u;
+        if (!seen)
+            o[k++] = (kl_i_order_t){res && isfinite(res->irb[u]) ? res->irb[u] : 0, 0, (uint32_t)u};
+    }
+    qsort(o, k, sizeof *o, cmp_broker);
+    for (uint32_t j = 0; j < k; j++)
+        brokers[j] = o[j].i;
+    for (uint32_t e = 0; e < view->m; e++)
+        for (uint32_t j = 0; mark[e] && j < k; j++)
+            if (brokers[j] == view->ebroker[e]) {
+                mark[e] = j + 1;
+                break;
+            }
+    *n_brokers = k;
+    free(o);
+    return KL_OK;
+}
+
+/* An entity's short_name attribute ("NTNU"), its JSON quotes and escapes
+ * removed, into buf; "" when it has none. */
+static void short_name(const kl_dataset_t *ds, uint32_t entity, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (uint32_t a = 0; a < ds->n_attrs; a++) {
+        const kl_attr_t *at = &ds->attrs[a];
+        if (at->owner_kind != KL_OWNER_ENTITY || at->owner != entity || strcmp(at->key, "short_name") != 0)
+            continue;
+        const char *s = at->value_json;
+        if (*s != '"')
+            return;
+        size_t k = 0;
+        for (s++; *s && *s != '"' && k + 1 < size; s++)
+            buf[k++] = *s == '\\' && s[1] ? *++s : *s;
+        buf[k] = '\0';
+        return;
+    }
+}
+
+void kl_i_broker_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_agraph_t *g, const int64_t *brokers, uint32_t n)
+{
+    if (!n)
+        return;
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Brokers</B>  ");
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t ent = g->vertex_entity[brokers[k]];
+        char sn[64];
+        short_name(ds, ent, sn, sizeof sn);
+        if (k)
+            kl_i_sb_printf(b, k % 3 ? "   " : "<BR ALIGN=\"LEFT\"/>");
+        kl_i_sb_printf(b, "<B>#%u</B> ", k + 1);
+        kl_i_sb_text(b, ds->entities[ent].name, 1, 0, 60);
+        if (sn[0]) {
+            kl_i_sb_printf(b, " (");
+            kl_i_sb_text(b, sn, 1, 0, 20);
+            kl_i_sb_printf(b, ")");
+        }
+    }
+    kl_i_sb_printf(b, "</TD></TR>");
+}
+
+/* ------------------------------------------------------ filled regions */
+
+/* A sequential scale (ColorBrewer YlGnBu), light for few. */
+static const char *const area_scale[] = {"#FFFFCC", "#C7E9B4", "#7FCDBB", "#41B6C4", "#2C7FB8"};
+#define AREA_CLASSES 5
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Two significant digits: class breaks a reader can take in. */
+static double round2(double v)
+{
+    if (!(v > 0))
+        return v;
+    double p = pow(10, floor(log10(v)) - 1);
+    return round(v / p) * p;
+}
+
+typedef struct {
+    double brk[AREA_CLASSES]; /* lower bounds: class c holds values >= brk[c] */
+    uint32_t n;               /* classes */
+} classes_t;
+
+/* Classes of about equal counts (quantiles) with rounded bounds. */
+static void classes_make(classes_t *c, double *v, uint32_t k)
+{
+    qsort(v, k, sizeof *v, cmp_double);
+    c->n = 0;
+    for (uint32_t q = 0; q < AREA_CLASSES && k; q++) {
+        double b = q ? round2(v[(size_t)k * q / AREA_CLASSES]) : v[0];
+        if (!c->n || b > c->brk[c->n - 1])
+            c->brk[c->n++] = b;
+    }
+}
+
+static uint32_t class_of(const classes_t *c, double v)
+{
+    uint32_t k = 0;
+    while (k + 1 < c->n && v >= c->brk[k + 1])
+        k++;
+    return k;
+}
+
+static const char *class_colour(const classes_t *c, uint32_t k)
+{
+    /* fewer classes spread over the whole scale */
+    return area_scale[c->n > 1 ? k * (AREA_CLASSES - 1) / (c->n - 1) : AREA_CLASSES - 1];
+}
+
+static void number_text(kl_i_sb_t *b, double v, int whole)
+{
+    if (whole)
+        kl_i_sb_printf(b, "%.0f", v);
+    else
+        kl_i_sb_printf(b, "%.2g", v);
+}
+
+/* The legend row of the classes, in words. */
+static void classes_legend(kl_i_sb_t *b, const classes_t *c, double max, int whole, const char *what)
+{
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Areas</B>  fill: %s<BR ALIGN=\"LEFT\"/>", what);
+    for (uint32_t k = 0; k < c->n; k++) {
+        kl_i_sb_printf(b, "%s<FONT COLOR=\"%s\">\u2588\u2588</FONT> ", k ? "   " : "", class_colour(c, k));
+        if (k + 1 == c->n && c->n > 1) {
+            number_text(b, c->brk[k], whole);
+            kl_i_sb_printf(b, " or more");
+        } else if (k + 1 < c->n) {
+            number_text(b, c->brk[k], whole);
+            kl_i_sb_printf(b, whole ? " to " : " to under ");
+            number_text(b, whole ? c->brk[k + 1] - 1 : c->brk[k + 1], whole);
+        } else {
+            number_text(b, c->brk[k], whole);
+            if (max > c->brk[k]) {
+                kl_i_sb_printf(b, " to ");
+                number_text(b, max, whole);
+            }
+        }
+    }
+    kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>regions whose outline is not known: circles, area by actors</TD></TR>");
 }
 
 /* ------------------------------------------------------ the region map */
 
 #define REGION_DMAX 60.0 /* points: the diameter of the region with most actors */
-#define REGION_DMIN 14.0
 #define MAP_SIDE 648.0     /* points: the longer side of a map of a dozen places */
-#define GEO_EDGE_LABELS 12 /* maps label at most this many links: the heaviest */
+#define GEO_EDGE_LABELS 12 /* maps mark at most this many links: the heaviest */
+#define INSET_W 160.0      /* points: an inset's box, at least */
+#define INSET_H 140.0
+#define INSET_LABEL 26.0   /* points: the strip of its name, along its bottom */
+#define INSET_KM 600.0 /* what an inset shows around a place without an outline */
 
 static int off_point(const kl_geo_box_t *b)
 {
@@ -424,11 +1069,21 @@ static int leader(Agraph_t *root, Agnode_t *from, Agnode_t *to, const char *colo
 
 /* Where the region map's pieces go, worked out before anything is drawn. */
 typedef struct {
-    uint32_t n, m;   /* the view's regions and links */
-    kl_geo_box_t *b; /* circles [0, n), their names [n, 2n), links' brokers [2n, 2n + m) */
-    uint32_t *order; /* circles by area, the largest first */
-    char **text;     /* names [0, n), brokers [n, n + m); NULL: not drawn */
-    double wmax;     /* the most links between two regions */
+    uint32_t n, m;    /* the view's regions and links */
+    kl_geo_box_t *b;  /* circles [0, n), their names [n, 2n), links' marks [2n, 2n + m) */
+    uint32_t *order;  /* circles by area, the largest first */
+    char **text;      /* names [0, n), marks [n, n + m); NULL: not drawn */
+    uint32_t *mark;   /* per link: its broker's number, 0: none */
+    int64_t *brokers; /* numbered brokers */
+    uint32_t n_brokers;
+    double wmax;                 /* the most links between two regions */
+    uint8_t *out;                /* per region: far from the bulk */
+    uint8_t *inset_of;           /* per region: 1 + its inset, 0: none */
+    const kl_i_shape_t **shape;  /* per region: its outline, or NULL */
+    const char **area_fill;      /* per region: filled with this class colour (opt->areas), or NULL */
+    uint8_t *shown;              /* per link: drawn (a map of many links draws the heaviest) */
+    uint32_t n_shown;
+    double min_shown;            /* the fewest cross-region links of a link drawn */
 } region_places_t;
 
 static void region_places_destroy(region_places_t *pl)
@@ -439,43 +1094,182 @@ static void region_places_destroy(region_places_t *pl)
     free(pl->text);
     free(pl->b);
     free(pl->order);
+    free(pl->mark);
+    free(pl->brokers);
+    free(pl->out);
+    free(pl->inset_of);
+    free(pl->shape);
+    free(pl->area_fill);
+    free(pl->shown);
 }
 
-/* Fit the map to the regions, then place the circles, the brokers of the
- * heaviest links and the names, each kept off those placed before it and
- * off the links' lines.  Sets info->map and info->edge_labels.  Errors:
- * KL_ENOMEM (pl must be destroyed either way). */
-static kl_err place_regions(region_places_t *pl, const kl_i_view_t *view, const kl_dataset_t *ds,
-                            const kl_agraph_t *g, kl_i_map_info_t *info)
+#define GEO_MAX_LINKS 300 /* more lines than this hide the map under them */
+
+/* The links drawn: all, or when there are more than GEO_MAX_LINKS the
+ * heaviest, cut at a number of cross-region links (those at the cut all
+ * drawn, unless that makes half as many again).  Errors: KL_ENOMEM. */
+static kl_err links_shown(region_places_t *pl, const kl_i_view_t *view)
+{
+    uint32_t m = view->m;
+    double cut = 0;
+    if (m > GEO_MAX_LINKS) {
+        double *w = malloc(m * sizeof *w);
+        if (!w)
+            return KL_ENOMEM;
+        for (uint32_t e = 0; e < m; e++)
+            w[e] = -view->ew[e];
+        qsort(w, m, sizeof *w, cmp_double);
+        cut = -w[GEO_MAX_LINKS - 1];
+        uint32_t at = GEO_MAX_LINKS;
+        while (at < m && -w[at] == cut)
+            at++;
+        if (at > GEO_MAX_LINKS + GEO_MAX_LINKS / 2)
+            for (uint32_t k = GEO_MAX_LINKS - 1; k-- > 0;)
+                if (-w[k] > cut) {
+                    cut = -w[k];
+                    break;
+                }
+        free(w);
+    }
+    pl->n_shown = 0;
+    pl->min_shown = INFINITY;
+    for (uint32_t e = 0; e < m; e++) {
+        pl->shown[e] = view->ew[e] >= cut;
+        if (pl->shown[e])
+            pl->n_shown++, pl->min_shown = fmin(pl->min_shown, view->ew[e]);
+    }
+    return KL_OK;
+}
+
+/* The diameter of a circle of `actors` when the most is amax: areas in
+ * proportion, with no floor (a floor would break the proportion). */
+static double circle_d(double actors, double amax)
+{
+    return amax > 0 ? REGION_DMAX * sqrt(actors / amax) : REGION_DMAX;
+}
+
+/* The regions far from the bulk, their outlines, and with opt->areas the
+ * fill of those with an outline, by class; the legend's rows for them. */
+static kl_err regions_classify(region_places_t *pl, const kl_i_view_t *view, const kl_dataset_t *ds,
+                               const kl_agraph_t *g, const kl_analysis_t *res, const kl_viz_options_t *opt,
+                               const kl_i_basemap_t *bm, kl_i_map_info_t *info)
+{
+    uint32_t n = view->n;
+    double *w = malloc(((size_t)n + 1) * sizeof *w), *v = malloc(((size_t)n + 1) * sizeof *v);
+    double *irb = opt->areas == KL_AREAS_IRB ? calloc((size_t)ds->n_regions + 1, sizeof *irb) : NULL;
+    kl_err rc = KL_ENOMEM;
+    if (!w || !v || (opt->areas == KL_AREAS_IRB && !irb))
+        goto cleanup;
+    for (uint32_t i = 0; i < n; i++)
+        w[i] = view->nactors[i];
+    int far = kl_geo_outliers(view->lat, view->lon, w, n, pl->out);
+    if (far < 0)
+        goto cleanup;
+    for (uint32_t i = 0, k = 0; i < n && far <= KL_I_MAX_INSETS; i++)
+        if (pl->out[i])
+            pl->inset_of[i] = (uint8_t)++k;
+    for (uint32_t i = 0; i < n; i++)
+        if (bm && isfinite(view->lat[i]))
+            pl->shape[i] = kl_i_basemap_match(bm, &ds->regions[view->node[i]]);
+    rc = KL_OK;
+    if (opt->areas == KL_AREAS_NONE)
+        goto cleanup;
+    /* a region's irb: its actors' irb summed (the brokerage its actors do) */
+    if (irb)
+        for (uint32_t u = 0; u < g->n; u++)
+            if (g->vertex_region[u] >= 0 && isfinite(res->irb[u]))
+                irb[g->vertex_region[u]] += res->irb[u];
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (pl->shape[i] && (!pl->out[i] || pl->inset_of[i]))
+            v[k++] = irb ? irb[view->node[i]] : view->nactors[i];
+    if (!k)
+        goto cleanup;
+    double max = 0;
+    for (uint32_t j = 0; j < k; j++)
+        max = fmax(max, v[j]);
+    classes_t c;
+    classes_make(&c, v, k);
+    for (uint32_t i = 0; i < n; i++)
+        if (pl->shape[i] && (!pl->out[i] || pl->inset_of[i]))
+            pl->area_fill[i] = class_colour(&c, class_of(&c, irb ? irb[view->node[i]] : view->nactors[i]));
+    classes_legend(&info->legend, &c, max, !irb,
+                   irb ? "inter-regional betweenness of the region's actors (summed)" : "actors in the region");
+cleanup:
+    free(w);
+    free(v);
+    free(irb);
+    return rc;
+}
+
+#define NAMES_OVER_LINKS 60 /* more links than this: names go first, over them */
+
+/* The names next to their circles (a filled region's on its point),
+ * wherever there is room.  Errors: KL_ENOMEM. */
+static kl_err place_names(region_places_t *pl, const kl_i_view_t *view, const kl_dataset_t *ds, kl_i_spread_t *sp)
+{
+    uint32_t n = view->n;
+    kl_geo_box_t *b = pl->b;
+    kl_i_sb_t s = {0};
+    for (uint32_t t = 0; t < n; t++) {
+        uint32_t i = pl->order[t];
+        if (!isfinite(b[i].x))
+            continue;
+        s.len = 0;
+        kl_i_sb_text(&s, ds->regions[view->node[i]].name, 0, 18, 60);
+        kl_i_sb_printf(&s, "\\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
+        if (s.failed || !(pl->text[i] = strdup(s.s)))
+            goto fail;
+        kl_geo_box_t *l = &b[n + i];
+        *l = (kl_geo_box_t){b[i].x, b[i].y, 0, 0, NAN, NAN, 0};
+        kl_i_map_text_size(pl->text[i], 11, &l->w, &l->h);
+        if (!kl_i_spread_find(sp, l, 1, INFINITY))
+            l->x = b[i].x, l->y = b[i].y;
+        if (kl_i_spread_add(sp, l) != KL_OK)
+            goto fail;
+    }
+    free(s.s);
+    return KL_OK;
+fail:
+    free(s.s);
+    return KL_ENOMEM;
+}
+
+/* Fit the map to the bulk of the regions, then place the circles (a filled
+ * region: its point), the marks of the heaviest links and the names, each
+ * kept off those placed before it and off the links' lines.  Sets
+ * info->map and info->edge_labels.  Errors: KL_ENOMEM (pl must be
+ * destroyed either way). */
+static kl_err place_regions(region_places_t *pl, const kl_i_view_t *view, const kl_dataset_t *ds, kl_i_map_info_t *info)
 {
     uint32_t n = view->n, m = view->m;
-    pl->n = n, pl->m = m;
-    kl_geo_box_t *b = pl->b = calloc((size_t)2 * n + m + 1, sizeof *b);
-    uint32_t *order = pl->order = calloc((size_t)n + 1, sizeof *order);
-    char **text = pl->text = calloc((size_t)n + m + 1, sizeof *text);
+    kl_geo_box_t *b = pl->b;
+    uint32_t *order = pl->order;
     kl_i_order_t *ko = calloc((size_t)(n > m ? n : m) + 1, sizeof *ko);
     double *xk = calloc((size_t)n + 1, sizeof *xk), *yk = calloc((size_t)n + 1, sizeof *yk),
            *rk = calloc((size_t)n + 1, sizeof *rk);
     kl_i_spread_t *sp = NULL;
     kl_i_sb_t s = {0};
     kl_err rc = KL_ENOMEM;
-    if (!b || !ko || !order || !text || !xk || !yk || !rk)
+    if (!ko || !xk || !yk || !rk)
         goto cleanup;
     double amax = 0, wmax = 0;
-    for (uint32_t i = 0; i < n; i++)
+    uint32_t bulk = 0;
+    for (uint32_t i = 0; i < n; i++) {
         amax = view->nactors[i] > amax ? view->nactors[i] : amax;
+        bulk += isfinite(view->lat[i]) && !pl->out[i];
+    }
     for (uint32_t e = 0; e < m; e++)
         wmax = view->ew[e] > wmax ? view->ew[e] : wmax;
     pl->wmax = wmax;
-    /* the scale: the places fill the map, grown (up to CROWD_MAX) until
+    /* the scale: the bulk fills the map, grown (up to CROWD_MAX) until
      * neighbouring circles no longer overlap */
-    kl_i_map_fit(&info->map, view->lat, view->lon, n, map_side(view->placed));
+    kl_i_map_fit(&info->map, view->lat, view->lon, pl->out, n, map_side(bulk));
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; i++) {
-        double d = amax > 0 ? REGION_DMAX * sqrt(view->nactors[i] / amax) : REGION_DMAX;
-        d = d < REGION_DMIN ? REGION_DMIN : d;
+        double d = pl->area_fill[i] ? 0 : circle_d(view->nactors[i], amax);
         b[i] = (kl_geo_box_t){NAN, NAN, d, d, NAN, NAN, 1};
-        if (isfinite(view->lat[i])) {
+        if (isfinite(view->lat[i]) && !pl->out[i] && d > 0) {
             kl_geo_proj_km(&info->map.proj, view->lat[i], view->lon[i], &xk[k], &yk[k]);
             rk[k++] = d / 2 + 1;
         }
@@ -484,9 +1278,10 @@ static kl_err place_regions(region_places_t *pl, const kl_i_view_t *view, const 
     double need = kl_i_map_crowding_scale(&info->map, xk, yk, rk, k);
     info->map.proj.scale = fmin(need, CROWD_MAX * info->map.proj.scale);
     for (uint32_t i = 0; i < n; i++)
-        if (isfinite(view->lat[i]))
+        if (isfinite(view->lat[i]) && !pl->out[i])
             kl_geo_proj_xy(&info->map.proj, view->lat[i], view->lon[i], &b[i].ax, &b[i].ay);
-    /* circles by area, the largest first (nearest their points) */
+    /* circles by area, the largest first (nearest their points); a filled
+     * region's point stays where it is */
     qsort(ko, n, sizeof *ko, kl_i_cmp_order);
     for (uint32_t i = 0; i < n; i++)
         order[i] = ko[i].i;
@@ -494,16 +1289,22 @@ static kl_err place_regions(region_places_t *pl, const kl_i_view_t *view, const 
         goto cleanup;
     for (uint32_t t = 0; t < n; t++) {
         kl_geo_box_t *c = &b[order[t]];
-        if (!kl_i_spread_find(sp, c, 1, INFINITY) && isfinite(c->ax))
+        if ((pl->area_fill[order[t]] || !kl_i_spread_find(sp, c, 1, INFINITY)) && isfinite(c->ax))
             c->x = c->ax, c->y = c->ay;
         if (kl_i_spread_add(sp, c) != KL_OK)
             goto cleanup;
     }
+    /* a few links keep the names off their lines; many would push the
+     * names far from their circles: then the names come first, on veils
+     * over the lines */
+    int names_first = pl->n_shown > NAMES_OVER_LINKS;
+    if (names_first && place_names(pl, view, ds, sp) != KL_OK)
+        goto cleanup;
     /* the links themselves, as a trail of small boxes between the circles:
-     * names and brokers then sit beside lines, not on them */
+     * marks (and names) then sit beside lines, not on them */
     for (uint32_t e = 0; e < m; e++) {
         const kl_geo_box_t *u = &b[view->eu[e]], *w = &b[view->ev[e]];
-        if (!isfinite(u->x) || !isfinite(w->x))
+        if (!isfinite(u->x) || !isfinite(w->x) || !pl->shown[e])
             continue;
         double len = hypot(w->x - u->x, w->y - u->y), pen = kl_i_link_width(view->ew[e], wmax);
         for (double t = u->w / 2; t < len - w->w / 2; t += 6) {
@@ -513,50 +1314,30 @@ static kl_err place_regions(region_places_t *pl, const kl_i_view_t *view, const 
                 goto cleanup;
         }
     }
-    /* the brokers of the heaviest links near the links' middles (one with no
-     * room there goes unnamed), before the names, which always find room */
+    /* the marks of the heaviest links near the links' middles (one with no
+     * room there goes unmarked), before the names, which always find room */
     for (uint32_t e = 0; e < m; e++)
         ko[e] = (kl_i_order_t){view->ew[e], e, e};
     qsort(ko, m, sizeof *ko, kl_i_cmp_order);
     for (uint32_t t = 0, labelled = 0; t < m && labelled < GEO_EDGE_LABELS; t++) {
         uint32_t e = ko[t].i;
         const kl_geo_box_t *u = &b[view->eu[e]], *w = &b[view->ev[e]];
-        if (!isfinite(u->x) || !isfinite(w->x) || view->ebroker[e] < 0)
+        if (!isfinite(u->x) || !isfinite(w->x) || view->ebroker[e] < 0 || !pl->shown[e])
             continue;
-        s.len = 0;
-        kl_i_sb_text(&s, ds->entities[g->vertex_entity[view->ebroker[e]]].name, 0, 18, 48);
-        kl_i_sb_printf(&s, "\\n(%.0f link%s)", view->ew[e], view->ew[e] == 1 ? "" : "s");
-        if (s.failed)
-            goto cleanup;
         kl_geo_box_t *l = &b[2 * n + e];
         *l = (kl_geo_box_t){(u->x + w->x) / 2, (u->y + w->y) / 2, 0, 0, NAN, NAN, 0};
-        kl_i_map_text_size(s.s, 9, &l->w, &l->h);
+        kl_i_map_text_size("#00", 10, &l->w, &l->h);
         double len = hypot(u->x - w->x, u->y - w->y);
         if (!kl_i_spread_find(sp, l, 1, fmax(60, 0.5 * len)))
             continue;
-        if (!(text[n + e] = strdup(s.s)) || kl_i_spread_add(sp, l) != KL_OK)
+        if (kl_i_spread_add(sp, l) != KL_OK)
             goto cleanup;
+        pl->mark[e] = 1;
         labelled++;
         info->edge_labels = 1;
     }
-    /* names next to their circles, wherever there is room */
-    for (uint32_t t = 0; t < n; t++) {
-        uint32_t i = order[t];
-        if (!isfinite(b[i].x))
-            continue;
-        s.len = 0;
-        kl_i_sb_text(&s, ds->regions[view->node[i]].name, 0, 18, 60);
-        kl_i_sb_printf(&s, "\\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
-        if (s.failed || !(text[i] = strdup(s.s)))
-            goto cleanup;
-        kl_geo_box_t *l = &b[n + i];
-        *l = (kl_geo_box_t){b[i].x, b[i].y, 0, 0, NAN, NAN, 0};
-        kl_i_map_text_size(text[i], 11, &l->w, &l->h);
-        if (!kl_i_spread_find(sp, l, 1, INFINITY))
-            l->x = b[i].x, l->y = b[i].y;
-        if (kl_i_spread_add(sp, l) != KL_OK)
-            goto cleanup;
-    }
+    if (!names_first && place_names(pl, view, ds, sp) != KL_OK)
+        goto cleanup;
     rc = KL_OK;
 cleanup:
     free(ko);
@@ -568,12 +1349,151 @@ cleanup:
     return rc;
 }
 
+/* How far the box (x0, y0)-(x1, y1) must move away from the frame's inside
+ * (dx, dy: the corner's outward signs) to clear the boxes b: the smaller
+ * of the moves along x and along y; 0 when it clears them already. */
+static double inset_shift(const kl_geo_box_t *b, uint32_t n, double x0, double y0, double x1, double y1, int dx, int dy,
+                          int *along_x)
+{
+    double need_x = 0, need_y = 0;
+    int hit = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!isfinite(b[i].x) || b[i].w <= 0)
+            continue;
+        double bx0 = b[i].x - b[i].w / 2 - 4, bx1 = b[i].x + b[i].w / 2 + 4;
+        double by0 = b[i].y - b[i].h / 2 - 4, by1 = b[i].y + b[i].h / 2 + 4;
+        if (bx1 > x0 && bx0 < x1)
+            need_y = fmax(need_y, dy > 0 ? by1 - y0 : y1 - by0);
+        if (by1 > y0 && by0 < y1)
+            need_x = fmax(need_x, dx > 0 ? bx1 - x0 : x1 - bx0);
+        hit |= bx1 > x0 && bx0 < x1 && by1 > y0 && by0 < y1;
+    }
+    if (!hit)
+        return 0;
+    *along_x = need_x < need_y;
+    return fmin(need_x, need_y);
+}
+
+#define INSET_NEAR_KM 400.0 /* an inset shows the rings of its place this near it */
+
+/* Whether ring r of s holds the centre of projection p, or comes within
+ * INSET_NEAR_KM of it: the rest of a shape (Alaska for the United States,
+ * Jan Mayen for Svalbard) would shrink the place in its inset. */
+static int ring_near(const kl_geo_proj_t *p, const kl_i_shape_t *s, uint32_t r)
+{
+    int inside = 0;
+    double px = NAN, py = NAN, x, y;
+    for (uint32_t v = s->ring[r]; v < s->ring[r + 1]; v++) {
+        kl_geo_proj_km(p, s->lat[v], s->lon[v], &x, &y);
+        if (!isfinite(x))
+            continue;
+        if (hypot(x, y) < INSET_NEAR_KM)
+            return 1;
+        /* a ray from the centre along +x: count the edges it crosses */
+        if (isfinite(px) && (y > 0) != (py > 0) && px + (x - px) * (0 - py) / (y - py) > 0)
+            inside = !inside;
+        px = x, py = y;
+    }
+    uint32_t v = s->ring[r];
+    kl_geo_proj_km(p, s->lat[v], s->lon[v], &x, &y);
+    if (isfinite(px) && isfinite(x) && (y > 0) != (py > 0) && px + (x - px) * (0 - py) / (y - py) > 0)
+        inside = !inside;
+    return inside;
+}
+
+static void ring_box(const kl_geo_proj_t *p, const kl_i_shape_t *s, uint32_t r, double *x0, double *y0, double *x1,
+                     double *y1)
+{
+    for (uint32_t v = s->ring[r]; v < s->ring[r + 1]; v++) {
+        double x, y;
+        kl_geo_proj_km(p, s->lat[v], s->lon[v], &x, &y);
+        if (isfinite(x))
+            *x0 = fmin(*x0, x), *x1 = fmax(*x1, x), *y0 = fmin(*y0, y), *y1 = fmax(*y1, y);
+    }
+}
+
+/* Each place far from the bulk, when there are few, in a box of its own in
+ * a corner of the frame: the corner needing the least room, then the one
+ * nearest the place; the frame grows when the corner is taken by the map.
+ * The box shows the place's outline (or INSET_KM around it) at a scale of
+ * its own; its circle has the main map's scale of areas. */
+static kl_err place_insets(region_places_t *pl, const kl_i_view_t *view, kl_i_map_info_t *info, double amax)
+{
+    uint32_t n = view->n;
+    kl_i_map_t *m = &info->map;
+    uint8_t used[4] = {0};
+    /* the boxes to clear: circles, names, marks, and the insets placed */
+    uint32_t nb = 2 * n + view->m;
+    kl_geo_box_t *ob = malloc(((size_t)nb + KL_I_MAX_INSETS + 1) * sizeof *ob);
+    if (!ob)
+        return KL_ENOMEM;
+    memcpy(ob, pl->b, nb * sizeof *ob);
+    for (uint32_t t = 0; t < n; t++) {
+        uint32_t i = pl->order[t];
+        if (!pl->inset_of[i] || !isfinite(view->lat[i]))
+            continue;
+        kl_i_inset_t *in = &info->inset[info->n_insets];
+        double d = pl->area_fill[i] ? 0 : circle_d(view->nactors[i], amax);
+        double w = fmax(INSET_W, d + 30), h = fmax(INSET_H, d + 44);
+        /* what the box shows: the place's outline if known (its box's
+         * middle in the middle), else INSET_KM around the place */
+        double span_x = INSET_KM, span_y = INSET_KM * h / w, mid_x = 0, mid_y = 0;
+        kl_geo_proj_init(&in->proj, view->lat[i], view->lon[i], 1);
+        const kl_i_shape_t *s = pl->shape[i];
+        if (s) {
+            double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+            for (uint32_t r = 0; r < s->n_rings; r++)
+                if (ring_near(&in->proj, s, r))
+                    ring_box(&in->proj, s, r, &x0, &y0, &x1, &y1);
+            if (x0 < x1) {
+                span_x = 1.1 * (x1 - x0), span_y = 1.1 * (y1 - y0);
+                mid_x = (x0 + x1) / 2, mid_y = (y0 + y1) / 2;
+            }
+        }
+        in->proj.scale = fmin((w - 8) / fmax(span_x, 50), (h - INSET_LABEL - 8) / fmax(span_y, 50));
+        /* the corner */
+        double xp, yp;
+        kl_geo_proj_xy(&m->proj, view->lat[i], view->lon[i], &xp, &yp);
+        int best = -1, best_x = 0;
+        double best_need = INFINITY, best_dist = INFINITY;
+        for (int c = 0; c < 4; c++) {
+            if (used[c])
+                continue;
+            int dx = c & 1 ? 1 : -1, dy = c & 2 ? 1 : -1, ax = 0;
+            double x0 = dx > 0 ? m->x1 - w : m->x0, y0 = dy > 0 ? m->y1 - h : m->y0;
+            double need = inset_shift(ob, nb, x0, y0, x0 + w, y0 + h, dx, dy, &ax);
+            double dist = hypot(xp - (dx > 0 ? m->x1 : m->x0), yp - (dy > 0 ? m->y1 : m->y0));
+            if (need < best_need - 1 || (need < best_need + 1 && dist < best_dist))
+                best = c, best_need = need, best_dist = dist, best_x = ax;
+        }
+        int dx = best & 1 ? 1 : -1, dy = best & 2 ? 1 : -1;
+        used[best] = 1;
+        if (best_need > 0) {
+            /* grow the frame past the map's content on that side */
+            if (best_x)
+                *(dx > 0 ? &m->x1 : &m->x0) += dx * best_need;
+            else
+                *(dy > 0 ? &m->y1 : &m->y0) += dy * best_need;
+        }
+        in->x0 = dx > 0 ? m->x1 - w : m->x0, in->y0 = dy > 0 ? m->y1 - h : m->y0;
+        in->x1 = in->x0 + w, in->y1 = in->y0 + h;
+        in->cx = (in->x0 + in->x1) / 2 - mid_x * in->proj.scale;
+        in->cy = in->y0 + INSET_LABEL + (h - INSET_LABEL) / 2 - mid_y * in->proj.scale;
+        in->node = i;
+        ob[nb++] = (kl_geo_box_t){NAN, NAN, w, h, (in->x0 + in->x1) / 2, (in->y0 + in->y1) / 2, 0};
+        info->n_insets++;
+    }
+    free(ob);
+    return KL_OK;
+}
+
 /* Draw the placed regions: a dot at the point of each circle moved off it,
- * the circles, the links between placed circles (counting the others in
- * info->links_off), then the names and brokers over the lines.  Errors:
+ * the circles (a filled region: an invisible point), the insets' circles
+ * and names, the links between placed circles (counting the others in
+ * info->links_off), then the names and marks over the lines.  Errors:
  * KL_ENOMEM. */
 static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i_view_t *view, const kl_dataset_t *ds,
-                           const char *const *fill, kl_i_map_info_t *info)
+                           const char *const *fill, kl_i_map_info_t *info, double amax)
 {
     uint32_t n = pl->n, m = pl->m;
     const kl_geo_box_t *b = pl->b;
@@ -605,20 +1525,30 @@ static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i
     }
     for (uint32_t t = 0; t < n; t++) {
         uint32_t i = order[t];
-        if (!isfinite(b[i].x))
+        const kl_i_inset_t *in = pl->inset_of[i] ? &info->inset[pl->inset_of[i] - 1] : NULL;
+        if (!isfinite(b[i].x) && !in)
             continue;
         snprintf(id, sizeof id, "r%u", view->node[i]);
         Agnode_t *nd = agnode(root, id, 1);
         if (!nd)
             goto cleanup;
         nodes[i] = nd;
-        kl_i_map_pin(nd, b[i].x, b[i].y);
+        kl_i_map_pin(nd, in ? in->cx : b[i].x, in ? in->cy : b[i].y);
         kl_i_set(nd, "label", "");
-        kl_i_set(nd, "shape", "circle");
-        kl_i_set(nd, "fixedsize", "true");
-        kl_i_setf(nd, "width", "%.2f", b[i].w / 72);
-        kl_i_set(nd, "style", "filled");
+        if (pl->area_fill[i]) {
+            /* the area is the region: its links end at its point */
+            kl_i_set(nd, "shape", "point");
+            kl_i_set(nd, "width", "0.04");
+            kl_i_set(nd, "color", "#555555");
+            continue;
+        }
+        /* a point, not a circle: Graphviz rounds a circle's diameter to
+         * whole points, which would spoil the areas' proportion; a point
+         * keeps its size to the ten-thousandth of an inch */
+        kl_i_set(nd, "shape", "point");
+        kl_i_setf(nd, "width", "%.4f", circle_d(view->nactors[i], amax) / 72);
         kl_i_setf(nd, "fillcolor", "%sD9", fill[i]);
+        kl_i_set(nd, "color", "#333333");
         if (kl_i_name_region(nd, ds, view->node[i], view->nactors[i], &sb) != 0)
             goto cleanup;
         if (off_point(&b[i])) {
@@ -632,17 +1562,24 @@ static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i
             info->links_off++;
             continue;
         }
+        if (!pl->shown[e])
+            continue;
         Agedge_t *ed = kl_i_region_link(root, nodes[view->eu[e]], nodes[view->ev[e]], view->ew[e], wmax);
         if (!ed)
             goto cleanup;
         kl_i_set(ed, "label", "");
+        if (pl->inset_of[view->eu[e]] || pl->inset_of[view->ev[e]]) {
+            /* not the way on the earth: the line leads to the inset */
+            kl_i_set(ed, "style", "dashed");
+            info->inset_links = 1;
+        }
     }
     /* labels last: drawn over the lines */
     for (uint32_t i = 0; i < n; i++) {
         if (!text[i])
             continue;
         snprintf(id, sizeof id, "t%u", view->node[i]);
-        Agnode_t *nd = label_node(root, id, &b[n + i], text[i], 11, "#222222");
+        Agnode_t *nd = label_node(root, id, &b[n + i], text[i], pl->inset_of[i] ? 9 : 11, "#222222");
         if (!nd)
             goto cleanup;
         /* a name pushed away from its circle points back to it */
@@ -655,10 +1592,11 @@ static kl_err draw_regions(Agraph_t *root, const region_places_t *pl, const kl_i
             continue;
         const kl_geo_box_t *l = &b[2 * n + e];
         snprintf(id, sizeof id, "b%u", e);
-        Agnode_t *nd = label_node(root, id, l, text[n + e], 9, "#333333");
+        Agnode_t *nd = label_node(root, id, l, text[n + e], 10, "#333333");
         if (!nd)
             goto cleanup;
-        /* a broker moved off its link's middle points there */
+        kl_i_set(nd, "fontname", "Helvetica-Bold");
+        /* a mark moved off its link's middle points there */
         if (hypot(l->x - l->ax, l->y - l->ay) > l->h / 2 + 6) {
             snprintf(id, sizeof id, "bm%u", e);
             Agnode_t *mid = agnode(root, id, 1);
@@ -680,19 +1618,134 @@ cleanup:
     return rc;
 }
 
-kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
-                        const char *const *fill, kl_i_map_info_t *info)
+void kl_i_map_info_destroy(kl_i_map_info_t *info)
 {
-    region_places_t pl = {0};
-    memset(info, 0, sizeof *info);
-    kl_err rc = place_regions(&pl, view, ds, g, info);
-    if (rc == KL_OK) {
-        /* the furniture first, so that the grid is drawn under the map */
-        kl_i_map_frame(&info->map, pl.b, 2 * pl.n + pl.m, 16, 16);
-        rc = kl_i_map_furniture(root, &info->map);
+    free(info->legend.s);
+    free(info->footer.s);
+    memset(&info->legend, 0, sizeof info->legend);
+    memset(&info->footer, 0, sizeof info->footer);
+}
+
+/* The footer's list of what the frame leaves out: name (actors), the most
+ * actors first, twelve at most. */
+static void footer_left_out(kl_i_sb_t *f, const kl_i_view_t *view, const kl_dataset_t *ds, const uint8_t *out,
+                            const uint8_t *inset_of)
+{
+    kl_i_counted_t *c = malloc(((size_t)view->n + 1) * sizeof *c);
+    if (!c) {
+        f->failed = 1;
+        return;
     }
-    if (rc == KL_OK)
-        rc = draw_regions(root, &pl, view, ds, fill, info);
+    uint32_t k = 0, actors = 0;
+    for (uint32_t i = 0; i < view->n; i++)
+        if (out[i] && !inset_of[i])
+            c[k++] = (kl_i_counted_t){i, view->nactors[i], ds->regions[view->node[i]].id};
+    qsort(c, k, sizeof *c, kl_i_cmp_counted);
+    for (uint32_t j = 0; j < k; j++) {
+        if (j == 12) {
+            for (uint32_t r = j; r < k; r++)
+                actors += c[r].count;
+            kl_i_sb_printf(f, "<BR ALIGN=\"LEFT\"/>and %u more (%u actor%s)", k - j, actors, actors == 1 ? "" : "s");
+            break;
+        }
+        /* a few a line: the footer stays as wide as the map */
+        kl_i_sb_printf(f, "%s", !j ? "Not in the frame (far from the bulk of the map): " : j % 5 ? ", " : ",<BR ALIGN=\"LEFT\"/>");
+        kl_i_sb_text(f, ds->regions[view->node[c[j].item]].name, 1, 0, 40);
+        kl_i_sb_printf(f, " (%u actor%s)", c[j].count, c[j].count == 1 ? "" : "s");
+    }
+    free(c);
+}
+
+/* The legend's rows a region map adds: its brokers, its insets. */
+static void regions_legend(kl_i_map_info_t *info, const region_places_t *pl, const kl_i_view_t *view,
+                           const kl_dataset_t *ds, const kl_agraph_t *g)
+{
+    if (pl->n_shown < view->m)
+        kl_i_sb_printf(&info->legend,
+                       "<TR><TD ALIGN=\"LEFT\"><B>Shown</B>  the %u heaviest links (%.0f cross-region links or more) "
+                       "of %u</TD></TR>",
+                       pl->n_shown, pl->min_shown, view->m);
+    kl_i_broker_rows(&info->legend, ds, g, pl->brokers, pl->n_brokers);
+    if (!info->n_insets)
+        return;
+    kl_i_sb_printf(&info->legend, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Inset%s</B>  ",
+                   info->n_insets > 1 ? "s" : "");
+    for (uint32_t k = 0; k < info->n_insets; k++) {
+        kl_i_sb_printf(&info->legend, "%s", k ? ", " : "");
+        kl_i_sb_text(&info->legend, ds->regions[view->node[info->inset[k].node]].name, 1, 0, 40);
+    }
+    kl_i_sb_printf(&info->legend, ": far from the rest, drawn in a box at a scale of its own (circle areas at the "
+                                  "map's)%s</TD></TR>",
+                   info->inset_links ? "; dashed lines lead to it" : "");
+}
+
+kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                        const kl_analysis_t *res, const kl_viz_options_t *opt, const char *const *fill,
+                        kl_i_map_info_t *info)
+{
+    uint32_t n = view->n, m = view->m;
+    region_places_t pl = {.n = n, .m = m};
+    kl_error_t err = {0};
+    memset(info, 0, sizeof *info);
+    const kl_i_basemap_t *bm = kl_i_basemap(&err);
+    kl_err rc = KL_ENOMEM;
+    pl.b = calloc((size_t)2 * n + m + 1, sizeof *pl.b);
+    pl.order = calloc((size_t)n + 1, sizeof *pl.order);
+    pl.text = calloc((size_t)n + m + 1, sizeof *pl.text);
+    pl.mark = calloc((size_t)m + 1, sizeof *pl.mark);
+    pl.brokers = calloc((size_t)m + 1, sizeof *pl.brokers);
+    pl.out = calloc((size_t)n + 1, 1);
+    pl.inset_of = calloc((size_t)n + 1, 1);
+    pl.shape = calloc((size_t)n + 1, sizeof *pl.shape);
+    pl.area_fill = calloc((size_t)n + 1, sizeof *pl.area_fill);
+    pl.shown = calloc((size_t)m + 1, 1);
+    if (!bm || !pl.b || !pl.order || !pl.text || !pl.mark || !pl.brokers || !pl.out || !pl.inset_of || !pl.shape ||
+        !pl.area_fill || !pl.shown || links_shown(&pl, view) != KL_OK)
+        goto cleanup;
+    double amax = 0;
+    for (uint32_t i = 0; i < n; i++)
+        amax = view->nactors[i] > amax ? view->nactors[i] : amax;
+    if ((rc = regions_classify(&pl, view, ds, g, res, opt, bm, info)) != KL_OK ||
+        (rc = place_regions(&pl, view, ds, info)) != KL_OK)
+        goto cleanup;
+    rc = KL_ENOMEM;
+    if (kl_i_region_brokers(view, res, pl.mark, pl.brokers, &pl.n_brokers) != KL_OK)
+        goto cleanup;
+    for (uint32_t e = 0; e < m; e++) {
+        char mark[16];
+        snprintf(mark, sizeof mark, "#%u", pl.mark[e]);
+        if (pl.mark[e] && !(pl.text[n + e] = strdup(mark)))
+            goto cleanup;
+    }
+    kl_i_map_frame(&info->map, pl.b, 2 * n + m, 16, 16);
+    if (place_insets(&pl, view, info, amax) != KL_OK)
+        goto cleanup;
+    frame_finish(&info->map);
+    /* an inset's name along its bottom edge */
+    for (uint32_t k = 0; k < info->n_insets; k++) {
+        const kl_i_inset_t *in = &info->inset[k];
+        uint32_t i = in->node;
+        kl_i_sb_t s = {0};
+        kl_i_sb_text(&s, ds->regions[view->node[i]].name, 0, 0, 24);
+        kl_i_sb_printf(&s, " \\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
+        if (s.failed)
+            goto cleanup;
+        pl.text[i] = s.s;
+        kl_geo_box_t *l = &pl.b[n + i];
+        *l = (kl_geo_box_t){NAN, NAN, 0, 0, (in->x0 + in->x1) / 2, in->y0 + INSET_LABEL / 2, 0};
+        kl_i_map_text_size(s.s, 9, &l->w, &l->h);
+        l->h = fmin(l->h, 24);
+    }
+    footer_left_out(&info->footer, view, ds, pl.out, pl.inset_of);
+    map_areas_t areas = {pl.shape, pl.area_fill, n};
+    if ((rc = map_base(root, &info->map, bm, &areas, info)) != KL_OK ||
+        (rc = draw_regions(root, &pl, view, ds, fill, info, amax)) != KL_OK)
+        goto cleanup;
+    rc = KL_ENOMEM;
+    regions_legend(info, &pl, view, ds, g);
+    if (!info->legend.failed && !info->footer.failed)
+        rc = KL_OK;
+cleanup:
     region_places_destroy(&pl);
     return rc;
 }
@@ -701,6 +1754,100 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
 
 #define REGION_NAME_SIZE 15.0
 #define CROWD_MAX_ACTORS 2.5 /* a map of actors may grow more: they need room */
+
+/* The actors far from the bulk of the map, counted by region for the
+ * footer (regionless ones together). */
+static void footer_actors_out(kl_i_sb_t *f, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
+                              const uint8_t *out)
+{
+    uint32_t R = ds->n_regions, none = 0, k = 0;
+    kl_i_counted_t *c = calloc((size_t)R + 1, sizeof *c);
+    uint32_t *count = calloc((size_t)R + 1, sizeof *count);
+    if (!c || !count) {
+        f->failed = 1;
+        goto cleanup;
+    }
+    for (uint32_t i = 0; i < view->n; i++) {
+        if (!out[i])
+            continue;
+        int32_t r = g->vertex_region[view->node[i]];
+        if (r >= 0)
+            count[r]++;
+        else
+            none++;
+    }
+    for (uint32_t r = 0; r < R; r++)
+        if (count[r])
+            c[k++] = (kl_i_counted_t){r, count[r], ds->regions[r].id};
+    qsort(c, k, sizeof *c, kl_i_cmp_counted);
+    for (uint32_t j = 0; j < k && j < 12; j++) {
+        kl_i_sb_printf(f, "%s", !j  ? "Not in the frame (far from the bulk of the map): actors in "
+                                : j % 5 ? ", "
+                                        : ",<BR ALIGN=\"LEFT\"/>");
+        kl_i_sb_text(f, ds->regions[c[j].item].name, 1, 0, 40);
+        kl_i_sb_printf(f, " (%u)", c[j].count);
+    }
+    if (k > 12)
+        kl_i_sb_printf(f, " and %u more regions", k - 12);
+    if (none)
+        kl_i_sb_printf(f, "%s%u actor%s without a region", k ? "; " : "Not in the frame (far from the bulk of the map): ",
+                       none, none == 1 ? "" : "s");
+cleanup:
+    free(c);
+    free(count);
+}
+
+static const kl_i_view_t *sort_view; /* qsort has no context: the view being sorted */
+
+static int cmp_point(const void *a, const void *b)
+{
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    double d = sort_view->lat[i] - sort_view->lat[j];
+    if (d == 0)
+        d = sort_view->lon[i] - sort_view->lon[j];
+    return d < 0 ? -1 : d > 0 ? 1 : (i > j) - (i < j);
+}
+
+/* The actors far from the bulk: places weighted by the actors on them
+ * (most share their region's point), so that a region's actors stay or go
+ * together.  w is scratch for n weights.  Errors: KL_ENOMEM. */
+static kl_err actor_outliers(const kl_i_view_t *view, double *w, uint8_t *out)
+{
+    uint32_t n = view->n, k = 0;
+    uint32_t *idx = malloc(((size_t)n + 1) * sizeof *idx), *place = malloc(((size_t)n + 1) * sizeof *place);
+    double *lat = malloc(((size_t)n + 1) * sizeof *lat), *lon = malloc(((size_t)n + 1) * sizeof *lon);
+    uint8_t *far = malloc((size_t)n + 1);
+    kl_err rc = KL_ENOMEM;
+    if (!idx || !place || !lat || !lon || !far)
+        goto cleanup;
+    for (uint32_t i = 0; i < n; i++)
+        idx[i] = i;
+    sort_view = view;
+    qsort(idx, n, sizeof *idx, cmp_point);
+    for (uint32_t t = 0; t < n; t++) {
+        uint32_t i = idx[t];
+        if (!isfinite(view->lat[i])) {
+            place[i] = UINT32_MAX;
+            continue;
+        }
+        if (!k || lat[k - 1] != view->lat[i] || lon[k - 1] != view->lon[i])
+            lat[k] = view->lat[i], lon[k] = view->lon[i], w[k] = 0, k++;
+        w[k - 1] += 1;
+        place[i] = k - 1;
+    }
+    if (kl_geo_outliers(lat, lon, w, k, far) < 0)
+        goto cleanup;
+    for (uint32_t i = 0; i < n; i++)
+        out[i] = place[i] != UINT32_MAX && far[place[i]];
+    rc = KL_OK;
+cleanup:
+    free(idx);
+    free(place);
+    free(lat);
+    free(lon);
+    free(far);
+    return rc;
+}
 
 kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                        kl_geo_box_t *b, const uint32_t *order, kl_i_map_info_t *info)
@@ -711,19 +1858,25 @@ kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset
     kl_geo_box_t *name = calloc((size_t)R + 1, sizeof *name);
     double *area = calloc((size_t)R + 1, sizeof *area), *xk = calloc((size_t)R + 1, sizeof *xk),
            *yk = calloc((size_t)R + 1, sizeof *yk), *rk = calloc((size_t)R + 1, sizeof *rk),
-           *lat = calloc((size_t)R + 1, sizeof *lat), *lon = calloc((size_t)R + 1, sizeof *lon);
+           *lat = calloc((size_t)R + 1, sizeof *lat), *lon = calloc((size_t)R + 1, sizeof *lon),
+           *w = malloc(((size_t)n + 1) * sizeof *w);
     uint32_t *regions = calloc((size_t)R + 1, sizeof *regions);
+    uint8_t *out = calloc((size_t)n + 1, 1);
     char **text = calloc((size_t)R + 1, sizeof *text);
     kl_i_spread_t *sp = NULL;
     kl_i_sb_t s = {0};
+    kl_error_t err = {0};
     kl_err rc = KL_ENOMEM;
     memset(info, 0, sizeof *info);
-    if (!name || !area || !xk || !yk || !rk || !lat || !lon || !regions || !text)
+    const kl_i_basemap_t *bm = kl_i_basemap(&err);
+    if (!bm || !name || !area || !xk || !yk || !rk || !lat || !lon || !w || !regions || !out || !text)
+        goto cleanup;
+    if (actor_outliers(view, w, out) != KL_OK)
         goto cleanup;
     uint32_t nr = 0;
     for (uint32_t i = 0; i < n; i++) {
         int32_t r = g->vertex_region[view->node[i]];
-        if (r < 0 || !isfinite(ds->regions[r].lat) || !isfinite(view->lat[i]))
+        if (r < 0 || !isfinite(ds->regions[r].lat) || !isfinite(view->lat[i]) || out[i])
             continue;
         if (!area[r]) {
             regions[nr++] = (uint32_t)r;
@@ -743,7 +1896,7 @@ kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset
         lat[i] = ds->regions[regions[i]].lat;
         lon[i] = ds->regions[regions[i]].lon;
     }
-    kl_i_map_fit(&info->map, view->lat, view->lon, n, map_side(nr));
+    kl_i_map_fit(&info->map, view->lat, view->lon, out, n, map_side(nr));
     for (uint32_t i = 0; i < nr; i++) {
         kl_geo_proj_km(&info->map.proj, lat[i], lon[i], &xk[i], &yk[i]);
         rk[i] = sqrt(area[regions[i]] / 3.14159265358979323846);
@@ -765,6 +1918,8 @@ kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset
     }
     for (uint32_t t = 0; t < n; t++) {
         kl_geo_box_t *a = &b[order[t]];
+        if (out[order[t]])
+            continue; /* left out, named in the footer */
         if (isfinite(view->lat[order[t]]))
             kl_geo_proj_xy(&info->map.proj, view->lat[order[t]], view->lon[order[t]], &a->ax, &a->ay);
         if (!kl_i_spread_find(sp, a, 3, INFINITY) && isfinite(a->ax))
@@ -781,7 +1936,8 @@ kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset
         all[n + i] = name[regions[i]];
     kl_i_map_frame(&info->map, all, n + nr, 16, 16);
     free(all);
-    if (kl_i_map_furniture(root, &info->map) != KL_OK)
+    footer_actors_out(&info->footer, view, ds, g, out);
+    if (info->footer.failed || map_base(root, &info->map, bm, NULL, info) != KL_OK)
         goto cleanup;
     char id[32];
     for (uint32_t i = 0; i < nr; i++) {
@@ -812,7 +1968,9 @@ cleanup:
     free(rk);
     free(lat);
     free(lon);
+    free(w);
     free(regions);
+    free(out);
     kl_i_spread_free(sp);
     free(s.s);
     return rc;

@@ -25,10 +25,13 @@
  *    (kl_region_pair_t.links), see kl_viz_build.
  *
  * Maps (opt.geo): the region map or the whole graph with every node pinned
- * at its geographic point, projected equirectangularly with the cosine of
- * the middle latitude (true north-south distances everywhere, east-west ones
- * along that latitude: one scale bar holds for a country), north up, inside
- * a frame with a graticule, degree labels, a scale bar and a north arrow.
+ * at its geographic point, in the Lambert azimuthal equal-area projection
+ * centred on the bulk of the places (equal areas: circles and regions
+ * compare; see kl_geo_proj_t), north up, inside a frame over land,
+ * coastlines and borders (the basemap), with a curved graticule, degree
+ * labels, a scale bar true at the centre and a north arrow.  The frame fits
+ * the bulk (kl_geo_outliers): up to three places far from it get insets
+ * of their own in the frame's corners, more are named in the footer.
  * Graphviz only draws (layout `nop`, as `neato -n`): nothing moves a node
  * except kluster's own spreading, which keeps labelled nodes off each
  * other (a region circle moved off its point is tied to it by a thin line).
@@ -72,6 +75,14 @@ typedef enum {
     KL_GEO_ON /* region map or whole graph; an error for ego and path views */
 } kl_viz_geo;
 
+/* Region maps drawn as maps: what fills the regions whose outline the
+ * basemap knows (the others keep their circles). */
+typedef enum {
+    KL_AREAS_NONE = 0, /* circles (area ~ actors) over the outlined regions */
+    KL_AREAS_ACTORS,   /* a sequential colour scale of the region's actors */
+    KL_AREAS_IRB       /* of the region's inter-regional betweenness (its actors' irb summed) */
+} kl_viz_areas;
+
 typedef struct {
     kl_viz_view view;
     kl_viz_group group;      /* clusters: regions (default), communities, kinds, none */
@@ -88,6 +99,7 @@ typedef struct {
     uint32_t dpi;            /* pixels per inch of PNG output (default 96) */
     int32_t from, to;        /* time window shown in the title (KL_DATE_MIN/MAX: open) */
     kl_viz_geo geo;          /* draw as a map (default auto) */
+    kl_viz_areas areas;      /* region map as a map: regions with a known outline filled (default none) */
     const kl_regions_t *regions; /* heat map: the region pairs, with links and brokers (borrowed) */
 } kl_viz_options_t;
 
@@ -236,28 +248,49 @@ char *kl_viz_escape_html(const char *text, unsigned wrap, unsigned max_chars);
 
 #define KL_GEO_EARTH_KM 6371.0088 /* the earth's mean radius (IUGG) */
 
-/* Equirectangular projection with the cosine of the middle latitude:
- * x = R (lon - lon0) cos(lat0), y = R (lat - lat0), in km, times `scale`
- * points per km.  North-south distances are true everywhere, east-west
- * ones along lat0, so one scale bar serves the whole map of a country or a
- * few; meridians and parallels are straight lines.  Longitudes are not
- * wrapped at the antimeridian. */
+/* Lambert azimuthal equal-area projection on the sphere of radius
+ * KL_GEO_EARTH_KM, centred at (lat0, lon0) (Snyder 1987, "Map Projections:
+ * A Working Manual", p. 185):
+ *   k' = sqrt(2 / (1 + sin lat0 sin lat + cos lat0 cos lat cos(lon - lon0)))
+ *   x  = R k' cos lat sin(lon - lon0)
+ *   y  = R k' (cos lat0 sin lat - sin lat0 cos lat cos(lon - lon0))
+ * in km, times `scale` points per km; the inverse is Snyder's eqs. 20-14,
+ * 24-16 and 20-18.  Areas are true everywhere (a region's area and a
+ * circle's area for its actors compare), scale is true at the centre and
+ * off by 0.3 % 1000 km from it, 1.2 % at 2000 km, 2.8 % at 3000 km: right
+ * for a country or a continent (EPSG:3035, ETRS89-LAEA, is the same projection for
+ * Europe, on the ellipsoid).  Meridians and parallels are curves. */
 typedef struct {
     double lat0, lon0; /* centre, degrees */
-    double k;          /* cos(lat0) */
+    double sin0, cos0; /* of lat0 */
     double scale;      /* points per km */
 } kl_geo_proj_t;
 
-/* Centre the projection on the middle of the box [lat_min, lat_max] x
- * [lon_min, lon_max].  Can't fail. */
-void kl_geo_proj_init(kl_geo_proj_t *p, double lat_min, double lat_max, double lon_min, double lon_max,
-                      double pt_per_km);
-/* Kilometres east (x) and north (y) of the centre. */
+/* Centre the projection on (lat0, lon0).  Can't fail. */
+void kl_geo_proj_init(kl_geo_proj_t *p, double lat0, double lon0, double pt_per_km);
+/* Kilometres east (x) and north (y) of the centre on the projected plane;
+ * NAN for the centre's antipode. */
 void kl_geo_proj_km(const kl_geo_proj_t *p, double lat, double lon, double *x, double *y);
 /* Points east and north of the centre (Graphviz's y grows upwards). */
 void kl_geo_proj_xy(const kl_geo_proj_t *p, double lat, double lon, double *x, double *y);
-/* The inverse of kl_geo_proj_xy. */
+/* The inverse of kl_geo_proj_xy (longitude within 180 degrees of lon0). */
 void kl_geo_proj_latlon(const kl_geo_proj_t *p, double x, double y, double *lat, double *lon);
+/* Great-circle distance in km (haversine). */
+double kl_geo_distance_km(double lat1, double lon1, double lat2, double lon2);
+
+/* What a map's frame leaves out: the places far from the bulk. */
+#define KL_GEO_FAR 3.5          /* times the spread (below) */
+#define KL_GEO_FAR_MIN_KM 500.0 /* never nearer than this */
+#define KL_GEO_HEAVY 0.02       /* a place with this share of the weight is never left out */
+/* Mark in out[i] (1/0) the outliers among n places (lat, lon; NAN: no
+ * place, never an outlier) weighted by w[i] (actors; <= 0: ignored).  The
+ * centre is the weighted median latitude and longitude, the spread the
+ * distance from it within which half the weight lies; an outlier is farther
+ * than KL_GEO_FAR spreads (at least KL_GEO_FAR_MIN_KM), holds less than
+ * KL_GEO_HEAVY of the weight, and lies outside the box of the other places
+ * as projected around their middle.  Fewer than three places have none.
+ * Returns the number of outliers, -1 when out of memory. */
+int kl_geo_outliers(const double *lat, const double *lon, const double *w, uint32_t n, uint8_t *out);
 
 /* The largest 1, 2 or 5 times a power of ten not above max (> 0); 0 for
  * max <= 0. */

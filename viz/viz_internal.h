@@ -143,6 +143,26 @@ int kl_i_spread_find(const kl_i_spread_t *sp, kl_geo_box_t *b, double gap, doubl
 /* Add a placed box (one without a place is ignored).  Errors: KL_ENOMEM. */
 kl_err kl_i_spread_add(kl_i_spread_t *sp, const kl_geo_box_t *b);
 
+/* A sequence of points (a ring or a line), growing. */
+typedef struct {
+    double *x, *y;
+    size_t n, cap;
+} kl_i_path_t;
+
+/* Append a point: 0, or -1 when out of memory. */
+int kl_i_path_push(kl_i_path_t *p, double x, double y);
+void kl_i_path_free(kl_i_path_t *p);
+/* The ring in (closed implicitly) clipped to the rectangle (x0, y0)-(x1, y1)
+ * (Sutherland-Hodgman) into out (emptied first; fewer than 3 points: nothing
+ * left).  Errors: KL_ENOMEM. */
+kl_err kl_i_clip_ring(const kl_i_path_t *in, double x0, double y0, double x1, double y1, kl_i_path_t *out);
+/* The part of segment a-b inside the rectangle (Liang-Barsky): the ends
+ * moved onto it; 0 when nothing is inside. */
+int kl_i_clip_segment(double *ax, double *ay, double *bx, double *by, double x0, double y0, double x1, double y1);
+/* Douglas-Peucker: drop the points that move the line (ring: the closed
+ * ring) by at most tol.  Errors: KL_ENOMEM (p unchanged). */
+kl_err kl_i_simplify(kl_i_path_t *p, double tol, int ring);
+
 /* ------------------------------------------------------- maps (map.c) */
 
 /* Fill v->lat, v->lon (allocated here, freed with the view) and v->placed:
@@ -155,56 +175,85 @@ kl_err kl_i_map_anchors(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_
 typedef struct {
     kl_geo_proj_t proj;
     double x0, y0, x1, y1;                 /* frame, points */
-    double lat_lo, lat_hi, lon_lo, lon_hi; /* the frame in degrees */
+    double lat_lo, lat_hi, lon_lo, lon_hi; /* what the frame shows, degrees */
     double lat_step, lon_step;             /* graticule, degrees */
     double bar_km;                         /* scale bar */
+    double scale_error;                    /* the largest scale error in the frame (0.03: 3 %) */
 } kl_i_map_t;
 
-/* Centre the projection on the box around the points (NAN skipped) and scale
- * it so that the box's longer side is long_side points (a box under 50 km
- * counts as 50 km).  Can't fail. */
-void kl_i_map_fit(kl_i_map_t *m, const double *lat, const double *lon, uint32_t n, double long_side);
+/* Centre the projection on the middle of the box around the points (NAN
+ * or out[i] set: skipped) and scale it so that the projected box's longer
+ * side is long_side points (a box under 50 km counts as 50 km).  Can't
+ * fail. */
+void kl_i_map_fit(kl_i_map_t *m, const double *lat, const double *lon, const uint8_t *out, uint32_t n,
+                  double long_side);
 /* The points per km needed so that no two of n discs (centres in km, radii
  * r in points) overlap, or the current scale when that is larger (always
  * above 2000 discs).  O(n^2). */
 double kl_i_map_crowding_scale(const kl_i_map_t *m, const double *x_km, const double *y_km, const double *r,
                                uint32_t n);
 /* The frame around the placed boxes, padded, at least 4 x 3 inches and
- * neither much taller than twice its width nor flatter than 1 : 0.35;
- * then the graticule steps and the scale bar's length. */
+ * neither much taller than twice its width nor flatter than 1 : 0.35. */
 void kl_i_map_frame(kl_i_map_t *m, const kl_geo_box_t *b, uint32_t n, double pad_x, double pad_y);
-/* Draw the frame, graticule with degree labels (left and below), scale bar
- * (below, left) and north arrow (above, right) into root, as pinned nodes
- * named map_*.  Call before creating the content, so that the grid is drawn
- * under it.  Errors: KL_ENOMEM. */
-kl_err kl_i_map_furniture(Agraph_t *root, const kl_i_map_t *m);
 /* The legend's two lines on the projection, grid and scale bar. */
 void kl_i_map_describe(const kl_i_map_t *m, char *line1, char *line2, size_t size);
+
+#define KL_I_MAX_INSETS 3 /* more places far from the bulk are listed, not drawn */
+
+/* A place far from the bulk, drawn in a box of its own in a corner. */
+typedef struct {
+    uint32_t node;         /* view node */
+    kl_geo_proj_t proj;    /* centred on the place, points per km of the inset */
+    double x0, y0, x1, y1; /* the box on the page */
+    double cx, cy;         /* the place on the page */
+} kl_i_inset_t;
+
 /* What a map builder tells the legend and footer. */
 typedef struct {
     kl_i_map_t map;
     int moved;          /* a node sits off its point, tied to it by a line */
-    int edge_labels;    /* some links carry their main broker */
-    uint32_t links_off; /* region map: links to regions without a point */
+    int edge_labels;    /* some links carry their main broker's mark */
+    int inset_links;    /* dashed links lead to an inset */
+    uint32_t links_off; /* region map: links to regions without a point or out of the frame */
+    kl_i_inset_t inset[KL_I_MAX_INSETS];
+    uint32_t n_insets;
+    kl_i_sb_t legend;   /* map-specific legend rows (HTML), may be empty */
+    kl_i_sb_t footer;   /* "Not in the frame: ..." (HTML text), may be empty */
 } kl_i_map_info_t;
 
+void kl_i_map_info_destroy(kl_i_map_info_t *info);
+
 /* The region map as a map: pinned circles (area ~ actors, fill[i] the
- * colour "#RRGGBB" of view node i) named beside them, links between the
- * placed ones (the GEO_EDGE_LABELS heaviest labelled with their main
- * broker), the furniture around.  Regions without a point are left out and
- * counted.  Errors: KL_ENOMEM. */
+ * colour "#RRGGBB" of view node i) named beside them, or with opt->areas
+ * the regions the basemap knows filled by class; links between the placed
+ * ones (the heaviest marked with their main broker's number, listed in the
+ * legend); land, borders, graticule and furniture around.  Regions without
+ * a point are left out and counted, places far from the bulk get insets
+ * or are named in the footer.  Errors: KL_ENOMEM. */
 kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
-                        const char *const *fill, kl_i_map_info_t *info);
+                        const kl_analysis_t *res, const kl_viz_options_t *opt, const char *const *fill,
+                        kl_i_map_info_t *info);
 
 /* The whole network (or its top N) as a map: b[i] holds view node i's size
- * (w, h); this finds each a place (x, y; NAN for nodes without a point)
- * near its point, in `order` (the most central first), after the names of
- * the regions (grey, at their points), scales the map so that crowded
- * regions have room (up to CROWD_MAX_ACTORS times), and draws the furniture
- * and the names.  The caller creates and pins the actors.  Errors:
- * KL_ENOMEM. */
+ * (w, h); this finds each a place (x, y; NAN for nodes without a point or
+ * far from the bulk) near its point, in `order` (the most central first),
+ * after the names of the regions (grey, at their points), scales the map
+ * so that crowded regions have room (up to CROWD_MAX_ACTORS times), and
+ * draws the basemap, the furniture and the names.  The caller creates and
+ * pins the actors.  Errors: KL_ENOMEM. */
 kl_err kl_i_map_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                        kl_geo_box_t *b, const uint32_t *order, kl_i_map_info_t *info);
+
+/* Region maps: the main brokers of the links marked (mark[e] != 0 on
+ * entry), numbered 1.. by irb, highest first (ties: the smaller vertex):
+ * on return mark[e] is the number of link e's broker (0: none) and
+ * brokers[k - 1] the vertex numbered k; *n_brokers of them (brokers has room
+ * for view->m).  Errors: KL_ENOMEM. */
+kl_err kl_i_region_brokers(const kl_i_view_t *view, const kl_analysis_t *res, uint32_t *mark, int64_t *brokers,
+                           uint32_t *n_brokers);
+/* The legend's row listing the numbered brokers: "#1 Name (short name)". */
+void kl_i_broker_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_agraph_t *g, const int64_t *brokers,
+                      uint32_t n);
 
 /* Pin obj at (x, y) points: pos="x,y!". */
 void kl_i_map_pin(void *obj, double x, double y);

@@ -1,5 +1,7 @@
 /* tests/unit/geo_test.c - the geometry of maps (viz/geo.c): the projection
- * against points worked out by hand, its inverse, round scale-bar lengths,
+ * (Lambert azimuthal equal-area) against points worked out by hand, Snyder's
+ * worked example and PROJ, its inverse and its areas, the outliers a map's
+ * frame leaves out, round scale-bar lengths,
  * graticule steps and labels, and the spreading of boxes around their
  * anchors (nobody overlaps, the first stays on its anchor, the same input
  * gives the same places). */
@@ -28,50 +30,114 @@ static void truth(const char *what, int ok)
         failures++;
 }
 
-/* One degree of a great circle on the mean earth: 6371.0088 km * pi / 180. */
-#define KM_PER_DEG 111.1950802335329
+#define R_KM 6371.0088
 
+/* The Lambert azimuthal equal-area projection (Snyder 1987, p. 185). */
 static void projection(void)
 {
     kl_geo_proj_t p;
     double x, y, lat, lon;
-    /* box 58..62 N, 10..20 E: centre 60 N 15 E, cos 60 = 0.5 */
-    kl_geo_proj_init(&p, 58, 62, 10, 20, 1);
-    check("centre lat0", p.lat0, 60, 1e-12);
-    check("centre lon0", p.lon0, 15, 1e-12);
-    check("cos(lat0)", p.k, 0.5, 1e-12);
+    kl_geo_proj_init(&p, 60, 15, 1);
     kl_geo_proj_km(&p, 60, 15, &x, &y);
-    check("(60N, 15E) x km", x, 0, 1e-9);
-    check("(60N, 15E) y km", y, 0, 1e-9);
-    kl_geo_proj_km(&p, 61, 15, &x, &y);
-    check("(61N, 15E) y km = 111.195080", y, KM_PER_DEG, 1e-6);
-    kl_geo_proj_km(&p, 60, 16, &x, &y);
-    check("(60N, 16E) x km = 111.195080 / 2", x, 55.59754011676645, 1e-6);
-    kl_geo_proj_km(&p, 58, 10, &x, &y);
-    check("(58N, 10E) x km = -5 * 111.195080 / 2", x, -277.9877005838323, 1e-6);
-    check("(58N, 10E) y km = -2 * 111.195080", y, -222.3901604670658, 1e-6);
-    /* 0.5 points per km */
-    kl_geo_proj_init(&p, 58, 62, 10, 20, 0.5);
-    kl_geo_proj_xy(&p, 62, 20, &x, &y);
-    check("(62N, 20E) x pt = 5 * 111.195080 / 4", x, 138.9938502919162, 1e-6);
-    check("(62N, 20E) y pt = 2 * 111.195080 / 2", y, KM_PER_DEG, 1e-6);
+    check("the centre: x", x, 0, 1e-9);
+    check("the centre: y", y, 0, 1e-9);
+    /* along the central meridian y is the chord of the arc: 2R sin(d/2) */
+    kl_geo_proj_km(&p, 70, 15, &x, &y);
+    check("(70N, 15E) x = 0", x, 0, 1e-9);
+    check("(70N, 15E) y = 2R sin 5 deg", y, 2 * R_KM * sin(5 * M_PI / 180), 1e-6);
+    /* centred on the equator, along the equator too */
+    kl_geo_proj_init(&p, 0, 0, 1);
+    kl_geo_proj_km(&p, 0, 60, &x, &y);
+    check("(0, 60E) from (0, 0): x = 2R sin 30 deg = R", x, R_KM, 1e-6);
+    check("(0, 60E) from (0, 0): y = 0", y, 0, 1e-9);
+    /* from a pole, the parallels are circles of radius 2R sin(colat/2) */
+    kl_geo_proj_init(&p, 90, 0, 1);
+    kl_geo_proj_km(&p, 30, 90, &x, &y);
+    check("(30N, 90E) from the pole: x = 2R sin 30 deg", x, R_KM, 1e-6);
+    check("(30N, 90E) from the pole: y = 0", y, 0, 1e-6);
+    /* Snyder's worked example (p. 332): R = 3, centre 40N 100W, point 20S
+     * 100E: x = -4.2339303, y = 4.0257775 (units of R = 3; here scaled) */
+    kl_geo_proj_init(&p, 40, -100, 3.0 / R_KM);
+    kl_geo_proj_xy(&p, -20, 100, &x, &y);
+    check("Snyder's example x", x, -4.2339303, 1e-7);
+    check("Snyder's example y", y, 4.0257775, 1e-7);
     kl_geo_proj_latlon(&p, x, y, &lat, &lon);
-    check("inverse lat", lat, 62, 1e-9);
-    check("inverse lon", lon, 20, 1e-9);
-    /* at the equator a degree of longitude is a degree of latitude */
-    kl_geo_proj_init(&p, -1, 1, -1, 1, 1);
-    kl_geo_proj_km(&p, 0, 1, &x, &y);
-    check("(0, 1E) x km at the equator", x, KM_PER_DEG, 1e-6);
-    kl_geo_proj_km(&p, -1, -1, &x, &y);
-    check("(1S, 1W) x km", x, -KM_PER_DEG, 1e-6);
-    check("(1S, 1W) y km", y, -KM_PER_DEG, 1e-6);
-    /* cleantech-se's counties: Stockholm lies north-east of Ostergotland */
-    kl_geo_proj_init(&p, 56.2897, 64.866, 15.2131, 17.7942, 1);
-    double sx, sy, ox, oy;
-    kl_geo_proj_xy(&p, 59.3515, 17.7435, &sx, &sy);
-    kl_geo_proj_xy(&p, 58.3642, 15.6517, &ox, &oy);
-    check("Stockholm - Ostergotland north km", sy - oy, (59.3515 - 58.3642) * KM_PER_DEG, 1e-6);
-    check("Stockholm - Ostergotland east km", sx - ox, (17.7435 - 15.6517) * KM_PER_DEG * 0.4912405198447065, 1e-6);
+    check("Snyder's example, inverse: lat", lat, -20, 1e-9);
+    /* within 180 degrees of the centre's longitude: 100E is 260W */
+    check("Snyder's example, inverse: lon (mod 360)", fmod(lon + 720, 360), 100, 1e-9);
+    /* against PROJ (+proj=laea +lat_0=60 +lon_0=15 +R=6371008.8), km */
+    static const double proj[][4] = {{62, 20, 260.781445346, 232.289095116},
+                                     {58, 10, -294.367325275, -211.304495818},
+                                     {69.7036, 24.1554, 353.092930554, 1102.786911150},
+                                     {78.5808, 17.889, 64.421616181, 2058.525111682},
+                                     {-30, 100, 9995.820244045, -3653.924428824}};
+    kl_geo_proj_init(&p, 60, 15, 0.5);
+    for (size_t i = 0; i < sizeof proj / sizeof *proj; i++) {
+        char what[64];
+        kl_geo_proj_xy(&p, proj[i][0], proj[i][1], &x, &y);
+        snprintf(what, sizeof what, "(%g, %g) x pt = PROJ / 2", proj[i][0], proj[i][1]);
+        check(what, x, proj[i][2] / 2, 1e-6);
+        snprintf(what, sizeof what, "(%g, %g) y pt = PROJ / 2", proj[i][0], proj[i][1]);
+        check(what, y, proj[i][3] / 2, 1e-6);
+    }
+    /* round trips over a grid of the hemisphere around the centre */
+    double worst = 0;
+    for (double la = -20; la <= 89; la += 7.3)
+        for (double lo = -60; lo <= 90; lo += 9.1) {
+            kl_geo_proj_xy(&p, la, lo, &x, &y);
+            kl_geo_proj_latlon(&p, x, y, &lat, &lon);
+            worst = fmax(worst, fmax(fabs(lat - la), fabs(lon - lo)));
+        }
+    check("round trip, worst error in degrees", worst, 0, 1e-9);
+    kl_geo_proj_init(&p, 60, 15, 1);
+    kl_geo_proj_km(&p, -60, -165, &x, &y);
+    truth("the antipode has no point", isnan(x) && isnan(y));
+    /* equal area: a cell of 0.1 x 0.1 degrees keeps its area,
+     * R^2 dlon (sin lat1 - sin lat0), wherever it is (its projected corners
+     * by the shoelace formula) */
+    for (double la = 30; la <= 80; la += 25) {
+        double cx[4], cy[4], area = 0, d = 0.1 * M_PI / 180;
+        kl_geo_proj_km(&p, la, 40, &cx[0], &cy[0]);
+        kl_geo_proj_km(&p, la, 40.1, &cx[1], &cy[1]);
+        kl_geo_proj_km(&p, la + 0.1, 40.1, &cx[2], &cy[2]);
+        kl_geo_proj_km(&p, la + 0.1, 40, &cx[3], &cy[3]);
+        for (int k = 0; k < 4; k++)
+            area += cx[k] * cy[(k + 1) % 4] - cx[(k + 1) % 4] * cy[k];
+        double want = R_KM * R_KM * d * (sin((la + 0.1) * M_PI / 180) - sin(la * M_PI / 180));
+        char what[64];
+        snprintf(what, sizeof what, "area of a 0.1-degree cell at %gN / true", la);
+        check(what, fabs(area) / 2 / want, 1, 1e-4);
+    }
+    check("distance Oslo - Bergen (km)", kl_geo_distance_km(59.9139, 10.7522, 60.3913, 5.3221), 305.3, 0.5);
+    check("distance over a quarter meridian (km)", kl_geo_distance_km(0, 7, 90, 7), R_KM * M_PI / 2, 1e-6);
+}
+
+/* The places a map's frame leaves out. */
+static void outliers(void)
+{
+    /* the Norwegian counties of 2020 and their actors in H2020: Svalbard is
+     * far and light; Nordland and Troms og Finnmark are far but heavy */
+    static const double lat[] = {63.1495, 59.9818, 69.7036, 60.0875, 60.9659, 66.6944,
+                                 58.5864, 58.7025, 59.4966, 61.445,  62.5212, 78.5808};
+    static const double lon[] = {11.2412, 10.7393, 24.1554, 9.9051, 6.544, 14.7825,
+                                 6.2183,  7.6183,  8.7054,  10.426, 8.5391, 17.889};
+    static const double w[] = {67, 205, 25, 135, 66, 24, 52, 30, 41, 24, 17, 3};
+    uint8_t out[12];
+    truth("Norway: one outlier", kl_geo_outliers(lat, lon, w, 12, out) == 1);
+    truth("Norway: it is Svalbard", out[11] == 1);
+    /* a light place inside the others' box stays; so does everything when
+     * only two places are given */
+    double lat2[] = {50, 50, 60, 60, 55}, lon2[] = {0, 40, 0, 40, 20}, w2[] = {100, 100, 100, 100, 1};
+    uint8_t out2[5];
+    truth("a light place in the middle is no outlier", kl_geo_outliers(lat2, lon2, w2, 5, out2) == 0);
+    double lat3[] = {60, -30}, lon3[] = {10, 120}, w3[] = {100, 1};
+    truth("two places: no outlier", kl_geo_outliers(lat3, lon3, w3, 2, out2) == 0);
+    /* Europe and the United States: the United States goes */
+    double lat4[] = {52.5, 48.9, 41.9, 40.4, 51.5, 38.8, NAN}, lon4[] = {13.4, 2.35, 12.5, -3.7, -0.1, -96.3, 0},
+           w4[] = {100, 90, 80, 70, 60, 1, 5};
+    uint8_t out4[7];
+    truth("Europe: one outlier", kl_geo_outliers(lat4, lon4, w4, 7, out4) == 1);
+    truth("Europe: the United States, not the place without a point", out4[5] == 1 && out4[6] == 0);
 }
 
 static void round_numbers(void)
@@ -170,6 +236,7 @@ static void spread(void)
 int main(void)
 {
     projection();
+    outliers();
     round_numbers();
     spread();
     printf("%s\n", failures ? "FAILED" : "all passed");

@@ -178,11 +178,16 @@ void kl_viz_free(kl_viz_t *v);
  * characters, invalid UTF-8 and U+FFFE/U+FFFF U+FFFD; an '&' that would read
  * as an entity ("&amp;", "&#9;", "&;") gets U+2060 WORD JOINER after it, so
  * neither Graphviz's entity decoding nor its SVG writer takes it for one; the
- * result never ends in a backslash.  Lines longer than wrap characters (code
- * points; 0: no wrapping) break at the last space, or inside a word when
- * there is none; text longer than max_chars (0: no limit) is cut and ends
- * with "…".  Returns a new string (caller owns; free()) or NULL when out of
- * memory.  O(length). */
+ * result never ends in a backslash.  Characters are code points ("ø" is
+ * one).  Text longer than max_chars (0: no limit) is cut to at most
+ * max_chars characters ending with "…": at the last space that leaves room
+ * for the "…", inside the first word only when that word alone is too long.
+ * Wrapping (wrap characters a line; 0: none) is greedy and breaks only
+ * between words, at a space (which the break replaces); a word longer than
+ * wrap breaks after its inner '-' or '/' ("TEKNISK-" / "NATURVITENSKAPELIGE"),
+ * and a word or piece still longer keeps a line of its own: no word is ever
+ * split elsewhere.  Returns a new string (caller owns; free()) or NULL when
+ * out of memory.  O(length). */
 char *kl_viz_escape_label(const char *text, unsigned wrap, unsigned max_chars);
 
 /* The same for the text of an HTML-like label: &, <, >, " become entities

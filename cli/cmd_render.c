@@ -19,6 +19,7 @@ static const char usage_text[] =
     "                      | --heatmap]\n"
     "                      [--group region|community|kind|none] [--size-by irb|betweenness|pagerank|degree]\n"
     "                      [--fill region|kind] [--layout dot|neato|fdp|sfdp|circo] [--brokers K]\n"
+    "                      [--max-nodes N] [--label name|short_name|id]\n"
     "                      [--width PX] [--height PX] [--dpi N] [--from DATE] [--to DATE]\n"
     "                      [--mode full|organisations] [--samples K | --epsilon E [--delta D] | --exact]\n"
     "                      [--seed S] [OPTIONS]\n";
@@ -28,9 +29,11 @@ static void help(void)
     printf("%s\n"
            "Draw the analysis graph of DATASET with Graphviz.  The extension of FILE picks the\n"
            "output: .dot (the graph, not laid out; `dot -Tsvg FILE` draws it), .svg, .png or .pdf.\n"
-           "Regions are drawn as labelled clusters; shape shows the kind of actor, size a metric,\n"
-           "colour the region (or kind); bridges are drawn in orange-red, articulation points with\n"
-           "a double border, and the top brokers by inter-regional betweenness carry their rank.\n"
+           "Regions are drawn as labelled clusters (--group); shape shows the kind of actor, size\n"
+           "a metric, colour the region (or kind); bridges that matter (between regions, or\n"
+           "cutting off at least 10%% of the actors of their component, two or more) are drawn in\n"
+           "vermillion, articulation points with a double border, and the top brokers by\n"
+           "inter-regional betweenness carry their rank.\n"
            "A legend, a title and a footer (sources, dataset id) come with every diagram.\n\n"
            "views (one at a time; default: the whole graph):\n"
            "  --top N                the N most central actors (by --size-by) and their ties\n"
@@ -67,12 +70,22 @@ static void help(void)
            "  -o, --output FILE      the diagram (written to a temporary name, renamed when complete;\n"
            "                         '-': standard output)\n"
            "  -T, --format FMT       dot, svg, png or pdf (default: from FILE's extension)\n"
-           "  --group G              clusters: region (default), community, kind or none\n"
+           "  --group G              clusters: region (default), community, kind or none; drawn\n"
+           "                         by dot and fdp only (ego views and dense views are drawn by\n"
+           "                         neato unless --layout says otherwise)\n"
            "  --size-by M            node size: irb (default), betweenness, pagerank or degree\n"
            "  --fill F               node colour: region (default; colour-blind-safe) or kind\n"
            "  --layout L             dot, neato, fdp, sfdp or circo (default: by size; views too\n"
            "                         large to lay out in about 10 s are refused)\n"
            "  --brokers K            label the top K brokers with their rank (default 5)\n"
+           "  --max-nodes N          draw at most N actors one by one (default 60 for --ego and\n"
+           "                         --path, no cap otherwise): the ego or path ends, the numbered\n"
+           "                         brokers and the most central by --size-by; the footer counts\n"
+           "                         the others.  In every view, unnamed actors whose only tie is\n"
+           "                         to one drawn actor hang on it as one node (\"+142 projects\")\n"
+           "  --label L              node text: name (default), short_name (the entities'\n"
+           "                         short_name attribute where it names one entity only, else\n"
+           "                         the name) or id\n"
            "  --width PX, --height PX  image size in pixels (the drawing is scaled to fit, centred)\n"
            "  --dpi N                pixels per inch of PNG output (default 96)\n\n"
            "graph and metrics:\n"
@@ -100,7 +113,9 @@ enum {
     OPT_DPI,
     OPT_GEO,
     OPT_HEATMAP,
-    OPT_AREAS
+    OPT_AREAS,
+    OPT_MAX_NODES,
+    OPT_LABEL
 };
 
 static double now(void)
@@ -124,6 +139,7 @@ typedef struct {
     kl_viz_options_t vopt;
     int format, verbose, views, layout_given, group_given;
     int node_style_given; /* --size-by, --fill or --brokers: actor views only */
+    const char *actor_option; /* --max-nodes or --label: actor views only */
     const char *output;
 } render_t;
 
@@ -138,6 +154,7 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
     static const char *const layouts[] = {"auto", "dot", "neato", "fdp", "sfdp", "circo", NULL};
     static const char *const formats[] = {"dot", "svg", "png", "pdf", NULL};
     static const char *const areas[] = {"actors", "irb", NULL};
+    static const char *const labels[] = {"name", "short_name", "id", NULL};
     render_t *r = ctx;
     kl_viz_options_t *vopt = &r->vopt;
     unsigned long long v;
@@ -218,6 +235,18 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
         vopt->areas = (kl_viz_areas)(k + 1);
         break;
     case OPT_HEATMAP: vopt->view = KL_VIEW_HEATMAP, r->views++; break;
+    case OPT_MAX_NODES:
+        if (kl_cli_parse_u64(arg, 1000000, &v) < 0 || v == 0)
+            USAGE("invalid number '%s' for --max-nodes (1 to 1000000)", arg);
+        vopt->max_nodes = (uint32_t)v;
+        r->actor_option = "--max-nodes";
+        break;
+    case OPT_LABEL:
+        if ((k = pick(arg, labels)) < 0)
+            USAGE("unknown label '%s' (name, short_name or id)", arg);
+        vopt->label_by = (kl_viz_label)k;
+        r->actor_option = "--label";
+        break;
     default: return KL_CLI_UNKNOWN;
     }
     return KL_CLI_HANDLED;
@@ -233,6 +262,8 @@ static int check_view(render_t *r)
         (vopt->geo == KL_GEO_ON || r->layout_given || r->group_given || r->node_style_given))
         USAGE("--heatmap draws a matrix of region pairs: --geo, --layout, --group, --size-by, --fill and --brokers "
               "do not apply");
+    if (r->actor_option && (vopt->view == KL_VIEW_HEATMAP || vopt->view == KL_VIEW_REGION_MAP))
+        USAGE("%s applies to views of actors, not --region-map or --heatmap", r->actor_option);
     if (vopt->geo == KL_GEO_ON && (vopt->view == KL_VIEW_EGO || vopt->view == KL_VIEW_PATH))
         USAGE("--geo draws the whole graph or the region map as a map, not --ego or --path");
     if (vopt->areas && !(vopt->geo == KL_GEO_ON && vopt->view == KL_VIEW_REGION_MAP))
@@ -286,6 +317,8 @@ int cmd_render(int argc, char **argv)
         {"geo", no_argument, NULL, OPT_GEO},
         {"heatmap", no_argument, NULL, OPT_HEATMAP},
         {"areas", required_argument, NULL, OPT_AREAS},
+        {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
+        {"label", required_argument, NULL, OPT_LABEL},
         {NULL, 0, NULL, 0},
     };
     kl_cli_options_t o;
@@ -326,7 +359,7 @@ int cmd_render(int argc, char **argv)
     if (kl_cli_run_load(&run, argv[optind], &o) != 0 || kl_cli_run_build(&run, &o) != 0)
         goto cleanup;
     /* refuse a whole graph too large to lay out before spending time on it */
-    if (r.format != KL_VIZ_DOT && vopt->view == KL_VIEW_WHOLE && !vopt->top &&
+    if (r.format != KL_VIZ_DOT && vopt->view == KL_VIEW_WHOLE && !vopt->top && !vopt->max_nodes &&
         kl_viz_check_size(vopt->geo == KL_GEO_ON ? KL_LAYOUT_NOP
                                                  : kl_viz_layout_for(vopt->layout, vopt->view, run.g.n, run.g.csr.m),
                           vopt->view, run.g.n, run.g.csr.m, &err) != KL_OK) {

@@ -142,7 +142,7 @@ static void swatches_add(swatches_t *s, const char *colour, const char *text)
 }
 
 typedef struct {
-    int bridge, articulation, broker, focus, edge_labels;
+    int bridge, articulation, broker, focus, edge_labels, collapsed;
     const kl_i_map_info_t *geo; /* drawn as a map, or NULL */
     kl_i_sb_t map_rows;         /* region maps: rows of their own (brokers, areas, insets) */
 } legend_flags_t;
@@ -201,17 +201,20 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
                                       : "");
     else
         kl_i_sb_printf(b, "width: tie weight%s%s",
-                       f->bridge ? "; <FONT COLOR=\"" BRIDGE_COLOUR "\"><B>\u2501\u2501</B></FONT> "
-                                   "bridge (removing the tie splits the network)"
+                       f->bridge ? "<BR ALIGN=\"LEFT\"/><FONT COLOR=\"" BRIDGE_COLOUR "\"><B>\u2501\u2501</B></FONT> "
+                                   "a bridge between regions, or whose loss cuts off \u226510% of its component "
+                                   "(2+ actors)"
                                  : "",
                        f->articulation ? "; double border: articulation point" : "");
     kl_i_sb_printf(b, "</TD></TR>");
-    if (!map && (f->broker || f->focus)) {
-        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Marks</B>  %s%s%s</TD></TR>",
+    if (!map && (f->broker || f->focus || f->collapsed)) {
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Marks</B>  %s%s%s%s%s</TD></TR>",
                        f->broker ? "#k: the k-th broker of the network by inter-regional betweenness" : "",
                        f->broker && f->focus ? "; " : "",
                        f->focus ? (opt->view == KL_VIEW_EGO ? "thick border: the ego" : "thick border: path ends")
-                                : "");
+                                : "",
+                       f->collapsed && (f->broker || f->focus) ? "; " : "",
+                       f->collapsed ? "dashed +N: N actors tied only to the one they hang on" : "");
     }
     if (f->geo) {
         char line1[200], line2[200];
@@ -340,6 +343,9 @@ static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t
     else if (view->left_out)
         kl_i_sb_printf(b, " \u00b7 %u more actor%s left out (--top %u by %s)", view->left_out,
                        view->left_out == 1 ? "" : "s", opt->top, metric_key(opt->size_by));
+    if (view->not_drawn)
+        kl_i_sb_printf(b, " \u00b7 %u actor%s not drawn: --max-nodes %u", view->not_drawn,
+                       view->not_drawn == 1 ? "" : "s", view->max_nodes);
     if (res->options.samples)
         kl_i_sb_printf(b, " \u00b7 centralities estimated from %u sampled sources", res->options.samples);
     else if (res->options.epsilon > 0)
@@ -361,36 +367,13 @@ static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t
 
 /* ------------------------------------------------------------------ build */
 
-/* Rank (1..) of each vertex among the top `k` brokers by irb (irb > 0), 0
- * for the others: brokers of the whole network, not only of the view. */
-static uint32_t *broker_ranks(const kl_agraph_t *g, const kl_analysis_t *res, uint32_t k)
-{
-    uint32_t *rank = calloc((size_t)g->n + 1, sizeof *rank);
-    kl_i_order_t *o = malloc(((size_t)g->n + 1) * sizeof *o);
-    if (!rank || !o) {
-        free(rank);
-        free(o);
-        return NULL;
-    }
-    for (uint32_t u = 0; u < g->n; u++)
-        o[u] = (kl_i_order_t){isfinite(res->irb[u]) ? res->irb[u] : 0, res->rank[u], u};
-    qsort(o, g->n, sizeof *o, kl_i_cmp_order);
-    for (uint32_t i = 0; i < k && i < g->n && o[i].x > 0; i++)
-        rank[o[i].i] = i + 1;
-    free(o);
-    return rank;
-}
-
-#define LABEL_ALL 200  /* views up to this many nodes label every actor */
-#define LABEL_TOP 100  /* larger views label this many, by the size metric */
-
 /* An actor's label: its broker rank and name, escaped and wrapped. */
-static void actor_label(kl_i_sb_t *b, const kl_entity_t *ent, uint32_t rank)
+static void actor_label(kl_i_sb_t *b, const char *name, uint32_t rank)
 {
     b->len = 0;
     if (rank)
         kl_i_sb_printf(b, "#%u ", rank);
-    kl_i_sb_text(b, ent->name, 0, 20, 64);
+    kl_i_sb_text(b, name, 0, 20, 64);
 }
 
 /* Maps: the size Graphviz will give each actor (estimated from its label,
@@ -398,7 +381,7 @@ static void actor_label(kl_i_sb_t *b, const kl_entity_t *ent, uint32_t rank)
  * points (map.c).  b[i] is view node i. */
 static kl_err place_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                            const kl_analysis_t *res, const kl_viz_options_t *opt, const colours_t *c,
-                           const uint32_t *brank, const uint8_t *labelled, const kl_i_order_t *o, double mx,
+                           const kl_i_order_t *o, double mx,
                            kl_geo_box_t *b, kl_i_map_info_t *info)
 {
     uint32_t *order = malloc(((size_t)view->n + 1) * sizeof *order);
@@ -411,9 +394,9 @@ static kl_err place_actors(Agraph_t *root, const kl_i_view_t *view, const kl_dat
         const kl_entity_t *ent = &ds->entities[g->vertex_entity[u]];
         double s = mx > 0 ? sqrt(kl_i_metric(res, opt->size_by, u) / mx) : 0;
         double w = 72 * (0.1 + 0.4 * s), h = w;
-        if (labelled[i]) {
+        if (view->labelled[i]) {
             double tw, th, f = ent->kind == KL_KIND_ORGANISATION ? 1.0 : 1.42; /* ellipses, polygons: wider */
-            actor_label(&lb, ent, brank[u]);
+            actor_label(&lb, view->name[i], view->broker[i]);
             other_region_suffix(&lb, c, ds, g->vertex_region[u], opt, 0);
             if (lb.failed)
                 goto cleanup;
@@ -464,13 +447,127 @@ static Agraph_t *actor_cluster(Agraph_t *body, int32_t cl, const kl_dataset_t *d
     return sub;
 }
 
+/* Actor i of the view: shape by kind, fill by region or kind, size by the
+ * metric (s: its square root scaled to 0..1), named or a dot. */
+static void style_actor(Agnode_t *nd, const kl_i_view_t *view, uint32_t i, const kl_dataset_t *ds,
+                        const kl_agraph_t *g, const kl_analysis_t *res, const kl_viz_options_t *opt,
+                        const colours_t *c, double s, int clustered, kl_i_sb_t *b, legend_flags_t *flags)
+{
+    uint32_t u = view->node[i];
+    const kl_entity_t *ent = &ds->entities[g->vertex_entity[u]];
+    const char *fill = opt->fill_by == KL_FILL_KIND ? kind_colour[ent->kind] : region_colour(c, g->vertex_region[u]);
+    kl_i_set(nd, "shape", kind_shape[ent->kind]);
+    kl_i_set(nd, "style", ent->kind == KL_KIND_ORGANISATION ? "filled,rounded" : "filled");
+    kl_i_set(nd, "fillcolor", fill);
+    kl_i_set(nd, "fontcolor", kl_i_text_on(fill));
+    if (kl_i_name_actor(nd, ds, g, u, b) != 0)
+        return;
+    if (view->labelled[i]) {
+        actor_label(b, view->name[i], view->broker[i]);
+        other_region_suffix(b, c, ds, g->vertex_region[u], opt, clustered);
+        kl_i_set(nd, "label", b->failed ? "" : b->s);
+        kl_i_setf(nd, "fontsize", "%.1f", 9 + 9 * s);
+        kl_i_setf(nd, "width", "%.2f", 0.3 + 1.2 * s);
+        kl_i_setf(nd, "height", "%.2f", 0.25 + 0.5 * s);
+    } else {
+        kl_i_set(nd, "label", "");
+        kl_i_set(nd, "fixedsize", "true");
+        kl_i_setf(nd, "width", "%.2f", 0.1 + 0.4 * s);
+        kl_i_setf(nd, "height", "%.2f", 0.1 + 0.4 * s);
+    }
+    if (res->articulation[u]) {
+        kl_i_set(nd, "peripheries", "2");
+        flags->articulation = 1;
+    }
+    if (view->focus[i]) {
+        kl_i_set(nd, "penwidth", "3.5");
+        flags->focus = 1;
+    }
+    if (view->broker[i])
+        flags->broker = 1;
+}
+
+static const char *const kind_plural[KL_KIND_COUNT] = {"organisations", "people", "projects", "funders"};
+#define GROUP_TOOLTIP_NAMES 12 /* a collapsed node's tooltip names this many of its actors */
+
+/* The collapsed leaves: per group a small node of its kind's shape,
+ * "+142 projects", tied to its hub by one line as wide as the count
+ * warrants, with a tooltip naming what it stands for. */
+static kl_err draw_groups(Agraph_t *root, Agraph_t *body, const kl_i_view_t *view, const kl_dataset_t *ds,
+                          const kl_agraph_t *g, Agnode_t *const *nodes, kl_i_sb_t *b, legend_flags_t *flags)
+{
+    for (uint32_t k = 0; k < view->n_groups; k++) {
+        const kl_i_group_t *gr = &view->group[k];
+        Agnode_t *hub = nodes[gr->hub];
+        if (!hub)
+            continue;
+        char id[40];
+        snprintf(id, sizeof id, "g%uk%d", view->node[gr->hub], (int)gr->kind);
+        Agnode_t *nd = agnode(body, id, 1);
+        Agedge_t *ed = nd ? agedge(root, hub, nd, NULL, 1) : NULL;
+        if (!ed)
+            return KL_ENOMEM;
+        b->len = 0;
+        kl_i_sb_printf(b, "+%u %s", gr->count, kind_plural[gr->kind]);
+        kl_i_set(nd, "label", b->s ? b->s : "");
+        kl_i_set(nd, "shape", kind_shape[gr->kind]);
+        kl_i_set(nd, "style", gr->kind == KL_KIND_ORGANISATION ? "filled,dashed,rounded" : "filled,dashed");
+        kl_i_set(nd, "fillcolor", "#F4F4F4");
+        kl_i_set(nd, "color", "#777777");
+        kl_i_set(nd, "fontcolor", "#333333");
+        kl_i_set(nd, "fontsize", "10");
+        kl_i_set(nd, "height", "0.3");
+        b->len = 0;
+        kl_i_sb_printf(b, "%u %s whose only tie here is to ", gr->count, kind_plural[gr->kind]);
+        kl_i_sb_text(b, view->name[gr->hub], 0, 0, 64);
+        kl_i_sb_printf(b, ", drawn as one node: ");
+        for (uint32_t j = 0; j < gr->count && j < GROUP_TOOLTIP_NAMES; j++) {
+            kl_i_sb_printf(b, "%s", j ? ", " : "");
+            kl_i_sb_text(b, ds->entities[g->vertex_entity[view->member[gr->first + j]]].name, 0, 0, 48);
+        }
+        if (gr->count > GROUP_TOOLTIP_NAMES)
+            kl_i_sb_printf(b, " and %u more", gr->count - GROUP_TOOLTIP_NAMES);
+        if (b->failed)
+            return KL_ENOMEM;
+        kl_i_set(nd, "tooltip", b->s);
+        kl_i_set(ed, "color", "#A6A6A6");
+        kl_i_setf(ed, "penwidth", "%.2f", fmin(8, 0.8 + 0.6 * sqrt(gr->count)));
+        flags->collapsed = 1;
+    }
+    return KL_OK;
+}
+
+/* The ties among the drawn actors: width by weight, bridges that matter in
+ * vermillion. */
+static kl_err draw_ties(Agraph_t *root, const kl_i_view_t *view, Agnode_t *const *nodes, legend_flags_t *flags)
+{
+    double wmax = 0;
+    for (uint32_t e = 0; e < view->m; e++)
+        if (view->ew[e] > wmax)
+            wmax = view->ew[e];
+    for (uint32_t e = 0; e < view->m; e++) {
+        if (!nodes[view->eu[e]] || !nodes[view->ev[e]])
+            continue; /* an end not on the map */
+        Agedge_t *ed = agedge(root, nodes[view->eu[e]], nodes[view->ev[e]], NULL, 1);
+        if (!ed)
+            return KL_ENOMEM;
+        double w = wmax > 0 ? view->ew[e] / wmax : 1;
+        if (view->ebridge[e]) {
+            kl_i_set(ed, "color", BRIDGE_COLOUR);
+            kl_i_setf(ed, "penwidth", "%.2f", 1.8 + 2 * w);
+            flags->bridge = 1;
+        } else {
+            kl_i_setf(ed, "penwidth", "%.2f", 0.8 + 2 * w);
+        }
+    }
+    return KL_OK;
+}
+
 static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *view, const kl_dataset_t *ds,
                            const kl_agraph_t *g, const kl_analysis_t *res, const kl_viz_options_t *opt,
                            const colours_t *c, legend_flags_t *flags)
 {
-    uint32_t *brank = broker_ranks(g, res, opt->brokers);
     kl_i_order_t *o = malloc(((size_t)view->n + 1) * sizeof *o);
-    uint8_t *labelled = calloc((size_t)view->n + 1, 1);
     Agnode_t **nodes = calloc((size_t)view->n + 1, sizeof *nodes);
     Agraph_t **clusters = NULL;
     uint32_t n_clusters = 0;
@@ -478,10 +575,10 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
     kl_geo_box_t *place = geo ? calloc((size_t)view->n + 1, sizeof *place) : NULL;
     kl_err rc = KL_ENOMEM;
     kl_i_sb_t b = {0};
-    if (!brank || !o || !labelled || !nodes || (geo && !place))
+    if (!o || !nodes || (geo && !place))
         goto cleanup;
 
-    double mx = 0, wmax = 0;
+    double mx = 0;
     for (uint32_t i = 0; i < view->n; i++) {
         double x = kl_i_metric(res, opt->size_by, view->node[i]);
         o[i] = (kl_i_order_t){x, res->rank[view->node[i]], i};
@@ -489,19 +586,24 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
             mx = x;
     }
     qsort(o, view->n, sizeof *o, kl_i_cmp_order);
-    for (uint32_t i = 0; i < view->n; i++) {
-        uint32_t u = view->node[o[i].i];
-        labelled[o[i].i] = view->n <= LABEL_ALL || i < LABEL_TOP || brank[u] || view->focus[o[i].i];
-    }
-    for (uint32_t e = 0; e < view->m; e++)
-        if (view->ew[e] > wmax)
-            wmax = view->ew[e];
 
     /* a map pins the actors near their points, and has no clusters */
-    if (geo && (rc = place_actors(root, view, ds, g, res, opt, c, brank, labelled, o, mx, place, geo)) != KL_OK)
+    if (geo && (rc = place_actors(root, view, ds, g, res, opt, c, o, mx, place, geo)) != KL_OK)
         goto cleanup;
     rc = KL_ENOMEM;
-    kl_viz_group group = geo ? KL_GROUP_NONE : opt->group;
+    /* only dot and fdp draw clusters: neato would draw boxes that overlap
+     * and miss their nodes.  A star or a dense view is clearest with
+     * straight lines, not splines looping round the nodes, and compact
+     * when the overlaps are removed from the layout as it is: Graphviz
+     * first scales it by four label sizes, which leaves a star mostly
+     * empty and half as legible on a page */
+    const char *layout = agget(root, "layout");
+    int clustered = layout && (strcmp(layout, "dot") == 0 || strcmp(layout, "fdp") == 0);
+    if (layout && strcmp(layout, "neato") == 0 && (opt->view == KL_VIEW_EGO || view->m >= 3ull * view->n)) {
+        kl_i_set(root, "splines", "false");
+        kl_i_set(root, "overlap_scaling", "0");
+    }
+    kl_viz_group group = geo || !clustered ? KL_GROUP_NONE : opt->group;
     if (group == KL_GROUP_REGION)
         n_clusters = ds->n_regions;
     else if (group == KL_GROUP_COMMUNITY)
@@ -514,7 +616,6 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
 
     for (uint32_t i = 0; i < view->n; i++) {
         uint32_t u = view->node[i];
-        const kl_entity_t *ent = &ds->entities[g->vertex_entity[u]];
         int32_t cl = -1;
         if (geo && !isfinite(place[i].x))
             continue;
@@ -523,7 +624,7 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
         else if (group == KL_GROUP_COMMUNITY)
             cl = (int32_t)res->community[u];
         else if (group == KL_GROUP_KIND)
-            cl = (int32_t)ent->kind;
+            cl = (int32_t)ds->entities[g->vertex_entity[u]].kind;
         Agraph_t *parent = body;
         if (cl >= 0) {
             if (!clusters[cl] && !(clusters[cl] = actor_cluster(body, cl, ds, opt, c, &b)))
@@ -538,60 +639,17 @@ static kl_err build_actors(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vi
         nodes[i] = nd;
         if (geo)
             kl_i_map_pin(nd, place[i].x, place[i].y);
-        double s = mx > 0 ? sqrt(kl_i_metric(res, opt->size_by, u) / mx) : 0;
-        const char *fill = opt->fill_by == KL_FILL_KIND ? kind_colour[ent->kind] : region_colour(c, g->vertex_region[u]);
-        kl_i_set(nd, "shape", kind_shape[ent->kind]);
-        kl_i_set(nd, "style", ent->kind == KL_KIND_ORGANISATION ? "filled,rounded" : "filled");
-        kl_i_set(nd, "fillcolor", fill);
-        kl_i_set(nd, "fontcolor", kl_i_text_on(fill));
-        if (kl_i_name_actor(nd, ds, g, u, &b) != 0)
+        style_actor(nd, view, i, ds, g, res, opt, c, mx > 0 ? sqrt(kl_i_metric(res, opt->size_by, u) / mx) : 0,
+                    group == KL_GROUP_REGION, &b, flags);
+        if (b.failed)
             goto cleanup;
-        if (labelled[i]) {
-            actor_label(&b, ent, brank[u]);
-            other_region_suffix(&b, c, ds, g->vertex_region[u], opt, group == KL_GROUP_REGION);
-            if (b.failed)
-                goto cleanup;
-            kl_i_set(nd, "label", b.s);
-            kl_i_setf(nd, "fontsize", "%.1f", 9 + 9 * s);
-            kl_i_setf(nd, "width", "%.2f", 0.3 + 1.2 * s);
-            kl_i_setf(nd, "height", "%.2f", 0.25 + 0.5 * s);
-        } else {
-            kl_i_set(nd, "label", "");
-            kl_i_set(nd, "fixedsize", "true");
-            kl_i_setf(nd, "width", "%.2f", 0.1 + 0.4 * s);
-            kl_i_setf(nd, "height", "%.2f", 0.1 + 0.4 * s);
-        }
-        if (res->articulation[u]) {
-            kl_i_set(nd, "peripheries", "2");
-            flags->articulation = 1;
-        }
-        if (view->focus[i]) {
-            kl_i_set(nd, "penwidth", "3.5");
-            flags->focus = 1;
-        }
-        if (brank[u])
-            flags->broker = 1;
     }
-    for (uint32_t e = 0; e < view->m; e++) {
-        if (!nodes[view->eu[e]] || !nodes[view->ev[e]])
-            continue; /* an end not on the map */
-        Agedge_t *ed = agedge(root, nodes[view->eu[e]], nodes[view->ev[e]], NULL, 1);
-        if (!ed)
-            goto cleanup;
-        double w = wmax > 0 ? view->ew[e] / wmax : 1;
-        if (view->ebridge[e]) {
-            kl_i_set(ed, "color", BRIDGE_COLOUR);
-            kl_i_setf(ed, "penwidth", "%.2f", 1.8 + 2 * w);
-            flags->bridge = 1;
-        } else {
-            kl_i_setf(ed, "penwidth", "%.2f", 0.8 + 2 * w);
-        }
-    }
+    if ((rc = draw_ties(root, view, nodes, flags)) != KL_OK ||
+        (rc = draw_groups(root, body, view, ds, g, nodes, &b, flags)) != KL_OK)
+        goto cleanup;
     rc = KL_OK;
 cleanup:
-    free(brank);
     free(o);
-    free(labelled);
     free(nodes);
     free(clusters);
     free(place);

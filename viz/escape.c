@@ -64,8 +64,110 @@ static int looks_like_entity(const char *s)
     return *s == ';';
 }
 
-/* The text as a stream of code points: sanitised, wrapped and cut.  Returns a
- * new array ending with 0 (caller owns) or NULL when out of memory. */
+/* Whether a line may break after cp[i]: a '-' or '/' inside a word (a
+ * character other than a space on both sides), as in "TEKNISK-NATURVITENSKAPELIGE"
+ * or "Research/Innovation"; a dash between spaces breaks at the spaces. */
+static int breaks_after(const uint32_t *cp, size_t k, size_t i)
+{
+    if (cp[i] != '-' && cp[i] != '/')
+        return 0;
+    if (i == 0 || i + 1 >= k)
+        return 0;
+    uint32_t before = cp[i - 1], after = cp[i + 1];
+    return before != ' ' && before != CP_BREAK && after != ' ' && after != CP_BREAK;
+}
+
+/* Characters counted by the limits: code points, whatever their byte length
+ * ("ø" is one), except the invisible word joiner and line breaks. */
+static int counts(uint32_t c)
+{
+    return c != CP_WJ && c != CP_BREAK;
+}
+
+/* Cut cp (k code points) to at most max_chars characters, "…" included: at
+ * the last space or line break that leaves at most max_chars - 1
+ * characters before it, or inside the first word when that word alone is
+ * longer.  Returns the new length. */
+static size_t cut(uint32_t *cp, size_t k, unsigned max_chars)
+{
+    size_t limit = max_chars - 1, chars = 0, keep = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (cp[i] == ' ' || cp[i] == CP_BREAK)
+            keep = i; /* a word boundary with chars <= limit before it */
+        if (counts(cp[i]) && ++chars > limit)
+            break;
+    }
+    while (keep > 0 && (cp[keep - 1] == ' ' || cp[keep - 1] == CP_BREAK))
+        keep--;
+    if (keep == 0) {
+        /* the first word alone is too long: cut it where the limit falls */
+        for (chars = 0; keep < k && chars + counts(cp[keep]) <= limit; keep++)
+            chars += counts(cp[keep]);
+    }
+    cp[keep] = 0x2026; /* … */
+    return keep + 1;
+}
+
+/* Greedy line filling (wrap_words). */
+typedef struct {
+    uint32_t *out;
+    size_t o, col;
+    unsigned wrap;
+} lines_t;
+
+/* Put cp[from, to) (width characters) after `spaces` spaces, on the current
+ * line when it fits there, else on a new one (the break replaces the spaces). */
+static void put_piece(lines_t *l, const uint32_t *cp, size_t from, size_t to, size_t spaces, size_t width)
+{
+    if (l->col > 0 && width > 0 && l->col + spaces + width > l->wrap) {
+        l->out[l->o++] = CP_BREAK;
+        l->col = spaces = 0;
+    }
+    for (size_t s = 0; s < spaces; s++)
+        l->out[l->o++] = ' ';
+    for (size_t j = from; j < to; j++)
+        l->out[l->o++] = cp[j];
+    l->col += spaces + width;
+}
+
+/* Greedy wrapping of cp (k code points) into out (room for 2k + 1): words go
+ * on a line while it keeps at most wrap characters, and a line breaks at a
+ * space (which the break replaces).  A word longer than wrap breaks after
+ * its inner '-' or '/' (TEKNISK- / NATURVITENSKAPELIGE), its pieces filled
+ * the same way; a word, or piece, still longer keeps a line of its own: no
+ * word is ever split elsewhere.  Returns the new length. */
+static size_t wrap_words(const uint32_t *cp, size_t k, unsigned wrap, uint32_t *out)
+{
+    lines_t l = {out, 0, 0, wrap};
+    size_t i = 0;
+    while (i < k) {
+        if (cp[i] == CP_BREAK) {
+            out[l.o++] = cp[i++];
+            l.col = 0;
+            continue;
+        }
+        size_t spaces = 0, word = 0, width = 0;
+        while (i < k && cp[i] == ' ')
+            i++, spaces++;
+        for (word = i; i < k && cp[i] != ' ' && cp[i] != CP_BREAK; i++)
+            width += counts(cp[i]);
+        if (width <= wrap) {
+            put_piece(&l, cp, word, i, spaces, width);
+            continue;
+        }
+        for (size_t from = word, j = word, w = 0; j < i; j++) {
+            w += counts(cp[j]);
+            if (j + 1 == i || breaks_after(cp, k, j)) {
+                put_piece(&l, cp, from, j + 1, from == word ? spaces : 0, w);
+                from = j + 1, w = 0;
+            }
+        }
+    }
+    return l.o;
+}
+
+/* The text as a stream of code points: sanitised, cut and wrapped.  Returns
+ * a new array ending with 0 (caller owns) or NULL when out of memory. */
 static uint32_t *prepare(const char *text, unsigned wrap, unsigned max_chars)
 {
     size_t n = strlen(text);
@@ -74,7 +176,6 @@ static uint32_t *prepare(const char *text, unsigned wrap, unsigned max_chars)
     if (!cp)
         return NULL;
     size_t k = 0, chars = 0;
-    int cut = 0;
     for (size_t i = 0; i < n;) {
         uint32_t c;
         size_t len = utf8_next((const unsigned char *)text + i, n - i, &c);
@@ -89,63 +190,22 @@ static uint32_t *prepare(const char *text, unsigned wrap, unsigned max_chars)
              * would be written unquoted by cgraph and rejected by its reader */
             c = CP_BAD;
         }
-        if (max_chars && chars >= max_chars) {
-            cut = 1;
-            break;
-        }
         cp[k++] = c;
-        chars++;
+        chars += counts(c);
         if (c == '&' && looks_like_entity(text + i))
             cp[k++] = CP_WJ;
         i += len;
     }
-    if (cut) {
-        while (k > 0 && (cp[k - 1] == ' ' || cp[k - 1] == CP_BREAK))
-            k--;
-        cp[k++] = 0x2026; /* … */
-    }
+    if (max_chars && chars > max_chars)
+        k = cut(cp, k, max_chars);
     cp[k] = 0;
     if (!wrap)
         return cp;
-    /* greedy wrapping: break at the last space of an overlong line, or
-     * inside the word when the line has no space */
-    size_t line_start = 0, last_space = (size_t)-1, col = 0;
-    for (size_t i = 0; i < k; i++) {
-        if (cp[i] == CP_BREAK) {
-            line_start = i + 1, last_space = (size_t)-1, col = 0;
-            continue;
-        }
-        if (cp[i] == CP_WJ)
-            continue;
-        if (cp[i] == ' ')
-            last_space = i;
-        col++;
-        if (col > wrap) {
-            if (last_space != (size_t)-1 && last_space > line_start) {
-                cp[last_space] = CP_BREAK;
-                line_start = last_space + 1;
-                col = i - last_space;
-                last_space = (size_t)-1;
-            } else {
-                /* insert a break before cp[i]: shift the tail by one (the
-                 * array has room: at most one insertion per wrap chars) */
-                uint32_t *grown = realloc(cp, (k + 2) * sizeof *cp);
-                if (!grown) {
-                    free(cp);
-                    return NULL;
-                }
-                cp = grown;
-                memmove(cp + i + 1, cp + i, (k - i + 1) * sizeof *cp);
-                cp[i] = CP_BREAK;
-                k++;
-                line_start = i + 1;
-                col = 0;
-                last_space = (size_t)-1;
-                i--; /* re-read the character, now at the start of a line */
-            }
-        }
-    }
-    return cp;
+    uint32_t *out = malloc((2 * k + 1) * sizeof *out);
+    if (out)
+        out[wrap_words(cp, k, wrap, out)] = 0;
+    free(cp);
+    return out;
 }
 
 static size_t put_utf8(char *out, uint32_t c)

@@ -10,12 +10,14 @@ const char *kl_viz_layout_name(kl_viz_layout layout)
 
 kl_viz_layout kl_viz_layout_for(kl_viz_layout layout, kl_viz_view view, uint32_t n, uint32_t m)
 {
-    (void)m;
     if (layout != KL_LAYOUT_AUTO)
         return layout;
     if (view == KL_VIEW_REGION_MAP)
         return n <= 2 ? KL_LAYOUT_DOT : KL_LAYOUT_NEATO;
-    if (n <= 150)
+    /* an ego network is a star: drawn round its centre, not as a column of
+     * neighbours; a dense view in dot's layers is a tangle of long splines */
+    int star_or_dense = view == KL_VIEW_EGO || (uint64_t)m >= 3ull * n;
+    if (n <= 150 && !star_or_dense)
         return KL_LAYOUT_DOT; /* clusters, few crossings, components stacked */
     if (n <= 600)
         return KL_LAYOUT_NEATO;

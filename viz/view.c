@@ -1,7 +1,10 @@
 /* viz/view.c - which actors (or regions) and ties a diagram shows: the whole
- * graph or its top N, an ego network, the region map, shortest paths. */
+ * graph or its top N, an ego network, the region map, shortest paths; then
+ * which actors are named, which hang on a hub as one node, which are left
+ * out, and which bridges are drawn as such. */
 #include "viz_internal.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +35,157 @@ void kl_i_view_destroy(kl_i_view_t *v)
     free(v->nactors);
     free(v->lat);
     free(v->lon);
+    free(v->broker);
+    free(v->labelled);
+    free(v->name);
+    free(v->group);
+    free(v->member);
+    for (uint32_t e = 0; v->short_names && e < v->n_short_names; e++)
+        free(v->short_names[e]);
+    free(v->short_names);
     memset(v, 0, sizeof *v);
+}
+
+/* ---------------------------------------------------------------- names */
+
+typedef struct {
+    const char *text;
+    uint32_t entity;
+} named_t;
+
+static int cmp_named(const void *a, const void *b)
+{
+    const named_t *p = a, *q = b;
+    int c = strcmp(p->text, q->text);
+    return c ? c : (p->entity > q->entity) - (p->entity < q->entity);
+}
+
+/* The free attribute "short_name" of an entity decoded, when it is a JSON
+ * string with a letter or digit in it; NULL otherwise (or out of memory). */
+static char *decode_short_name(const char *value_json, int *nomem)
+{
+    json_t *j = json_loads(value_json, JSON_DECODE_ANY, NULL);
+    const char *t = json_is_string(j) ? json_string_value(j) : NULL;
+    char *copy = NULL;
+    if (t && strspn(t, " ") < strlen(t) && !(copy = strdup(t)))
+        *nomem = 1;
+    json_decref(j);
+    return copy;
+}
+
+/* v->short_names: each entity's first "short_name" attribute, decoded.  A
+ * short name that several entities carry names none of them ("SINTEF" for
+ * seven institutes, "ukjent", unknown, for hundreds of companies): those
+ * entities keep their names.  O(attrs + s log s) for s short names. */
+static kl_err short_names_build(kl_i_view_t *v, const kl_dataset_t *ds)
+{
+    uint32_t n = ds->n_entities, count = 0;
+    int nomem = 0;
+    if (!(v->short_names = calloc((size_t)n + 1, sizeof *v->short_names)))
+        return KL_ENOMEM;
+    v->n_short_names = n;
+    for (uint32_t a = 0; a < ds->n_attrs && !nomem; a++) {
+        const kl_attr_t *at = &ds->attrs[a];
+        if (at->owner_kind != KL_OWNER_ENTITY || at->owner >= n || v->short_names[at->owner] ||
+            strcmp(at->key, "short_name") != 0)
+            continue;
+        count += (v->short_names[at->owner] = decode_short_name(at->value_json, &nomem)) != NULL;
+    }
+    named_t *list = malloc(((size_t)count + 1) * sizeof *list);
+    if (nomem || !list) {
+        free(list);
+        return KL_ENOMEM;
+    }
+    for (uint32_t e = 0, k = 0; e < n; e++)
+        if (v->short_names[e])
+            list[k++] = (named_t){v->short_names[e], e};
+    qsort(list, count, sizeof *list, cmp_named);
+    for (uint32_t i = 0, j; i < count; i = j) {
+        for (j = i + 1; j < count && strcmp(list[i].text, list[j].text) == 0; j++)
+            ;
+        for (uint32_t k = i; j - i > 1 && k < j; k++) {
+            free(v->short_names[list[k].entity]);
+            v->short_names[list[k].entity] = NULL;
+        }
+    }
+    free(list);
+    return KL_OK;
+}
+
+/* The text entity e is labelled with under opt->label_by. */
+static const char *entity_label(const kl_i_view_t *v, const kl_dataset_t *ds, const kl_viz_options_t *opt,
+                                uint32_t e)
+{
+    if (opt->label_by == KL_LABEL_ID)
+        return ds->entities[e].id;
+    if (opt->label_by == KL_LABEL_SHORT_NAME && v->short_names && v->short_names[e])
+        return v->short_names[e];
+    return ds->entities[e].name;
+}
+
+/* -------------------------------------------------------------- bridges */
+
+#define BRIDGE_SHARE 10 /* percent of its component's actors a bridge must cut off to be drawn as one */
+
+/* Which edges of g are drawn as bridges: those bridges of the analysis graph
+ * (not of the view, so that a tie looks the same in every view) that join
+ * actors of two different regions, or whose loss cuts off at least
+ * BRIDGE_SHARE percent of their component's actors, and at least two (a
+ * single actor hanging on one tie is no split).  The part cut off is the
+ * subtree under the bridge in a depth-first forest, where every bridge is a
+ * tree edge.  A new array of g->csr.m flags (caller owns), NULL when out of
+ * memory.  O(n + m). */
+static uint8_t *bridges_that_matter(const kl_agraph_t *g, const kl_analysis_t *res)
+{
+    const kl_csr_t *c = &g->csr;
+    size_t n = (size_t)g->n + 1;
+    uint32_t *up = malloc(n * sizeof *up), *below = malloc(n * sizeof *below), *next = malloc(n * sizeof *next),
+             *stack = malloc(n * sizeof *stack), *size = calloc(n, sizeof *size);
+    uint8_t *out = calloc((size_t)c->m + 1, 1);
+    if (!up || !below || !next || !stack || !size || !out) {
+        free(out);
+        out = NULL;
+        goto cleanup;
+    }
+    for (uint32_t u = 0; u < g->n; u++)
+        next[u] = UINT32_MAX; /* not reached yet */
+    for (uint32_t s = 0; s < g->n; s++) {
+        if (next[s] != UINT32_MAX)
+            continue;
+        size_t top = 0;
+        stack[top++] = s, next[s] = c->offset[s], up[s] = UINT32_MAX, below[s] = 1;
+        while (top) {
+            uint32_t u = stack[top - 1];
+            if (next[u] < c->offset[u + 1]) {
+                uint32_t j = next[u]++, w = c->adj[j];
+                if (next[w] == UINT32_MAX)
+                    stack[top++] = w, next[w] = c->offset[w], up[w] = c->eid[j], below[w] = 1;
+                continue;
+            }
+            top--;
+            if (up[u] != UINT32_MAX)
+                below[g->edge_from[up[u]] == u ? g->edge_to[up[u]] : g->edge_from[up[u]]] += below[u];
+        }
+    }
+    for (uint32_t u = 0; u < g->n; u++)
+        if (res->component[u] < g->n)
+            size[res->component[u]]++;
+    for (uint32_t e = 0; e < c->m; e++) {
+        if (!res->bridge[e])
+            continue;
+        uint32_t a = g->edge_from[e], b = g->edge_to[e], child = up[b] == e ? b : a;
+        uint32_t whole = res->component[child] < g->n ? size[res->component[child]] : 0;
+        uint32_t cut = below[child] < whole - below[child] ? below[child] : whole - below[child];
+        int32_t ra = g->vertex_region[a], rb = g->vertex_region[b];
+        out[e] = (ra >= 0 && rb >= 0 && ra != rb) || (cut >= 2 && 100ull * cut >= (uint64_t)BRIDGE_SHARE * whole);
+    }
+cleanup:
+    free(up);
+    free(below);
+    free(next);
+    free(stack);
+    free(size);
+    return out;
 }
 
 static kl_err alloc_view(kl_i_view_t *v, uint32_t n, uint32_t m)
@@ -53,7 +206,8 @@ static kl_err alloc_view(kl_i_view_t *v, uint32_t n, uint32_t m)
 }
 
 /* The view induced by keep[] (vertices) and, when ekeep is given, only the
- * edges it marks.  Nodes in actor-id order, edges by node pair. */
+ * edges it marks.  Nodes in actor-id order, edges by node pair; bridges
+ * flagged by bridges_that_matter. */
 static kl_err induced(kl_i_view_t *v, const kl_agraph_t *g, const kl_analysis_t *res, const uint8_t *keep,
                       const uint8_t *ekeep)
 {
@@ -64,8 +218,10 @@ static kl_err induced(kl_i_view_t *v, const kl_agraph_t *g, const kl_analysis_t 
         if (keep[g->edge_from[e]] && keep[g->edge_to[e]] && (!ekeep || ekeep[e]))
             m++;
     uint32_t *pos = malloc(((size_t)g->n + 1) * sizeof *pos);
-    if (!pos || alloc_view(v, n, m) != KL_OK) {
+    uint8_t *matters = bridges_that_matter(g, res);
+    if (!pos || !matters || alloc_view(v, n, m) != KL_OK) {
         free(pos);
+        free(matters);
         return KL_ENOMEM;
     }
     uint32_t k = 0;
@@ -86,11 +242,12 @@ static kl_err induced(kl_i_view_t *v, const kl_agraph_t *g, const kl_analysis_t 
         v->eu[k] = pa < pb ? pa : pb;
         v->ev[k] = pa < pb ? pb : pa;
         v->ew[k] = g->weight[e];
-        v->ebridge[k] = res->bridge[e];
+        v->ebridge[k] = matters[e];
         v->ebroker[k] = -1;
         k++;
     }
     free(pos);
+    free(matters);
     return KL_OK;
 }
 
@@ -197,7 +354,7 @@ static kl_err select_ego(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph
         goto cleanup;
     for (uint32_t i = 0; i < v->n; i++)
         v->focus[i] = v->node[i] == (uint32_t)ego;
-    v->focus_name = ds->entities[g->vertex_entity[ego]].name;
+    v->focus_name = entity_label(v, ds, opt, g->vertex_entity[ego]);
 cleanup:
     free(dist);
     free(keep);
@@ -205,15 +362,16 @@ cleanup:
 }
 
 /* Path endpoint: an actor, else a region (all its actors).  Marks dist 0. */
-static kl_err endpoint(const kl_dataset_t *ds, const kl_agraph_t *g, const char *id, uint32_t *dist,
-                       const char **name, kl_error_t *err)
+static kl_err endpoint(const kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_t *g,
+                       const kl_viz_options_t *opt, const char *id, uint32_t *dist, const char **name,
+                       kl_error_t *err)
 {
     for (uint32_t u = 0; u < g->n; u++)
         dist[u] = UINT32_MAX;
     int32_t a = actor_vertex(ds, g, id);
     if (a >= 0) {
         dist[a] = 0;
-        *name = ds->entities[g->vertex_entity[a]].name;
+        *name = entity_label(v, ds, opt, g->vertex_entity[a]);
         return KL_OK;
     }
     int32_t r = kl_dataset_find_region(ds, id);
@@ -240,8 +398,8 @@ static kl_err select_path(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agrap
     kl_err rc = KL_ENOMEM;
     if (!da || !db || !sigma || !keep || !ekeep || !isa || !isb)
         goto cleanup;
-    if ((rc = endpoint(ds, g, opt->path_from, da, &v->focus_name, err)) != KL_OK ||
-        (rc = endpoint(ds, g, opt->path_to, db, &v->focus_name2, err)) != KL_OK)
+    if ((rc = endpoint(v, ds, g, opt, opt->path_from, da, &v->focus_name, err)) != KL_OK ||
+        (rc = endpoint(v, ds, g, opt, opt->path_to, db, &v->focus_name2, err)) != KL_OK)
         goto cleanup;
     for (uint32_t u = 0; u < g->n; u++) {
         isa[u] = da[u] == 0;
@@ -445,17 +603,209 @@ cleanup:
     return rc;
 }
 
+/* ------------------------------------------------- how actors are drawn */
+
+#define LABEL_ALL 200  /* views up to this many drawn actors label every one */
+#define LABEL_TOP 100  /* larger views label this many, by the size metric */
+#define COLLAPSE_MIN 3 /* leaves of one hub and kind drawn as one node from this many */
+
+/* Rank (1..) of each vertex among the top `k` brokers by irb (irb > 0), 0
+ * for the others: brokers of the whole network, not only of the view. */
+static uint32_t *broker_ranks(const kl_agraph_t *g, const kl_analysis_t *res, uint32_t k)
+{
+    uint32_t *rank = calloc((size_t)g->n + 1, sizeof *rank);
+    kl_i_order_t *o = malloc(((size_t)g->n + 1) * sizeof *o);
+    if (!rank || !o) {
+        free(rank);
+        free(o);
+        return NULL;
+    }
+    for (uint32_t u = 0; u < g->n; u++)
+        o[u] = (kl_i_order_t){isfinite(res->irb[u]) ? res->irb[u] : 0, res->rank[u], u};
+    qsort(o, g->n, sizeof *o, kl_i_cmp_order);
+    for (uint32_t i = 0; i < k && i < g->n && o[i].x > 0; i++)
+        rank[o[i].i] = i + 1;
+    free(o);
+    return rank;
+}
+
+/* The cap on actors drawn one by one (0: none). */
+static uint32_t node_cap(const kl_viz_options_t *opt)
+{
+    if (opt->max_nodes)
+        return opt->max_nodes;
+    return opt->view == KL_VIEW_EGO || opt->view == KL_VIEW_PATH ? KL_VIZ_MAX_NODES : 0;
+}
+
+enum { KEEP = 1, LABEL = 2, COLLAPSE = 4 }; /* what becomes of a node */
+
+/* Mark each node KEEP (drawn under the cap: the focus, the numbered brokers,
+ * then the most central by the size metric), LABEL (named: all of them up
+ * to LABEL_ALL, else the LABEL_TOP most central, the brokers and the focus)
+ * and COLLAPSE (an unnamed actor whose only tie in the view is to a drawn
+ * hub, when the hub has COLLAPSE_MIN of them of its kind).  o: the nodes by
+ * the size metric; slot[h * KL_KIND_COUNT + kind] counts hub h's leaves. */
+static void mark_nodes(const kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_t *g,
+                       const kl_viz_options_t *opt, const kl_i_order_t *o, const uint32_t *brank, uint8_t *state,
+                       uint32_t *hub, uint32_t *slot)
+{
+    uint32_t n = v->n, cap = node_cap(opt), kept = 0, named = 0;
+    int capped = cap && n > cap;
+    for (uint32_t i = 0; i < n; i++)
+        if (!capped || v->focus[i] || brank[v->node[i]])
+            state[i] = KEEP, kept++;
+    for (uint32_t t = 0; t < n && kept < cap; t++)
+        if (!state[o[t].i])
+            state[o[t].i] = KEEP, kept++;
+    for (uint32_t t = 0; t < n; t++) {
+        uint32_t i = o[t].i;
+        if ((state[i] & KEEP) && (kept <= LABEL_ALL || named++ < LABEL_TOP || v->focus[i] || brank[v->node[i]]))
+            state[i] |= LABEL;
+    }
+    if (opt->geo == KL_GEO_ON)
+        return; /* a map pins every actor at its own point */
+    uint32_t *deg = hub + n; /* scratch after hub[] */
+    for (uint32_t e = 0; e < v->m; e++) {
+        deg[v->eu[e]]++, deg[v->ev[e]]++;
+        hub[v->eu[e]] = v->ev[e], hub[v->ev[e]] = v->eu[e];
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t i = 0; i < n; i++) {
+            if ((state[i] & LABEL) || v->focus[i] || brank[v->node[i]] || deg[i] != 1 || !(state[hub[i]] & KEEP))
+                continue;
+            uint32_t *count = &slot[(size_t)hub[i] * KL_KIND_COUNT + ds->entities[g->vertex_entity[v->node[i]]].kind];
+            if (pass == 0)
+                ++*count;
+            else if (*count >= COLLAPSE_MIN)
+                state[i] |= COLLAPSE;
+        }
+}
+
+/* The groups of collapsed leaves, by hub then kind, and their members most
+ * central first; slot[] becomes each (hub, kind)'s group index.  pos: new
+ * node positions. */
+static kl_err make_groups(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_i_order_t *o,
+                          const uint8_t *state, const uint32_t *hub, uint32_t *slot, const uint32_t *pos)
+{
+    size_t slots = (size_t)v->n * KL_KIND_COUNT;
+    uint32_t groups = 0, members = 0;
+    for (size_t s = 0; s < slots; s++)
+        groups += slot[s] >= COLLAPSE_MIN;
+    v->group = calloc((size_t)groups + 1, sizeof *v->group);
+    for (uint32_t i = 0; i < v->n; i++)
+        members += (state[i] & COLLAPSE) != 0;
+    v->member = malloc(((size_t)members + 1) * sizeof *v->member);
+    if (!v->group || !v->member)
+        return KL_ENOMEM;
+    members = 0;
+    for (size_t s = 0; s < slots; s++) {
+        if (slot[s] < COLLAPSE_MIN) {
+            slot[s] = UINT32_MAX;
+            continue;
+        }
+        v->group[v->n_groups] = (kl_i_group_t){pos[s / KL_KIND_COUNT], (kl_kind)(s % KL_KIND_COUNT), 0, members};
+        members += slot[s];
+        slot[s] = v->n_groups++;
+    }
+    for (uint32_t t = 0; t < v->n; t++) {
+        uint32_t i = o[t].i;
+        if (!(state[i] & COLLAPSE))
+            continue;
+        kl_i_group_t *gr =
+            &v->group[slot[(size_t)hub[i] * KL_KIND_COUNT + ds->entities[g->vertex_entity[v->node[i]]].kind]];
+        v->member[gr->first + gr->count++] = v->node[i];
+    }
+    return KL_OK;
+}
+
+/* Keep in v the nodes drawn one by one (KEEP, not COLLAPSE) and the ties
+ * among them, with their broker ranks, labels and names. */
+static kl_err keep_drawn(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_viz_options_t *opt,
+                         const uint32_t *brank, const uint8_t *state, const uint32_t *pos, uint32_t drawn)
+{
+    v->broker = calloc((size_t)drawn + 1, sizeof *v->broker);
+    v->labelled = calloc((size_t)drawn + 1, 1);
+    v->name = calloc((size_t)drawn + 1, sizeof *v->name);
+    if (!v->broker || !v->labelled || !v->name)
+        return KL_ENOMEM;
+    uint32_t k = 0, m = 0;
+    for (uint32_t i = 0; i < v->n; i++) {
+        if (pos[i] == UINT32_MAX)
+            continue;
+        uint32_t u = v->node[i];
+        v->node[k] = u, v->focus[k] = v->focus[i], v->broker[k] = brank[u];
+        v->labelled[k] = (state[i] & LABEL) != 0;
+        v->name[k] = entity_label(v, ds, opt, g->vertex_entity[u]);
+        k++;
+    }
+    for (uint32_t e = 0; e < v->m; e++) {
+        if (pos[v->eu[e]] == UINT32_MAX || pos[v->ev[e]] == UINT32_MAX)
+            continue;
+        v->eu[m] = pos[v->eu[e]], v->ev[m] = pos[v->ev[e]];
+        v->ew[m] = v->ew[e], v->ebridge[m] = v->ebridge[e], v->ebroker[m] = v->ebroker[e];
+        m++;
+    }
+    v->n = drawn;
+    v->m = m;
+    return KL_OK;
+}
+
+/* Decide how the actors of v are drawn (mark_nodes), then reduce v to those
+ * drawn one by one, the groups of collapsed leaves and the count of the
+ * others.  O(n log n + m) for the view, plus broker ranks O(N log N) on g. */
+static kl_err plan_actors(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
+                          const kl_viz_options_t *opt)
+{
+    size_t n = (size_t)v->n + 1;
+    uint32_t *brank = broker_ranks(g, res, opt->brokers);
+    kl_i_order_t *o = malloc(n * sizeof *o);
+    uint8_t *state = calloc(n, 1);
+    uint32_t *hub = calloc(2 * n, sizeof *hub), *slot = calloc(n * KL_KIND_COUNT, sizeof *slot),
+             *pos = malloc(n * sizeof *pos);
+    kl_err rc = KL_ENOMEM;
+    if (!brank || !o || !state || !hub || !slot || !pos)
+        goto cleanup;
+    for (uint32_t i = 0; i < v->n; i++)
+        o[i] = (kl_i_order_t){kl_i_metric(res, opt->size_by, v->node[i]), res->rank[v->node[i]], i};
+    qsort(o, v->n, sizeof *o, kl_i_cmp_order);
+    mark_nodes(v, ds, g, opt, o, brank, state, hub, slot);
+    uint32_t drawn = 0, collapsed = 0;
+    for (uint32_t i = 0; i < v->n; i++) {
+        int one = (state[i] & KEEP) && !(state[i] & COLLAPSE);
+        pos[i] = one ? drawn++ : UINT32_MAX;
+        collapsed += (state[i] & COLLAPSE) != 0;
+    }
+    if ((rc = make_groups(v, ds, g, o, state, hub, slot, pos)) != KL_OK)
+        goto cleanup;
+    v->max_nodes = node_cap(opt);
+    v->not_drawn = v->n - drawn - collapsed;
+    rc = keep_drawn(v, ds, g, opt, brank, state, pos, drawn);
+cleanup:
+    free(brank);
+    free(o);
+    free(state);
+    free(hub);
+    free(slot);
+    free(pos);
+    return rc;
+}
+
 kl_err kl_i_view_select(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
                         const kl_viz_options_t *opt, kl_error_t *err)
 {
     memset(v, 0, sizeof *v);
-    kl_err rc;
-    switch (opt->view) {
-    case KL_VIEW_EGO: rc = select_ego(v, ds, g, res, opt, err); break;
-    case KL_VIEW_PATH: rc = select_path(v, ds, g, res, opt, err); break;
-    case KL_VIEW_REGION_MAP: rc = select_region_map(v, ds, g, res); break;
-    default: rc = select_whole(v, g, res, opt); break;
+    /* the names first: the title names the ego and the path's ends */
+    kl_err rc = opt->label_by == KL_LABEL_SHORT_NAME ? short_names_build(v, ds) : KL_OK;
+    if (rc == KL_OK) {
+        switch (opt->view) {
+        case KL_VIEW_EGO: rc = select_ego(v, ds, g, res, opt, err); break;
+        case KL_VIEW_PATH: rc = select_path(v, ds, g, res, opt, err); break;
+        case KL_VIEW_REGION_MAP: rc = select_region_map(v, ds, g, res); break;
+        default: rc = select_whole(v, g, res, opt); break;
+        }
     }
+    if (rc == KL_OK && opt->view != KL_VIEW_REGION_MAP)
+        rc = plan_actors(v, ds, g, res, opt);
     if (rc == KL_ENOMEM)
         kl_error_set(err, KL_ENOMEM, "", 0, 0, "out of memory");
     if (rc != KL_OK)

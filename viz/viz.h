@@ -59,6 +59,13 @@ typedef enum { KL_VIEW_WHOLE = 0, KL_VIEW_EGO, KL_VIEW_REGION_MAP, KL_VIEW_PATH,
 typedef enum { KL_GROUP_REGION = 0, KL_GROUP_COMMUNITY, KL_GROUP_KIND, KL_GROUP_NONE } kl_viz_group;
 typedef enum { KL_SIZE_IRB = 0, KL_SIZE_BETWEENNESS, KL_SIZE_PAGERANK, KL_SIZE_DEGREE } kl_viz_size;
 typedef enum { KL_FILL_REGION = 0, KL_FILL_KIND } kl_viz_fill;
+/* Node text: the name, the free attribute "short_name" (see kl_viz_build), or the id. */
+typedef enum { KL_LABEL_NAME = 0, KL_LABEL_SHORT_NAME, KL_LABEL_ID } kl_viz_label;
+
+/* Ego and path views draw at most this many actors one by one unless
+ * kl_viz_options_t.max_nodes says otherwise: about what an A4 page holds
+ * with every name readable. */
+#define KL_VIZ_MAX_NODES 60
 typedef enum {
     KL_LAYOUT_AUTO = 0, /* chosen by size: see kl_viz_layout_for */
     KL_LAYOUT_DOT,
@@ -101,6 +108,10 @@ typedef struct {
     kl_viz_geo geo;          /* draw as a map (default auto) */
     kl_viz_areas areas;      /* region map as a map: regions with a known outline filled (default none) */
     const kl_regions_t *regions; /* heat map: the region pairs, with links and brokers (borrowed) */
+    uint32_t max_nodes;      /* actors drawn one by one, at most (see kl_viz_build); 0: the
+                                default, KL_VIZ_MAX_NODES for ego and path views, no cap for
+                                the others */
+    kl_viz_label label_by;   /* node text (default the name) */
 } kl_viz_options_t;
 
 /* Defaults as above.  Can't fail. */
@@ -120,7 +131,8 @@ int kl_viz_region_map_is_geo(const kl_dataset_t *ds, const kl_agraph_t *g);
 
 /* The layout used for a view of n nodes and m edges: the given one, or for
  * KL_LAYOUT_AUTO dot (left to right) up to 150 nodes, neato up to 600, sfdp
- * above; region maps: neato.  Can't fail. */
+ * above; ego views and dense views (m >= 3n) are never drawn by dot; region
+ * maps: neato.  Can't fail. */
 kl_viz_layout kl_viz_layout_for(kl_viz_layout layout, kl_viz_view view, uint32_t n, uint32_t m);
 
 /* Refuse views whose layout would take more than about 10 seconds: KL_ELIMIT
@@ -161,6 +173,25 @@ typedef struct {
  * by the Fiedler vector of the Laplacian of the links, the group
  * with most links first, regions without links last.  Drawn as one
  * HTML-like table (layout dot), so its size never limits it.
+ * Actor views (whole, top, ego, path): at most opt->max_nodes actors are
+ * drawn one by one: the ego or path ends, the numbered brokers (opt->brokers,
+ * top irb of the whole network), then the most central by opt->size_by; the
+ * footer counts the others ("182 actors not drawn: --max-nodes 60").  Up to
+ * 200 drawn actors all carry their names, more the 100 most central plus
+ * brokers and focus.  Actors that would carry no name and whose only tie in
+ * the view is to one drawn actor (a hub) are drawn as one node per hub and
+ * kind when there are at least three ("+142 projects", the kind's shape,
+ * dashed, tied to the hub by a line whose width grows with the count, its
+ * tooltip naming them); not on maps, which pin every actor.  Names are
+ * opt->label_by: short_name is the entity's first free attribute
+ * "short_name" that is a JSON string naming that entity alone (a short name
+ * several entities carry, "SINTEF" or "ukjent", falls back to the name),
+ * else the name; the title's ego and path ends use it too.  Bridges are
+ * drawn in vermillion only when they matter, judged on g, not the view, so
+ * that a tie looks the same in every view: a bridge joining actors of two
+ * different regions, or one whose removal cuts off at least 10% of the
+ * actors of its component, and at least two; other bridges are drawn as
+ * ordinary ties.
  * Errors: KL_EINVAL (unknown ego/path id, no path, a map of an ego, path or
  * heat map view, a map with nothing to place, a heat map without regions
  * or with fewer than two regions with actors: the message says which),
@@ -225,11 +256,16 @@ void kl_viz_colours_free(kl_viz_colours_t *c);
  * characters, invalid UTF-8 and U+FFFE/U+FFFF U+FFFD; an '&' that would read
  * as an entity ("&amp;", "&#9;", "&;") gets U+2060 WORD JOINER after it, so
  * neither Graphviz's entity decoding nor its SVG writer takes it for one; the
- * result never ends in a backslash.  Lines longer than wrap characters (code
- * points; 0: no wrapping) break at the last space, or inside a word when
- * there is none; text longer than max_chars (0: no limit) is cut and ends
- * with "…".  Returns a new string (caller owns; free()) or NULL when out of
- * memory.  O(length). */
+ * result never ends in a backslash.  Characters are code points ("ø" is
+ * one).  Text longer than max_chars (0: no limit) is cut to at most
+ * max_chars characters ending with "…": at the last space that leaves room
+ * for the "…", inside the first word only when that word alone is too long.
+ * Wrapping (wrap characters a line; 0: none) is greedy and breaks only
+ * between words, at a space (which the break replaces); a word longer than
+ * wrap breaks after its inner '-' or '/' ("TEKNISK-" / "NATURVITENSKAPELIGE"),
+ * and a word or piece still longer keeps a line of its own: no word is ever
+ * split elsewhere.  Returns a new string (caller owns; free()) or NULL when
+ * out of memory.  O(length). */
 char *kl_viz_escape_label(const char *text, unsigned wrap, unsigned max_chars);
 
 /* The same for the text of an HTML-like label: &, <, >, " become entities

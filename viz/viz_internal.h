@@ -8,16 +8,27 @@
 #include <cgraph.h>
 #include <gvc.h>
 
+/* Leaves of a hub drawn as one node: the actors of one kind whose only tie
+ * in the view is to the hub and that would carry no label ("+142 projects"). */
+typedef struct {
+    uint32_t hub;     /* node position of the hub */
+    kl_kind kind;
+    uint32_t count;   /* actors it stands for */
+    uint32_t first;   /* their vertices: member[first .. first + count), most central first */
+} kl_i_group_t;
+
 /* A view: nodes (actor vertices, or region indices for the region map) and
  * the edges between them, in a fixed order (nodes by actor/region id, edges
- * by node pair). */
+ * by node pair).  Actor views also say how each node is drawn (broker,
+ * labelled, name) and which actors are drawn as groups or not at all. */
 typedef struct {
     uint32_t n, m;
     uint32_t *node;     /* vertex of g, or region index (region map) */
     uint8_t *focus;     /* 1: the ego, or a path endpoint */
     uint32_t *eu, *ev;  /* edge endpoints as node positions, eu < ev */
     double *ew;         /* tie weight, or number of cross-region links */
-    uint8_t *ebridge;   /* 1: the tie is a bridge of the analysis graph */
+    uint8_t *ebridge;   /* 1: the tie is a bridge that matters (kl_viz_build: between
+                           regions, or cutting off a share of its component) */
     int64_t *ebroker;   /* region map: main broker's vertex, or -1 */
     uint32_t *nactors;  /* region map: actors per region */
     uint32_t left_out;  /* actors of the graph not drawn */
@@ -26,6 +37,17 @@ typedef struct {
     const char *focus_name, *focus_name2; /* ego / path endpoints, for the title */
     double *lat, *lon;                    /* maps: each node's point (NAN: none; kl_i_map_anchors) */
     uint32_t placed;                      /* maps: nodes with a point */
+    /* actor views */
+    uint32_t *broker;      /* rank (1..) among the top opt->brokers of the network by irb, 0: none */
+    uint8_t *labelled;     /* 1: drawn with its name, else as a dot */
+    const char **name;     /* each node's text (opt->label_by; borrowed from ds or short_names) */
+    kl_i_group_t *group;   /* collapsed leaves, by hub then kind */
+    uint32_t n_groups;
+    uint32_t *member;      /* the vertices the groups stand for */
+    uint32_t not_drawn;    /* actors of the view neither drawn nor in a group (max_nodes) */
+    uint32_t max_nodes;    /* the cap applied (0: none) */
+    char **short_names;    /* --label short_name: per entity, decoded, or NULL (owned) */
+    uint32_t n_short_names;
 } kl_i_view_t;
 
 /* Select the view of opt (view.c).  On error v is destroyed. */

@@ -258,7 +258,9 @@ def check_view(name, ds, case, args, svg, seen, counts):
     by_name = {}
     for r, n in ds.region_name.items():
         by_name.setdefault(n, []).append(r)
-    clustered = "--geo" not in args and "--group" not in args
+    # regions are clusters only where the layout draws clusters (dot, fdp)
+    clustered = any(g.get("class") == "cluster" and (g.findtext(SVG + "title") or "").startswith("cluster_r")
+                    for g in ET.parse(svg).getroot().iter(SVG + "g"))
     in_view, region_of_colour, actors = {}, {}, 0
     for kind, ident, fill, tip, lines in nodes:
         if kind == "region":

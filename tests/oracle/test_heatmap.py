@@ -125,9 +125,14 @@ TIP = re.compile(r'^(.*) \u2013 (.*): (?:(\d+) links?|no links)(?:; main broker 
 
 
 def short(name):
-    """A name as the tooltips show it: on one line, cut after 40 characters."""
+    """A name as the tooltips show it: on one line, and when longer than 40
+    characters cut to 40 with the "…": at the last space leaving at most 39
+    before it, inside the first word only when it alone is longer."""
     name = name.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-    return name if len(name) <= 40 else name[:40].rstrip() + "\u2026"
+    if len(name) <= 40:
+        return name
+    head = name[:max(name.rfind(" ", 0, 40), 0)].rstrip()
+    return (head or name[:39]) + "\u2026"
 
 
 def unescape(s):

@@ -48,6 +48,24 @@ static const struct {
     {"Supercalifragilisticexpialidocious-organisation", 20, 0},
     {"Mycket långt namn för en organisation som aldrig tar slut", 20, 40},
     {"åäöéåäöéåäöéåäöéåäöé", 8, 12},
+    /* words stay whole: a word longer than the wrap width has its own line */
+    {"HAVFORSKNINGSINSTITUTTET", 20, 64},
+    {"STIFTELSEN HAVFORSKNINGSINSTITUTTET BERGEN", 20, 64},
+    /* a line breaks after a hyphen or slash inside a word, not at a dash
+     * between spaces */
+    {"NORGES TEKNISK-NATURVITENSKAPELIGE UNIVERSITET NTNU", 20, 64},
+    {"Trøndelag - Trööndelage", 12, 0},
+    {"Forskning/Innovasjon Trondheim", 12, 0},
+    {"-leading and trailing- / slash", 8, 0},
+    /* letters of any script count one each: "Åsa Öberg" fills 9 */
+    {"Åsa Öberg Ærlig Ødegård", 9, 0},
+    /* the ellipsis: at most max characters with "…", cut at the last word
+     * boundary (inside the first word only when it alone is too long) */
+    {"STIFTELSEN NORSK INSTITUTT FOR NATURFORSKNING OG KULTURMINNEFORSKNING", 20, 40},
+    {"Supercalifragilisticexpialidocious Ltd", 20, 12},
+    {"Forskningsrådet Norge-Sverige-Finland AB", 0, 30},
+    {"exactly twenty chars", 8, 20},
+    {"twenty-one characters", 8, 20},
     {"", 0, 0},
     {"   ", 0, 0},
     {"-.", 0, 0},

@@ -34,6 +34,13 @@
  * other (a region circle moved off its point is tied to it by a thin line).
  * What has no point is named in the footer, never dropped silently.
  *
+ * Every figure has its title and subtitle at the top left: dot and fdp put
+ * them on a frame cluster around the drawing, with legend and footer below
+ * it; a map pins them above its frame, legend and footer below; neato, sfdp
+ * and circo have only the graph's label, at the top, holding title,
+ * subtitle, legend and footer in that order; the heat map has its title in
+ * the graph's label, above the matrix.
+ *
  * Output is deterministic: the same inputs and options give byte-identical
  * DOT and SVG.  Node ids in the DOT are internal ("n12", "r3"); names only
  * ever appear in labels, escaped by kl_viz_escape_label/_html.
@@ -89,6 +96,13 @@ typedef struct {
     int32_t from, to;        /* time window shown in the title (KL_DATE_MIN/MAX: open) */
     kl_viz_geo geo;          /* draw as a map (default auto) */
     const kl_regions_t *regions; /* heat map: the region pairs, with links and brokers (borrowed) */
+    /* The words around the drawing (borrowed UTF-8, escaped and wrapped at
+     * word boundaries here; NULL: the default; "": no such line): the title
+     * (default: the dataset's title, else its id), the subtitle (default:
+     * what the view shows, its counts and time window) and a caption, a
+     * source line under the legend ("Source: ..."; default none) above the
+     * footer that names the dataset and its sources. */
+    const char *title, *subtitle, *caption;
 } kl_viz_options_t;
 
 /* Defaults as above.  Can't fail. */

@@ -21,7 +21,7 @@ static const char usage_text[] =
     "                      [--fill region|kind] [--layout dot|neato|fdp|sfdp|circo] [--brokers K]\n"
     "                      [--width PX] [--height PX] [--dpi N] [--from DATE] [--to DATE]\n"
     "                      [--mode full|organisations] [--samples K | --epsilon E [--delta D] | --exact]\n"
-    "                      [--seed S] [OPTIONS]\n";
+    "                      [--title TEXT] [--subtitle TEXT] [--caption TEXT] [--seed S] [OPTIONS]\n";
 
 static void help(void)
 {
@@ -68,7 +68,12 @@ static void help(void)
            "                         large to lay out in about 10 s are refused)\n"
            "  --brokers K            label the top K brokers with their rank (default 5)\n"
            "  --width PX, --height PX  image size in pixels (the drawing is scaled to fit, centred)\n"
-           "  --dpi N                pixels per inch of PNG output (default 96)\n\n"
+           "  --dpi N                pixels per inch of PNG output (default 96)\n"
+           "  --title TEXT           the title, top left (default: the dataset's title)\n"
+           "  --subtitle TEXT        the line under it (default: the view, its counts and dates)\n"
+           "  --caption TEXT         a source line under the legend, above the footer that names\n"
+           "                         the dataset, e.g. \"Source: CORDIS, 2024\" (default: none);\n"
+           "                         long text wraps at spaces; \"\" leaves a title or subtitle out\n\n"
            "graph and metrics:\n"
            KL_CLI_GRAPH_HELP KL_CLI_SAMPLES_HELP KL_CLI_SAMPLING_HELP
            "  --seed S               seed of communities and sampling (default 1)\n"
@@ -93,7 +98,10 @@ enum {
     OPT_HEIGHT,
     OPT_DPI,
     OPT_GEO,
-    OPT_HEATMAP
+    OPT_HEATMAP,
+    OPT_TITLE,
+    OPT_SUBTITLE,
+    OPT_CAPTION
 };
 
 static double now(void)
@@ -205,6 +213,9 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
         break;
     case OPT_GEO: vopt->geo = KL_GEO_ON; break;
     case OPT_HEATMAP: vopt->view = KL_VIEW_HEATMAP, r->views++; break;
+    case OPT_TITLE: vopt->title = arg; break;
+    case OPT_SUBTITLE: vopt->subtitle = arg; break;
+    case OPT_CAPTION: vopt->caption = arg; break;
     default: return KL_CLI_UNKNOWN;
     }
     return KL_CLI_HANDLED;
@@ -270,6 +281,9 @@ int cmd_render(int argc, char **argv)
         {"dpi", required_argument, NULL, OPT_DPI},
         {"geo", no_argument, NULL, OPT_GEO},
         {"heatmap", no_argument, NULL, OPT_HEATMAP},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"subtitle", required_argument, NULL, OPT_SUBTITLE},
+        {"caption", required_argument, NULL, OPT_CAPTION},
         {NULL, 0, NULL, 0},
     };
     kl_cli_options_t o;

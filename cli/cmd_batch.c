@@ -327,7 +327,7 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     kl_html_report_t html = {&run.ds, &run.g, &run.metrics, &run.regions, &run.brokerage, in->id, in->path, KL_VERSION, o->top,
                              r1 == 0 ? diagram : NULL, diagram_len, caption,
                              r2 == 0 ? map : NULL, map_len, *note ? note : NULL,
-                             r3 == 0 ? heat : NULL, heat_len};
+                             r3 == 0 ? heat : NULL, heat_len, "diagram.svg", "region-map.svg", "heatmap.svg"};
     w.html = &html;
     if (write_kind(dirfd, "report.html", &w, 4, error, sizeof error))
         goto done;

@@ -22,7 +22,7 @@ static const char usage_text[] =
     "                      [--max-nodes N] [--label name|short_name|id]\n"
     "                      [--width PX] [--height PX] [--dpi N] [--from DATE] [--to DATE]\n"
     "                      [--mode full|organisations] [--samples K | --epsilon E [--delta D] | --exact]\n"
-    "                      [--seed S] [OPTIONS]\n";
+    "                      [--title TEXT] [--subtitle TEXT] [--caption TEXT] [--seed S] [OPTIONS]\n";
 
 static void help(void)
 {
@@ -87,7 +87,12 @@ static void help(void)
            "                         short_name attribute where it names one entity only, else\n"
            "                         the name) or id\n"
            "  --width PX, --height PX  image size in pixels (the drawing is scaled to fit, centred)\n"
-           "  --dpi N                pixels per inch of PNG output (default 96)\n\n"
+           "  --dpi N                pixels per inch of PNG output (default 96)\n"
+           "  --title TEXT           the title, top left (default: the dataset's title)\n"
+           "  --subtitle TEXT        the line under it (default: the view, its counts and dates)\n"
+           "  --caption TEXT         a source line under the legend, above the footer that names\n"
+           "                         the dataset, e.g. \"Source: CORDIS, 2024\" (default: none);\n"
+           "                         long text wraps at spaces; \"\" leaves a title or subtitle out\n\n"
            "graph and metrics:\n"
            KL_CLI_GRAPH_HELP KL_CLI_SAMPLES_HELP KL_CLI_SAMPLING_HELP
            "  --seed S               seed of communities and sampling (default 1)\n"
@@ -115,7 +120,10 @@ enum {
     OPT_HEATMAP,
     OPT_AREAS,
     OPT_MAX_NODES,
-    OPT_LABEL
+    OPT_LABEL,
+    OPT_TITLE,
+    OPT_SUBTITLE,
+    OPT_CAPTION
 };
 
 static double now(void)
@@ -247,6 +255,9 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
         vopt->label_by = (kl_viz_label)k;
         r->actor_option = "--label";
         break;
+    case OPT_TITLE: vopt->title = arg; break;
+    case OPT_SUBTITLE: vopt->subtitle = arg; break;
+    case OPT_CAPTION: vopt->caption = arg; break;
     default: return KL_CLI_UNKNOWN;
     }
     return KL_CLI_HANDLED;
@@ -319,6 +330,9 @@ int cmd_render(int argc, char **argv)
         {"areas", required_argument, NULL, OPT_AREAS},
         {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
         {"label", required_argument, NULL, OPT_LABEL},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"subtitle", required_argument, NULL, OPT_SUBTITLE},
+        {"caption", required_argument, NULL, OPT_CAPTION},
         {NULL, 0, NULL, 0},
     };
     kl_cli_options_t o;

@@ -237,12 +237,10 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
         kl_i_sb_printf(b, "%s", f->map_rows.s);
 }
 
-/* Title (dataset), subtitle (view, window) as HTML rows. */
-static void title_rows(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
-                       const kl_viz_options_t *opt, int geo)
+/* The generated subtitle: the view, its counts and time window (HTML). */
+static void subtitle(kl_i_sb_t *b, const kl_i_view_t *view, const kl_viz_options_t *opt, int geo)
 {
-    kl_i_title_row(b, ds);
-    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\" COLOR=\"#444444\">");
+    kl_i_sb_printf(b, "%s", "");
     switch (opt->view) {
     case KL_VIEW_EGO:
         kl_i_sb_printf(b, "Ego network of ");
@@ -277,8 +275,38 @@ static void title_rows(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t
         kl_i_sb_printf(b, " \u00b7 %u regions, %u links \u00b7 %s", view->n, view->m, w);
     else
         kl_i_sb_printf(b, " \u00b7 %u actors, %u ties \u00b7 %s", view->n, view->m, w);
-    kl_i_sb_printf(b, "</FONT></TD></TR>");
-    (void)g;
+}
+
+#define MAP_TITLE_INDENT 44 /* points left of a map's frame: past its latitude labels */
+#define MAP_TITLE_GAP 54    /* points above the frame: over the north arrow */
+
+/* The graph's label (legend, footer) widens the drawing on both sides when
+ * it is the wider, which would move the drawing and its title right of the
+ * legend: so the title is made at least as wide as the label (both
+ * measured).  dot, fdp: the title rows label the frame cluster (body),
+ * which Graphviz makes as wide as its label; maps (m): a node pinned above
+ * the frame, left of the latitude labels. */
+static kl_err place_title(struct kl_viz *v, Agraph_t *body, const kl_i_map_t *m, const char *rows, const char *legend)
+{
+    const char *table = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\"";
+    kl_i_sb_t t = {0};
+    double tw = 0, th = 0, lw = 0, lh = 0;
+    kl_i_sb_printf(&t, "%s>%s</TABLE>", table, rows);
+    kl_err rc = t.failed ? KL_ENOMEM : kl_i_html_size(v->gvc, t.s, &tw, &th);
+    if (rc == KL_OK)
+        rc = kl_i_html_size(v->gvc, legend, &lw, &lh);
+    if (rc == KL_OK && m) {
+        rc = kl_i_title_node(v->graph, rows, m->x0 - MAP_TITLE_INDENT, m->y1 + MAP_TITLE_GAP, fmax(tw, lw), th);
+    } else if (rc == KL_OK) {
+        t.len = 0;
+        kl_i_sb_printf(&t, "%s WIDTH=\"%.0f\">%s</TABLE>", table, ceil(fmax(tw, lw)), rows);
+        if (t.failed)
+            rc = KL_ENOMEM;
+        else
+            kl_i_set_html(v->graph, body, "label", t.s);
+    }
+    free(t.s);
+    return rc;
 }
 
 /* Footer: what was not drawn on a map, so that nothing goes silently. */
@@ -337,7 +365,7 @@ static void off_map(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *d
 static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                        const kl_analysis_t *res, const kl_viz_options_t *opt, const kl_i_map_info_t *geo)
 {
-    kl_i_footer_start(b, ds);
+    kl_i_footer_start(b, ds, opt);
     if (view->left_out && opt->view == KL_VIEW_REGION_MAP)
         kl_i_sb_printf(b, " \u00b7 %u regionless actor%s not drawn", view->left_out, view->left_out == 1 ? "" : "s");
     else if (view->left_out)
@@ -754,14 +782,18 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
     const kl_viz_options_t *opt = &v->opt;
     int map = opt->view == KL_VIEW_REGION_MAP;
     kl_viz_layout layout = v->info.layout;
-    /* dot and fdp draw clusters: the title goes on a frame cluster at the
-     * top; other layouts get title, legend and footer in one caption */
+    /* the title goes top left: dot and fdp draw clusters, so a frame
+     * cluster around the drawing carries it, legend and footer below; a map
+     * pins it above its frame, legend and footer below; neato, sfdp and
+     * circo make no room for cluster labels, so the graph's one label goes
+     * on top and carries title, legend and footer */
     int framed = layout == KL_LAYOUT_DOT || layout == KL_LAYOUT_FDP;
+    int label_on_top = !framed && !v->geo;
     colours_t c;
     legend_flags_t flags = {0};
     kl_i_map_info_t geo;
     const char **fill = NULL;
-    kl_i_sb_t b = {0};
+    kl_i_sb_t b = {0}, sub = {0}, rows = {0};
     memset(&geo, 0, sizeof geo);
     flags.geo = v->geo ? &geo : NULL;
     kl_err rc = colours_init(&c, view, ds, g, map);
@@ -778,7 +810,7 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
     kl_i_set(root, "pad", "0.3");
     kl_i_set(root, "outputorder", "edgesfirst");
     kl_i_set(root, "labeljust", "l");
-    kl_i_set(root, "labelloc", "b");
+    kl_i_set(root, "labelloc", label_on_top ? "t" : "b");
     switch (layout) {
     case KL_LAYOUT_DOT:
         /* left to right: components stack up, a page's portrait shape */
@@ -815,6 +847,10 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
     agattr(root, AGEDGE, "fontsize", "9");
     agattr(root, AGEDGE, "fontcolor", "#333333");
 
+    subtitle(&sub, view, opt, v->geo);
+    int title_rows = kl_i_title_rows(&rows, ds, opt, sub.s ? sub.s : "");
+    if (sub.failed || rows.failed)
+        goto cleanup;
     Agraph_t *body = root;
     if (framed) {
         body = agsubg(root, "cluster_frame", 1);
@@ -823,12 +859,6 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
         kl_i_set(body, "peripheries", "0");
         kl_i_set(body, "labelloc", "t");
         kl_i_set(body, "labeljust", "l");
-        kl_i_sb_printf(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
-        title_rows(&b, view, ds, g, opt, v->geo);
-        kl_i_sb_printf(&b, "</TABLE>");
-        if (b.failed)
-            goto cleanup;
-        kl_i_set_html(root, body, "label", b.s);
     }
     if (map && v->geo) {
         if (!(fill = malloc(((size_t)view->n + 1) * sizeof *fill)))
@@ -847,15 +877,16 @@ kl_err kl_i_dot_build(struct kl_viz *v, const kl_i_view_t *view, const kl_datase
         goto cleanup;
     rc = KL_ENOMEM;
     b.len = 0;
-    kl_i_sb_printf(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
-    if (!framed)
-        title_rows(&b, view, ds, g, opt, v->geo);
+    kl_i_sb_printf(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">%s",
+                   label_on_top ? rows.s : "");
     legend(&b, &c, ds, opt, &flags);
     footer_row(&b, view, ds, g, res, opt, flags.geo);
     kl_i_sb_printf(&b, "</TABLE>");
     if (b.failed)
         goto cleanup;
     kl_i_set_html(root, root, "label", b.s);
+    if (title_rows && !label_on_top && (rc = place_title(v, body, v->geo ? &geo.map : NULL, rows.s, b.s)) != KL_OK)
+        goto cleanup;
     rc = KL_OK;
 cleanup:
     if (rc == KL_ENOMEM)
@@ -865,5 +896,7 @@ cleanup:
     free(flags.map_rows.s);
     free(fill);
     free(b.s);
+    free(sub.s);
+    free(rows.s);
     return rc;
 }

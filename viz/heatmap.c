@@ -1,9 +1,10 @@
 /* viz/heatmap.c - the region x region heat map: one cell per pair of regions,
  * coloured by the pair's links and marked with its main broker, the regions
  * in an order that keeps those that work together together (seriate.c).
- * The figure is four HTML-like tables in four Graphviz nodes stacked by
- * dot (title, matrix, colour legend, the rest), so DOT, SVG, PNG and PDF
- * come from the same render path as every other view. */
+ * The figure is the title in the graph's label and three HTML-like tables
+ * in three Graphviz nodes stacked by dot (matrix, colour legend, the rest),
+ * so DOT, SVG, PNG and PDF come from the same render path as every other
+ * view. */
 #include "viz_internal.h"
 
 #include <math.h>
@@ -636,32 +637,40 @@ kl_err kl_i_heatmap_build(struct kl_viz *v, const kl_dataset_t *ds, const kl_agr
     agattr(root, AGNODE, "margin", "0");
     agattr(root, AGEDGE, "style", "invis");
 
-    /* four nodes stacked (title, matrix, colours, the rest): Graphviz
-     * stretches a table nested in a wider one, and the matrix must keep its
-     * cells */
-    const char *names[4] = {"title", "matrix", "colours", "legend"};
-    Agnode_t *nodes[4];
-    for (int part = 0; part < 4; part++) {
+    /* the title top left, in the graph's label; three nodes stacked below
+     * it (matrix, colours, the rest): Graphviz stretches a table nested in a
+     * wider one, and the matrix must keep its cells */
+    char window[96];
+    kl_i_window_text(&v->opt, window, sizeof window);
+    kl_i_sb_printf(&b,
+                   "Region \u00d7 region heat map: links between regions \u00b7 %u regions, %u linked pairs \u00b7 %s",
+                   h.n, h.linked, window);
+    kl_i_sb_t title = {0};
+    kl_i_sb_printf(&title, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
+    int title_rows = b.failed ? 0 : kl_i_title_rows(&title, ds, &v->opt, b.s);
+    kl_i_sb_printf(&title, "</TABLE>");
+    if (!b.failed && !title.failed && title_rows) {
+        kl_i_set(root, "labelloc", "t");
+        kl_i_set(root, "labeljust", "l");
+        kl_i_set_html(root, root, "label", title.s);
+    }
+    free(title.s);
+    if (b.failed || title.failed)
+        goto cleanup;
+    const char *names[3] = {"matrix", "colours", "legend"};
+    Agnode_t *nodes[3];
+    for (int part = 0; part < 3; part++) {
         b.len = 0;
-        if (part == 1) {
+        if (part == 0) {
             matrix(&b, &h, &c, &bk, &sz, ds, g, rg);
         } else {
             kl_i_sb_printf(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
-            if (part == 0) {
-                char window[96];
-                kl_i_title_row(&b, ds);
-                kl_i_window_text(&v->opt, window, sizeof window);
-                kl_i_sb_printf(&b,
-                               "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\" COLOR=\"#444444\">Region \u00d7 region "
-                               "heat map: links between regions \u00b7 %u regions, %u linked pairs \u00b7 "
-                               "%s</FONT></TD></TR>",
-                               h.n, h.linked, window);
-            } else if (part == 2) {
+            if (part == 1) {
                 colour_legend(&b, &c, max);
             } else {
                 explanations(&b, &h, &c, &sz);
                 broker_key(&b, &bk, ds, g);
-                kl_i_footer_start(&b, ds);
+                kl_i_footer_start(&b, ds, &v->opt);
                 if (h.left_out)
                     kl_i_sb_printf(&b, " \u00b7 the %u region%s with fewest links not drawn (at most %u are)",
                                    h.left_out, h.left_out == 1 ? "" : "s", HEAT_MAX_REGIONS);

@@ -116,15 +116,111 @@ void kl_i_window_text(const kl_viz_options_t *opt, char *buf, size_t size)
         snprintf(buf, size, "ties active %s\u2013%s", a, b);
 }
 
-void kl_i_title_row(kl_i_sb_t *b, const kl_dataset_t *ds)
+/* Where the words around a drawing wrap and are cut (characters): a line
+ * of each is about 850 points wide at its font size, an A4 page's width
+ * in landscape. */
+#define TITLE_WRAP 70
+#define TITLE_MAX 200
+#define SUBTITLE_WRAP 110
+#define SUBTITLE_MAX 400
+#define CAPTION_WRAP 130
+#define CAPTION_MAX 600
+#define TITLE_PT 22
+#define SUBTITLE_PT 13
+
+static const char *title_text(const kl_dataset_t *ds, const kl_viz_options_t *opt)
 {
-    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"22\"><B>");
-    kl_i_sb_text(b, ds->title ? ds->title : ds->id, 1, 70, 200);
-    kl_i_sb_printf(b, "</B></FONT></TD></TR>");
+    return opt->title ? opt->title : ds->title ? ds->title : ds->id;
 }
 
-void kl_i_footer_start(kl_i_sb_t *b, const kl_dataset_t *ds)
+int kl_i_title_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_viz_options_t *opt, const char *generated)
 {
+    int rows = 0;
+    const char *title = title_text(ds, opt);
+    kl_i_sb_printf(b, "%s", ""); /* b->s is a string even without rows */
+    if (*title) {
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><FONT POINT-SIZE=\"%d\"><B>", TITLE_PT);
+        kl_i_sb_text(b, title, 1, TITLE_WRAP, TITLE_MAX);
+        kl_i_sb_printf(b, "</B></FONT></TD></TR>");
+        rows++;
+    }
+    if (opt->subtitle ? *opt->subtitle : *generated) {
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><FONT POINT-SIZE=\"%d\" COLOR=\"#444444\">",
+                       SUBTITLE_PT);
+        if (opt->subtitle)
+            kl_i_sb_text(b, opt->subtitle, 1, SUBTITLE_WRAP, SUBTITLE_MAX);
+        else
+            kl_i_sb_printf(b, "%s", generated);
+        kl_i_sb_printf(b, "</FONT></TD></TR>");
+        rows++;
+    }
+    return rows;
+}
+
+kl_err kl_i_html_size(GVC_t *gvc, const char *html, double *w, double *h)
+{
+    /* a graph of one node laid out by dot: the size Graphviz gives the
+     * label, fonts and all, as the diagram's own layout will */
+    Agraph_t *g = agopen("measure", Agundirected, &kl_i_agdisc);
+    Agnode_t *nd = g ? agnode(g, "label", 1) : NULL;
+    kl_err rc = KL_ENOMEM;
+    if (nd) {
+        kl_i_set(nd, "shape", "plaintext");
+        kl_i_set(nd, "margin", "0");
+        kl_i_set(nd, "width", "0");
+        kl_i_set(nd, "height", "0");
+        kl_i_set(nd, "fontname", "Helvetica");
+        kl_i_set_html(g, nd, "label", html);
+        if (gvLayout(gvc, g, "dot") == 0) {
+            *w = ND_width(nd) * 72;
+            *h = ND_height(nd) * 72;
+            gvFreeLayout(gvc, g);
+            rc = KL_OK;
+        }
+    }
+    if (g)
+        agclose(g);
+    return rc;
+}
+
+/* Graphviz pads the graph's label by 8 points on each side */
+#define LABEL_PAD 8
+
+kl_err kl_i_title_node(Agraph_t *root, const char *rows, double left, double bottom, double w, double h)
+{
+    Agnode_t *nd = agnode(root, "title", 1);
+    kl_i_sb_t b = {0};
+    if (!nd)
+        return KL_ENOMEM;
+    /* padded like the graph's label, so that the two start at the same x */
+    double nw = ceil(w) + 2 * LABEL_PAD;
+    kl_i_map_pin(nd, left + nw / 2, bottom + ceil(h) / 2);
+    kl_i_set(nd, "shape", "plaintext");
+    kl_i_set(nd, "margin", "0");
+    kl_i_setf(nd, "width", "%.4f", nw / 72);
+    kl_i_setf(nd, "height", "%.4f", ceil(h) / 72);
+    /* the rows left-aligned in a table of fixed size, which Graphviz
+     * centres in the node rather than stretching it to the node's width */
+    kl_i_sb_printf(&b,
+                   "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\" FIXEDSIZE=\"TRUE\" "
+                   "WIDTH=\"%.0f\" HEIGHT=\"%.0f\">%s</TABLE>",
+                   ceil(w), ceil(h), rows);
+    if (b.failed) {
+        free(b.s);
+        return KL_ENOMEM;
+    }
+    kl_i_set_html(root, nd, "label", b.s);
+    free(b.s);
+    return KL_OK;
+}
+
+void kl_i_footer_start(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_viz_options_t *opt)
+{
+    if (opt->caption && *opt->caption) {
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><FONT POINT-SIZE=\"11\" COLOR=\"#333333\">");
+        kl_i_sb_text(b, opt->caption, 1, CAPTION_WRAP, CAPTION_MAX);
+        kl_i_sb_printf(b, "</FONT></TD></TR>");
+    }
     kl_i_sb_printf(b,
                    "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">Sources: %u document%s \u00b7 "
                    "dataset: ",

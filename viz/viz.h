@@ -37,6 +37,13 @@
  * other (a region circle moved off its point is tied to it by a thin line).
  * What has no point is named in the footer, never dropped silently.
  *
+ * Every figure has its title and subtitle at the top left: dot and fdp put
+ * them on a frame cluster around the drawing, with legend and footer below
+ * it; a map pins them above its frame, legend and footer below; neato, sfdp
+ * and circo have only the graph's label, at the top, holding title,
+ * subtitle, legend and footer in that order; the heat map has its title in
+ * the graph's label, above the matrix.
+ *
  * Output is deterministic: the same inputs and options give byte-identical
  * DOT and SVG.  Node ids in the DOT are internal ("n12", "r3"); names only
  * ever appear in labels, escaped by kl_viz_escape_label/_html.
@@ -112,6 +119,13 @@ typedef struct {
                                 default, KL_VIZ_MAX_NODES for ego and path views, no cap for
                                 the others */
     kl_viz_label label_by;   /* node text (default the name) */
+    /* The words around the drawing (borrowed UTF-8, escaped and wrapped at
+     * word boundaries here; NULL: the default; "": no such line): the title
+     * (default: the dataset's title, else its id), the subtitle (default:
+     * what the view shows, its counts and time window) and a caption, a
+     * source line under the legend ("Source: ..."; default none) above the
+     * footer that names the dataset and its sources. */
+    const char *title, *subtitle, *caption;
 } kl_viz_options_t;
 
 /* Defaults as above.  Can't fail. */

@@ -109,11 +109,23 @@ Agedge_t *kl_i_region_link(Agraph_t *root, Agnode_t *a, Agnode_t *b, double link
 void kl_i_set_html(Agraph_t *root, void *obj, const char *name, const char *html);
 /* "all dates", "ties active 2016–2020", ...: the time window of opt. */
 void kl_i_window_text(const kl_viz_options_t *opt, char *buf, size_t size);
-/* The title row of every diagram (the dataset's title, else its id). */
-void kl_i_title_row(kl_i_sb_t *b, const kl_dataset_t *ds);
-/* The footer row's start, "Sources: N documents · dataset: ID", its cell
- * and font left open for the view to add to and close. */
-void kl_i_footer_start(kl_i_sb_t *b, const kl_dataset_t *ds);
+/* The title block of every diagram, as table rows: the title (opt->title,
+ * else the dataset's title, else its id) and the subtitle (opt->subtitle,
+ * else `generated`, HTML-like text escaped already); a row whose text is
+ * empty is left out.  Returns the number of rows written (0, 1 or 2). */
+int kl_i_title_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_viz_options_t *opt, const char *generated);
+/* The size in points Graphviz gives an HTML-like label (a plaintext node's,
+ * without margin), measured by laying it out.  Errors: KL_ENOMEM. */
+kl_err kl_i_html_size(GVC_t *gvc, const char *html, double *w, double *h);
+/* Maps: the title rows (w x h points) as a node named "title" pinned with
+ * its bottom-left corner at (left, bottom), padded on the left and right as
+ * Graphviz pads the graph's label: a node as wide as the label (w its
+ * width) makes the label start where the rows do.  Errors: KL_ENOMEM. */
+kl_err kl_i_title_node(Agraph_t *root, const char *rows, double left, double bottom, double w, double h);
+/* The caption row (opt->caption, when given and not empty), then the
+ * footer row's start, "Sources: N documents · dataset: ID", its cell and
+ * font left open for the view to add to and close. */
+void kl_i_footer_start(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_viz_options_t *opt);
 
 /* Name a node for readers and scripts (colours.c): an actor's (vertex u)
  * SVG id "actor:ID" and tooltip "name\nregion name" ("no region"); a

@@ -141,7 +141,10 @@ static const char css[] =
     ".grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(500px,1fr));gap:0 32px}\n"
     "figure{margin:14px 0 22px;border:1px solid var(--line);border-radius:8px;padding:14px;background:#fff;"
     "break-inside:avoid}\n"
-    "figure svg{display:block;width:100%;height:auto;max-height:960px;margin:0 auto}\n"
+    ".fig{overflow-x:auto}\n"
+    ".fig svg{display:block;width:100%;max-width:var(--natural);min-width:var(--readable);height:auto;"
+    "margin:0 auto}\n"
+    ".fig-link{text-align:right;font-size:12.5px;margin:-4px 0 6px}\n"
     "figcaption{color:var(--muted);font-size:13px;margin-top:10px;border-top:1px solid var(--line);"
     "padding-top:8px}\n"
     ".kind{display:inline-block;font-size:11px;line-height:17px;padding:0 7px;border-radius:9px;"
@@ -170,6 +173,7 @@ static const char css[] =
     "border-bottom:3px solid #e69f00}header.top p.sub,header.top .eyebrow{color:#444}.wrap{max-width:none;"
     "padding:0}h2{break-after:avoid;margin-top:24px}h3{break-after:avoid}.grid2{display:block}"
     "a{color:inherit;text-decoration:none}.tile{background:none}.findings{background:none}"
+    ".fig{overflow:visible}.fig svg{min-width:0}.fig-link{display:none}"
     "thead{display:table-header-group}}\n";
 
 static double pct(double share) { return share * 100.0; }
@@ -260,6 +264,85 @@ static void inline_svg(FILE *f, const char *svg, size_t len, const char *prefix)
         fputs(prefix, f);
         p = hit + 5;
     }
+}
+
+/* ------------------------------------------------------------ figures */
+
+/* A diagram is never shown so small that its smallest text falls under
+ * this many CSS pixels. */
+#define READABLE_PX 9.0
+#define PX_PER_PT (96.0 / 72.0)
+
+/* The number after `name` ("width=\"") within [p, end), or NAN. */
+static double number_after(const char *p, const char *end, const char *name)
+{
+    size_t n = strlen(name);
+    const char *hit = memmem(p, (size_t)(end - p), name, n);
+    if (!hit)
+        return NAN;
+    char buf[32];
+    size_t k = 0;
+    for (hit += n; hit < end && k < sizeof buf - 1 && *hit && strchr("0123456789.-+eE", *hit); hit++)
+        buf[k++] = *hit;
+    buf[k] = '\0';
+    char *stop;
+    double x = strtod(buf, &stop);
+    return stop == buf ? NAN : x;
+}
+
+/* How wide to show an SVG written by Graphviz (width in points, viewBox in
+ * user units, text sizes in user units), in CSS pixels: *natural its own
+ * size; *readable the width at which its smallest text is READABLE_PX
+ * tall (0: no text).  Both 0 when the size cannot be read. */
+static void svg_widths(const char *svg, size_t len, double *natural, double *readable)
+{
+    const char *end = svg + len, *tag = memmem(svg, len, "<svg", 4);
+    const char *close = tag ? memchr(tag, '>', (size_t)(end - tag)) : NULL;
+    *natural = *readable = 0;
+    if (!close)
+        return;
+    double width_pt = number_after(tag, close, " width=\"");
+    const char *vb = memmem(tag, (size_t)(close - tag), "viewBox=\"", 9);
+    double vb_width = NAN;
+    if (vb) {
+        /* "x y width height" */
+        const char *p = vb + 9;
+        char *next;
+        for (int i = 0; i < 3; i++, p = next)
+            vb_width = strtod(p, &next);
+    }
+    if (!(width_pt > 0) || !(vb_width > 0))
+        return;
+    double px_per_unit = width_pt / vb_width * PX_PER_PT, smallest = INFINITY;
+    for (const char *p = close; (p = memmem(p, (size_t)(end - p), "font-size=\"", 11)); p += 11) {
+        double size = number_after(p, end, "font-size=\"");
+        if (size > 0 && size < smallest)
+            smallest = size;
+    }
+    *natural = width_pt * PX_PER_PT;
+    if (isfinite(smallest))
+        *readable = *natural * READABLE_PX / (smallest * px_per_unit);
+}
+
+/* A figure's opening: a link to the SVG file at full size, then the
+ * diagram as wide as the column allows between its readable width and its
+ * own (the column scrolls sideways when it is narrower than readable). */
+static void figure_open(FILE *f, const char *svg, size_t len, const char *prefix, const char *href)
+{
+    double natural, readable;
+    svg_widths(svg, len, &natural, &readable);
+    fputs("<figure>\n", f);
+    if (href) {
+        fputs("<div class=\"fig-link\"><a href=\"", f);
+        E(href);
+        fputs("\">Open at full size</a></div>\n", f);
+    }
+    if (natural > 0)
+        fprintf(f, "<div class=\"fig\" style=\"--natural:%.0fpx;--readable:%.0fpx\">\n", ceil(natural), ceil(readable));
+    else
+        fputs("<div class=\"fig\" style=\"--natural:100%;--readable:0\">\n", f);
+    inline_svg(f, svg, len, prefix);
+    fputs("\n</div>", f);
 }
 
 typedef struct {
@@ -435,8 +518,7 @@ static void diagrams_section(FILE *f, const kl_html_report_t *r)
     /* the region map comes first: drawn as a map when the regions have
      * coordinates, as kluster batch renders it (kl_viz_region_map_is_geo) */
     if (r->region_map_svg) {
-        fputs("<figure>\n", f);
-        inline_svg(f, r->region_map_svg, r->region_map_len, "rm-");
+        figure_open(f, r->region_map_svg, r->region_map_len, "rm-", r->region_map_href);
         fputs(r->g && kl_viz_region_map_is_geo(r->ds, r->g)
                   ? "\n<figcaption>Map of the regions: each region is a circle at its coordinates, its area the "
                     "number of its actors; a line joins two regions when actors of both are tied directly or "
@@ -448,8 +530,7 @@ static void diagrams_section(FILE *f, const kl_html_report_t *r)
               f);
     }
     if (r->diagram_svg) {
-        fputs("<figure>\n", f);
-        inline_svg(f, r->diagram_svg, r->diagram_len, "nw-");
+        figure_open(f, r->diagram_svg, r->diagram_len, "nw-", r->diagram_href);
         fputs("\n<figcaption>", f);
         E(r->diagram_caption ? r->diagram_caption : "The network.");
         fputs(" Clusters are regions, shapes kinds of actor, size inter-regional betweenness; bridges are drawn "
@@ -458,8 +539,7 @@ static void diagrams_section(FILE *f, const kl_html_report_t *r)
               f);
     }
     if (r->heatmap_svg) {
-        fputs("<figure>\n", f);
-        inline_svg(f, r->heatmap_svg, r->heatmap_len, "hm-");
+        figure_open(f, r->heatmap_svg, r->heatmap_len, "hm-", r->heatmap_href);
         fputs("\n<figcaption>Heat map of the region pairs: each cell is coloured by the pair's links (ties between "
               "actors of the two regions, plus projects, funders and people tied to both; darker is more) and "
               "marked with the letter of its main broker, named in the key below it. Regions that work together "

@@ -333,6 +333,8 @@ typedef struct {
     const char *render_note;         /* why a diagram is missing, or NULL */
     const char *heatmap_svg;         /* the region x region heat map, or NULL */
     size_t heatmap_len;
+    /* the SVG files beside the report, linked as "Open at full size"; NULL: no link */
+    const char *diagram_href, *region_map_href, *heatmap_href;
 } kl_html_report_t;
 
 /* Write report.html: the graph in numbers, key findings, the diagrams, who
@@ -340,7 +342,10 @@ typedef struct {
  * regions, top-N tables per metric, the evidence for each top broker's
  * cross-region ties (sources and quotes), warnings and sources.  Every name
  * goes through kl_html_escape; the SVGs are inlined with their XML prolog
- * removed and their ids prefixed (so the two never clash).  Returns 0, or
+ * removed and their ids prefixed (so the two never clash), each as wide as
+ * the column allows but never so narrow that its smallest text is under 9
+ * CSS pixels, nor wider than its own size (a narrower column scrolls
+ * sideways).  Returns 0, or
  * -1 on a write error or out of memory (errno set).  Does not close f.
  * O(n log n + m + relations) plus O(relations) per broker shown. */
 int kl_write_html_report(FILE *f, const kl_html_report_t *r);

@@ -131,13 +131,22 @@ run: all
 	@cat $(RUN_OUT)/report.md $(RUN_OUT)/bridges.md
 	@echo "make run: results in $(RUN_OUT)/ (analysis.json, actors.csv, report.md, bridges.md, diagram.svg/.png, region-map.svg, map.png, heatmap.png)"
 
-# The README's diagrams of the shipped dataset (committed under docs/).
+# The README's diagrams of the shipped dataset and, where ../shared is beside
+# the checkout, of the Norwegian H2020 import (committed under docs/).
+NORWAY_CSV ?= ../shared/data/norway-h2020-participations/dataset.csv
 docs: all
 	@$(MAKE) --no-print-directory kluster
 	./kluster render datasets/cleantech-se -q -o docs/cleantech-se.svg
 	./kluster render datasets/cleantech-se -q --region-map -o docs/cleantech-se-regions.svg
 	./kluster render datasets/cleantech-se -q --region-map --geo -o docs/cleantech-se-map.svg
 	./kluster render datasets/cleantech-se -q --heatmap -o docs/cleantech-se-heatmap.svg
+	@if [ -f $(NORWAY_CSV) ]; then \
+	  set -e; rm -rf build/docs-norway; \
+	  ./kluster import -q --map loaders/maps/norway-h2020.json $(NORWAY_CSV) -o build/docs-norway; \
+	  ./kluster render build/docs-norway -q --region-map --geo -o docs/norway-h2020-map.svg; \
+	  ./kluster render build/docs-norway -q --top 30 -o docs/norway-h2020-top30.svg; \
+	  echo "make docs: the Norwegian figures from $(NORWAY_CSV)"; \
+	else echo "make docs: $(NORWAY_CSV) not found, the Norwegian figures kept as they are"; fi
 
 # the loader and analysis benches (tests/bench/run.sh), then the scale table
 # (tests/bench/scale.sh; also alone as bench-scale); BENCH_QUICK=1: a smoke run

@@ -904,17 +904,27 @@ static void short_name(const kl_dataset_t *ds, uint32_t entity, char *buf, size_
     }
 }
 
+#define BROKER_LINE_CHARS 100 /* about the width of the legend's other lines */
+
 void kl_i_broker_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_agraph_t *g, const int64_t *brokers, uint32_t n)
 {
     if (!n)
         return;
     kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Brokers</B>  ");
+    size_t line = 0; /* characters on the legend's line so far: long names go one or two a line */
     for (uint32_t k = 0; k < n; k++) {
         uint32_t ent = g->vertex_entity[brokers[k]];
         char sn[64];
         short_name(ds, ent, sn, sizeof sn);
-        if (k)
-            kl_i_sb_printf(b, k % 3 ? "   " : "<BR ALIGN=\"LEFT\"/>");
+        size_t len = strlen(ds->entities[ent].name) + strlen(sn) + 8;
+        len = len > 72 ? 72 : len;
+        if (k && line + len > BROKER_LINE_CHARS) {
+            kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>");
+            line = 0;
+        } else if (k) {
+            kl_i_sb_printf(b, "   ");
+        }
+        line += len;
         kl_i_sb_printf(b, "<B>#%u</B> ", k + 1);
         kl_i_sb_text(b, ds->entities[ent].name, 1, 0, 60);
         if (sn[0]) {

@@ -117,15 +117,9 @@ static void other_region_suffix(kl_i_sb_t *b, const colours_t *c, const kl_datas
 
 /* ------------------------------------------------------ title and legend */
 
-static void swatch(kl_i_sb_t *b, const char *colour, const char *text)
-{
-    /* a coloured block of text, not a sized cell: Graphviz stretches cells */
-    kl_i_sb_printf(b, "<TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">\u2588\u2588</FONT> ", colour);
-    kl_i_sb_text(b, text, 1, 0, 40);
-    kl_i_sb_printf(b, "   </TD>");
-}
-
-/* A table of colour swatches, four a row, the first row headed `head`. */
+/* A line of colour swatches, four a line, after the head: running text in
+ * one cell, not a table of cells, which Graphviz would stretch to the
+ * legend's widest row and scatter across the page. */
 typedef struct {
     kl_i_sb_t *b;
     int col;
@@ -134,11 +128,14 @@ typedef struct {
 
 static void swatches_add(swatches_t *s, const char *colour, const char *text)
 {
-    if (s->col % 4 == 0)
-        kl_i_sb_printf(s->b, "%s<TR><TD ALIGN=\"LEFT\">%s%s%s</TD>", s->col ? "</TR>" : "", s->col ? "" : "<B>",
-                       s->col ? "" : s->head, s->col ? "" : "</B>");
+    if (!s->col)
+        kl_i_sb_printf(s->b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>%s</B>  ", s->head);
+    else if (s->col % 4 == 0)
+        kl_i_sb_printf(s->b, "<BR ALIGN=\"LEFT\"/>");
     s->col++;
-    swatch(s->b, colour, text);
+    kl_i_sb_printf(s->b, "<FONT COLOR=\"%s\" POINT-SIZE=\"10\">\u2588\u2588</FONT> ", colour);
+    kl_i_sb_text(s->b, text, 1, 0, 40);
+    kl_i_sb_printf(s->b, "    ");
 }
 
 typedef struct {
@@ -150,7 +147,6 @@ typedef struct {
 static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, const kl_viz_options_t *opt,
                    const legend_flags_t *f)
 {
-    const char *row = "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"1\">";
     int map = opt->view == KL_VIEW_REGION_MAP;
     if (!map) {
         kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Shape</B> ");
@@ -161,8 +157,6 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
     }
     swatches_t s = {b, 0, map ? "Region" : "Colour"};
     /* a map names its regions beside their circles */
-    if (!(map && f->geo))
-        kl_i_sb_printf(b, "%s", row);
     if (map && f->geo) {
     } else if (opt->fill_by == KL_FILL_KIND && !map) {
         for (int k = 0; k < KL_KIND_COUNT; k++)
@@ -180,11 +174,8 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
         if (c->has_regionless)
             swatches_add(&s, KL_VIZ_NO_REGION_COLOUR, "no region");
     }
-    if (!(map && f->geo)) {
-        if (!s.col)
-            kl_i_sb_printf(b, "<TR><TD> </TD>");
-        kl_i_sb_printf(b, "</TR></TABLE></TD></TR>");
-    }
+    if (s.col)
+        kl_i_sb_printf(b, "</TD></TR>");
 
     kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Size</B>  ");
     if (map)

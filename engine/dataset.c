@@ -23,6 +23,16 @@ kl_err kl_dataset_init(kl_dataset_t *ds)
     return KL_OK;
 }
 
+/* An outline is one block: the latitudes first (so the block's start is
+ * ring_lat), then the longitudes, then the ring offsets. */
+static void free_outline(kl_region_t *r)
+{
+    free((void *)r->ring_lat);
+    r->n_rings = 0;
+    r->ring = NULL;
+    r->ring_lat = r->ring_lon = NULL;
+}
+
 void kl_dataset_destroy(kl_dataset_t *ds)
 {
     if (!ds)
@@ -35,6 +45,8 @@ void kl_dataset_destroy(kl_dataset_t *ds)
     free(ds->entities);
     free(ds->relations);
     free(ds->evidence);
+    for (uint32_t i = 0; i < ds->n_regions; i++)
+        free_outline(&ds->regions[i]);
     free(ds->regions);
     free(ds->sources);
     free(ds->aliases);
@@ -335,6 +347,10 @@ kl_err kl_dataset_add_region(kl_dataset_t *ds, const kl_region_t *in, kl_error_t
     }
     kl_region_t *r = &ds->regions[at];
     *r = *in;
+    /* the dataset owns outlines: a caller's pointers are never adopted */
+    r->n_rings = 0;
+    r->ring = NULL;
+    r->ring_lat = r->ring_lon = NULL;
     if (!r->name)
         r->name = r->id;
     r->declared = 1;
@@ -342,6 +358,32 @@ kl_err kl_dataset_add_region(kl_dataset_t *ds, const kl_region_t *in, kl_error_t
         kl_dataset_warn(ds, KL_WARN_MOJIBAKE, &in->loc, "regions",
                         "name '%s' of region '%s' looks like a broken encoding (e.g. 'v?r' for 'vår')", r->name,
                         r->id);
+    return KL_OK;
+}
+
+kl_err kl_dataset_set_region_outline(kl_dataset_t *ds, uint32_t r, uint32_t n_rings, const uint32_t *ring,
+                                     const double *lat, const double *lon)
+{
+    if (r >= ds->n_regions || !n_rings || ring[0] != 0)
+        return KL_EINVAL;
+    for (uint32_t k = 0; k < n_rings; k++)
+        if (ring[k + 1] < ring[k] || ring[k + 1] - ring[k] < 3)
+            return KL_EINVAL;
+    size_t nv = ring[n_rings];
+    double *block = malloc(2 * nv * sizeof *block + ((size_t)n_rings + 1) * sizeof *ring);
+    if (!block)
+        return KL_ENOMEM;
+    double *blat = block, *blon = block + nv;
+    uint32_t *bring = (uint32_t *)(block + 2 * nv);
+    memcpy(blat, lat, nv * sizeof *lat);
+    memcpy(blon, lon, nv * sizeof *lon);
+    memcpy(bring, ring, ((size_t)n_rings + 1) * sizeof *ring);
+    kl_region_t *g = &ds->regions[r];
+    free_outline(g);
+    g->n_rings = n_rings;
+    g->ring = bring;
+    g->ring_lat = blat;
+    g->ring_lon = blon;
     return KL_OK;
 }
 

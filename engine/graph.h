@@ -160,6 +160,13 @@ typedef struct {
     double lat, lon;          /* NAN when absent */
     int declared;             /* 0 when created because an entity named it */
     kl_loc_t loc;
+    /* The region's own outline for maps (docs/format.md#region-outlines):
+     * n_rings outer rings, ring k being vertices [ring[k], ring[k + 1]) of
+     * ring_lat/ring_lon, in degrees; 0 rings when the dataset gives none.
+     * Owned by the dataset: set only with kl_dataset_set_region_outline(). */
+    uint32_t n_rings;
+    const uint32_t *ring;     /* n_rings + 1 entries, ring[0] = 0 */
+    const double *ring_lat, *ring_lon;
 } kl_region_t;
 
 typedef struct {
@@ -256,11 +263,23 @@ kl_err kl_dataset_add_relation(kl_dataset_t *ds, const kl_relation_t *rel, kl_er
 /* Evidence of the relation most recently added (call after add_relation). */
 kl_err kl_dataset_add_evidence(kl_dataset_t *ds, const char *source_id, const char *quote,
                                kl_error_t *err);
+/* A region's outline fields (n_rings, ring, ring_lat, ring_lon) are not
+ * taken from *region: see kl_dataset_set_region_outline. */
 kl_err kl_dataset_add_region(kl_dataset_t *ds, const kl_region_t *region, kl_error_t *err);
 kl_err kl_dataset_add_source(kl_dataset_t *ds, const kl_source_t *source, kl_error_t *err);
 kl_err kl_dataset_add_alias(kl_dataset_t *ds, uint32_t entity, const char *alias);
 kl_err kl_dataset_add_attr(kl_dataset_t *ds, kl_owner owner_kind, uint32_t owner, const char *key,
                            const char *value_json);
+
+/* Give region r (an index into regions) the outline of n_rings rings, ring
+ * k being vertices [ring[k], ring[k + 1]) of lat/lon (ring holds n_rings + 1
+ * offsets from ring[0] = 0; borrowed, copied into the dataset), replacing
+ * any it had.  Allowed after finalize: outlines are read once the regions
+ * are known.  Errors: KL_EINVAL (r out of range, no rings, a ring of fewer
+ * than 3 vertices), KL_ENOMEM (the region keeps its old outline).
+ * O(vertices). */
+kl_err kl_dataset_set_region_outline(kl_dataset_t *ds, uint32_t r, uint32_t n_rings, const uint32_t *ring,
+                                     const double *lat, const double *lon);
 
 /* Record a warning at a location (printf-style). */
 kl_err kl_dataset_warn(kl_dataset_t *ds, kl_warning_kind kind, const kl_loc_t *loc, const char *where,

@@ -101,7 +101,7 @@ static kl_err value_error(reader_t *r, const field_t *fv, const char *fmt, ...)
     return KL_EINVAL;
 }
 
-static const char *tok_name(kl_jtok t)
+const char *kl_i_jtok_name(kl_jtok t)
 {
     switch (t) {
     case KL_J_OBJECT: return "an object";
@@ -139,7 +139,7 @@ static kl_err read_aliases(reader_t *r)
             return syntax_error(r);
         if (t != KL_J_STRING) {
             field_t at = {.line = r->lx.tok_line, .col = r->lx.tok_col};
-            return value_error(r, &at, "wrong type in 'aliases': expected a string, got %s", tok_name(t));
+            return value_error(r, &at, "wrong type in 'aliases': expected a string, got %s", kl_i_jtok_name(t));
         }
         if (grow((void **)&r->aliases, &r->cap_aliases, r->n_aliases, sizeof *r->aliases) < 0)
             return nomem(r);
@@ -166,7 +166,7 @@ static kl_err read_evidence(reader_t *r)
             return syntax_error(r);
         field_t at = {.line = r->lx.tok_line, .col = r->lx.tok_col};
         if (t != KL_J_OBJECT)
-            return value_error(r, &at, "wrong type in 'evidence': expected an object, got %s", tok_name(t));
+            return value_error(r, &at, "wrong type in 'evidence': expected an object, got %s", kl_i_jtok_name(t));
         ev_t ev = {NULL, NULL, at.line, at.col};
         for (;;) {
             t = kl_jlex_next(&r->lx);
@@ -182,7 +182,7 @@ static kl_err read_evidence(reader_t *r)
             if (k == F_SOURCE || k == F_QUOTE) {
                 if (t != KL_J_STRING)
                     return value_error(r, &vat, "wrong type for evidence '%s': expected a string, got %s",
-                                       field_names[k], tok_name(t));
+                                       field_names[k], kl_i_jtok_name(t));
                 if (r->lx.str_has_nul)
                     return value_error(r, &vat, "evidence '%s' contains a NUL character", field_names[k]);
                 const char *s = intern_tok(r);
@@ -305,7 +305,7 @@ static kl_err get_string(reader_t *r, field_id k, int required, const char **out
     }
     if (fv->tok != KL_J_STRING)
         return value_error(r, fv, "wrong type for '%s': expected a string, got %s", field_names[k],
-                           tok_name(fv->tok));
+                           kl_i_jtok_name(fv->tok));
     if (fv->has_nul)
         return value_error(r, fv, "'%s' contains a NUL character", field_names[k]);
     if (required && !fv->str[0])
@@ -321,7 +321,7 @@ static kl_err get_number(reader_t *r, field_id k, double *out)
         return KL_OK;
     if (fv->tok != KL_J_NUMBER)
         return value_error(r, fv, "wrong type for '%s': expected a number, got %s", field_names[k],
-                           tok_name(fv->tok));
+                           kl_i_jtok_name(fv->tok));
     if (!fv->num_finite) {
         int n = fv->raw_end - fv->raw_start > 40 ? 40 : (int)(fv->raw_end - fv->raw_start);
         return value_error(r, fv, "number %.*s in '%s' is out of range", n, r->lx.buf + fv->raw_start,
@@ -343,7 +343,7 @@ static kl_err get_date(reader_t *r, field_id k, int as_end, int32_t *out)
     }
     if (fv->tok != KL_J_STRING)
         return value_error(r, fv, "wrong type for '%s': expected a date string, got %s", field_names[k],
-                           tok_name(fv->tok));
+                           kl_i_jtok_name(fv->tok));
     if (kl_date_parse(fv->str, as_end, out) < 0)
         return value_error(r, fv, "invalid date '%s' in '%s' (expected YYYY or YYYY-MM-DD)", fv->str,
                            field_names[k]);
@@ -425,7 +425,8 @@ static kl_err emit_entity(reader_t *r)
     e.kind = (kl_kind)k;
     const field_t *al = &r->f[F_ALIASES];
     if (al->present && al->tok != KL_J_ARRAY && al->tok != KL_J_NULL)
-        return value_error(r, al, "wrong type for 'aliases': expected an array of strings, got %s", tok_name(al->tok));
+        return value_error(r, al, "wrong type for 'aliases': expected an array of strings, got %s",
+                           kl_i_jtok_name(al->tok));
     e.loc = rec_loc(r);
     int32_t idx;
     if ((rc = kl_dataset_add_entity(r->ds, &e, region, &idx, r->err)) != KL_OK)
@@ -455,7 +456,7 @@ static kl_err emit_relation(reader_t *r)
                            rel.source_id, rel.target_id);
     const field_t *evf = &r->f[F_EVIDENCE];
     if (evf->present && evf->tok != KL_J_ARRAY && evf->tok != KL_J_NULL)
-        return value_error(r, evf, "wrong type for 'evidence': expected an array, got %s", tok_name(evf->tok));
+        return value_error(r, evf, "wrong type for 'evidence': expected an array, got %s", kl_i_jtok_name(evf->tok));
     rel.type_code = kl_reltype_parse(rel.type);
     rel.loc = rec_loc(r);
     if ((rc = kl_dataset_add_relation(r->ds, &rel, r->err)) != KL_OK)
@@ -504,9 +505,8 @@ static kl_err emit_source(reader_t *r)
 
 /* ------------------------------------------------------------- files */
 
-/* Reads a whole file (JSON extracts are one value; the lexer needs it in
- * memory).  Refuses files above max_input_bytes before reading them. */
-static kl_err read_file(const char *path, const kl_load_options_t *opt, char **out, size_t *len, kl_error_t *err)
+/* JSON extracts are one value: the lexer needs the whole file in memory. */
+kl_err kl_i_read_file(const char *path, const kl_load_options_t *opt, char **out, size_t *len, kl_error_t *err)
 {
     *out = NULL;
     *len = 0;
@@ -594,7 +594,7 @@ static kl_err read_array(reader_t *r, const char *array, emit_fn emit)
             return syntax_error(r);
         if (t != KL_J_OBJECT) {
             field_t at = {.line = r->lx.tok_line, .col = r->lx.tok_col};
-            return value_error(r, &at, "wrong type in '%s': expected an object, got %s", array, tok_name(t));
+            return value_error(r, &at, "wrong type in '%s': expected an object, got %s", array, kl_i_jtok_name(t));
         }
         r->rec_index = i;
         kl_err rc = read_record(r);
@@ -628,7 +628,7 @@ kl_err kl_i_load_json(kl_dataset_t *ds, const char *path, const kl_load_options_
 {
     char *buf;
     size_t len;
-    kl_err rc = read_file(path, opt, &buf, &len, err);
+    kl_err rc = kl_i_read_file(path, opt, &buf, &len, err);
     if (rc != KL_OK)
         return rc;
     rc = kl_i_load_json_buffer(ds, path, buf, len, opt, err);
@@ -656,7 +656,7 @@ kl_err kl_i_load_json_buffer(kl_dataset_t *ds, const char *path, const char *buf
     }
     if (t != KL_J_OBJECT) {
         rc = kl_error_set(err, KL_EINVAL, path, r.lx.tok_line, r.lx.tok_col,
-                          "an extract must be a JSON object, got %s", tok_name(t));
+                          "an extract must be a JSON object, got %s", kl_i_jtok_name(t));
         goto cleanup;
     }
     for (;;) {
@@ -692,7 +692,7 @@ kl_err kl_i_load_json_buffer(kl_dataset_t *ds, const char *path, const char *buf
                 emit = arrays[i].emit;
         if (emit) {
             if (t != KL_J_ARRAY) {
-                rc = value_error(&r, &at, "wrong type for '%s': expected an array, got %s", key, tok_name(t));
+                rc = value_error(&r, &at, "wrong type for '%s': expected an array, got %s", key, kl_i_jtok_name(t));
                 goto cleanup;
             }
             seen_entities |= emit == emit_entity;
@@ -704,7 +704,7 @@ kl_err kl_i_load_json_buffer(kl_dataset_t *ds, const char *path, const char *buf
                 goto cleanup;
         } else if (strcmp(key, "format") == 0) {
             if (t != KL_J_STRING) {
-                rc = value_error(&r, &at, "wrong type for 'format': expected a string, got %s", tok_name(t));
+                rc = value_error(&r, &at, "wrong type for 'format': expected a string, got %s", kl_i_jtok_name(t));
                 goto cleanup;
             }
             if (r.lx.str_len != 16 || memcmp(r.lx.str, "collab-extract/1", 16) != 0) {
@@ -851,7 +851,7 @@ kl_err kl_i_load_ndjson_stream(kl_dataset_t *ds, const char *path, FILE *fp, con
         }
         if (t != KL_J_OBJECT) {
             rc = kl_error_set(err, KL_EINVAL, path, r.lx.tok_line, r.lx.tok_col,
-                              "an NDJSON line must be a JSON object, got %s", tok_name(t));
+                              "an NDJSON line must be a JSON object, got %s", kl_i_jtok_name(t));
             goto cleanup;
         }
         r.array = "record";

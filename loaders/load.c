@@ -126,6 +126,38 @@ cleanup:
     return rc;
 }
 
+/* The dataset's own region outlines, when it has them: regions.geojson in
+ * a folder, X.regions.geojson beside a file X.json (f: its format). */
+static kl_err load_outlines(kl_dataset_t *ds, const char *path, const kl_input_format_t *f,
+                            const kl_load_options_t *opt, kl_error_t *err)
+{
+    static const char folder_file[] = "regions.geojson", beside[] = ".regions.geojson";
+    size_t len = strlen(path);
+    int slash = len > 0 && path[len - 1] == '/';
+    char *file = malloc(len + sizeof folder_file + 1);
+    if (!file)
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+    if (f) /* beside[] is longer than any suffix it replaces */
+        snprintf(file, len + sizeof folder_file + 1, "%.*s%s", (int)(len - strlen(f->suffix)), path, beside);
+    else
+        snprintf(file, len + sizeof folder_file + 1, "%s%s%s", path, slash ? "" : "/", folder_file);
+    struct stat st;
+    kl_err rc = KL_OK;
+    /* absent is the usual case; a dangling link is not absent */
+    if (lstat(file, &st) == 0 || errno != ENOENT) {
+        char *buf = NULL;
+        size_t n = 0;
+        rc = check_file(file, opt, err);
+        if (rc == KL_OK)
+            rc = kl_i_read_file(file, opt, &buf, &n, err);
+        if (rc == KL_OK)
+            rc = kl_load_outlines_buffer(ds, file, buf, n, err);
+        free(buf);
+    }
+    free(file);
+    return rc;
+}
+
 kl_err kl_load_dataset(kl_dataset_t *ds, const char *path, const kl_load_options_t *opt, kl_error_t *err)
 {
     struct stat st;
@@ -150,7 +182,9 @@ kl_err kl_load_dataset(kl_dataset_t *ds, const char *path, const kl_load_options
         return rc;
     if (!ds->id && !(ds->id = kl_i_id_from_path(ds, path)))
         return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
-    return kl_dataset_finalize(ds, err);
+    if ((rc = kl_dataset_finalize(ds, err)) != KL_OK)
+        return rc;
+    return load_outlines(ds, path, S_ISDIR(st.st_mode) ? NULL : f, opt, err);
 }
 
 kl_err kl_load_buffer(kl_dataset_t *ds, const char *name, const char *data, size_t len, kl_load_format fmt,

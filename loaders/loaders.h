@@ -72,7 +72,8 @@ void kl_load_options_init(kl_load_options_t *opt);
 
 /* Load the dataset at path (a file in one of the input formats above, or a
  * folder of extracts and/or the CSV set) into ds,
- * which the caller has initialised with kl_dataset_init(), and finalize it.
+ * which the caller has initialised with kl_dataset_init(), and finalize it;
+ * then read its region outlines, when it has any (below).
  * Files of a folder are read in byte order of their names.  On error, err
  * holds the first error with its place (FILE:LINE:COL or FILE:array[i]) and
  * ds must still be destroyed by the caller.  Warnings are in ds->warnings.
@@ -97,6 +98,34 @@ typedef enum {
  * still be destroyed.  For tests and fuzzing.  Time O(len). */
 kl_err kl_load_buffer(kl_dataset_t *ds, const char *name, const char *data, size_t len, kl_load_format fmt,
                       const kl_load_options_t *opt, kl_error_t *err);
+
+/* ------------------------------------------------------ region outlines
+ * (loaders/outlines.c; the format is in docs/format.md#region-outlines)
+ *
+ * A dataset may give its regions' shapes for maps: a GeoJSON
+ * FeatureCollection of Polygons and MultiPolygons, one feature per region
+ * by properties.id, in regions.geojson inside a dataset folder or in
+ * X.regions.geojson beside a one-file dataset X.json (X.ndjson, ...).
+ * kl_load_dataset reads it after finalizing, when it is there; each
+ * region's outer rings land in its kl_region_t (n_rings, ring, ring_lat,
+ * ring_lon). */
+
+/* Positions (holes and unknown regions' included) one outline file may
+ * hold: more is an error, so a huge file fails early. */
+#define KL_OUTLINES_MAX_POSITIONS 1000000u
+
+/* Read region outlines held in memory, data[0..len) (borrowed, need not be
+ * NUL-terminated), called name in messages, into the finalized ds; the
+ * file kl_load_dataset reads goes through here.  Errors (err holds the
+ * first, as NAME:LINE:COL; the dataset must then be destroyed): invalid
+ * JSON, a value of the wrong type, no FeatureCollection, a feature without
+ * properties.id or geometry, a geometry other than Polygon or
+ * MultiPolygon, coordinates nested wrongly, a longitude outside ±180 or a
+ * latitude outside ±90, a ring of fewer than 3 positions (besides the
+ * closing one) or across the antimeridian, a second outline for a region,
+ * more than KL_OUTLINES_MAX_POSITIONS positions (KL_ELIMIT).  A feature
+ * whose id is no region of ds is a warning in ds->warnings.  Time O(len). */
+kl_err kl_load_outlines_buffer(kl_dataset_t *ds, const char *name, const char *data, size_t len, kl_error_t *err);
 
 /* Total bytes of input read by the last kl_load_dataset on ds (for MB/s). */
 uint64_t kl_load_bytes(const kl_dataset_t *ds);

@@ -32,6 +32,15 @@ kl_err kl_i_load_csv_file(kl_dataset_t *ds, const char *path, const char *base, 
  * relations weighted by "weight"; other attributes are kept. */
 kl_err kl_i_load_graph(kl_dataset_t *ds, const char *path, int gml, const kl_load_options_t *opt, kl_error_t *err);
 
+/* Read a whole file into *out (malloc'd, *len bytes; the caller frees it):
+ * JSON is one value, and the lexer needs it in memory.  Refuses a file above
+ * opt->max_input_bytes before reading it (extract.c). */
+kl_err kl_i_read_file(const char *path, const kl_load_options_t *opt, char **out, size_t *len, kl_error_t *err);
+
+/* How messages name a JSON value by its first token: "a string", "an
+ * array", ... (extract.c). */
+const char *kl_i_jtok_name(kl_jtok t);
+
 /* Check limits after adding records; returns KL_ELIMIT with a message
  * (options.c). */
 kl_err kl_i_check_limits(const kl_dataset_t *ds, const kl_load_options_t *opt, const char *path,

@@ -1,6 +1,7 @@
 /* viz/basemap.c - the basemap built into the binary (viz/basemap/basemap.json,
  * viz/basemap/README.md): parsed once, on first use, into flat arrays, and
- * matched to a dataset's regions by code or name and by place. */
+ * matched to a dataset's regions by code or name and by place, unless the
+ * dataset gives a region's outline itself. */
 #include "viz_internal.h"
 
 #include <jansson.h>
@@ -317,4 +318,19 @@ const kl_i_shape_t *kl_i_basemap_match(const kl_i_basemap_t *bm, const kl_region
         return NULL;
     const kl_i_shape_t *s = match_in(bm->regions, bm->n_regions, r);
     return s ? s : match_in(bm->countries, bm->n_countries, r);
+}
+
+const kl_i_shape_t *kl_i_region_shape(const kl_i_basemap_t *bm, const kl_region_t *r, kl_i_shape_t *own)
+{
+    if (!r || !r->n_rings)
+        return kl_i_basemap_match(bm, r);
+    *own = (kl_i_shape_t){r->name, "|", r->n_rings, r->ring, r->ring_lat, r->ring_lon,
+                          INFINITY, -INFINITY, INFINITY, -INFINITY};
+    for (uint32_t i = 0; i < r->ring[r->n_rings]; i++) {
+        own->lat_min = fmin(own->lat_min, r->ring_lat[i]);
+        own->lat_max = fmax(own->lat_max, r->ring_lat[i]);
+        own->lon_min = fmin(own->lon_min, r->ring_lon[i]);
+        own->lon_max = fmax(own->lon_max, r->ring_lon[i]);
+    }
+    return own;
 }

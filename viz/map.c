@@ -774,7 +774,7 @@ static kl_err map_furniture(Agraph_t *root, const kl_i_map_t *m)
 }
 
 /* What a map draws under its nodes, region by region: NULL, or the fill of
- * a region the basemap knows (outline only when the fill is NULL). */
+ * a region whose outline is known (outline only when the fill is NULL). */
 typedef struct {
     const kl_i_shape_t **shape; /* per view node: its outline, or NULL */
     const char **fill;          /* per view node: its fill, or NULL */
@@ -1090,6 +1090,7 @@ typedef struct {
     uint8_t *out;                /* per region: far from the bulk */
     uint8_t *inset_of;           /* per region: 1 + its inset, 0: none */
     const kl_i_shape_t **shape;  /* per region: its outline, or NULL */
+    kl_i_shape_t *own;           /* per region: its own outline, when the dataset gives one */
     const char **area_fill;      /* per region: filled with this class colour (opt->areas), or NULL */
     uint8_t *shown;              /* per link: drawn (a map of many links draws the heaviest) */
     uint32_t n_shown;
@@ -1109,6 +1110,7 @@ static void region_places_destroy(region_places_t *pl)
     free(pl->out);
     free(pl->inset_of);
     free(pl->shape);
+    free(pl->own);
     free(pl->area_fill);
     free(pl->shown);
 }
@@ -1179,8 +1181,8 @@ static kl_err regions_classify(region_places_t *pl, const kl_i_view_t *view, con
         if (pl->out[i])
             pl->inset_of[i] = (uint8_t)++k;
     for (uint32_t i = 0; i < n; i++)
-        if (bm && isfinite(view->lat[i]))
-            pl->shape[i] = kl_i_basemap_match(bm, &ds->regions[view->node[i]]);
+        if (isfinite(view->lat[i]))
+            pl->shape[i] = kl_i_region_shape(bm, &ds->regions[view->node[i]], &pl->own[i]);
     rc = KL_OK;
     if (opt->areas == KL_AREAS_NONE)
         goto cleanup;
@@ -1707,10 +1709,11 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
     pl.out = calloc((size_t)n + 1, 1);
     pl.inset_of = calloc((size_t)n + 1, 1);
     pl.shape = calloc((size_t)n + 1, sizeof *pl.shape);
+    pl.own = calloc((size_t)n + 1, sizeof *pl.own);
     pl.area_fill = calloc((size_t)n + 1, sizeof *pl.area_fill);
     pl.shown = calloc((size_t)m + 1, 1);
     if (!bm || !pl.b || !pl.order || !pl.text || !pl.mark || !pl.brokers || !pl.out || !pl.inset_of || !pl.shape ||
-        !pl.area_fill || !pl.shown || links_shown(&pl, view) != KL_OK)
+        !pl.own || !pl.area_fill || !pl.shown || links_shown(&pl, view) != KL_OK)
         goto cleanup;
     double amax = 0;
     for (uint32_t i = 0; i < n; i++)

@@ -89,8 +89,8 @@ typedef enum {
     KL_GEO_ON /* region map or whole graph; an error for ego and path views */
 } kl_viz_geo;
 
-/* Region maps drawn as maps: what fills the regions whose outline the
- * basemap knows (the others keep their circles). */
+/* Region maps drawn as maps: what fills the regions whose outline is known,
+ * the dataset's own or the basemap's (the others keep their circles). */
 typedef enum {
     KL_AREAS_NONE = 0, /* circles (area ~ actors) over the outlined regions */
     KL_AREAS_ACTORS,   /* a sequential colour scale of the region's actors */

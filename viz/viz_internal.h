@@ -259,7 +259,7 @@ void kl_i_map_info_destroy(kl_i_map_info_t *info);
 
 /* The region map as a map: pinned circles (area ~ actors, fill[i] the
  * colour "#RRGGBB" of view node i) named beside them, or with opt->areas
- * the regions the basemap knows filled by class; links between the placed
+ * the regions with a known outline (kl_i_region_shape) filled by class; links between the placed
  * ones (the heaviest marked with their main broker's number, listed in the
  * legend); land, borders, graticule and furniture around.  Regions without
  * a point are left out and counted, places far from the bulk get insets
@@ -339,5 +339,13 @@ int kl_i_shape_contains(const kl_i_shape_t *s, double lat, double lon);
  * country: Norway's lies in Sweden); NULL when none does.  O(shapes + the
  * vertices of the shapes whose key matches). */
 const kl_i_shape_t *kl_i_basemap_match(const kl_i_basemap_t *bm, const kl_region_t *r);
+
+/* The shape a map draws for dataset region r: the dataset's own outline
+ * (docs/format.md#region-outlines) wrapped in *own (named after r, no keys,
+ * its bounding box computed; borrows r's arrays), else the basemap's,
+ * kl_i_basemap_match(bm, r) (bm may be NULL: no basemap shape).  Every map
+ * finds its regions' shapes through here.  O(r's vertices) or as
+ * kl_i_basemap_match. */
+const kl_i_shape_t *kl_i_region_shape(const kl_i_basemap_t *bm, const kl_region_t *r, kl_i_shape_t *own);
 
 #endif

@@ -2,7 +2,8 @@
  * (viz/basemap.c): its counts, points inside and outside shapes, and the
  * matching of regions to shapes by code, by name and by place: every
  * Swedish län and Norwegian county by its own point, the codes CORDIS uses,
- * and keys that must not match a shape far from the region's point. */
+ * and keys that must not match a shape far from the region's point; a
+ * dataset's own outline in preference to them (kl_i_region_shape). */
 #include "viz/viz_internal.h"
 
 #include <math.h>
@@ -221,6 +222,30 @@ static void countries_and_keys(const kl_i_basemap_t *bm)
     expect_match(bm, "Gotland", "Gotland", 57.5066, 18.5115, "Gotlands län");
 }
 
+/* A region whose dataset gives its outline gets that outline, whatever the
+ * basemap holds for its name; the others get the basemap's. */
+static void own_outlines(const kl_i_basemap_t *bm)
+{
+    static const uint32_t ring[] = {0, 3, 7};
+    static const double lat[] = {59.0, 58.8, 60.1, 55.4, 55.4, 56.4, 56.3};
+    static const double lon[] = {17.3, 18.6, 18.9, 12.5, 14.3, 13.5, 12.6};
+    kl_region_t r = region("SE11", "Stockholm", 59.33, 18.07);
+    kl_i_shape_t own;
+    const kl_i_shape_t *s = kl_i_region_shape(bm, &r, &own);
+    truth("region shape: no outline of its own -> the basemap's", s && strcmp(s->name, "Stockholms län") == 0);
+    r.n_rings = 2, r.ring = ring, r.ring_lat = lat, r.ring_lon = lon;
+    s = kl_i_region_shape(bm, &r, &own);
+    truth("region shape: its own outline wins over the basemap's", s == &own && s->n_rings == 2 && s->lat == lat &&
+                                                                     s->lon == lon && s->ring == ring);
+    truth("region shape: named after the region, no keys", s && strcmp(s->name, "Stockholm") == 0 &&
+                                                              strcmp(s->keys, "|") == 0);
+    truth("region shape: its bounding box", s && s->lat_min == 55.4 && s->lat_max == 60.1 && s->lon_min == 12.5 &&
+                                                s->lon_max == 18.9);
+    truth("region shape: without a basemap, its own outline", kl_i_region_shape(NULL, &r, &own) == &own);
+    r.n_rings = 0;
+    truth("region shape: without a basemap or an outline, none", !kl_i_region_shape(NULL, &r, &own));
+}
+
 int main(void)
 {
     kl_error_t err = {0};
@@ -235,6 +260,7 @@ int main(void)
     swedish_lan(bm);
     norwegian_counties(bm);
     countries_and_keys(bm);
+    own_outlines(bm);
     kl_i_basemap_free();
     bm = kl_i_basemap(&err);
     truth("parsed again after kl_i_basemap_free", bm && bm->n_countries == 240);

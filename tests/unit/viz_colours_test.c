@@ -49,7 +49,8 @@ int main(void)
     kl_error_t err = {0};
     kl_dataset_init(&ds);
     kl_dataset_add_file(&ds, "by-hand");
-    kl_region_t empty = {in(&ds, "empty"), in(&ds, "Declared, no entity"), NULL, NULL, NAN, NAN, 1, {0, 0, 0, 0}};
+    kl_region_t empty = {in(&ds, "empty"), in(&ds, "Declared, no entity"), NULL, NULL, NAN, NAN, 1, {0, 0, 0, 0},
+                         0, NULL, NULL, NULL};
     kl_dataset_add_region(&ds, &empty, &err);
     orgs(&ds, "big", 5);
     orgs(&ds, "b", 3);

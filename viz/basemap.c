@@ -212,22 +212,28 @@ void kl_i_basemap_free(void)
 
 /* ------------------------------------------------------------ geometry */
 
+int kl_i_ring_contains(const kl_i_shape_t *s, uint32_t r, double lat, double lon)
+{
+    int odd = 0;
+    uint32_t first = s->ring[r], end = s->ring[r + 1];
+    for (uint32_t i = first, j = end - 1; i < end; j = i++) {
+        /* does the edge j-i cross the parallel of lat east of lon? */
+        if ((s->lat[i] > lat) != (s->lat[j] > lat)) {
+            double x = s->lon[j] + (lat - s->lat[j]) / (s->lat[i] - s->lat[j]) * (s->lon[i] - s->lon[j]);
+            if (x > lon)
+                odd = !odd;
+        }
+    }
+    return odd;
+}
+
 int kl_i_shape_contains(const kl_i_shape_t *s, double lat, double lon)
 {
     if (!(lat >= s->lat_min && lat <= s->lat_max && lon >= s->lon_min && lon <= s->lon_max))
         return 0;
     int odd = 0;
-    for (uint32_t r = 0; r < s->n_rings; r++) {
-        uint32_t first = s->ring[r], end = s->ring[r + 1];
-        for (uint32_t i = first, j = end - 1; i < end; j = i++) {
-            /* does the edge j-i cross the parallel of lat east of lon? */
-            if ((s->lat[i] > lat) != (s->lat[j] > lat)) {
-                double x = s->lon[j] + (lat - s->lat[j]) / (s->lat[i] - s->lat[j]) * (s->lon[i] - s->lon[j]);
-                if (x > lon)
-                    odd = !odd;
-            }
-        }
-    }
+    for (uint32_t r = 0; r < s->n_rings; r++)
+        odd ^= kl_i_ring_contains(s, r, lat, lon);
     return odd;
 }
 

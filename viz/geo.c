@@ -488,12 +488,6 @@ int kl_i_spread_find(const kl_i_spread_t *gr, kl_geo_box_t *b, double gap, doubl
     return 1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 double kl_i_spread_cell(const kl_geo_box_t *b, uint32_t n)
 {
     double *sizes = malloc(((size_t)n + 1) * sizeof *sizes);
@@ -503,7 +497,7 @@ double kl_i_spread_cell(const kl_geo_box_t *b, uint32_t n)
     for (uint32_t i = 0; i < n; i++)
         if (isfinite(b[i].ax) && isfinite(b[i].ay))
             sizes[k++] = b[i].w > b[i].h ? b[i].w : b[i].h;
-    qsort(sizes, k, sizeof *sizes, cmp_double);
+    qsort(sizes, k, sizeof *sizes, kl_i_cmp_double);
     /* cells about twice a typical box: few boxes per cell, few cells per box */
     double cell = k ? 2 * sizes[k / 2] : 16;
     free(sizes);

@@ -884,22 +884,20 @@ kl_err kl_i_region_brokers(const kl_i_view_t *view, const kl_analysis_t *res, ui
     return KL_OK;
 }
 
-/* An entity's short_name attribute ("NTNU"), its JSON quotes and escapes
- * removed, into buf; "" when it has none. */
+/* An entity's short_name attribute ("NTNU"), decoded, into buf; "" when it
+ * has none (or memory ran out: the legend then does without it). */
 static void short_name(const kl_dataset_t *ds, uint32_t entity, char *buf, size_t size)
 {
     buf[0] = '\0';
     for (uint32_t a = 0; a < ds->n_attrs; a++) {
         const kl_attr_t *at = &ds->attrs[a];
-        if (at->owner_kind != KL_OWNER_ENTITY || at->owner != entity || strcmp(at->key, "short_name") != 0)
+        if (at->owner != entity || at->owner_kind != KL_OWNER_ENTITY || strcmp(at->key, "short_name") != 0)
             continue;
-        const char *s = at->value_json;
-        if (*s != '"')
-            return;
-        size_t k = 0;
-        for (s++; *s && *s != '"' && k + 1 < size; s++)
-            buf[k++] = *s == '\\' && s[1] ? *++s : *s;
-        buf[k] = '\0';
+        int nomem = 0;
+        char *text = kl_i_short_name(at, &nomem);
+        if (text)
+            snprintf(buf, size, "%s", text);
+        free(text);
         return;
     }
 }
@@ -942,12 +940,6 @@ void kl_i_broker_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_agraph_t *g
 static const char *const area_scale[] = {"#FFFFCC", "#C7E9B4", "#7FCDBB", "#41B6C4", "#2C7FB8"};
 #define AREA_CLASSES 5
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Two significant digits: class breaks a reader can take in. */
 static double round2(double v)
 {
@@ -965,7 +957,7 @@ typedef struct {
 /* Classes of about equal counts (quantiles) with rounded bounds. */
 static void classes_make(classes_t *c, double *v, uint32_t k)
 {
-    qsort(v, k, sizeof *v, cmp_double);
+    qsort(v, k, sizeof *v, kl_i_cmp_double);
     c->n = 0;
     for (uint32_t q = 0; q < AREA_CLASSES && k; q++) {
         double b = q ? round2(v[(size_t)k * q / AREA_CLASSES]) : v[0];
@@ -1130,7 +1122,7 @@ static kl_err links_shown(region_places_t *pl, const kl_i_view_t *view)
             return KL_ENOMEM;
         for (uint32_t e = 0; e < m; e++)
             w[e] = -view->ew[e];
-        qsort(w, m, sizeof *w, cmp_double);
+        qsort(w, m, sizeof *w, kl_i_cmp_double);
         cut = -w[GEO_MAX_LINKS - 1];
         uint32_t at = GEO_MAX_LINKS;
         while (at < m && -w[at] == cut)
@@ -1393,24 +1385,15 @@ static double inset_shift(const kl_geo_box_t *b, uint32_t n, double x0, double y
  * Jan Mayen for Svalbard) would shrink the place in its inset. */
 static int ring_near(const kl_geo_proj_t *p, const kl_i_shape_t *s, uint32_t r)
 {
-    int inside = 0;
-    double px = NAN, py = NAN, x, y;
+    if (kl_i_ring_contains(s, r, p->lat0, p->lon0))
+        return 1;
     for (uint32_t v = s->ring[r]; v < s->ring[r + 1]; v++) {
+        double x, y;
         kl_geo_proj_km(p, s->lat[v], s->lon[v], &x, &y);
-        if (!isfinite(x))
-            continue;
-        if (hypot(x, y) < INSET_NEAR_KM)
+        if (isfinite(x) && hypot(x, y) < INSET_NEAR_KM)
             return 1;
-        /* a ray from the centre along +x: count the edges it crosses */
-        if (isfinite(px) && (y > 0) != (py > 0) && px + (x - px) * (0 - py) / (y - py) > 0)
-            inside = !inside;
-        px = x, py = y;
     }
-    uint32_t v = s->ring[r];
-    kl_geo_proj_km(p, s->lat[v], s->lon[v], &x, &y);
-    if (isfinite(px) && isfinite(x) && (y > 0) != (py > 0) && px + (x - px) * (0 - py) / (y - py) > 0)
-        inside = !inside;
-    return inside;
+    return 0;
 }
 
 static void ring_box(const kl_geo_proj_t *p, const kl_i_shape_t *s, uint32_t r, double *x0, double *y0, double *x1,

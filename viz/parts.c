@@ -238,6 +238,12 @@ int kl_i_cmp_counted(const void *a, const void *b)
     return strcmp(p->id, q->id);
 }
 
+int kl_i_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 int kl_i_cmp_order(const void *a, const void *b)
 {
     const kl_i_order_t *p = a, *q = b;

@@ -60,11 +60,11 @@ static int cmp_named(const void *a, const void *b)
     return c ? c : (p->entity > q->entity) - (p->entity < q->entity);
 }
 
-/* The free attribute "short_name" of an entity decoded, when it is a JSON
- * string with a letter or digit in it; NULL otherwise (or out of memory). */
-static char *decode_short_name(const char *value_json, int *nomem)
+char *kl_i_short_name(const kl_attr_t *at, int *nomem)
 {
-    json_t *j = json_loads(value_json, JSON_DECODE_ANY, NULL);
+    if (at->owner_kind != KL_OWNER_ENTITY || strcmp(at->key, "short_name") != 0)
+        return NULL;
+    json_t *j = json_loads(at->value_json, JSON_DECODE_ANY, NULL);
     const char *t = json_is_string(j) ? json_string_value(j) : NULL;
     char *copy = NULL;
     if (t && strspn(t, " ") < strlen(t) && !(copy = strdup(t)))
@@ -89,7 +89,7 @@ static kl_err short_names_build(kl_i_view_t *v, const kl_dataset_t *ds)
         if (at->owner_kind != KL_OWNER_ENTITY || at->owner >= n || v->short_names[at->owner] ||
             strcmp(at->key, "short_name") != 0)
             continue;
-        count += (v->short_names[at->owner] = decode_short_name(at->value_json, &nomem)) != NULL;
+        count += (v->short_names[at->owner] = kl_i_short_name(at, &nomem)) != NULL;
     }
     named_t *list = malloc(((size_t)count + 1) * sizeof *list);
     if (nomem || !list) {

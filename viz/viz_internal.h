@@ -98,6 +98,13 @@ typedef struct {
     uint32_t rank, i;
 } kl_i_order_t;
 int kl_i_cmp_order(const void *a, const void *b);
+/* The text of a "short_name" attribute of an entity, decoded from its JSON
+ * (a new string, caller frees), when it is a string with something besides
+ * spaces in it; NULL for any other attribute or value, and when out of
+ * memory (then *nomem is set) (view.c). */
+char *kl_i_short_name(const kl_attr_t *at, int *nomem);
+/* qsort of doubles, smallest first (parts.c). */
+int kl_i_cmp_double(const void *a, const void *b);
 
 /* Region maps: the width of a line of `links` links when the heaviest has
  * wmax, and that line from a to b, grey and translucent (NULL when out of
@@ -329,6 +336,8 @@ const kl_i_basemap_t *kl_i_basemap(kl_error_t *err);
 void kl_i_basemap_free(void);
 
 /* Whether (lat, lon) lies inside shape s (even-odd rule over its rings). */
+/* Whether ring r of shape s alone holds (lat, lon) (ray casting in degrees). */
+int kl_i_ring_contains(const kl_i_shape_t *s, uint32_t r, double lat, double lon);
 int kl_i_shape_contains(const kl_i_shape_t *s, double lat, double lon);
 
 /* The shape of dataset region r: a region of the basemap (else a country)

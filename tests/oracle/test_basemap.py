@@ -24,6 +24,9 @@ import math
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tally import Tally  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.environ.get("SHARED", os.path.join(ROOT, "..", "shared"))
 BASEMAP = os.path.join(ROOT, "viz", "basemap", "basemap.json")
@@ -50,16 +53,11 @@ NOT_AT_50M = {
 OFF_LAND = {"AQ", "CL", "HR", "NO", "SO", "VN"}
 OFF_MAP = {"MV"}
 
-failures = 0
-checks = 0
+T = Tally("basemap")
 
 
 def check(ok, what):
-    global failures, checks
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL", what)
+    T.check(what, ok)
 
 
 def rings_of(shape):
@@ -220,8 +218,8 @@ def main():
     check_region_points(bm, by_number, "county")
     check_region_points(bm, by_nuts, "county")
     check_sea(bm)
-    print("%d countries, %d regions; %d checks, %d failed" % (len(bm["countries"]), len(bm["regions"]), checks, failures))
-    return 1 if failures else 0
+    print("%d countries, %d regions" % (len(bm["countries"]), len(bm["regions"])))
+    return T.summary()
 
 
 if __name__ == "__main__":

@@ -57,6 +57,9 @@ typedef struct {
     kl_community_method communities; /* default KL_COMMUNITIES_LEIDEN */
     int threads;                     /* threads of the path kernel, PageRank and the eigenvector's
                                         products (results do not depend on it); 0 = online CPUs */
+    unsigned kernel;                 /* KL_KERNEL_* switches of the path kernel (benchmarks); 0 */
+    struct kl_pair_sums *pair_sums;  /* region pairs whose exact broker sums ride on the exact
+                                        passes (see kl_regions_finish); borrowed, or NULL */
 } kl_analysis_options_t;
 
 /* Defaults: hops, exact, seed 1, Leiden, all CPUs.  Can't fail. */
@@ -109,6 +112,7 @@ typedef struct {
     double nmi_regions, ari_regions; /* community vs region over actors with a region; NAN if none */
     double region_pairs;            /* P: connected unordered pairs of actors with different regions */
     uint64_t pair_samples;          /* pair sampling: pairs drawn for betweenness plus those for irb */
+    uint64_t arcs;                  /* exact: arc inspections of the path kernel (forward and backward sweeps) */
     uint32_t harmonic_sources;      /* pair sampling: sources of the harmonic estimate (all: exact) */
     int32_t dominant_actor;         /* vertex with irb_share > 0.5, or -1 */
     uint32_t eigenvector_iterations; /* power-iteration steps taken */
@@ -212,6 +216,8 @@ typedef struct {
     uint32_t n_focus;
     const uint32_t *community; /* community per vertex for participation_community, or NULL (then NAN); borrowed */
     int irb;                   /* 1: compute irb and irb_share too (exact, the path kernel) */
+    int defer_brokers;         /* 1: stop before brokers, irb and participation_community (kl_regions_finish) */
+    unsigned kernel;           /* KL_KERNEL_* switches of the path kernel (benchmarks); 0 */
     double epsilon, delta;     /* epsilon > 0: irb (within epsilon P) and brokers' shares (each pair:
                                   within max(epsilon, KL_BROKER_EPSILON) with probability >= 1 - delta)
                                   from sampled pairs; a selected pair whose smaller region has no more
@@ -351,12 +357,38 @@ typedef struct {
     double *irb, *irb_share;         /* only with opt->irb (else NULL); irb_share NAN when P = 0 */
     int32_t dominant_actor;          /* with opt->irb: vertex with irb_share > 0.5, or -1 */
     double cross_pairs;              /* P: connected unordered pairs of actors with different regions */
-    double seconds_brokers;          /* wall time of the broker passes */
+    double seconds_brokers;          /* wall time of the broker passes run by the regions */
+    double seconds_brokers_fused;    /* estimated time of the brokers' lanes in the metrics' passes */
     uint64_t pair_samples;           /* with opt->epsilon: pairs drawn in all (brokers and irb) */
     double epsilon, delta;           /* copies of opt's: 0 when exact */
     double broker_epsilon;           /* guarantee of the sampled brokers' shares: max(epsilon, KL_BROKER_EPSILON) */
     double broker_work;              /* W m of the broker rule (see kl_regions_options_t) */
+    /* between kl_regions_compute and kl_regions_finish: per pair, 0 or
+     * how its brokers are computed (KL_BROKERS_EXACT, KL_BROKERS_SAMPLED);
+     * NULL once finished */
+    uint8_t *broker_plan;
+    uint64_t broker_samples;         /* samples per sampled pair */
 } kl_regions_t;
+
+#define KL_BROKERS_EXACT 1
+#define KL_BROKERS_SAMPLED 2
+
+/* The exact pair sums of one run of the path kernel (kl_paths_t's pairs):
+ * kernel pair i is region pair pair[i] of a kl_regions_t, from the sources
+ * of region src[i] to the targets of region dst[i]; sum holds n_pairs * n
+ * doubles, n = g->n.  kl_regions_pair_request fills everything but the
+ * sums; kl_analysis_run computes them in its own passes when it runs exact
+ * (then filled = 1 and seconds = the passes' time spent on them). */
+typedef struct kl_pair_sums {
+    uint32_t n_pairs, n;
+    uint32_t *pair;
+    int32_t *src, *dst;
+    double *sum;
+    int filled;
+    double seconds;
+} kl_pair_sums_t;
+
+void kl_pair_sums_destroy(kl_pair_sums_t *s);
 
 /* Everything above for the analysis graph g of the finalized dataset ds
  * (both borrowed).  out is filled (caller owns it; kl_regions_destroy, also
@@ -369,6 +401,18 @@ typedef struct {
  * pair with brokers. */
 kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
                           const kl_regions_options_t *opt, kl_error_t *err);
+
+/* In two steps, so that the exact brokers ride on the metrics' passes:
+ * kl_regions_compute with opt->defer_brokers stops before the brokers, irb
+ * and participation_community; kl_regions_pair_request then names the
+ * exact pairs of the first kernel run (req: caller owns it,
+ * kl_pair_sums_destroy); kl_analysis_run (options.pair_sums = req) may
+ * compute them; kl_regions_finish completes out, using req's sums when
+ * they are filled and computing the rest itself.  Results are the same bits
+ * as one kl_regions_compute.  Errors: KL_ENOMEM. */
+kl_err kl_regions_pair_request(const kl_regions_t *out, const kl_agraph_t *g, kl_pair_sums_t *req);
+kl_err kl_regions_finish(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
+                         const kl_regions_options_t *opt, const kl_pair_sums_t *ready, kl_error_t *err);
 void kl_regions_destroy(kl_regions_t *r);
 
 /* whatif --rank alone: disconnects[v] (g->n entries, caller-allocated) as in
@@ -415,6 +459,11 @@ void kl_whatif_destroy(kl_whatif_t *w);
 kl_err kl_paths_time(const kl_agraph_t *g, int weighted, int threads, double *betweenness_s, double *irb_s,
                      kl_error_t *err);
 
+/* Switches of the path kernel's reductions, for benchmarks and tests (the
+ * results are the same up to rounding; default 0: everything on). */
+#define KL_KERNEL_NO_LEAVES 1u           /* keep degree-1 vertices instead of folding them into their host */
+#define KL_KERNEL_SEPARATE_BROKERS 2u    /* exact region-pair brokers in passes of their own, not the metrics' */
+
 /* ---- The shortest-path kernel (analysis/paths.c), on any CSR graph
  *
  * One Brandes pass per source over the CSR arrays (kl_csr_t), on worker
@@ -430,6 +479,7 @@ typedef struct {
     uint32_t n_sources;
     int threads;             /* 0 = number of online CPUs */
     const int32_t *region;   /* per vertex region or -1; needed for irb */
+    unsigned kernel;         /* KL_KERNEL_* switches; 0 */
 
     /* outputs: each may be NULL (then not computed); arrays of g->n, zeroed by the kernel.
      * dep = dependency delta_s(v) of a source's pass (Brandes), summed over the sources. */
@@ -439,10 +489,28 @@ typedef struct {
     double *irb_sum;         /* the same dependency counting only targets t with a region other than
                                 the source's (sources without a region contribute nothing) */
     double *irb_sumsq;
+
+    /* Region pairs (every vertex a source only): for pair i, the dependency
+     * of the sources with region pair_src[i] counting only targets with
+     * region pair_dst[i] (!= pair_src[i]), summed over those sources, in
+     * pair_sum[i * g->n + v] (n_pairs * g->n, zeroed by the kernel).  They
+     * ride on the same passes as the outputs above, as extra lanes of the
+     * backward sweep: a pair costs a fraction of a sweep, not a pass.  A
+     * pair's sums are the same bits whatever else the run computes. */
+    uint32_t n_pairs;
+    const int32_t *pair_src, *pair_dst;
+    double *pair_sum;
+
+    /* outputs: arc inspections of the forward and backward sweeps, summed;
+     * the share of the passes' time spent in the pair lanes */
+    uint64_t arcs;
+    double pair_fraction;
 } kl_paths_t;
 
-/* Run the passes.  Returns KL_OK or KL_ENOMEM (outputs then undefined).
- * O(k (n + m)) unweighted, O(k (m + n log n)) weighted, k sources. */
+/* Run the passes.  Returns KL_OK, KL_ENOMEM (outputs then undefined) or
+ * KL_EINVAL (a source out of range; pairs with sources given, or a pair
+ * without two distinct regions).  O(k (n + m)) unweighted, O(k (m + n log
+ * n)) weighted, k sources; plus O(L m) for a pass with L pair lanes. */
 kl_err kl_paths_run(kl_paths_t *p);
 
 

@@ -196,8 +196,22 @@ kl_err kl_i_paths(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
         p.dep_sumsq = sumsq;
         p.harmonic = res->harmonic;
         p.irb_sum = any_region ? res->irb : NULL;
+        p.kernel = res->options.kernel;
+        kl_pair_sums_t *ps = res->options.pair_sums;
+        if (k == 0 && ps && ps->n_pairs && ps->n == n) {
+            p.n_pairs = ps->n_pairs;
+            p.pair_src = ps->src;
+            p.pair_dst = ps->dst;
+            p.pair_sum = ps->sum;
+        }
+        double t = kl_i_now();
         if ((rc = kl_paths_run(&p)) != KL_OK)
             return kl_error_set(err, rc, NULL, 0, 0, "shortest paths: %s", kl_strerror(rc));
+        if (p.n_pairs) {
+            ps->filled = 1;
+            ps->seconds = p.pair_fraction * (kl_i_now() - t);
+        }
+        res->arcs = p.arcs;
     }
 
     /* Every unordered pair is seen from both ends, hence the halving; a

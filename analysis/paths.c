@@ -38,12 +38,27 @@ typedef struct {
     double *inv;               /* inv[d] = 1/d for hop counts (unweighted) */
     int want_dep, want_irb;
     int all_once;              /* every vertex is a source exactly once */
+    /* Region pairs: the pairs whose source region is r are
+     * pair_of[src_off[r] .. src_off[r + 1]), r < n_src_regions. */
+    uint32_t n_pairs;
+    int32_t n_src_regions;
+    uint32_t *src_off, *pair_of;
+    uint32_t max_pair_lanes;   /* most pair lanes one pass needs */
+    uint8_t *needed;           /* per kept vertex: its pass adds something */
 } kl_pshared;
 
 typedef struct {
     int32_t reg;
     double k, k_leaf; /* sources with this region: all / only leaves */
 } kl_pgroup;
+
+/* One pair lane of a pass: the sources of one group, targets in region dst,
+ * summed into pair `pair`. */
+typedef struct {
+    double k, k_leaf;
+    int32_t dst;
+    uint32_t pair;
+} kl_plane;
 
 /* Per-lane workspace and accumulators (kept numbering).  Pass data lives
  * in BFS (or Dijkstra settle) order: sigma[i] and coefs[2i..2i+1] belong to
@@ -65,6 +80,12 @@ typedef struct {
     kl_pgroup *groups;
     double *acc;               /* by vertex, interleaved: dep, dep^2, irb, irb^2 (one cache line) */
     double *h, *hl;            /* harmonic of a vertex, and of each of its leaves */
+    kl_plane *planes;          /* the pair lanes of the current pass */
+    double *pcoefs;            /* by order index: (target + delta) / sigma for each pair lane */
+    double *psum, *ptargets;   /* per pair lane: successors' sum, and targets reached */
+    double *pacc;              /* by pair, then vertex: the pairs' dependency sums */
+    uint64_t arcs;             /* arc inspections of the forward and backward sweeps */
+    double t_pass, t_pairs;    /* seconds in passes, and in their pair lanes */
     uint32_t reached, nlev;
 } kl_pworker;
 
@@ -87,6 +108,9 @@ static void kl_pshared_free(kl_pshared *sh)
     free(sh->kl);
     free(sh->pass);
     free(sh->inv);
+    free(sh->src_off);
+    free(sh->pair_of);
+    free(sh->needed);
 }
 
 typedef struct {
@@ -126,6 +150,85 @@ static uint32_t kl_leaves_in(const kl_pshared *sh, uint32_t x, int32_t r)
     return a - first;
 }
 
+/* Pairs whose source region is r. */
+static uint32_t kl_pairs_from(const kl_pshared *sh, int32_t r)
+{
+    return r >= 0 && r < sh->n_src_regions ? sh->src_off[r + 1] - sh->src_off[r] : 0;
+}
+
+/* The pairs by source region (a stable counting sort of p's pairs).
+ * KL_EINVAL for a pair without two distinct regions. */
+static kl_err kl_pairs_init(kl_pshared *sh, const kl_paths_t *p)
+{
+    int32_t R = 0;
+    for (uint32_t i = 0; i < p->n_pairs; i++) {
+        if (p->pair_src[i] > R - 1)
+            R = p->pair_src[i] + 1;
+    }
+    sh->src_off = calloc((size_t)R + 2, sizeof *sh->src_off);
+    sh->pair_of = malloc((size_t)p->n_pairs * sizeof *sh->pair_of);
+    if (!sh->src_off || !sh->pair_of)
+        return KL_ENOMEM;
+    for (uint32_t i = 0; i < p->n_pairs; i++) {
+        if (p->pair_src[i] < 0 || p->pair_dst[i] < 0 || p->pair_src[i] == p->pair_dst[i])
+            return KL_EINVAL;
+        sh->src_off[p->pair_src[i] + 2]++;
+    }
+    for (int32_t r = 0; r < R; r++)
+        sh->src_off[r + 2] += sh->src_off[r + 1];
+    for (uint32_t i = 0; i < p->n_pairs; i++)
+        sh->pair_of[sh->src_off[p->pair_src[i] + 1]++] = i;
+    sh->n_pairs = p->n_pairs;
+    sh->n_src_regions = R;
+    return KL_OK;
+}
+
+/* The source groups of the pass from kept x: one per distinct region among
+ * the sources it stands for (its leaves by region, then x), with the
+ * sources' count; regionless sources form none.  gr holds max_leaves + 1. */
+static uint32_t kl_source_groups(const kl_pshared *sh, uint32_t x, kl_pgroup *gr)
+{
+    uint32_t ng = 0;
+    for (uint32_t i = sh->leaf_off[x]; i < sh->leaf_off[x + 1]; i++) {
+        int32_t r = sh->leaf_reg[i];
+        double c = sh->leaf_cnt[i];
+        if (r < 0 || c == 0)
+            continue;
+        if (ng == 0 || gr[ng - 1].reg != r)
+            gr[ng++] = (kl_pgroup){r, 0, 0};
+        gr[ng - 1].k += c;
+        gr[ng - 1].k_leaf += c;
+    }
+    int32_t rx = sh->reg[x];
+    if (sh->ks[x] > 0 && rx >= 0) {
+        uint32_t j = 0;
+        while (j < ng && gr[j].reg != rx)
+            j++;
+        if (j == ng)
+            gr[ng++] = (kl_pgroup){rx, 0, 0};
+        gr[j].k += sh->ks[x];
+    }
+    return ng;
+}
+
+/* The pair lanes of a pass with source groups gr[0 .. ng): one per pair
+ * whose source region is a group's.  Returns their number. */
+static uint32_t kl_pair_lanes(const kl_pshared *sh, const kl_pgroup *gr, uint32_t ng, kl_plane *lanes)
+{
+    const kl_paths_t *p = sh->p;
+    uint32_t L = 0;
+    for (uint32_t j = 0; j < ng; j++) {
+        int32_t r = gr[j].reg;
+        if (!kl_pairs_from(sh, r))
+            continue;
+        for (uint32_t i = sh->src_off[r]; i < sh->src_off[r + 1]; i++) {
+            uint32_t pair = sh->pair_of[i];
+            lanes[L++] = (kl_plane){gr[j].k, gr[j].k_leaf, p->pair_dst[pair], pair};
+        }
+    }
+    return L;
+}
+
 /* The shared part of a run: source counts, leaves and hosts, the kept
  * graph renumbered, leaves by region, the passes needed.  Long because the
  * steps hand their scratch (cnt, map, keys) to each other; each step is one
@@ -138,6 +241,7 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
     uint32_t *cnt = calloc(n ? n : 1, sizeof *cnt);
     int32_t *map = malloc((n ? n : 1) * sizeof *map); /* original -> kept, or -1 for a leaf */
     kl_leafkey *keys = NULL;
+    kl_pgroup *groups = NULL; /* scratch of kl_source_groups */
     memset(sh, 0, sizeof *sh);
     sh->p = p;
     sh->want_dep = p->dep_sum || p->dep_sumsq;
@@ -166,7 +270,7 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
     for (uint32_t v = 0; v < n; v++) {
         uint32_t deg = g->offset[v + 1] - g->offset[v];
         int leaf = 0;
-        if (!p->weighted && deg == 1) {
+        if (!p->weighted && deg == 1 && !(p->kernel & KL_KERNEL_NO_LEAVES)) {
             uint32_t u = g->adj[g->offset[v]];
             leaf = u != v && g->offset[u + 1] - g->offset[u] >= 2;
         }
@@ -300,8 +404,21 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
         }
     }
 
-    /* A pass is needed when some source maps to x and it has something to add. */
+    if (p->n_pairs && kl_pairs_init(sh, p) != KL_OK) {
+        rc = sh->src_off ? KL_EINVAL : KL_ENOMEM;
+        goto cleanup;
+    }
+
+    /* A pass is needed when some source maps to x and it has something to
+     * add.  With every vertex a source, the tasks are all kept vertices and
+     * the unneeded ones are skipped: pass x then always runs on the same
+     * lane, so a sum (irb, a pair's) has the same bits whichever other
+     * outputs the run computes. */
     int want_plain = p->dep_sum || p->dep_sumsq || p->harmonic;
+    sh->needed = malloc(kn);
+    groups = malloc(((size_t)sh->max_leaves + 1) * sizeof *groups);
+    if (!sh->needed || !groups)
+        goto cleanup;
     for (uint32_t x = 0; x < kept; x++) {
         int need = 0;
         if (want_plain && sh->ks[x] + sh->kl[x] > 0)
@@ -312,7 +429,16 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
             for (uint32_t i = sh->leaf_off[x]; !need && i < sh->leaf_off[x + 1]; i++)
                 need = sh->leaf_reg[i] >= 0 && sh->leaf_cnt[i] > 0;
         }
-        if (need)
+        if (sh->n_pairs) {
+            uint32_t lanes = 0, ng = kl_source_groups(sh, x, groups);
+            for (uint32_t j = 0; j < ng; j++)
+                lanes += kl_pairs_from(sh, groups[j].reg);
+            if (lanes > sh->max_pair_lanes)
+                sh->max_pair_lanes = lanes;
+            need |= lanes > 0;
+        }
+        sh->needed[x] = (uint8_t)need;
+        if (need || !p->sources)
             sh->pass[sh->n_pass++] = x;
     }
     sh->inv[0] = 0.0;
@@ -323,6 +449,7 @@ cleanup:
     free(cnt);
     free(map);
     free(keys);
+    free(groups);
     return rc;
 }
 
@@ -336,6 +463,7 @@ static void kl_bfs(kl_pworker *wk, uint32_t s)
     uint32_t *oidx = wk->oidx, *order = wk->order, *sst = wk->sstart, *succ = wk->succ, *lvl = wk->lvl;
     double *sigma = wk->sigma;
     uint32_t head = 0, tail = 1, pos = 0, nlev = 0;
+    uint64_t arcs = 0;
     order[0] = s;
     oidx[s] = 0;
     sigma[0] = 1.0;
@@ -352,6 +480,7 @@ static void kl_bfs(kl_pworker *wk, uint32_t s)
             /* Branch-free: which neighbours are new or one level down is
              * unpredictable, so every neighbour takes the same path and the
              * conditions become arithmetic. */
+            arcs += off[v + 1] - off[v];
             for (uint32_t e = off[v], end = off[v + 1]; e < end; e++) {
                 uint32_t w = adj[e];
                 uint32_t o = oidx[w];
@@ -372,6 +501,7 @@ static void kl_bfs(kl_pworker *wk, uint32_t s)
     sst[tail] = pos;
     wk->reached = tail;
     wk->nlev = nlev;
+    wk->arcs += arcs;
 }
 
 /* ------------------------------------------------------------ backward */
@@ -428,6 +558,52 @@ static inline __attribute__((always_inline)) void kl_backward(kl_pworker *wk, in
         double d = (double)targets;
         acc[4 * (size_t)v + 2] += g->k_leaf * d;
         acc[4 * (size_t)v + 3] += g->k_leaf * d * d;
+    }
+}
+
+/* The pair lanes' sweep: irb's sweep with the targets of one region each,
+ * all lanes side by side (pcoefs[i * L + l]), so that one read of a
+ * successor's coefficients serves every lane. */
+static void kl_backward_pairs(kl_pworker *wk, uint32_t L)
+{
+    if (L == 0)
+        return;
+    const kl_pshared *sh = wk->sh;
+    const uint32_t *order = wk->order, *sst = wk->sstart, *succ = wk->succ, *nleaf_reg = sh->nleaf_reg;
+    const int32_t *reg = sh->reg;
+    const double *sigma = wk->sigma;
+    const kl_plane *ln = wk->planes;
+    double *pc = wk->pcoefs, *s = wk->psum, *targets = wk->ptargets;
+    size_t n = sh->n; /* pacc is by pair, then vertex: a pass touches only its lanes' pairs */
+    for (uint32_t l = 0; l < L; l++)
+        targets[l] = 0;
+    for (uint32_t i = wk->reached; i-- > 1;) {
+        uint32_t v = order[i];
+        double sg = sigma[i], inv_sigma = 1.0 / sg;
+        for (uint32_t l = 0; l < L; l++)
+            s[l] = 0.0;
+        for (uint32_t q = sst[i], end = sst[i + 1]; q < end; q++) {
+            const double *c = pc + (size_t)L * succ[q];
+            for (uint32_t l = 0; l < L; l++)
+                s[l] += c[l];
+        }
+        double *out = pc + (size_t)L * i;
+        for (uint32_t l = 0; l < L; l++) {
+            uint32_t lr = nleaf_reg[v] ? kl_leaves_in(sh, v, ln[l].dst) : 0;
+            int c = reg[v] == ln[l].dst;
+            targets[l] += lr + c;
+            double d = lr + sg * s[l];
+            out[l] = (c + d) * inv_sigma;
+            wk->pacc[(size_t)n * ln[l].pair + v] += ln[l].k * d;
+        }
+    }
+    /* The root, as in kl_backward: inside every path from a leaf source. */
+    uint32_t x = order[0];
+    for (uint32_t l = 0; l < L; l++) {
+        if (ln[l].k_leaf <= 0)
+            continue;
+        double d = targets[l] + (nleaf_reg[x] ? kl_leaves_in(sh, x, ln[l].dst) : 0);
+        wk->pacc[(size_t)n * ln[l].pair + x] += ln[l].k_leaf * d;
     }
 }
 
@@ -499,42 +675,33 @@ static void kl_run_pass(kl_pworker *wk, uint32_t x)
         kl_bfs(wk, x);
     }
     uint32_t reached = wk->reached;
+    uint64_t arcs = 0; /* the forward sweep's: kl_bfs counts its own */
+    for (uint32_t i = 0; i < reached && sh->p->weighted; i++)
+        arcs += sh->off[order[i] + 1] - sh->off[order[i]];
 
     if (wk->h && k > 0)
         kl_harmonic(wk, x);
 
-    /* irb groups: the distinct regions among the sources this pass stands
-     * for, each needing its own sweep because the targets depend on it. */
-    uint32_t ng = 0;
-    if (sh->want_irb) {
-        kl_pgroup *gr = wk->groups;
-        for (uint32_t i = sh->leaf_off[x]; i < sh->leaf_off[x + 1]; i++) {
-            int32_t r = sh->leaf_reg[i];
-            double c = sh->leaf_cnt[i];
-            if (r < 0 || c == 0)
-                continue;
-            if (ng == 0 || gr[ng - 1].reg != r)
-                gr[ng++] = (kl_pgroup){r, 0, 0};
-            gr[ng - 1].k += c;
-            gr[ng - 1].k_leaf += c;
-        }
-        int32_t rx = sh->reg[x];
-        if (ks > 0 && rx >= 0) {
-            uint32_t j = 0;
-            while (j < ng && gr[j].reg != rx)
-                j++;
-            if (j == ng)
-                gr[ng++] = (kl_pgroup){rx, 0, 0};
-            gr[j].k += ks;
-        }
-    }
+    /* Source groups: the distinct regions among the sources this pass
+     * stands for; irb needs a sweep for each, because its targets depend
+     * on the source's region. */
+    uint32_t ng = sh->want_irb || sh->n_pairs ? kl_source_groups(sh, x, wk->groups) : 0;
 
-    if (do_dep && ng > 0)
+    if (do_dep && ng > 0 && sh->want_irb)
         kl_backward(wk, 1, k, &wk->groups[0]);
     else if (do_dep)
         kl_backward(wk, 1, k, NULL);
-    for (uint32_t j = do_dep ? 1 : 0; j < ng; j++)
+    for (uint32_t j = do_dep ? 1 : 0; j < ng && sh->want_irb; j++)
         kl_backward(wk, 0, 0, &wk->groups[j]);
+    uint32_t sweeps = (uint32_t)do_dep + (sh->want_irb ? ng - (do_dep && ng > 0) : 0);
+    if (sh->n_pairs) {
+        double t = kl_i_now();
+        uint32_t L = kl_pair_lanes(sh, wk->groups, ng, wk->planes);
+        kl_backward_pairs(wk, L);
+        sweeps += L > 0;
+        wk->t_pairs += kl_i_now() - t;
+    }
+    wk->arcs += arcs + (uint64_t)sweeps * wk->sstart[reached];
 
     /* A leaf source's dependency on its host: every other vertex reached. */
     if (do_dep && kl > 0) {
@@ -557,7 +724,14 @@ static void kl_run_pass(kl_pworker *wk, uint32_t x)
 static void kl_pass_task(void *lane, uint32_t task, void *shared)
 {
     const kl_pshared *sh = shared;
-    kl_run_pass(lane, sh->pass[task]);
+    uint32_t x = sh->pass[task];
+    if (!sh->needed[x])
+        return;
+    kl_pworker *wk = lane;
+    double t = sh->n_pairs ? kl_i_now() : 0;
+    kl_run_pass(wk, x);
+    if (sh->n_pairs)
+        wk->t_pass += kl_i_now() - t;
 }
 
 static void kl_worker_free(kl_pworker *wk)
@@ -577,6 +751,11 @@ static void kl_worker_free(kl_pworker *wk)
     free(wk->acc);
     free(wk->h);
     free(wk->hl);
+    free(wk->planes);
+    free(wk->pcoefs);
+    free(wk->psum);
+    free(wk->ptargets);
+    free(wk->pacc);
 }
 
 static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh)
@@ -616,6 +795,16 @@ static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh)
         (p->harmonic && !(wk->h = calloc(n, sizeof(double)))) ||
         (p->harmonic && !(wk->hl = calloc(n, sizeof(double)))))
         return KL_ENOMEM;
+    if (sh->n_pairs) {
+        size_t L = sh->max_pair_lanes ? sh->max_pair_lanes : 1;
+        wk->planes = malloc(L * sizeof *wk->planes);
+        wk->pcoefs = malloc(L * (n + 1) * sizeof *wk->pcoefs);
+        wk->psum = malloc(L * sizeof *wk->psum);
+        wk->ptargets = malloc(L * sizeof *wk->ptargets);
+        wk->pacc = calloc((size_t)sh->n_pairs * n, sizeof *wk->pacc);
+        if (!wk->planes || !wk->pcoefs || !wk->psum || !wk->ptargets || !wk->pacc)
+            return KL_ENOMEM;
+    }
     return KL_OK;
 }
 
@@ -641,6 +830,12 @@ kl_err kl_paths_run(kl_paths_t *p)
     for (size_t i = 0; i < sizeof outs / sizeof *outs; i++)
         if (outs[i])
             memset(outs[i], 0, g->n * sizeof(double));
+    if (p->n_pairs && (!p->pair_src || !p->pair_dst || !p->pair_sum || p->sources))
+        return KL_EINVAL;
+    if (p->pair_sum)
+        memset(p->pair_sum, 0, (size_t)p->n_pairs * g->n * sizeof(double));
+    p->arcs = 0;
+    p->pair_fraction = 0;
     if (g->n == 0)
         return KL_OK;
 
@@ -674,6 +869,17 @@ kl_err kl_paths_run(kl_paths_t *p)
     kl_merge(p->dep_sum, wk, ready, 0, 4, &sh);
     kl_merge(p->dep_sumsq, wk, ready, 1, 4, &sh);
     kl_merge(p->harmonic, wk, ready, SIZE_MAX, 1, &sh);
+    for (uint32_t i = 0; i < sh.n_pairs && p->pair_sum; i++)
+        for (int t = 0; t < ready; t++)
+            for (uint32_t x = 0; x < sh.n; x++)
+                p->pair_sum[(size_t)i * g->n + sh.orig[x]] += wk[t].pacc[(size_t)i * sh.n + x];
+    double t_pass = 0, t_pairs = 0;
+    for (int t = 0; t < ready; t++) {
+        p->arcs += wk[t].arcs;
+        t_pass += wk[t].t_pass;
+        t_pairs += wk[t].t_pairs;
+    }
+    p->pair_fraction = t_pass > 0 ? t_pairs / t_pass : 0;
     if (want_irb) {
         kl_merge(p->irb_sum, wk, ready, 2, 4, &sh);
         kl_merge(p->irb_sumsq, wk, ready, 3, 4, &sh);

@@ -1,8 +1,28 @@
 """tests/oracle/oracle_common.py - what several oracle scripts share: a
 pass/fail tally and NetworkX's exact betweenness and irb on the analysis
-graph that `kluster analyze` writes (its "actors" and "ties").  Not a test
-itself (tests/run.sh runs test_*.py only)."""
+graph that `kluster analyze` writes (its "actors" and "ties"); the test
+drivers of tests/unit.  Not a test itself (tests/run.sh runs test_*.py
+only)."""
+import os
+import subprocess
+
 import networkx as nx
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def unit_driver(name):
+    """The driver tests/unit/NAME.c as the Makefile builds it: from UNIT_DIR
+    under tests/run.sh (so the sanitizer pass runs the sanitizer build), else
+    built now in build/release."""
+    unit = os.environ.get("UNIT_DIR")
+    if unit:
+        exe = os.path.join(unit if os.path.isabs(unit) else os.path.join(ROOT, unit), name)
+        if os.access(exe, os.X_OK):
+            return exe
+    target = "build/release/tests/unit/" + name
+    subprocess.run(["make", "-s", target], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(ROOT, target)
 
 
 class Tally:

@@ -24,6 +24,9 @@ import json, math, os, random, shutil, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+from oracle_common import unit_driver  # noqa: E402
+
 REL = 1e-9
 ROLES = ["coordinator", "itinerant", "representative", "gatekeeper", "liaison", "total"]
 DIRECTED = {"member_of", "employed_by", "leads", "participates_in", "coordinates", "funds", "initiated"}
@@ -43,17 +46,6 @@ def check(ok, what):
 
 
 # ------------------------------------------------------------------ driver
-
-def driver_path():
-    unit = os.environ.get("UNIT_DIR")
-    if unit:
-        exe = os.path.join(unit if os.path.isabs(unit) else os.path.join(ROOT, unit), "brokerage_driver")
-        if os.access(exe, os.X_OK):
-            return exe
-    target = "build/release/tests/unit/brokerage_driver"
-    subprocess.run(["make", "-s", target], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    return os.path.join(ROOT, target)
-
 
 def run_driver(exe, path, args):
     p = subprocess.run([exe, path] + args, capture_output=True, text=True)
@@ -381,7 +373,7 @@ def main():
     ap.add_argument("--seed", type=int, default=20240611)
     ap.add_argument("--keep", help="keep the extracts and R files in this folder")
     a = ap.parse_args()
-    exe = driver_path()
+    exe = unit_driver("brokerage_driver")
     hand_cases(exe)
     skipped = ""
     if shutil.which("Rscript") is None:

@@ -1,12 +1,16 @@
 /* tests/unit/paths_driver.c - runs kl_paths_run on an edge-list file, for tests/oracle/paths_oracle.py and timing. */
 /*
- * Usage: paths_driver FILE [--weighted] [--threads T] [--sources FILE] [--outputs dqhij] [--time]
+ * Usage: paths_driver FILE [--weighted] [--threads T] [--sources FILE] [--outputs dqhij]
+ *                     [--pairs A:B,...] [--time]
  *
  * FILE:  "n m", then n region numbers (-1 = none), then m lines "u v w"
  *        (0-based, u != v, each pair once).  --sources FILE: a count, then the
  *        source vertices (repeats allowed).  --outputs: which to compute, d dep_sum,
  *        q dep_sumsq, h harmonic, i irb_sum, j irb_sumsq (default all; others print 0).
- * Prints one line per vertex: v dep_sum dep_sumsq harmonic irb_sum irb_sumsq (%.17g);
+ * --pairs: region pairs (source region A, target region B) computed in the
+ *        same passes; their sums follow on each line, in the order given.
+ * Prints one line per vertex: v dep_sum dep_sumsq harmonic irb_sum irb_sumsq
+ * [pair sums] (%.17g); --time also prints the arc inspections.
  * --time prints the kernel's wall and CPU seconds to stderr.
  */
 #include "analysis/analysis.h"
@@ -37,7 +41,7 @@ static void die(const char *msg)
 
 int main(int argc, char **argv)
 {
-    const char *path = NULL, *src_path = NULL, *outputs = "dqhij";
+    const char *path = NULL, *src_path = NULL, *outputs = "dqhij", *pairs = "";
     int weighted = 0, threads = 0, timing = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--weighted"))
@@ -48,6 +52,8 @@ int main(int argc, char **argv)
             threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--outputs") && i + 1 < argc)
             outputs = argv[++i];
+        else if (!strcmp(argv[i], "--pairs") && i + 1 < argc)
+            pairs = argv[++i];
         else if (!strcmp(argv[i], "--sources") && i + 1 < argc)
             src_path = argv[++i];
         else
@@ -127,6 +133,24 @@ int main(int argc, char **argv)
             *slot[k] = NULL;
             memset(out[k], 0, nn * sizeof(double));
         }
+    uint32_t n_pairs = 0;
+    int32_t pair_src[64], pair_dst[64];
+    for (const char *s = pairs; *s;) {
+        int a, b, used;
+        if (n_pairs == 64 || sscanf(s, "%d:%d%n", &a, &b, &used) != 2)
+            die("bad --pairs");
+        pair_src[n_pairs] = a;
+        pair_dst[n_pairs++] = b;
+        s += used;
+        s += *s == ',';
+    }
+    double *pair_sum = malloc((n_pairs ? n_pairs : 1) * nn * sizeof *pair_sum);
+    if (!pair_sum)
+        die("out of memory");
+    p.n_pairs = n_pairs;
+    p.pair_src = pair_src;
+    p.pair_dst = pair_dst;
+    p.pair_sum = n_pairs ? pair_sum : NULL;
     struct timespec t0, t1, c0, c1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
@@ -136,11 +160,16 @@ int main(int argc, char **argv)
     if (rc != KL_OK)
         die("kl_paths_run failed");
     if (timing)
-        fprintf(stderr, "kernel %.3f s wall, %.3f s cpu\n",
+        fprintf(stderr, "kernel %.3f s wall, %.3f s cpu, %llu arc inspections\n",
                 (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9,
-                (double)(c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) * 1e-9);
-    for (unsigned v = 0; v < n; v++)
-        printf("%u %.17g %.17g %.17g %.17g %.17g\n", v, out[0][v], out[1][v], out[2][v], out[3][v], out[4][v]);
+                (double)(c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) * 1e-9, (unsigned long long)p.arcs);
+    for (unsigned v = 0; v < n; v++) {
+        printf("%u %.17g %.17g %.17g %.17g %.17g", v, out[0][v], out[1][v], out[2][v], out[3][v], out[4][v]);
+        for (uint32_t i = 0; i < n_pairs; i++)
+            printf(" %.17g", pair_sum[(size_t)i * n + v]);
+        putchar('\n');
+    }
+    free(pair_sum);
     for (int k = 0; k < 5; k++)
         free(out[k]);
     free(sources);

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KL_BROKER_BATCH 32 /* pairs whose broker sums are held at once */
-#define KL_NO_SOURCE UINT32_MAX /* a padding task (see brokers_compute) */
+/* Memory for the pair sums of one kernel run; more exact pairs than fit
+ * run in further batches. */
+#define KL_BROKER_MEMORY (512ull << 20)
 
 void kl_regions_options_init(kl_regions_options_t *opt)
 {
@@ -37,6 +38,7 @@ void kl_regions_destroy(kl_regions_t *r)
     free(r->disconnects);
     free(r->irb);
     free(r->irb_share);
+    free(r->broker_plan);
     memset(r, 0, sizeof *r);
 }
 
@@ -61,10 +63,15 @@ static int cmp_vertex_id(const void *x, const void *y, void *ctx)
     return strcmp(vid(ctx, *(const uint32_t *)x), vid(ctx, *(const uint32_t *)y));
 }
 
+/* Share descending, then id.  Shares within KL_SHARE_TIE relative are
+ * equal: two actors on the same number of paths get sums that differ only
+ * by the order of their additions, and the id, not that order, must decide
+ * which one is listed. */
+#define KL_SHARE_TIE 1e-12
 static int cmp_broker(const void *x, const void *y, void *ctx)
 {
     const kl_broker_t *a = x, *b = y;
-    if (a->share != b->share)
+    if (fabs(a->share - b->share) > KL_SHARE_TIE * fmax(fabs(a->share), fabs(b->share)))
         return a->share > b->share ? -1 : 1;
     return strcmp(vid(ctx, a->vertex), vid(ctx, b->vertex));
 }
@@ -196,69 +203,6 @@ static int add_regionless_links(kl_regions_t *out, const kl_agraph_t *g, int32_t
 
 /* ------------------------------------------------------------ brokers */
 
-typedef struct {
-    uint32_t pair;   /* index into the batch's accumulators */
-    int32_t target;  /* target region */
-} btarget_t;
-
-typedef struct {
-    const kl_agraph_t *g;
-    const uint32_t *task_source;   /* source vertex per task */
-    const uint32_t *task_group;    /* index of the source's group per task */
-    const uint32_t *group_off;     /* targets of group x: targets[group_off[x] .. group_off[x+1]) */
-    const btarget_t *targets;
-    uint32_t n;
-} bshared_t;
-
-typedef struct {
-    kl_i_sssp_t w;
-    double *delta;   /* by settle index */
-    double *acc;     /* batch pairs x n */
-} blane_t;
-
-/* One Brandes pass from a source of region a, accumulating for each pair
- * (a, b) of its group only the targets in b: delta(v) = sum over DAG
- * successors w of sigma_v / sigma_w (1[w in b] + delta(w)). */
-static void broker_task(void *lane, uint32_t task, void *shared)
-{
-    blane_t *l = lane;
-    const bshared_t *sh = shared;
-    const int32_t *reg = sh->g->vertex_region;
-    uint32_t s = sh->task_source[task], grp = sh->task_group[task];
-    if (s == KL_NO_SOURCE)
-        return;
-    kl_i_sssp_run(&l->w, &sh->g->csr, &s, 1, NULL);
-    const uint32_t *order = l->w.order, *sst = l->w.sstart, *succ = l->w.succ;
-    const double *sigma = l->w.sigma;
-    double *delta = l->delta;
-    for (uint32_t t = sh->group_off[grp]; t < sh->group_off[grp + 1]; t++) {
-        int32_t b = sh->targets[t].target;
-        double *acc = l->acc + (size_t)sh->targets[t].pair * sh->n;
-        for (uint32_t i = l->w.reached; i-- > 1;) {
-            double sum = 0;
-            for (uint32_t q = sst[i]; q < sst[i + 1]; q++) {
-                uint32_t o = succ[q];
-                sum += ((reg[order[o]] == b) + delta[o]) / sigma[o];
-            }
-            delta[i] = sigma[i] * sum;
-            acc[order[i]] += delta[i];
-        }
-    }
-}
-
-typedef struct {
-    uint32_t pair;  /* index into out->pairs */
-    int32_t src, dst;
-} bsel_t;
-
-static int cmp_bsel(const void *x, const void *y)
-{
-    const bsel_t *a = x, *b = y;
-    if (a->src != b->src)
-        return a->src < b->src ? -1 : 1;
-    return (a->pair > b->pair) - (a->pair < b->pair);
-}
-
 /* Sort the candidates (share down, then id) and keep the first `top` as
  * the pair's brokers; -1 when out of memory. */
 static int keep_brokers(kl_region_pair_t *pr, kl_broker_t *cand, uint32_t nc, uint32_t top, idctx_t *ic)
@@ -273,117 +217,130 @@ static int keep_brokers(kl_region_pair_t *pr, kl_broker_t *cand, uint32_t nc, ui
     return 0;
 }
 
-/* x rounded up to a multiple of KL_I_LANES. */
-static uint32_t lanes_round_up(uint32_t x)
+void kl_pair_sums_destroy(kl_pair_sums_t *s)
 {
-    return (x + KL_I_LANES - 1) / KL_I_LANES * KL_I_LANES;
+    if (!s)
+        return;
+    free(s->pair);
+    free(s->src);
+    free(s->dst);
+    free(s->sum);
+    memset(s, 0, sizeof *s);
 }
 
-/* Brokers of the selected pairs, KL_BROKER_BATCH pairs at a time.  Task i
- * runs on lane i mod KL_I_LANES and the lanes' sums are added in lane
- * order; every group of sources starts on lane 0, so a pair's shares are
- * the same bits whichever other pairs are selected. */
-static kl_err brokers_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, const uint8_t *selected,
-                              const uint32_t *region_actors, const uint32_t *by_region, const uint32_t *rstart,
-                              const kl_regions_options_t *opt)
+/* Actors per ds region index. */
+static uint32_t *actors_by_region(const kl_regions_t *out)
 {
-    uint32_t n = g->n, n_sel = 0;
-    kl_err rc = KL_OK;
-    bsel_t *sel = malloc(((size_t)out->n_pairs + 1) * sizeof *sel);
-    btarget_t *targets = malloc((KL_BROKER_BATCH + 1) * sizeof *targets);
-    uint32_t *group_off = malloc((KL_BROKER_BATCH + 2) * sizeof *group_off);
-    uint32_t *task_source = NULL, *task_group = NULL;
-    kl_broker_t *cand = malloc(((size_t)n + 1) * sizeof *cand);
-    blane_t lanes[KL_I_LANES];
-    void *ctx[KL_I_LANES];
-    idctx_t ic = {ds, g};
-    memset(lanes, 0, sizeof lanes);
-    if (!sel || !targets || !group_off || !cand)
-        goto nomem;
-    for (uint32_t p = 0; p < out->n_pairs; p++) {
-        kl_region_pair_t *pr = &out->pairs[p];
-        if (!selected[p])
+    uint32_t *na = calloc((size_t)out->n_regions + 1, sizeof *na);
+    for (uint32_t i = 0; na && i < out->n_regions; i++)
+        na[out->regions[i].region] = out->regions[i].actors;
+    return na;
+}
+
+/* The next batch of exact pairs, from pair index *cursor on, as many as
+ * KL_BROKER_MEMORY holds (at least one): their kernel pairs run from the
+ * smaller region (a on ties; the sum over s in a, t in b is symmetric).
+ * *cursor moves past the batch.  KL_ENOMEM. */
+static kl_err pair_batch(const kl_regions_t *out, uint32_t n, uint32_t *cursor, kl_pair_sums_t *b)
+{
+    memset(b, 0, sizeof *b);
+    /* per pair: the kernel's accumulator in each lane, its coefficients
+     * and the sums handed back, n doubles each */
+    uint64_t per_pair = ((uint64_t)KL_I_LANES * 2 + 1) * 8 * ((uint64_t)n + 1);
+    uint64_t most = KL_BROKER_MEMORY / per_pair;
+    uint32_t *na = actors_by_region(out), first = *cursor, k = 0;
+    if (most < 1)
+        most = 1;
+    uint32_t p = first;
+    for (; p < out->n_pairs && k < most; p++)
+        k += out->broker_plan[p] == KL_BROKERS_EXACT;
+    b->pair = malloc(((size_t)k + 1) * sizeof *b->pair);
+    b->src = malloc(((size_t)k + 1) * sizeof *b->src);
+    b->dst = malloc(((size_t)k + 1) * sizeof *b->dst);
+    b->sum = calloc((size_t)k * n + 1, sizeof *b->sum);
+    if (!na || !b->pair || !b->src || !b->dst || !b->sum) {
+        free(na);
+        kl_pair_sums_destroy(b);
+        return KL_ENOMEM;
+    }
+    for (uint32_t q = first; q < p; q++) {
+        const kl_region_pair_t *pr = &out->pairs[q];
+        if (out->broker_plan[q] != KL_BROKERS_EXACT)
             continue;
-        pr->has_brokers = 1;
-        /* run from the smaller region: the sum over (s in a, t in b) is symmetric */
-        int a_small = region_actors[pr->a] <= region_actors[pr->b];
-        sel[n_sel++] = (bsel_t){p, (int32_t)(a_small ? pr->a : pr->b), (int32_t)(a_small ? pr->b : pr->a)};
+        int a_small = na[pr->a] <= na[pr->b];
+        b->pair[b->n_pairs] = q;
+        b->src[b->n_pairs] = (int32_t)(a_small ? pr->a : pr->b);
+        b->dst[b->n_pairs++] = (int32_t)(a_small ? pr->b : pr->a);
     }
-    if (n_sel == 0)
-        goto cleanup;
-    qsort(sel, n_sel, sizeof *sel, cmp_bsel);
-    uint32_t max_tasks = 0;
-    for (uint32_t i = 0; i < n_sel; i++)
-        if (i == 0 || sel[i].src != sel[i - 1].src)
-            max_tasks += lanes_round_up(rstart[sel[i].src + 1] - rstart[sel[i].src]);
-    task_source = malloc(((size_t)max_tasks + 1) * sizeof *task_source);
-    task_group = malloc(((size_t)max_tasks + 1) * sizeof *task_group);
-    if (!task_source || !task_group)
-        goto nomem;
-    uint32_t batch = n_sel < KL_BROKER_BATCH ? n_sel : KL_BROKER_BATCH;
-    for (int l = 0; l < KL_I_LANES; l++) {
-        if (kl_i_sssp_init(&lanes[l].w, &g->csr, opt->weighted, 1) != KL_OK)
-            goto nomem;
-        lanes[l].delta = malloc(((size_t)n + 1) * sizeof *lanes[l].delta);
-        lanes[l].acc = malloc((size_t)batch * ((size_t)n + 1) * sizeof *lanes[l].acc);
-        if (!lanes[l].delta || !lanes[l].acc)
-            goto nomem;
-        ctx[l] = &lanes[l];
-    }
-    for (uint32_t first = 0; first < n_sel; first += batch) {
-        uint32_t last = first + batch < n_sel ? first + batch : n_sel, ng = 0, nt = 0;
-        for (int l = 0; l < KL_I_LANES; l++)
-            memset(lanes[l].acc, 0, (size_t)batch * n * sizeof *lanes[l].acc);
-        for (uint32_t i = first; i < last; i++) {
-            if (i == first || sel[i].src != sel[i - 1].src) {
-                group_off[ng] = i - first;
-                /* each group starts on lane 0, so a source's lane and a
-                 * pair's sums do not depend on the other selected pairs */
-                int32_t a = sel[i].src;
-                uint32_t first_task = nt;
-                for (uint32_t k = rstart[a]; k < rstart[a + 1]; k++) {
-                    task_source[nt] = by_region[k];
-                    task_group[nt++] = ng;
-                }
-                while (nt < first_task + lanes_round_up(nt - first_task)) {
-                    task_source[nt] = KL_NO_SOURCE;
-                    task_group[nt++] = ng;
-                }
-                ng++;
-            }
-            targets[i - first] = (btarget_t){i - first, sel[i].dst};
+    b->n = n;
+    *cursor = p;
+    free(na);
+    return KL_OK;
+}
+
+kl_err kl_regions_pair_request(const kl_regions_t *out, const kl_agraph_t *g, kl_pair_sums_t *req)
+{
+    uint32_t cursor = 0;
+    memset(req, 0, sizeof *req);
+    if (!out->broker_plan)
+        return KL_OK;
+    return pair_batch(out, g->n, &cursor, req);
+}
+
+/* Whether s holds the sums of batch b. */
+static int same_batch(const kl_pair_sums_t *s, const kl_pair_sums_t *b)
+{
+    return s && s->filled && s->n == b->n && s->n_pairs == b->n_pairs &&
+           !memcmp(s->pair, b->pair, (size_t)b->n_pairs * sizeof *b->pair) &&
+           !memcmp(s->src, b->src, (size_t)b->n_pairs * sizeof *b->src) &&
+           !memcmp(s->dst, b->dst, (size_t)b->n_pairs * sizeof *b->dst);
+}
+
+/* Brokers of the exact pairs: each pair's dependency sums from the path
+ * kernel's pair lanes (docs/metrics.md#region-pairs), a batch per run;
+ * `ready` may already hold the first batch's sums (computed in the
+ * metrics' passes).  With irb_sum, the first run computes exact irb too. */
+static kl_err brokers_exact(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
+                            const kl_regions_options_t *opt, const kl_pair_sums_t *ready, double *irb_sum)
+{
+    uint32_t n = g->n, cursor = 0;
+    kl_err rc = KL_OK;
+    kl_broker_t *cand = malloc(((size_t)n + 1) * sizeof *cand);
+    idctx_t ic = {ds, g};
+    if (!cand)
+        return KL_ENOMEM;
+    for (int first = 1; rc == KL_OK && (cursor < out->n_pairs || (first && irb_sum)); first = 0) {
+        kl_pair_sums_t b;
+        if ((rc = pair_batch(out, n, &cursor, &b)) != KL_OK)
+            break;
+        const kl_pair_sums_t *sums = same_batch(ready, &b) ? ready : &b;
+        if (sums == &b && (b.n_pairs || (first && irb_sum))) {
+            kl_paths_t p;
+            memset(&p, 0, sizeof p);
+            p.g = &g->csr;
+            p.weighted = opt->weighted;
+            p.threads = opt->threads;
+            p.region = g->vertex_region;
+            p.irb_sum = first ? irb_sum : NULL;
+            p.kernel = opt->kernel;
+            p.n_pairs = b.n_pairs;
+            p.pair_src = b.src;
+            p.pair_dst = b.dst;
+            p.pair_sum = b.sum;
+            rc = kl_paths_run(&p);
         }
-        group_off[ng] = last - first;
-        bshared_t sh = {g, task_source, task_group, group_off, targets, n};
-        kl_i_lanes_run(nt, opt->threads, ctx, broker_task, &sh);
-        for (uint32_t i = first; i < last; i++) {
-            kl_region_pair_t *pr = &out->pairs[sel[i].pair];
+        for (uint32_t i = 0; rc == KL_OK && i < sums->n_pairs; i++) {
+            kl_region_pair_t *pr = &out->pairs[sums->pair[i]];
+            const double *sum = sums->sum + (size_t)i * n;
             uint32_t nc = 0;
-            for (uint32_t v = 0; v < n; v++) {
-                double sum = 0;
-                for (int l = 0; l < KL_I_LANES; l++)
-                    sum += lanes[l].acc[(size_t)(i - first) * n + v];
-                if (sum > 0)
-                    cand[nc++] = (kl_broker_t){v, sum / pr->actor_pairs};
-            }
+            for (uint32_t v = 0; v < n; v++)
+                if (sum[v] > 0)
+                    cand[nc++] = (kl_broker_t){v, sum[v] / pr->actor_pairs};
             if (keep_brokers(pr, cand, nc, opt->top, &ic) < 0)
-                goto nomem;
+                rc = KL_ENOMEM;
         }
+        kl_pair_sums_destroy(&b);
     }
-    goto cleanup;
-nomem:
-    rc = KL_ENOMEM;
-cleanup:
-    for (int l = 0; l < KL_I_LANES; l++) {
-        kl_i_sssp_free(&lanes[l].w);
-        free(lanes[l].delta);
-        free(lanes[l].acc);
-    }
-    free(sel);
-    free(targets);
-    free(group_off);
-    free(task_source);
-    free(task_group);
     free(cand);
     return rc;
 }
@@ -407,8 +364,7 @@ static void split_sampled_pairs(const kl_regions_t *out, const uint32_t *region_
  * the share of the sampled paths through v estimates v's share, within
  * out->broker_epsilon with probability >= 1 - opt->delta for each pair. */
 static kl_err brokers_sampled(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
-                              const kl_sampler_t *sm, const uint8_t *sampled, uint64_t r,
-                              const kl_regions_options_t *opt)
+                              const kl_sampler_t *sm, uint64_t r, const kl_regions_options_t *opt)
 {
     uint32_t n = g->n;
     kl_err rc = KL_ENOMEM;
@@ -419,9 +375,8 @@ static kl_err brokers_sampled(kl_regions_t *out, const kl_dataset_t *ds, const k
         goto done;
     for (uint32_t p = 0; p < out->n_pairs; p++) {
         kl_region_pair_t *pr = &out->pairs[p];
-        if (!sampled[p])
+        if (out->broker_plan[p] != KL_BROKERS_SAMPLED)
             continue;
-        pr->has_brokers = 1;
         pr->brokers_epsilon = out->broker_epsilon;
         uint64_t seed = opt->seed * 0x9E3779B97F4A7C15ull + 0x100 + p;
         if ((rc = kl_sampler_run(sm, KL_PAIRS_BETWEEN, g->vertex_region, (int32_t)pr->a, (int32_t)pr->b, r, seed, hits,
@@ -482,14 +437,14 @@ static int select_broker_pairs(kl_regions_t *out, const uint32_t *region_actors,
 
 /* ------------------------------------------------------------ irb */
 
+/* irb_share's array, and sampled irb when sm is given (exact irb comes
+ * from the broker runs). */
 static kl_err irb_compute(kl_regions_t *out, const kl_agraph_t *g, const kl_sampler_t *sm,
                           const kl_regions_options_t *opt)
 {
     uint32_t n = g->n;
-    int weighted = opt->weighted, threads = opt->threads;
-    out->irb = calloc((size_t)n + 1, sizeof *out->irb);
     out->irb_share = malloc(((size_t)n + 1) * sizeof *out->irb_share);
-    if (!out->irb || !out->irb_share)
+    if (!out->irb_share)
         return KL_ENOMEM;
     if (n > 0 && sm) {
         /* within epsilon P; doubled here because irb_finish halves.  delta / 2
@@ -504,17 +459,6 @@ static kl_err irb_compute(kl_regions_t *out, const kl_agraph_t *g, const kl_samp
         out->pair_samples += pairs > 0 ? r : 0;
         for (uint32_t v = 0; v < n; v++)
             out->irb[v] = 2 * pairs * out->irb[v] / (double)r;
-    } else if (n > 0) {
-        kl_paths_t p;
-        memset(&p, 0, sizeof p);
-        p.g = &g->csr;
-        p.weighted = weighted;
-        p.threads = threads;
-        p.region = g->vertex_region;
-        p.irb_sum = out->irb;
-        kl_err rc = kl_paths_run(&p);
-        if (rc != KL_OK)
-            return rc;
     }
     return KL_OK;
 }
@@ -735,8 +679,6 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
         double in = ri->internal_ties, ex = ri->external_ties;
         ri->ei_index = in + ex > 0 ? (ex - in) / (ex + in) : NAN;
     }
-    if (actor_mixing(out, g, R, opt->community) != KL_OK)
-        goto nomem;
 
     /* components: connected pairs, actor pairs, P */
     comp = malloc(n1 * sizeof *comp);
@@ -800,7 +742,6 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
 
     if (select_broker_pairs(out, region_actors, focus, c->m, opt, selected) < 0)
         goto nomem;
-    uint64_t samples = 0;
     if (opt->epsilon > 0) {
         if (kl_sampler_init(&sm, c, opt->weighted, opt->threads) != KL_OK ||
             !(sampled = calloc((size_t)out->n_pairs + 1, 1)))
@@ -808,20 +749,17 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
         out->epsilon = opt->epsilon;
         out->delta = opt->delta;
         out->broker_epsilon = opt->epsilon > KL_BROKER_EPSILON ? opt->epsilon : KL_BROKER_EPSILON;
-        samples = kl_sampler_size(&sm, out->broker_epsilon, opt->delta);
-        split_sampled_pairs(out, region_actors, samples, selected, sampled);
+        out->broker_samples = kl_sampler_size(&sm, out->broker_epsilon, opt->delta);
+        split_sampled_pairs(out, region_actors, out->broker_samples, selected, sampled);
     }
-    double t = kl_i_now();
-    if (brokers_compute(out, ds, g, selected, region_actors, by_region, rstart, opt) != KL_OK ||
-        (sampled && brokers_sampled(out, ds, g, &sm, sampled, samples, opt) != KL_OK))
+    if (!(out->broker_plan = calloc((size_t)out->n_pairs + 1, 1)))
         goto nomem;
-    out->seconds_brokers = kl_i_now() - t;
-
-    if (opt->irb) {
-        if (irb_compute(out, g, opt->epsilon > 0 ? &sm : NULL, opt) != KL_OK)
-            goto nomem;
-        irb_finish(out, g);
+    for (uint32_t p = 0; p < out->n_pairs; p++) {
+        out->broker_plan[p] = selected[p] ? KL_BROKERS_EXACT : sampled && sampled[p] ? KL_BROKERS_SAMPLED : 0;
+        out->pairs[p].has_brokers = out->broker_plan[p] != 0;
     }
+    if (!opt->defer_brokers)
+        rc = kl_regions_finish(out, ds, g, opt, NULL, err);
     goto cleanup;
 nomem:
     rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
@@ -840,6 +778,52 @@ cleanup:
     free(sampled);
     free(focus);
     return rc;
+}
+
+kl_err kl_regions_finish(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
+                         const kl_regions_options_t *opt, const kl_pair_sums_t *ready, kl_error_t *err)
+{
+    kl_regions_options_t defaults;
+    if (!opt) {
+        kl_regions_options_init(&defaults);
+        opt = &defaults;
+    }
+    kl_sampler_t sm;
+    memset(&sm, 0, sizeof sm);
+    kl_err rc = KL_ENOMEM;
+    if (!out->broker_plan)
+        return kl_error_set(err, KL_EINVAL, NULL, 0, 0, "region brokers without their pairs");
+    if (actor_mixing(out, g, (int32_t)ds->n_regions, opt->community) != KL_OK)
+        goto done;
+    int any_sampled = 0;
+    for (uint32_t p = 0; p < out->n_pairs; p++)
+        any_sampled |= out->broker_plan[p] == KL_BROKERS_SAMPLED;
+    int sample_irb = opt->irb && opt->epsilon > 0;
+    if ((any_sampled || sample_irb) && kl_sampler_init(&sm, &g->csr, opt->weighted, opt->threads) != KL_OK)
+        goto done;
+    if (opt->irb && !(out->irb = calloc((size_t)g->n + 1, sizeof *out->irb)))
+        goto done;
+    /* exact irb rides on the first broker run */
+    double t = kl_i_now();
+    if ((rc = brokers_exact(out, ds, g, opt, ready, opt->irb && !sample_irb ? out->irb : NULL)) != KL_OK ||
+        (any_sampled && (rc = brokers_sampled(out, ds, g, &sm, out->broker_samples, opt)) != KL_OK))
+        goto done;
+    out->seconds_brokers = kl_i_now() - t;
+    out->seconds_brokers_fused = ready && ready->filled ? ready->seconds : 0;
+    if (opt->irb) {
+        if ((rc = irb_compute(out, g, sample_irb ? &sm : NULL, opt)) != KL_OK)
+            goto done;
+        irb_finish(out, g);
+    }
+    rc = KL_OK;
+done:
+    kl_sampler_free(&sm);
+    free(out->broker_plan);
+    out->broker_plan = NULL;
+    if (rc != KL_OK)
+        return kl_error_set(err, rc, NULL, 0, 0, rc == KL_ENOMEM ? "out of memory" : "region brokers: %s",
+                            kl_strerror(rc));
+    return KL_OK;
 }
 
 /* ------------------------------------------------------------ timings */

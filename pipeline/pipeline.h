@@ -67,6 +67,7 @@ typedef struct {
     const uint32_t *focus;         /* regions whose pairs among each other get brokers; borrowed */
     uint32_t n_focus;
     double broker_work_limit;      /* >= 0: wins over the policy's; < 0: the policy's */
+    unsigned kernel;               /* KL_KERNEL_* switches of the path kernel (benchmarks); 0 */
     unsigned parts;                /* KL_RUN_* bits; default KL_RUN_ALL */
     /* called as each stage starts (for progress); may be NULL */
     void (*on_stage)(kl_run_stage stage, void *ctx);

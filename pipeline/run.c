@@ -79,6 +79,7 @@ void kl_run_analysis_options(const kl_run_options_t *opt, const kl_sampling_deci
     aopt->threads = opt->threads;
     aopt->seed = opt->seed;
     aopt->communities = opt->communities;
+    aopt->kernel = opt->kernel;
     kl_sampling_apply(d, aopt, NULL);
 }
 
@@ -90,6 +91,7 @@ void kl_run_regions_options(const kl_run_options_t *opt, const kl_sampling_decis
     ropt->weighted = opt->weighted;
     ropt->threads = opt->threads;
     ropt->seed = opt->seed;
+    ropt->kernel = opt->kernel;
     ropt->community = community;
     ropt->all_pairs = opt->all_pairs;
     ropt->focus = opt->focus;
@@ -112,29 +114,55 @@ kl_err kl_run_analyse(kl_run_t *run, const kl_run_options_t *opt, kl_error_t *er
     if (!run->built)
         return kl_error_set(err, KL_EINVAL, NULL, 0, 0, "no analysis graph to analyse");
     kl_err rc = KL_OK;
-    double t0 = now_seconds();
-    if (opt->parts & KL_RUN_METRICS) {
-        stage(opt, KL_STAGE_METRICS);
-        kl_analysis_options_t aopt;
-        kl_run_analysis_options(opt, &run->sampling, &aopt);
-        if ((rc = kl_analysis_run(&run->metrics, &run->g, &run->ds, &aopt, err)) != KL_OK)
-            return rc;
-        run->done |= KL_RUN_METRICS;
-    }
-    double t1 = now_seconds();
-    run->seconds[KL_STAGE_METRICS] = t1 - t0;
-    if (opt->parts & KL_RUN_REGIONS) {
+    kl_analysis_options_t aopt;
+    kl_regions_options_t ropt;
+    kl_pair_sums_t sums;
+    memset(&sums, 0, sizeof sums);
+    kl_run_analysis_options(opt, &run->sampling, &aopt);
+    int metrics = opt->parts & KL_RUN_METRICS, regions = opt->parts & KL_RUN_REGIONS;
+    /* Exact metrics run a pass from every actor: the exact region-pair
+     * brokers then ride on those passes (kl_regions_finish), so the
+     * regions' pairs are chosen first and finished after the metrics. */
+    int fuse = metrics && regions && (opt->parts & KL_RUN_PAIR_BROKERS) && aopt.samples == 0 &&
+               aopt.epsilon <= 0 && !(opt->kernel & KL_KERNEL_SEPARATE_BROKERS);
+    double t0 = now_seconds(), t_regions = 0;
+    if (fuse) {
         stage(opt, KL_STAGE_REGIONS);
-        kl_regions_options_t ropt;
-        kl_run_regions_options(opt, &run->sampling,
-                               (run->done & KL_RUN_METRICS) ? run->metrics.community : NULL, &ropt);
+        kl_run_regions_options(opt, &run->sampling, NULL, &ropt);
+        ropt.defer_brokers = 1;
         run->broker_work_limit = ropt.broker_work_limit;
         if ((rc = kl_regions_compute(&run->regions, &run->ds, &run->g, &ropt, err)) != KL_OK)
             return rc;
-        run->done |= KL_RUN_REGIONS | (opt->parts & (KL_RUN_PAIR_BROKERS | KL_RUN_REGION_IRB));
+        if (kl_regions_pair_request(&run->regions, &run->g, &sums) != KL_OK)
+            return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+        aopt.pair_sums = &sums;
+        t_regions = now_seconds() - t0;
+    }
+    double t1 = now_seconds();
+    if (metrics) {
+        stage(opt, KL_STAGE_METRICS);
+        if ((rc = kl_analysis_run(&run->metrics, &run->g, &run->ds, &aopt, err)) != KL_OK) {
+            kl_pair_sums_destroy(&sums);
+            return rc;
+        }
+        run->done |= KL_RUN_METRICS;
     }
     double t2 = now_seconds();
-    run->seconds[KL_STAGE_REGIONS] = t2 - t1;
+    run->seconds[KL_STAGE_METRICS] = t2 - t1;
+    if (regions) {
+        stage(opt, KL_STAGE_REGIONS);
+        kl_run_regions_options(opt, &run->sampling,
+                               (run->done & KL_RUN_METRICS) ? run->metrics.community : NULL, &ropt);
+        run->broker_work_limit = ropt.broker_work_limit;
+        rc = fuse ? kl_regions_finish(&run->regions, &run->ds, &run->g, &ropt, &sums, err)
+                  : kl_regions_compute(&run->regions, &run->ds, &run->g, &ropt, err);
+        kl_pair_sums_destroy(&sums);
+        if (rc != KL_OK)
+            return rc;
+        run->done |= KL_RUN_REGIONS | (opt->parts & (KL_RUN_PAIR_BROKERS | KL_RUN_REGION_IRB));
+    }
+    double t3 = now_seconds();
+    run->seconds[KL_STAGE_REGIONS] = t3 - t2 + t_regions;
     if (opt->parts & KL_RUN_BROKERAGE) {
         stage(opt, KL_STAGE_BROKERAGE);
         if ((rc = kl_brokerage_compute(&run->brokerage, &run->ds, &run->g, 0, err)) != KL_OK ||
@@ -142,7 +170,7 @@ kl_err kl_run_analyse(kl_run_t *run, const kl_run_options_t *opt, kl_error_t *er
             return rc;
         run->done |= KL_RUN_BROKERAGE;
     }
-    run->seconds[KL_STAGE_BROKERAGE] = now_seconds() - t2;
+    run->seconds[KL_STAGE_BROKERAGE] = now_seconds() - t3;
     return KL_OK;
 }
 

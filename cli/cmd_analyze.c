@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static double now_seconds(void)
 {
@@ -98,15 +99,25 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
 }
 
 /* --verbose: the wall time of each stage on standard error */
-static void print_timings(const kl_run_t *run, double t_write, double total)
+static void print_timings(const kl_run_t *run, int threads, double t_write, double total)
 {
     static const char *const names[KL_PHASE_COUNT] = {"order", "paths", "spectral", "structure", "communities",
                                                        "holes"};
     fprintf(stderr, "kluster analyze: %u actors, %u ties\n", run->g.n, run->g.csr.m);
     fprintf(stderr, "  %-12s %8.3f s\n  %-12s %8.3f s\n", "load", run->seconds[KL_STAGE_LOAD], "graph",
             run->seconds[KL_STAGE_GRAPH]);
-    for (int k = 0; k < KL_PHASE_COUNT; k++)
-        fprintf(stderr, "  %-12s %8.3f s\n", names[k], run->metrics.seconds[k]);
+    for (int k = 0; k < KL_PHASE_COUNT; k++) {
+        fprintf(stderr, "  %-12s %8.3f s", names[k], run->metrics.seconds[k]);
+        if (k == KL_PHASE_PATHS && run->metrics.arcs > 0) {
+            /* the kernel's speed: wall time x threads per arc inspection */
+            long cpus = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
+            fprintf(stderr, "   %.3g arc inspections, %.2f ns each per thread", (double)run->metrics.arcs,
+                    run->metrics.seconds[k] * (double)(cpus > 0 ? cpus : 1) * 1e9 / (double)run->metrics.arcs);
+            if (run->regions.seconds_brokers_fused > 0)
+                fprintf(stderr, "; brokers' lanes %.3f s of it", run->regions.seconds_brokers_fused);
+        }
+        fputc('\n', stderr);
+    }
     fprintf(stderr, "  %-12s %8.3f s\n  %-12s %8.3f s\n  %-12s %8.3f s\n", "regions",
             run->seconds[KL_STAGE_REGIONS] - run->regions.seconds_brokers, "brokers", run->regions.seconds_brokers,
             "brokerage", run->seconds[KL_STAGE_BROKERAGE]);
@@ -173,7 +184,7 @@ int cmd_analyze(int argc, char **argv)
         goto cleanup;
     }
     if (a.verbose)
-        print_timings(&run, now_seconds() - t3, now_seconds() - t0);
+        print_timings(&run, o.run.threads, now_seconds() - t3, now_seconds() - t0);
     if (a.timings)
         fprintf(stderr, "kluster analyze: timings: betweenness %.3f s, irb %.3f s, irb/betweenness %.3f\n", t_between,
                 t_irb, t_between > 0 ? t_irb / t_between : 0.0);

@@ -173,4 +173,8 @@ int kl_cli_finish(int rc);
  * tests can exercise sampling on small graphs. */
 #define KL_CLI_EXACT_LIMIT_ENV "KLUSTER_EXACT_LIMIT"
 
+/* The environment variable that switches the path kernel's reductions off
+ * (KL_KERNEL_*), for benchmarks and tests. */
+#define KL_CLI_KERNEL_ENV "KLUSTER_KERNEL"
+
 #endif

@@ -288,6 +288,31 @@ static int read_exact_limit(kl_sampling_request_t *s)
     return 0;
 }
 
+/* KLUSTER_KERNEL: switches of the path kernel's reductions for benchmarks,
+ * a comma-separated list of no-leaves and separate-brokers (unset or
+ * empty: all on).  The results are the same up to rounding. */
+static int read_kernel_switches(unsigned *kernel)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } known[] = {{"no-leaves", KL_KERNEL_NO_LEAVES}, {"separate-brokers", KL_KERNEL_SEPARATE_BROKERS}};
+    const char *env = getenv(KL_CLI_KERNEL_ENV);
+    *kernel = 0;
+    for (const char *s = env ? env : ""; *s;) {
+        size_t len = strcspn(s, ","), k = 0;
+        while (k < sizeof known / sizeof *known && !(strlen(known[k].name) == len && !strncmp(s, known[k].name, len)))
+            k++;
+        if (k == sizeof known / sizeof *known) {
+            kl_cli_error("invalid %s '%s' (a list of no-leaves, separate-brokers)", KL_CLI_KERNEL_ENV, env);
+            return -1;
+        }
+        *kernel |= known[k].bit;
+        s += len + (s[len] == ',');
+    }
+    return 0;
+}
+
 /* Contradicting sampling options; 0 or -1 after a usage error. */
 static int sampling_check(const kl_sampling_request_t *s, const kl_cli_command_t *cmd)
 {
@@ -372,7 +397,7 @@ int kl_cli_check(const kl_cli_command_t *cmd, kl_cli_options_t *o)
     if (cmd->groups & (KL_CLI_SAMPLING | KL_CLI_SAMPLES)) {
         if (sampling_check(&o->run.sampling, cmd) < 0)
             return KL_EXIT_USAGE;
-        if (read_exact_limit(&o->run.sampling) < 0)
+        if (read_exact_limit(&o->run.sampling) < 0 || read_kernel_switches(&o->run.kernel) < 0)
             return KL_EXIT_USAGE;
     }
     return KL_CLI_GO_ON;

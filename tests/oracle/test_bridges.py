@@ -485,6 +485,49 @@ def norway_pairs(job):
     return passed, failed
 
 
+def norway_pairs_crossed(job):
+    """Brokers of every county pair under a time window, --ties and the
+    organisations view, in hops, against betweenness_centrality_subset on
+    the analysis graph kluster reports; and `analyze` (brokers riding on the
+    metrics' passes) prints the same bytes as `bridges` (passes of their
+    own), with the kernel's reductions on and off."""
+    args, folder = job
+    global passed, failed
+    passed = failed = 0
+    case = "norway " + " ".join(args)
+    out = kluster("analyze", "-q", folder, "--format", "json", *args)
+    G, region, _ = graph_of(out, False)
+    br = kluster("bridges", "-q", folder, "--format", "json", *args)
+    pairs = br["region_pairs"]
+    keys, _ = pair_keys_oracle(G, region)
+    bad = None
+    for p in pairs:
+        ab = (p["a"], p["b"])
+        if p["brokers"] is None:
+            if keys[ab]["connected"]:
+                bad = bad or ("no brokers", ab)
+            continue
+        A = [v for v in G if region[v] == p["a"]]
+        B = [v for v in G if region[v] == p["b"]]
+        if len(A) > len(B):
+            A, B = B, A
+        x = nx.betweenness_centrality_subset(G, A, B, normalized=False)
+        ref = {v: x[v] * 2 / keys[ab]["actor_pairs"] for v in x}
+        bad = bad or check_top_brokers("%s-%s" % ab, p["brokers"], ref, 5)
+    check("%s: region_pairs[].brokers" % case, bad is None and any(p["brokers"] for p in pairs), str(bad))
+    fused = [(p["a"], p["b"], p["brokers"]) for p in out["region_pairs"]]
+    check("%s: analyze and bridges print the same brokers, bit for bit" % case,
+          fused == [(p["a"], p["b"], p["brokers"]) for p in pairs])
+    env = dict(os.environ, KLUSTER_KERNEL="no-leaves,separate-brokers")
+    off = json.loads(subprocess.run([KLUSTER, "analyze", "-q", folder, "--format", "json"] + args, env=env,
+                                    capture_output=True, text=True, check=True).stdout)
+    same = all(a["id"] == b["id"] and close(a["share"], b["share"], 1e-12, 1e-15)
+               for p, q in zip(out["region_pairs"], off["region_pairs"])
+               for a, b in zip(p["brokers"] or [], q["brokers"] or []))
+    check("%s: the kernel's reductions off: the same brokers to 1e-12" % case, same)
+    return passed, failed
+
+
 def check_selection(case, path, args, keys, work):
     """The fixed rule: every connected pair when W m <= the limit; above it
     the --regions pairs and the 20 connected pairs with most links (then
@@ -727,6 +770,10 @@ def main():
     with multiprocessing.Pool(2) as pool:
         results = pool.map(run_case, jobs, chunksize=1) + pool.map(planted, [(s, tmp) for s in (1, 2, 3)])
         more = [(norway_pairs, (m, w, norway)) for m in ("full", "organisations") for w in (False, True)]
+        more += [(norway_pairs_crossed, (a, norway)) for a in (
+            ["--from", "2016", "--to", "2019"],
+            ["--mode", "organisations", "--ties", "participates_in,coordinates", "--from", "2018", "--to", "2020"],
+            ["--ties", "participates_in", "--from", "2014", "--to", "2017"])]
         more += [(norway_selection, (norway,)), (sampled_pairs, (big,)), (gen_selection, (small, [])),
                  (gen_selection, (small, ["--mode", "organisations"]))]
         results += pool.map(call, more, chunksize=1)

@@ -69,8 +69,8 @@ def check_bridges(case, a, b):
     actors = {x["id"]: x for x in a["actors"]}
     for br in b["brokers"]:
         x = actors.get(br["id"])
-        T.check("%s: broker %s irb as analyze's" % (case, br["id"]),
-                x is not None and same_number(x["irb"], br["irb"]) and same_number(x["irb_share"], br["irb_share"]),
+        T.check("%s: broker %s irb as analyze's, bit for bit" % (case, br["id"]),
+                x is not None and x["irb"] == br["irb"] and x["irb_share"] == br["irb_share"],
                 (br, x and (x["irb"], x["irb_share"])))
 
 

@@ -5,7 +5,9 @@
 #   1. loaders: `kluster stats` vs the peers' parse+build on gen.py --orgs 50000
 #      in JSON, NDJSON and CSV (tests/bench/load.sh);
 #   2. analyze: end to end on gen.py --orgs 20000 with exact betweenness
-#      (../shared/bench/compare.sh, which also checks that results agree).
+#      (../shared/bench/compare.sh, which also checks that results agree);
+#   3. the path kernel: medians of 3 runs side by side, ns per arc inspection,
+#      each reduction switched off (tests/bench/kernel.sh).
 # Set BENCH_QUICK=1 to use --orgs 2000 for both (a smoke run).
 set -eu
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -31,4 +33,6 @@ echo "== analyze end to end (exact betweenness), gen.py --orgs $an_orgs"
 ds="$work/an-$an_orgs.json"
 [ -e "$ds" ] || "$PY" "$SHARED/bench/gen.py" --orgs "$an_orgs" --out "$ds" 2>/dev/null
 bash "$SHARED/bench/compare.sh" "$ds" --kluster "$KLUSTER" --peers ig,gt
+
+[ -n "${BENCH_QUICK:-}" ] || BENCH_DIR="$work" bash "$ROOT/tests/bench/kernel.sh"
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"

@@ -45,6 +45,11 @@ typedef struct {
     uint32_t *src_off, *pair_of;
     uint32_t max_pair_lanes;   /* most pair lanes one pass needs */
     uint8_t *needed;           /* per kept vertex: its pass adds something */
+    /* Closed twins (see kl_find_twins): the twins of representative x are
+     * twin[twin_off[x] .. twin_off[x + 1]), x itself not among them. */
+    uint32_t *twin_off, *twin;
+    uint8_t *is_twin;          /* a twin whose representative's pass stands for it */
+    uint32_t max_twins;
 } kl_pshared;
 
 typedef struct {
@@ -111,6 +116,9 @@ static void kl_pshared_free(kl_pshared *sh)
     free(sh->src_off);
     free(sh->pair_of);
     free(sh->needed);
+    free(sh->twin_off);
+    free(sh->twin);
+    free(sh->is_twin);
 }
 
 typedef struct {
@@ -183,6 +191,109 @@ static kl_err kl_pairs_init(kl_pshared *sh, const kl_paths_t *p)
     return KL_OK;
 }
 
+/* Twins whose sources the pass from x stands for. */
+static uint32_t kl_twins_of(const kl_pshared *sh, uint32_t x)
+{
+    return sh->twin_off ? sh->twin_off[x + 1] - sh->twin_off[x] : 0;
+}
+
+typedef struct {
+    uint64_t hash;
+    uint32_t deg, x;
+} kl_twinkey;
+
+static int kl_twinkey_cmp(const void *a, const void *b)
+{
+    const kl_twinkey *p = a, *q = b;
+    if (p->deg != q->deg)
+        return p->deg < q->deg ? -1 : 1;
+    if (p->hash != q->hash)
+        return p->hash < q->hash ? -1 : 1;
+    return (p->x > q->x) - (p->x < q->x);
+}
+
+static int kl_u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static uint64_t kl_mix(uint64_t z)
+{
+    z += 0x9E3779B97F4A7C15ull; /* splitmix64 */
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Closed twins: kept vertices u, v without leaves and with the same closed
+ * neighbourhood N[u] = N[v].  Unweighted, swapping u and v maps the graph
+ * onto itself, and neither lies inside a shortest path from the other, so
+ * the pass from v adds to every other vertex exactly what the pass from u
+ * adds (with other targets: the same regions' groups, see kl_source_groups).
+ * The first of a class (by kept number) runs one pass for the class; in the
+ * organisations view an organisation of a single project is the twin of
+ * its partners of no other project.  Classes are found by a hash of N[x]
+ * and confirmed by comparing the sorted lists.  KL_ENOMEM. */
+static kl_err kl_find_twins(kl_pshared *sh)
+{
+    uint32_t n = sh->n, nc = 0;
+    kl_err rc = KL_ENOMEM;
+    kl_twinkey *keys = malloc(((size_t)n + 1) * sizeof *keys);
+    uint32_t *sorted = malloc(((size_t)sh->off[n] + n + 1) * sizeof *sorted); /* N[x], sorted, at off[x] + x */
+    uint32_t *rep = malloc(((size_t)n + 1) * sizeof *rep);
+    sh->twin_off = calloc((size_t)n + 2, sizeof *sh->twin_off);
+    sh->is_twin = calloc((size_t)n + 1, 1);
+    if (!keys || !sorted || !rep || !sh->twin_off || !sh->is_twin)
+        goto done;
+    for (uint32_t x = 0; x < n; x++) {
+        uint32_t deg = sh->off[x + 1] - sh->off[x], *nb = sorted + sh->off[x] + x;
+        rep[x] = x;
+        if (sh->nleaf[x] || deg == 0)
+            continue;
+        uint64_t h = kl_mix(x);
+        nb[0] = x;
+        for (uint32_t e = sh->off[x]; e < sh->off[x + 1]; e++) {
+            nb[e - sh->off[x] + 1] = sh->adj[e];
+            h += kl_mix(sh->adj[e]);
+        }
+        qsort(nb, (size_t)deg + 1, sizeof *nb, kl_u32_cmp);
+        keys[nc++] = (kl_twinkey){h, deg, x};
+    }
+    qsort(keys, nc, sizeof *keys, kl_twinkey_cmp);
+    for (uint32_t i = 0; i < nc; i++) {
+        uint32_t x = keys[i].x;
+        if (rep[x] != x)
+            continue;
+        for (uint32_t j = i + 1; j < nc && keys[j].deg == keys[i].deg && keys[j].hash == keys[i].hash; j++) {
+            uint32_t y = keys[j].x;
+            if (rep[y] == y && !memcmp(sorted + sh->off[x] + x, sorted + sh->off[y] + y,
+                                       ((size_t)keys[i].deg + 1) * sizeof *sorted)) {
+                rep[y] = x;
+                sh->is_twin[y] = 1;
+                sh->twin_off[x + 2]++;
+            }
+        }
+    }
+    for (uint32_t x = 0; x < n; x++) {
+        if (sh->twin_off[x + 2] > sh->max_twins)
+            sh->max_twins = sh->twin_off[x + 2];
+        sh->twin_off[x + 2] += sh->twin_off[x + 1];
+    }
+    sh->twin = malloc(((size_t)sh->twin_off[n + 1] + 1) * sizeof *sh->twin);
+    if (!sh->twin)
+        goto done;
+    for (uint32_t y = 0; y < n; y++) /* twins by representative, in kept order */
+        if (rep[y] != y)
+            sh->twin[sh->twin_off[rep[y] + 1]++] = y;
+    rc = KL_OK;
+done:
+    free(keys);
+    free(sorted);
+    free(rep);
+    return rc;
+}
+
 /* The source groups of the pass from kept x: one per distinct region among
  * the sources it stands for (its leaves by region, then x), with the
  * sources' count; regionless sources form none.  gr holds max_leaves + 1. */
@@ -199,14 +310,19 @@ static uint32_t kl_source_groups(const kl_pshared *sh, uint32_t x, kl_pgroup *gr
         gr[ng - 1].k += c;
         gr[ng - 1].k_leaf += c;
     }
-    int32_t rx = sh->reg[x];
-    if (sh->ks[x] > 0 && rx >= 0) {
+    /* x, then its twins: sources of the same pass, not shifted like leaves */
+    uint32_t nt = kl_twins_of(sh, x);
+    for (uint32_t t = 0; t <= nt; t++) {
+        uint32_t y = t == 0 ? x : sh->twin[sh->twin_off[x] + t - 1];
+        int32_t ry = sh->reg[y];
+        if (sh->ks[y] <= 0 || ry < 0)
+            continue;
         uint32_t j = 0;
-        while (j < ng && gr[j].reg != rx)
+        while (j < ng && gr[j].reg != ry)
             j++;
         if (j == ng)
-            gr[ng++] = (kl_pgroup){rx, 0, 0};
-        gr[j].k += sh->ks[x];
+            gr[ng++] = (kl_pgroup){ry, 0, 0};
+        gr[j].k += sh->ks[y];
     }
     return ng;
 }
@@ -404,6 +520,8 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
         }
     }
 
+    if (sh->all_once && !p->weighted && !(p->kernel & KL_KERNEL_NO_TWINS) && kl_find_twins(sh) != KL_OK)
+        goto cleanup;
     if (p->n_pairs && kl_pairs_init(sh, p) != KL_OK) {
         rc = sh->src_off ? KL_EINVAL : KL_ENOMEM;
         goto cleanup;
@@ -416,7 +534,7 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
      * outputs the run computes. */
     int want_plain = p->dep_sum || p->dep_sumsq || p->harmonic;
     sh->needed = malloc(kn);
-    groups = malloc(((size_t)sh->max_leaves + 1) * sizeof *groups);
+    groups = malloc(((size_t)sh->max_leaves + sh->max_twins + 1) * sizeof *groups);
     if (!sh->needed || !groups)
         goto cleanup;
     for (uint32_t x = 0; x < kept; x++) {
@@ -437,7 +555,7 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
                 sh->max_pair_lanes = lanes;
             need |= lanes > 0;
         }
-        sh->needed[x] = (uint8_t)need;
+        sh->needed[x] = (uint8_t)(need && !(sh->is_twin && sh->is_twin[x]));
         if (need || !p->sources)
             sh->pass[sh->n_pass++] = x;
     }
@@ -666,6 +784,8 @@ static void kl_run_pass(kl_pworker *wk, uint32_t x)
     const kl_pshared *sh = wk->sh;
     const uint32_t *order = wk->order, *nleaf = sh->nleaf;
     double ks = sh->ks[x], kl = sh->kl[x], k = ks + kl;
+    for (uint32_t t = 0; t < kl_twins_of(sh, x); t++)
+        k += sh->ks[sh->twin[sh->twin_off[x] + t]];
     int do_dep = k > 0 && sh->want_dep;
 
     if (sh->p->weighted) {
@@ -788,7 +908,7 @@ static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh)
             wk->oidx[i] = KL_UNSEEN;
     }
     wk->coefs = malloc(2 * n * sizeof *wk->coefs);
-    wk->groups = malloc((sh->max_leaves + 1) * sizeof *wk->groups);
+    wk->groups = malloc(((size_t)sh->max_leaves + sh->max_twins + 1) * sizeof *wk->groups);
     if (!wk->coefs || !wk->groups)
         return KL_ENOMEM;
     if (((sh->want_dep || sh->want_irb) && !(wk->acc = calloc(4 * n, sizeof(double)))) ||
@@ -884,6 +1004,10 @@ kl_err kl_paths_run(kl_paths_t *p)
         kl_merge(p->irb_sum, wk, ready, 2, 4, &sh);
         kl_merge(p->irb_sumsq, wk, ready, 3, 4, &sh);
     }
+    /* Twins: harmonic as their representative's (all_once: from its pass). */
+    for (uint32_t x = 0; x < sh.n && p->harmonic; x++)
+        for (uint32_t t = 0; t < kl_twins_of(&sh, x); t++)
+            p->harmonic[sh.orig[sh.twin[sh.twin_off[x] + t]]] = p->harmonic[sh.orig[x]];
     /* Leaves: never inside a path; harmonic from the sums kept at the host
      * plus the host itself (1 hop) and the host's other leaves (2 hops). */
     if (p->harmonic) {

@@ -6,6 +6,8 @@
 # the kernel switched off (KLUSTER_KERNEL, see docs/benchmarks.md):
 #
 #   no-leaves          degree-1 vertices keep passes of their own
+#   no-twins           closed twins (the same neighbours and each other) keep
+#                      passes of their own
 #   separate-brokers   the exact brokers get passes of their own instead of
 #                      riding as extra lanes on the metrics' passes
 #
@@ -94,26 +96,29 @@ for w in $WORKLOADS; do
   echo "== path kernel: $w, exact, median of $RUNS runs"
   kluster_runs kl "$ds"
   kluster_runs noleaves "$ds" no-leaves
+  kluster_runs notwins "$ds" no-twins
   kluster_runs separate "$ds" separate-brokers
   case ",$PEERS," in *,ig,*) peer_runs ig ig_analyze.py "$extract" ;; esac
   case ",$PEERS," in *,gt,*) peer_runs gt gt_analyze.py "$extract" ;; esac
   threads=$(nproc)
   T=$(col kl 1); P=$(col kl 2); L=$(col kl 3); B=$(col kl 4); A=$(col kl 5)
   ns=$(awk -v p="$P" -v a="$A" -v t="$threads" 'BEGIN{if (a > 0) printf "%.2f", p * t * 1e9 / a; else print "-"}')
-  printf '| %s | kluster | no leaf folding | separate broker passes |' "$w"
+  printf '| %s | kluster | no leaf folding | no twins | separate broker passes |' "$w"
   for p in ig gt; do [ -s "$work/$p.rows" ] && printf ' %s |' "$([ $p = ig ] && echo python-igraph || echo graph-tool)"; done
-  echo; printf '|---|---:|---:|---:|'; for p in ig gt; do [ -s "$work/$p.rows" ] && printf -- '---:|'; done; echo
-  printf '| total wall, s | %s | %s | %s |' "$T" "$(col noleaves 1)" "$(col separate 1)"
+  echo; printf '|---|---:|---:|---:|---:|'; for p in ig gt; do [ -s "$work/$p.rows" ] && printf -- '---:|'; done; echo
+  printf '| total wall, s | %s | %s | %s | %s |' "$T" "$(col noleaves 1)" "$(col notwins 1)" "$(col separate 1)"
   for p in ig gt; do [ -s "$work/$p.rows" ] && printf ' %s |' "$(col $p 1)"; done; echo
-  printf '| paths (peers: betweenness), s | %s | %s | %s |' "$P" "$(col noleaves 2)" "$(col separate 2)"
+  printf '| paths (peers: betweenness), s | %s | %s | %s | %s |' "$P" "$(col noleaves 2)" "$(col notwins 2)" "$(col separate 2)"
   for p in ig gt; do [ -s "$work/$p.rows" ] && printf ' %s |' "$(col $p 2)"; done; echo
-  printf '| brokers, s | %s in the paths + %s | %s + %s | %s |' "$L" "$B" "$(col noleaves 3)" "$(col noleaves 4)" "$(col separate 4)"
+  printf '| brokers, s | %s in the paths + %s | %s + %s | %s + %s | %s |' "$L" "$B" "$(col noleaves 3)" "$(col noleaves 4)" \
+    "$(col notwins 3)" "$(col notwins 4)" "$(col separate 4)"
   for p in ig gt; do [ -s "$work/$p.rows" ] && printf ' |'; done; echo
-  printf '| arc inspections | %s | %s | %s |' "$A" "$(col noleaves 5)" "$(col separate 5)"
+  printf '| arc inspections | %s | %s | %s | %s |' "$A" "$(col noleaves 5)" "$(col notwins 5)" "$(col separate 5)"
   for p in ig gt; do [ -s "$work/$p.rows" ] && printf ' |'; done; echo
-  printf '| ns per inspection per thread (%s threads) | %s | | |' "$threads" "$ns"
+  printf '| ns per inspection per thread (%s threads) | %s | | | |' "$threads" "$ns"
   for p in ig gt; do [ -s "$work/$p.rows" ] && printf ' |'; done; echo
-  printf '| total: run / kluster | 1.00 | %s | %s |' "$(ratio "$(col noleaves 1)" "$T")" "$(ratio "$(col separate 1)" "$T")"
+  printf '| total: run / kluster | 1.00 | %s | %s | %s |' "$(ratio "$(col noleaves 1)" "$T")" "$(ratio "$(col notwins 1)" "$T")" \
+    "$(ratio "$(col separate 1)" "$T")"
   for p in ig gt; do [ -s "$work/$p.rows" ] && printf ' %s |' "$(ratio "$(col $p 1)" "$T")"; done; echo
   echo "brokers / paths: $(ratio "$L" "$P")"
   rm -f "$work"/*.rows

@@ -6,7 +6,8 @@
 
 Graphs: G(n, p) of several densities (some disconnected), trees with pendant
 leaves (the kernel removes degree-1 vertices, so stars, paths and leaves on
-leaves matter), and a gen.py collaboration graph; each unweighted and weighted
+leaves matter), unions of project cliques (closed twins: the kernel runs one
+pass for a class), and a gen.py collaboration graph; each unweighted and weighted
 (distance 1/w; NetworkX gets exact Fractions so equal lengths really are equal),
 with random regions including regionless vertices.  Every source once is
 compared with betweenness_centrality, harmonic_centrality and the irb sum of
@@ -267,6 +268,20 @@ def tree_with_leaves(n, rnd):
     return m + 1, edges  # plus one isolated vertex
 
 
+def project_cliques(n, rnd):
+    """An organisations view: projects of 2 to 6 members, each a clique.
+    Members of only one project are closed twins of each other (the kernel
+    runs one pass for such a class), some with leaves nearby."""
+    edges = {}
+    for _ in range(n // 2):
+        members = rnd.sample(range(n), rnd.randint(2, 6))
+        for a in members:
+            for b in members:
+                if a < b:
+                    edges[(a, b)] = 1.0
+    return edges
+
+
 def cases(tmp, rnd):
     for i, (n, p) in enumerate([(40, 0.05), (60, 0.08), (80, 0.04), (120, 0.03), (50, 0.3)]):
         G = nx.gnp_random_graph(n, p, seed=rnd.randrange(1 << 30))
@@ -274,6 +289,8 @@ def cases(tmp, rnd):
     for i, n in enumerate([30, 70]):
         n2, edges = tree_with_leaves(n, rnd)
         yield "leafy%d" % i, n2, edges, None
+    for i, n in enumerate([40, 90]):
+        yield "cliques%d" % i, n, project_cliques(n, rnd), None
     if os.environ.get("TEST_MODE") == "sanitizers":
         return  # the release pass checks the collaboration graph; the small graphs cover the code
     js = os.path.join(tmp, "gen.json")

@@ -167,12 +167,15 @@ def main():
         near_twins(tw)
         check_case("random bipartite, weighted, two components", bp, bipartite=True)
         check_case("star of 400 leaves", st, bipartite=True)
-        subprocess.run(["/usr/bin/python3", GEN, "--orgs", "13000", "--seed", "2", "--out", gen], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        doc = check_threads(gen)
-        G, ref = reference(doc)
-        worst = max(abs(float(a["eigenvector"]) - ref[a["id"]]) for a in doc["actors"] if ref[a["id"]] is not None)
-        check("gen13000: within %g of NetworkX" % ATOL, worst <= ATOL, "worst %g" % worst)
+        if os.environ.get("TEST_MODE") != "sanitizers":
+            # two exact analyses of 22k actors: the release pass runs them; the
+            # small cases above already take the sanitizers through the code
+            subprocess.run(["/usr/bin/python3", GEN, "--orgs", "13000", "--seed", "2", "--out", gen], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            doc = check_threads(gen)
+            G, ref = reference(doc)
+            worst = max(abs(float(a["eigenvector"]) - ref[a["id"]]) for a in doc["actors"] if ref[a["id"]] is not None)
+            check("gen13000: within %g of NetworkX" % ATOL, worst <= ATOL, "worst %g" % worst)
         check_not_converged(tw)
     print("eigenvector oracle: %d passed, %d failed" % (tally.passed, tally.failed))
     sys.exit(1 if tally.failed else 0)

@@ -16,6 +16,17 @@
 /* Wall-clock seconds (monotonic) (clock.c). */
 double kl_i_now(void);
 
+/* splitmix64: advance *state and return a mix of it.  The sampler's random
+ * streams (one per sample, from a hash of seed and index) and the path
+ * kernel's hash of a neighbourhood. */
+static inline uint64_t kl_i_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
 /* Sort vertices by actor id: fills res->order, res->rank, res->edge_order
  * (order.c). */
 kl_err kl_i_order(kl_analysis_t *res, const kl_agraph_t *g, const kl_dataset_t *ds, kl_error_t *err);

@@ -14,26 +14,19 @@
 #define KL_SAMPLE_MAX_THREADS 64
 
 /* ------------------------------------------------------------ random numbers
- * splitmix64: sample i's stream starts from a hash of (seed, i), so a sample
- * draws the same numbers whichever thread runs it. */
-static uint64_t next64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
+ * splitmix64 (kl_i_splitmix64): sample i's stream starts from a hash of
+ * (seed, i), so a sample draws the same numbers whichever thread runs it. */
 
 /* Uniform in [0, n), n > 0 (multiply-shift; the bias is below 2^-64 n). */
 static uint64_t below(uint64_t *x, uint64_t n)
 {
-    return (uint64_t)(((unsigned __int128)next64(x) * n) >> 64);
+    return (uint64_t)(((unsigned __int128)kl_i_splitmix64(x) * n) >> 64);
 }
 
 /* Uniform in [0, 1). */
 static double unit(uint64_t *x)
 {
-    return (double)(next64(x) >> 11) * 0x1.0p-53;
+    return (double)(kl_i_splitmix64(x) >> 11) * 0x1.0p-53;
 }
 
 /* ------------------------------------------------------------ setup */
@@ -450,7 +443,7 @@ static void worker_unit(void *ctx, uint32_t k)
         uint64_t last = first + KL_SAMPLE_CHUNK < job->r ? first + KL_SAMPLE_CHUNK : job->r;
         for (uint64_t i = first; i < last; i++) {
             uint64_t rng = job->seed ^ (i * 0xD1B54A32D192ED03ull);
-            next64(&rng);
+            kl_i_splitmix64(&rng);
             uint64_t x = below(&rng, ps->total);
             uint32_t lo = 0, hi = ps->n_cand - 1;
             while (lo < hi) { /* first candidate with cum > x */

@@ -169,10 +169,9 @@ static uint32_t kl_pairs_from(const kl_pshared *sh, int32_t r)
 static kl_err kl_pairs_init(kl_pshared *sh, const kl_paths_t *p)
 {
     int32_t R = 0;
-    for (uint32_t i = 0; i < p->n_pairs; i++) {
-        if (p->pair_src[i] > R - 1)
+    for (uint32_t i = 0; i < p->n_pairs; i++)
+        if (p->pair_src[i] >= R)
             R = p->pair_src[i] + 1;
-    }
     sh->src_off = calloc((size_t)R + 2, sizeof *sh->src_off);
     sh->pair_of = malloc((size_t)p->n_pairs * sizeof *sh->pair_of);
     if (!sh->src_off || !sh->pair_of)
@@ -218,12 +217,11 @@ static int kl_u32_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static uint64_t kl_mix(uint64_t z)
+/* A hash of vertex v; summed over N[x], it does not depend on their order. */
+static uint64_t kl_vertex_hash(uint32_t v)
 {
-    z += 0x9E3779B97F4A7C15ull; /* splitmix64 */
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    uint64_t state = v;
+    return kl_i_splitmix64(&state);
 }
 
 /* Closed twins: kept vertices u, v without leaves and with the same closed
@@ -251,11 +249,11 @@ static kl_err kl_find_twins(kl_pshared *sh)
         rep[x] = x;
         if (sh->nleaf[x] || deg == 0)
             continue;
-        uint64_t h = kl_mix(x);
+        uint64_t h = kl_vertex_hash(x);
         nb[0] = x;
         for (uint32_t e = sh->off[x]; e < sh->off[x + 1]; e++) {
             nb[e - sh->off[x] + 1] = sh->adj[e];
-            h += kl_mix(sh->adj[e]);
+            h += kl_vertex_hash(sh->adj[e]);
         }
         qsort(nb, (size_t)deg + 1, sizeof *nb, kl_u32_cmp);
         keys[nc++] = (kl_twinkey){h, deg, x};
@@ -295,8 +293,9 @@ done:
 }
 
 /* The source groups of the pass from kept x: one per distinct region among
- * the sources it stands for (its leaves by region, then x), with the
- * sources' count; regionless sources form none.  gr holds max_leaves + 1. */
+ * the sources it stands for (its leaves by region, then x and its twins), with the
+ * sources' count; regionless sources form none.  gr holds max_leaves +
+ * max_twins + 1. */
 static uint32_t kl_source_groups(const kl_pshared *sh, uint32_t x, kl_pgroup *gr)
 {
     uint32_t ng = 0;
@@ -522,10 +521,9 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
 
     if (sh->all_once && !p->weighted && !(p->kernel & KL_KERNEL_NO_TWINS) && kl_find_twins(sh) != KL_OK)
         goto cleanup;
-    if (p->n_pairs && kl_pairs_init(sh, p) != KL_OK) {
-        rc = sh->src_off ? KL_EINVAL : KL_ENOMEM;
+    if (p->n_pairs && (rc = kl_pairs_init(sh, p)) != KL_OK)
         goto cleanup;
-    }
+    rc = KL_ENOMEM;
 
     /* A pass is needed when some source maps to x and it has something to
      * add.  With every vertex a source, the tasks are all kept vertices and
@@ -796,8 +794,9 @@ static void kl_run_pass(kl_pworker *wk, uint32_t x)
     }
     uint32_t reached = wk->reached;
     uint64_t arcs = 0; /* the forward sweep's: kl_bfs counts its own */
-    for (uint32_t i = 0; i < reached && sh->p->weighted; i++)
-        arcs += sh->off[order[i] + 1] - sh->off[order[i]];
+    if (sh->p->weighted)
+        for (uint32_t i = 0; i < reached; i++)
+            arcs += sh->off[order[i] + 1] - sh->off[order[i]];
 
     if (wk->h && k > 0)
         kl_harmonic(wk, x);

@@ -564,6 +564,10 @@ cleanup:
     return rc;
 }
 
+static kl_err regions_finish(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
+                             const kl_regions_options_t *opt, const kl_pair_sums_t *ready, kl_sampler_t *sm,
+                             kl_error_t *err);
+
 /* Long on purpose: its steps (regions and pairs by id, mixing, components,
  * distances, cut actors, brokers, irb) share the arrays built at the start
  * (pair_index, sorted, region_actors, by_region) and fill one result; each
@@ -759,7 +763,7 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
         out->pairs[p].has_brokers = out->broker_plan[p] != 0;
     }
     if (!opt->defer_brokers)
-        rc = kl_regions_finish(out, ds, g, opt, NULL, err);
+        rc = regions_finish(out, ds, g, opt, NULL, &sm, err);
     goto cleanup;
 nomem:
     rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
@@ -780,6 +784,47 @@ cleanup:
     return rc;
 }
 
+/* kl_regions_finish with the sampler kl_regions_compute made, when it made
+ * one (sm->g set): the sampler's components and VD bound are computed once. */
+static kl_err regions_finish(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
+                             const kl_regions_options_t *opt, const kl_pair_sums_t *ready, kl_sampler_t *sm,
+                             kl_error_t *err)
+{
+    kl_err rc = KL_ENOMEM;
+    if (!out->broker_plan)
+        return kl_error_set(err, KL_EINVAL, NULL, 0, 0, "region brokers without their pairs");
+    if (actor_mixing(out, g, (int32_t)ds->n_regions, opt->community) != KL_OK)
+        goto done;
+    int any_sampled = 0;
+    for (uint32_t p = 0; p < out->n_pairs; p++)
+        any_sampled |= out->broker_plan[p] == KL_BROKERS_SAMPLED;
+    int sample_irb = opt->irb && opt->epsilon > 0;
+    if ((any_sampled || sample_irb) && !sm->g && kl_sampler_init(sm, &g->csr, opt->weighted, opt->threads) != KL_OK)
+        goto done;
+    if (opt->irb && !(out->irb = calloc((size_t)g->n + 1, sizeof *out->irb)))
+        goto done;
+    /* exact irb rides on the first broker run */
+    double t = kl_i_now();
+    if ((rc = brokers_exact(out, ds, g, opt, ready, opt->irb && !sample_irb ? out->irb : NULL)) != KL_OK ||
+        (any_sampled && (rc = brokers_sampled(out, ds, g, sm, out->broker_samples, opt)) != KL_OK))
+        goto done;
+    out->seconds_brokers = kl_i_now() - t;
+    out->seconds_brokers_fused = ready && ready->filled ? ready->seconds : 0;
+    if (opt->irb) {
+        if ((rc = irb_compute(out, g, sample_irb ? sm : NULL, opt)) != KL_OK)
+            goto done;
+        irb_finish(out, g);
+    }
+    rc = KL_OK;
+done:
+    free(out->broker_plan);
+    out->broker_plan = NULL;
+    if (rc != KL_OK)
+        return kl_error_set(err, rc, NULL, 0, 0, rc == KL_ENOMEM ? "out of memory" : "region brokers: %s",
+                            kl_strerror(rc));
+    return KL_OK;
+}
+
 kl_err kl_regions_finish(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
                          const kl_regions_options_t *opt, const kl_pair_sums_t *ready, kl_error_t *err)
 {
@@ -790,40 +835,9 @@ kl_err kl_regions_finish(kl_regions_t *out, const kl_dataset_t *ds, const kl_agr
     }
     kl_sampler_t sm;
     memset(&sm, 0, sizeof sm);
-    kl_err rc = KL_ENOMEM;
-    if (!out->broker_plan)
-        return kl_error_set(err, KL_EINVAL, NULL, 0, 0, "region brokers without their pairs");
-    if (actor_mixing(out, g, (int32_t)ds->n_regions, opt->community) != KL_OK)
-        goto done;
-    int any_sampled = 0;
-    for (uint32_t p = 0; p < out->n_pairs; p++)
-        any_sampled |= out->broker_plan[p] == KL_BROKERS_SAMPLED;
-    int sample_irb = opt->irb && opt->epsilon > 0;
-    if ((any_sampled || sample_irb) && kl_sampler_init(&sm, &g->csr, opt->weighted, opt->threads) != KL_OK)
-        goto done;
-    if (opt->irb && !(out->irb = calloc((size_t)g->n + 1, sizeof *out->irb)))
-        goto done;
-    /* exact irb rides on the first broker run */
-    double t = kl_i_now();
-    if ((rc = brokers_exact(out, ds, g, opt, ready, opt->irb && !sample_irb ? out->irb : NULL)) != KL_OK ||
-        (any_sampled && (rc = brokers_sampled(out, ds, g, &sm, out->broker_samples, opt)) != KL_OK))
-        goto done;
-    out->seconds_brokers = kl_i_now() - t;
-    out->seconds_brokers_fused = ready && ready->filled ? ready->seconds : 0;
-    if (opt->irb) {
-        if ((rc = irb_compute(out, g, sample_irb ? &sm : NULL, opt)) != KL_OK)
-            goto done;
-        irb_finish(out, g);
-    }
-    rc = KL_OK;
-done:
+    kl_err rc = regions_finish(out, ds, g, opt, ready, &sm, err);
     kl_sampler_free(&sm);
-    free(out->broker_plan);
-    out->broker_plan = NULL;
-    if (rc != KL_OK)
-        return kl_error_set(err, rc, NULL, 0, 0, rc == KL_ENOMEM ? "out of memory" : "region brokers: %s",
-                            kl_strerror(rc));
-    return KL_OK;
+    return rc;
 }
 
 /* ------------------------------------------------------------ timings */

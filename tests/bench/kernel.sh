@@ -31,13 +31,8 @@ PY=/usr/bin/python3
 RUNS="${BENCH_RUNS:-3}"
 PEERS="${BENCH_PEERS:-ig,gt}"
 WORKLOADS="${BENCH_KERNEL_WORKLOADS:-M20 NORWAY}"
-missing=""
-for p in python3-igraph python3-graph-tool; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-if [ -n "$missing" ]; then
-  echo "kernel.sh: installing the peers:$missing" >&2
-  sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
-  $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
-fi
+. "$ROOT/tests/bench/install.sh"
+bench_install "kernel.sh: the peers" python3-igraph python3-graph-tool
 work="${BENCH_DIR:-$(mktemp -d)}"; mkdir -p "$work" || exit 1
 [ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
 

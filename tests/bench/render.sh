@@ -15,11 +15,8 @@ SHARED="${SHARED:-$ROOT/../shared}"
 KLUSTER="${KLUSTER:-$ROOT/kluster}"
 PY=/usr/bin/python3
 orgs="${1:-50000}"
-if ! command -v dot >/dev/null; then
-  echo "render.sh: installing graphviz (the dot command)"
-  sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
-  $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null
-fi
+. "$ROOT/tests/bench/install.sh"
+command -v dot >/dev/null || bench_install "render.sh: the dot command" graphviz
 work="${BENCH_DIR:-$(mktemp -d)}"
 mkdir -p "$work"
 ds="$work/m-$orgs.json"

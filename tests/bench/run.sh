@@ -14,13 +14,8 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SHARED="${SHARED:-$ROOT/../shared}"
 export SHARED KLUSTER="${KLUSTER:-$ROOT/kluster}"
 PY=/usr/bin/python3
-missing=""
-for p in python3-igraph python3-graph-tool; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-if [ -n "$missing" ]; then
-  echo "bench: installing the peers:$missing"
-  sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
-  $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
-fi
+. "$ROOT/tests/bench/install.sh"
+bench_install "bench: the peers" python3-igraph python3-graph-tool
 work="${BENCH_DIR:-$(mktemp -d)}"; mkdir -p "$work"
 load_orgs=50000; an_orgs=20000
 [ -n "${BENCH_QUICK:-}" ] && load_orgs=2000 && an_orgs=2000

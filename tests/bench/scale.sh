@@ -72,15 +72,12 @@ mkdir -p "$(dirname "$out")" "$work/res" "$work/data"
 [ -x "$KLUSTER" ] || { echo "scale.sh: no kluster at $KLUSTER (run make)" >&2; exit 1; }
 
 has_peer() { case ",$PEERS," in *",$1,"*) return 0 ;; esac; return 1; }
-missing=""
-has_peer ig && { dpkg -s python3-igraph >/dev/null 2>&1 || missing="$missing python3-igraph"; }
-{ has_peer gt || has_peer gtp; } && { dpkg -s python3-graph-tool >/dev/null 2>&1 || missing="$missing python3-graph-tool"; }
-has_peer nx && { dpkg -s python3-networkx >/dev/null 2>&1 || missing="$missing python3-networkx"; }
-if [ -n "$missing" ]; then
-  echo "scale.sh: installing the peers:$missing" >&2
-  sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
-  $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
-fi
+peers=()
+has_peer ig && peers+=(python3-igraph)
+{ has_peer gt || has_peer gtp; } && peers+=(python3-graph-tool)
+has_peer nx && peers+=(python3-networkx)
+. "$ROOT/tests/bench/install.sh"
+bench_install "scale.sh: the peers" "${peers[@]}"
 
 # kluster's sampling options: --epsilon/--delta when this kluster has them
 if "$KLUSTER" analyze --help 2>&1 | grep -q -- --epsilon; then

@@ -176,6 +176,13 @@ install: all
 	  install -m 644 $$h $(DESTDIR)$(PREFIX)/include/kluster/$$h || exit 1; done
 	install -m 644 kluster.h $(DESTDIR)$(PREFIX)/include/kluster/kluster.h
 
+# The region points the shipped import maps read (loaders/maps/points),
+# derived from the shared data folder; see loaders/maps/points/SOURCE.md.
+SHARED ?= ../shared
+.PHONY: maps-points
+maps-points:
+	$(PYTHON) loaders/maps/points/derive.py $(SHARED)/data loaders/maps/points
+
 clean:
 	rm -rf build kluster out fuzz-out
 

@@ -85,6 +85,7 @@ struct kl_import_map {
     size_t n_relations;
     /* region_points */
     char *points_file;   /* resolved against dir */
+    int points_from_map; /* named by the map, not on the command line: confined to dir */
     char *points_code, *points_lat, *points_lon, *points_name;
     char points_delimiter;
 };
@@ -582,6 +583,7 @@ static kl_err parse_points(parser_t *p, json_t *v)
         return map_error(p, where, "empty file name");
     }
     m->points_file = resolve_path(m->dir, file);
+    m->points_from_map = 1;
     free(file);
     return m->points_file ? KL_OK : nomem(p->err);
 }
@@ -1379,6 +1381,36 @@ static size_t norm_code(const char *s, size_t n, const char **out)
     return n;
 }
 
+/* A map may come from a partner: the files it names must lie in its own
+ * folder tree, or importing would copy any file the user can read (say
+ * /etc/passwd) into a dataset that is then sent on.  The test is on the
+ * resolved paths, so neither '..' nor a symbolic link leads out.  A file
+ * that does not exist is left to the open's own message. */
+static kl_err check_in_map_folder(importer_t *im)
+{
+    const kl_import_map_t *m = im->m;
+    char *dir = realpath(m->dir[0] ? m->dir : ".", NULL);
+    char *file = realpath(m->points_file, NULL);
+    kl_err rc = KL_OK;
+    if (dir && file) {
+        size_t n = strlen(dir);
+        int inside = strncmp(file, dir, n) == 0 && (file[n] == '/' || (n == 1 && dir[0] == '/'));
+        if (!inside)
+            rc = kl_error_set_where(im->err, KL_EINVAL, m->path, "region_points",
+                                    "'%s' lies outside the map's folder '%s'%s: a map may only name "
+                                    "files in its own folder tree; to read that file, name it yourself "
+                                    "with --region-points %s",
+                                    m->points_file, m->dir[0] ? m->dir : ".",
+                                    m->points_file[0] == '/' ? "" : " (through '..' or a symbolic link)",
+                                    m->points_file);
+    } else if (errno == ENOMEM) {
+        rc = nomem(im->err);
+    }
+    free(dir);
+    free(file);
+    return rc;
+}
+
 static kl_err join_points(importer_t *im)
 {
     kl_import_map_t *m = im->m;
@@ -1386,6 +1418,9 @@ static kl_err join_points(importer_t *im)
     kl_err rc = KL_OK;
     const char *path = m->points_file;
     struct stat st;
+    if (m->points_from_map && (rc = check_in_map_folder(im)) != KL_OK)
+        return rc;
+    errno = 0;
     if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
         return kl_error_set(im->err, KL_EIO, NULL, 0, 0, "cannot open '%s' (region_points of map '%s'): %s", path,
                             m->path, errno ? strerror(errno) : "not a regular file");
@@ -1557,5 +1592,6 @@ kl_err kl_import_map_set_points(kl_import_map_t *m, const char *file, kl_error_t
         return nomem(err);
     free(m->points_file);
     m->points_file = f;
+    m->points_from_map = 0; /* the user named it */
     return KL_OK;
 }

@@ -43,6 +43,35 @@ static kl_err check_file(const char *path, const kl_load_options_t *opt, kl_erro
     return KL_OK;
 }
 
+/* A dataset folder may come from someone else: a symbolic link in it that
+ * leads out of it would make kluster read, and later write into results,
+ * a file the user never named (git refuses such links the same way).
+ * Links inside the folder are followed; a broken link or a loop is left to
+ * the open's own message. */
+static kl_err check_link_in_folder(const char *dir, const char *path, kl_error_t *err)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+        return KL_OK;
+    char *root = realpath(dir, NULL), *target = realpath(path, NULL);
+    kl_err rc = KL_OK;
+    if (root && target) {
+        size_t n = strlen(root);
+        int inside = strncmp(target, root, n) == 0 && (target[n] == '/' || (n == 1 && root[0] == '/'));
+        if (!inside)
+            rc = kl_error_set(err, KL_EINVAL, NULL, 0, 0,
+                              "'%s' is a symbolic link out of the dataset folder '%s': kluster does not follow "
+                              "links that leave a dataset; copy the file into the folder, or give it as the "
+                              "dataset itself",
+                              path, dir);
+    } else if (errno == ENOMEM) {
+        rc = kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    free(root);
+    free(target);
+    return rc;
+}
+
 static kl_err load_folder(kl_dataset_t *ds, const char *dir, const kl_load_options_t *opt, kl_error_t *err)
 {
     DIR *d = opendir(dir);
@@ -111,7 +140,9 @@ static kl_err load_folder(kl_dataset_t *ds, const char *dir, const kl_load_optio
         }
         snprintf(path, need, "%s%s%s", dir, slash ? "" : "/", names[i]);
         const kl_input_format_t *f = kl_input_format_of(names[i]);
-        rc = check_file(path, opt, err);
+        rc = check_link_in_folder(dir, path, err);
+        if (rc == KL_OK)
+            rc = check_file(path, opt, err);
         if (rc == KL_OK && f)
             rc = kl_i_input_read(f, ds, path, opt, err);
         else if (rc == KL_OK)
@@ -147,7 +178,9 @@ static kl_err load_outlines(kl_dataset_t *ds, const char *path, const kl_input_f
     if (lstat(file, &st) == 0 || errno != ENOENT) {
         char *buf = NULL;
         size_t n = 0;
-        rc = check_file(file, opt, err);
+        rc = f ? KL_OK : check_link_in_folder(path, file, err);
+        if (rc == KL_OK)
+            rc = check_file(file, opt, err);
         if (rc == KL_OK)
             rc = kl_i_read_file(file, opt, &buf, &n, err);
         if (rc == KL_OK)

@@ -162,7 +162,7 @@ int cmd_analyze(int argc, char **argv)
     rc = KL_EXIT_FAILURE;
 
     double t0 = now_seconds();
-    if (kl_cli_run(&run, path, &o, "analyze") != 0)
+    if (kl_cli_check_output(a.output, path) || kl_cli_run(&run, path, &o, "analyze") != 0)
         goto cleanup;
     if (a.timings && kl_paths_time(&run.g, o.run.weighted, o.run.threads, &t_between, &t_irb, &err) != KL_OK) {
         kl_cli_print_error(&err);

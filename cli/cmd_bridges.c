@@ -208,7 +208,7 @@ int cmd_bridges(int argc, char **argv)
     o.run.parts = KL_RUN_REGIONS | KL_RUN_PAIR_BROKERS | KL_RUN_REGION_IRB;
     o.run.brokers_per_pair = (uint32_t)b.top;
 
-    if (kl_cli_run_load(&run, path, &o) != 0)
+    if (kl_cli_check_output(b.output, path) || kl_cli_run_load(&run, path, &o) != 0)
         goto cleanup;
     if (b.regions_arg) {
         /* the named regions must exist in the dataset */

@@ -159,7 +159,8 @@ int cmd_diff(int argc, char **argv)
     memset(&nw, 0, sizeof nw);
     memset(&d, 0, sizeof d);
     memset(&out, 0, sizeof out);
-    if (load_input(argv[optind], &o, &old) != 0 || load_input(argv[optind + 1], &o, &nw) != 0)
+    if (kl_cli_check_output(output, argv[optind]) || kl_cli_check_output(output, argv[optind + 1]) ||
+        load_input(argv[optind], &o, &old) != 0 || load_input(argv[optind + 1], &o, &nw) != 0)
         goto cleanup;
     if (kl_diff_compare(&d, &old, argv[optind], &nw, argv[optind + 1], o.top) != KL_OK) {
         kl_cli_error("out of memory");

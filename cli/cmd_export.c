@@ -299,7 +299,7 @@ int cmd_export(int argc, char **argv)
         if (check_target(dir) < 0)
             goto cleanup;
     }
-    if (kl_cli_run_load(&run, argv[optind], &o) != 0)
+    if (kl_cli_check_output(output, argv[optind]) || kl_cli_run_load(&run, argv[optind], &o) != 0)
         goto cleanup;
     kl_export_t x = {&run.ds, NULL, NULL, NULL};
     if (fmt == KL_EXPORT_JSON || fmt == KL_EXPORT_NDJSON) {

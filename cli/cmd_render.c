@@ -370,7 +370,8 @@ int cmd_render(int argc, char **argv)
     kl_error_t err = {0};
     kl_run_init(&run);
     rc = KL_EXIT_FAILURE;
-    if (kl_cli_run_load(&run, argv[optind], &o) != 0 || kl_cli_run_build(&run, &o) != 0)
+    if (kl_cli_check_output(r.output, argv[optind]) || kl_cli_run_load(&run, argv[optind], &o) != 0 ||
+        kl_cli_run_build(&run, &o) != 0)
         goto cleanup;
     /* refuse a whole graph too large to lay out before spending time on it */
     if (r.format != KL_VIZ_DOT && vopt->view == KL_VIEW_WHOLE && !vopt->top && !vopt->max_nodes &&

@@ -135,7 +135,8 @@ int cmd_whatif(int argc, char **argv)
     memset(&cmp, 0, sizeof cmp);
     memset(&out, 0, sizeof out);
 
-    if (kl_cli_run_load(&run, path, &o) != 0 || kl_cli_run_build(&run, &o) != 0)
+    if (kl_cli_check_output(output, path) || kl_cli_run_load(&run, path, &o) != 0 ||
+        kl_cli_run_build(&run, &o) != 0)
         goto cleanup;
     const kl_dataset_t *ds = &run.ds;
     const kl_agraph_t *g = &run.g;

@@ -104,6 +104,11 @@ int kl_cli_run(kl_run_t *run, const char *path, const kl_cli_options_t *o, const
 
 /* "kluster: error: MESSAGE" on stderr. */
 void kl_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 0 when output (-o; NULL or "-" for standard output) may be written
+ * beside the dataset `input`; else prints why not and returns 1: it names
+ * the input itself, or a file the input folder's next load would read. */
+int kl_cli_check_output(const char *output, const char *input);
 void kl_cli_print_error(const kl_error_t *err);
 /* Usage error: the message, the short usage, a pointer to --help; returns 2. */
 int kl_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)

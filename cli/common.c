@@ -274,6 +274,37 @@ int kl_cli_finish(int rc)
     return rc;
 }
 
+/* Outputs are written under a temporary name and renamed over their
+ * target, so `analyze x.json -o x.json` would replace the dataset by its
+ * analysis; and a data file written into a dataset folder would be read
+ * as an extract by the next command.  Both are refused before any work. */
+int kl_cli_check_output(const char *output, const char *input)
+{
+    struct stat so, si, sp;
+    if (!output || !strcmp(output, "-") || !input || stat(input, &si) < 0)
+        return 0; /* the load reports a missing input */
+    if (stat(output, &so) == 0 && so.st_dev == si.st_dev && so.st_ino == si.st_ino) {
+        kl_cli_error("-o '%s' is the dataset '%s' itself: writing it would replace the input; choose another "
+                     "output file",
+                     output, input);
+        return 1;
+    }
+    if (!S_ISDIR(si.st_mode))
+        return 0;
+    const char *slash = strrchr(output, '/');
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - output) + (slash == output) : 1,
+             slash ? output : ".");
+    if (stat(parent, &sp) == 0 && sp.st_dev == si.st_dev && sp.st_ino == si.st_ino &&
+        kl_load_folder_reads(slash ? slash + 1 : output)) {
+        kl_cli_error("-o '%s' lies in the dataset folder '%s', whose next load would read it as input; write "
+                     "it outside the folder or give it another name",
+                     output, input);
+        return 1;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------ the run */
 
 int kl_cli_run_load(kl_run_t *run, const char *path, const kl_cli_options_t *o)

@@ -21,6 +21,14 @@ static int is_csv_table(const char *name)
            strcmp(name, "regions.csv") == 0 || strcmp(name, "sources.csv") == 0;
 }
 
+int kl_load_folder_reads(const char *name)
+{
+    if (name[0] == '.')
+        return 0;
+    const kl_input_format_t *f = kl_input_format_of(name);
+    return (f && f->in_folder) || is_csv_table(name) || strcmp(name, "regions.geojson") == 0;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -87,11 +95,8 @@ static kl_err load_folder(kl_dataset_t *ds, const char *dir, const kl_load_optio
     errno = 0;
     while ((de = readdir(d)) != NULL) {
         const char *name = de->d_name;
-        if (name[0] == '.')
-            continue;
-        const kl_input_format_t *f = kl_input_format_of(name);
-        if (!(f && f->in_folder) && !is_csv_table(name))
-            continue;
+        if (!kl_load_folder_reads(name) || strcmp(name, "regions.geojson") == 0)
+            continue; /* the outlines are read after the extracts */
         if (n == cap) {
             size_t nc = cap ? cap * 2 : 16;
             char **nn = realloc(names, nc * sizeof *nn);

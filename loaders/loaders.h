@@ -81,6 +81,11 @@ void kl_load_options_init(kl_load_options_t *opt);
  * (NDJSON and CSV are streamed). */
 kl_err kl_load_dataset(kl_dataset_t *ds, const char *path, const kl_load_options_t *opt, kl_error_t *err);
 
+/* Would kl_load_dataset read a file named `name` (no folder part) when a
+ * dataset folder holds it?  For commands that must not write their results
+ * where the next load would take them for input. */
+int kl_load_folder_reads(const char *name);
+
 /* Formats of one in-memory input for kl_load_buffer. */
 typedef enum {
     KL_LOAD_JSON,   /* one JSON extract */

@@ -1,5 +1,5 @@
 /* engine/error.c - error records, igraph error capture, the vocabulary of
- * kinds and relation types, dates and growable arrays. */
+ * kinds and relation types, weights, dates and growable arrays. */
 #include "engine_internal.h"
 #include "igraph_view.h"
 
@@ -162,6 +162,17 @@ kl_reltype kl_reltype_parse(const char *name)
         if (strcmp(name, rel_names[t]) == 0)
             return (kl_reltype)t;
     return KL_REL_OTHER;
+}
+
+/* ----------------------------------------------------------- weights */
+
+const char *kl_weight_problem(double w)
+{
+    if (!(w > 0))
+        return "must be > 0";
+    if (w < KL_WEIGHT_MIN || w > KL_WEIGHT_MAX)
+        return "is outside 1e-100 .. 1e100, the weights kluster computes with: rescale them";
+    return NULL;
 }
 
 /* ------------------------------------------------------------- dates */

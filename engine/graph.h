@@ -101,6 +101,19 @@ typedef enum {
 const char *kl_reltype_name(kl_reltype type); /* NULL for KL_REL_OTHER */
 kl_reltype kl_reltype_parse(const char *name);
 
+/* ------------------------------------------------------------- weights */
+
+/* The weights kluster computes with.  Products of two weights (eigenvector
+ * centrality, modularity) and sums of reciprocals (weighted path lengths)
+ * must stay finite and non-zero in double precision; 1e-100 .. 1e100 leaves
+ * room for sums over any graph that fits in memory. */
+#define KL_WEIGHT_MIN 1e-100
+#define KL_WEIGHT_MAX 1e100
+
+/* NULL when w is a weight kluster accepts, else what is wrong with it, to
+ * follow "weight W of relation 'a' -> 'b' ", e.g. "must be > 0". */
+const char *kl_weight_problem(double w);
+
 /* --------------------------------------------------------------- dates */
 
 /* Dates are int32 yyyymmdd, so they compare as integers.  An absent start is

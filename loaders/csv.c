@@ -265,9 +265,10 @@ static kl_err relation_row(table_t *t)
         (rc = get_num(t, C_WEIGHT, &r.weight)) || (rc = get_num(t, C_AMOUNT, &r.amount)) ||
         (rc = get_str(t, C_CURRENCY, 0, &r.currency)) || (rc = get_dates(t, &r.start, &r.end)))
         return rc;
-    if (!(r.weight > 0))
-        return cell_error(t, C_WEIGHT, "weight %g of relation '%s' -> '%s' must be > 0", r.weight, r.source_id,
-                          r.target_id);
+    const char *bad_weight = kl_weight_problem(r.weight);
+    if (bad_weight)
+        return cell_error(t, C_WEIGHT, "weight %g of relation '%s' -> '%s' %s", r.weight, r.source_id, r.target_id,
+                          bad_weight);
     r.type_code = kl_reltype_parse(r.type);
     r.loc = loc(t);
     if ((rc = kl_dataset_add_relation(t->ds, &r, t->err)) != KL_OK ||

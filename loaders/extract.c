@@ -451,9 +451,10 @@ static kl_err emit_relation(reader_t *r)
         (rc = get_number(r, F_WEIGHT, &rel.weight)) || (rc = get_number(r, F_AMOUNT, &rel.amount)) ||
         (rc = get_string(r, F_CURRENCY, 0, &rel.currency)) || (rc = get_dates(r, &rel.start, &rel.end)))
         return rc;
-    if (r->f[F_WEIGHT].present && !(rel.weight > 0))
-        return value_error(r, &r->f[F_WEIGHT], "weight %g of relation '%s' -> '%s' must be > 0", rel.weight,
-                           rel.source_id, rel.target_id);
+    const char *bad_weight = r->f[F_WEIGHT].present ? kl_weight_problem(rel.weight) : NULL;
+    if (bad_weight)
+        return value_error(r, &r->f[F_WEIGHT], "weight %g of relation '%s' -> '%s' %s", rel.weight, rel.source_id,
+                           rel.target_id, bad_weight);
     const field_t *evf = &r->f[F_EVIDENCE];
     if (evf->present && evf->tok != KL_J_ARRAY && evf->tok != KL_J_NULL)
         return value_error(r, evf, "wrong type for 'evidence': expected an array, got %s", kl_i_jtok_name(evf->tok));

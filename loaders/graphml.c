@@ -201,11 +201,12 @@ static kl_err add_edges(kl_dataset_t *ds, const igraph_t *g, const char *const *
         if (weighted) {
             double w = EAN(g, "weight", k);
             if (!isnan(w)) {
-                if (!(w > 0)) {
+                const char *bad_weight = kl_weight_problem(w);
+                if (bad_weight) {
                     char where[48];
                     snprintf(where, sizeof where, "edges[%lld]", (long long)k);
-                    rc = kl_error_set_where(err, KL_EINVAL, path, where, "weight %g of edge '%s' -- '%s' must be > 0",
-                                            w, r.source_id, r.target_id);
+                    rc = kl_error_set_where(err, KL_EINVAL, path, where, "weight %g of edge '%s' -- '%s' %s", w,
+                                            r.source_id, r.target_id, bad_weight);
                     break;
                 }
                 r.weight = w;

@@ -1150,8 +1150,9 @@ static kl_err import_relation(importer_t *im, const relation_spec_t *rs)
         return KL_OK; /* the type column maps this row to no relation ("values": {"x": null}) */
     if (isnan(r.amount))
         r.currency = NULL; /* a currency says what an amount is in; alone it says nothing */
-    if (!(r.weight > 0))
-        return cell_error(im, &rs->weight, "weight %g must be > 0", r.weight);
+    const char *bad_weight = kl_weight_problem(r.weight);
+    if (bad_weight)
+        return cell_error(im, &rs->weight, "weight %g %s", r.weight, bad_weight);
     r.type_code = kl_reltype_parse(r.type);
     r.loc = row_loc(im, NULL);
     if ((rc = kl_dataset_add_relation(im->ds, &r, im->err)) != KL_OK)

@@ -16,6 +16,7 @@ what makes power iteration hard:
     strengths, is far from the answer);
   - a gen.py dataset above 20 000 actors, where the products run on several
     threads: --threads 1 and 3 print the same digits;
+  - weights at both ends of the accepted range, 1e-100 and 1e100;
   - two equal stars far apart, one tie heavier by 1e-6: the two leading
     eigenvalues are too close for power iteration; kluster keeps the last
     step's values (finite, maximum 1) and warns on standard error.
@@ -120,6 +121,18 @@ def star(path):
     write_extract(path, "star", edges)
 
 
+def extreme_weights(path):
+    """A random connected graph whose weights span the whole accepted range,
+    1e-100 .. 1e100 (docs/format.md): w*w must neither overflow nor vanish."""
+    import random
+    rnd = random.Random(5)
+    ws = (1e100, 3e99, 1.0, 1e-99, 1e-100)
+    edges = [("r%02d" % i, "r%02d" % rnd.randrange(i), rnd.choice(ws)) for i in range(1, 40)]
+    edges += [("r%02d" % u, "r%02d" % v, rnd.choice(ws)) for u, v in
+              {tuple(sorted(rnd.sample(range(40), 2))) for _ in range(40)}]
+    write_extract(path, "extreme", edges)
+
+
 def near_twins(path):
     """Two stars of 50 leaves whose hubs are 12 ties apart; one leaf's tie
     weighs 1 + 1e-6, so the leading eigenvalues differ by about 1e-8."""
@@ -167,6 +180,9 @@ def main():
         near_twins(tw)
         check_case("random bipartite, weighted, two components", bp, bipartite=True)
         check_case("star of 400 leaves", st, bipartite=True)
+        ex = os.path.join(tmp, "extreme.json")
+        extreme_weights(ex)
+        check_case("weights from 1e-100 to 1e100", ex)
         if os.environ.get("TEST_MODE") != "sanitizers":
             # two exact analyses of 22k actors: the release pass runs them; the
             # small cases above already take the sanitizers through the code

@@ -32,7 +32,9 @@ static int dense_labels(igraph_vector_int_t *v)
 }
 
 /* NMI and ARI between communities and regions over the actors that have a
- * region, as igraph's compare_communities ("nmi", "adjusted_rand"). */
+ * region, as igraph's compare_communities ("nmi", "adjusted_rand"); NaN
+ * (printed null) when fewer than two actors have one, where igraph leaves
+ * both undefined. */
 static kl_err compare_regions(kl_analysis_t *res, const kl_agraph_t *g, kl_error_t *err)
 {
     igraph_vector_int_t a, b;
@@ -41,7 +43,7 @@ static kl_err compare_regions(kl_analysis_t *res, const kl_agraph_t *g, kl_error
     for (uint32_t v = 0; v < g->n; v++)
         if (g->vertex_region[v] >= 0)
             count++;
-    if (count == 0)
+    if (count < 2)
         return KL_OK;
     if ((ie = igraph_vector_int_init(&a, count)) != IGRAPH_SUCCESS)
         return kl_igraph_error(err, ie);

@@ -262,6 +262,11 @@ void kl_regions_options_init(kl_regions_options_t *opt);
 #define KL_EXACT_WORK_LIMIT 5e10
 #define KL_AUTO_EPSILON 0.01
 #define KL_AUTO_DELTA 0.1
+/* The most pairs an asked --epsilon may draw (for betweenness, and as many
+ * again for irb): about a minute on a small graph, hours on a large one.
+ * Above it the analysis is exact when n m is within the exact limit (exact
+ * meets any epsilon), else refused with the smallest epsilon that fits. */
+#define KL_PAIR_SAMPLE_BUDGET 1e7
 
 typedef enum {
     KL_BETWEENNESS_EXACT = 0,
@@ -274,7 +279,9 @@ typedef enum {
     KL_SAMPLING_EXACT_ASKED,   /* exact: the user insisted (--exact) */
     KL_SAMPLING_SOURCES_ASKED, /* sources: the user asked (--samples) */
     KL_SAMPLING_PAIRS_ASKED,   /* pairs: the user asked (--epsilon, --delta) */
-    KL_SAMPLING_TOO_COSTLY     /* pairs with KL_AUTO_EPSILON / KL_AUTO_DELTA: n m above the limit */
+    KL_SAMPLING_TOO_COSTLY,    /* pairs with KL_AUTO_EPSILON / KL_AUTO_DELTA: n m above the limit */
+    KL_SAMPLING_EXACT_CHEAPER, /* exact: the asked epsilon needs more than KL_PAIR_SAMPLE_BUDGET pairs */
+    KL_SAMPLING_OVER_BUDGET    /* refused: so does the asked epsilon, and n m is above the limit */
 } kl_sampling_reason;
 
 /* What the user asked for.  At most one of exact, samples and epsilon is
@@ -300,6 +307,9 @@ typedef struct {
     double work;               /* n m */
     double exact_work_limit;   /* the limit work was held against */
     double broker_work_limit;  /* handed on to the region-pair brokers */
+    double pairs_needed;       /* pair samples the asked epsilon needs at most (vertex diameter n) */
+    double epsilon_asked;      /* the asked epsilon, kept when it is set aside */
+    double epsilon_fitting;    /* the smallest epsilon whose pairs_needed fits the budget (2 digits) */
 } kl_sampling_decision_t;
 
 /* Nothing asked, default limits.  Can't fail. */

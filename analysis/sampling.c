@@ -72,11 +72,16 @@ kl_err kl_sampler_init(kl_sampler_t *s, const kl_csr_t *g, int weighted, int thr
     return KL_OK;
 }
 
-uint64_t kl_sampler_size(const kl_sampler_t *s, double eps, double delta)
+double kl_pair_sample_count(double vd, double eps, double delta)
 {
     /* paths of at most 2 vertices have no inner vertex: log term 0 */
-    double lg = s->vd >= 3 ? floor(log2((double)s->vd - 2)) : 0;
-    double r = ceil(0.5 / (eps * eps) * (lg + 1 + log(1 / delta)));
+    double lg = vd >= 3 ? floor(log2(vd - 2)) : 0;
+    return 0.5 / (eps * eps) * (lg + 1 + log(1 / delta));
+}
+
+uint64_t kl_sampler_size(const kl_sampler_t *s, double eps, double delta)
+{
+    double r = ceil(kl_pair_sample_count(s->vd, eps, delta));
     return r < 1 ? 1 : r > 1e15 ? (uint64_t)1e15 : (uint64_t)r;
 }
 

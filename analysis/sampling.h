@@ -57,6 +57,11 @@ void kl_sampler_free(kl_sampler_t *s);
  * (0 < delta < 1), at least 1. */
 uint64_t kl_sampler_size(const kl_sampler_t *s, double eps, double delta);
 
+/* The same count, not rounded to an integer nor capped, for a vertex
+ * diameter bound vd: what the sampling policy weighs before any sampler
+ * exists (vd = n bounds every graph of n vertices). */
+double kl_pair_sample_count(double vd, double eps, double delta);
+
 /* Draw r pairs from the set `kind` (region: per vertex region or -1, needed
  * for the region sets; a, b: the regions of KL_PAIRS_BETWEEN), sample one
  * shortest path each, and add 1 to hits[v] for every inner vertex v.

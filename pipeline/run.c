@@ -67,7 +67,14 @@ kl_err kl_run_build(kl_run_t *run, const kl_run_options_t *opt, kl_error_t *err)
     if (rc != KL_OK)
         return rc;
     run->built = 1;
-    kl_sampling_decide(&run->sampling, &opt->sampling, run->g.n, run->g.csr.m);
+    kl_sampling_decision_t *d = &run->sampling;
+    kl_sampling_decide(d, &opt->sampling, run->g.n, run->g.csr.m);
+    if (d->reason == KL_SAMPLING_OVER_BUDGET)
+        return kl_error_set(err, KL_ELIMIT, NULL, 0, 0,
+                            "--epsilon %g needs up to %.2g pair samples, over the budget of %.0e, and exact "
+                            "betweenness on %u actors and %u ties is over its limit too: give --epsilon %g or "
+                            "larger, or --exact to insist",
+                            d->epsilon_asked, d->pairs_needed, KL_PAIR_SAMPLE_BUDGET, d->n, d->m, d->epsilon_fitting);
     return KL_OK;
 }
 
@@ -214,6 +221,13 @@ int kl_run_sampling_note(const kl_sampling_decision_t *d, char *buf, size_t size
 {
     if (size)
         buf[0] = '\0';
+    if (d->reason == KL_SAMPLING_EXACT_CHEAPER) {
+        snprintf(buf, size,
+                 "--epsilon %g needs up to %.2g pair samples, over the budget of %.0e; computing exactly instead, "
+                 "which meets any epsilon (%u actors and %u ties)",
+                 d->epsilon_asked, d->pairs_needed, KL_PAIR_SAMPLE_BUDGET, d->n, d->m);
+        return 1;
+    }
     if (d->reason != KL_SAMPLING_TOO_COSTLY)
         return 0;
     snprintf(buf, size,

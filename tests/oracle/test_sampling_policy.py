@@ -22,6 +22,8 @@ gen.py dataset of a few hundred actors is above it.  Checked:
     pairs get brokers instead of every connected pair;
   - a batch run again with another limit is redone, not 'unchanged';
   - KLUSTER_EXACT_LIMIT that is not a number >= 0 is a usage error (exit 2);
+  - an --epsilon that needs more than 1e7 pairs is exact instead when n m
+    allows (the same bytes as --exact), else refused with an epsilon that fits;
   - without the variable, the same small dataset stays exact in every
     command: no note, graph.sampled null, betweenness = NetworkX's.
 
@@ -243,6 +245,36 @@ def bad_limits(ds):
           json.loads(p.stdout)["graph"]["sampled"]["method"] == "pairs")
 
 
+def over_budget(ds):
+    """An epsilon whose pair count is over the budget of 1e7 pairs: exact
+    instead (the same bytes as --exact, and a note) when n m is within the
+    limit; refused, naming the budget and an epsilon that fits, when not;
+    that epsilon then runs.  The bound is worked out here: r = 0.5 / eps^2
+    (floor(log2(n - 2)) + 1 + ln(2 / delta))."""
+    import math
+    for cmd in (["analyze"], ["bridges", "--format", "json"]):
+        p = run(cmd + [ds, "--epsilon", "1e-9"])
+        q = run(cmd + [ds, "--exact"])
+        check("%s --epsilon 1e-9: exact, byte for byte" % cmd[0], p.stdout == q.stdout)
+        check("%s --epsilon 1e-9: a note names the budget" % cmd[0],
+              "note: --epsilon 1e-09 needs up to" in p.stderr.decode() and "over the budget of 1e+07; computing "
+              "exactly instead" in p.stderr.decode(), p.stderr.decode()[-300:])
+    p = run(["analyze", ds, "--epsilon", "1e-9"], LIMIT, ok=False)
+    err = p.stderr.decode()
+    n = json.loads(run(["analyze", ds, "--samples", "2"]).stdout)["graph"]["nodes"]
+    need = 0.5e18 * (math.floor(math.log2(n - 2)) + 1 + math.log(20))
+    fit = re.search(r"give --epsilon ([0-9.e+-]+) or larger, or --exact to insist$", err.strip())
+    check("over budget and over the limit: refused, exit 1", p.returncode == 1 and p.stdout == b"", err[-300:])
+    check("  the message names the count and the budget",
+          ("needs up to %.2g pair samples, over the budget of 1e+07" % need) in err, err[-300:])
+    if fit:
+        e = float(fit.group(1))
+        r = 0.5 / e ** 2 * (math.floor(math.log2(n - 2)) + 1 + math.log(20))
+        # two digits rounded up: at most 10% above the exact bound
+        check("  the epsilon it offers fits, and a tenth less would not", r <= 1e7 < 0.5 / (e / 1.1) ** 2 *
+              (math.floor(math.log2(n - 2)) + 1 + math.log(20)), "%g: %g pairs" % (e, r))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         ds = os.path.join(tmp, "gen300.json")
@@ -251,6 +283,7 @@ def main():
         doc = sampled_everywhere(tmp, ds)
         exact_without_override(tmp, ds, doc)
         bad_limits(ds)
+        over_budget(ds)
     print("sampling policy oracle: %d passed, %d failed" % (tally.passed, tally.failed))
     sys.exit(1 if tally.failed else 0)
 

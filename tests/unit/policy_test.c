@@ -4,6 +4,7 @@
  * the analysis and of the region pairs. */
 #include "analysis/analysis.h"
 
+#include <math.h>
 #include <stdio.h>
 
 static int failures;
@@ -128,11 +129,35 @@ static void apply(void)
           a.samples == 50 && a.epsilon == 0 && a.delta == 0 && r.epsilon == 0 && r.delta == 0);
 }
 
+/* An asked epsilon over the pair budget: r = 0.5 / eps^2 (floor(log2(n - 2))
+ * + 1 + ln(2 / delta)), worked out here by hand for n = 47: floor(log2 45)
+ * = 5, so r = 0.5e18 (6 + ln 20) = 4.498e18 at eps = 1e-9. */
+static void budget(void)
+{
+    kl_sampling_request_t req;
+    kl_sampling_request_init(&req);
+    req.epsilon = 1e-9;
+    kl_sampling_decision_t d = decide(&req, 47, 120);
+    truth("--epsilon 1e-9 on 47 actors: exact instead", is_exact(&d, KL_SAMPLING_EXACT_CHEAPER));
+    truth("  pairs needed 0.5e18 (6 + ln 20)", fabs(d.pairs_needed / (0.5e18 * (6 + log(20))) - 1) < 1e-12);
+    /* eps with r = 1e7: 1e-9 sqrt(4.498e18 / 1e7) = 6.707e-4, up to 2 digits */
+    truth("  the smallest fitting epsilon: 0.00068", fabs(d.epsilon_fitting - 0.00068) < 1e-15);
+    req.exact_work_limit = 1000;
+    d = decide(&req, 47, 120);
+    truth("  and with n m over the limit: refused", d.reason == KL_SAMPLING_OVER_BUDGET && d.epsilon_asked == 1e-9);
+    kl_sampling_request_init(&req);
+    req.epsilon = 0.001; /* n = 2649: 0.5e6 (11 + 1 + ln 20) = 7.5e6, within 1e7 */
+    d = decide(&req, 2649, 2927);
+    truth("--epsilon 0.001 on 2649 actors: pairs as asked",
+          d.method == KL_BETWEENNESS_PAIRS && d.reason == KL_SAMPLING_PAIRS_ASKED && d.epsilon == 0.001);
+}
+
 int main(void)
 {
     limits();
     asked();
     lowered();
+    budget();
     apply();
     printf("%s\n", failures ? "FAILED" : "all ok");
     return failures ? 1 : 0;

@@ -34,6 +34,13 @@ static const char usage_text[] =
     "                     [--from DATE] [--to DATE] [--weights] [--epsilon E [--delta D] | --exact]\n"
     "                     [-q] [OPTIONS]\n";
 
+/* a and b name one existing file or folder (a link, or another spelling). */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static void help(void)
 {
     printf("%s\n"
@@ -848,6 +855,13 @@ int cmd_batch(int argc, char **argv)
         return kl_cli_usage_error("batch", usage_text, "no output folder given (-o OUTDIR)");
     if ((prc = kl_cli_check(&cmd, &o.cli)) != KL_CLI_GO_ON)
         return prc;
+    for (int i = optind; i < argc; i++)
+        if (same_file(argv[i], o.outdir)) {
+            kl_cli_error("-o '%s' is the input '%s' itself: batch writes a folder per dataset into OUTDIR; choose "
+                         "another output folder",
+                         o.outdir, argv[i]);
+            return KL_EXIT_FAILURE;
+        }
     int threads_given = o.cli.run.threads > 0;
     describe_options(&o);
     if (!o.jobs)

@@ -64,6 +64,7 @@ for ds in "${datasets[@]}"; do
   same "$n-render-svg" render -q --top 30 "$ds" -o out.svg
   same "$n-render-map" render -q --region-map "$ds" -o out.svg
   same "$n-render-geo" render -q --geo "$ds" -o out.svg
+  same "$n-render-heatmap" render -q --heatmap "$ds" -o out.svg
 done
 
 # a malformed key is a usage error, named

@@ -217,10 +217,13 @@ static int kl_u32_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* A hash of vertex v; summed over N[x], it does not depend on their order. */
-static uint64_t kl_vertex_hash(uint32_t v)
+/* A hash of vertex v; summed over N[x], it does not depend on their order.
+ * Salted from the process's hash key, so that no graph can be crafted with
+ * many neighbourhoods of one sum (classes are confirmed by comparing lists
+ * and their order is by vertex, so the salt never shows). */
+static uint64_t kl_vertex_hash(uint32_t v, uint64_t salt)
 {
-    uint64_t state = v;
+    uint64_t state = v ^ salt;
     return kl_i_splitmix64(&state);
 }
 
@@ -237,6 +240,7 @@ static kl_err kl_find_twins(kl_pshared *sh)
 {
     uint32_t n = sh->n, nc = 0;
     kl_err rc = KL_ENOMEM;
+    uint64_t salt = kl_hash("twins", 5);
     kl_twinkey *keys = malloc(((size_t)n + 1) * sizeof *keys);
     uint32_t *sorted = malloc(((size_t)sh->off[n] + n + 1) * sizeof *sorted); /* N[x], sorted, at off[x] + x */
     uint32_t *rep = malloc(((size_t)n + 1) * sizeof *rep);
@@ -249,11 +253,11 @@ static kl_err kl_find_twins(kl_pshared *sh)
         rep[x] = x;
         if (sh->nleaf[x] || deg == 0)
             continue;
-        uint64_t h = kl_vertex_hash(x);
+        uint64_t h = kl_vertex_hash(x, salt);
         nb[0] = x;
         for (uint32_t e = sh->off[x]; e < sh->off[x + 1]; e++) {
             nb[e - sh->off[x] + 1] = sh->adj[e];
-            h += kl_vertex_hash(sh->adj[e]);
+            h += kl_vertex_hash(sh->adj[e], salt);
         }
         qsort(nb, (size_t)deg + 1, sizeof *nb, kl_u32_cmp);
         keys[nc++] = (kl_twinkey){h, deg, x};

@@ -48,6 +48,11 @@ int main(int argc, char **argv)
     /* numbers are printed and parsed in the C locale whatever the user's */
     setlocale(LC_ALL, "C");
     kl_engine_init();
+    kl_error_t key_err = {0};
+    if (kl_hash_init(&key_err) != KL_OK) { /* a malformed KLUSTER_HASH_KEY */
+        kl_cli_error("%s", key_err.text);
+        return KL_EXIT_USAGE;
+    }
     kl_cli_signals_init(); /* an interrupt removes temporary output files */
     kl_writers_set_temp_hooks(kl_cli_temp_create, kl_cli_temp_unregister); /* ... the writers' too */
     kl_writers_json_init(); /* jansson allocation failures become "out of memory" */

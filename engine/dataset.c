@@ -497,7 +497,7 @@ typedef struct {
 static uint64_t rel_key_hash(const kl_relation_t *r)
 {
     uint64_t k[3] = {r->source, r->target, (uint64_t)(uintptr_t)r->type};
-    return kl_i_hash(k, sizeof k);
+    return kl_hash(k, sizeof k);
 }
 
 /* Merge relations with the same (source, target, type) into the first one:

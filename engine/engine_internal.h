@@ -1,5 +1,6 @@
 /* engine/engine_internal.h - pieces shared between the engine's files: the
- * string pool, the pointer-keyed hash index and small helpers. */
+ * string pool, the pointer-keyed hash index, the keyed hash and small
+ * helpers. */
 #ifndef KL_ENGINE_INTERNAL_H
 #define KL_ENGINE_INTERNAL_H
 
@@ -28,7 +29,9 @@ kl_err kl_i_index_put(kl_index_t *index, const void *key, int32_t value);
  * bytes; returns 0 or -1 when out of memory. */
 int kl_i_grow(void **items, size_t *cap, size_t count, size_t size);
 
-/* 64-bit hash of len bytes. */
-uint64_t kl_i_hash(const void *data, size_t len);
+/* SipHash-1-3 of len bytes under key (bytes 0-7 and 8-15, little-endian). */
+uint64_t kl_i_siphash(const uint64_t key[2], const void *data, size_t len);
+/* The process's key of kl_hash (chosen on first use). */
+const uint64_t *kl_i_hash_key(void);
 
 #endif

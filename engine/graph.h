@@ -63,6 +63,22 @@ void kl_error_format(const kl_error_t *err, char *buf, size_t size);
  * back as error codes with their reason (KL_EGRAPHLIB), never as an abort. */
 void kl_engine_init(void);
 
+/* The environment variable that fixes the key of kl_hash, for tests. */
+#define KL_HASH_KEY_ENV "KLUSTER_HASH_KEY"
+
+/* Chooses the key of kl_hash once per process: the 32 hex digits of
+ * KLUSTER_HASH_KEY when set (and not empty), else 128 random bits (getrandom,
+ * /dev/urandom, or the time and pid).  Call it at start-up, before threads;
+ * without the call the first kl_hash chooses.  KL_EINVAL when the variable is
+ * malformed (the key is then random); every later call returns the same. */
+kl_err kl_hash_init(kl_error_t *err);
+
+/* Keyed 64-bit hash (SipHash-1-3) of len bytes, for every table that input
+ * fills: without the key nobody can craft keys that collide.  Its values
+ * change from run to run, so they must never decide an output order.  Can't
+ * fail; thread-safe.  O(len). */
+uint64_t kl_hash(const void *data, size_t len);
+
 /* Version of the graph library the engine computes with ("0.10.2"), for
  * --version. */
 const char *kl_engine_graphlib_version(void);

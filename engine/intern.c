@@ -22,28 +22,8 @@ struct kl_intern {
     chunk_t *chunks;
     slot_t *slots;
     size_t mask, count, bytes;
+    const uint64_t *key; /* of the keyed hash: ids come from input */
 };
-
-uint64_t kl_i_hash(const void *data, size_t len)
-{
-    /* A multiply-xorshift hash over 8-byte words: ids are short, and this is
-     * several times faster than byte-at-a-time FNV on them. */
-    const unsigned char *p = data;
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ (len * 0xff51afd7ed558ccdull);
-    while (len >= 8) {
-        uint64_t k;
-        memcpy(&k, p, 8);
-        h = (h ^ (k * 0xbf58476d1ce4e5b9ull)) * 0x94d049bb133111ebull;
-        h ^= h >> 29;
-        p += 8;
-        len -= 8;
-    }
-    uint64_t k = 0;
-    memcpy(&k, p, len);
-    h = (h ^ (k * 0xbf58476d1ce4e5b9ull)) * 0x94d049bb133111ebull;
-    h ^= h >> 32;
-    return h;
-}
 
 kl_intern_t *kl_i_intern_new(void)
 {
@@ -51,6 +31,7 @@ kl_intern_t *kl_i_intern_new(void)
     if (!pool)
         return NULL;
     pool->mask = 1023;
+    pool->key = kl_i_hash_key();
     pool->slots = calloc(pool->mask + 1, sizeof *pool->slots);
     if (!pool->slots) {
         free(pool);
@@ -143,7 +124,7 @@ const char *kl_i_intern(kl_intern_t *pool, const char *s, size_t len)
 {
     if (len > UINT32_MAX - 1)
         return NULL;
-    uint32_t h = (uint32_t)kl_i_hash(s, len);
+    uint32_t h = (uint32_t)kl_i_siphash(pool->key, s, len);
     size_t at;
     const char *got = find(pool, s, len, h, &at);
     if (got)
@@ -168,7 +149,7 @@ const char *kl_i_intern_lookup(const kl_intern_t *pool, const char *s, size_t le
     size_t at;
     if (len > UINT32_MAX - 1)
         return NULL;
-    return find(pool, s, len, (uint32_t)kl_i_hash(s, len), &at);
+    return find(pool, s, len, (uint32_t)kl_i_siphash(pool->key, s, len), &at);
 }
 
 /* ------------------------------------------------------------ index */
@@ -181,11 +162,14 @@ typedef struct {
 struct kl_index {
     islot_t *slots;
     size_t mask, count;
+    uint64_t salt; /* from the hash key */
 };
 
-static size_t ptr_hash(const void *p)
+/* Keys are pooled pointers, which input does not choose; a salt from the
+ * hash key costs nothing and keeps them out of reach. */
+static size_t ptr_hash(const kl_index_t *ix, const void *p)
 {
-    uint64_t x = (uint64_t)(uintptr_t)p;
+    uint64_t x = (uint64_t)(uintptr_t)p ^ ix->salt;
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdull;
     x ^= x >> 33;
@@ -198,6 +182,7 @@ kl_index_t *kl_i_index_new(void)
     if (!ix)
         return NULL;
     ix->mask = 255;
+    ix->salt = kl_i_hash_key()[1];
     ix->slots = calloc(ix->mask + 1, sizeof *ix->slots);
     if (!ix->slots) {
         free(ix);
@@ -218,7 +203,7 @@ int32_t kl_i_index_get(const kl_index_t *ix, const void *key)
 {
     if (!ix || !key)
         return -1;
-    size_t i = ptr_hash(key) & ix->mask;
+    size_t i = ptr_hash(ix, key) & ix->mask;
     while (ix->slots[i].key) {
         if (ix->slots[i].key == key)
             return ix->slots[i].value;
@@ -237,7 +222,7 @@ kl_err kl_i_index_put(kl_index_t *ix, const void *key, int32_t value)
         for (size_t i = 0; i <= ix->mask; i++) {
             if (!ix->slots[i].key)
                 continue;
-            size_t j = ptr_hash(ix->slots[i].key) & nmask;
+            size_t j = ptr_hash(ix, ix->slots[i].key) & nmask;
             while (ns[j].key)
                 j = (j + 1) & nmask;
             ns[j] = ix->slots[i];
@@ -246,7 +231,7 @@ kl_err kl_i_index_put(kl_index_t *ix, const void *key, int32_t value)
         ix->slots = ns;
         ix->mask = nmask;
     }
-    size_t i = ptr_hash(key) & ix->mask;
+    size_t i = ptr_hash(ix, key) & ix->mask;
     while (ix->slots[i].key) {
         if (ix->slots[i].key == key) {
             ix->slots[i].value = value;

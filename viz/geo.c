@@ -261,10 +261,12 @@ struct kl_i_spread {
     size_t nan_slots, nan_used;
 };
 
+/* Cells and anchors follow coordinates from input: keyed, so that they
+ * cannot be crafted to collide. */
 static size_t cell_hash(int64_t x, int64_t y, size_t mask)
 {
-    uint64_t h = (uint64_t)x * 0x9E3779B97F4A7C15ull ^ (uint64_t)y * 0xC2B2AE3D27D4EB4Full;
-    return (size_t)(h ^ (h >> 29)) & mask;
+    int64_t k[2] = {x, y};
+    return (size_t)kl_hash(k, sizeof k) & mask;
 }
 
 static int grid_grow(kl_i_spread_t *gr)

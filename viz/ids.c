@@ -20,12 +20,11 @@ typedef struct {
     Agraph_t *g;      /* the root graph: names live in its string pool */
 } id_state_t;
 
+/* Names come from input (ids, regions): keyed, so they cannot be crafted to
+ * collide.  Slot order never reaches the output: ids are creation order. */
 static size_t id_hash(int type, const char *s)
 {
-    size_t h = 1469598103934665603ull ^ (size_t)type;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return (size_t)(kl_hash(s, strlen(s)) + (uint64_t)type * 0x9E3779B97F4A7C15ull);
 }
 
 static void *id_open(Agraph_t *g, Agdisc_t *disc)

@@ -7,8 +7,10 @@
 #   2. analyze: end to end on gen.py --orgs 20000 with exact betweenness
 #      (../shared/bench/compare.sh, which also checks that results agree);
 #   3. the path kernel: medians of 3 runs side by side, ns per arc inspection,
-#      each reduction switched off (tests/bench/kernel.sh).
-# Set BENCH_QUICK=1 to use --orgs 2000 for both (a smoke run).
+#      each reduction switched off (tests/bench/kernel.sh);
+#   4. hash flooding: `kluster validate` on ids crafted to collide in the old
+#      unkeyed string hash vs random ids, goal at most 3x (tests/bench/hashflood.sh).
+# Set BENCH_QUICK=1 to use --orgs 2000 for both (a smoke run; 20000 ids for 4).
 set -eu
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SHARED="${SHARED:-$ROOT/../shared}"
@@ -30,4 +32,10 @@ ds="$work/an-$an_orgs.json"
 bash "$SHARED/bench/compare.sh" "$ds" --kluster "$KLUSTER" --peers ig,gt
 
 [ -n "${BENCH_QUICK:-}" ] || BENCH_DIR="$work" bash "$ROOT/tests/bench/kernel.sh"
+
+echo
+echo "== hash flooding: validate on crafted vs random ids"
+rc=0
+BENCH_DIR="$work/hashflood" bash "$ROOT/tests/bench/hashflood.sh" || rc=1
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"
+exit $rc

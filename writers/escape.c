@@ -20,19 +20,43 @@ static size_t finish(char *out, size_t size, size_t len)
     return len;
 }
 
+/* The list separators of the common spreadsheet locales: ',' (English), ';'
+ * (where ',' is the decimal mark: Swedish, Norwegian, German, French ...) and
+ * tab (a pasted table, a .tsv).  '|' is no locale's list separator, and the
+ * multi-valued cells (bridges' brokers, cut actors) use it between values. */
+static int csv_separator(char c)
+{
+    return c == ',' || c == ';' || c == '\t';
+}
+
+/* What makes a spreadsheet read a cell as a formula (OWASP's list). */
+static int formula_start(char c)
+{
+    return c && strchr("=+-@\t\r", c) != NULL;
+}
+
 size_t kl_csv_escape(const char *s, char *out, size_t size)
 {
     size_t len = 0;
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    int prefix = s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+    int quote = strpbrk(s, ",;\t\"\r\n") != NULL;
     if (quote)
         put(out, size, len++, '"');
-    if (prefix)
+    if (formula_start(s[0]))
         put(out, size, len++, '\'');
     for (const char *p = s; *p; p++) {
         if (*p == '"')
             put(out, size, len++, '"');
         put(out, size, len++, *p);
+        /* a spreadsheet that splits on another separator than ',' starts a
+         * cell here: guard it as the first (quotes before it do not count,
+         * a spreadsheet drops them) */
+        if (csv_separator(*p)) {
+            const char *q = p + 1;
+            while (*q == '"')
+                q++;
+            if (formula_start(*q))
+                put(out, size, len++, '\'');
+        }
     }
     if (quote)
         put(out, size, len++, '"');

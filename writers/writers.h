@@ -92,8 +92,11 @@ int kl_write_whatif_csv(FILE *f, const kl_whatif_report_t *r);
 int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r);
 
 /* The CSV cell for text s: a leading ' when s starts with =, +, -, @, tab
- * or CR (spreadsheet formula injection), then RFC 4180 quoting when the
- * cell holds a comma, a double quote, CR or LF (quotes doubled).  Writes at
+ * or CR (spreadsheet formula injection), and a ' after every comma,
+ * semicolon or tab inside s that such a character follows (quotes between
+ * them skipped), since a spreadsheet of a locale that splits on ';' or tab
+ * starts a cell there; then RFC 4180 quoting when the cell holds a comma, a
+ * semicolon, a tab, a double quote, CR or LF (quotes doubled).  Writes at
  * most size - 1 bytes plus a NUL into out (out may be NULL when size is 0)
  * and returns the full length, like snprintf.  Can't fail. */
 size_t kl_csv_escape(const char *s, char *out, size_t size);

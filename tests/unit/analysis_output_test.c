@@ -46,7 +46,8 @@ static int files_in(const char *dir)
 int main(void)
 {
     static const char *const cells[] = {"plain", "=SUM(A1)", "+1", "-2", "@x", "\tx", "\rx", "a,b", "say \"hi\"",
-                                        "two\nlines", "-a,b", "", "Östergötland", "a=b", " =x"};
+                                        "two\nlines", "-a,b", "", "Östergötland", "a=b", " =x",
+                                        "x;=1+1;y", "a\tb", "a;b", "n;-2", "a,\"@x\"", "t\t\tx", "=cmd|' /C calc'!A0"};
     char buf[256];
     printf("== csv\n");
     for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {

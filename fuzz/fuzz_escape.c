@@ -157,14 +157,28 @@ static void check_csv(const char *name)
         CHECK(got == 1 && kl_csv_nfields(c) == 2);
         size_t flen;
         const char *field = kl_csv_field(c, 0, &flen);
-        /* a leading ' guards against spreadsheet formulas */
-        const char *want = name;
-        if (strchr("=+-@\t\r", name[0]) && name[0]) {
+        /* a ' guards against spreadsheet formulas: before a leading =, +,
+         * -, @, tab or CR, and after a , ; or tab (and any quotes) that one
+         * follows */
+        size_t j = 0;
+        if (name[0] && strchr("=+-@\t\r", name[0])) {
             CHECK(flen > 0 && field[0] == '\'');
-            field++;
-            flen--;
+            j++;
         }
-        CHECK(flen == strlen(want) && memcmp(field, want, flen) == 0);
+        for (const char *p = name; *p; p++) {
+            CHECK(j < flen && field[j] == *p);
+            j++;
+            if (*p == ',' || *p == ';' || *p == '\t') {
+                const char *q = p + 1;
+                while (*q == '"')
+                    q++;
+                if (*q && strchr("=+-@\t\r", *q)) {
+                    CHECK(j < flen && field[j] == '\'');
+                    j++;
+                }
+            }
+        }
+        CHECK(j == flen);
         CHECK(kl_csv_next(c) == 0);
         kl_csv_close(c);
         free(doc);

@@ -103,8 +103,22 @@ size_t kl_csv_escape(const char *s, char *out, size_t size);
 
 /* Markdown table-cell text for s: backslash-escapes \ ` * _ [ ] < > | #
  * and the like so that names show literally, turns CR, LF and tab into
- * spaces.  snprintf-like contract as kl_csv_escape.  Can't fail. */
+ * spaces and other control characters (and invalid UTF-8) into \xHH as
+ * kl_term_escape does.  snprintf-like contract as kl_csv_escape.  Can't
+ * fail. */
 size_t kl_md_escape(const char *s, char *out, size_t size);
+
+/* Text for a terminal: s with every C0 control (tab and line breaks too),
+ * DEL, C1 control (U+0080..U+009F) and byte that is not valid UTF-8 shown as
+ * \xHH per byte ("\x1b[2J" for ESC [ 2 J), so that names and file names
+ * from the input cannot clear the screen, set the title or move the cursor.
+ * Everything else, backslashes included, as it is.  snprintf-like contract
+ * as kl_csv_escape.  Can't fail. */
+size_t kl_term_escape(const char *s, char *out, size_t size);
+
+/* Write s to f through one of the escapers above.  Returns 0, or -1 when
+ * out of memory for a long text (nothing written). */
+int kl_write_escaped(FILE *f, size_t (*escape)(const char *s, char *out, size_t size), const char *s);
 
 /* Format a real as JSON and CSV print it, exactly as jansson prints a real
  * with JSON_REAL_PRECISION(17): "%.17g", then ".0" when the text would read

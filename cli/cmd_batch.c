@@ -438,9 +438,9 @@ static void progress_draw(progress_t *p, job_t *jobs, size_t n, volatile uint8_t
         }
     struct winsize ws;
     size_t width = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col - 1 : 99;
-    if ((size_t)k > width)
-        line[width] = '\0';
-    fprintf(stderr, "\r\033[K%s", line);
+    char shown[1024]; /* dataset ids come from file names: escaped, then cut to the width */
+    kl_term_escape(line, shown, width + 1 < sizeof shown ? width + 1 : sizeof shown);
+    fprintf(stderr, "\r\033[K%s", shown);
     fflush(stderr);
     p->line_shown = 1;
 }
@@ -456,20 +456,20 @@ static void progress_finished(progress_t *p, const job_t *j)
     const char *note = j->result == RES_OK ? kl_batch_status_text(j->status, "sampling_note") : NULL;
     if (note && !p->quiet) {
         progress_clear(p);
-        fprintf(stderr, "kluster batch: %s: note: %s\n", j->in->id, note);
+        kl_cli_line(stderr, "kluster batch: %s: note: %s", j->in->id, note);
     }
     if (j->result == RES_FAILED) {
         progress_clear(p);
-        fprintf(stderr, "kluster batch: [%zu/%zu] %s: failed: %s\n", p->done, p->total, j->in->id,
+        kl_cli_line(stderr, "kluster batch: [%zu/%zu] %s: failed: %s", p->done, p->total, j->in->id,
                 job_error(j) ? job_error(j) : "unknown error");
         return;
     }
     if (p->quiet || p->tty)
         return;
     if (j->result == RES_UNCHANGED)
-        fprintf(stderr, "kluster batch: [%zu/%zu] %s: unchanged, skipped\n", p->done, p->total, j->in->id);
+        kl_cli_line(stderr, "kluster batch: [%zu/%zu] %s: unchanged, skipped", p->done, p->total, j->in->id);
     else
-        fprintf(stderr, "kluster batch: [%zu/%zu] %s: ok (%ld actors, %ld ties, %ld warnings) in %.1f s\n", p->done,
+        kl_cli_line(stderr, "kluster batch: [%zu/%zu] %s: ok (%ld actors, %ld ties, %ld warnings) in %.1f s", p->done,
                 p->total, j->in->id, kl_batch_status_int(j->status, "actors"), kl_batch_status_int(j->status, "ties"),
                 kl_batch_status_int(j->status, "warnings"),
                 j->seconds);
@@ -894,7 +894,7 @@ int cmd_batch(int argc, char **argv)
     n = list.n;
     if (!o.cli.quiet)
         for (size_t i = 0; i < list.n_notes; i++)
-            fprintf(stderr, "kluster batch: skipped '%s': %s\n", list.notes[i].path, list.notes[i].reason);
+            kl_cli_line(stderr, "kluster batch: skipped '%s': %s", list.notes[i].path, list.notes[i].reason);
     if (n == 0) {
         char formats[160];
         kl_cli_error("no dataset found (a dataset is %s, or a folder of extracts)",
@@ -951,7 +951,7 @@ int cmd_batch(int argc, char **argv)
         rc = 128 + sig;
     } else {
         if (!o.cli.quiet)
-            fprintf(stderr, "kluster batch: %zu dataset%s: %zu analysed, %zu unchanged, %zu failed; see %s/index.html\n",
+            kl_cli_line(stderr, "kluster batch: %zu dataset%s: %zu analysed, %zu unchanged, %zu failed; see %s/index.html",
                     n, n == 1 ? "" : "s", ok, same, failed, o.outdir);
         rc = failed ? KL_EXIT_FAILURE : KL_EXIT_OK;
     }

@@ -210,7 +210,8 @@ int cmd_import(int argc, char **argv)
     uint32_t kinds[KL_KIND_COUNT] = {0};
     for (uint32_t i = 0; i < ds.n_entities; i++)
         kinds[ds.entities[i].kind]++;
-    printf("%s: %u entities (", target, ds.n_entities);
+    kl_cli_put(stdout, target);
+    printf(": %u entities (", ds.n_entities);
     int first = 1;
     for (int k = 0; k < KL_KIND_COUNT; k++)
         if (kinds[k]) {

@@ -1,5 +1,6 @@
 /* cli/cmd_stats.c - `kluster stats`: what a dataset holds, in numbers. */
 #include "commands.h"
+#include "../writers/writers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +26,32 @@ static int cmp_named(const void *a, const void *b)
     return strcmp(((const named_count_t *)a)->name, ((const named_count_t *)b)->name);
 }
 
-/* Print s left-aligned in a field of width characters (not bytes, so that
- * "Östergötlands län" lines up with ASCII names). */
+/* s escaped for the terminal (kl_term_escape), malloc'd; NULL (and a note
+ * printed) when out of memory. */
+static char *escaped(const char *s)
+{
+    size_t len = kl_term_escape(s, NULL, 0);
+    char *t = malloc(len + 1);
+    if (t)
+        kl_term_escape(s, t, len + 1);
+    else
+        fputs("(out of memory)", stdout);
+    return t;
+}
+
+/* Print s (escaped for the terminal) left-aligned in a field of width
+ * characters (not bytes, so that "Östergötlands län" lines up with ASCII
+ * names). */
 static void print_padded(const char *s, int width)
 {
+    char *t = escaped(s);
+    if (!t)
+        return;
     int chars = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
         chars += (*p & 0xC0) != 0x80;
-    fputs(s, stdout);
+    fputs(t, stdout);
+    free(t);
     for (; chars < width; chars++)
         putchar(' ');
 }
@@ -43,7 +62,7 @@ static int print_stats(kl_run_t *run, const kl_cli_options_t *o)
     uint32_t kinds[KL_KIND_COUNT] = {0};
     for (uint32_t i = 0; i < ds->n_entities; i++)
         kinds[ds->entities[i].kind]++;
-    printf("dataset     %s%s%s\n", ds->id, ds->title ? " - " : "", ds->title ? ds->title : "");
+    kl_cli_line(stdout, "dataset     %s%s%s", ds->id, ds->title ? " - " : "", ds->title ? ds->title : "");
     printf("files       %u\n", ds->n_files);
     printf("sources     %u\n", ds->n_sources);
     printf("entities    %u\n", ds->n_entities);
@@ -71,9 +90,12 @@ static int print_stats(kl_run_t *run, const kl_cli_options_t *o)
     }
     qsort(types, nt, sizeof *types, cmp_named);
     printf("relations   %u\n", ds->n_relations);
-    for (uint32_t j = 0; j < nt; j++)
-        printf("  %-22s %u%s\n", types[j].name, types[j].count,
+    for (uint32_t j = 0; j < nt; j++) {
+        char *name = escaped(types[j].name);
+        printf("  %-22s %u%s\n", name ? name : "", types[j].count,
                kl_reltype_parse(types[j].name) == KL_REL_OTHER ? "  (unknown type)" : "");
+        free(name);
+    }
 
     uint32_t regionless = 0;
     for (uint32_t r = 0; r < ds->n_regions; r++)

@@ -37,7 +37,7 @@ int cmd_validate(int argc, char **argv)
             rc = KL_EXIT_FAILURE;
         } else {
             const kl_dataset_t *ds = &run.ds;
-            printf("%s: valid: %u entities, %u relations, %u regions, %u sources in %u file%s; %u warning%s\n",
+            kl_cli_line(stdout, "%s: valid: %u entities, %u relations, %u regions, %u sources in %u file%s; %u warning%s",
                    argv[i], ds->n_entities, ds->n_relations, ds->n_regions, ds->n_sources, ds->n_files,
                    ds->n_files == 1 ? "" : "s", ds->n_warnings, ds->n_warnings == 1 ? "" : "s");
         }

@@ -105,6 +105,14 @@ int kl_cli_run(kl_run_t *run, const char *path, const kl_cli_options_t *o, const
 /* "kluster: error: MESSAGE" on stderr. */
 void kl_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Every text that reaches the terminal from the input (ids, types, names,
+ * file names; messages that quote them) goes through these: control
+ * characters, C1 controls and invalid UTF-8 show as \x1b (kl_term_escape),
+ * so that input cannot clear the screen or set the title.  kl_cli_put
+ * writes s; kl_cli_line writes fmt formatted, escaped, then a newline. */
+void kl_cli_put(FILE *f, const char *s);
+void kl_cli_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* 0 when output (-o; NULL or "-" for standard output) may be written
  * beside the dataset `input`; else prints why not and returns 1: it names
  * the input itself, or a file the input folder's next load would read. */

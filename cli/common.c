@@ -1,6 +1,7 @@
 /* cli/common.c - what every command shares: common options, loading a
  * dataset, error and usage messages, checked output. */
 #include "commands.h"
+#include "../writers/writers.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -170,21 +171,46 @@ int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *
     return 0;
 }
 
+void kl_cli_put(FILE *f, const char *s)
+{
+    if (kl_write_escaped(f, kl_term_escape, s) < 0)
+        fputs("(out of memory)", f);
+}
+
+/* prefix as it is, then fmt formatted and escaped, then suffix */
+static void vline(FILE *f, const char *prefix, const char *suffix, const char *fmt, va_list ap)
+{
+    char *text = NULL;
+    fputs(prefix, f);
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
+    kl_cli_put(f, text ? text : fmt);
+    free(text);
+    fputs(suffix, f);
+}
+
+void kl_cli_line(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(f, "", "\n", fmt, ap);
+    va_end(ap);
+}
+
 void kl_cli_error(const char *fmt, ...)
 {
     va_list ap;
-    fputs("kluster: error: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vline(stderr, "kluster: error: ", "\n", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void kl_cli_print_error(const kl_error_t *err)
 {
     char buf[1200];
     kl_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "%s\n", buf);
+    kl_cli_put(stderr, buf);
+    fputc('\n', stderr);
 }
 
 int kl_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
@@ -192,9 +218,9 @@ int kl_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
     va_list ap;
     fprintf(stderr, "kluster %s: error: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vline(stderr, "", "\n", fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n%stry 'kluster %s --help'\n", usage, cmd);
+    fprintf(stderr, "%stry 'kluster %s --help'\n", usage, cmd);
     return KL_EXIT_USAGE;
 }
 
@@ -208,7 +234,7 @@ void kl_cli_print_warnings(const kl_dataset_t *ds)
     uint32_t shown[KL_WARN_COUNT] = {0};
     for (uint32_t i = 0; i < ds->n_warnings; i++)
         if (shown[ds->warnings[i].kind]++ < WARNINGS_PER_KIND)
-            fprintf(stderr, "%s\n", ds->warnings[i].text);
+            kl_cli_line(stderr, "%s", ds->warnings[i].text);
     for (int k = 0; k < KL_WARN_COUNT; k++)
         if (shown[k] > WARNINGS_PER_KIND)
             fprintf(stderr, "kluster: warning: %u more %s warnings not shown\n", shown[k] - WARNINGS_PER_KIND,
@@ -335,13 +361,13 @@ int kl_cli_run_analyse(kl_run_t *run, const kl_cli_options_t *o, const char *cmd
     kl_error_t err = {0};
     char note[300];
     if (!o->quiet && kl_run_sampling_note(&run->sampling, note, sizeof note))
-        fprintf(stderr, "kluster %s: note: %s\n", cmd, note);
+        kl_cli_line(stderr, "kluster %s: note: %s", cmd, note);
     if (kl_run_analyse(run, &o->run, &err) != KL_OK) {
         kl_cli_print_error(&err);
         return 1;
     }
     if (!o->quiet && (run->done & KL_RUN_METRICS) && kl_run_eigenvector_note(&run->metrics, note, sizeof note))
-        fprintf(stderr, "kluster %s: warning: %s\n", cmd, note);
+        kl_cli_line(stderr, "kluster %s: warning: %s", cmd, note);
     return 0;
 }
 

@@ -73,7 +73,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "kluster: error: unknown command '%s'\n", cmd);
+    kl_cli_error("unknown command '%s'", cmd);
     usage(stderr);
     return KL_EXIT_USAGE;
 }

@@ -157,7 +157,7 @@ static int dataset_option(kl_cli_options_t *o, int opt, const char *arg, const c
     case OPT_MAX_RELATIONS: {
         unsigned long long max = opt == OPT_MAX_INPUT_BYTES ? UINT64_MAX : UINT32_MAX;
         if (kl_cli_parse_u64(arg, max, &v) < 0 || v == 0) {
-            fprintf(stderr, "kluster %s: error: invalid number '%s' for --%s\n", cmd, arg,
+            kl_cli_line(stderr, "kluster %s: error: invalid number '%s' for --%s", cmd, arg,
                     opt == OPT_MAX_INPUT_BYTES ? "max-input-bytes"
                     : opt == OPT_MAX_ENTITIES  ? "max-entities"
                                                : "max-relations");

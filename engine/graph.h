@@ -59,6 +59,10 @@ kl_err kl_error_set_where(kl_error_t *err, kl_err code, const char *source, cons
  * "kluster: error: MSG" into buf (always NUL-terminated). */
 void kl_error_format(const kl_error_t *err, char *buf, size_t size);
 
+/* Length of the valid UTF-8 prefix of s[0..len) (== len when all valid):
+ * RFC 3629, no overlong forms, surrogates or code points past U+10FFFF. */
+size_t kl_utf8_valid_prefix(const char *s, size_t len);
+
 /* Once at start-up, before any other call: graph library failures then come
  * back as error codes with their reason (KL_EGRAPHLIB), never as an abort. */
 void kl_engine_init(void);

@@ -1,9 +1,10 @@
 /* fuzz/fuzz_escape.c - libFuzzer target for the writers' escaping: an
  * arbitrary name goes through kl_viz_escape_label/_html (DOT and SVG via
- * Graphviz), kl_csv_escape and kl_md_escape (analyze's CSV and Markdown), and
- * what comes out must parse back: the DOT label survives cgraph's writer and
+ * Graphviz), kl_csv_escape, kl_md_escape (analyze's CSV and Markdown) and
+ * kl_term_escape (the terminal), and what comes out must parse back: the DOT label survives cgraph's writer and
  * reader unchanged, the CSV cell reads back (kluster's own RFC 4180 reader)
- * as the name, HTML labels hold no markup but <BR/> and known entities.
+ * as the name, HTML labels hold no markup but <BR/> and known entities,
+ * Markdown and terminal text hold no control character and are UTF-8.
  * Input: byte 0 = wrap, byte 1 = max_chars (0: none), the rest the name (up
  * to its first NUL: names never hold one, the loaders refuse it). */
 #include "../writers/writers.h"
@@ -157,19 +158,62 @@ static void check_csv(const char *name)
         CHECK(got == 1 && kl_csv_nfields(c) == 2);
         size_t flen;
         const char *field = kl_csv_field(c, 0, &flen);
-        /* a leading ' guards against spreadsheet formulas */
-        const char *want = name;
-        if (strchr("=+-@\t\r", name[0]) && name[0]) {
+        /* a ' guards against spreadsheet formulas: before a leading =, +,
+         * -, @, tab or CR, and after a , ; or tab (and any quotes) that one
+         * follows */
+        size_t j = 0;
+        if (name[0] && strchr("=+-@\t\r", name[0])) {
             CHECK(flen > 0 && field[0] == '\'');
-            field++;
-            flen--;
+            j++;
         }
-        CHECK(flen == strlen(want) && memcmp(field, want, flen) == 0);
+        for (const char *p = name; *p; p++) {
+            CHECK(j < flen && field[j] == *p);
+            j++;
+            if (*p == ',' || *p == ';' || *p == '\t') {
+                const char *q = p + 1;
+                while (*q == '"')
+                    q++;
+                if (*q && strchr("=+-@\t\r", *q)) {
+                    CHECK(j < flen && field[j] == '\'');
+                    j++;
+                }
+            }
+        }
+        CHECK(j == flen);
         CHECK(kl_csv_next(c) == 0);
         kl_csv_close(c);
         free(doc);
     }
     free(cell);
+}
+
+/* what a terminal gets: no C0 control, DEL or C1 control, valid UTF-8, and
+ * the snprintf contract */
+static void check_shown(const char *t)
+{
+    CHECK(is_utf8(t));
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+        CHECK(*p >= 0x20 && *p != 0x7f && !(p[0] == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0));
+}
+
+static void check_term(const char *name)
+{
+    size_t len = kl_term_escape(name, NULL, 0);
+    char *t = malloc(len + 1);
+    CHECK(t);
+    CHECK(kl_term_escape(name, t, len + 1) == len && strlen(t) == len);
+    check_shown(t);
+    /* valid UTF-8 without controls comes back as it is */
+    int plain = is_utf8(name);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        plain &= *p >= 0x20 && *p != 0x7f && !(p[0] == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0);
+    CHECK(!plain || strcmp(t, name) == 0);
+    if (len > 0) {
+        char small[8];
+        size_t k = len < sizeof small ? len : sizeof small;
+        CHECK(kl_term_escape(name, small, k) == len && strlen(small) == k - 1 && memcmp(small, t, k - 1) == 0);
+    }
+    free(t);
 }
 
 static void check_md(const char *name)
@@ -178,6 +222,7 @@ static void check_md(const char *name)
     char *t = malloc(len + 1);
     CHECK(t);
     CHECK(kl_md_escape(name, t, len + 1) == len && strlen(t) == len);
+    check_shown(t);
     for (size_t i = 0; i < len; i++) {
         CHECK(t[i] != '\n' && t[i] != '\r' && t[i] != '\t');
         if (t[i] == '\\')
@@ -203,6 +248,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_html(name, wrap, maxc);
     check_csv(name);
     check_md(name);
+    check_term(name);
     free(name);
     return 0;
 }

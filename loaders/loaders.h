@@ -179,11 +179,11 @@ kl_err kl_import_run(kl_dataset_t *ds, kl_import_map_t *map, const char *const *
                      const kl_load_options_t *opt, kl_error_t *err);
 
 /* ========================================================== tokenizers
- * (loaders/json_lexer.c, csv_reader.c, utf8.c)
+ * (loaders/json_lexer.c, csv_reader.c; the UTF-8 check in engine/utf8.c)
  *
  * The two tokenizers under the extract loaders, reusable on their own: a
  * pull JSON lexer over a memory buffer and a streaming RFC 4180 CSV reader,
- * with the strict UTF-8 check they share.
+ * with the strict UTF-8 check they share (kl_utf8_valid_prefix).
  *
  * Why not jansson for reading: json_load_* builds a tree with one allocation
  * per value (about 1.2 s and 340 MB for a 30 MB extract) and only knows the
@@ -304,10 +304,5 @@ void kl_csv_set_delimiter(kl_csv_t *csv, char delimiter);
 uint64_t kl_csv_bytes_read(const kl_csv_t *csv);
 
 void kl_csv_close(kl_csv_t *csv); /* safe on NULL */
-
-/* ----------------------------------------------------------------- UTF-8 */
-
-/* Length of the valid UTF-8 prefix of s[0..len) (== len when all valid). */
-size_t kl_utf8_valid_prefix(const char *s, size_t len);
 
 #endif

@@ -20,36 +20,110 @@ static size_t finish(char *out, size_t size, size_t len)
     return len;
 }
 
+/* The list separators of the common spreadsheet locales: ',' (English), ';'
+ * (where ',' is the decimal mark: Swedish, Norwegian, German, French ...) and
+ * tab (a pasted table, a .tsv).  '|' is no locale's list separator, and the
+ * multi-valued cells (bridges' brokers, cut actors) use it between values. */
+static int csv_separator(char c)
+{
+    return c == ',' || c == ';' || c == '\t';
+}
+
+/* What makes a spreadsheet read a cell as a formula (OWASP's list). */
+static int formula_start(char c)
+{
+    return c && strchr("=+-@\t\r", c) != NULL;
+}
+
 size_t kl_csv_escape(const char *s, char *out, size_t size)
 {
     size_t len = 0;
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    int prefix = s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+    int quote = strpbrk(s, ",;\t\"\r\n") != NULL;
     if (quote)
         put(out, size, len++, '"');
-    if (prefix)
+    if (formula_start(s[0]))
         put(out, size, len++, '\'');
     for (const char *p = s; *p; p++) {
         if (*p == '"')
             put(out, size, len++, '"');
         put(out, size, len++, *p);
+        /* a spreadsheet that splits on another separator than ',' starts a
+         * cell here: guard it as the first (quotes before it do not count,
+         * a spreadsheet drops them) */
+        if (csv_separator(*p)) {
+            const char *q = p + 1;
+            while (*q == '"')
+                q++;
+            if (formula_start(*q))
+                put(out, size, len++, '\'');
+        }
     }
     if (quote)
         put(out, size, len++, '"');
     return finish(out, size, len);
 }
 
-size_t kl_md_escape(const char *s, char *out, size_t size)
+/* How many bytes at p a terminal must not get raw: a C0 control (tab, LF and
+ * CR included) or DEL (1), a C1 control U+0080..U+009F (2: C2 80..C2 9F;
+ * terminals read U+009B as CSI), a byte that is not part of valid UTF-8 (1);
+ * 0 for a character that shows as itself.  *step: the bytes of the
+ * character at p (1 for an invalid byte). */
+static size_t control_at(const unsigned char *p, size_t *step)
 {
-    size_t len = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f) {
-            put(out, size, len++, ' ');
+    *step = 1;
+    if (*p < 0x80)
+        return *p < 0x20 || *p == 0x7f;
+    size_t n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+    if (strnlen((const char *)p, n) < n || kl_utf8_valid_prefix((const char *)p, n) != n)
+        return 1;
+    *step = n;
+    return p[0] == 0xC2 && p[1] < 0xA0 ? 2 : 0;
+}
+
+/* The n bytes at p as \xHH each. */
+static size_t put_hex(char *out, size_t size, size_t len, const unsigned char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t k = 0; k < n; k++) {
+        put(out, size, len++, '\\');
+        put(out, size, len++, 'x');
+        put(out, size, len++, hex[p[k] >> 4]);
+        put(out, size, len++, hex[p[k] & 15]);
+    }
+    return len;
+}
+
+size_t kl_term_escape(const char *s, char *out, size_t size)
+{
+    size_t len = 0, step;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p += step) {
+        if (control_at(p, &step)) {
+            len = put_hex(out, size, len, p, step);
             continue;
         }
-        if (strchr("\\`*_[]<>|~&", *p))
+        for (size_t k = 0; k < step; k++)
+            put(out, size, len++, (char)p[k]);
+    }
+    return finish(out, size, len);
+}
+
+size_t kl_md_escape(const char *s, char *out, size_t size)
+{
+    size_t len = 0, step;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p += step) {
+        if (control_at(p, &step)) {
+            /* a line break or tab is a space in a table cell; other controls
+             * show as kl_term_escape shows them (Markdown keeps "\x1b") */
+            if (*p == '\t' || *p == '\n' || *p == '\r')
+                put(out, size, len++, ' ');
+            else
+                len = put_hex(out, size, len, p, step);
+            continue;
+        }
+        if (step == 1 && strchr("\\`*_[]<>|~&", *p))
             put(out, size, len++, '\\');
-        put(out, size, len++, (char)*p);
+        for (size_t k = 0; k < step; k++)
+            put(out, size, len++, (char)p[k]);
     }
     return finish(out, size, len);
 }
@@ -102,25 +176,29 @@ const char *kl_format_real(double x, char *buf)
     return buf;
 }
 
-void kl_i_csv_text(FILE *f, const char *s)
+int kl_write_escaped(FILE *f, size_t (*escape)(const char *, char *, size_t), const char *s)
 {
     char small[512];
-    if (!s)
-        return; /* null: empty cell */
-    size_t len = kl_csv_escape(s, small, sizeof small);
+    size_t len = escape(s, small, sizeof small);
     if (len < sizeof small) {
         fwrite(small, 1, len, f);
-        return;
+        return 0;
     }
     char *big = malloc(len + 1);
-    if (!big) {
-        /* cannot happen for sane names; keep the file valid RFC 4180 */
-        fputs("\"\"", f);
-        return;
-    }
-    kl_csv_escape(s, big, len + 1);
+    if (!big)
+        return -1;
+    escape(s, big, len + 1);
     fwrite(big, 1, len, f);
     free(big);
+    return 0;
+}
+
+void kl_i_csv_text(FILE *f, const char *s)
+{
+    /* null: empty cell; out of memory (cannot happen for sane names): an
+     * empty cell too, so the file stays valid RFC 4180 */
+    if (s && kl_write_escaped(f, kl_csv_escape, s) < 0)
+        fputs("\"\"", f);
 }
 
 void kl_i_csv_real(FILE *f, double x)
@@ -132,20 +210,8 @@ void kl_i_csv_real(FILE *f, double x)
 
 void kl_i_md_text(FILE *f, const char *s)
 {
-    char small[512];
-    size_t len = kl_md_escape(s, small, sizeof small);
-    if (len < sizeof small) {
-        fwrite(small, 1, len, f);
-        return;
-    }
-    char *big = malloc(len + 1);
-    if (!big) {
+    if (kl_write_escaped(f, kl_md_escape, s) < 0)
         fputs("…", f);
-        return;
-    }
-    kl_md_escape(s, big, len + 1);
-    fwrite(big, 1, len, f);
-    free(big);
 }
 
 void kl_i_md_real(FILE *f, double x)

@@ -805,20 +805,8 @@ int kl_export_pajek(FILE *f, const kl_export_t *x)
 /* One CSV cell; *oom set when a long cell cannot be escaped. */
 static void csv_cell(FILE *f, const char *s, int *oom)
 {
-    char small[512];
-    size_t n = kl_csv_escape(s, small, sizeof small);
-    if (n < sizeof small) {
-        fwrite(small, 1, n, f);
-        return;
-    }
-    char *big = malloc(n + 1);
-    if (!big) {
+    if (kl_write_escaped(f, kl_csv_escape, s) < 0)
         *oom = -1;
-        return;
-    }
-    kl_csv_escape(s, big, n + 1);
-    fwrite(big, 1, n, f);
-    free(big);
 }
 
 /* The CSV writers' rows, shared by the CSV pair and the partitioned export:

@@ -92,16 +92,33 @@ int kl_write_whatif_csv(FILE *f, const kl_whatif_report_t *r);
 int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r);
 
 /* The CSV cell for text s: a leading ' when s starts with =, +, -, @, tab
- * or CR (spreadsheet formula injection), then RFC 4180 quoting when the
- * cell holds a comma, a double quote, CR or LF (quotes doubled).  Writes at
+ * or CR (spreadsheet formula injection), and a ' after every comma,
+ * semicolon or tab inside s that such a character follows (quotes between
+ * them skipped), since a spreadsheet of a locale that splits on ';' or tab
+ * starts a cell there; then RFC 4180 quoting when the cell holds a comma, a
+ * semicolon, a tab, a double quote, CR or LF (quotes doubled).  Writes at
  * most size - 1 bytes plus a NUL into out (out may be NULL when size is 0)
  * and returns the full length, like snprintf.  Can't fail. */
 size_t kl_csv_escape(const char *s, char *out, size_t size);
 
 /* Markdown table-cell text for s: backslash-escapes \ ` * _ [ ] < > | #
  * and the like so that names show literally, turns CR, LF and tab into
- * spaces.  snprintf-like contract as kl_csv_escape.  Can't fail. */
+ * spaces and other control characters (and invalid UTF-8) into \xHH as
+ * kl_term_escape does.  snprintf-like contract as kl_csv_escape.  Can't
+ * fail. */
 size_t kl_md_escape(const char *s, char *out, size_t size);
+
+/* Text for a terminal: s with every C0 control (tab and line breaks too),
+ * DEL, C1 control (U+0080..U+009F) and byte that is not valid UTF-8 shown as
+ * \xHH per byte ("\x1b[2J" for ESC [ 2 J), so that names and file names
+ * from the input cannot clear the screen, set the title or move the cursor.
+ * Everything else, backslashes included, as it is.  snprintf-like contract
+ * as kl_csv_escape.  Can't fail. */
+size_t kl_term_escape(const char *s, char *out, size_t size);
+
+/* Write s to f through one of the escapers above.  Returns 0, or -1 when
+ * out of memory for a long text (nothing written). */
+int kl_write_escaped(FILE *f, size_t (*escape)(const char *s, char *out, size_t size), const char *s);
 
 /* Format a real as JSON and CSV print it, exactly as jansson prints a real
  * with JSON_REAL_PRECISION(17): "%.17g", then ".0" when the text would read

@@ -212,7 +212,9 @@ def round_trips(tag, dataset, doc, big=False):
     with open(os.path.join(tmp, tag + ".edges.csv"), encoding="utf-8", newline="") as f:
         erows = list(csv.DictReader(f))
     G = nx.Graph()
-    unq = lambda s: s[1:] if s[:1] == "'" and s[1:2] in ("=", "+", "-", "@", "\t", "\r") else s
+    # the formula guard (docs/metrics.md): a ' first and after a , ; or tab
+    # (and any quotes) that =, +, -, @, tab or CR follows
+    unq = lambda s: re.sub(r"(^|[,;\t]\"*)'(?=[-=+@\t\r])", r"\1", s)
     for row in rows:
         attrs = {}
         for k, v in row.items():

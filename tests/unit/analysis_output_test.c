@@ -46,7 +46,8 @@ static int files_in(const char *dir)
 int main(void)
 {
     static const char *const cells[] = {"plain", "=SUM(A1)", "+1", "-2", "@x", "\tx", "\rx", "a,b", "say \"hi\"",
-                                        "two\nlines", "-a,b", "", "Östergötland", "a=b", " =x"};
+                                        "two\nlines", "-a,b", "", "Östergötland", "a=b", " =x",
+                                        "x;=1+1;y", "a\tb", "a;b", "n;-2", "a,\"@x\"", "t\t\tx", "=cmd|' /C calc'!A0"};
     char buf[256];
     printf("== csv\n");
     for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
@@ -72,6 +73,28 @@ int main(void)
     }
     n = kl_md_escape("|||", buf, 3);
     printf("truncated to 3: [%s] full length %zu\n", buf, n);
+    kl_md_escape("a\033[2J|\302\233b", buf, sizeof buf);
+    printf("md controls: [%s]\n", buf);
+
+    /* terminal text: controls, C1 controls and invalid UTF-8 as \xHH per
+     * byte; everything else (UTF-8, backslashes) as it is */
+    static const struct {
+        const char *what, *s;
+    } term[] = {{"CSI clear", "x\033[2Jy"},
+                {"OSC title", "\033]0;pwned\007"},
+                {"tab, LF, CR, DEL", "a\tb\nc\rd\177"},
+                {"C1 CSI U+009B", "a\302\2332J"},
+                {"U+00A0 stays", "a\302\240b"},
+                {"lone byte, cut sequence", "\233 \342\202 \377"},
+                {"overlong, surrogate", "\300\257 \355\240\200"},
+                {"UTF-8 and a backslash", "Östergötland 日本 😀 C:\\x"}};
+    printf("== term\n");
+    for (size_t i = 0; i < sizeof term / sizeof *term; i++) {
+        n = kl_term_escape(term[i].s, buf, sizeof buf);
+        printf("%s: [%s] (%zu)\n", term[i].what, buf, n);
+    }
+    n = kl_term_escape("\033\033", buf, 6);
+    printf("truncated to 6: [%s] full length %zu\n", buf, n);
 
     static const double reals[] = {0.0, 1.0, -2.0, 0.1, 47.5, 1e300, 1e-300, 1e16, 1e17, 123456789.0, -0.0};
     printf("== reals\n");

@@ -1,5 +1,6 @@
-/* loaders/utf8.c - strict UTF-8 validation (RFC 3629) shared by the JSON lexer and the CSV reader. */
-#include "loaders.h"
+/* engine/utf8.c - strict UTF-8 validation (RFC 3629), shared by the JSON
+ * lexer and the CSV reader (input) and the terminal escaping of the writers. */
+#include "graph.h"
 
 #include <string.h>
 

@@ -132,7 +132,8 @@ void kl_i_csv_real(FILE *f, double x)
 
 void kl_i_md_text(FILE *f, const char *s)
 {
-    char small[512];
+    char small[512], shown[KL_SHOWN_SIZE];
+    s = kl_shown_name(s, shown);
     size_t len = kl_md_escape(s, small, sizeof small);
     if (len < sizeof small) {
         fwrite(small, 1, len, f);

@@ -244,7 +244,7 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     kl_run_t run;
     kl_error_t err = {0};
     char error[1400] = "", hash[65] = "", diagram_note[500] = "", map_note[500] = "", caption[200] = "";
-    char sampling_note[300] = "", heat_note[500] = "";
+    char sampling_note[300] = "", heat_note[500] = "", note[1600] = "";
     char *diagram = NULL, *map = NULL, *heat = NULL;
     kl_viz_t *viz1 = NULL, *viz2 = NULL, *viz3 = NULL;
     size_t diagram_len = 0, map_len = 0, heat_len = 0;
@@ -328,7 +328,6 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     }
 
     set_phase(KL_PHASE_B_REPORT);
-    char note[1600] = "";
     snprintf(note, sizeof note, "%s%s%s%s%s", diagram_note, *diagram_note && *map_note ? " " : "", map_note,
              (*diagram_note || *map_note) && *heat_note ? " " : "", heat_note);
     kl_html_report_t html = {&run.ds, &run.g, &run.metrics, &run.regions, &run.brokerage, in->id, in->path, KL_VERSION, o->top,
@@ -344,7 +343,7 @@ done:
     set_phase(KL_PHASE_B_DONE);
     kl_batch_status_info_t status = {in->id, in->path, o->options, rc == KL_BATCH_CHILD_OK ? NULL : error,
                                      run.ds.finalized || run.ds.n_warnings ? &run.ds : NULL, &run.g, analysed ? &run.metrics : NULL,
-                                     analysed ? &run.regions : NULL, sampling_note, now() - t0};
+                                     analysed ? &run.regions : NULL, sampling_note, now() - t0, note};
     writer_ctx_t ws = {NULL, NULL, NULL, &status, 5};
     if (kl_batch_write_file(dirfd, KL_BATCH_STATUS, write_one, &ws) != 0) {
         rc = KL_BATCH_CHILD_FAILED;
@@ -457,6 +456,12 @@ static void progress_finished(progress_t *p, const job_t *j)
     if (note && !p->quiet) {
         progress_clear(p);
         kl_cli_line(stderr, "kluster batch: %s: note: %s", j->in->id, note);
+    }
+    /* a figure too large to draw is left out; the report says why */
+    note = j->result == RES_OK ? kl_batch_status_text(j->status, "figure_note") : NULL;
+    if (note && !p->quiet) {
+        progress_clear(p);
+        fprintf(stderr, "kluster batch: %s: warning: %s\n", j->in->id, note);
     }
     if (j->result == RES_FAILED) {
         progress_clear(p);

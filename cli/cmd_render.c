@@ -374,10 +374,7 @@ int cmd_render(int argc, char **argv)
         kl_cli_run_build(&run, &o) != 0)
         goto cleanup;
     /* refuse a whole graph too large to lay out before spending time on it */
-    if (r.format != KL_VIZ_DOT && vopt->view == KL_VIEW_WHOLE && !vopt->top && !vopt->max_nodes &&
-        kl_viz_check_size(vopt->geo == KL_GEO_ON ? KL_LAYOUT_NOP
-                                                 : kl_viz_layout_for(vopt->layout, vopt->view, run.g.n, run.g.csr.m),
-                          vopt->view, run.g.n, run.g.csr.m, &err) != KL_OK) {
+    if (kl_viz_check_view(&run.ds, &run.g, vopt, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;
     }

@@ -134,6 +134,22 @@ kl_reltype kl_reltype_parse(const char *name);
  * follow "weight W of relation 'a' -> 'b' ", e.g. "must be > 0". */
 const char *kl_weight_problem(double w);
 
+/* ---------------------------------------------------------- shown text */
+
+/* Names as figures and reports (HTML, Markdown, SVG tooltips) show them: at
+ * most KL_SHOWN_CHARS characters.  Data (JSON, CSV, graph exports) keep the
+ * whole name. */
+#define KL_SHOWN_CHARS 200
+#define KL_SHOWN_SIZE (4 * KL_SHOWN_CHARS) /* bytes of a cut name, NUL included */
+
+/* s itself when it has at most KL_SHOWN_CHARS characters (code points:
+ * bytes other than UTF-8 continuation bytes) and 4 * KL_SHOWN_CHARS bytes;
+ * else buf (KL_SHOWN_SIZE bytes) holding its first KL_SHOWN_CHARS - 1
+ * characters (fewer when they take more than KL_SHOWN_SIZE - 4 bytes) and
+ * "…", cut where a character starts, so valid UTF-8 stays valid.  NULL
+ * gives NULL.  Can't fail.  O(KL_SHOWN_CHARS). */
+const char *kl_shown_name(const char *s, char *buf);
+
 /* --------------------------------------------------------------- dates */
 
 /* Dates are int32 yyyymmdd, so they compare as integers.  An absent start is

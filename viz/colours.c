@@ -90,7 +90,8 @@ static void set_text(void *obj, const char *attr, kl_i_sb_t *b)
  * must be doubled again; its "\n" stays a line break. */
 static void tooltip_text(kl_i_sb_t *b, const char *text)
 {
-    char *e = kl_viz_escape_label(text, 0, 0);
+    char shown[KL_SHOWN_SIZE];
+    char *e = kl_viz_escape_label(kl_shown_name(text, shown), 0, 0);
     if (!e) {
         b->failed = 1;
         return;

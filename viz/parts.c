@@ -43,6 +43,11 @@ void kl_i_sb_printf(kl_i_sb_t *b, const char *fmt, ...)
 
 void kl_i_sb_text(kl_i_sb_t *b, const char *text, int html, unsigned wrap, unsigned max)
 {
+    /* a text cut shorter than a shown name: escape only what can be kept,
+     * not a name of megabytes each time it is drawn */
+    char shown[KL_SHOWN_SIZE];
+    if (max && max < KL_SHOWN_CHARS)
+        text = kl_shown_name(text, shown);
     char *e = html ? kl_viz_escape_html(text, wrap, max) : kl_viz_escape_label(text, wrap, max);
     if (!e) {
         b->failed = 1;

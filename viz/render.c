@@ -141,9 +141,15 @@ kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g
         *out = v;
         return KL_OK;
     }
+    /* refuse what is too large to draw before selecting (a region map's
+     * pairs can be quadratic in its regions) and before building */
     kl_i_view_t view;
-    kl_err rc = kl_i_view_select(&view, ds, g, res, opt, err);
+    kl_err rc = kl_viz_check_view(ds, g, opt, err);
     if (rc != KL_OK) {
+        free(v);
+        return rc;
+    }
+    if ((rc = kl_i_view_select(&view, ds, g, res, opt, err)) != KL_OK) {
         free(v);
         return rc;
     }
@@ -151,7 +157,9 @@ kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g
     v->info.edges = view.m;
     v->info.left_out = view.left_out;
     v->info.layout = kl_viz_layout_for(opt->layout, opt->view, view.n, view.m);
-    if ((rc = geo_prepare(v, &view, ds, g, err)) != KL_OK)
+    if ((rc = kl_viz_check_size(kl_i_viz_layout(ds, g, opt, view.n, view.m), opt->view, view.n, view.m, err)) !=
+            KL_OK ||
+        (rc = geo_prepare(v, &view, ds, g, err)) != KL_OK)
         goto fail;
     kl_i_gv_capture();
     v->gvc = gvContext();
@@ -255,9 +263,7 @@ kl_err kl_viz_render(kl_viz_t *v, kl_viz_format format, char **data, size_t *len
     kl_i_gv_capture();
     if (format == KL_VIZ_DOT)
         return write_dot(v, data, len, err);
-    kl_err rc = kl_viz_check_size(v->info.layout, v->opt.view, v->info.nodes, v->info.edges, err);
-    if (rc != KL_OK)
-        return rc;
+    kl_err rc;
     const char *device = format == KL_VIZ_SVG ? "svg" : format == KL_VIZ_PNG ? "png:cairo" : "pdf:cairo";
     if (format != KL_VIZ_SVG && !can_render(v->gvc, device))
         return kl_error_set(err, KL_EGVC, "", 0, 0, "%s output needs Graphviz's cairo plugin (libgvplugin_pango)",

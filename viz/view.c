@@ -484,6 +484,114 @@ static int push(links_t *l, uint32_t a, uint32_t b, uint32_t cand)
     return 0;
 }
 
+/* The distinct regions of the actors tied to regionless actor x, into list
+ * (their number returned); seen[r] == x + 1 marks those listed. */
+static uint32_t regions_of(const kl_agraph_t *g, uint32_t x, uint32_t *seen, uint32_t *list)
+{
+    uint32_t nr = 0;
+    for (uint32_t j = g->csr.offset[x]; j < g->csr.offset[x + 1]; j++) {
+        int32_t r = g->vertex_region[g->csr.adj[j]];
+        if (r >= 0 && seen[r] != x + 1) {
+            seen[r] = x + 1;
+            list[nr++] = (uint32_t)r;
+        }
+    }
+    return nr;
+}
+
+/* A set of region pairs (a < b, both below 2^32 - 1), open addressing. */
+typedef struct {
+    uint64_t *key; /* 0: empty; else ((a + 1) << 32 | (b + 1)) */
+    size_t cap, count;
+} pairset_t;
+
+/* Add pair (a, b); 1 when new, 0 when known, -1 out of memory. */
+static int pairset_add(pairset_t *s, uint32_t a, uint32_t b)
+{
+    if (2 * (s->count + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        uint64_t *key = calloc(cap, sizeof *key);
+        if (!key)
+            return -1;
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->key[i]) {
+                size_t h = (size_t)((s->key[i] * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+                while (key[h])
+                    h = (h + 1) & (cap - 1);
+                key[h] = s->key[i];
+            }
+        free(s->key);
+        s->key = key;
+        s->cap = cap;
+    }
+    uint64_t k = (uint64_t)(a < b ? a : b) + 1, l = (uint64_t)(a < b ? b : a) + 1;
+    k = k << 32 | l;
+    size_t h = (size_t)((k * 0x9E3779B97F4A7C15ull) >> 20) & (s->cap - 1);
+    for (; s->key[h]; h = (h + 1) & (s->cap - 1))
+        if (s->key[h] == k)
+            return 0;
+    s->key[h] = k;
+    s->count++;
+    return 1;
+}
+
+kl_err kl_i_region_map_size(const kl_dataset_t *ds, const kl_agraph_t *g, uint64_t stop, kl_i_size_t *out)
+{
+    uint32_t R = ds->n_regions;
+    uint8_t *has = calloc((size_t)R + 1, 1);
+    uint32_t *seen = calloc((size_t)R + 1, sizeof *seen), *list = calloc((size_t)R + 1, sizeof *list);
+    pairset_t set = {0};
+    kl_err rc = KL_ENOMEM;
+    memset(out, 0, sizeof *out);
+    if (!has || !seen || !list)
+        goto cleanup;
+    uint64_t upper = 0, lower = 0;
+    for (uint32_t u = 0; u < g->n; u++)
+        if (g->vertex_region[u] >= 0 && !has[g->vertex_region[u]]++)
+            out->n++;
+    for (uint32_t e = 0; e < g->csr.m; e++) {
+        int32_t ra = g->vertex_region[g->edge_from[e]], rb = g->vertex_region[g->edge_to[e]];
+        upper += ra >= 0 && rb >= 0 && ra != rb;
+    }
+    lower = upper != 0;
+    for (uint32_t x = 0; x < g->n; x++)
+        if (g->vertex_region[x] < 0) {
+            uint64_t nr = regions_of(g, x, seen, list), pairs = nr * (nr - (nr > 0)) / 2;
+            upper += pairs;
+            lower = pairs > lower ? pairs : lower;
+        }
+    /* count the distinct pairs while that is cheap: until more than stop */
+    int stopped = 0;
+    memset(seen, 0, ((size_t)R + 1) * sizeof *seen);
+    for (uint32_t e = 0; e < g->csr.m && !stopped && upper > lower; e++) {
+        int32_t ra = g->vertex_region[g->edge_from[e]], rb = g->vertex_region[g->edge_to[e]];
+        if (ra >= 0 && rb >= 0 && ra != rb && pairset_add(&set, (uint32_t)ra, (uint32_t)rb) < 0)
+            goto cleanup;
+        stopped = set.count > stop;
+    }
+    for (uint32_t x = 0; x < g->n && !stopped && upper > lower; x++) {
+        if (g->vertex_region[x] >= 0)
+            continue;
+        uint32_t nr = regions_of(g, x, seen, list);
+        for (uint32_t i = 0; i < nr && !stopped; i++)
+            for (uint32_t k = i + 1; k < nr && !stopped; k++) {
+                if (pairset_add(&set, list[i], list[k]) < 0)
+                    goto cleanup;
+                stopped = set.count > stop;
+            }
+    }
+    /* one source alone makes all of its pairs: then upper == lower is exact */
+    out->m = upper == lower ? upper : set.count > lower ? set.count : lower;
+    out->exact = upper == lower || !stopped;
+    rc = KL_OK;
+cleanup:
+    free(has);
+    free(seen);
+    free(list);
+    free(set.key);
+    return rc;
+}
+
 static int cmp_region_id(const void *x, const void *y, void *ds)
 {
     const kl_region_t *r = ((const kl_dataset_t *)ds)->regions;
@@ -520,25 +628,19 @@ static kl_err select_region_map(kl_i_view_t *v, const kl_dataset_t *ds, const kl
     for (uint32_t x = 0; x < g->n; x++) {
         if (g->vertex_region[x] >= 0)
             continue;
-        uint32_t nr = 0;
-        for (uint32_t j = g->csr.offset[x]; j < g->csr.offset[x + 1]; j++) {
-            int32_t r = g->vertex_region[g->csr.adj[j]];
-            if (r >= 0 && seen[r] != x + 1) {
-                seen[r] = x + 1;
-                list[nr++] = (uint32_t)r;
-            }
-        }
+        uint32_t nr = regions_of(g, x, seen, list);
         for (uint32_t i = 0; i < nr; i++)
-            for (uint32_t k = i + 1; k < nr; k++) {
+            for (uint32_t k = i + 1; k < nr; k++)
                 if (push(&l, list[i], list[k], UINT32_MAX) || push(&l, list[i], list[k], x))
                     goto cleanup;
-                for (uint32_t j = g->csr.offset[x]; j < g->csr.offset[x + 1]; j++) {
-                    uint32_t w = g->csr.adj[j];
-                    int32_t r = g->vertex_region[w];
-                    if ((r == (int32_t)list[i] || r == (int32_t)list[k]) && push(&l, list[i], list[k], w))
-                        goto cleanup;
-                }
-            }
+        /* each actor x joins is on the link of its region with every other */
+        for (uint32_t j = g->csr.offset[x]; j < g->csr.offset[x + 1]; j++) {
+            uint32_t w = g->csr.adj[j];
+            int32_t r = g->vertex_region[w];
+            for (uint32_t i = 0; r >= 0 && i < nr; i++)
+                if (list[i] != (uint32_t)r && push(&l, (uint32_t)r, list[i], w))
+                    goto cleanup;
+        }
     }
     if (l.count) /* qsort wants a valid pointer even for no items */
         qsort(l.items, l.count, sizeof *l.items, cmp_link);

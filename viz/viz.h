@@ -150,10 +150,22 @@ int kl_viz_region_map_is_geo(const kl_dataset_t *ds, const kl_agraph_t *g);
 kl_viz_layout kl_viz_layout_for(kl_viz_layout layout, kl_viz_view view, uint32_t n, uint32_t m);
 
 /* Refuse views whose layout would take more than about 10 seconds: KL_ELIMIT
- * with a message suggesting --top, --ego or --region-map, else KL_OK.
+ * with a message naming the size, the limit, --layout sfdp when that layout
+ * would take it, and what draws less (--top, --max-nodes, --ego,
+ * --region-map; for a region map --heatmap), else KL_OK.
  * Limits (nodes / edges): dot 1500 / 4000, circo 1500 / 4000, neato and fdp
  * 2500 / 10000, sfdp and nop (maps) 25000 / 100000.  Can't fail otherwise. */
 kl_err kl_viz_check_size(kl_viz_layout layout, kl_viz_view view, uint32_t n, uint32_t m, kl_error_t *err);
+
+/* The same check before anything is selected or built, from g alone: the
+ * region map (its regions with actors and linked region pairs, counted in
+ * O(actors + ties + regions) and at most 100000 pairs one by one: past that
+ * the message says "at least"), the whole graph without top or max_nodes
+ * (g's actors and ties); other views are KL_OK here (kl_viz_build checks
+ * them once selected).  The layout is the one kl_viz_build would use: a map
+ * for opt->geo (or the region map in auto mode drawn as a map), else
+ * kl_viz_layout_for.  Errors: KL_ELIMIT, KL_ENOMEM. */
+kl_err kl_viz_check_view(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_viz_options_t *opt, kl_error_t *err);
 
 /* A diagram: the cgraph graph of one view plus what was measured building
  * it.  Opaque; create with kl_viz_build, release with kl_viz_free. */
@@ -209,7 +221,9 @@ typedef struct {
  * Errors: KL_EINVAL (unknown ego/path id, no path, a map of an ego, path or
  * heat map view, a map with nothing to place, a heat map without regions
  * or with fewer than two regions with actors: the message says which),
- * KL_ELIMIT (kl_viz_check_size), KL_ENOMEM, KL_EGVC. */
+ * KL_ELIMIT (kl_viz_check_view first, then kl_viz_check_size on what was
+ * selected: before any Graphviz graph exists, whatever the output format),
+ * KL_ENOMEM, KL_EGVC. */
 kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
                     const kl_viz_options_t *opt, kl_error_t *err);
 
@@ -217,8 +231,7 @@ kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g
  * laid out: `dot -Tsvg` reproduces the SVG), or lay it out and render SVG,
  * PNG or PDF (PNG and PDF need Graphviz's cairo plugin; without it
  * KL_EGVC "PNG output needs Graphviz's cairo plugin").  *data is a new
- * buffer of *len bytes (caller owns; free()).  Errors: KL_ELIMIT, KL_EGVC,
- * KL_ENOMEM. */
+ * buffer of *len bytes (caller owns; free()).  Errors: KL_EGVC, KL_ENOMEM. */
 kl_err kl_viz_render(kl_viz_t *v, kl_viz_format format, char **data, size_t *len, kl_error_t *err);
 
 /* What was drawn and how long it took (borrowed; valid until kl_viz_free). */

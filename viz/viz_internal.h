@@ -55,6 +55,26 @@ kl_err kl_i_view_select(kl_i_view_t *v, const kl_dataset_t *ds, const kl_agraph_
                         const kl_viz_options_t *opt, kl_error_t *err);
 void kl_i_view_destroy(kl_i_view_t *v);
 
+/* The size of a view before it is selected: nodes and edges (region map:
+ * regions with actors, linked region pairs); m is exact when `exact`, else
+ * a lower bound (counting stopped past the budget). */
+typedef struct {
+    uint32_t n;
+    uint64_t m;
+    int exact;
+} kl_i_size_t;
+
+/* The size of the region map of g (view.c), in O(actors + ties + regions +
+ * stop): the pairs are counted one by one only until more than `stop`, and
+ * not at all when one regionless actor alone makes all of them.  Errors:
+ * KL_ENOMEM. */
+kl_err kl_i_region_map_size(const kl_dataset_t *ds, const kl_agraph_t *g, uint64_t stop, kl_i_size_t *out);
+
+/* The layout kl_viz_build uses for a view of n nodes and m edges: nop for
+ * a map, else kl_viz_layout_for (layout.c). */
+kl_viz_layout kl_i_viz_layout(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_viz_options_t *opt, uint32_t n,
+                              uint64_t m);
+
 /* The metric nodes are sized by, for vertex u. */
 double kl_i_metric(const kl_analysis_t *res, kl_viz_size by, uint32_t u);
 

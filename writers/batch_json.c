@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 struct kl_batch_status {
     json_t *json; /* an object */
@@ -110,6 +112,8 @@ static json_t *status_json(const kl_batch_status_info_t *st)
     json_object_set_new(s, "seconds", json_real(round(st->seconds * 1000) / 1000));
     if (st->sampling_note && *st->sampling_note)
         json_object_set_new(s, "sampling_note", json_string(st->sampling_note));
+    if (st->figure_note && *st->figure_note)
+        json_object_set_new(s, "figure_note", json_string(st->figure_note));
     return s;
 }
 
@@ -120,8 +124,33 @@ int kl_write_batch_status(FILE *f, const kl_batch_status_info_t *s)
 
 kl_batch_status_t *kl_batch_status_read(int fd)
 {
+    /* read whole, then parse: jansson's json_loadfd reads one byte per
+     * system call, minutes for the megabytes of names a status can hold */
     json_error_t jerr;
-    json_t *j = json_loadfd(fd, 0, &jerr);
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            char *p = realloc(text, cap = cap ? 2 * cap : 1 << 16);
+            if (!p) {
+                free(text);
+                return NULL;
+            }
+            text = p;
+        }
+        ssize_t k = read(fd, text + len, cap - len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            free(text);
+            return NULL;
+        }
+        if (k == 0)
+            break;
+        len += (size_t)k;
+    }
+    json_t *j = json_loadb(text, len, 0, &jerr);
+    free(text);
     kl_batch_status_t *s = json_is_object(j) ? malloc(sizeof *s) : NULL;
     if (!s) {
         json_decref(j);

@@ -210,7 +210,8 @@ void kl_i_csv_real(FILE *f, double x)
 
 void kl_i_md_text(FILE *f, const char *s)
 {
-    if (kl_write_escaped(f, kl_md_escape, s) < 0)
+    char shown[KL_SHOWN_SIZE];
+    if (kl_write_escaped(f, kl_md_escape, kl_shown_name(s, shown)) < 0)
         fputs("…", f);
 }
 

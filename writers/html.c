@@ -108,6 +108,15 @@ int kl_html_puts(FILE *f, const char *s)
 
 #define E(s) kl_html_puts(f, (s))
 
+/* A name (entity, region, dataset, source title) as the page shows it:
+ * cut to KL_SHOWN_CHARS characters. */
+static int name_puts(FILE *f, const char *s)
+{
+    char buf[KL_SHOWN_SIZE];
+    return kl_html_puts(f, kl_shown_name(s, buf));
+}
+#define N(s) name_puts(f, (s))
+
 static const char css[] =
     ":root{--ink:#1b2230;--muted:#5d6677;--line:#dde2ea;--soft:#f5f7fa;--accent:#1f5fa8;--bad:#b3261e;"
     "--warn:#9a5b00;--ok:#1e7b34}\n"
@@ -219,7 +228,7 @@ static void actor_html(FILE *f, const kl_html_report_t *r, uint32_t v, int with_
 {
     const kl_entity_t *e = vent(r, v);
     fputs("<b>", f);
-    E(e->name);
+    N(e->name);
     fputs("</b>", f);
     if (with_region) {
         int32_t reg = r->g->vertex_region[v];
@@ -227,7 +236,7 @@ static void actor_html(FILE *f, const kl_html_report_t *r, uint32_t v, int with_
         fputs(kl_kind_name(e->kind), f);
         if (reg >= 0) {
             fputs(", ", f);
-            E(region_name(r->ds, reg));
+            N(region_name(r->ds, reg));
         }
         fputs(")</span>", f);
     }
@@ -236,11 +245,11 @@ static void actor_html(FILE *f, const kl_html_report_t *r, uint32_t v, int with_
 static void region_html(FILE *f, const kl_dataset_t *ds, uint32_t reg)
 {
     fputs("<b>", f);
-    E(ds->regions[reg].name);
+    N(ds->regions[reg].name);
     fputs("</b>", f);
     if (strcmp(ds->regions[reg].name, ds->regions[reg].id) != 0) {
         fputs(" <span class=\"muted\">", f);
-        E(ds->regions[reg].id);
+        N(ds->regions[reg].id);
         fputs("</span>", f);
     }
 }
@@ -560,7 +569,7 @@ static void brokers_list(FILE *f, const kl_html_report_t *r, const kl_region_pai
     for (uint32_t i = 0; i < pr->n_brokers; i++) {
         if (i)
             fputs(", ", f);
-        E(vent(r, pr->brokers[i].vertex)->name);
+        N(vent(r, pr->brokers[i].vertex)->name);
         fmt_pct(pr->brokers[i].share, buf, sizeof buf);
         fprintf(f, " (%s)", buf);
     }
@@ -582,9 +591,9 @@ static void cut_list(FILE *f, const kl_html_report_t *r, const kl_region_pair_t 
 static void pair_cell(FILE *f, const kl_html_report_t *r, const kl_region_pair_t *pr)
 {
     fputs("<td>", f);
-    E(r->ds->regions[pr->a].name);
+    N(r->ds->regions[pr->a].name);
     fputs(" – ", f);
-    E(r->ds->regions[pr->b].name);
+    N(r->ds->regions[pr->b].name);
     fputs("</td>", f);
 }
 
@@ -642,9 +651,9 @@ static void unconnected_list(FILE *f, const kl_html_report_t *r, uint32_t unconn
             continue;
         if (shown++)
             fputs("; ", f);
-        E(r->ds->regions[rg->pairs[p].a].name);
+        N(r->ds->regions[rg->pairs[p].a].name);
         fputs(" – ", f);
-        E(r->ds->regions[rg->pairs[p].b].name);
+        N(r->ds->regions[rg->pairs[p].b].name);
     }
     if (unconn > shown)
         fprintf(f, "; and %u more", unconn - shown);
@@ -744,9 +753,9 @@ static void regions_table(FILE *f, const kl_html_report_t *r)
     for (uint32_t i = 0; i < rg->n_regions; i++) {
         const kl_region_info_t *ri = &rg->regions[i];
         fputs("<tr><td>", f);
-        E(r->ds->regions[ri->region].name);
+        N(r->ds->regions[ri->region].name);
         fputs("</td><td>", f);
-        E(r->ds->regions[ri->region].id);
+        N(r->ds->regions[ri->region].id);
         fmt_num(ri->ei_index, buf, sizeof buf);
         fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
                    "<td class=\"n\">%s</td></tr>\n",
@@ -793,10 +802,10 @@ static void source_ref(FILE *f, const kl_dataset_t *ds, int32_t s)
         fputs("<a href=\"", f);
         E(src->url);
         fputs("\">", f);
-        E(src->title ? src->title : src->id);
+        N(src->title ? src->title : src->id);
         fputs("</a>", f);
     } else {
-        E(src->title ? src->title : src->id);
+        N(src->title ? src->title : src->id);
     }
     if (src->date) {
         fputs(" <span class=\"muted\">(", f);
@@ -902,7 +911,7 @@ static int broker_evidence(FILE *f, const kl_html_report_t *r, uint32_t rank, ui
         uint32_t u = (uint32_t)g->entity_vertex[other];
         regions_through(r, v, u, seen);
         fputs("<tr><td><b>", f);
-        E(ds->entities[other].name);
+        N(ds->entities[other].name);
         fprintf(f, "</b><span class=\"kind\">%s</span></td><td>", kl_kind_name(ds->entities[other].kind));
         uint32_t shown = 0, total = 0;
         for (uint32_t k = 0; k < ds->n_regions; k++)
@@ -911,7 +920,7 @@ static int broker_evidence(FILE *f, const kl_html_report_t *r, uint32_t rank, ui
                 if (shown < 4) {
                     if (shown++)
                         fputs(", ", f);
-                    E(ds->regions[k].name);
+                    N(ds->regions[k].name);
                 }
             }
         if (total > shown)
@@ -922,11 +931,11 @@ static int broker_evidence(FILE *f, const kl_html_report_t *r, uint32_t rank, ui
         for (size_t k = i; k < j; k++) {
             const kl_relation_t *rel = &ds->relations[inc[k].rel];
             fputs("<div>", f);
-            E(ds->entities[rel->source].name);
+            N(ds->entities[rel->source].name);
             fputs(" <i>", f);
             E(rel->type);
             fputs("</i> ", f);
-            E(ds->entities[rel->target].name);
+            N(ds->entities[rel->target].name);
             if (rel->role) {
                 fputs(" <span class=\"muted\">(", f);
                 E(rel->role);
@@ -1060,10 +1069,10 @@ static int metrics_section(FILE *f, const kl_html_report_t *r, uint32_t *idx, do
                 uint32_t v = idx[i];
                 const kl_entity_t *e = vent(r, v);
                 fprintf(f, "<tr><td class=\"n\">%u</td><td>", i + 1);
-                E(e->name);
+                N(e->name);
                 fprintf(f, "<span class=\"kind\">%s</span></td><td>", kl_kind_name(e->kind));
                 if (r->g->vertex_region[v] >= 0)
-                    E(region_name(r->ds, r->g->vertex_region[v]));
+                    N(region_name(r->ds, r->g->vertex_region[v]));
                 else
                     fputs("<span class=\"muted\">–</span>", f);
                 metric_value_text(m, key[v], buf, sizeof buf);
@@ -1138,7 +1147,7 @@ static void page_head(FILE *f, const char *title)
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta name=\"generator\" content=\"kluster\">\n<title>",
           f);
-    E(title);
+    N(title);
     fputs("</title>\n<style>\n", f);
     fputs(css, f);
     fputs("</style>\n</head>\n<body>\n", f);
@@ -1158,12 +1167,12 @@ int kl_write_html_report(FILE *f, const kl_html_report_t *r)
     }
     uint32_t n_irb = rank_by(r, r->res->irb, 0, by_irb);
     const char *title = ds->title ? ds->title : ds->id ? ds->id : r->dataset_id;
-    char head[600];
-    snprintf(head, sizeof head, "%s – kluster report", title);
+    char head[KL_SHOWN_SIZE + 32], shown[KL_SHOWN_SIZE];
+    snprintf(head, sizeof head, "%s – kluster report", kl_shown_name(title, shown));
     page_head(f, head);
     fputs("<header class=\"top\"><div class=\"wrap\">\n<p class=\"eyebrow\">Collaboration network report</p>\n<h1>",
           f);
-    E(title);
+    N(title);
     fputs("</h1>\n<p class=\"sub\">Dataset <b>", f);
     E(r->dataset_id);
     fputs("</b> · ", f);
@@ -1250,11 +1259,11 @@ int kl_write_html_index(FILE *f, const char *outdir, const kl_html_index_entry_t
             fputs("<a href=\"", f);
             E(x->id);
             fputs("/report.html\"><b>", f);
-            E(x->title ? x->title : x->id);
+            N(x->title ? x->title : x->id);
             fputs("</b></a>", f);
         } else {
             fputs("<b>", f);
-            E(x->title ? x->title : x->id);
+            N(x->title ? x->title : x->id);
             fputs("</b>", f);
         }
         fputs("<br><span class=\"muted small\">", f);
@@ -1290,7 +1299,7 @@ int kl_write_html_index(FILE *f, const char *outdir, const kl_html_index_entry_t
             for (size_t k = 0; k < x->n_brokers; k++) {
                 if (k)
                     fputs("<br>", f);
-                E(x->brokers[k].name ? x->brokers[k].name : x->brokers[k].id);
+                N(x->brokers[k].name ? x->brokers[k].name : x->brokers[k].id);
                 fmt_pct(x->brokers[k].irb_share, buf, sizeof buf);
                 fprintf(f, " <span class=\"muted\">%s</span>", buf);
             }

@@ -627,12 +627,13 @@ typedef struct {
     const kl_regions_t *regions;  /* NULL: not computed */
     const char *sampling_note;    /* NULL or "": none */
     double seconds;
+    const char *figure_note;      /* figures left out and why; NULL or "": none */
 } kl_batch_status_info_t;
 
 /* Write the status file: format, id, path, status, error, options; the
  * dataset's counts when loaded; its warnings (count, first five); the
  * graph's counts and top three brokers when analysed; the region pairs'
- * counts; seconds (to the millisecond); sampling_note.  Returns as
+ * counts; seconds (to the millisecond); sampling_note; figure_note.  Returns as
  * kl_write_json. */
 int kl_write_batch_status(FILE *f, const kl_batch_status_info_t *s);
 

@@ -425,6 +425,11 @@ kl_err kl_regions_finish(kl_regions_t *out, const kl_dataset_t *ds, const kl_agr
                          const kl_regions_options_t *opt, const kl_pair_sums_t *ready, kl_error_t *err);
 void kl_regions_destroy(kl_regions_t *r);
 
+/* How many of the n_regions regions have actors in g into *count (the R of
+ * the costs above: R(R-1)/2 region pairs).  0, or -1 when out of memory.
+ * O(n + n_regions). */
+int kl_regions_with_actors(const kl_agraph_t *g, uint32_t n_regions, uint32_t *count);
+
 /* whatif --rank alone: disconnects[v] (g->n entries, caller-allocated) as in
  * kl_regions_t, exact for all actors at once through the block-cut tree with
  * per-region counts merged small to large, and *cross_pairs = P (optional).

@@ -873,3 +873,20 @@ done:
         return kl_error_set(err, rc, NULL, 0, 0, "shortest paths: %s", kl_strerror(rc));
     return KL_OK;
 }
+
+int kl_regions_with_actors(const kl_agraph_t *g, uint32_t n_regions, uint32_t *count)
+{
+    uint8_t *seen = calloc((size_t)n_regions + 1, 1);
+    *count = 0;
+    if (!seen)
+        return -1;
+    for (uint32_t v = 0; v < g->n; v++) {
+        int32_t r = g->vertex_region[v];
+        if (r >= 0 && (uint32_t)r < n_regions && !seen[r]) {
+            seen[r] = 1;
+            (*count)++;
+        }
+    }
+    free(seen);
+    return 0;
+}

@@ -829,11 +829,13 @@ static void describe_options(batch_opts_t *o)
     snprintf(o->options, sizeof o->options,
              "kluster %s; mode=%d ties=%u exclude=%u from=%ld to=%ld weights=%d seed=%llu top=%u resolve=%d "
              "strict=%d max-input=%llu max-entities=%u max-relations=%u "
-             "exact=%d samples=%u epsilon=%.17g delta=%.17g exact-limit=%.17g broker-limit=%.17g",
+             "exact=%d samples=%u epsilon=%.17g delta=%.17g exact-limit=%.17g broker-limit=%.17g "
+             "max-project-size=%u max-ties=%llu max-regions=%u",
              KL_VERSION, (int)go->mode, go->tie_types, go->exclude_kinds, (long)go->from, (long)go->to, r->weighted,
              (unsigned long long)r->seed, o->top, r->load.resolve_names, r->strict,
              (unsigned long long)r->load.max_input_bytes, r->load.max_entities, r->load.max_relations, q->exact,
-             q->samples, q->epsilon, q->delta, q->exact_work_limit, q->broker_work_limit);
+             q->samples, q->epsilon, q->delta, q->exact_work_limit, q->broker_work_limit, go->max_project_size,
+             (unsigned long long)go->max_ties, r->max_regions);
 }
 
 int cmd_batch(int argc, char **argv)

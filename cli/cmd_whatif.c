@@ -131,6 +131,9 @@ int cmd_whatif(int argc, char **argv)
     uint32_t *removed = NULL, n_removed = 0;
     uint64_t *disconnects = NULL;
     double cross_pairs = 0;
+    /* only a removal compares region pairs (--max-regions); --rank counts
+     * cross-region pairs per actor without them */
+    o.run.parts = remove_ids ? KL_RUN_REGIONS : 0;
     kl_run_init(&run);
     memset(&cmp, 0, sizeof cmp);
     memset(&out, 0, sizeof out);

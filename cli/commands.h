@@ -168,7 +168,11 @@ int kl_cli_finish(int rc);
     "                         repeatable: organisation,person,project,funder)\n"            \
     "  --from DATE, --to DATE keep relations active in the window (YYYY or YYYY-MM-DD)\n"   \
     "  --weights              path lengths are sums of 1/weight (default: hops)\n"          \
-    "  --threads N            threads for shortest paths (default: all CPUs)\n"
+    "  --threads N            threads for shortest paths (default: all CPUs)\n"              \
+    "  --max-project-size N   organisations view: leave out projects with more\n"            \
+    "                         organisations (default 200; 0: no limit)\n"                    \
+    "  --max-ties N           refuse a graph with more ties (default 10000000)\n"            \
+    "  --max-regions N        refuse region pairs of more regions (default 1000)\n"
 
 #define KL_CLI_SAMPLING_HELP                                                                  \
     "  --epsilon E            estimate betweenness and irb from sampled shortest paths:\n"   \

@@ -349,7 +349,12 @@ int kl_cli_run_load(kl_run_t *run, const char *path, const kl_cli_options_t *o)
 int kl_cli_run_build(kl_run_t *run, const kl_cli_options_t *o)
 {
     kl_error_t err = {0};
-    if (kl_run_build(run, &o->run, &err) != KL_OK) {
+    uint32_t seen = run->ds.n_warnings;
+    kl_err rc = kl_run_build(run, &o->run, &err);
+    /* the graph's own warnings (projects left out), after the load's */
+    for (uint32_t i = seen; i < run->ds.n_warnings && (!o->quiet || o->run.strict); i++)
+        fprintf(stderr, "%s\n", run->ds.warnings[i].text);
+    if (rc != KL_OK) {
         kl_cli_print_error(&err);
         return 1;
     }

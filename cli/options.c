@@ -16,6 +16,7 @@ enum {
     OPT_RESOLVE_NAMES = KL_OPT_COMMON, OPT_STRICT, OPT_MAX_INPUT_BYTES, OPT_MAX_ENTITIES, OPT_MAX_RELATIONS, OPT_KIND_ATTR,
     OPT_REGION_ATTR,
     OPT_FROM = 2000, OPT_TO, OPT_MODE, OPT_TIES, OPT_EXCLUDE_KIND, OPT_WEIGHTS, OPT_THREADS,
+    OPT_MAX_PROJECT_SIZE, OPT_MAX_TIES, OPT_MAX_REGIONS,
     OPT_EPSILON = 3000, OPT_DELTA, OPT_EXACT, OPT_SAMPLES, OPT_SEED
 };
 
@@ -38,6 +39,9 @@ static const struct option graph_options[] = {
     {"exclude-kind", required_argument, NULL, OPT_EXCLUDE_KIND},
     {"weights", no_argument, NULL, OPT_WEIGHTS},
     {"threads", required_argument, NULL, OPT_THREADS},
+    {"max-project-size", required_argument, NULL, OPT_MAX_PROJECT_SIZE},
+    {"max-ties", required_argument, NULL, OPT_MAX_TIES},
+    {"max-regions", required_argument, NULL, OPT_MAX_REGIONS},
     {NULL, 0, NULL, 0},
 };
 static const struct option sampling_options[] = {
@@ -229,6 +233,23 @@ static int graph_option(kl_cli_options_t *o, int opt, const char *arg, const kl_
         }
         o->run.threads = (int)v;
         return 1;
+    case OPT_MAX_PROJECT_SIZE:
+    case OPT_MAX_TIES:
+    case OPT_MAX_REGIONS: {
+        /* graph budgets: 0 lifts the limit */
+        const char *name = opt == OPT_MAX_TIES ? "max-ties" : opt == OPT_MAX_REGIONS ? "max-regions" : "max-project-size";
+        if (kl_cli_parse_u64(arg, opt == OPT_MAX_TIES ? UINT64_MAX : UINT32_MAX, &v) < 0) {
+            kl_cli_usage_error(cmd->name, cmd->usage, "invalid number '%s' for --%s (0: no limit)", arg, name);
+            return -1;
+        }
+        if (opt == OPT_MAX_TIES)
+            g->max_ties = v;
+        else if (opt == OPT_MAX_REGIONS)
+            o->run.max_regions = (uint32_t)v;
+        else
+            g->max_project_size = (uint32_t)v;
+        return 1;
+    }
     }
     return 0;
 }

@@ -12,6 +12,8 @@ void kl_graph_options_init(kl_graph_options_t *opt)
     opt->mode = KL_MODE_FULL;
     opt->from = KL_DATE_MIN;
     opt->to = KL_DATE_MAX;
+    opt->max_project_size = KL_MAX_PROJECT_SIZE;
+    opt->max_ties = KL_MAX_TIES;
 }
 
 typedef struct {
@@ -96,42 +98,69 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Keep project p of np organisations among the largest left out (size
+ * descending, then id). */
+static void note_skipped(kl_agraph_t *g, const kl_dataset_t *ds, uint32_t p, uint32_t np)
+{
+    uint32_t k = g->skipped_shown, cap = sizeof g->skipped_project / sizeof *g->skipped_project;
+    g->skipped_projects++;
+    while (k > 0 && (g->skipped_size[k - 1] < np ||
+                     (g->skipped_size[k - 1] == np &&
+                      strcmp(ds->entities[g->skipped_project[k - 1]].id, ds->entities[p].id) > 0))) {
+        if (k < cap) {
+            g->skipped_project[k] = g->skipped_project[k - 1];
+            g->skipped_size[k] = g->skipped_size[k - 1];
+        }
+        k--;
+    }
+    if (k < cap) {
+        g->skipped_project[k] = p;
+        g->skipped_size[k] = np;
+        if (g->skipped_shown < cap)
+            g->skipped_shown++;
+    }
+}
+
 /* Organisations mode (docs/metrics.md#the-organisations-view): co-participation in a project weighted
  * 1/(n_p - 1), +1 per shared person, plus direct relations.  Initiating a
  * project counts as taking part in it: the initiators of one project are
  * partners as much as its participants are (n_p counts each organisation
- * once, whichever of participates_in, coordinates and initiated ties it). */
-static int organisation_ties(const kl_dataset_t *ds, const kl_graph_options_t *opt, const int32_t *vert,
-                             wedges_t *t)
+ * once, whichever of participates_in, coordinates and initiated ties it).
+ * Projects with more than opt->max_project_size organisations are left out
+ * (noted in g); the ties are counted before any is made and refused above
+ * opt->max_ties. */
+static kl_err organisation_ties(kl_agraph_t *g, const kl_dataset_t *ds, const kl_graph_options_t *opt,
+                                const int32_t *vert, wedges_t *t, kl_error_t *err)
 {
     uint32_t ne = ds->n_entities;
     /* group org -> project and person -> org memberships by the project/person */
     uint32_t *count = calloc((size_t)ne + 1, sizeof *count);
     uint32_t *members = NULL, *pos = NULL;
-    int rc = -1;
+    kl_err rc = KL_ENOMEM;
+    uint64_t direct = 0, ties = 0;
     if (!count)
-        return -1;
+        return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
     for (int pass = 0; pass < 2; pass++) {
         for (uint32_t i = 0; i < ds->n_relations; i++) {
             const kl_relation_t *r = &ds->relations[i];
             if (!relation_kept(r, opt) || r->source == r->target)
                 continue;
-            const kl_entity_t *s = &ds->entities[r->source], *g = &ds->entities[r->target];
+            const kl_entity_t *s = &ds->entities[r->source], *e = &ds->entities[r->target];
             uint32_t group, member;
             if ((r->type_code == KL_REL_PARTICIPATES_IN || r->type_code == KL_REL_COORDINATES ||
                  r->type_code == KL_REL_INITIATED) &&
-                s->kind == KL_KIND_ORGANISATION && g->kind == KL_KIND_PROJECT) {
+                s->kind == KL_KIND_ORGANISATION && e->kind == KL_KIND_PROJECT) {
                 group = r->target;
                 member = r->source;
             } else if ((r->type_code == KL_REL_EMPLOYED_BY || r->type_code == KL_REL_LEADS ||
                         r->type_code == KL_REL_MEMBER_OF) &&
-                       s->kind == KL_KIND_PERSON && g->kind == KL_KIND_ORGANISATION) {
+                       s->kind == KL_KIND_PERSON && e->kind == KL_KIND_ORGANISATION) {
                 group = r->source;
                 member = r->target;
             } else {
-                if (pass == 0 && s->kind == KL_KIND_ORGANISATION && g->kind == KL_KIND_ORGANISATION &&
-                    add_tie(t, vert[r->source], vert[r->target], r->weight) < 0)
-                    goto cleanup;
+                if (pass == 0 && s->kind == KL_KIND_ORGANISATION && e->kind == KL_KIND_ORGANISATION &&
+                    vert[r->source] >= 0 && vert[r->target] >= 0)
+                    direct++;
                 continue;
             }
             if (vert[member] < 0)
@@ -151,8 +180,12 @@ static int organisation_ties(const kl_dataset_t *ds, const kl_graph_options_t *o
             memcpy(pos, count, (size_t)ne * sizeof *pos);
         }
     }
-    for (uint32_t g = 0; g < ne; g++) {
-        uint32_t lo = count[g], hi = count[g + 1];
+    /* each group's distinct members; pos[grp] becomes the end of them, or
+     * its start when the group makes no tie */
+    ties = direct;
+    for (uint32_t grp = 0; grp < ne; grp++) {
+        uint32_t lo = count[grp], hi = count[grp + 1];
+        pos[grp] = lo;
         if (hi - lo < 2)
             continue;
         qsort(members + lo, hi - lo, sizeof *members, cmp_u32);
@@ -163,14 +196,45 @@ static int organisation_ties(const kl_dataset_t *ds, const kl_graph_options_t *o
         uint32_t np = k - lo;
         if (np < 2)
             continue;
-        double w = ds->entities[g].kind == KL_KIND_PROJECT ? 1.0 / (np - 1) : 1.0;
+        if (ds->entities[grp].kind == KL_KIND_PROJECT && opt->max_project_size && np > opt->max_project_size) {
+            note_skipped(g, ds, grp, np);
+            continue;
+        }
+        pos[grp] = k;
+        ties += (uint64_t)np * (np - 1) / 2;
+    }
+    if (opt->max_ties && ties > opt->max_ties) {
+        rc = kl_error_set(err, KL_ELIMIT, NULL, 0, 0,
+                          "the organisations view would have up to %llu ties, more than %llu (--max-ties)",
+                          (unsigned long long)ties, (unsigned long long)opt->max_ties);
+        goto cleanup;
+    }
+    if (ties > SIZE_MAX / (2 * sizeof *t->items) ||
+        (ties && !(t->items = malloc((size_t)ties * sizeof *t->items))))
+        goto cleanup;
+    t->cap = (size_t)ties;
+    for (uint32_t i = 0; i < ds->n_relations; i++) {
+        const kl_relation_t *r = &ds->relations[i];
+        if (relation_kept(r, opt) && r->source != r->target &&
+            ds->entities[r->source].kind == KL_KIND_ORGANISATION &&
+            ds->entities[r->target].kind == KL_KIND_ORGANISATION &&
+            add_tie(t, vert[r->source], vert[r->target], r->weight) < 0)
+            goto cleanup;
+    }
+    for (uint32_t grp = 0; grp < ne; grp++) {
+        uint32_t lo = count[grp], k = pos[grp], np = k - lo;
+        if (np < 2)
+            continue;
+        double w = ds->entities[grp].kind == KL_KIND_PROJECT ? 1.0 / (np - 1) : 1.0;
         for (uint32_t i = lo; i < k; i++)
             for (uint32_t j = i + 1; j < k; j++)
                 if (add_tie(t, vert[members[i]], vert[members[j]], w) < 0)
                     goto cleanup;
     }
-    rc = 0;
+    rc = KL_OK;
 cleanup:
+    if (rc == KL_ENOMEM)
+        kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
     free(count);
     free(members);
     free(pos);
@@ -283,8 +347,13 @@ kl_err kl_agraph_build(kl_agraph_t *g, const kl_dataset_t *ds, const kl_graph_op
                 add_tie(&t, g->entity_vertex[r->source], g->entity_vertex[r->target], r->weight) < 0)
                 goto nomem;
         }
-    } else if (organisation_ties(ds, opt, g->entity_vertex, &t) < 0) {
-        goto nomem;
+        if (opt->max_ties && t.count > opt->max_ties) {
+            rc = kl_error_set(err, KL_ELIMIT, NULL, 0, 0, "the analysis graph would have %zu ties, more than %llu (--max-ties)",
+                              t.count, (unsigned long long)opt->max_ties);
+            goto cleanup;
+        }
+    } else if ((rc = organisation_ties(g, ds, opt, g->entity_vertex, &t, err)) != KL_OK) {
+        goto cleanup;
     }
     if (sort_and_merge(&t, g->n) < 0)
         goto nomem;

@@ -360,7 +360,19 @@ typedef struct {
     uint32_t tie_types;
     uint32_t exclude_kinds;   /* bit per kl_kind: removed from the graph */
     int32_t from, to;         /* time window, KL_DATE_MIN/MAX when open */
+    /* Organisations view: a project with more organisations than this is
+     * left out of the projection (its k(k-1)/2 ties would swamp the graph);
+     * 0: no limit.  Default KL_MAX_PROJECT_SIZE. */
+    uint32_t max_project_size;
+    /* Refuse (KL_ELIMIT) a graph with more ties than this, counted before
+     * parallel ties merge: in the organisations view sum over the kept
+     * projects and people of k(k-1)/2, plus the direct relations, computed
+     * before any tie is made; 0: no limit.  Default KL_MAX_TIES. */
+    uint64_t max_ties;
 } kl_graph_options_t;
+
+#define KL_MAX_PROJECT_SIZE 200u
+#define KL_MAX_TIES 10000000ull
 
 void kl_graph_options_init(kl_graph_options_t *opt);
 
@@ -391,6 +403,11 @@ typedef struct {
     kl_csr_t csr;
     kl_graph_options_t options;
     int initialized;
+    /* Organisations view: projects left out by max_project_size, and the
+     * largest of them (entity index and organisations, largest first, then
+     * by id), skipped_shown of them */
+    uint32_t skipped_projects, skipped_shown;
+    uint32_t skipped_project[3], skipped_size[3];
 } kl_agraph_t;
 
 /* Build the analysis graph of a finalized dataset (docs/metrics.md#the-analysis-graph: actors,

@@ -69,6 +69,8 @@ typedef struct {
     double broker_work_limit;      /* >= 0: wins over the policy's; < 0: the policy's */
     unsigned kernel;               /* KL_KERNEL_* switches of the path kernel (benchmarks); 0 */
     unsigned parts;                /* KL_RUN_* bits; default KL_RUN_ALL */
+    uint32_t max_regions;          /* with KL_RUN_REGIONS: refuse more regions with actors (their pairs
+                                      grow with the square); 0: no limit; default KL_MAX_REGIONS */
     /* called as each stage starts (for progress); may be NULL */
     void (*on_stage)(kl_run_stage stage, void *ctx);
     void *on_stage_ctx;
@@ -102,8 +104,12 @@ void kl_run_init(kl_run_t *run);
  * N warnings and --strict is given" under opt->strict. */
 kl_err kl_run_load(kl_run_t *run, const char *path, const kl_run_options_t *opt, kl_error_t *err);
 
+#define KL_MAX_REGIONS 1000u
+
 /* Build the analysis graph of the loaded dataset and take the sampling
- * decision for it.  Errors: KL_ENOMEM, KL_EGRAPHLIB. */
+ * decision for it.  Errors: KL_ENOMEM, KL_EGRAPHLIB, KL_ELIMIT (more ties
+ * than opt->graph.max_ties; with KL_RUN_REGIONS in opt->parts, more regions
+ * with actors than opt->max_regions). */
 kl_err kl_run_build(kl_run_t *run, const kl_run_options_t *opt, kl_error_t *err);
 
 /* Compute opt->parts on the built graph.  Errors: KL_ENOMEM, KL_EGRAPHLIB,

@@ -25,6 +25,7 @@ void kl_run_options_init(kl_run_options_t *opt)
     opt->communities = defaults.communities;
     opt->broker_work_limit = -1;
     opt->parts = KL_RUN_ALL;
+    opt->max_regions = KL_MAX_REGIONS;
 }
 
 void kl_run_init(kl_run_t *run)
@@ -58,6 +59,23 @@ kl_err kl_run_load(kl_run_t *run, const char *path, const kl_run_options_t *opt,
     return KL_OK;
 }
 
+/* The organisations view left projects out (--max-project-size): one
+ * warning in the dataset's list, so that every report that lists the
+ * warnings shows it. */
+static void warn_skipped_projects(kl_dataset_t *ds, const kl_agraph_t *g)
+{
+    char largest[400] = "";
+    size_t len = 0;
+    for (uint32_t i = 0; i < g->skipped_shown && len < sizeof largest; i++)
+        len += (size_t)snprintf(largest + len, sizeof largest - len, "%s'%.80s' (%u)", i ? ", " : "",
+                                ds->entities[g->skipped_project[i]].id, g->skipped_size[i]);
+    kl_dataset_warn(ds, KL_WARN_OTHER, NULL, NULL,
+                    "%u project%s with more than %u organisations left out of the organisations view "
+                    "(--max-project-size): %s%s",
+                    g->skipped_projects, g->skipped_projects == 1 ? "" : "s", g->options.max_project_size, largest,
+                    g->skipped_projects > g->skipped_shown ? ", ..." : "");
+}
+
 kl_err kl_run_build(kl_run_t *run, const kl_run_options_t *opt, kl_error_t *err)
 {
     stage(opt, KL_STAGE_GRAPH);
@@ -67,6 +85,18 @@ kl_err kl_run_build(kl_run_t *run, const kl_run_options_t *opt, kl_error_t *err)
     if (rc != KL_OK)
         return rc;
     run->built = 1;
+    if (run->g.skipped_projects)
+        warn_skipped_projects(&run->ds, &run->g);
+    uint32_t nr;
+    if ((opt->parts & KL_RUN_REGIONS) && opt->max_regions) {
+        if (kl_regions_with_actors(&run->g, run->ds.n_regions, &nr) < 0)
+            return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+        if (nr > opt->max_regions)
+            return kl_error_set(err, KL_ELIMIT, NULL, 0, 0,
+                                "%u regions have actors, more than %u (--max-regions): their pairs grow with the "
+                                "square of their number",
+                                nr, opt->max_regions);
+    }
     kl_sampling_decision_t *d = &run->sampling;
     kl_sampling_decide(d, &opt->sampling, run->g.n, run->g.csr.m);
     if (d->reason == KL_SAMPLING_OVER_BUDGET)

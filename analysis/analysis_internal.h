@@ -16,6 +16,32 @@
 /* Wall-clock seconds (monotonic) (clock.c). */
 double kl_i_now(void);
 
+/* The pairs of regions with actors, numbered in the order of their ids:
+ * rank[r] is region r's place among the regions with actors (-1 without
+ * any), and the pair of ranks i < j is number i nr - i (i + 1) / 2 + j - i - 1.
+ * O(R) memory where an R x R table would grow with the regions declared,
+ * actors or not.  Used by kl_regions_compute and kl_whatif_remove. */
+typedef struct {
+    int32_t *rank;
+    const uint32_t *with; /* the regions with actors, in id order */
+    uint32_t nr;
+} kl_i_pair_ix_t;
+
+/* The pair of regions a and b, -1 when they are one region or either has
+ * no actor. */
+static inline int32_t kl_i_pair_at(const kl_i_pair_ix_t *px, uint32_t a, uint32_t b)
+{
+    int64_t i = px->rank[a], j = px->rank[b];
+    if (i < 0 || j < 0 || i == j)
+        return -1;
+    if (i > j) {
+        int64_t t = i;
+        i = j;
+        j = t;
+    }
+    return (int32_t)(i * (int64_t)px->nr - i * (i + 1) / 2 + j - i - 1);
+}
+
 /* splitmix64: advance *state and return a mix of it.  The sampler's random
  * streams (one per sample, from a hash of seed and index) and the path
  * kernel's hash of a neighbourhood. */

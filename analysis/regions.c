@@ -167,11 +167,10 @@ static kl_err actor_mixing(kl_regions_t *out, const kl_agraph_t *g, int32_t R, c
  * regionless actor tied to both regions: for every regionless x, the
  * distinct regions of its neighbours, then every pair of them.  The marks
  * say which regions x has already listed, so each x counts once per pair.
- * pair_index is the symmetric R x R table of pair indices.
  * O(n + m + sum over regionless x of r_x^2), r_x = distinct regions among
  * x's neighbours (at most min(deg x, R)); memory O(R).  -1 when out of
  * memory. */
-static int add_regionless_links(kl_regions_t *out, const kl_agraph_t *g, int32_t R, const int32_t *pair_index)
+static int add_regionless_links(kl_regions_t *out, const kl_agraph_t *g, int32_t R, const kl_i_pair_ix_t *px)
 {
     const kl_csr_t *c = &g->csr;
     const int32_t *reg = g->vertex_region;
@@ -194,7 +193,7 @@ static int add_regionless_links(kl_regions_t *out, const kl_agraph_t *g, int32_t
         }
         for (uint32_t i = 0; i < nr; i++)
             for (uint32_t k = i + 1; k < nr; k++)
-                out->pairs[pair_index[(size_t)listed[i] * (size_t)R + listed[k]]].links++;
+                out->pairs[kl_i_pair_at(px, listed[i], listed[k])].links++;
     }
     free(mark);
     free(listed);
@@ -480,11 +479,11 @@ static void irb_finish(kl_regions_t *out, const kl_agraph_t *g)
 /* ------------------------------------------------------------ the whole */
 
 /* The distance between every connected pair of regions: a multi-source
- * pass from every region but the last (regions in id order, sorted[]),
- * read at the other region's actors (by_region[rstart[b] .. rstart[b+1])). */
-static kl_err pair_distances(kl_regions_t *out, const kl_agraph_t *g, const uint32_t *sorted,
-                             const int32_t *pair_index, const uint32_t *by_region, const uint32_t *rstart, int32_t R,
-                             int weighted)
+ * pass from every region with actors but the last (in id order, with[0 ..
+ * px->nr)), read at the other region's actors (by_region[rstart[b] ..
+ * rstart[b+1])). */
+static kl_err pair_distances(kl_regions_t *out, const kl_agraph_t *g, const uint32_t *with, const kl_i_pair_ix_t *px,
+                             const uint32_t *by_region, const uint32_t *rstart, int weighted)
 {
     const kl_csr_t *c = &g->csr;
     kl_i_sssp_t sp;
@@ -494,20 +493,19 @@ static kl_err pair_distances(kl_regions_t *out, const kl_agraph_t *g, const uint
         kl_i_sssp_free(&sp);
         return KL_ENOMEM;
     }
+    int32_t R = (int32_t)px->nr;
     for (int32_t i = 0; i < R; i++) {
-        uint32_t a = sorted[i];
+        uint32_t a = with[i];
         int any = 0;
-        for (int32_t j = i + 1; j < R && !any; j++) {
-            int32_t p = pair_index[(size_t)a * (size_t)R + sorted[j]];
-            any = p >= 0 && out->pairs[p].connected;
-        }
+        for (int32_t j = i + 1; j < R && !any; j++)
+            any = out->pairs[kl_i_pair_at(px, a, with[j])].connected;
         if (!any)
             continue;
         kl_i_sssp_run(&sp, c, by_region + rstart[a], rstart[a + 1] - rstart[a], NULL);
         for (int32_t j = i + 1; j < R; j++) {
-            uint32_t b = sorted[j];
-            int32_t p = pair_index[(size_t)a * (size_t)R + b];
-            if (p < 0 || !out->pairs[p].connected)
+            uint32_t b = with[j];
+            int32_t p = kl_i_pair_at(px, a, b);
+            if (!out->pairs[p].connected)
                 continue;
             double best = INFINITY;
             for (uint32_t k = rstart[b]; k < rstart[b + 1]; k++)
@@ -523,8 +521,8 @@ static kl_err pair_distances(kl_regions_t *out, const kl_agraph_t *g, const uint
 /* Cut actors of every pair and disconnects of every actor, from the
  * block-cut forest; a cut found inside one component counts only when no
  * other component joins the pair (comps_with_both[p] == 1). */
-static kl_err cut_actors(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, const int32_t *pair_index,
-                         const uint32_t *comps_with_both, int32_t R, kl_error_t *err)
+static kl_err cut_actors(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_i_pair_ix_t *px,
+                         const uint32_t *comps_with_both, kl_error_t *err)
 {
     kl_array_t cuts;
     kl_array_init(&cuts, sizeof(kl_i_cut_t));
@@ -536,7 +534,7 @@ static kl_err cut_actors(kl_regions_t *out, const kl_dataset_t *ds, const kl_agr
     if (!count)
         goto nomem;
     for (size_t i = 0; i < cuts.count; i++) {
-        int32_t p = pair_index[(size_t)cl[i].a * (size_t)R + (size_t)cl[i].b];
+        int32_t p = kl_i_pair_at(px, cl[i].a, cl[i].b);
         if (comps_with_both[p] == 1)
             count[p]++;
     }
@@ -549,7 +547,7 @@ static kl_err cut_actors(kl_regions_t *out, const kl_dataset_t *ds, const kl_agr
     }
     free(count);
     for (size_t i = 0; i < cuts.count; i++) {
-        int32_t p = pair_index[(size_t)cl[i].a * (size_t)R + (size_t)cl[i].b];
+        int32_t p = kl_i_pair_at(px, cl[i].a, cl[i].b);
         if (comps_with_both[p] == 1)
             out->pairs[p].cut[out->pairs[p].n_cut++] = cl[i].v;
     }
@@ -570,7 +568,7 @@ static kl_err regions_finish(kl_regions_t *out, const kl_dataset_t *ds, const kl
 
 /* Long on purpose: its steps (regions and pairs by id, mixing, components,
  * distances, cut actors, brokers, irb) share the arrays built at the start
- * (pair_index, sorted, region_actors, by_region) and fill one result; each
+ * (pair numbers, sorted, region_actors, by_region) and fill one result; each
  * step is one comment and one call where it stands alone. */
 kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_agraph_t *g,
                           const kl_regions_options_t *opt, kl_error_t *err)
@@ -595,7 +593,8 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
     kl_err rc = KL_OK;
     uint32_t *sorted = NULL, *slot = NULL, *region_actors = NULL, *comp = NULL, *by_region = NULL, *rstart = NULL;
     uint32_t *comps_with_both = NULL;
-    int32_t *pair_index = NULL;
+    kl_i_pair_ix_t px = {NULL, NULL, 0};
+    uint32_t *with = NULL;
     uint64_t *keys = NULL;
     uint8_t *selected = NULL, *sampled = NULL, *focus = NULL;
     kl_sampler_t sm;
@@ -611,9 +610,10 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
     slot = malloc(R1 * sizeof *slot);
     region_actors = calloc(R1, sizeof *region_actors);
     focus = calloc(R1, 1);
-    pair_index = malloc(((size_t)R * (size_t)R + 1) * sizeof *pair_index);
+    px.rank = malloc(R1 * sizeof *px.rank);
+    with = malloc(R1 * sizeof *with);
     if (!out->regions_reached || !out->participation_region || !out->participation_community || !out->ei_index ||
-        !out->disconnects || !out->regions || !sorted || !slot || !region_actors || !focus || !pair_index)
+        !out->disconnects || !out->regions || !sorted || !slot || !region_actors || !focus || !px.rank || !with)
         goto nomem;
     for (uint32_t i = 0; i < opt->n_focus; i++)
         focus[opt->focus[i]] = 1;
@@ -632,12 +632,15 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
             region_actors[reg[v]]++;
     uint32_t nr = 0;
     for (int32_t i = 0; i < R; i++) {
-        out->regions[i].actors = region_actors[sorted[i]];
-        nr += region_actors[sorted[i]] > 0;
+        uint32_t r = sorted[i];
+        out->regions[i].actors = region_actors[r];
+        px.rank[r] = region_actors[r] ? (int32_t)nr : -1;
+        if (region_actors[r])
+            with[nr++] = r;
     }
+    px.with = with;
+    px.nr = nr;
     /* pairs of regions with actors, by ids */
-    for (size_t i = 0; i < (size_t)R * (size_t)R; i++)
-        pair_index[i] = -1;
     out->n_pairs = nr > 1 ? nr * (nr - 1) / 2 : 0;
     out->pairs = calloc((size_t)out->n_pairs + 1, sizeof *out->pairs);
     comps_with_both = calloc((size_t)out->n_pairs + 1, sizeof *comps_with_both);
@@ -646,19 +649,9 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
         goto nomem;
     {
         uint32_t p = 0;
-        for (int32_t i = 0; i < R; i++) {
-            if (!region_actors[sorted[i]])
-                continue;
-            for (int32_t j = i + 1; j < R; j++) {
-                if (!region_actors[sorted[j]])
-                    continue;
-                uint32_t a = sorted[i], b = sorted[j];
-                out->pairs[p] = (kl_region_pair_t){.a = a, .b = b, .distance = NAN};
-                pair_index[(size_t)a * (size_t)R + b] = (int32_t)p;
-                pair_index[(size_t)b * (size_t)R + a] = (int32_t)p;
-                p++;
-            }
-        }
+        for (uint32_t i = 0; i < nr; i++)
+            for (uint32_t j = i + 1; j < nr; j++)
+                out->pairs[p++] = (kl_region_pair_t){.a = with[i], .b = with[j], .distance = NAN};
     }
     for (uint32_t e = 0; e < c->m; e++) {
         int32_t ru = reg[g->edge_from[e]], rv = reg[g->edge_to[e]];
@@ -667,7 +660,7 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
         } else if (ru >= 0 && rv >= 0) {
             out->regions[slot[ru]].external_ties++;
             out->regions[slot[rv]].external_ties++;
-            out->pairs[pair_index[(size_t)ru * (size_t)R + (size_t)rv]].direct_ties++;
+            out->pairs[kl_i_pair_at(&px, (uint32_t)ru, (uint32_t)rv)].direct_ties++;
         } else if (ru >= 0) {
             out->regions[slot[ru]].regionless_ties++;
         } else if (rv >= 0) {
@@ -676,7 +669,7 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
     }
     for (uint32_t p = 0; p < out->n_pairs; p++)
         out->pairs[p].links = out->pairs[p].direct_ties;
-    if (add_regionless_links(out, g, R, pair_index) < 0)
+    if (add_regionless_links(out, g, R, &px) < 0)
         goto nomem;
     for (int32_t i = 0; i < R; i++) {
         kl_region_info_t *ri = &out->regions[i];
@@ -713,7 +706,7 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
                 uint32_t y2 = y;
                 while (y2 < j && keys[y2] == keys[y])
                     y2++;
-                int32_t p = pair_index[(size_t)(uint32_t)keys[x] * (size_t)R + (uint32_t)keys[y]];
+                int32_t p = kl_i_pair_at(&px, (uint32_t)keys[x], (uint32_t)keys[y]);
                 out->pairs[p].connected = 1;
                 out->pairs[p].actor_pairs += cx * (double)(y2 - y);
                 comps_with_both[p]++;
@@ -738,10 +731,10 @@ kl_err kl_regions_compute(kl_regions_t *out, const kl_dataset_t *ds, const kl_ag
     for (uint32_t v = 0; v < n; v++)
         if (reg[v] >= 0)
             by_region[rstart[reg[v] + 1]++] = v;
-    if (pair_distances(out, g, sorted, pair_index, by_region, rstart, R, opt->weighted) != KL_OK)
+    if (pair_distances(out, g, with, &px, by_region, rstart, opt->weighted) != KL_OK)
         goto nomem;
 
-    if ((rc = cut_actors(out, ds, g, pair_index, comps_with_both, R, err)) != KL_OK)
+    if ((rc = cut_actors(out, ds, g, &px, comps_with_both, err)) != KL_OK)
         goto cleanup;
 
     if (select_broker_pairs(out, region_actors, focus, c->m, opt, selected) < 0)
@@ -776,7 +769,8 @@ cleanup:
     free(by_region);
     free(rstart);
     free(comps_with_both);
-    free(pair_index);
+    free(px.rank);
+    free(with);
     free(keys);
     free(selected);
     free(sampled);

@@ -80,7 +80,7 @@ cleanup:
  * (which have a region) are endpoints of pairs.  comp_out (n entries, or
  * NULL) receives the component of every vertex (UINT32_MAX for gone ones). */
 static kl_err state_compute(kl_whatif_state_t *st, const kl_agraph_t *g, const uint8_t *gone, const uint8_t *counted,
-                            const kl_whatif_t *w, const int32_t *pair_index, int32_t R, int weighted, int threads,
+                            const kl_whatif_t *w, const kl_i_pair_ix_t *px, int32_t R, int weighted, int threads,
                             int full, uint32_t *comp_out, kl_error_t *err)
 {
     uint32_t n = g->n;
@@ -121,7 +121,7 @@ static kl_err state_compute(kl_whatif_state_t *st, const kl_agraph_t *g, const u
             /* pairs with the earlier regions of this component */
             for (uint32_t q = i; q < j;) {
                 int32_t a = (int32_t)(uint32_t)keys[q], b = (int32_t)(uint32_t)keys[j];
-                int32_t p = pair_index[(size_t)a * (size_t)R + (size_t)b];
+                int32_t p = kl_i_pair_at(px, (uint32_t)a, (uint32_t)b);
                 if (p >= 0)
                     st->pair_connected[p] = 1;
                 while (q < j && (int32_t)(uint32_t)keys[q] == a)
@@ -161,17 +161,21 @@ static kl_err state_compute(kl_whatif_state_t *st, const kl_agraph_t *g, const u
             by_region[rstart[g->vertex_region[v] + 1]++] = v;
     if (kl_i_sssp_init(&sp, &g->csr, weighted, 0) != KL_OK)
         goto nomem;
-    for (int32_t a = 0; a < R; a++) {
+    /* from the lower region number of each pair, as the passes always ran;
+     * over the regions with actors only (px->with), not all declared */
+    for (uint32_t k = 0; k < px->nr; k++) {
+        uint32_t a = px->with[k];
         if (rstart[a + 1] == rstart[a])
             continue;
         int any = 0;
-        for (int32_t b = a + 1; b < R && !any; b++)
-            any = pair_index[(size_t)a * (size_t)R + (size_t)b] >= 0;
+        for (uint32_t j = 0; j < px->nr && !any; j++)
+            any = px->with[j] > a;
         if (!any)
             continue;
         kl_i_sssp_run(&sp, &g->csr, by_region + rstart[a], rstart[a + 1] - rstart[a], gone);
-        for (int32_t b = a + 1; b < R; b++) {
-            int32_t p = pair_index[(size_t)a * (size_t)R + (size_t)b];
+        for (uint32_t j = 0; j < px->nr; j++) {
+            uint32_t b = px->with[j];
+            int32_t p = b > a ? kl_i_pair_at(px, a, b) : -1;
             if (p < 0 || !st->pair_connected[p])
                 continue;
             double best = INFINITY;
@@ -218,11 +222,11 @@ kl_err kl_whatif_compare(kl_whatif_t *out, const kl_dataset_t *ds, const kl_agra
     uint8_t *gone = calloc(n1, 1), *before = calloc(n1, 1), *after = calloc(n1, 1);
     int32_t R = (int32_t)ds->n_regions;
     uint32_t *present = calloc((size_t)R + 1, sizeof *present), *sorted = malloc(((size_t)R + 1) * sizeof *sorted);
-    int32_t *pair_index = malloc(((size_t)R * (size_t)R + 1) * sizeof *pair_index);
+    kl_i_pair_ix_t px = {malloc(((size_t)R + 1) * sizeof(int32_t)), NULL, 0};
     uint32_t *comp_after = NULL, *sources = NULL;
     kl_whatif_state_t kept;
     memset(&kept, 0, sizeof kept);
-    if (!gone || !before || !after || !present || !sorted || !pair_index)
+    if (!gone || !before || !after || !present || !sorted || !px.rank)
         goto nomem;
     for (uint32_t i = 0; i < n_removed; i++) {
         if (removed[i] >= n) {
@@ -243,8 +247,12 @@ kl_err kl_whatif_compare(kl_whatif_t *out, const kl_dataset_t *ds, const kl_agra
         if (present[r])
             sorted[nr++] = (uint32_t)r;
     qsort_r(sorted, nr, sizeof *sorted, cmp_region_id, (void *)ds);
-    for (size_t i = 0; i < (size_t)R * (size_t)R; i++)
-        pair_index[i] = -1;
+    for (int32_t r = 0; r < R; r++)
+        px.rank[r] = -1;
+    for (uint32_t i = 0; i < nr; i++)
+        px.rank[sorted[i]] = (int32_t)i;
+    px.with = sorted;
+    px.nr = nr;
     out->n_pairs = nr > 1 ? nr * (nr - 1) / 2 : 0;
     out->pair_a = malloc(((size_t)out->n_pairs + 1) * sizeof *out->pair_a);
     out->pair_b = malloc(((size_t)out->n_pairs + 1) * sizeof *out->pair_b);
@@ -256,18 +264,15 @@ kl_err kl_whatif_compare(kl_whatif_t *out, const kl_dataset_t *ds, const kl_agra
             uint32_t a = sorted[i], b = sorted[j];
             out->pair_a[p] = a;
             out->pair_b[p] = b;
-            /* indexed both ways: the passes look pairs up by region number */
-            pair_index[(size_t)a * (size_t)R + b] = (int32_t)p;
-            pair_index[(size_t)b * (size_t)R + a] = (int32_t)p;
         }
-    if ((rc = state_compute(&out->before, g, NULL, before, out, pair_index, R, weighted, threads, 1, NULL, err)) !=
+    if ((rc = state_compute(&out->before, g, NULL, before, out, &px, R, weighted, threads, 1, NULL, err)) !=
         KL_OK)
         goto cleanup;
     comp_after = malloc(n1 * sizeof *comp_after);
     sources = malloc(n1 * sizeof *sources);
     if (!comp_after || !sources)
         goto nomem;
-    if ((rc = state_compute(&out->after, g, gone, after, out, pair_index, R, weighted, threads, 1, comp_after, err)) !=
+    if ((rc = state_compute(&out->after, g, gone, after, out, &px, R, weighted, threads, 1, comp_after, err)) !=
         KL_OK)
         goto cleanup;
     /* the same pairs before the removal: those that stay connected, with
@@ -281,7 +286,7 @@ kl_err kl_whatif_compare(kl_whatif_t *out, const kl_dataset_t *ds, const kl_agra
     if (isnan(out->kept_distance_sum))
         goto nomem;
     /* pairs connected before among the actors that stay */
-    if ((rc = state_compute(&kept, g, NULL, after, out, pair_index, R, weighted, threads, 0, NULL, err)) != KL_OK)
+    if ((rc = state_compute(&kept, g, NULL, after, out, &px, R, weighted, threads, 0, NULL, err)) != KL_OK)
         goto cleanup;
     out->lost_pairs = kept.connected_pairs - out->after.connected_pairs;
     goto cleanup;
@@ -297,7 +302,7 @@ cleanup:
     free(after);
     free(present);
     free(sorted);
-    free(pair_index);
+    free(px.rank);
     return rc;
 }
 

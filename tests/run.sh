@@ -70,6 +70,10 @@ run_case() {  # case-dir
   fi
   (cd "$work" && find . -mindepth 1 -printf '%P\n' | sort) >"$scratch/before"
   local args; args="$(cat "$dir/args")"
+  # a `slow` case gets twelve times the time under the sanitizers, which
+  # run kluster about 25 times slower than the release build
+  local TIMEOUT="$TIMEOUT"
+  [ -f "$dir/slow" ] && [ "$mode" = sanitizers ] && TIMEOUT=$((TIMEOUT * 12))
   (cd "$work" && eval "timeout $TIMEOUT \"\$KLUSTER\" $args") >"$scratch/out" 2>"$scratch/err" </dev/null
   rc=$?
   want="$(cat "$dir/expected.rc" 2>/dev/null || echo 0)"

@@ -26,34 +26,42 @@ static int cmp_named(const void *a, const void *b)
     return strcmp(((const named_count_t *)a)->name, ((const named_count_t *)b)->name);
 }
 
-/* s escaped for the terminal (kl_term_escape), malloc'd; NULL (and a note
- * printed) when out of memory. */
-static char *escaped(const char *s)
+/* A name escaped for the terminal (kl_term_escape): on the stack when it
+ * fits, so that printing allocates nothing for ordinary names. */
+typedef struct {
+    char small[1024];
+    char *big;
+} shown_t;
+
+/* s escaped, in sh (free sh->big after use); NULL when out of memory. */
+static const char *escaped(const char *s, shown_t *sh)
 {
-    size_t len = kl_term_escape(s, NULL, 0);
-    char *t = malloc(len + 1);
-    if (t)
-        kl_term_escape(s, t, len + 1);
-    else
-        fputs("(out of memory)", stdout);
-    return t;
+    size_t len = kl_term_escape(s, sh->small, sizeof sh->small);
+    sh->big = NULL;
+    if (len < sizeof sh->small)
+        return sh->small;
+    if ((sh->big = malloc(len + 1)))
+        kl_term_escape(s, sh->big, len + 1);
+    return sh->big;
 }
 
 /* Print s (escaped for the terminal) left-aligned in a field of width
  * characters (not bytes, so that "Östergötlands län" lines up with ASCII
- * names). */
-static void print_padded(const char *s, int width)
+ * names).  -1 when out of memory. */
+static int print_padded(const char *s, int width)
 {
-    char *t = escaped(s);
+    shown_t sh;
+    const char *t = escaped(s, &sh);
     if (!t)
-        return;
+        return -1;
     int chars = 0;
     for (const unsigned char *p = (const unsigned char *)t; *p; p++)
         chars += (*p & 0xC0) != 0x80;
     fputs(t, stdout);
-    free(t);
+    free(sh.big);
     for (; chars < width; chars++)
         putchar(' ');
+    return 0;
 }
 
 static int print_stats(kl_run_t *run, const kl_cli_options_t *o)
@@ -90,18 +98,22 @@ static int print_stats(kl_run_t *run, const kl_cli_options_t *o)
     }
     qsort(types, nt, sizeof *types, cmp_named);
     printf("relations   %u\n", ds->n_relations);
-    for (uint32_t j = 0; j < nt; j++) {
-        char *name = escaped(types[j].name);
-        printf("  %-22s %u%s\n", name ? name : "", types[j].count,
-               kl_reltype_parse(types[j].name) == KL_REL_OTHER ? "  (unknown type)" : "");
-        free(name);
+    int short_of_memory = 0;
+    for (uint32_t j = 0; j < nt && !short_of_memory; j++) {
+        shown_t sh;
+        const char *name = escaped(types[j].name, &sh);
+        short_of_memory = !name;
+        if (name)
+            printf("  %-22s %u%s\n", name, types[j].count,
+                   kl_reltype_parse(types[j].name) == KL_REL_OTHER ? "  (unknown type)" : "");
+        free(sh.big);
     }
 
     uint32_t regionless = 0;
     for (uint32_t r = 0; r < ds->n_regions; r++)
         regions[r] = (named_count_t){ds->regions[r].id, r};
     qsort(regions, ds->n_regions, sizeof *regions, cmp_named);
-    uint32_t *actors = calloc((size_t)ds->n_regions + 1, sizeof *actors);
+    uint32_t *actors = short_of_memory ? NULL : calloc((size_t)ds->n_regions + 1, sizeof *actors);
     if (!actors) {
         free(types);
         free(regions);
@@ -115,18 +127,22 @@ static int print_stats(kl_run_t *run, const kl_cli_options_t *o)
             regionless++;
     }
     printf("regions     %u\n", ds->n_regions);
-    for (uint32_t j = 0; j < ds->n_regions; j++) {
+    for (uint32_t j = 0; j < ds->n_regions && !short_of_memory; j++) {
         const kl_region_t *g = &ds->regions[regions[j].count];
         printf("  ");
-        print_padded(g->id, 10);
+        short_of_memory = print_padded(g->id, 10) < 0;
         putchar(' ');
-        print_padded(g->name, 30);
+        short_of_memory = short_of_memory || print_padded(g->name, 30) < 0;
         printf(" %u actor%s\n", actors[regions[j].count], actors[regions[j].count] == 1 ? "" : "s");
     }
     printf("  %-10s %-30s %u actor%s\n", "-", "(no region)", regionless, regionless == 1 ? "" : "s");
     free(types);
     free(regions);
     free(actors);
+    if (short_of_memory) {
+        kl_cli_error("out of memory");
+        return 1;
+    }
 
     /* the analysis graph of the default options, as every command builds it */
     if (kl_cli_run_build(run, o) != 0)

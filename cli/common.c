@@ -171,8 +171,19 @@ int kl_cli_parse_u64(const char *s, unsigned long long max, unsigned long long *
     return 0;
 }
 
+/* Messages are printed without allocating where they fit on the stack
+ * (escaping makes a byte at most four, "\xHH"): a message about running
+ * out of memory, or any warning printed while memory is short, must still
+ * come out whole. */
+#define KL_CLI_LINE_MAX 2048
+
 void kl_cli_put(FILE *f, const char *s)
 {
+    char esc[4 * KL_CLI_LINE_MAX + 1];
+    if (strlen(s) <= KL_CLI_LINE_MAX) {
+        fwrite(esc, 1, kl_term_escape(s, esc, sizeof esc), f);
+        return;
+    }
     if (kl_write_escaped(f, kl_term_escape, s) < 0)
         fputs("(out of memory)", f);
 }
@@ -180,11 +191,15 @@ void kl_cli_put(FILE *f, const char *s)
 /* prefix as it is, then fmt formatted and escaped, then suffix */
 static void vline(FILE *f, const char *prefix, const char *suffix, const char *fmt, va_list ap)
 {
-    char *text = NULL;
+    char small[KL_CLI_LINE_MAX + 1], *text = NULL;
+    va_list again;
+    va_copy(again, ap);
+    int len = vsnprintf(small, sizeof small, fmt, ap);
+    if (len >= (int)sizeof small && vasprintf(&text, fmt, again) < 0)
+        text = NULL; /* then the message cut to what fits */
+    va_end(again);
     fputs(prefix, f);
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
-    kl_cli_put(f, text ? text : fmt);
+    kl_cli_put(f, len < 0 ? fmt : text ? text : small);
     free(text);
     fputs(suffix, f);
 }

@@ -26,12 +26,19 @@ for sig in INT TERM; do
       kill -s "$sig" "$pid" 2>/dev/null
       wait "$pid"; rc=$?
       left="$(ls -A "$work/out")"
-      # either the command finished first (complete file, exit 0) or it
-      # died from the signal and left nothing
-      if [ "$rc" = 0 ]; then
+      # either the command finished first (complete file, exit 0), or it
+      # died from the signal and left nothing, or the signal came between
+      # the rename that completes the file and the exit: then the file is
+      # whole, never a part of one
+      if [ "$rc" = 0 ] || [ "$left" = "$(basename "$out")" ]; then
         check "$cmd SIG$sig after ${delay}s: finished, one complete file" '[ "$left" = "$(basename "$out")" ]'
-        [ $cmd = analyze ] && check "$cmd SIG$sig after ${delay}s: the file is whole JSON" \
-          '/usr/bin/python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$out"'
+        if [ $cmd = analyze ]; then
+          check "$cmd SIG$sig after ${delay}s: the file is whole JSON" \
+            '/usr/bin/python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$out"'
+        else
+          check "$cmd SIG$sig after ${delay}s: the file is whole SVG" \
+            '/usr/bin/python3 -c "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])" "$out"'
+        fi
       else
         check "$cmd SIG$sig after ${delay}s: nothing left behind (found: $left)" '[ -z "$left" ]'
       fi

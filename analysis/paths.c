@@ -58,11 +58,12 @@ typedef struct {
 } kl_pgroup;
 
 /* One pair lane of a pass: the sources of one group, targets in region dst,
- * summed into pair `pair`. */
+ * summed into pacc[at + v * stride] for vertex v (see kl_pworker.pacc). */
 typedef struct {
     double k, k_leaf;
     int32_t dst;
-    uint32_t pair;
+    uint32_t stride;
+    size_t at;
 } kl_plane;
 
 /* Per-lane workspace and accumulators (kept numbering).  Pass data lives
@@ -88,7 +89,9 @@ typedef struct {
     kl_plane *planes;          /* the pair lanes of the current pass */
     double *pcoefs;            /* by order index: (target + delta) / sigma for each pair lane */
     double *psum, *ptargets;   /* per pair lane: successors' sum, and targets reached */
-    double *pacc;              /* by pair, then vertex: the pairs' dependency sums */
+    double *pacc;              /* the pairs' dependency sums: by source region r, then
+                                * vertex, then r's pairs (pair_of order), so that the
+                                * lanes of a pass write side by side */
     uint64_t arcs;             /* arc inspections of the forward and backward sweeps */
     double t_pass, t_pairs;    /* seconds in passes, and in their pair lanes */
     uint32_t reached, nlev;
@@ -342,7 +345,9 @@ static uint32_t kl_pair_lanes(const kl_pshared *sh, const kl_pgroup *gr, uint32_
             continue;
         for (uint32_t i = sh->src_off[r]; i < sh->src_off[r + 1]; i++) {
             uint32_t pair = sh->pair_of[i];
-            lanes[L++] = (kl_plane){gr[j].k, gr[j].k_leaf, p->pair_dst[pair], pair};
+            uint32_t nr = sh->src_off[r + 1] - sh->src_off[r];
+            lanes[L++] = (kl_plane){gr[j].k, gr[j].k_leaf, p->pair_dst[pair], nr,
+                                    (size_t)sh->n * sh->src_off[r] + (i - sh->src_off[r])};
         }
     }
     return L;
@@ -694,7 +699,6 @@ static void kl_backward_pairs(kl_pworker *wk, uint32_t L)
     const double *sigma = wk->sigma;
     const kl_plane *ln = wk->planes;
     double *pc = wk->pcoefs, *s = wk->psum, *targets = wk->ptargets;
-    size_t n = sh->n; /* pacc is by pair, then vertex: a pass touches only its lanes' pairs */
     for (uint32_t l = 0; l < L; l++)
         targets[l] = 0;
     for (uint32_t i = wk->reached; i-- > 1;) {
@@ -714,7 +718,7 @@ static void kl_backward_pairs(kl_pworker *wk, uint32_t L)
             targets[l] += lr + c;
             double d = lr + sg * s[l];
             out[l] = (c + d) * inv_sigma;
-            wk->pacc[(size_t)n * ln[l].pair + v] += ln[l].k * d;
+            wk->pacc[ln[l].at + (size_t)v * ln[l].stride] += ln[l].k * d;
         }
     }
     /* The root, as in kl_backward: inside every path from a leaf source. */
@@ -723,7 +727,7 @@ static void kl_backward_pairs(kl_pworker *wk, uint32_t L)
         if (ln[l].k_leaf <= 0)
             continue;
         double d = targets[l] + (nleaf_reg[x] ? kl_leaves_in(sh, x, ln[l].dst) : 0);
-        wk->pacc[(size_t)n * ln[l].pair + x] += ln[l].k_leaf * d;
+        wk->pacc[ln[l].at + (size_t)x * ln[l].stride] += ln[l].k_leaf * d;
     }
 }
 
@@ -992,10 +996,17 @@ kl_err kl_paths_run(kl_paths_t *p)
     kl_merge(p->dep_sum, wk, ready, 0, 4, &sh);
     kl_merge(p->dep_sumsq, wk, ready, 1, 4, &sh);
     kl_merge(p->harmonic, wk, ready, SIZE_MAX, 1, &sh);
-    for (uint32_t i = 0; i < sh.n_pairs && p->pair_sum; i++)
-        for (int t = 0; t < ready; t++)
-            for (uint32_t x = 0; x < sh.n; x++)
-                p->pair_sum[(size_t)i * g->n + sh.orig[x]] += wk[t].pacc[(size_t)i * sh.n + x];
+    for (int32_t r = 0; r < sh.n_src_regions && p->pair_sum; r++) {
+        uint32_t nr = sh.src_off[r + 1] - sh.src_off[r];
+        for (uint32_t i = sh.src_off[r]; i < sh.src_off[r + 1]; i++) {
+            double *out = p->pair_sum + (size_t)sh.pair_of[i] * g->n;
+            for (int t = 0; t < ready; t++) {
+                const double *in = wk[t].pacc + (size_t)sh.n * sh.src_off[r] + (i - sh.src_off[r]);
+                for (uint32_t x = 0; x < sh.n; x++)
+                    out[sh.orig[x]] += in[(size_t)x * nr];
+            }
+        }
+    }
     double t_pass = 0, t_pairs = 0;
     for (int t = 0; t < ready; t++) {
         p->arcs += wk[t].arcs;

@@ -479,6 +479,7 @@ kl_err kl_paths_time(const kl_agraph_t *g, int weighted, int threads, double *be
 #define KL_KERNEL_NO_LEAVES 1u           /* keep degree-1 vertices instead of folding them into their host */
 #define KL_KERNEL_SEPARATE_BROKERS 2u    /* exact region-pair brokers in passes of their own, not the metrics' */
 #define KL_KERNEL_NO_TWINS 4u            /* a pass for each of a class of closed twins, not one for the class */
+#define KL_KERNEL_NO_LEVELS 8u           /* harmonic alone: the full forward sweep, not the direction-optimizing BFS */
 
 /* ---- The shortest-path kernel (analysis/paths.c), on any CSR graph
  *

@@ -310,7 +310,7 @@ static int read_exact_limit(kl_sampling_request_t *s)
 }
 
 /* KLUSTER_KERNEL: switches of the path kernel's reductions for benchmarks,
- * a comma-separated list of no-leaves, no-twins and separate-brokers (unset or
+ * a comma-separated list of no-leaves, no-twins, separate-brokers and top-down (unset or
  * empty: all on).  The results are the same up to rounding. */
 static int read_kernel_switches(unsigned *kernel)
 {
@@ -319,7 +319,8 @@ static int read_kernel_switches(unsigned *kernel)
         unsigned bit;
     } known[] = {{"no-leaves", KL_KERNEL_NO_LEAVES},
                  {"separate-brokers", KL_KERNEL_SEPARATE_BROKERS},
-                 {"no-twins", KL_KERNEL_NO_TWINS}};
+                 {"no-twins", KL_KERNEL_NO_TWINS},
+                 {"top-down", KL_KERNEL_NO_LEVELS}};
     const char *env = getenv(KL_CLI_KERNEL_ENV);
     *kernel = 0;
     for (const char *s = env ? env : ""; *s;) {
@@ -327,7 +328,7 @@ static int read_kernel_switches(unsigned *kernel)
         while (k < sizeof known / sizeof *known && !(strlen(known[k].name) == len && !strncmp(s, known[k].name, len)))
             k++;
         if (k == sizeof known / sizeof *known) {
-            kl_cli_error("invalid %s '%s' (a list of no-leaves, no-twins, separate-brokers)", KL_CLI_KERNEL_ENV, env);
+            kl_cli_error("invalid %s '%s' (a list of no-leaves, no-twins, separate-brokers, top-down)", KL_CLI_KERNEL_ENV, env);
             return -1;
         }
         *kernel |= known[k].bit;

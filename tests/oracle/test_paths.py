@@ -237,6 +237,18 @@ def check_sampled(t, name, exe, gfile, tmp, n, edges, regions, weighted, rnd):
     cols = [("dep_sum", dep), ("dep_sumsq", depsq), ("harmonic", harm), ("irb_sum", irb), ("irb_sumsq", irbsq)]
     for i, (label, want) in enumerate(cols):
         t.check("%s sampled %s" % (name, label), [rows[v][i] for v in range(n)], want)
+    # Harmonic alone takes the direction-optimizing BFS (levels only), every
+    # source or the list: the same numbers, and the same bytes as the full sweep.
+    for label, src in (("sampled", sfile), ("all sources", None)):
+        out_h, rows_h = run_driver(exe, gfile, weighted, 2, src, extra=["--outputs", "h"])
+        out_t, _ = run_driver(exe, gfile, weighted, 1, src, extra=["--outputs", "h", "--kernel", "top-down"])
+        if src:
+            want = harm
+        else:
+            hc = nx.harmonic_centrality(G, distance=wkey)
+            want = [float(hc[v]) for v in range(n)]
+        t.check("%s %s harmonic alone" % (name, label), [rows_h[v][2] for v in range(n)], want)
+        t.check_true("%s %s harmonic alone: the same bytes top-down on 1 thread" % (name, label), out_h == out_t)
 
 
 def random_regions(n, rnd, nreg, none_share):

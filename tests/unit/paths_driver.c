@@ -43,6 +43,7 @@ int main(int argc, char **argv)
 {
     const char *path = NULL, *src_path = NULL, *outputs = "dqhij", *pairs = "";
     int weighted = 0, threads = 0, timing = 0;
+    unsigned kernel = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--weighted"))
             weighted = 1;
@@ -56,11 +57,13 @@ int main(int argc, char **argv)
             pairs = argv[++i];
         else if (!strcmp(argv[i], "--sources") && i + 1 < argc)
             src_path = argv[++i];
+        else if (!strcmp(argv[i], "--kernel") && i + 1 < argc)
+            kernel = strcmp(argv[++i], "top-down") ? 0 : KL_KERNEL_NO_LEVELS;
         else
             path = argv[i];
     }
     if (!path)
-        die("usage: paths_driver FILE [--weighted] [--threads T] [--sources FILE] [--time]");
+        die("usage: paths_driver FILE [--weighted] [--threads T] [--sources FILE] [--outputs dqhij] [--pairs A:B,...] [--kernel top-down] [--time]");
     FILE *f = fopen(path, "r");
     if (!f)
         die("cannot open input");
@@ -125,7 +128,7 @@ int main(int argc, char **argv)
             die("out of memory");
     kl_paths_t p = {.g = &g, .weighted = weighted, .sources = sources, .n_sources = n_sources,
                     .threads = threads, .region = region, .dep_sum = out[0], .dep_sumsq = out[1],
-                    .harmonic = out[2], .irb_sum = out[3], .irb_sumsq = out[4]};
+                    .harmonic = out[2], .irb_sum = out[3], .irb_sumsq = out[4], .kernel = kernel};
     const char *letters = "dqhij";
     double **slot[] = {&p.dep_sum, &p.dep_sumsq, &p.harmonic, &p.irb_sum, &p.irb_sumsq};
     for (int k = 0; k < 5; k++)

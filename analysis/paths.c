@@ -50,6 +50,7 @@ typedef struct {
     uint32_t *twin_off, *twin;
     uint8_t *is_twin;          /* a twin whose representative's pass stands for it */
     uint32_t max_twins;
+    int32_t n_reg_ids;         /* region ids of kept vertices and pair ends are below this */
 } kl_pshared;
 
 typedef struct {
@@ -89,6 +90,7 @@ typedef struct {
     kl_plane *planes;          /* the pair lanes of the current pass */
     double *pcoefs;            /* by order index: (target + delta) / sigma for each pair lane */
     double *psum, *ptargets;   /* per pair lane: successors' sum, and targets reached */
+    int32_t *lane_of;          /* region -> its pair lane in a one-group pass, or -1 */
     double *pacc;              /* the pairs' dependency sums: by source region r, then
                                 * vertex, then r's pairs (pair_of order), so that the
                                 * lanes of a pass write side by side */
@@ -532,6 +534,12 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
         goto cleanup;
     if (p->n_pairs && (rc = kl_pairs_init(sh, p)) != KL_OK)
         goto cleanup;
+    for (uint32_t x = 0; x < kept; x++)
+        if (sh->reg[x] >= sh->n_reg_ids)
+            sh->n_reg_ids = sh->reg[x] + 1;
+    for (uint32_t i = 0; i < p->n_pairs; i++)
+        if (p->pair_dst[i] >= sh->n_reg_ids)
+            sh->n_reg_ids = p->pair_dst[i] + 1;
     rc = KL_ENOMEM;
 
     /* A pass is needed when some source maps to x and it has something to
@@ -753,8 +761,10 @@ static inline __attribute__((always_inline)) void kl_backward(kl_pworker *wk, in
 
 /* The pair lanes' sweep: irb's sweep with the targets of one region each,
  * all lanes side by side (pcoefs[i * L + l]), so that one read of a
- * successor's coefficients serves every lane. */
-static void kl_backward_pairs(kl_pworker *wk, uint32_t L)
+ * successor's coefficients serves every lane.  Built for AVX2 as well where
+ * the machine has it: the lanes are independent, each adds in the same
+ * order either way, so the sums have the same bits. */
+__attribute__((target_clones("avx2", "default"))) static void kl_backward_pairs(kl_pworker *wk, uint32_t L)
 {
     if (L == 0)
         return;
@@ -763,7 +773,17 @@ static void kl_backward_pairs(kl_pworker *wk, uint32_t L)
     const int32_t *reg = sh->reg;
     const double *sigma = wk->sigma;
     const kl_plane *ln = wk->planes;
-    double *pc = wk->pcoefs, *s = wk->psum, *targets = wk->ptargets;
+    double *pc = wk->pcoefs, *restrict s = wk->psum, *targets = wk->ptargets;
+    /* One source group (no leaves in other regions, the usual pass): the
+     * lanes' sums lie side by side in pacc, and at most one lane has its
+     * targets in v's region (lane_of), so most of a vertex's work is a
+     * loop the compiler vectorizes. */
+    int one_group = 1;
+    for (uint32_t l = 1; l < L && one_group; l++)
+        one_group = ln[l].at == ln[0].at + l && ln[l].stride == ln[0].stride && ln[l].k == ln[0].k;
+    if (one_group)
+        for (uint32_t l = 0; l < L; l++)
+            wk->lane_of[ln[l].dst] = (int32_t)l;
     for (uint32_t l = 0; l < L; l++)
         targets[l] = 0;
     for (uint32_t i = wk->reached; i-- > 1;) {
@@ -772,11 +792,27 @@ static void kl_backward_pairs(kl_pworker *wk, uint32_t L)
         for (uint32_t l = 0; l < L; l++)
             s[l] = 0.0;
         for (uint32_t q = sst[i], end = sst[i + 1]; q < end; q++) {
-            const double *c = pc + (size_t)L * succ[q];
+            const double *restrict c = pc + (size_t)L * succ[q];
             for (uint32_t l = 0; l < L; l++)
                 s[l] += c[l];
         }
-        double *out = pc + (size_t)L * i;
+        double *restrict out = pc + (size_t)L * i;
+        if (one_group && !nleaf_reg[v]) {
+            /* as below with lr = 0, c = 0 but in lane m: the same operations */
+            double *restrict acc = wk->pacc + ln[0].at + (size_t)v * ln[0].stride;
+            double k = ln[0].k;
+            for (uint32_t l = 0; l < L; l++) {
+                double d = 0.0 + sg * s[l];
+                out[l] = (0.0 + d) * inv_sigma;
+                acc[l] += k * d;
+            }
+            int32_t m = reg[v] >= 0 ? wk->lane_of[reg[v]] : -1;
+            if (m >= 0) {
+                out[m] = (1.0 + (0.0 + sg * s[m])) * inv_sigma;
+                targets[m] += 1;
+            }
+            continue;
+        }
         for (uint32_t l = 0; l < L; l++) {
             uint32_t lr = nleaf_reg[v] ? kl_leaves_in(sh, v, ln[l].dst) : 0;
             int c = reg[v] == ln[l].dst;
@@ -786,6 +822,9 @@ static void kl_backward_pairs(kl_pworker *wk, uint32_t L)
             wk->pacc[ln[l].at + (size_t)v * ln[l].stride] += ln[l].k * d;
         }
     }
+    if (one_group)
+        for (uint32_t l = 0; l < L; l++)
+            wk->lane_of[ln[l].dst] = -1;
     /* The root, as in kl_backward: inside every path from a leaf source. */
     uint32_t x = order[0];
     for (uint32_t l = 0; l < L; l++) {
@@ -952,6 +991,7 @@ static void kl_worker_free(kl_pworker *wk)
     free(wk->psum);
     free(wk->ptargets);
     free(wk->pacc);
+    free(wk->lane_of);
 }
 
 static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh)
@@ -998,8 +1038,11 @@ static kl_err kl_worker_init(kl_pworker *wk, const kl_pshared *sh)
         wk->psum = malloc(L * sizeof *wk->psum);
         wk->ptargets = malloc(L * sizeof *wk->ptargets);
         wk->pacc = calloc((size_t)sh->n_pairs * n, sizeof *wk->pacc);
-        if (!wk->planes || !wk->pcoefs || !wk->psum || !wk->ptargets || !wk->pacc)
+        wk->lane_of = malloc(((size_t)sh->n_reg_ids + 1) * sizeof *wk->lane_of);
+        if (!wk->planes || !wk->pcoefs || !wk->psum || !wk->ptargets || !wk->pacc || !wk->lane_of)
             return KL_ENOMEM;
+        for (int32_t r = 0; r < sh->n_reg_ids; r++)
+            wk->lane_of[r] = -1;
     }
     return KL_OK;
 }

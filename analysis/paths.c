@@ -30,6 +30,7 @@ typedef struct {
     uint32_t *leaf_off;        /* leaves of kept x: leaf[leaf_off[x] .. leaf_off[x+1]) */
     uint32_t *leaf;            /* original ids, sorted by (region, id) */
     int32_t *leaf_reg;         /* region of leaf[i] */
+    int32_t *leaf_one_reg;     /* the one region of all x's leaves that have one (-1: none), -2 for several */
     double *leaf_cnt;          /* occurrences of leaf[i] among the sources */
     double *ks, *kl;           /* occurrences among the sources of x itself / of its leaves */
     uint32_t *pass;            /* kept vertices that need a pass */
@@ -113,6 +114,7 @@ static void kl_pshared_free(kl_pshared *sh)
     free(sh->leaf_off);
     free(sh->leaf);
     free(sh->leaf_reg);
+    free(sh->leaf_one_reg);
     free(sh->leaf_cnt);
     free(sh->ks);
     free(sh->kl);
@@ -142,6 +144,11 @@ static int kl_leafkey_cmp(const void *a, const void *b)
 /* Number of leaves of kept x with region r (leaf_reg is sorted per x). */
 static uint32_t kl_leaves_in(const kl_pshared *sh, uint32_t x, int32_t r)
 {
+    /* Usually a host's leaves are all in one region (its staff, its
+     * single-partner projects): no search. */
+    int32_t one = sh->leaf_one_reg[x];
+    if (one != -2 && r >= 0)
+        return one == r ? sh->nleaf_reg[x] : 0;
     uint32_t lo = sh->leaf_off[x], hi = sh->leaf_off[x + 1];
     uint32_t a = lo, b = hi;
     while (a < b) { /* first >= r */
@@ -415,13 +422,14 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
     sh->leaf = malloc((n_leaves ? n_leaves : 1) * sizeof *sh->leaf);
     sh->leaf_reg = malloc((n_leaves ? n_leaves : 1) * sizeof *sh->leaf_reg);
     sh->leaf_cnt = malloc((n_leaves ? n_leaves : 1) * sizeof *sh->leaf_cnt);
+    sh->leaf_one_reg = malloc(kn * sizeof *sh->leaf_one_reg);
     sh->ks = calloc(kn, sizeof *sh->ks);
     sh->kl = calloc(kn, sizeof *sh->kl);
     sh->pass = malloc(kn * sizeof *sh->pass);
     sh->inv = malloc((kn + 3) * sizeof *sh->inv);
     keys = malloc((n_leaves ? n_leaves : 1) * sizeof *keys);
     if (!sh->orig || !sh->off || !sh->reg || !sh->nleaf || !sh->nleaf_reg || !sh->leaf_off || !sh->leaf ||
-        !sh->leaf_reg || !sh->leaf_cnt || !sh->ks || !sh->kl || !sh->pass || !sh->inv || !keys)
+        !sh->leaf_reg || !sh->leaf_cnt || !sh->leaf_one_reg || !sh->ks || !sh->kl || !sh->pass || !sh->inv || !keys)
         goto cleanup;
 
     /* Number the kept vertices in BFS order, starting from the hubs: a
@@ -527,6 +535,13 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
             sh->leaf[i] = keys[i].id;
             sh->leaf_reg[i] = keys[i].reg;
             sh->leaf_cnt[i] = cnt[keys[i].id];
+        }
+        for (uint32_t x = 0; x < kept; x++) {
+            int32_t one = -1;
+            for (uint32_t i = sh->leaf_off[x]; i < sh->leaf_off[x + 1]; i++)
+                if (sh->leaf_reg[i] >= 0)
+                    one = one == -1 || one == sh->leaf_reg[i] ? sh->leaf_reg[i] : -2;
+            sh->leaf_one_reg[x] = one;
         }
     }
 
@@ -720,6 +735,8 @@ static inline __attribute__((always_inline)) void kl_backward(kl_pworker *wk, in
     const double *sigma = wk->sigma;
     double *coefs = wk->coefs, *acc = wk->acc;
     uint64_t targets = 0; /* irb targets reached, as an exact count for the root */
+    /* squares only for standard errors (sampled sources) */
+    const int sq_dep = sh->p->dep_sumsq != NULL, sq_irb = sh->p->irb_sumsq != NULL;
     for (uint32_t i = wk->reached; i-- > 1;) {
         uint32_t v = order[i];
         double sg = sigma[i], inv_sigma = 1.0 / sg;
@@ -736,7 +753,8 @@ static inline __attribute__((always_inline)) void kl_backward(kl_pworker *wk, in
             double d = nleaf[v] + sg * s1;
             coefs[2 * (size_t)i] = (1.0 + d) * inv_sigma;
             a[0] += k * d;
-            a[1] += k * d * d;
+            if (sq_dep)
+                a[1] += k * d * d;
         }
         if (g) {
             uint32_t lr = nleaf_reg[v] ? nleaf_reg[v] - kl_leaves_in(sh, v, g->reg) : 0;
@@ -745,7 +763,8 @@ static inline __attribute__((always_inline)) void kl_backward(kl_pworker *wk, in
             double d = lr + sg * s2;
             coefs[2 * (size_t)i + 1] = (c + d) * inv_sigma;
             a[2] += g->k * d;
-            a[3] += g->k * d * d;
+            if (sq_irb)
+                a[3] += g->k * d * d;
         }
     }
     /* The root: a leaf source's pass is the host's, and the host lies inside

@@ -95,6 +95,37 @@ static int role_of(uint32_t ga, uint32_t gv, uint32_t gb)
     return ga == gb ? R_WO : R_BO;
 }
 
+/* v's neighbours without directions, in order: the union of its sorted in-
+ * and out-lists, with dir bits 1 for the arc v->x and 2 for x->v. */
+typedef struct {
+    const uint32_t *in, *in_end, *out, *out_end;
+} neighbours_t;
+
+static neighbours_t neighbours_of(uint32_t v, const size_t *in_off, const uint32_t *in_adj, const size_t *out_off,
+                                  const uint32_t *out_adj)
+{
+    return (neighbours_t){in_adj + in_off[v], in_adj + in_off[v + 1], out_adj + out_off[v], out_adj + out_off[v + 1]};
+}
+
+static int neighbours_next(neighbours_t *it, uint32_t *x, uint8_t *bits)
+{
+    int has_in = it->in < it->in_end, has_out = it->out < it->out_end;
+    if (!has_in && !has_out)
+        return 0;
+    if (!has_out || (has_in && *it->in < *it->out)) {
+        *x = *it->in++;
+        *bits = 2;
+    } else if (!has_in || *it->out < *it->in) {
+        *x = *it->out++;
+        *bits = 1;
+    } else {
+        *x = *it->out++;
+        it->in++;
+        *bits = 3;
+    }
+    return 1;
+}
+
 /* All pairs (a in in(v), b in out(v), a != b) by role, for every v, into
  * cnt (N x R_COUNT).  in and out lists are sorted.  hist and stamp hold a
  * group each. */
@@ -123,21 +154,17 @@ static void count_all_pairs(uint32_t N, const size_t *in_off, const uint32_t *in
             else if (stamp[ga] == v + 1)
                 same += hist[ga];
         }
-        /* a == b: the reciprocal neighbours, by a merge of the sorted lists */
-        for (size_t i = in_off[v], j = out_off[v]; i < in_off[v + 1] && j < out_off[v + 1];) {
-            if (in_adj[i] < out_adj[j]) {
-                i++;
-            } else if (in_adj[i] > out_adj[j]) {
-                j++;
-            } else {
-                if (grp[in_adj[i]] == gv)
+        /* a == b: the reciprocal neighbours */
+        neighbours_t it = neighbours_of(v, in_off, in_adj, out_off, out_adj);
+        uint32_t x;
+        uint8_t bits;
+        while (neighbours_next(&it, &x, &bits))
+            if (bits == 3) {
+                if (grp[x] == gv)
                     rec_g++;
                 else
                     rec_other++;
-                i++;
-                j++;
             }
-        }
         double *c = cnt + (size_t)v * R_COUNT;
         c[R_WI] = in_g * out_g - rec_g;
         c[R_BIO] = in_g * (out - out_g);
@@ -227,12 +254,12 @@ static kl_err count_two_paths(uint32_t N, uint32_t G, const size_t *out_off, con
     int want = N < 4 * KL_TWOPATH_BLOCK ? 1 : kl_i_pool_threads(0, KL_TWOPATH_MAX_THREADS);
     triangle_worker_t w[KL_TWOPATH_MAX_THREADS];
     memset(w, 0, sizeof w);
-    size_t *in_off = calloc((size_t)N + 2, sizeof *in_off), *und_off = calloc((size_t)N + 2, sizeof *und_off);
+    size_t *in_off = calloc((size_t)N + 2, sizeof *in_off), *und_deg = calloc((size_t)N + 1, sizeof *und_deg);
     size_t *fwd_off = calloc((size_t)N + 2, sizeof *fwd_off);
     uint32_t *in_adj = malloc((m + 1) * sizeof *in_adj), *hist = malloc(((size_t)G + 1) * sizeof *hist);
     uint32_t *stamp = calloc((size_t)G + 1, sizeof *stamp), *fwd = malloc((m + 1) * sizeof *fwd);
     uint8_t *dir = malloc(m + 1);
-    if (!in_off || !und_off || !fwd_off || !in_adj || !hist || !stamp || !fwd || !dir)
+    if (!in_off || !und_deg || !fwd_off || !in_adj || !hist || !stamp || !fwd || !dir)
         goto done;
 
     /* In-lists: the arcs are sorted by source, so each list comes out sorted. */
@@ -245,35 +272,24 @@ static kl_err count_two_paths(uint32_t N, uint32_t G, const size_t *out_off, con
             in_adj[in_off[out_adj[j] + 1]++] = a;
     count_all_pairs(N, in_off, in_adj, out_off, out_adj, grp, hist, stamp, cnt);
 
-    /* Degrees without directions: the union of the in- and out-lists. */
+    /* Degrees without directions. */
     for (uint32_t v = 0; v < N; v++) {
-        size_t i = in_off[v], j = out_off[v], d = 0;
-        while (i < in_off[v + 1] || j < out_off[v + 1]) {
-            if (j == out_off[v + 1] || (i < in_off[v + 1] && in_adj[i] < out_adj[j]))
-                i++;
-            else if (i == in_off[v + 1] || out_adj[j] < in_adj[i])
-                j++;
-            else
-                i++, j++;
-            d++;
-        }
-        und_off[v + 1] = d;
+        neighbours_t it = neighbours_of(v, in_off, in_adj, out_off, out_adj);
+        uint32_t x;
+        uint8_t bits;
+        while (neighbours_next(&it, &x, &bits))
+            und_deg[v]++;
     }
-    /* The forward lists: neighbours of higher (degree, index), dir bits. */
+    /* The forward lists: neighbours of higher (degree, index), dir bits;
+     * counted, then filled. */
     for (int pass = 0; pass < 2; pass++) {
         for (uint32_t v = 0; v < N; v++) {
-            size_t i = in_off[v], j = out_off[v], k = fwd_off[v];
-            while (i < in_off[v + 1] || j < out_off[v + 1]) {
-                uint32_t x;
-                uint8_t bits;
-                if (j == out_off[v + 1] || (i < in_off[v + 1] && in_adj[i] < out_adj[j]))
-                    x = in_adj[i++], bits = 2;
-                else if (i == in_off[v + 1] || out_adj[j] < in_adj[i])
-                    x = out_adj[j++], bits = 1;
-                else
-                    x = out_adj[j], i++, j++, bits = 3;
-                int up = und_off[x + 1] > und_off[v + 1] || (und_off[x + 1] == und_off[v + 1] && x > v);
-                if (!up)
+            neighbours_t it = neighbours_of(v, in_off, in_adj, out_off, out_adj);
+            size_t k = fwd_off[v];
+            uint32_t x;
+            uint8_t bits;
+            while (neighbours_next(&it, &x, &bits)) {
+                if (und_deg[x] < und_deg[v] || (und_deg[x] == und_deg[v] && x < v))
                     continue;
                 if (pass == 1) {
                     fwd[k] = x;
@@ -312,7 +328,7 @@ done:
         free(w[t].mdir);
     }
     free(in_off);
-    free(und_off);
+    free(und_deg);
     free(fwd_off);
     free(in_adj);
     free(hist);

@@ -170,6 +170,14 @@ static uint32_t kl_leaves_in(const kl_pshared *sh, uint32_t x, int32_t r)
     return a - first;
 }
 
+/* Where the sums of pair pair_of[i] (source region r) start in a worker's
+ * pacc: by source region, then vertex, then r's pairs, stride
+ * kl_pairs_from(sh, r) per vertex. */
+static size_t kl_pacc_at(const kl_pshared *sh, int32_t r, uint32_t i)
+{
+    return (size_t)sh->n * sh->src_off[r] + (i - sh->src_off[r]);
+}
+
 /* Pairs whose source region is r. */
 static uint32_t kl_pairs_from(const kl_pshared *sh, int32_t r)
 {
@@ -343,21 +351,22 @@ static uint32_t kl_source_groups(const kl_pshared *sh, uint32_t x, kl_pgroup *gr
 }
 
 /* The pair lanes of a pass with source groups gr[0 .. ng): one per pair
- * whose source region is a group's.  Returns their number. */
-static uint32_t kl_pair_lanes(const kl_pshared *sh, const kl_pgroup *gr, uint32_t ng, kl_plane *lanes)
+ * whose source region is a group's.  Returns their number; *groups
+ * receives how many groups have lanes. */
+static uint32_t kl_pair_lanes(const kl_pshared *sh, const kl_pgroup *gr, uint32_t ng, kl_plane *lanes,
+                              uint32_t *groups)
 {
     const kl_paths_t *p = sh->p;
     uint32_t L = 0;
+    *groups = 0;
     for (uint32_t j = 0; j < ng; j++) {
         int32_t r = gr[j].reg;
-        if (!kl_pairs_from(sh, r))
+        uint32_t nr = kl_pairs_from(sh, r);
+        if (!nr)
             continue;
-        for (uint32_t i = sh->src_off[r]; i < sh->src_off[r + 1]; i++) {
-            uint32_t pair = sh->pair_of[i];
-            uint32_t nr = sh->src_off[r + 1] - sh->src_off[r];
-            lanes[L++] = (kl_plane){gr[j].k, gr[j].k_leaf, p->pair_dst[pair], nr,
-                                    (size_t)sh->n * sh->src_off[r] + (i - sh->src_off[r])};
-        }
+        ++*groups;
+        for (uint32_t i = sh->src_off[r]; i < sh->src_off[r + 1]; i++)
+            lanes[L++] = (kl_plane){gr[j].k, gr[j].k_leaf, p->pair_dst[sh->pair_of[i]], nr, kl_pacc_at(sh, r, i)};
     }
     return L;
 }
@@ -549,7 +558,7 @@ static kl_err kl_pshared_init(kl_pshared *sh, const kl_paths_t *p, int want_irb)
         goto cleanup;
     if (p->n_pairs && (rc = kl_pairs_init(sh, p)) != KL_OK)
         goto cleanup;
-    for (uint32_t x = 0; x < kept; x++)
+    for (uint32_t x = 0; x < kept && p->n_pairs; x++)
         if (sh->reg[x] >= sh->n_reg_ids)
             sh->n_reg_ids = sh->reg[x] + 1;
     for (uint32_t i = 0; i < p->n_pairs; i++)
@@ -783,7 +792,8 @@ static inline __attribute__((always_inline)) void kl_backward(kl_pworker *wk, in
  * successor's coefficients serves every lane.  Built for AVX2 as well where
  * the machine has it: the lanes are independent, each adds in the same
  * order either way, so the sums have the same bits. */
-__attribute__((target_clones("avx2", "default"))) static void kl_backward_pairs(kl_pworker *wk, uint32_t L)
+__attribute__((target_clones("avx2", "default"))) static void kl_backward_pairs(kl_pworker *wk, uint32_t L,
+                                                                                 int one_group)
 {
     if (L == 0)
         return;
@@ -793,13 +803,10 @@ __attribute__((target_clones("avx2", "default"))) static void kl_backward_pairs(
     const double *sigma = wk->sigma;
     const kl_plane *ln = wk->planes;
     double *pc = wk->pcoefs, *restrict s = wk->psum, *targets = wk->ptargets;
-    /* One source group (no leaves in other regions, the usual pass): the
-     * lanes' sums lie side by side in pacc, and at most one lane has its
-     * targets in v's region (lane_of), so most of a vertex's work is a
-     * loop the compiler vectorizes. */
-    int one_group = 1;
-    for (uint32_t l = 1; l < L && one_group; l++)
-        one_group = ln[l].at == ln[0].at + l && ln[l].stride == ln[0].stride && ln[l].k == ln[0].k;
+    /* One source group with lanes (no leaves in other regions, the usual
+     * pass): the lanes' sums lie side by side in pacc, and at most one lane
+     * has its targets in v's region (lane_of), so most of a vertex's work
+     * is a loop the compiler vectorizes. */
     if (one_group)
         for (uint32_t l = 0; l < L; l++)
             wk->lane_of[ln[l].dst] = (int32_t)l;
@@ -948,8 +955,9 @@ static void kl_run_pass(kl_pworker *wk, uint32_t x)
     uint32_t sweeps = (uint32_t)do_dep + (sh->want_irb ? ng - (do_dep && ng > 0) : 0);
     if (sh->n_pairs) {
         double t = kl_i_now();
-        uint32_t L = kl_pair_lanes(sh, wk->groups, ng, wk->planes);
-        kl_backward_pairs(wk, L);
+        uint32_t lane_groups;
+        uint32_t L = kl_pair_lanes(sh, wk->groups, ng, wk->planes, &lane_groups);
+        kl_backward_pairs(wk, L, lane_groups == 1);
         sweeps += L > 0;
         wk->t_pairs += kl_i_now() - t;
     }
@@ -1132,7 +1140,7 @@ kl_err kl_paths_run(kl_paths_t *p)
         for (uint32_t i = sh.src_off[r]; i < sh.src_off[r + 1]; i++) {
             double *out = p->pair_sum + (size_t)sh.pair_of[i] * g->n;
             for (int t = 0; t < ready; t++) {
-                const double *in = wk[t].pacc + (size_t)sh.n * sh.src_off[r] + (i - sh.src_off[r]);
+                const double *in = wk[t].pacc + kl_pacc_at(&sh, r, i);
                 for (uint32_t x = 0; x < sh.n; x++)
                     out[sh.orig[x]] += in[(size_t)x * nr];
             }

@@ -84,13 +84,9 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
             return kl_cli_usage_error("analyze", usage_text, "invalid number '%s' for --top", arg);
         return KL_CLI_HANDLED;
     case OPT_COMMUNITIES:
-        if (strcmp(arg, "leiden") == 0)
-            a->o->run.communities = KL_COMMUNITIES_LEIDEN;
-        else if (strcmp(arg, "louvain") == 0)
-            a->o->run.communities = KL_COMMUNITIES_LOUVAIN;
-        else
-            return kl_cli_usage_error("analyze", usage_text, "unknown community method '%s' (leiden or louvain)",
-                                      arg);
+        if ((f = kl_cli_pick_communities(arg)) < 0)
+            return kl_cli_usage_error("analyze", usage_text, "unknown community method '%s' (leiden or louvain)", arg);
+        a->o->run.communities = (kl_community_method)f;
         return KL_CLI_HANDLED;
     case OPT_ALL_PAIRS: a->o->run.all_pairs = 1; return KL_CLI_HANDLED;
     case OPT_TIMINGS: a->timings = 1; return KL_CLI_HANDLED;

@@ -24,6 +24,7 @@ int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_trend(int argc, char **argv);
 
 /* ---- The one option parser (cli/options.c)
  *
@@ -73,6 +74,8 @@ int kl_cli_check(const kl_cli_command_t *cmd, kl_cli_options_t *o);
 /* -f/--format of the results: 0 json, 1 csv, 2 md (or markdown), in the
  * order of kl_format; -1 for anything else. */
 int kl_cli_pick_format(const char *arg);
+/* --communities: KL_COMMUNITIES_LEIDEN or _LOUVAIN, -1 for anything else. */
+int kl_cli_pick_communities(const char *arg);
 
 /* The stages of a run with their messages: warnings (unless quiet), the
  * error, the sampling and eigenvector notes as "kluster CMD: note: ...".

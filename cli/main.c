@@ -25,6 +25,7 @@ static const struct {
     {"import", cmd_import, "convert tables (CSV) into a dataset folder, as an import map says"},
     {"export", cmd_export, "write a dataset as GraphML, GEXF (Gephi), GML, Pajek, CSV or JSON"},
     {"batch", cmd_batch, "analyse and render many datasets into OUTDIR, with reports and an index"},
+    {"trend", cmd_trend, "the analysis period by period: brokers that rose or fell, pairs connected"},
     {"diff", cmd_diff, "what changed between two analyses: actors, ties, brokers, region pairs"},
 };
 

@@ -145,6 +145,15 @@ int kl_cli_pick_format(const char *arg)
     return -1;
 }
 
+int kl_cli_pick_communities(const char *arg)
+{
+    if (strcmp(arg, "leiden") == 0)
+        return KL_COMMUNITIES_LEIDEN;
+    if (strcmp(arg, "louvain") == 0)
+        return KL_COMMUNITIES_LOUVAIN;
+    return -1;
+}
+
 /* The dataset group; 1 handled, 0 not one of them, -1 after a message. */
 static int dataset_option(kl_cli_options_t *o, int opt, const char *arg, const char *cmd)
 {

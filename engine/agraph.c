@@ -439,3 +439,29 @@ kl_err kl_agraph_component_counts(const kl_agraph_t *g, uint32_t *components, ui
     *isolated = iso;
     return KL_OK;
 }
+
+typedef struct {
+    const double *key;
+    const kl_dataset_t *ds;
+    const kl_agraph_t *g;
+} rank_ctx_t;
+
+static int cmp_desc_then_id(const void *x, const void *y, void *ctx)
+{
+    const rank_ctx_t *c = ctx;
+    uint32_t u = *(const uint32_t *)x, v = *(const uint32_t *)y;
+    if (c->key[u] != c->key[v])
+        return c->key[u] > c->key[v] ? -1 : 1;
+    return strcmp(c->ds->entities[c->g->vertex_entity[u]].id, c->ds->entities[c->g->vertex_entity[v]].id);
+}
+
+uint32_t kl_agraph_rank_by(const kl_agraph_t *g, const kl_dataset_t *ds, const double *key, uint32_t *idx)
+{
+    uint32_t cnt = 0;
+    for (uint32_t v = 0; v < g->n; v++)
+        if (key[v] > 0)
+            idx[cnt++] = v;
+    rank_ctx_t c = {key, ds, g};
+    qsort_r(idx, cnt, sizeof *idx, cmp_desc_then_id, &c);
+    return cnt;
+}

@@ -423,6 +423,11 @@ void kl_agraph_destroy(kl_agraph_t *g);
 kl_err kl_agraph_component_counts(const kl_agraph_t *g, uint32_t *components, uint32_t *largest,
                                   uint32_t *isolated);
 
+/* The vertices whose key is > 0, into idx (g->n entries), by key
+ * descending, then actor id in byte order: the one order of every ranking
+ * and top-N list.  Returns how many.  O(n log n); can't fail. */
+uint32_t kl_agraph_rank_by(const kl_agraph_t *g, const kl_dataset_t *ds, const double *key, uint32_t *idx);
+
 /* Growable arrays used across the engine (exposed for loaders and analysis). */
 void kl_array_init(kl_array_t *a, size_t item_size);
 void *kl_array_push(kl_array_t *a); /* zeroed slot, or NULL when out of memory */

@@ -145,4 +145,42 @@ int kl_run_sampling_note(const kl_sampling_decision_t *d, char *buf, size_t size
  * when it converged.  Can't fail. */
 int kl_run_eigenvector_note(const kl_analysis_t *metrics, char *buf, size_t size);
 
+/* ------------------------------------------------------- over time */
+
+/* Drop the analysis graph and every result of run, keeping the loaded
+ * dataset, so that kl_run_build can build another graph from it (another
+ * time window).  Can't fail. */
+void kl_run_unbuild(kl_run_t *run);
+
+typedef struct {
+    int32_t from, to;          /* yyyymmdd, as kl_graph_options_t's window */
+} kl_period_t;
+
+/* Periods from text: a comma-separated list of YYYY, YYYY-YYYY or
+ * DATE..DATE (DATE: YYYY or YYYY-MM-DD), each a closed window.  *out is
+ * malloc'ed.  Returns 0, or -1 with a message naming the bad item in msg
+ * (an empty list, a malformed item, an item that ends before it starts). */
+int kl_periods_parse(const char *text, kl_period_t **out, uint32_t *n, char *msg, size_t size);
+
+/* Periods of `every` years from first to last (years, inclusive); the last
+ * period ends at last.  Returns 0, or -1 (no memory, or first > last). */
+int kl_periods_every(int first, int last, uint32_t every, kl_period_t **out, uint32_t *n);
+
+/* The years the dataset's relations are dated in: the first start or end
+ * year and the last.  Returns 0, or -1 when no relation has a date. */
+int kl_dataset_years(const kl_dataset_t *ds, int *first, int *last);
+
+/* One analysis per period on the loaded run->ds, each exactly as
+ * kl_run_build and kl_run_analyse give it with opt and the period as the
+ * window (so the numbers are those of `kluster analyze --from --to`), and
+ * what changed from each period to the next.  cumulative: every period
+ * starts where the first starts.  on_period (may be NULL) is called as each
+ * period starts.  Errors: those of kl_run_build and kl_run_analyse, named
+ * with the period.  t borrows run->ds: run must outlive it. */
+kl_err kl_trend_run(kl_trend_t *t, kl_run_t *run, const kl_run_options_t *opt, const kl_period_t *periods,
+                    uint32_t n, int cumulative, uint32_t top,
+                    void (*on_period)(uint32_t i, uint32_t n, const kl_period_t *p, void *ctx), void *ctx,
+                    kl_error_t *err);
+void kl_trend_destroy(kl_trend_t *t);
+
 #endif

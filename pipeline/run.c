@@ -223,15 +223,28 @@ kl_err kl_run_execute(kl_run_t *run, const char *path, const kl_run_options_t *o
 
 void kl_run_destroy(kl_run_t *run)
 {
+    kl_run_unbuild(run);
+    if (run->loaded)
+        kl_dataset_destroy(&run->ds);
+    kl_run_init(run);
+}
+
+void kl_run_unbuild(kl_run_t *run)
+{
     kl_brokerage_destroy(&run->brokerage);
     kl_brokerage_destroy(&run->brokerage_u);
     kl_regions_destroy(&run->regions);
     kl_analysis_destroy(&run->metrics);
     if (run->built)
         kl_agraph_destroy(&run->g);
-    if (run->loaded)
-        kl_dataset_destroy(&run->ds);
-    kl_run_init(run);
+    memset(&run->brokerage, 0, sizeof run->brokerage);
+    memset(&run->brokerage_u, 0, sizeof run->brokerage_u);
+    memset(&run->regions, 0, sizeof run->regions);
+    memset(&run->metrics, 0, sizeof run->metrics);
+    memset(&run->g, 0, sizeof run->g);
+    memset(&run->sampling, 0, sizeof run->sampling);
+    run->built = 0;
+    run->done = 0;
 }
 
 void kl_run_report(const kl_run_t *run, const char *path, uint32_t top, kl_report_t *out)

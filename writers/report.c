@@ -116,32 +116,11 @@ size_t kl_top_tail(char *buf, size_t size, const kl_top_plan_t *t, const char *l
                             t->tied_after == 1 ? "" : "s", t->tied_after == 1 ? "s" : "", last);
 }
 
-typedef struct {
-    const double *key;
-    const kl_dataset_t *ds;
-    const kl_agraph_t *g;
-} rank_ctx_t;
-
-static int cmp_desc_then_id(const void *x, const void *y, void *ctx)
-{
-    const rank_ctx_t *c = ctx;
-    uint32_t u = *(const uint32_t *)x, v = *(const uint32_t *)y;
-    if (c->key[u] != c->key[v])
-        return c->key[u] > c->key[v] ? -1 : 1;
-    return strcmp(kl_i_vertex_id(c->g, c->ds, u), kl_i_vertex_id(c->g, c->ds, v));
-}
-
 /* The actors with key > 0 into idx, by key descending then id; returns how
  * many. */
 uint32_t kl_i_ranked_actors(const kl_dataset_t *ds, const kl_agraph_t *g, const double *key, uint32_t *idx)
 {
-    uint32_t cnt = 0;
-    for (uint32_t v = 0; v < g->n; v++)
-        if (key[v] > 0)
-            idx[cnt++] = v;
-    rank_ctx_t c = {key, ds, g};
-    qsort_r(idx, cnt, sizeof *idx, cmp_desc_then_id, &c);
-    return cnt;
+    return kl_agraph_rank_by(g, ds, key, idx);
 }
 
 /* The top actors by key (> 0), by key descending then id; returns the count. */

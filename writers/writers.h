@@ -685,4 +685,78 @@ typedef struct {
  * skipped.  Returns as kl_write_json. */
 int kl_write_batch_summary(FILE *f, const kl_batch_summary_t *s);
 
+/* -------------------------------------------------------- kluster trend */
+
+#define KL_TREND_FORMAT "kluster-trend/1"
+
+/* One actor with at least one tie in a period. */
+typedef struct {
+    uint32_t entity;           /* index into ds->entities */
+    int32_t region;            /* its region (a person's may be its employer's), or -1 */
+    uint32_t degree;
+    double betweenness, irb, irb_share; /* as kluster analyze prints them for the period */
+    uint32_t rank;             /* 1-based, by irb descending then id, among actors with irb > 0; 0: none */
+} kl_trend_actor_t;
+
+/* One region pair in a period. */
+typedef struct {
+    uint32_t a, b;             /* ds region indices, id(a) < id(b) */
+    int connected;
+    uint32_t direct_ties;
+    double distance;           /* NAN when not connected */
+    double actor_pairs, links;
+    int has_brokers;           /* the pair rule gave it brokers */
+    uint32_t top_broker;       /* entity of the first broker, UINT32_MAX when none */
+    double top_share;
+    uint32_t *cut, n_cut;      /* cut actors' entities, by id */
+} kl_trend_pair_t;
+
+/* A broker in the top of this period or the one before: its ranks there
+ * (0: outside the top). */
+typedef struct {
+    uint32_t entity, before, after;
+} kl_trend_move_t;
+
+typedef struct {
+    int32_t from, to;          /* the time window (yyyymmdd; KL_DATE_MIN/MAX when open) */
+    uint32_t nodes, edges, active, components, largest_component;
+    uint32_t regions;          /* regions with actors */
+    uint32_t pairs_connected, pairs_fragile;
+    double cross_pairs;        /* P of irb_share */
+    int sampled;               /* 0 exact, 1 sampled sources, 2 sampled pairs */
+    uint64_t samples;
+    double epsilon, delta;
+    kl_trend_actor_t *actors;  /* n_actors, actors with a tie, by id */
+    uint32_t n_actors;
+    uint32_t *top, n_top;      /* indices into actors: the top brokers, by rank */
+    kl_trend_pair_t *pairs;    /* n_pairs, every pair of regions with actors, by ids */
+    uint32_t n_pairs;
+    /* From the period before (all empty for the first): brokers in either
+     * top, by rank now then rank before; pair indices that became connected,
+     * disconnected, fragile, not fragile. */
+    kl_trend_move_t *moves;
+    uint32_t n_moves;
+    uint32_t *gained, n_gained, *lost, n_lost, *fragile, n_fragile, *mended, n_mended;
+} kl_trend_period_t;
+
+typedef struct {
+    const kl_dataset_t *ds;
+    const char *dataset_path;  /* as given */
+    kl_graph_options_t graph;  /* mode, ties, excluded kinds (the window is each period's) */
+    int weighted, cumulative;
+    uint64_t seed;
+    uint32_t top;              /* brokers per period */
+    kl_trend_period_t *periods;
+    uint32_t n_periods;
+} kl_trend_t;
+
+/* kluster-trend/1 JSON: format, dataset, options, periods (graph numbers,
+ * top brokers, fragile pairs, changes).  Returns as kl_write_json. */
+int kl_write_trend_json(FILE *f, const kl_trend_t *t);
+/* Tidy CSV: one row per period and actor with a tie (table 0), or per
+ * period and region pair (table 1). */
+int kl_write_trend_csv(FILE *f, const kl_trend_t *t, int table);
+/* Markdown: the periods side by side, the brokers' ranks, what changed. */
+int kl_write_trend_md(FILE *f, const kl_trend_t *t);
+
 #endif

@@ -1,0 +1,577 @@
+/* writers/trend.c - `kluster trend` results: kluster-trend/1 JSON, tidy CSV
+ * (period x actor, period x region pair) and a Markdown report. */
+#include "writers_internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ shared */
+
+static void format_date(int32_t d, char *buf, size_t size)
+{
+    snprintf(buf, size, "%04d-%02d-%02d", (int)(d / 10000), (int)(d / 100 % 100), (int)(d % 100));
+}
+
+/* "2016", "2014-2016" for whole years, else "2014-03-01..2016-06-30". */
+static void period_label(const kl_trend_period_t *P, char *buf, size_t size)
+{
+    int whole = P->from % 10000 == 101 && P->to % 10000 == 1231;
+    if (whole && P->from / 10000 == P->to / 10000) {
+        snprintf(buf, size, "%d", (int)(P->from / 10000));
+    } else if (whole) {
+        snprintf(buf, size, "%d-%d", (int)(P->from / 10000), (int)(P->to / 10000));
+    } else {
+        char a[16], b[16];
+        format_date(P->from, a, sizeof a);
+        format_date(P->to, b, sizeof b);
+        snprintf(buf, size, "%s..%s", a, b);
+    }
+}
+
+static const char *region_id(const kl_dataset_t *ds, int32_t r)
+{
+    return r >= 0 ? ds->regions[r].id : NULL;
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static json_t *options_json(const kl_trend_t *t)
+{
+    json_t *o = json_object(), *x;
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    kl_i_jset(o, "mode", json_string(kl_i_mode_name(t->graph.mode)), &ok);
+    if (t->graph.tie_types) {
+        x = json_array();
+        for (int k = 0; x && k <= KL_REL_OTHER; k++)
+            if (t->graph.tie_types & (1u << k))
+                if (json_array_append_new(x, json_string(k == KL_REL_OTHER ? "other" : kl_reltype_name((kl_reltype)k))))
+                    ok = 0;
+    } else {
+        x = json_null();
+    }
+    kl_i_jset(o, "ties", x, &ok);
+    if (t->graph.exclude_kinds) {
+        x = json_array();
+        for (int k = 0; x && k < KL_KIND_COUNT; k++)
+            if (t->graph.exclude_kinds & (1u << k))
+                if (json_array_append_new(x, json_string(kl_kind_name((kl_kind)k))))
+                    ok = 0;
+    } else {
+        x = json_null();
+    }
+    kl_i_jset(o, "excluded_kinds", x, &ok);
+    kl_i_jset(o, "weighted_paths", json_boolean(t->weighted), &ok);
+    kl_i_jset(o, "seed", json_integer((json_int_t)t->seed), &ok);
+    kl_i_jset(o, "cumulative", json_boolean(t->cumulative), &ok);
+    kl_i_jset(o, "top", json_integer(t->top), &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *pair_ref(const kl_trend_t *t, const kl_trend_pair_t *q, int with_cut)
+{
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (!ok)
+        return NULL;
+    kl_i_jset(o, "a", json_string(t->ds->regions[q->a].id), &ok);
+    kl_i_jset(o, "b", json_string(t->ds->regions[q->b].id), &ok);
+    if (with_cut) {
+        json_t *c = json_array();
+        for (uint32_t j = 0; c && j < q->n_cut; j++)
+            if (json_array_append_new(c, json_string(t->ds->entities[q->cut[j]].id)))
+                ok = 0;
+        kl_i_jset(o, "cut_actors", c, &ok);
+    }
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *pair_list(const kl_trend_t *t, const kl_trend_period_t *P, const uint32_t *idx, uint32_t n,
+                         int with_cut)
+{
+    json_t *a = json_array();
+    for (uint32_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, pair_ref(t, &P->pairs[idx[i]], with_cut))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static const char *move_name(const kl_trend_move_t *m)
+{
+    return !m->before ? "entered" : !m->after ? "left" : m->after < m->before ? "rose"
+                                                       : m->after > m->before ? "fell" : "same";
+}
+
+static json_t *period_json(const kl_trend_t *t, uint32_t i)
+{
+    const kl_trend_period_t *P = &t->periods[i];
+    const kl_dataset_t *ds = t->ds;
+    json_t *o = json_object(), *g = json_object(), *b = json_array(), *fr = json_array(), *x;
+    int ok = o && g && b && fr;
+    char buf[64];
+    if (!ok) {
+        json_decref(o);
+        json_decref(g);
+        json_decref(b);
+        json_decref(fr);
+        return NULL;
+    }
+    period_label(P, buf, sizeof buf);
+    kl_i_jset(o, "period", json_string(buf), &ok);
+    format_date(P->from, buf, sizeof buf);
+    kl_i_jset(o, "from", json_string(buf), &ok);
+    format_date(P->to, buf, sizeof buf);
+    kl_i_jset(o, "to", json_string(buf), &ok);
+
+    kl_i_jset(g, "nodes", json_integer(P->nodes), &ok);
+    kl_i_jset(g, "edges", json_integer(P->edges), &ok);
+    kl_i_jset(g, "active_actors", json_integer(P->active), &ok);
+    kl_i_jset(g, "components", json_integer(P->components), &ok);
+    kl_i_jset(g, "largest_component", json_integer(P->largest_component), &ok);
+    kl_i_jset(g, "regions", json_integer(P->regions), &ok);
+    kl_i_jset(g, "region_pairs", json_integer(P->n_pairs), &ok);
+    kl_i_jset(g, "region_pairs_connected", json_integer(P->pairs_connected), &ok);
+    kl_i_jset(g, "fragile_pairs", json_integer(P->pairs_fragile), &ok);
+    kl_i_jset(g, "cross_region_pairs", kl_i_jreal(P->cross_pairs), &ok);
+    if (P->sampled == 1) {
+        x = json_object();
+        if (x) {
+            kl_i_jset(x, "method", json_string("sources"), &ok);
+            kl_i_jset(x, "samples", json_integer((json_int_t)P->samples), &ok);
+        }
+    } else if (P->sampled == 2) {
+        x = kl_i_pairs_sampled_json(P->epsilon, P->delta, P->samples);
+    } else {
+        x = json_null();
+    }
+    kl_i_jset(g, "sampled", x, &ok);
+    kl_i_jset(o, "graph", g, &ok);
+
+    for (uint32_t k = 0; k < P->n_top && ok; k++) {
+        const kl_trend_actor_t *a = &P->actors[P->top[k]];
+        const kl_entity_t *e = &ds->entities[a->entity];
+        json_t *r = json_object();
+        if (!r) {
+            ok = 0;
+            break;
+        }
+        kl_i_jset(r, "rank", json_integer(a->rank), &ok);
+        kl_i_jset(r, "id", json_string(e->id), &ok);
+        kl_i_jset(r, "name", json_string(e->name), &ok);
+        kl_i_jset(r, "region", kl_i_jstr(region_id(ds, a->region)), &ok);
+        kl_i_jset(r, "degree", json_integer(a->degree), &ok);
+        kl_i_jset(r, "betweenness", kl_i_jreal(a->betweenness), &ok);
+        kl_i_jset(r, "irb", kl_i_jreal(a->irb), &ok);
+        kl_i_jset(r, "irb_share", kl_i_jreal(a->irb_share), &ok);
+        if (json_array_append_new(b, r))
+            ok = 0;
+    }
+    kl_i_jset(o, "brokers", b, &ok);
+    for (uint32_t p = 0; p < P->n_pairs && ok; p++)
+        if (P->pairs[p].n_cut && json_array_append_new(fr, pair_ref(t, &P->pairs[p], 1)))
+            ok = 0;
+    kl_i_jset(o, "fragile_pairs", fr, &ok);
+
+    if (i == 0) {
+        x = json_null();
+    } else {
+        x = json_object();
+        json_t *mv = json_array();
+        for (uint32_t k = 0; x && mv && k < P->n_moves; k++) {
+            const kl_trend_move_t *m = &P->moves[k];
+            json_t *r = json_object();
+            if (!r) {
+                ok = 0;
+                break;
+            }
+            kl_i_jset(r, "id", json_string(ds->entities[m->entity].id), &ok);
+            kl_i_jset(r, "before", m->before ? json_integer(m->before) : json_null(), &ok);
+            kl_i_jset(r, "after", m->after ? json_integer(m->after) : json_null(), &ok);
+            kl_i_jset(r, "change", json_string(move_name(m)), &ok);
+            if (json_array_append_new(mv, r))
+                ok = 0;
+        }
+        if (x) {
+            kl_i_jset(x, "brokers", mv, &ok);
+            kl_i_jset(x, "pairs_connected", pair_list(t, P, P->gained, P->n_gained, 0), &ok);
+            kl_i_jset(x, "pairs_disconnected", pair_list(t, P, P->lost, P->n_lost, 0), &ok);
+            kl_i_jset(x, "pairs_fragile", pair_list(t, P, P->fragile, P->n_fragile, 1), &ok);
+            kl_i_jset(x, "pairs_mended", pair_list(t, P, P->mended, P->n_mended, 0), &ok);
+        } else {
+            json_decref(mv);
+        }
+    }
+    kl_i_jset(o, "changes", x, &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+int kl_write_trend_json(FILE *f, const kl_trend_t *t)
+{
+    kl_report_t r;
+    memset(&r, 0, sizeof r);
+    r.ds = t->ds;
+    r.dataset_path = t->dataset_path;
+    if (fprintf(f, "{\"format\":\"%s\",\"version\":\"%s\",\"dataset\":", KL_TREND_FORMAT, KL_VERSION) < 0 ||
+        kl_i_json_dump(f, kl_i_dataset_json(&r)) < 0 || fputs(",\"options\":", f) < 0 ||
+        kl_i_json_dump(f, options_json(t)) < 0 || fputs(",\"periods\":[\n", f) < 0)
+        return -1;
+    for (uint32_t i = 0; i < t->n_periods; i++) {
+        if ((i && fputs(",\n", f) < 0) || kl_i_json_dump(f, period_json(t, i)) < 0)
+            return -1;
+    }
+    if (fputs("\n]}\n", f) < 0)
+        return -1;
+    return ferror(f) ? -1 : 0;
+}
+
+/* ----------------------------------------------------------------- CSV */
+
+static void csv_period(FILE *f, const kl_trend_period_t *P)
+{
+    char buf[64];
+    period_label(P, buf, sizeof buf);
+    kl_i_csv_text(f, buf);
+    format_date(P->from, buf, sizeof buf);
+    fprintf(f, ",%s,", buf);
+    format_date(P->to, buf, sizeof buf);
+    fprintf(f, "%s,", buf);
+}
+
+int kl_write_trend_csv(FILE *f, const kl_trend_t *t, int table)
+{
+    const kl_dataset_t *ds = t->ds;
+    if (table == 0) {
+        fputs("period,from,to,id,name,kind,region,degree,betweenness,irb,irb_share,rank\r\n", f);
+        for (uint32_t i = 0; i < t->n_periods; i++) {
+            const kl_trend_period_t *P = &t->periods[i];
+            for (uint32_t k = 0; k < P->n_actors; k++) {
+                const kl_trend_actor_t *a = &P->actors[k];
+                const kl_entity_t *e = &ds->entities[a->entity];
+                csv_period(f, P);
+                kl_i_csv_text(f, e->id);
+                fputc(',', f);
+                kl_i_csv_text(f, e->name);
+                fprintf(f, ",%s,", kl_kind_name(e->kind));
+                kl_i_csv_text(f, region_id(ds, a->region));
+                fprintf(f, ",%u,", a->degree);
+                kl_i_csv_real(f, a->betweenness);
+                fputc(',', f);
+                kl_i_csv_real(f, a->irb);
+                fputc(',', f);
+                kl_i_csv_real(f, a->irb_share);
+                if (a->rank)
+                    fprintf(f, ",%u\r\n", a->rank);
+                else
+                    fputs(",\r\n", f);
+            }
+        }
+    } else {
+        fputs("period,from,to,a,b,connected,direct_ties,distance,actor_pairs,links,fragile,cut_actors,top_broker,"
+              "top_broker_share\r\n",
+              f);
+        for (uint32_t i = 0; i < t->n_periods; i++) {
+            const kl_trend_period_t *P = &t->periods[i];
+            for (uint32_t p = 0; p < P->n_pairs; p++) {
+                const kl_trend_pair_t *q = &P->pairs[p];
+                csv_period(f, P);
+                kl_i_csv_text(f, ds->regions[q->a].id);
+                fputc(',', f);
+                kl_i_csv_text(f, ds->regions[q->b].id);
+                fprintf(f, ",%s,%u,", q->connected ? "true" : "false", q->direct_ties);
+                kl_i_csv_real(f, q->distance);
+                fputc(',', f);
+                kl_i_csv_real(f, q->actor_pairs);
+                fputc(',', f);
+                kl_i_csv_real(f, q->links);
+                fprintf(f, ",%s,", q->n_cut ? "true" : "false");
+                /* the cut actors' ids in one cell, separated by ';' */
+                size_t len = 1;
+                for (uint32_t j = 0; j < q->n_cut; j++)
+                    len += strlen(ds->entities[q->cut[j]].id) + 1;
+                char *cell = malloc(len);
+                if (!cell) {
+                    errno = ENOMEM;
+                    return -1;
+                }
+                cell[0] = '\0';
+                for (uint32_t j = 0, at = 0; j < q->n_cut; j++)
+                    at += (uint32_t)sprintf(cell + at, "%s%s", j ? ";" : "", ds->entities[q->cut[j]].id);
+                kl_i_csv_text(f, q->n_cut ? cell : NULL);
+                free(cell);
+                fputc(',', f);
+                kl_i_csv_text(f, q->top_broker != UINT32_MAX ? ds->entities[q->top_broker].id : NULL);
+                fputc(',', f);
+                kl_i_csv_real(f, q->top_broker != UINT32_MAX ? q->top_share : NAN);
+                fputs("\r\n", f);
+            }
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ Markdown */
+
+static void md_entity(FILE *f, const kl_dataset_t *ds, uint32_t e)
+{
+    fputs("**", f);
+    kl_i_md_text(f, ds->entities[e].name);
+    fputs("**", f);
+}
+
+static void md_pair(FILE *f, const kl_dataset_t *ds, const kl_trend_pair_t *q)
+{
+    kl_i_md_region(f, ds, q->a);
+    fputs(" – ", f);
+    kl_i_md_region(f, ds, q->b);
+}
+
+/* A bounded list of pairs: at most top, then "and N more". */
+static void md_pairs(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const char *what,
+                     const uint32_t *idx, uint32_t n, int with_cut)
+{
+    if (!n)
+        return;
+    fprintf(f, "- %s (%u): ", what, n);
+    uint32_t shown = n < t->top ? n : t->top;
+    for (uint32_t i = 0; i < shown; i++) {
+        const kl_trend_pair_t *q = &P->pairs[idx[i]];
+        if (i)
+            fputs("; ", f);
+        md_pair(f, t->ds, q);
+        if (with_cut && q->n_cut) {
+            fputs(" (through ", f);
+            for (uint32_t j = 0; j < q->n_cut && j < 3; j++) {
+                if (j)
+                    fputs(j + 1 == q->n_cut ? " and " : ", ", f);
+                md_entity(f, t->ds, q->cut[j]);
+            }
+            if (q->n_cut > 3)
+                fprintf(f, " and %u more", q->n_cut - 3);
+            fputc(')', f);
+        }
+    }
+    if (n > shown)
+        fprintf(f, "; and %u more (see `--format csv --table pairs`)", n - shown);
+    fputs(".\n", f);
+}
+
+/* The brokers of every period's top in one table: by their best rank,
+ * then the period it came first, then id. */
+typedef struct {
+    uint32_t entity, best, first;
+} md_broker_t;
+
+static int cmp_md_broker(const void *x, const void *y, void *ctx)
+{
+    const md_broker_t *a = x, *b = y;
+    const kl_dataset_t *ds = ctx;
+    if (a->best != b->best)
+        return a->best < b->best ? -1 : 1;
+    if (a->first != b->first)
+        return a->first < b->first ? -1 : 1;
+    return strcmp(ds->entities[a->entity].id, ds->entities[b->entity].id);
+}
+
+static int md_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
+{
+    const kl_dataset_t *ds = t->ds;
+    size_t cap = 1;
+    for (uint32_t i = 0; i < t->n_periods; i++)
+        cap += t->periods[i].n_top;
+    md_broker_t *list = malloc(cap * sizeof *list);
+    uint32_t *at = malloc(((size_t)ds->n_entities + 1) * sizeof *at);
+    if (!list || !at) {
+        free(list);
+        free(at);
+        errno = ENOMEM;
+        return -1;
+    }
+    for (uint32_t e = 0; e < ds->n_entities; e++)
+        at[e] = UINT32_MAX;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->n_periods; i++) {
+        const kl_trend_period_t *P = &t->periods[i];
+        for (uint32_t k = 0; k < P->n_top; k++) {
+            uint32_t e = P->actors[P->top[k]].entity;
+            if (at[e] == UINT32_MAX) {
+                at[e] = n;
+                list[n++] = (md_broker_t){e, k + 1, i};
+            } else if (k + 1 < list[at[e]].best) {
+                list[at[e]].best = k + 1;
+            }
+        }
+    }
+    qsort_r(list, n, sizeof *list, cmp_md_broker, (void *)ds);
+    if (n == 0) {
+        fputs("No actor lies on a shortest path between two regions in any period.\n\n", f);
+    } else {
+        fputs("| actor | region |", f);
+        for (uint32_t i = 0; i < t->n_periods; i++)
+            fprintf(f, " %s |", labels[i]);
+        fputs("\n|---|---|", f);
+        for (uint32_t i = 0; i < t->n_periods; i++)
+            fputs("---:|", f);
+        fputc('\n', f);
+        for (uint32_t j = 0; j < n; j++) {
+            uint32_t e = list[j].entity;
+            fputs("| ", f);
+            kl_i_md_text(f, ds->entities[e].name);
+            fputs(" | ", f);
+            int32_t region = -1;
+            for (uint32_t i = 0; i < t->n_periods && region < 0; i++)
+                for (uint32_t k = 0; k < t->periods[i].n_top; k++)
+                    if (t->periods[i].actors[t->periods[i].top[k]].entity == e)
+                        region = t->periods[i].actors[t->periods[i].top[k]].region;
+            if (region >= 0)
+                kl_i_md_region(f, ds, (uint32_t)region);
+            else
+                fputs("–", f);
+            fputs(" |", f);
+            for (uint32_t i = 0; i < t->n_periods; i++) {
+                const kl_trend_period_t *P = &t->periods[i];
+                uint32_t k = 0;
+                while (k < P->n_top && P->actors[P->top[k]].entity != e)
+                    k++;
+                if (k < P->n_top) {
+                    fprintf(f, " %u (", k + 1);
+                    kl_i_md_pct(f, P->actors[P->top[k]].irb_share);
+                    fputs(") |", f);
+                } else {
+                    fputs(" – |", f);
+                }
+            }
+            fputc('\n', f);
+        }
+        fputc('\n', f);
+    }
+    free(list);
+    free(at);
+    return 0;
+}
+
+static void md_moves(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const char *what, int kind)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < P->n_moves; k++) {
+        const kl_trend_move_t *m = &P->moves[k];
+        int is = kind == 0 ? !m->before : kind == 1 ? !m->after
+                                      : kind == 2 ? m->before && m->after && m->after < m->before
+                                                  : m->before && m->after && m->after > m->before;
+        if (!is)
+            continue;
+        fputs(n++ ? "; " : what, f);
+        md_entity(f, t->ds, m->entity);
+        if (kind == 0)
+            fprintf(f, " at %u", m->after);
+        else if (kind == 1)
+            fprintf(f, " (was %u)", m->before);
+        else
+            fprintf(f, " %u → %u", m->before, m->after);
+    }
+    if (n)
+        fputs(".\n", f);
+}
+
+int kl_write_trend_md(FILE *f, const kl_trend_t *t)
+{
+    const kl_dataset_t *ds = t->ds;
+    char (*labels)[64] = malloc(((size_t)t->n_periods + 1) * sizeof *labels);
+    if (!labels) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (uint32_t i = 0; i < t->n_periods; i++)
+        period_label(&t->periods[i], labels[i], sizeof labels[i]);
+    const char *title = ds->title ? ds->title : ds->id ? ds->id : t->dataset_path;
+    fputs("# Over time: ", f);
+    kl_i_md_text(f, title);
+    fputs("\n\n", f);
+    fprintf(f, "%u period%s of `", t->n_periods, t->n_periods == 1 ? "" : "s");
+    kl_i_md_text(f, t->dataset_path);
+    fprintf(f, "`%s, %s view, shortest paths by %s. Each period is analysed as `kluster analyze --from --to` "
+               "analyses it: a relation counts when its dates meet the period, undated relations count in "
+               "every period, and actors without a tie in the period are left out of the tables.\n\n",
+            t->cumulative ? ", cumulative (every period starts with the first)" : "",
+            kl_i_mode_name(t->graph.mode), t->weighted ? "tie weights" : "hops");
+    if (t->graph.mode == KL_MODE_FULL)
+        fputs("In the full view projects and funders broker between regions too; `--mode organisations` ranks "
+              "organisations alone.\n\n",
+              f);
+
+    fputs("## The periods\n\n| period | actors with ties | ties | components | region pairs connected | "
+          "fragile pairs | top broker (irb share) |\n|---|---:|---:|---:|---:|---:|---|\n",
+          f);
+    for (uint32_t i = 0; i < t->n_periods; i++) {
+        const kl_trend_period_t *P = &t->periods[i];
+        fprintf(f, "| %s%s | %u | %u | %u | %u of %u | %u | ", labels[i], P->sampled ? " (sampled)" : "", P->active,
+                P->edges, P->components, P->pairs_connected, P->n_pairs, P->pairs_fragile);
+        if (P->n_top) {
+            const kl_trend_actor_t *a = &P->actors[P->top[0]];
+            kl_i_md_text(f, ds->entities[a->entity].name);
+            fputs(" (", f);
+            kl_i_md_pct(f, a->irb_share);
+            fputc(')', f);
+        } else {
+            fputs("–", f);
+        }
+        fputs(" |\n", f);
+    }
+    fputc('\n', f);
+
+    fprintf(f, "## Brokers between regions\n\nThe top %u actors of each period by inter-regional betweenness: "
+               "rank (share of the connected cross-region actor pairs whose shortest paths run through them).\n\n",
+            t->top);
+    if (md_brokers_table(f, t, labels) != 0) {
+        free(labels);
+        return -1;
+    }
+
+    if (t->n_periods > 1)
+        fputs("## What changed\n\n", f);
+    for (uint32_t i = 1; i < t->n_periods; i++) {
+        const kl_trend_period_t *P = &t->periods[i];
+        fprintf(f, "### %s against %s\n\n", labels[i], labels[i - 1]);
+        int any = 0;
+        for (uint32_t k = 0; k < P->n_moves && !any; k++)
+            any = P->moves[k].before != P->moves[k].after;
+        any |= P->n_gained || P->n_lost || P->n_fragile || P->n_mended;
+        if (!any) {
+            fprintf(f, "No change in the top %u brokers or in which region pairs are connected or fragile.\n\n",
+                    t->top);
+            continue;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "- Entered the top %u: ", t->top);
+        md_moves(f, t, P, what, 0);
+        md_moves(f, t, P, "- Left it: ", 1);
+        md_moves(f, t, P, "- Rose: ", 2);
+        md_moves(f, t, P, "- Fell: ", 3);
+        md_pairs(f, t, P, "Region pairs connected", P->gained, P->n_gained, 0);
+        md_pairs(f, t, P, "No longer connected", P->lost, P->n_lost, 0);
+        md_pairs(f, t, P, "Became fragile, hanging on one actor or a few", P->fragile, P->n_fragile, 1);
+        md_pairs(f, t, P, "No longer fragile", P->mended, P->n_mended, 0);
+        fputc('\n', f);
+    }
+    fputs("Numbers per actor and per region pair, every period: `kluster trend --format csv` (`--table pairs` for "
+          "the pairs). Definitions: docs/metrics.md.\n",
+          f);
+    free(labels);
+    return ferror(f) ? -1 : 0;
+}

@@ -102,6 +102,13 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
     return KL_CLI_UNKNOWN;
 }
 
+/* "YYYY-MM-DD to YYYY-MM-DD", then end and a newline, on stderr */
+static void print_window(int32_t from, int32_t to, const char *end)
+{
+    fprintf(stderr, "%04d-%02d-%02d to %04d-%02d-%02d%s\n", (int)(from / 10000), (int)(from / 100 % 100),
+            (int)(from % 100), (int)(to / 10000), (int)(to / 100 % 100), (int)(to % 100), end);
+}
+
 typedef struct {
     int show;
 } progress_t;
@@ -111,9 +118,8 @@ static void on_period(uint32_t i, uint32_t n, const kl_period_t *p, void *ctx)
     progress_t *pr = ctx;
     if (!pr->show)
         return;
-    fprintf(stderr, "kluster trend: period %u of %u: %04d-%02d-%02d to %04d-%02d-%02d\n", i + 1, n,
-            (int)(p->from / 10000), (int)(p->from / 100 % 100), (int)(p->from % 100), (int)(p->to / 10000),
-            (int)(p->to / 100 % 100), (int)(p->to % 100));
+    fprintf(stderr, "kluster trend: period %u of %u: ", i + 1, n);
+    print_window(p->from, p->to, "");
 }
 
 int cmd_trend(int argc, char **argv)
@@ -201,9 +207,8 @@ int cmd_trend(int argc, char **argv)
     if (krc != KL_OK) {
         if (t.n_periods) {
             const kl_trend_period_t *P = &t.periods[t.n_periods - 1];
-            fprintf(stderr, "kluster trend: in the period %04d-%02d-%02d to %04d-%02d-%02d:\n", (int)(P->from / 10000),
-                    (int)(P->from / 100 % 100), (int)(P->from % 100), (int)(P->to / 10000), (int)(P->to / 100 % 100),
-                    (int)(P->to % 100));
+            fputs("kluster trend: in the period ", stderr);
+            print_window(P->from, P->to, ":");
         }
         kl_cli_print_error(&err);
         goto cleanup;

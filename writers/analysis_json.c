@@ -8,11 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void format_date(int32_t d, char *buf, size_t size)
-{
-    snprintf(buf, size, "%04d-%02d-%02d", (int)(d / 10000), (int)(d / 100 % 100), (int)(d % 100));
-}
-
 static json_t *graph_json(const kl_report_t *r)
 {
     const kl_analysis_t *a = r->res;
@@ -41,35 +36,17 @@ static json_t *graph_json(const kl_report_t *r)
     kl_i_jset(o, "weighted_paths", json_boolean(a->options.weighted), &ok);
 
     /* tie types and excluded kinds: null when not narrowed */
-    if (go->tie_types) {
-        x = json_array();
-        for (int t = 0; x && t <= KL_REL_OTHER; t++)
-            if (go->tie_types & (1u << t))
-                if (json_array_append_new(x, json_string(t == KL_REL_OTHER ? "other" : kl_reltype_name((kl_reltype)t))))
-                    ok = 0;
-    } else {
-        x = json_null();
-    }
-    kl_i_jset(o, "ties", x, &ok);
-    if (go->exclude_kinds) {
-        x = json_array();
-        for (int k = 0; x && k < KL_KIND_COUNT; k++)
-            if (go->exclude_kinds & (1u << k))
-                if (json_array_append_new(x, json_string(kl_kind_name((kl_kind)k))))
-                    ok = 0;
-    } else {
-        x = json_null();
-    }
-    kl_i_jset(o, "excluded_kinds", x, &ok);
+    kl_i_jset(o, "ties", kl_i_ties_json(go->tie_types), &ok);
+    kl_i_jset(o, "excluded_kinds", kl_i_excluded_kinds_json(go->exclude_kinds), &ok);
 
     if (go->from != KL_DATE_MIN || go->to != KL_DATE_MAX) {
         x = json_object();
         if (x) {
             if (go->from != KL_DATE_MIN)
-                format_date(go->from, buf, sizeof buf);
+                kl_i_format_date(go->from, buf, sizeof buf);
             kl_i_jset(x, "from", go->from != KL_DATE_MIN ? json_string(buf) : json_null(), &ok);
             if (go->to != KL_DATE_MAX)
-                format_date(go->to, buf, sizeof buf);
+                kl_i_format_date(go->to, buf, sizeof buf);
             kl_i_jset(x, "to", go->to != KL_DATE_MAX ? json_string(buf) : json_null(), &ok);
         }
     } else {

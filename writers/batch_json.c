@@ -24,32 +24,14 @@ static json_t *warning_samples(const kl_dataset_t *ds)
     return a;
 }
 
-typedef struct {
-    const double *key;
-    const kl_dataset_t *ds;
-    const kl_agraph_t *g;
-} rank_ctx_t;
-
-static int cmp_irb(const void *x, const void *y, void *c)
-{
-    const rank_ctx_t *r = c;
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    if (r->key[a] != r->key[b])
-        return r->key[a] < r->key[b] ? 1 : -1;
-    return strcmp(r->ds->entities[r->g->vertex_entity[a]].id, r->ds->entities[r->g->vertex_entity[b]].id);
-}
-
 /* The three actors with the highest inter-regional betweenness (> 0). */
 static json_t *top_brokers(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res)
 {
     json_t *brokers = json_array();
     uint32_t *idx = malloc(((size_t)res->n + 1) * sizeof *idx);
     if (brokers && idx) {
-        for (uint32_t v = 0; v < res->n; v++)
-            idx[v] = v;
-        rank_ctx_t ctx = {res->irb, ds, g};
-        qsort_r(idx, res->n, sizeof *idx, cmp_irb, &ctx);
-        for (uint32_t i = 0; i < res->n && i < 3 && res->irb[idx[i]] > 0; i++) {
+        uint32_t cnt = kl_agraph_rank_by(g, ds, res->irb, idx);
+        for (uint32_t i = 0; i < cnt && i < 3; i++) {
             const kl_entity_t *e = &ds->entities[g->vertex_entity[idx[i]]];
             json_t *b = json_object();
             json_object_set_new(b, "id", json_string(e->id));

@@ -63,6 +63,38 @@ json_t *kl_i_dominant_json(const kl_agraph_t *g, const kl_dataset_t *ds, int32_t
     return x;
 }
 
+void kl_i_format_date(int32_t d, char *buf, size_t size)
+{
+    snprintf(buf, size, "%04d-%02d-%02d", (int)(d / 10000), (int)(d / 100 % 100), (int)(d % 100));
+}
+
+json_t *kl_i_ties_json(uint32_t tie_types)
+{
+    if (!tie_types)
+        return json_null();
+    json_t *x = json_array();
+    for (int t = 0; x && t <= KL_REL_OTHER; t++)
+        if ((tie_types & (1u << t)) &&
+            json_array_append_new(x, json_string(t == KL_REL_OTHER ? "other" : kl_reltype_name((kl_reltype)t)))) {
+            json_decref(x);
+            return NULL;
+        }
+    return x;
+}
+
+json_t *kl_i_excluded_kinds_json(uint32_t exclude_kinds)
+{
+    if (!exclude_kinds)
+        return json_null();
+    json_t *x = json_array();
+    for (int k = 0; x && k < KL_KIND_COUNT; k++)
+        if ((exclude_kinds & (1u << k)) && json_array_append_new(x, json_string(kl_kind_name((kl_kind)k)))) {
+            json_decref(x);
+            return NULL;
+        }
+    return x;
+}
+
 json_t *kl_i_dataset_json(const kl_report_t *r)
 {
     const kl_dataset_t *ds = r->ds;

@@ -9,11 +9,6 @@
 
 /* ------------------------------------------------------------ shared */
 
-static void format_date(int32_t d, char *buf, size_t size)
-{
-    snprintf(buf, size, "%04d-%02d-%02d", (int)(d / 10000), (int)(d / 100 % 100), (int)(d % 100));
-}
-
 /* "2016", "2014-2016" for whole years, else "2014-03-01..2016-06-30". */
 static void period_label(const kl_trend_period_t *P, char *buf, size_t size)
 {
@@ -24,8 +19,8 @@ static void period_label(const kl_trend_period_t *P, char *buf, size_t size)
         snprintf(buf, size, "%d-%d", (int)(P->from / 10000), (int)(P->to / 10000));
     } else {
         char a[16], b[16];
-        format_date(P->from, a, sizeof a);
-        format_date(P->to, b, sizeof b);
+        kl_i_format_date(P->from, a, sizeof a);
+        kl_i_format_date(P->to, b, sizeof b);
         snprintf(buf, size, "%s..%s", a, b);
     }
 }
@@ -39,31 +34,13 @@ static const char *region_id(const kl_dataset_t *ds, int32_t r)
 
 static json_t *options_json(const kl_trend_t *t)
 {
-    json_t *o = json_object(), *x;
+    json_t *o = json_object();
     int ok = o != NULL;
     if (!ok)
         return NULL;
     kl_i_jset(o, "mode", json_string(kl_i_mode_name(t->graph.mode)), &ok);
-    if (t->graph.tie_types) {
-        x = json_array();
-        for (int k = 0; x && k <= KL_REL_OTHER; k++)
-            if (t->graph.tie_types & (1u << k))
-                if (json_array_append_new(x, json_string(k == KL_REL_OTHER ? "other" : kl_reltype_name((kl_reltype)k))))
-                    ok = 0;
-    } else {
-        x = json_null();
-    }
-    kl_i_jset(o, "ties", x, &ok);
-    if (t->graph.exclude_kinds) {
-        x = json_array();
-        for (int k = 0; x && k < KL_KIND_COUNT; k++)
-            if (t->graph.exclude_kinds & (1u << k))
-                if (json_array_append_new(x, json_string(kl_kind_name((kl_kind)k))))
-                    ok = 0;
-    } else {
-        x = json_null();
-    }
-    kl_i_jset(o, "excluded_kinds", x, &ok);
+    kl_i_jset(o, "ties", kl_i_ties_json(t->graph.tie_types), &ok);
+    kl_i_jset(o, "excluded_kinds", kl_i_excluded_kinds_json(t->graph.exclude_kinds), &ok);
     kl_i_jset(o, "weighted_paths", json_boolean(t->weighted), &ok);
     kl_i_jset(o, "seed", json_integer((json_int_t)t->seed), &ok);
     kl_i_jset(o, "cumulative", json_boolean(t->cumulative), &ok);
@@ -131,9 +108,9 @@ static json_t *period_json(const kl_trend_t *t, uint32_t i)
     }
     period_label(P, buf, sizeof buf);
     kl_i_jset(o, "period", json_string(buf), &ok);
-    format_date(P->from, buf, sizeof buf);
+    kl_i_format_date(P->from, buf, sizeof buf);
     kl_i_jset(o, "from", json_string(buf), &ok);
-    format_date(P->to, buf, sizeof buf);
+    kl_i_format_date(P->to, buf, sizeof buf);
     kl_i_jset(o, "to", json_string(buf), &ok);
 
     kl_i_jset(g, "nodes", json_integer(P->nodes), &ok);
@@ -248,9 +225,9 @@ static void csv_period(FILE *f, const kl_trend_period_t *P)
     char buf[64];
     period_label(P, buf, sizeof buf);
     kl_i_csv_text(f, buf);
-    format_date(P->from, buf, sizeof buf);
+    kl_i_format_date(P->from, buf, sizeof buf);
     fprintf(f, ",%s,", buf);
-    format_date(P->to, buf, sizeof buf);
+    kl_i_format_date(P->to, buf, sizeof buf);
     fprintf(f, "%s,", buf);
 }
 
@@ -376,6 +353,7 @@ static void md_pairs(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, c
  * then the period it came first, then id. */
 typedef struct {
     uint32_t entity, best, first;
+    int32_t region;
 } md_broker_t;
 
 static int cmp_md_broker(const void *x, const void *y, void *ctx)
@@ -412,7 +390,7 @@ static int md_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
             uint32_t e = P->actors[P->top[k]].entity;
             if (at[e] == UINT32_MAX) {
                 at[e] = n;
-                list[n++] = (md_broker_t){e, k + 1, i};
+                list[n++] = (md_broker_t){e, k + 1, i, P->actors[P->top[k]].region};
             } else if (k + 1 < list[at[e]].best) {
                 list[at[e]].best = k + 1;
             }
@@ -434,13 +412,8 @@ static int md_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
             fputs("| ", f);
             kl_i_md_text(f, ds->entities[e].name);
             fputs(" | ", f);
-            int32_t region = -1;
-            for (uint32_t i = 0; i < t->n_periods && region < 0; i++)
-                for (uint32_t k = 0; k < t->periods[i].n_top; k++)
-                    if (t->periods[i].actors[t->periods[i].top[k]].entity == e)
-                        region = t->periods[i].actors[t->periods[i].top[k]].region;
-            if (region >= 0)
-                kl_i_md_region(f, ds, (uint32_t)region);
+            if (list[j].region >= 0)
+                kl_i_md_region(f, ds, (uint32_t)list[j].region);
             else
                 fputs("–", f);
             fputs(" |", f);

@@ -121,6 +121,13 @@ json_t *kl_i_pairs_sampled_json(double epsilon, double delta, uint64_t samples);
 /* graph.dominant_actor: {"id","irb_share"} of vertex v, or null when v < 0;
  * NULL when out of memory. */
 json_t *kl_i_dominant_json(const kl_agraph_t *g, const kl_dataset_t *ds, int32_t v, const double *irb_share);
+/* "YYYY-MM-DD" of a yyyymmdd date. */
+void kl_i_format_date(int32_t d, char *buf, size_t size);
+/* The analysis graph's narrowing: the tie types kept and the kinds
+ * excluded as arrays of names, null when not narrowed; NULL when out of
+ * memory. */
+json_t *kl_i_ties_json(uint32_t tie_types);
+json_t *kl_i_excluded_kinds_json(uint32_t exclude_kinds);
 /* Dump one value compactly and release it; -1 on failure (errno set). */
 int kl_i_json_dump(FILE *f, json_t *value);
 /* The "dataset" object of every result: id, title, path and counts. */

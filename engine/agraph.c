@@ -121,6 +121,29 @@ static void note_skipped(kl_agraph_t *g, const kl_dataset_t *ds, uint32_t p, uin
     }
 }
 
+/* Organisations view: does relation r put an organisation (member) into a
+ * group whose members are tied pairwise (a project it takes part in, or a
+ * person it employs)?  One rule for building the ties and for naming the
+ * relations that make them (kl_agraph_tie_relations). */
+static int org_group_of(const kl_dataset_t *ds, const kl_relation_t *r, uint32_t *group, uint32_t *member)
+{
+    const kl_entity_t *s = &ds->entities[r->source], *e = &ds->entities[r->target];
+    if ((r->type_code == KL_REL_PARTICIPATES_IN || r->type_code == KL_REL_COORDINATES ||
+         r->type_code == KL_REL_INITIATED) &&
+        s->kind == KL_KIND_ORGANISATION && e->kind == KL_KIND_PROJECT) {
+        *group = r->target;
+        *member = r->source;
+        return 1;
+    }
+    if ((r->type_code == KL_REL_EMPLOYED_BY || r->type_code == KL_REL_LEADS || r->type_code == KL_REL_MEMBER_OF) &&
+        s->kind == KL_KIND_PERSON && e->kind == KL_KIND_ORGANISATION) {
+        *group = r->source;
+        *member = r->target;
+        return 1;
+    }
+    return 0;
+}
+
 /* Organisations mode (docs/metrics.md#the-organisations-view): co-participation in a project weighted
  * 1/(n_p - 1), +1 per shared person, plus direct relations.  Initiating a
  * project counts as taking part in it: the initiators of one project are
@@ -147,17 +170,7 @@ static kl_err organisation_ties(kl_agraph_t *g, const kl_dataset_t *ds, const kl
                 continue;
             const kl_entity_t *s = &ds->entities[r->source], *e = &ds->entities[r->target];
             uint32_t group, member;
-            if ((r->type_code == KL_REL_PARTICIPATES_IN || r->type_code == KL_REL_COORDINATES ||
-                 r->type_code == KL_REL_INITIATED) &&
-                s->kind == KL_KIND_ORGANISATION && e->kind == KL_KIND_PROJECT) {
-                group = r->target;
-                member = r->source;
-            } else if ((r->type_code == KL_REL_EMPLOYED_BY || r->type_code == KL_REL_LEADS ||
-                        r->type_code == KL_REL_MEMBER_OF) &&
-                       s->kind == KL_KIND_PERSON && e->kind == KL_KIND_ORGANISATION) {
-                group = r->source;
-                member = r->target;
-            } else {
+            if (!org_group_of(ds, r, &group, &member)) {
                 if (pass == 0 && s->kind == KL_KIND_ORGANISATION && e->kind == KL_KIND_ORGANISATION &&
                     vert[r->source] >= 0 && vert[r->target] >= 0)
                     direct++;
@@ -464,4 +477,182 @@ uint32_t kl_agraph_rank_by(const kl_agraph_t *g, const kl_dataset_t *ds, const d
     rank_ctx_t c = {key, ds, g};
     qsort_r(idx, cnt, sizeof *idx, cmp_desc_then_id, &c);
     return cnt;
+}
+
+/* ------------------------------------------------ relations behind ties */
+
+typedef struct {
+    uint32_t e, r; /* tie, relation */
+} tie_rel_t;
+
+typedef struct {
+    tie_rel_t *items;
+    size_t count, cap;
+} tie_rels_t;
+
+/* Edge id of the tie between vertices a and b, or UINT32_MAX: a binary
+ * search in a's sorted neighbour list. */
+static uint32_t find_tie(const kl_agraph_t *g, uint32_t a, uint32_t b)
+{
+    const kl_csr_t *c = &g->csr;
+    uint32_t lo = c->offset[a], hi = c->offset[a + 1];
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->adj[mid] < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->offset[a + 1] && c->adj[lo] == b ? c->eid[lo] : UINT32_MAX;
+}
+
+static int push_tie_rel(tie_rels_t *t, const kl_agraph_t *g, int32_t a, int32_t b, uint32_t r)
+{
+    if (a < 0 || b < 0 || a == b)
+        return 0;
+    uint32_t e = find_tie(g, (uint32_t)a, (uint32_t)b);
+    /* no such tie only when g was built from another dataset: nothing to name */
+    if (e == UINT32_MAX)
+        return 0;
+    if (kl_i_grow((void **)&t->items, &t->cap, t->count, sizeof *t->items) < 0)
+        return -1;
+    t->items[t->count++] = (tie_rel_t){e, r};
+    return 0;
+}
+
+typedef struct {
+    uint32_t group, member, r;
+} membership_t;
+
+static int cmp_membership(const void *a, const void *b)
+{
+    const membership_t *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    if (x->member != y->member)
+        return x->member < y->member ? -1 : 1;
+    return (x->r > y->r) - (x->r < y->r);
+}
+
+/* Organisations view: the relations of organisation_ties, each to the ties
+ * it makes.  A shared project or person ties two organisations through the
+ * memberships of both (every kept relation of each to the group). */
+static int org_tie_relations(const kl_agraph_t *g, const kl_dataset_t *ds, tie_rels_t *t)
+{
+    const kl_graph_options_t *opt = &g->options;
+    const int32_t *vert = g->entity_vertex;
+    membership_t *ms = NULL;
+    size_t nm = 0, cap = 0;
+    int rc = -1;
+    for (uint32_t i = 0; i < ds->n_relations; i++) {
+        const kl_relation_t *r = &ds->relations[i];
+        uint32_t group, member;
+        if (!relation_kept(r, opt) || r->source == r->target)
+            continue;
+        if (org_group_of(ds, r, &group, &member)) {
+            if (vert[member] < 0)
+                continue;
+            if (kl_i_grow((void **)&ms, &cap, nm, sizeof *ms) < 0)
+                goto cleanup;
+            ms[nm++] = (membership_t){group, member, i};
+        } else if (ds->entities[r->source].kind == KL_KIND_ORGANISATION &&
+                   ds->entities[r->target].kind == KL_KIND_ORGANISATION &&
+                   push_tie_rel(t, g, vert[r->source], vert[r->target], i) < 0) {
+            goto cleanup;
+        }
+    }
+    if (nm > 1)
+        qsort(ms, nm, sizeof *ms, cmp_membership);
+    for (size_t lo = 0, hi; lo < nm; lo = hi) {
+        uint32_t np = 0;
+        for (hi = lo; hi < nm && ms[hi].group == ms[lo].group; hi++)
+            np += hi == lo || ms[hi].member != ms[hi - 1].member;
+        if (np < 2 || (ds->entities[ms[lo].group].kind == KL_KIND_PROJECT && opt->max_project_size &&
+                       np > opt->max_project_size))
+            continue;
+        /* runs [a, a_end) and [b, b_end) of two different members */
+        for (size_t a = lo, a_end; a < hi; a = a_end) {
+            for (a_end = a; a_end < hi && ms[a_end].member == ms[a].member; a_end++)
+                ;
+            for (size_t b = a_end, b_end; b < hi; b = b_end) {
+                for (b_end = b; b_end < hi && ms[b_end].member == ms[b].member; b_end++)
+                    ;
+                int32_t va = vert[ms[a].member], vb = vert[ms[b].member];
+                for (size_t k = a; k < a_end; k++)
+                    if (push_tie_rel(t, g, va, vb, ms[k].r) < 0)
+                        goto cleanup;
+                for (size_t k = b; k < b_end; k++)
+                    if (push_tie_rel(t, g, va, vb, ms[k].r) < 0)
+                        goto cleanup;
+            }
+        }
+    }
+    rc = 0;
+cleanup:
+    free(ms);
+    return rc;
+}
+
+kl_err kl_agraph_tie_relations(const kl_agraph_t *g, const kl_dataset_t *ds, kl_tie_relations_t *out,
+                               kl_error_t *err)
+{
+    tie_rels_t t = {0};
+    uint32_t m = g->csr.m;
+    memset(out, 0, sizeof *out);
+    out->m = m;
+    out->offset = calloc((size_t)m + 2, sizeof *out->offset);
+    if (!out->offset)
+        goto nomem;
+    if (g->options.mode == KL_MODE_FULL) {
+        for (uint32_t i = 0; i < ds->n_relations; i++) {
+            const kl_relation_t *r = &ds->relations[i];
+            if (relation_kept(r, &g->options) &&
+                push_tie_rel(&t, g, g->entity_vertex[r->source], g->entity_vertex[r->target], i) < 0)
+                goto nomem;
+        }
+    } else if (org_tie_relations(g, ds, &t) < 0) {
+        goto nomem;
+    }
+    /* counting sort by tie, then each tie's relations ascending, once */
+    out->rel = malloc((t.count + 1) * sizeof *out->rel);
+    uint32_t *fill = malloc(((size_t)m + 1) * sizeof *fill);
+    if (!out->rel || !fill) {
+        free(fill);
+        goto nomem;
+    }
+    for (size_t i = 0; i < t.count; i++)
+        out->offset[t.items[i].e + 1]++;
+    for (uint32_t e = 0; e < m; e++)
+        out->offset[e + 1] += out->offset[e];
+    memcpy(fill, out->offset, (size_t)m * sizeof *fill);
+    for (size_t i = 0; i < t.count; i++)
+        out->rel[fill[t.items[i].e]++] = t.items[i].r;
+    free(fill);
+    uint32_t k = 0, lo = 0;
+    for (uint32_t e = 0; e < m; e++) {
+        uint32_t hi = out->offset[e + 1];
+        if (hi - lo > 1)
+            qsort(out->rel + lo, hi - lo, sizeof *out->rel, cmp_u32);
+        out->offset[e] = k;
+        for (uint32_t i = lo; i < hi; i++)
+            if (k == out->offset[e] || out->rel[k - 1] != out->rel[i])
+                out->rel[k++] = out->rel[i];
+        lo = hi;
+    }
+    out->offset[m] = k;
+    free(t.items);
+    return KL_OK;
+nomem:
+    free(t.items);
+    kl_tie_relations_destroy(out);
+    return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+void kl_tie_relations_destroy(kl_tie_relations_t *tr)
+{
+    if (!tr)
+        return;
+    free(tr->offset);
+    free(tr->rel);
+    memset(tr, 0, sizeof *tr);
 }

@@ -428,6 +428,29 @@ kl_err kl_agraph_component_counts(const kl_agraph_t *g, uint32_t *components, ui
  * and top-N list.  Returns how many.  O(n log n); can't fail. */
 uint32_t kl_agraph_rank_by(const kl_agraph_t *g, const kl_dataset_t *ds, const double *key, uint32_t *idx);
 
+/* The relations that make each tie: tie e's are rel[offset[e] ..
+ * offset[e + 1]), relation indices ascending, each once.  Full view: the
+ * kept relations between the two actors.  Organisations view: the direct
+ * relations between the two organisations, and for each shared project or
+ * person (docs/metrics.md#the-organisations-view) the relations that put
+ * each of the two into it (participates_in, coordinates, initiated;
+ * employed_by, leads, member_of).  Only relations the graph options keep
+ * (window, --ties) count, and no project left out by max_project_size. */
+typedef struct {
+    uint32_t m;        /* ties (g->csr.m) */
+    uint32_t *offset;  /* m + 1 */
+    uint32_t *rel;     /* offset[m] */
+} kl_tie_relations_t;
+
+/* Fill out (caller declares it, then owns what it holds: destroy it) with
+ * the relations behind every tie of g, built from ds with g->options.
+ * KL_ENOMEM leaves out destroyed.  O(m log m + R log R), R = relations
+ * named (the organisations view names each membership once per tie). */
+kl_err kl_agraph_tie_relations(const kl_agraph_t *g, const kl_dataset_t *ds, kl_tie_relations_t *out,
+                               kl_error_t *err);
+/* Free what out holds; safe on a zeroed or destroyed one. */
+void kl_tie_relations_destroy(kl_tie_relations_t *tr);
+
 /* Growable arrays used across the engine (exposed for loaders and analysis). */
 void kl_array_init(kl_array_t *a, size_t item_size);
 void *kl_array_push(kl_array_t *a); /* zeroed slot, or NULL when out of memory */

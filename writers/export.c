@@ -627,23 +627,208 @@ static double size_metric(const exporter_t *e, uint32_t v)
     return e->x->g->csr.offset[v + 1] - e->x->g->csr.offset[v];
 }
 
+/* GEXF dynamics.  A span is a closed interval of days [start, end] as
+ * yyyymmdd, KL_DATE_MIN / KL_DATE_MAX for an open side.  A list of spans
+ * merged by merge_spans is sorted, disjoint and never touching; an item
+ * present at all times has no span at all (GEXF: no <spells>). */
+typedef struct {
+    int32_t start, end;
+} span_t;
+
+static int leap_year(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* The day after d (yyyymmdd); an open end stays open. */
+static int32_t day_after(int32_t d)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d == KL_DATE_MIN || d == KL_DATE_MAX)
+        return d;
+    int y = d / 10000, m = d / 100 % 100, day = d % 100;
+    if (m < 1 || m > 12)
+        return d + 1; /* not a date kl_date_parse makes; keep the order */
+    if (day < days[m - 1] + (m == 2 && leap_year(y)))
+        return d + 1;
+    return m < 12 ? y * 10000 + (m + 1) * 100 + 1 : (y + 1) * 10000 + 101;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const span_t *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+/* Sort s[0..n) and merge the spans that overlap or touch (one ends the day
+ * before the next starts: days are whole, so no gap lies between them), in
+ * place.  Returns how many are left; 0 when they cover all time. */
+static size_t merge_spans(span_t *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(s, n, sizeof *s, cmp_span);
+    size_t k = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (s[i].start <= day_after(s[k].end)) {
+            if (s[i].end > s[k].end)
+                s[k].end = s[i].end;
+        } else {
+            s[++k] = s[i];
+        }
+    }
+    k++;
+    return k == 1 && s[0].start == KL_DATE_MIN && s[0].end == KL_DATE_MAX ? 0 : k;
+}
+
+/* The spells of every tie and every vertex: item i's spans are
+ * span[offset[i] .. offset[i + 1]), none when it is present at all times. */
+typedef struct {
+    uint32_t *edge_off, *node_off;
+    span_t *edge_span, *node_span;
+} dynamics_t;
+
+static void dynamics_destroy(dynamics_t *d)
+{
+    free(d->edge_off);
+    free(d->node_off);
+    free(d->edge_span);
+    free(d->node_span);
+}
+
+/* Fill d from the relations behind the ties of x->g: a tie's spells are the
+ * union of its relations' [start, end]; a vertex's the union of its ties'
+ * spells (none with no tie or with a tie present at all times; the
+ * entity's own start/end are left out, as they filter nothing in the
+ * analysis graph either).  *dated: some relation behind a tie has a date.
+ * Returns 0, or -1 when out of memory. */
+static int dynamics_build(dynamics_t *d, const kl_export_t *x, int *dated)
+{
+    const kl_agraph_t *g = x->g;
+    const kl_dataset_t *ds = x->ds;
+    uint32_t n = g->n, m = g->csr.m;
+    kl_tie_relations_t tr;
+    span_t *tmp = NULL;
+    int rc = -1;
+    memset(d, 0, sizeof *d);
+    *dated = 0;
+    if (kl_agraph_tie_relations(g, ds, &tr, NULL) != KL_OK)
+        return -1;
+    d->edge_off = calloc((size_t)m + 1, sizeof *d->edge_off);
+    d->node_off = calloc((size_t)n + 1, sizeof *d->node_off);
+    d->edge_span = malloc(((size_t)tr.offset[m] + 1) * sizeof *d->edge_span);
+    if (!d->edge_off || !d->node_off || !d->edge_span)
+        goto cleanup;
+    /* a tie's merged spans are never more than its relations */
+    uint32_t k = 0;
+    for (uint32_t e = 0; e < m; e++) {
+        span_t *s = d->edge_span + k;
+        size_t c = 0;
+        for (uint32_t i = tr.offset[e]; i < tr.offset[e + 1]; i++) {
+            const kl_relation_t *r = &ds->relations[tr.rel[i]];
+            *dated |= r->start != KL_DATE_MIN || r->end != KL_DATE_MAX;
+            s[c++] = (span_t){r->start, r->end};
+        }
+        k += (uint32_t)merge_spans(s, c);
+        d->edge_off[e + 1] = k;
+    }
+    /* a vertex's spans: at most the sum of its ties' (each tie counted at
+     * both ends) */
+    size_t cap = 2 * (size_t)k + 1, most = 1;
+    d->node_span = malloc(cap * sizeof *d->node_span);
+    for (uint32_t v = 0; v < n; v++) {
+        size_t c = 0;
+        for (uint32_t j = g->csr.offset[v]; j < g->csr.offset[v + 1]; j++) {
+            uint32_t e = g->csr.eid[j];
+            c += d->edge_off[e + 1] - d->edge_off[e];
+        }
+        most = c > most ? c : most;
+    }
+    tmp = malloc(most * sizeof *tmp);
+    if (!d->node_span || !tmp)
+        goto cleanup;
+    k = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        size_t c = 0;
+        int always = g->csr.offset[v + 1] == g->csr.offset[v];
+        for (uint32_t j = g->csr.offset[v]; j < g->csr.offset[v + 1] && !always; j++) {
+            uint32_t e = g->csr.eid[j];
+            always = d->edge_off[e + 1] == d->edge_off[e];
+            for (uint32_t i = d->edge_off[e]; i < d->edge_off[e + 1]; i++)
+                tmp[c++] = d->edge_span[i];
+        }
+        if (!always) {
+            c = merge_spans(tmp, c);
+            memcpy(d->node_span + k, tmp, c * sizeof *tmp);
+            k += (uint32_t)c;
+        }
+        d->node_off[v + 1] = k;
+    }
+    rc = 0;
+cleanup:
+    free(tmp);
+    kl_tie_relations_destroy(&tr);
+    if (rc < 0)
+        dynamics_destroy(d);
+    return rc;
+}
+
+static void put_gexf_date(FILE *f, const char *attr, int32_t day)
+{
+    fprintf(f, " %s=\"%04d-%02d-%02d\"", attr, (int)(day / 10000), (int)(day / 100 % 100), (int)(day % 100));
+}
+
+/* <spells> of spans s[0..n); nothing when n is 0 (present at all times). */
+static void put_spells(FILE *f, const span_t *s, uint32_t n)
+{
+    if (n == 0)
+        return;
+    fputs("<spells>", f);
+    for (uint32_t i = 0; i < n; i++) {
+        fputs("<spell", f);
+        if (s[i].start != KL_DATE_MIN)
+            put_gexf_date(f, "start", s[i].start);
+        if (s[i].end != KL_DATE_MAX)
+            put_gexf_date(f, "end", s[i].end);
+        fputs("/>", f);
+    }
+    fputs("</spells>", f);
+}
+
 int kl_export_gexf(FILE *f, const kl_export_t *x)
 {
     exporter_t e;
+    dynamics_t dyn;
+    int dynamic = 0;
     if (exporter_init(&e, x) < 0)
         return -1;
+    if (dynamics_build(&dyn, x, &dynamic) < 0)
+        return finish_write(&e, f, -1);
     static const char *const gtypes[] = {"string", "double", "long", "boolean"};
     int rc = 0;
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<gexf xmlns=\"http://www.gexf.net/1.2draft\" xmlns:viz=\"http://www.gexf.net/1.2draft/viz\"\n"
-               "      xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
-               "      xsi:schemaLocation=\"http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd\"\n"
-               "      version=\"1.2\">\n"
-               "  <meta>\n    <creator>kluster</creator>\n    <description>");
+    /* undated graphs keep the static 1.2draft file byte for byte */
+    if (dynamic)
+        fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\"\n"
+                   "      xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+                   "      xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\"\n"
+                   "      version=\"1.3\">\n"
+                   "  <meta>\n    <creator>kluster</creator>\n    <description>");
+    else
+        fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<gexf xmlns=\"http://www.gexf.net/1.2draft\" xmlns:viz=\"http://www.gexf.net/1.2draft/viz\"\n"
+                   "      xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+                   "      xsi:schemaLocation=\"http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd\"\n"
+                   "      version=\"1.2\">\n"
+                   "  <meta>\n    <creator>kluster</creator>\n    <description>");
     fxml(f, x->ds->title ? x->ds->title : x->ds->id ? x->ds->id : "");
-    fprintf(f, "</description>\n  </meta>\n"
-               "  <graph mode=\"static\" defaultedgetype=\"undirected\">\n"
-               "    <attributes class=\"node\">\n");
+    fprintf(f, "</description>\n  </meta>\n%s"
+               "    <attributes class=\"node\">\n",
+            dynamic ? "  <graph mode=\"dynamic\" defaultedgetype=\"undirected\" timeformat=\"date\""
+                      " timerepresentation=\"interval\">\n"
+                    : "  <graph mode=\"static\" defaultedgetype=\"undirected\">\n");
     for (uint32_t i = 0; i < e.n_cols; i++) {
         fprintf(f, "      <attribute id=\"%u\" title=\"", i);
         fxml(f, e.cols[i].name);
@@ -681,16 +866,23 @@ int kl_export_gexf(FILE *f, const kl_export_t *x)
             fxml(f, s ? s : num_text(&e.cols[c], num, buf));
             fputs("\"/>", f);
         }
+        fputs("</attvalues>\n", f);
+        if (dynamic && dyn.node_off[v + 1] > dyn.node_off[v]) {
+            fputs("        ", f);
+            put_spells(f, dyn.node_span + dyn.node_off[v], dyn.node_off[v + 1] - dyn.node_off[v]);
+            fputc('\n', f);
+        }
         unsigned long rgb = strtoul(kl_viz_region_colour(&e.colours, x->g->vertex_region[v]) + 1, NULL, 16);
         double s = size_metric(&e, v);
         double size = 4.0 + 36.0 * (max > 0 ? sqrt(s / max) : 0);
-        fprintf(f, "</attvalues>\n        <viz:color r=\"%lu\" g=\"%lu\" b=\"%lu\"/>\n"
+        fprintf(f, "        <viz:color r=\"%lu\" g=\"%lu\" b=\"%lu\"/>\n"
                    "        <viz:size value=\"%.3f\"/>\n      </node>\n",
                 rgb >> 16, (rgb >> 8) & 0xFF, rgb & 0xFF, size);
     }
     fprintf(f, "    </nodes>\n    <edges>\n");
     for (uint32_t i = 0; i < x->g->csr.m && rc >= 0; i++) {
         uint32_t k = e.edges[i], a = x->g->edge_from[k], b = x->g->edge_to[k];
+        uint32_t spells = dynamic ? dyn.edge_off[k + 1] - dyn.edge_off[k] : 0;
         if (e.rank[a] > e.rank[b]) {
             uint32_t t = a;
             a = b;
@@ -701,13 +893,20 @@ int kl_export_gexf(FILE *f, const kl_export_t *x)
         fprintf(f, "\" target=\"");
         fxml(f, vid(&e, b));
         fprintf(f, "\" weight=\"%s\"", kl_format_real(edge_weight(&e, k), buf));
-        if (x->res)
-            fprintf(f, "><attvalues><attvalue for=\"bridge\" value=\"%s\"/></attvalues></edge>\n",
-                    x->res->bridge[k] ? "true" : "false");
-        else
+        if (!x->res && !spells) {
             fputs("/>\n", f);
+            continue;
+        }
+        fputc('>', f);
+        if (x->res)
+            fprintf(f, "<attvalues><attvalue for=\"bridge\" value=\"%s\"/></attvalues>",
+                    x->res->bridge[k] ? "true" : "false");
+        if (spells)
+            put_spells(f, dyn.edge_span + dyn.edge_off[k], spells);
+        fputs("</edge>\n", f);
     }
     fputs("    </edges>\n  </graph>\n</gexf>\n", f);
+    dynamics_destroy(&dyn);
     return finish_write(&e, f, rc);
 }
 

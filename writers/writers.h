@@ -239,7 +239,29 @@ typedef struct {
  * write error (errno set) or when out of memory (errno ENOMEM).
  * GEXF adds viz:color (the region, as `kluster render` colours it) and
  * viz:size (betweenness with metrics, else degree).  Pajek keeps ids and
- * weights only (the format has no attributes).  O(n + m + attributes). */
+ * weights only (the format has no attributes).  O(n + m + attributes).
+ *
+ * GEXF is static GEXF 1.2draft when no relation behind a tie has a date
+ * (none in the dataset, or none left by the window and --ties), else
+ * dynamic GEXF 1.3 for Gephi's timeline: <gexf xmlns="http://gexf.net/1.3"
+ * xmlns:viz="http://gexf.net/1.3/viz" ... version="1.3">, <graph
+ * mode="dynamic" defaultedgetype="undirected" timeformat="date"
+ * timerepresentation="interval">, and <spells><spell start="YYYY-MM-DD"
+ * end="YYYY-MM-DD"/>...</spells> after the attvalues of
+ *   - a tie: the union of the [start, end] days of the relations that make
+ *     it (kl_agraph_tie_relations: in the organisations view the
+ *     memberships of both organisations in each shared project or person,
+ *     and their direct relations), only relations the graph options keep,
+ *     each with its whole interval (not cut to the window);
+ *   - an actor: the union of its ties' spells.  Its own start/end are left
+ *     out (they filter nothing in the analysis graph either; cutting would
+ *     hide actors whose ties Gephi then shows without their ends).
+ * Spells are sorted and merged when they overlap or touch (one ends the day
+ * before the next starts); an open side has no start or no end attribute.
+ * A tie present at all times (an undated relation, or spells covering all
+ * time), an actor with such a tie and an actor with no tie have no
+ * <spells>: always present.  In addition O(R log R), R = relations behind
+ * the ties. */
 int kl_export_graphml(FILE *f, const kl_export_t *x);
 int kl_export_gexf(FILE *f, const kl_export_t *x);
 int kl_export_gml(FILE *f, const kl_export_t *x);

@@ -329,17 +329,21 @@ def check_gexf(name, ds, path, tmp):
     T.check("%s: export to GEXF" % name, p.returncode == 0, p.stderr[-300:])
     if p.returncode:
         return
-    ns = "{http://gexf.net/1.2}" if "gexf.net/1.2" in open(out, encoding="utf-8").read(2000) else \
-        "{http://www.gexf.net/1.2draft}"
-    bad = []
-    for node in ET.parse(out).getroot().iter(ns + "node"):
+    # the namespace is the root's own: 1.2draft for static files, 1.3 for
+    # dynamic ones (relations with dates)
+    root = ET.parse(out).getroot()
+    ns = root.tag[:root.tag.index("}") + 1]
+    bad, seen = [], 0
+    for node in root.iter(ns + "node"):
         c = next((e for e in node if e.tag.endswith("}color")), None)
         own = ds.region.get(node.get("id"))
         if c is None or own is None:
             continue
+        seen += 1
         got = "#%02X%02X%02X" % (int(c.get("r")), int(c.get("g")), int(c.get("b")))
         if got != ds.expected(own):
             bad.append((node.get("id"), own, got))
+    T.check("%s: GEXF has coloured actors with a region" % name, seen > 0, ns)
     T.check("%s: GEXF colours its actors as the figures do" % name, not bad, bad[:5])
 
 

@@ -17,6 +17,9 @@ VERSION := 0.1.0
 PKGS := igraph libcgraph libgvc jansson
 # Debian packages: libraries, then what the tests use as oracles and tools.
 DEB_BUILD := pkg-config libigraph-dev libgraphviz-dev libjansson-dev
+# What kluster runs, not links: gnuplot draws trend charts (without its
+# recommends, ImageMagick and the like: four packages in all).
+DEB_RUN := gnuplot-nox
 DEB_TEST := python3-networkx python3-scipy python3-numpy python3-igraph python3-pyproj libxml2-utils graphviz r-base-core r-cran-sna chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -91,6 +94,11 @@ deps:
 	  echo "make deps: installing $(DEB_BUILD)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_BUILD) >/dev/null; \
 	  echo "make deps: done; re-run make if the build stops here"; \
+	fi
+	@missing=""; for p in $(DEB_RUN); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 deps-test: deps

@@ -21,7 +21,9 @@ const char *const kl_batch_outputs[] = {"report.html", "report.md",   "analysis.
                                         "region_pairs.csv", "diagram.svg", "region-map.svg", "heatmap.svg",
                                         NULL};
 
-const char *const kl_batch_phase_names[KL_PHASE_B_COUNT] = {"queued", "hash",   "load",   "analyse",
+const char *const kl_batch_optional_outputs[] = {KL_BATCH_TREND, KL_BATCH_TREND_CHART, KL_BATCH_TREND_MAPS, NULL};
+
+const char *const kl_batch_phase_names[KL_PHASE_B_COUNT] = {"queued", "hash",   "load",   "analyse", "trend",
                                                             "write",  "render", "report", "done"};
 
 /* ------------------------------------------------------------ discovery */
@@ -836,6 +838,15 @@ int kl_batch_write_data(int dirfd, const char *name, const char *data, size_t le
     return kl_batch_write_file(dirfd, name, write_blob, &b);
 }
 
+/* 1 when the len bytes at name are one of list's names. */
+static int names_one_of(const char *const *list, const char *name, size_t len)
+{
+    for (int k = 0; list[k]; k++)
+        if (strlen(list[k]) == len && memcmp(name, list[k], len) == 0)
+            return 1;
+    return 0;
+}
+
 static int is_temp_of(const char *entry)
 {
     static const char *const hidden[] = {KL_BATCH_STATUS, KL_BATCH_HASH, "index.html", "summary.json", NULL};
@@ -846,13 +857,8 @@ static int is_temp_of(const char *entry)
         if (!strchr(alnum, entry[i]))
             return 0;
     size_t mid = len - 8; /* between the leading dot and ".XXXXXX" */
-    for (int k = 0; kl_batch_outputs[k]; k++)
-        if (strlen(kl_batch_outputs[k]) == mid && memcmp(entry + 1, kl_batch_outputs[k], mid) == 0)
-            return 1;
-    for (int k = 0; hidden[k]; k++)
-        if (strlen(hidden[k]) == mid && memcmp(entry + 1, hidden[k], mid) == 0)
-            return 1;
-    return 0;
+    return names_one_of(kl_batch_outputs, entry + 1, mid) || names_one_of(hidden, entry + 1, mid) ||
+           names_one_of(kl_batch_optional_outputs, entry + 1, mid);
 }
 
 void kl_batch_sweep_temps(int dirfd)

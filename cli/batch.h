@@ -83,6 +83,13 @@ int kl_batch_hash_inputs(const char *path, int is_dir, const char *options, char
 #define KL_BATCH_STATUS ".kluster-status.json"
 #define KL_BATCH_HASH ".kluster-input-hash"
 extern const char *const kl_batch_outputs[]; /* NULL-terminated: report.html, ... */
+/* Written only when the dataset has them (relations dated in two years or
+ * more, and no --no-trend): the trend (kluster-trend/1) and the chart of
+ * its brokers. */
+#define KL_BATCH_TREND "trend.json"
+#define KL_BATCH_TREND_CHART "trend-brokers.svg"
+#define KL_BATCH_TREND_MAPS "trend-maps.svg"
+extern const char *const kl_batch_optional_outputs[]; /* NULL-terminated */
 
 /* Write a file name in the folder dirfd so that it appears only complete:
  * the data goes to an unnamed file (O_TMPFILE; else a temporary
@@ -109,6 +116,7 @@ typedef enum {
     KL_PHASE_B_HASH,
     KL_PHASE_B_LOAD,
     KL_PHASE_B_ANALYSE,
+    KL_PHASE_B_TREND,
     KL_PHASE_B_WRITE,
     KL_PHASE_B_RENDER,
     KL_PHASE_B_REPORT,

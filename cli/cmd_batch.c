@@ -32,7 +32,7 @@ static const char usage_text[] =
     "usage: kluster batch DATASET_OR_DIR... -o OUTDIR [-j N] [--force] [--top N] [--seed S]\n"
     "                     [--mode full|organisations] [--ties TYPES] [--exclude-kind KIND]\n"
     "                     [--from DATE] [--to DATE] [--weights] [--epsilon E [--delta D] | --exact]\n"
-    "                     [-q] [OPTIONS]\n";
+    "                     [--no-trend] [-q] [OPTIONS]\n";
 
 /* a and b name one existing file or folder (a link, or another spelling). */
 static int same_file(const char *a, const char *b)
@@ -47,6 +47,9 @@ static void help(void)
            "Validate, analyse and render every dataset into OUTDIR/<dataset-id>/: report.html\n"
            "(self-contained, printable), report.md, analysis.json, actors.csv, region_pairs.csv,\n"
            "diagram.svg, region-map.svg and heatmap.svg (the region x region heat map of links).\n"
+           "When the relations are dated in two years or more, the reports get an \"Over time\"\n"
+           "section (each year analysed on its own, as `kluster trend` does) and trend.json\n"
+           "(kluster-trend/1) is written beside them.\n"
            "OUTDIR/index.html and OUTDIR/summary.json list every dataset with its status, counts,\n"
            "top brokers and warnings.\n\n"
            "A dataset is a .json extract, an .ndjson file, a .graphml or .gml graph, or a folder\n"
@@ -61,6 +64,8 @@ static void help(void)
            "  --force                redo datasets whose inputs and options did not change\n"
            "                         (default: skip them; they are listed as 'unchanged')\n"
            "  --top N                rows per table of the reports (default 10)\n"
+           "  --no-trend             no \"Over time\" section and no trend.json (they cost one\n"
+           "                         analysis per year the relations are dated in)\n"
            "  --seed S               seed of community detection and sampling (default 1)\n"
            KL_CLI_SAMPLING_HELP KL_CLI_GRAPH_HELP
            "  -q, --quiet            no progress and no warnings (failures are still reported)\n"
@@ -76,13 +81,14 @@ static void help(void)
            usage_text);
 }
 
-enum { OPT_FORCE = 1, OPT_TOP };
+enum { OPT_FORCE = 1, OPT_TOP, OPT_NO_TREND };
 
 typedef struct {
     kl_cli_options_t cli;
     const char *outdir;
     unsigned jobs;
     int force;
+    int trend; /* the "Over time" section and trend.json (--no-trend: 0) */
     uint32_t top;
     char options[768]; /* canonical options: part of the input hash */
 } batch_opts_t;
@@ -117,6 +123,9 @@ typedef struct {
     const kl_bridges_report_t *bridges;
     const kl_html_report_t *html;
     const kl_batch_status_info_t *status;
+    const kl_trend_t *trend;      /* the "Over time" section, or NULL */
+    const char *trend_chart_href; /* the brokers' chart beside report.md, or NULL */
+    const char *trend_maps_href;  /* the region maps year by year, or NULL */
     int kind;
 } writer_ctx_t;
 
@@ -126,10 +135,15 @@ static int write_one(FILE *f, void *c)
     switch (w->kind) {
     case 0: return kl_write_json(f, w->report);
     case 1: return kl_write_csv(f, w->report);
-    case 2: return kl_write_md(f, w->report);
+    case 2:
+        if (kl_write_md(f, w->report) != 0)
+            return -1;
+        return w->trend ? kl_write_trend_section_md(f, w->trend, w->trend_chart_href, w->trend_maps_href,
+                                                          KL_BATCH_TREND) : 0;
     case 3: return kl_write_bridges_csv(f, w->bridges);
     case 4: return kl_write_html_report(f, w->html);
     case 5: return kl_write_batch_status(f, w->status);
+    case 6: return kl_write_trend_json(f, w->trend);
     }
     return -1;
 }
@@ -142,6 +156,17 @@ static int write_kind(int dirfd, const char *name, writer_ctx_t *w, int kind, ch
         return -1;
     }
     return 0;
+}
+
+/* Remove an optional output an older run left (the dataset no longer has
+ * what it shows, or --no-trend): the folder holds only what its report
+ * describes. */
+static int remove_stale(int dirfd, const char *name, char *err, size_t errsize)
+{
+    if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+        return 0;
+    snprintf(err, errsize, "cannot remove '%s': %s", name, strerror(errno));
+    return -1;
 }
 
 /* A small SVG that says why there is no diagram, so that the file set of a
@@ -163,6 +188,13 @@ static char *placeholder_svg(const char *why, size_t *len)
     return out;
 }
 
+/* The error's message for a report: "kluster: error: " says nothing there. */
+static const char *error_text(const kl_error_t *err, char *buf, size_t size)
+{
+    kl_error_format(err, buf, size);
+    return strncmp(buf, "kluster: error: ", 16) == 0 ? buf + 16 : buf;
+}
+
 /* Render one view into memory; on failure *svg is a placeholder and note
  * says why (the report shows it). */
 static int render_view(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_analysis_t *res,
@@ -182,10 +214,7 @@ static int render_view(const kl_dataset_t *ds, const kl_agraph_t *g, const kl_an
     if (err.code == KL_ENOMEM)
         return -1;
     char msg[400];
-    kl_error_format(&err, msg, sizeof msg);
-    /* "kluster: error: " says nothing in a report */
-    const char *m = strncmp(msg, "kluster: error: ", 16) == 0 ? msg + 16 : msg;
-    snprintf(note, notesize, "No %s: %s.", what, m);
+    snprintf(note, notesize, "No %s: %s.", what, error_text(&err, msg, sizeof msg));
     *svg = placeholder_svg(note, len);
     return *svg ? 1 : -1;
 }
@@ -238,18 +267,105 @@ static int unchanged(int dirfd, const char *hash)
     return ok;
 }
 
+/* The "Over time" section's numbers: what `kluster trend DATASET` gives with
+ * the batch's options (yearly periods over the years the relations are
+ * dated in, narrowed by --from/--to as trend narrows them; the batch's
+ * --top brokers), through the same kl_trend_run.  ds is the batch's loaded
+ * dataset, for its years.  Returns 1 with *t filled (borrowing trun->ds), 0
+ * when the relations are dated in fewer than two years, 2 when the trend
+ * failed (note says why), -1 when out of memory. */
+static int run_trend(const batch_opts_t *o, const kl_batch_input_t *in, const kl_dataset_t *ds, kl_run_t *trun,
+                     kl_trend_t *t, char *note, size_t notesize)
+{
+    int first, last;
+    if (kl_dataset_years(ds, &first, &last) < 0)
+        return 0;
+    kl_run_options_t ropt = o->cli.run;
+    if (ropt.graph.from != KL_DATE_MIN)
+        first = ropt.graph.from / 10000;
+    if (ropt.graph.to != KL_DATE_MAX)
+        last = ropt.graph.to / 10000;
+    if (first >= last)
+        return 0;
+    ropt.graph.from = KL_DATE_MIN; /* each period sets its own window */
+    ropt.graph.to = KL_DATE_MAX;
+    ropt.on_stage = NULL;
+    kl_period_t *periods = NULL;
+    uint32_t n = 0;
+    if (kl_periods_every(first, last, 1, &periods, &n) < 0)
+        return -1;
+    /* A load of its own: each period's graph may add a warning to the
+     * dataset it is built from (projects left out), which would change the
+     * counts that analysis.json and the status give for the whole dataset;
+     * and trend.json then equals `kluster trend`'s, which loads afresh. */
+    kl_error_t err = {0};
+    kl_err rc = kl_run_load(trun, in->path, &ropt, &err);
+    if (rc == KL_OK)
+        rc = kl_trend_run(t, trun, &ropt, periods, n, 0, o->top, NULL, NULL, &err);
+    free(periods);
+    if (rc == KL_ENOMEM)
+        return -1;
+    if (rc != KL_OK) {
+        char msg[400];
+        const char *m = error_text(&err, msg, sizeof msg);
+        if (t->n_periods) /* yearly: the period is its first year */
+            snprintf(note, notesize, "No over-time section: in %d: %s.",
+                     (int)(t->periods[t->n_periods - 1].from / 10000), m);
+        else
+            snprintf(note, notesize, "No over-time section: %s.", m);
+        kl_trend_destroy(t);
+        return 2;
+    }
+    t->dataset_path = in->path;
+    return 1;
+}
+
+/* The trend's figures as SVG: the brokers' chart into *chart, the region
+ * maps year by year into *maps.  A figure that cannot be drawn (gnuplot
+ * missing or failing; regions without coordinates) stays NULL, and note
+ * says why when it is the chart (a dataset without coordinates has no
+ * maps anywhere in its report).  Returns 0, or -1 when out of memory. */
+static int draw_trend_figures(const kl_trend_t *t, char **chart, size_t *chart_len, char **maps, size_t *maps_len,
+                              char *note, size_t notesize)
+{
+    kl_trend_figure_t fig;
+    if (kl_trend_figure_init(&fig, t) != 0)
+        return -1;
+    kl_viz_options_t vopt;
+    kl_viz_options_init(&vopt);
+    kl_error_t err = {0};
+    kl_err rc = kl_viz_trend_chart(t->ds, &fig.fig, &vopt, KL_VIZ_SVG, chart, chart_len, &err);
+    if (rc != KL_OK && rc != KL_ENOMEM) {
+        char msg[400];
+        snprintf(note, notesize, "No chart of the brokers over time: %s.", error_text(&err, msg, sizeof msg));
+    }
+    kl_err mrc = rc == KL_ENOMEM ? rc : kl_viz_trend_maps(t->ds, &fig.fig, &vopt, KL_VIZ_SVG, maps, maps_len, &err);
+    kl_trend_figure_destroy(&fig);
+    return rc == KL_ENOMEM || mrc == KL_ENOMEM ? -1 : 0;
+}
+
 static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int dirfd)
 {
     double t0 = now();
     kl_run_t run;
     kl_error_t err = {0};
     char error[1400] = "", hash[65] = "", diagram_note[500] = "", map_note[500] = "", caption[200] = "";
-    char sampling_note[300] = "", heat_note[500] = "", note[1600] = "";
+    char sampling_note[300] = "", heat_note[500] = "", trend_note[600] = "", note[2200] = "";
     char *diagram = NULL, *map = NULL, *heat = NULL;
     kl_viz_t *viz1 = NULL, *viz2 = NULL, *viz3 = NULL;
     size_t diagram_len = 0, map_len = 0, heat_len = 0;
-    int rc = KL_BATCH_CHILD_FAILED, analysed = 0;
+    int rc = KL_BATCH_CHILD_FAILED, analysed = 0, has_trend = 0;
+    kl_run_t trun; /* the trend's own load of the dataset */
+    kl_trend_t trend;
+    /* The chart of the top brokers' irb share over time (SVG, by gnuplot):
+     * inlined in report.html, written as trend-brokers.svg, which report.md
+     * shows.  NULL when it could not be drawn (no gnuplot: the status
+     * says so): the section goes without it. */
+    char *trend_chart = NULL, *trend_maps = NULL; /* trend_maps: linked, not inlined (large) */
+    size_t trend_chart_len = 0, trend_maps_len = 0;
     kl_run_init(&run);
+    kl_run_init(&trun);
+    memset(&trend, 0, sizeof trend);
 
     kl_batch_sweep_temps(dirfd); /* leftovers of a run killed by SIGKILL */
     set_phase(KL_PHASE_B_HASH);
@@ -283,13 +399,47 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     }
     analysed = 1;
 
+    if (o->trend) {
+        set_phase(KL_PHASE_B_TREND);
+        int tr = run_trend(o, in, &run.ds, &trun, &trend, trend_note, sizeof trend_note);
+        if (tr < 0) {
+            snprintf(error, sizeof error, "out of memory in the analysis per year");
+            goto done;
+        }
+        has_trend = tr == 1;
+    }
+    if (has_trend && draw_trend_figures(&trend, &trend_chart, &trend_chart_len, &trend_maps, &trend_maps_len,
+                                        trend_note, sizeof trend_note) != 0) {
+        snprintf(error, sizeof error, "out of memory drawing the brokers over time");
+        goto done;
+    }
+
     set_phase(KL_PHASE_B_WRITE);
     kl_report_t report;
     kl_run_report(&run, in->path, o->top, &report);
     kl_bridges_report_t bridges = {&run.ds, &run.g, &run.regions, in->path, o->top, NULL};
-    writer_ctx_t w = {&report, &bridges, NULL, NULL, 0};
+    writer_ctx_t w = {&report, &bridges, NULL, NULL, has_trend ? &trend : NULL,
+                      has_trend && trend_chart ? KL_BATCH_TREND_CHART : NULL,
+                      has_trend && trend_maps ? KL_BATCH_TREND_MAPS : NULL, 0};
     if (write_kind(dirfd, "analysis.json", &w, 0, error, sizeof error) || write_kind(dirfd, "actors.csv", &w, 1, error, sizeof error) ||
-        write_kind(dirfd, "region_pairs.csv", &w, 3, error, sizeof error) || write_kind(dirfd, "report.md", &w, 2, error, sizeof error))
+        write_kind(dirfd, "region_pairs.csv", &w, 3, error, sizeof error))
+        goto done;
+    if (has_trend ? write_kind(dirfd, KL_BATCH_TREND, &w, 6, error, sizeof error) != 0
+                  : remove_stale(dirfd, KL_BATCH_TREND, error, sizeof error) != 0)
+        goto done;
+    if (has_trend && trend_chart ? kl_batch_write_data(dirfd, KL_BATCH_TREND_CHART, trend_chart, trend_chart_len) != 0
+                                 : remove_stale(dirfd, KL_BATCH_TREND_CHART, error, sizeof error) != 0) {
+        if (!*error)
+            snprintf(error, sizeof error, "cannot write '%s': %s", KL_BATCH_TREND_CHART, strerror(errno));
+        goto done;
+    }
+    if (has_trend && trend_maps ? kl_batch_write_data(dirfd, KL_BATCH_TREND_MAPS, trend_maps, trend_maps_len) != 0
+                                : remove_stale(dirfd, KL_BATCH_TREND_MAPS, error, sizeof error) != 0) {
+        if (!*error)
+            snprintf(error, sizeof error, "cannot write '%s': %s", KL_BATCH_TREND_MAPS, strerror(errno));
+        goto done;
+    }
+    if (write_kind(dirfd, "report.md", &w, 2, error, sizeof error))
         goto done;
 
     set_phase(KL_PHASE_B_RENDER);
@@ -330,10 +480,22 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     set_phase(KL_PHASE_B_REPORT);
     snprintf(note, sizeof note, "%s%s%s%s%s", diagram_note, *diagram_note && *map_note ? " " : "", map_note,
              (*diagram_note || *map_note) && *heat_note ? " " : "", heat_note);
-    kl_html_report_t html = {&run.ds, &run.g, &run.metrics, &run.regions, &run.brokerage, in->id, in->path, KL_VERSION, o->top,
-                             r1 == 0 ? diagram : NULL, diagram_len, caption,
-                             r2 == 0 ? map : NULL, map_len, *note ? note : NULL,
-                             r3 == 0 ? heat : NULL, heat_len, "diagram.svg", "region-map.svg", "heatmap.svg"};
+    /* the figure note names the figures left out; a failed analysis per
+     * year only reaches the status (and the batch's warnings), not the
+     * report, which then says nothing about time */
+    kl_html_report_t html = {.ds = &run.ds, .g = &run.g, .res = &run.metrics, .regions = &run.regions,
+                             .brokerage = &run.brokerage, .dataset_id = in->id, .dataset_path = in->path,
+                             .version = KL_VERSION, .top = o->top,
+                             .diagram_svg = r1 == 0 ? diagram : NULL, .diagram_len = diagram_len,
+                             .diagram_caption = caption, .region_map_svg = r2 == 0 ? map : NULL,
+                             .region_map_len = map_len, .render_note = *note ? note : NULL,
+                             .heatmap_svg = r3 == 0 ? heat : NULL, .heatmap_len = heat_len,
+                             .diagram_href = "diagram.svg", .region_map_href = "region-map.svg",
+                             .heatmap_href = "heatmap.svg",
+                             .trend = has_trend ? &trend : NULL, .trend_json_href = KL_BATCH_TREND,
+                             .trend_chart_svg = has_trend ? trend_chart : NULL, .trend_chart_len = trend_chart_len,
+                             .trend_chart_href = KL_BATCH_TREND_CHART,
+                             .trend_maps_href = has_trend && trend_maps ? KL_BATCH_TREND_MAPS : NULL};
     w.html = &html;
     if (write_kind(dirfd, "report.html", &w, 4, error, sizeof error))
         goto done;
@@ -341,10 +503,14 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
 
 done:
     set_phase(KL_PHASE_B_DONE);
+    if (*trend_note) {
+        size_t len = strlen(note);
+        snprintf(note + len, sizeof note - len, "%s%s", len ? " " : "", trend_note);
+    }
     kl_batch_status_info_t status = {in->id, in->path, o->options, rc == KL_BATCH_CHILD_OK ? NULL : error,
                                      run.ds.finalized || run.ds.n_warnings ? &run.ds : NULL, &run.g, analysed ? &run.metrics : NULL,
                                      analysed ? &run.regions : NULL, sampling_note, now() - t0, note};
-    writer_ctx_t ws = {NULL, NULL, NULL, &status, 5};
+    writer_ctx_t ws = {NULL, NULL, NULL, &status, NULL, NULL, NULL, 5};
     if (kl_batch_write_file(dirfd, KL_BATCH_STATUS, write_one, &ws) != 0) {
         rc = KL_BATCH_CHILD_FAILED;
         goto cleanup;
@@ -359,6 +525,10 @@ cleanup:
     free(diagram);
     free(map);
     free(heat);
+    free(trend_chart);
+    free(trend_maps);
+    kl_trend_destroy(&trend);
+    kl_run_destroy(&trun);
     kl_run_destroy(&run);
     return rc;
 }
@@ -504,6 +674,8 @@ static void remove_outputs(int outfd, const char *id)
      * could be taken to describe */
     for (int k = 0; kl_batch_outputs[k]; k++)
         unlinkat(fd, kl_batch_outputs[k], 0);
+    for (int k = 0; kl_batch_optional_outputs[k]; k++)
+        unlinkat(fd, kl_batch_optional_outputs[k], 0);
     unlinkat(fd, KL_BATCH_HASH, 0);
     kl_batch_sweep_temps(fd);
     close(fd);
@@ -810,6 +982,7 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
         o->jobs = (unsigned)v;
         return KL_CLI_HANDLED;
     case OPT_FORCE: o->force = 1; return KL_CLI_HANDLED;
+    case OPT_NO_TREND: o->trend = 0; return KL_CLI_HANDLED;
     case OPT_TOP:
         if (kl_cli_parse_u64(arg, 1000, &v) < 0 || v == 0)
             return kl_cli_usage_error("batch", usage_text, "invalid number '%s' for --top (1 to 1000)", arg);
@@ -827,12 +1000,12 @@ static void describe_options(batch_opts_t *o)
     const kl_graph_options_t *go = &r->graph;
     const kl_sampling_request_t *q = &r->sampling;
     snprintf(o->options, sizeof o->options,
-             "kluster %s; mode=%d ties=%u exclude=%u from=%ld to=%ld weights=%d seed=%llu top=%u resolve=%d "
+             "kluster %s; mode=%d ties=%u exclude=%u from=%ld to=%ld weights=%d seed=%llu top=%u trend=%d resolve=%d "
              "strict=%d max-input=%llu max-entities=%u max-relations=%u "
              "exact=%d samples=%u epsilon=%.17g delta=%.17g exact-limit=%.17g broker-limit=%.17g "
              "max-project-size=%u max-ties=%llu max-regions=%u",
              KL_VERSION, (int)go->mode, go->tie_types, go->exclude_kinds, (long)go->from, (long)go->to, r->weighted,
-             (unsigned long long)r->seed, o->top, r->load.resolve_names, r->strict,
+             (unsigned long long)r->seed, o->top, o->trend, r->load.resolve_names, r->strict,
              (unsigned long long)r->load.max_input_bytes, r->load.max_entities, r->load.max_relations, q->exact,
              q->samples, q->epsilon, q->delta, q->exact_work_limit, q->broker_work_limit, go->max_project_size,
              (unsigned long long)go->max_ties, r->max_regions);
@@ -845,12 +1018,14 @@ int cmd_batch(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},
         {"force", no_argument, NULL, OPT_FORCE},
         {"top", required_argument, NULL, OPT_TOP},
+        {"no-trend", no_argument, NULL, OPT_NO_TREND},
         {NULL, 0, NULL, 0},
     };
     batch_opts_t o;
     memset(&o, 0, sizeof o);
     kl_cli_options_init(&o.cli);
     o.top = 10;
+    o.trend = 1;
     const kl_cli_command_t cmd = {"batch", usage_text, help, "o:j:", longopts,
                                   KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED, option, &o};
     int prc = kl_cli_parse(&cmd, argc, argv, &o.cli);

@@ -286,6 +286,10 @@ static int check_view(render_t *r)
     if (r->format < 0 && (r->format = kl_viz_format_from_path(r->output)) < 0)
         USAGE("cannot tell the format of '%s' from its extension (.dot, .svg, .png or .pdf); use --format",
               r->output);
+    if (r->format == KL_VIZ_GNUPLOT)
+        USAGE("'%s': .gp files are gnuplot scripts, written by `kluster trend --chart`; a diagram is .dot, .svg, "
+              ".png or .pdf",
+              r->output);
     return KL_CLI_GO_ON;
 }
 #undef USAGE

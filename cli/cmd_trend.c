@@ -12,6 +12,7 @@
 static const char usage_text[] =
     "usage: kluster trend [--periods LIST | --every N [--from Y] [--to Y]] [--cumulative]\n"
     "                     [--format json|csv|md] [--table actors|pairs] [-o FILE] [--top N]\n"
+    "                     [--chart FILE.{svg,png,pdf,gp}] [--maps FILE.{svg,png,pdf,dot}]\n"
     "                     [--seed S] [--epsilon E [--delta D] | --exact] [--weights]\n"
     "                     [--mode full|organisations] [--ties TYPES] [OPTIONS] DATASET\n";
 
@@ -38,6 +39,14 @@ static void help(void)
            "                         region pair)\n"
            "  -o, --output FILE      write to FILE (complete or not at all); default stdout\n"
            "  --top N                brokers per period (default 10)\n"
+           "  --chart FILE           also draw the top brokers' irb share per period, one line\n"
+           "                         each (at most 10: those longest in the top), by gnuplot;\n"
+           "                         .svg, .png, .pdf, or .gp for the gnuplot script itself\n"
+           "  --maps FILE            also draw the region map of every period side by side, at\n"
+           "                         one scale and in the regions' colours (.svg, .png, .pdf,\n"
+           "                         .dot)\n"
+           "                         With --chart or --maps and neither -o nor --format, only\n"
+           "                         the figures are written.\n"
            "  -v, --verbose          print each period as it starts\n\n"
            "analysis (as kluster analyze):\n"
            "  --seed S               seed of community detection and sampling (default 1)\n"
@@ -50,14 +59,14 @@ static void help(void)
            usage_text);
 }
 
-enum { OPT_TOP = 1, OPT_PERIODS, OPT_EVERY, OPT_CUMULATIVE, OPT_TABLE, OPT_COMMUNITIES, OPT_ALL_PAIRS };
+enum { OPT_TOP = 1, OPT_PERIODS, OPT_EVERY, OPT_CUMULATIVE, OPT_TABLE, OPT_COMMUNITIES, OPT_ALL_PAIRS, OPT_CHART, OPT_MAPS };
 
 typedef struct {
     kl_cli_options_t *o;
     kl_format format;
-    const char *output, *periods;
+    const char *output, *periods, *chart, *maps;
     unsigned long long top, every;
-    int verbose, cumulative, table, every_given;
+    int verbose, cumulative, table, every_given, format_given;
 } trend_t;
 
 static int option(int c, const char *arg, int argc, char **argv, void *ctx)
@@ -69,6 +78,7 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
         if ((f = kl_cli_pick_format(arg)) < 0)
             return kl_cli_usage_error("trend", usage_text, "unknown format '%s' (json, csv or md)", arg);
         a->format = (kl_format)f;
+        a->format_given = 1;
         return KL_CLI_HANDLED;
     case 'o': a->output = arg; return KL_CLI_HANDLED;
     case 'v': a->verbose = 1; return KL_CLI_HANDLED;
@@ -98,6 +108,18 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
         a->o->run.communities = (kl_community_method)f;
         return KL_CLI_HANDLED;
     case OPT_ALL_PAIRS: a->o->run.all_pairs = 1; return KL_CLI_HANDLED;
+    case OPT_CHART:
+        if ((f = kl_viz_format_from_path(arg)) < 0 || f == KL_VIZ_DOT)
+            return kl_cli_usage_error("trend", usage_text,
+                                      "cannot tell the chart's format from '%s': .svg, .png, .pdf or .gp", arg);
+        a->chart = arg;
+        return KL_CLI_HANDLED;
+    case OPT_MAPS:
+        if ((f = kl_viz_format_from_path(arg)) < 0 || f == KL_VIZ_GNUPLOT)
+            return kl_cli_usage_error("trend", usage_text,
+                                      "cannot tell the maps' format from '%s': .svg, .png, .pdf or .dot", arg);
+        a->maps = arg;
+        return KL_CLI_HANDLED;
     }
     return KL_CLI_UNKNOWN;
 }
@@ -122,6 +144,40 @@ static void on_period(uint32_t i, uint32_t n, const kl_period_t *p, void *ctx)
     print_window(p->from, p->to, "");
 }
 
+typedef struct {
+    char *data;
+    size_t len;
+} figure_t;
+
+/* Draw the figures asked for into memory.  Returns 0, or 1 after printing
+ * the error. */
+static int draw_figures(const trend_t *a, const kl_trend_t *t, const kl_cli_options_t *o, figure_t *chart,
+                        figure_t *maps)
+{
+    kl_trend_figure_t fig;
+    kl_error_t err = {0};
+    if (kl_trend_figure_init(&fig, t) != 0) {
+        kl_cli_error("out of memory");
+        return 1;
+    }
+    kl_viz_options_t vopt;
+    kl_viz_options_init(&vopt);
+    (void)o;
+    kl_err rc = KL_OK;
+    if (a->chart)
+        rc = kl_viz_trend_chart(t->ds, &fig.fig, &vopt, (kl_viz_format)kl_viz_format_from_path(a->chart), &chart->data,
+                                &chart->len, &err);
+    if (rc == KL_OK && a->maps)
+        rc = kl_viz_trend_maps(t->ds, &fig.fig, &vopt, (kl_viz_format)kl_viz_format_from_path(a->maps), &maps->data,
+                               &maps->len, &err);
+    kl_trend_figure_destroy(&fig);
+    if (rc != KL_OK) {
+        kl_cli_print_error(&err);
+        return 1;
+    }
+    return 0;
+}
+
 int cmd_trend(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -135,11 +191,13 @@ int cmd_trend(int argc, char **argv)
         {"table", required_argument, NULL, OPT_TABLE},
         {"communities", required_argument, NULL, OPT_COMMUNITIES},
         {"all-pairs", no_argument, NULL, OPT_ALL_PAIRS},
+        {"chart", required_argument, NULL, OPT_CHART},
+        {"maps", required_argument, NULL, OPT_MAPS},
         {NULL, 0, NULL, 0},
     };
     kl_cli_options_t o;
     kl_cli_options_init(&o);
-    trend_t a = {&o, KL_FORMAT_JSON, NULL, NULL, 10, 1, 0, 0, 0, 0};
+    trend_t a = {&o, KL_FORMAT_JSON, NULL, NULL, NULL, NULL, 10, 1, 0, 0, 0, 0, 0};
     const kl_cli_command_t cmd = {"trend", usage_text, help, "f:o:v", longopts,
                                   KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED, option, &a};
     int rc = kl_cli_parse(&cmd, argc, argv, &o);
@@ -169,12 +227,14 @@ int cmd_trend(int argc, char **argv)
     kl_run_t run;
     kl_trend_t t;
     kl_output_t out;
+    figure_t chart = {0}, maps = {0};
     kl_error_t err = {0};
     kl_run_init(&run);
     memset(&t, 0, sizeof t);
     memset(&out, 0, sizeof out);
     rc = KL_EXIT_FAILURE;
-    if (kl_cli_check_output(a.output, path) || kl_cli_run_load(&run, path, &o) != 0)
+    if (kl_cli_check_output(a.output, path) || kl_cli_check_output(a.chart, path) ||
+        kl_cli_check_output(a.maps, path) || kl_cli_run_load(&run, path, &o) != 0)
         goto cleanup;
     if (!periods) {
         int first, last;
@@ -214,6 +274,21 @@ int cmd_trend(int argc, char **argv)
         goto cleanup;
     }
     t.dataset_path = path;
+    /* the figures first, in memory: a failure leaves no file behind */
+    if ((a.chart || a.maps) && draw_figures(&a, &t, &o, &chart, &maps) != 0)
+        goto cleanup;
+    if (chart.data && kl_output_write_data(a.chart, chart.data, chart.len, KL_OUTPUT_THROUGH_LINKS) != 0) {
+        kl_cli_error("cannot write '%s': %s", a.chart, strerror(errno ? errno : EIO));
+        goto cleanup;
+    }
+    if (maps.data && kl_output_write_data(a.maps, maps.data, maps.len, KL_OUTPUT_THROUGH_LINKS) != 0) {
+        kl_cli_error("cannot write '%s': %s", a.maps, strerror(errno ? errno : EIO));
+        goto cleanup;
+    }
+    if ((a.chart || a.maps) && !a.output && !a.format_given) {
+        rc = KL_EXIT_OK;
+        goto cleanup;
+    }
     if (kl_output_open(&out, a.output) != 0) {
         kl_cli_error("cannot create '%s': %s", a.output, strerror(errno));
         goto cleanup;
@@ -228,6 +303,8 @@ int cmd_trend(int argc, char **argv)
     }
     rc = KL_EXIT_OK;
 cleanup:
+    free(chart.data);
+    free(maps.data);
     kl_output_abort(&out);
     kl_trend_destroy(&t);
     free(periods);

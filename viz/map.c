@@ -322,8 +322,7 @@ static Agnode_t *map_point(Agraph_t *root, const char *name, double x, double y)
     return nd;
 }
 
-/* Text centred at (x, y); align < 0 puts its right end there, > 0 its left. */
-static Agnode_t *map_text(Agraph_t *root, const char *name, double x, double y, int align, const char *label,
+Agnode_t *kl_i_map_text(Agraph_t *root, const char *name, double x, double y, int align, const char *label,
                           double fontsize, const char *colour)
 {
     double w, h;
@@ -672,6 +671,28 @@ static void panel_frame(panel_t *p, const char *colour, double width)
     kl_i_path_free(&f);
 }
 
+kl_err kl_i_map_panel(Agraph_t *root, kl_i_sb_t *sb, const kl_i_map_t *m, const kl_i_basemap_t *bm, double ox,
+                      double oy, const char *tag)
+{
+    panel_t p = {.sb = sb, .proj = &m->proj, .ox = ox, .oy = oy, .x0 = m->x0 + ox, .y0 = m->y0 + oy,
+                 .x1 = m->x1 + ox, .y1 = m->y1 + oy, .lat_lo = m->lat_lo, .lat_hi = m->lat_hi,
+                 .lon_lo = m->lon_lo, .lon_hi = m->lon_hi};
+    panel_land(&p, bm);
+    panel_borders(&p, bm);
+    panel_frame(&p, FRAME_COLOUR, 0.8);
+    /* the corners as nodes: Graphviz's bounding box knows only nodes */
+    char name[64];
+    snprintf(name, sizeof name, "%s_sw", tag);
+    if (!map_point(root, name, p.x0, p.y0))
+        p.failed = 1;
+    snprintf(name, sizeof name, "%s_ne", tag);
+    if (!map_point(root, name, p.x1, p.y1))
+        p.failed = 1;
+    int failed = p.failed;
+    panel_destroy(&p);
+    return failed ? KL_ENOMEM : KL_OK;
+}
+
 /* ------------------------------------------------------------ graticule */
 
 /* A parallel (lat, lon sweeping) or meridian (lon, lat sweeping) sampled
@@ -726,8 +747,8 @@ static kl_err map_grid(Agraph_t *root, panel_t *p, const kl_i_map_t *m)
             if (grid_crossing(p, m, meridian, &at)) {
                 kl_geo_degrees(v, step, !meridian, label, sizeof label);
                 snprintf(name, sizeof name, meridian ? "map_lon%ld" : "map_lat%ld", k);
-                if (!(meridian ? map_text(root, name, at, m->y0 - 10, 0, label, 9, MAP_TEXT_COLOUR)
-                               : map_text(root, name, m->x0 - 4, at, -1, label, 9, MAP_TEXT_COLOUR)))
+                if (!(meridian ? kl_i_map_text(root, name, at, m->y0 - 10, 0, label, 9, MAP_TEXT_COLOUR)
+                               : kl_i_map_text(root, name, m->x0 - 4, at, -1, label, 9, MAP_TEXT_COLOUR)))
                     return KL_ENOMEM;
             }
             panel_line(p, 0);
@@ -760,12 +781,12 @@ static kl_err map_furniture(Agraph_t *root, const kl_i_map_t *m)
             return KL_ENOMEM;
     }
     snprintf(label, sizeof label, "%g km (at the centre)", m->bar_km);
-    if (!map_text(root, "map_bar_label", m->x0 + len + 6, yb, 1, label, 10, "#333333"))
+    if (!kl_i_map_text(root, "map_bar_label", m->x0 + len + 6, yb, 1, label, 10, "#333333"))
         return KL_ENOMEM;
     Agnode_t *n0 = map_point(root, "map_north0", m->x1 - 10, m->y1 + 8),
              *n1 = map_point(root, "map_north1", m->x1 - 10, m->y1 + 30);
     Agedge_t *arrow = map_line(root, n0, n1, "#333333", "1.5");
-    if (!arrow || !map_text(root, "map_north", m->x1 - 10, m->y1 + 40, 0, "N", 12, "#333333"))
+    if (!arrow || !kl_i_map_text(root, "map_north", m->x1 - 10, m->y1 + 40, 0, "N", 12, "#333333"))
         return KL_ENOMEM;
     kl_i_set(arrow, "dir", "forward");
     kl_i_set(arrow, "arrowhead", "normal");
@@ -886,7 +907,7 @@ kl_err kl_i_region_brokers(const kl_i_view_t *view, const kl_analysis_t *res, ui
 
 /* An entity's short_name attribute ("NTNU"), decoded, into buf; "" when it
  * has none (or memory ran out: the legend then does without it). */
-static void short_name(const kl_dataset_t *ds, uint32_t entity, char *buf, size_t size)
+void kl_i_entity_short_name(const kl_dataset_t *ds, uint32_t entity, char *buf, size_t size)
 {
     buf[0] = '\0';
     for (uint32_t a = 0; a < ds->n_attrs; a++) {
@@ -913,7 +934,7 @@ void kl_i_broker_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_agraph_t *g
     for (uint32_t k = 0; k < n; k++) {
         uint32_t ent = g->vertex_entity[brokers[k]];
         char sn[64];
-        short_name(ds, ent, sn, sizeof sn);
+        kl_i_entity_short_name(ds, ent, sn, sizeof sn);
         size_t len = strlen(ds->entities[ent].name) + strlen(sn) + 8;
         len = len > 72 ? 72 : len;
         if (k && line + len > BROKER_LINE_CHARS) {

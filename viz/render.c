@@ -79,7 +79,86 @@ int kl_viz_format_from_path(const char *file)
         return KL_VIZ_PNG;
     if (strcasecmp(dot, ".pdf") == 0)
         return KL_VIZ_PDF;
+    if (strcasecmp(dot, ".gp") == 0)
+        return KL_VIZ_GNUPLOT;
     return -1;
+}
+
+/* ------------------------------------------------------ PDF, reproducible */
+
+/* A decimal number of at most 10 digits at s (-1: none). */
+static long pdf_number(const char *s, const char *end, const char **after)
+{
+    long v = 0;
+    int digits = 0;
+    while (s < end && *s >= '0' && *s <= '9' && digits < 11)
+        v = 10 * v + (*s++ - '0'), digits++;
+    *after = s;
+    return digits && digits <= 10 ? v : -1;
+}
+
+void kl_i_pdf_drop_date(char *data, size_t *len)
+{
+    /* cairo 1.16 stamps every PDF with the time it was made ("/CreationDate
+     * (D:20261203153250Z)", its length depending on the time zone) and has
+     * no way to turn that off: the line goes, and the cross-reference table
+     * and startxref, which hold byte offsets, move with it.  A PDF of any
+     * other shape is left as it is. */
+    char *end = data + *len;
+    char *key = memmem(data, *len, "/CreationDate (", 15);
+    if (!key)
+        return;
+    char *from = key, *close = memchr(key, ')', (size_t)(end - key));
+    while (from > data && from[-1] == ' ')
+        from--;
+    if (!close || close + 1 >= end || close[1] != '\n' || (from > data && from[-1] != '\n'))
+        return;
+    char *to = close + 2;
+    size_t cut = (size_t)(to - from), at = (size_t)(from - data);
+    /* the last cross-reference table, after the line */
+    char *xref = NULL;
+    for (char *p = to; (p = memmem(p, (size_t)(end - p), "\nxref\n", 6)) != NULL; p += 6)
+        xref = p + 6;
+    char *sx = xref ? memmem(xref, (size_t)(end - xref), "startxref\n", 10) : NULL;
+    if (!xref || !sx)
+        return;
+    const char *p = xref;
+    long first = pdf_number(p, sx, &p);
+    if (first < 0 || p >= sx || *p != ' ')
+        return;
+    long count = pdf_number(p + 1, sx, &p);
+    if (count < 0 || p >= sx || *p != '\n' || (size_t)(sx - p - 1) < (size_t)count * 20)
+        return;
+    char *entry = (char *)p + 1;
+    for (long k = 0; k < count; k++, entry += 20) {
+        const char *q;
+        long off = pdf_number(entry, entry + 10, &q);
+        if (off < 0 || q != entry + 10)
+            return;
+    }
+    const char *q, *start_end;
+    long start = pdf_number(sx + 10, end, &start_end);
+    if (start < 0 || (size_t)start < at)
+        return;
+    entry = (char *)p + 1;
+    for (long k = 0; k < count; k++, entry += 20) {
+        long off = pdf_number(entry, entry + 10, &q);
+        if (entry[17] == 'n' && (size_t)off > at) {
+            char num[12];
+            snprintf(num, sizeof num, "%010ld", off - (long)cut);
+            memcpy(entry, num, 10);
+        }
+    }
+    char num[24];
+    int n = snprintf(num, sizeof num, "%ld", start - (long)cut);
+    size_t tail = (size_t)(end - start_end);
+    char *digits = sx + 10;
+    memmove(digits + n, start_end, tail);
+    memcpy(digits, num, (size_t)n);
+    size_t total = (size_t)(digits + n + tail - data);
+    memmove(from, to, total - (size_t)(to - data));
+    *len = total - cut;
+    data[*len] = '\0';
 }
 
 /* ------------------------------------------------------------- build */
@@ -263,6 +342,9 @@ kl_err kl_viz_render(kl_viz_t *v, kl_viz_format format, char **data, size_t *len
     kl_i_gv_capture();
     if (format == KL_VIZ_DOT)
         return write_dot(v, data, len, err);
+    if (format == KL_VIZ_GNUPLOT)
+        return kl_error_set(err, KL_EINVAL, "", 0, 0,
+                            "a gnuplot script (.gp) is a chart's source; diagrams are DOT, SVG, PNG or PDF");
     kl_err rc;
     const char *device = format == KL_VIZ_SVG ? "svg" : format == KL_VIZ_PNG ? "png:cairo" : "pdf:cairo";
     if (format != KL_VIZ_SVG && !can_render(v->gvc, device))
@@ -333,6 +415,8 @@ kl_err kl_viz_render(kl_viz_t *v, kl_viz_format format, char **data, size_t *len
     v->info.seconds_render = kl_i_viz_now() - t1;
     *data = copy;
     *len = n;
+    if (format == KL_VIZ_PDF)
+        kl_i_pdf_drop_date(*data, len);
     return KL_OK;
 }
 

@@ -61,7 +61,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { KL_VIZ_DOT = 0, KL_VIZ_SVG, KL_VIZ_PNG, KL_VIZ_PDF } kl_viz_format;
+/* KL_VIZ_GNUPLOT: a chart's gnuplot script, data inline (kl_viz_trend_chart only). */
+typedef enum { KL_VIZ_DOT = 0, KL_VIZ_SVG, KL_VIZ_PNG, KL_VIZ_PDF, KL_VIZ_GNUPLOT } kl_viz_format;
 typedef enum { KL_VIEW_WHOLE = 0, KL_VIEW_EGO, KL_VIEW_REGION_MAP, KL_VIEW_PATH, KL_VIEW_HEATMAP } kl_viz_view;
 typedef enum { KL_GROUP_REGION = 0, KL_GROUP_COMMUNITY, KL_GROUP_KIND, KL_GROUP_NONE } kl_viz_group;
 typedef enum { KL_SIZE_IRB = 0, KL_SIZE_BETWEENNESS, KL_SIZE_PAGERANK, KL_SIZE_DEGREE } kl_viz_size;
@@ -132,7 +133,7 @@ typedef struct {
 void kl_viz_options_init(kl_viz_options_t *opt);
 
 /* The format named by a file name's extension (.dot/.gv, .svg, .png, .pdf,
- * case-insensitive), or -1. */
+ * .gp, case-insensitive), or -1. */
 int kl_viz_format_from_path(const char *path);
 
 /* "dot", "neato", ..., "nop"; NULL for KL_LAYOUT_AUTO or an out-of-range value. */
@@ -392,5 +393,71 @@ kl_err kl_geo_spread(kl_geo_box_t *b, const uint32_t *order, uint32_t n, double 
  * parts with most links come first, regions without links last, by index.
  * Deterministic.  Errors: KL_ENOMEM.  O(n^2 + sum over parts of k^3). */
 kl_err kl_viz_seriate(const double *w, uint32_t n, uint32_t *order);
+
+/* ----------------------------------------------------------- over time
+ * (viz/chart.c, viz/multiples.c)
+ *
+ * The figures of a trend (kluster trend): what kl_trend_run found, period
+ * by period, handed over as plain arrays (viz reads no writer's types). */
+
+/* One broker's line: its share of inter-regional brokerage (irb share,
+ * 0..1) and rank in each period. */
+typedef struct {
+    uint32_t entity;       /* ds entity */
+    int32_t region;        /* its region (the line's colour), or -1 */
+    const double *share;   /* n_periods; NAN: not in that period's graph */
+    const uint32_t *rank;  /* n_periods; 1-based among actors with irb > 0, 0: none */
+} kl_viz_series_t;
+
+/* Two regions linked in a period (kl_region_pair_t.links). */
+typedef struct {
+    uint32_t period, a, b; /* ds region indices */
+    double links;
+} kl_viz_link_t;
+
+/* Lines a chart draws at most: more are not told apart. */
+#define KL_VIZ_TREND_LINES 10
+
+typedef struct {
+    uint32_t n_periods;
+    const char *const *period;       /* labels: "2016", "2014-2016" */
+    const kl_viz_series_t *series;   /* the brokers' lines, drawn in this order */
+    uint32_t n_series;
+    const uint32_t *region_actors;   /* n_periods x ds->n_regions: actors with a tie */
+    const kl_viz_link_t *links;      /* by period */
+    uint32_t n_links;
+    const char *note;                /* a line for the footer (sampling), or NULL */
+} kl_viz_trend_t;
+
+/* The brokers' chart: one line per series, its share (%) over the periods
+ * (a gap where the broker is not in the graph), coloured by region as on
+ * the maps (regionless: grey), told apart by marker and dash within a
+ * colour, named at its right end (short_name, else the name, with its rank
+ * there), the names spread so that none overlap; the first
+ * KL_VIZ_TREND_LINES series.  Drawn by gnuplot (the
+ * program: $KLUSTER_GNUPLOT, else `gnuplot` on the PATH) as SVG, PNG or PDF
+ * (pngcairo, pdfcairo); KL_VIZ_GNUPLOT returns the script itself.  opt:
+ * title, subtitle, caption, width and height (points; PNG pixels at dpi;
+ * default 1000 x 600).  *data is new (caller frees).  Deterministic: the
+ * same input gives the same bytes (PDFs without their creation date).
+ * Errors: KL_EINVAL (DOT), KL_EIO (gnuplot missing or failing: the message
+ * says which, with gnuplot's own), KL_ENOMEM. */
+kl_err kl_viz_trend_chart(const kl_dataset_t *ds, const kl_viz_trend_t *t, const kl_viz_options_t *opt,
+                          kl_viz_format format, char **data, size_t *len, kl_error_t *err);
+
+/* Small multiples of the region map: one panel per period, in time
+ * order, rows of up to 4 to 6; every panel shows the same frame at one
+ * projection (the Lambert projection of the maps, fitted to the regions
+ * with actors in any period and a point; those far from the rest are left
+ * out and named, kl_geo_outliers), with one circle per region with actors
+ * in the period (area ~ t->region_actors, one scale for all panels), one
+ * line per linked pair (width ~ links, one scale), in the regions'
+ * colours; a heading per panel (period, actors, linked pairs), title on
+ * top, legend (the scales, the coloured regions) and footer below.  Drawn
+ * by Graphviz (nop) as DOT, SVG, PNG or PDF.  Deterministic.  Errors:
+ * KL_EINVAL (fewer than two regions with actors and a point, no periods,
+ * a gnuplot format), KL_EGVC, KL_ENOMEM. */
+kl_err kl_viz_trend_maps(const kl_dataset_t *ds, const kl_viz_trend_t *t, const kl_viz_options_t *opt,
+                         kl_viz_format format, char **data, size_t *len, kl_error_t *err);
 
 #endif

@@ -123,6 +123,9 @@ int kl_i_cmp_order(const void *a, const void *b);
  * spaces in it; NULL for any other attribute or value, and when out of
  * memory (then *nomem is set) (view.c). */
 char *kl_i_short_name(const kl_attr_t *at, int *nomem);
+/* An entity's short_name attribute ("NTNU"), decoded, into buf; "" when it
+ * has none (or memory ran out: callers then do without it).  map.c. */
+void kl_i_entity_short_name(const kl_dataset_t *ds, uint32_t entity, char *buf, size_t size);
 /* qsort of doubles, smallest first (parts.c). */
 int kl_i_cmp_double(const void *a, const void *b);
 
@@ -376,5 +379,21 @@ const kl_i_shape_t *kl_i_basemap_match(const kl_i_basemap_t *bm, const kl_region
  * finds its regions' shapes through here.  O(r's vertices) or as
  * kl_i_basemap_match. */
 const kl_i_shape_t *kl_i_region_shape(const kl_i_basemap_t *bm, const kl_region_t *r, kl_i_shape_t *own);
+
+/* Make a PDF written by cairo reproducible: remove its /CreationDate line
+ * and move the byte offsets after it (*len shrinks; data stays
+ * NUL-terminated when it was).  Anything else is left as it is.  render.c. */
+void kl_i_pdf_drop_date(char *data, size_t *len);
+
+/* Text centred at (x, y); align < 0 puts its right end there, > 0 its
+ * left.  map.c. */
+Agnode_t *kl_i_map_text(Agraph_t *root, const char *name, double x, double y, int align, const char *label,
+                        double fontsize, const char *colour);
+
+/* One small map of the frame m at offset (ox, oy): land, borders and the
+ * frame into sb (xdot, for the root's _background), its corners as
+ * invisible nodes named tag_sw, tag_ne.  Errors: KL_ENOMEM.  map.c. */
+kl_err kl_i_map_panel(Agraph_t *root, kl_i_sb_t *sb, const kl_i_map_t *m, const kl_i_basemap_t *bm, double ox,
+                      double oy, const char *tag);
 
 #endif

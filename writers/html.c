@@ -131,6 +131,7 @@ static const char css[] =
     "header.top p.sub{margin:0;color:#d3dbea;font-size:14px}\n"
     "h2{font-size:21px;margin:38px 0 12px;padding-bottom:6px;border-bottom:2px solid var(--line)}\n"
     "h3{font-size:16px;margin:22px 0 6px}\n"
+    "h4{font-size:14px;margin:16px 0 4px}\n"
     "p{margin:8px 0}\n"
     "a{color:var(--accent)}\n"
     ".tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(148px,1fr));gap:10px;margin:16px 0 8px}\n"
@@ -154,6 +155,10 @@ static const char css[] =
     ".fig svg{display:block;width:100%;max-width:var(--natural);min-width:var(--readable);height:auto;"
     "margin:0 auto}\n"
     ".fig-link{text-align:right;font-size:12.5px;margin:-4px 0 6px}\n"
+    ".scroll{overflow-x:auto}\n"
+    "table.time{font-size:12.5px}\n"
+    "table.time th,table.time td{padding:5px 7px}\n"
+    "table.time tbody th{font-weight:600;white-space:nowrap}\n"
     "figcaption{color:var(--muted);font-size:13px;margin-top:10px;border-top:1px solid var(--line);"
     "padding-top:8px}\n"
     ".kind{display:inline-block;font-size:11px;line-height:17px;padding:0 7px;border-radius:9px;"
@@ -182,7 +187,8 @@ static const char css[] =
     "border-bottom:3px solid #e69f00}header.top p.sub,header.top .eyebrow{color:#444}.wrap{max-width:none;"
     "padding:0}h2{break-after:avoid;margin-top:24px}h3{break-after:avoid}.grid2{display:block}"
     "a{color:inherit;text-decoration:none}.tile{background:none}.findings{background:none}"
-    ".fig{overflow:visible}.fig svg{min-width:0}.fig-link{display:none}"
+    ".fig{overflow:visible}.fig svg{min-width:0}.fig-link{display:none}.scroll{overflow:visible}"
+    "table.time{font-size:7pt}table.time th,table.time td{padding:2px 3px}h4{break-after:avoid}"
     "thead{display:table-header-group}}\n";
 
 static double pct(double share) { return share * 100.0; }
@@ -1141,6 +1147,175 @@ static void sources_section(FILE *f, const kl_html_report_t *r)
         fprintf(f, "<p class=\"muted\">%u more in the dataset.</p>\n", ds->n_sources - 200);
 }
 
+/* ------------------------------------------------------------- over time */
+
+static void trend_entity(FILE *f, const kl_dataset_t *ds, uint32_t e)
+{
+    fputs("<b>", f);
+    N(ds->entities[e].name);
+    fputs("</b>", f);
+}
+
+/* A table with one column per period after the first columns (their <th>s
+ * in head), scrolling sideways when the column is too narrow; up to the
+ * opened <tbody>. */
+static void trend_table_open(FILE *f, const kl_trend_t *t, char labels[][64], const char *head)
+{
+    fputs("<div class=\"scroll\"><table class=\"time\"><thead><tr>", f);
+    fputs(head, f);
+    for (uint32_t i = 0; i < t->n_periods; i++) {
+        fputs("<th class=\"n\">", f);
+        E(labels[i]);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead><tbody>\n", f);
+}
+
+/* The periods side by side: one row per count, one column per period. */
+static void trend_periods_table(FILE *f, const kl_trend_t *t, char labels[][64])
+{
+    trend_table_open(f, t, labels, "<th></th>");
+    for (const kl_i_trend_row_t *row = kl_i_trend_rows; row->label; row++) {
+        fputs("<tr><th>", f);
+        E(row->label);
+        fputs("</th>", f);
+        for (uint32_t i = 0; i < t->n_periods; i++) {
+            const kl_trend_period_t *P = &t->periods[i];
+            fprintf(f, "<td class=\"n\">%u", kl_i_trend_row_value(row, P));
+            if (row->of_pairs) /* under the count, as the brokers' shares are: the columns stay narrow */
+                fprintf(f, "<br><span class=\"muted\">of %u</span>", P->n_pairs);
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table></div>\n", f);
+    uint32_t sampled = 0;
+    for (uint32_t i = 0; i < t->n_periods; i++)
+        if (t->periods[i].sampled) {
+            fputs(sampled++ ? ", " : "<p class=\"muted small\">Betweenness estimated from samples in ", f);
+            E(labels[i]);
+        }
+    if (sampled)
+        fputs(".</p>\n", f);
+}
+
+/* The top brokers of every period: rank, and under it the irb share. */
+static int trend_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
+{
+    const kl_dataset_t *ds = t->ds;
+    uint32_t n;
+    kl_i_trend_broker_t *list = kl_i_trend_brokers(t, &n);
+    if (!list)
+        return -1;
+    fprintf(f, "<h3>Top brokers year by year</h3>\n<p class=\"muted small\">Rank among the actors by "
+               "inter-regional betweenness and, under it, their share of the connected cross-region actor pairs "
+               "whose shortest paths run through them; the top %u of each year.</p>\n",
+            t->top);
+    if (n == 0) {
+        fputs("<p>No actor lies on a shortest path between two regions in any year.</p>\n", f);
+        free(list);
+        return 0;
+    }
+    trend_table_open(f, t, labels, "<th>actor</th><th>region</th>");
+    char buf[64];
+    for (uint32_t j = 0; j < n; j++) {
+        fputs("<tr><td>", f);
+        trend_entity(f, ds, list[j].entity);
+        fputs("</td><td>", f);
+        if (list[j].region >= 0)
+            region_html(f, ds, (uint32_t)list[j].region);
+        else
+            fputs("–", f);
+        fputs("</td>", f);
+        for (uint32_t i = 0; i < t->n_periods; i++) {
+            const kl_trend_period_t *P = &t->periods[i];
+            uint32_t k = kl_i_trend_top_index(P, list[j].entity);
+            if (k == UINT32_MAX) {
+                fputs("<td class=\"n muted\">–</td>", f);
+                continue;
+            }
+            fmt_pct(P->actors[P->top[k]].irb_share, buf, sizeof buf);
+            fprintf(f, "<td class=\"n\">%u<br><span class=\"muted\">%s</span></td>", k + 1, buf);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table></div>\n", f);
+    free(list);
+    return 0;
+}
+
+/* The "Over time" section: what kl_write_trend_section_md writes, as HTML. */
+static int trend_section(FILE *f, const kl_html_report_t *r)
+{
+    const kl_trend_t *t = r->trend;
+    char (*labels)[64] = kl_i_trend_labels(t);
+    if (!labels)
+        return -1;
+    uint32_t np = t->n_periods;
+    fprintf(f, "<h2 id=\"time\">Over time</h2>\n<p>Each year analysed on its own: the relations dated in that year "
+               "(relations without a date count in every year), %u years from ",
+            np);
+    E(labels[0]);
+    fputs(" to ", f);
+    E(labels[np ? np - 1 : 0]);
+    if (r->trend_json_href) {
+        fputs("; every number per year is in <a href=\"", f);
+        E(r->trend_json_href);
+        fputs("\"><code>", f);
+        E(r->trend_json_href);
+        fputs("</code></a>", f);
+    }
+    fputs(".</p>\n", f);
+    trend_periods_table(f, t, labels);
+    /* the chart of the brokers' irb share over time, drawn by viz/ */
+    if (r->trend_chart_svg) {
+        figure_open(f, r->trend_chart_svg, r->trend_chart_len, "tb-", r->trend_chart_href);
+        fputs("\n<figcaption>The top brokers' share of the paths between regions (irb share), year by year."
+              "</figcaption>\n</figure>\n",
+              f);
+    }
+    if (r->trend_maps_href) {
+        fputs("<p>The region map of every year, side by side at one scale: <a href=\"", f);
+        E(r->trend_maps_href);
+        fputs("\">", f);
+        E(r->trend_maps_href);
+        fputs("</a>.</p>\n", f);
+    }
+    if (trend_brokers_table(f, t, labels) != 0) {
+        free(labels);
+        return -1;
+    }
+    /* where the pairs a list leaves out are: the trend's file */
+    char more[420] = "trend.json";
+    if (r->trend_json_href) {
+        char href[200];
+        kl_html_escape(r->trend_json_href, href, sizeof href);
+        snprintf(more, sizeof more, "<a href=\"%s\">%s</a>", href, href);
+    }
+    const kl_i_trend_style_t st = {"<li>", ".</li>\n", trend_entity, region_html, more};
+    fputs("<h3>What changed</h3>\n<div class=\"grid2\">\n", f);
+    for (uint32_t i = 1; i < np; i++) {
+        const kl_trend_period_t *P = &t->periods[i];
+        fputs("<div>\n<h4>", f);
+        E(labels[i]);
+        fputs(" against ", f);
+        E(labels[i - 1]);
+        fputs("</h4>\n", f);
+        if (!kl_i_trend_changed(P)) {
+            fprintf(f, "<p class=\"muted small\">No change in the top %u brokers or in which region pairs are "
+                       "connected or fragile.</p>\n</div>\n",
+                    t->top);
+            continue;
+        }
+        fputs("<ul class=\"small\">\n", f);
+        kl_i_trend_changes(f, t, P, &st);
+        fputs("</ul>\n</div>\n", f);
+    }
+    fputs("</div>\n", f);
+    free(labels);
+    return 0;
+}
+
 static void page_head(FILE *f, const char *title)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -1183,8 +1358,11 @@ int kl_write_html_report(FILE *f, const kl_html_report_t *r)
     fputs("<p class=\"small muted\">Contents: <a href=\"#numbers\">the graph in numbers</a> · "
           "<a href=\"#diagrams\">diagrams</a> · <a href=\"#regions\">who connects which regions</a> · "
           "<a href=\"#fragile\">fragile region pairs</a> · <a href=\"#brokers\">top brokers and evidence</a> · "
-          "<a href=\"#top\">top actors per metric</a> · <a href=\"#warnings\">warnings</a></p>\n",
+          "<a href=\"#top\">top actors per metric</a> · ",
           f);
+    if (r->trend)
+        fputs("<a href=\"#time\">over time</a> · ", f);
+    fputs("<a href=\"#warnings\">warnings</a></p>\n", f);
     numbers_section(f, r);
     diagrams_section(f, r);
     if (pairs_sections(f, r) != 0)
@@ -1193,6 +1371,8 @@ int kl_write_html_report(FILE *f, const kl_html_report_t *r)
     if (evidence_section(f, r, by_irb, n_irb) != 0)
         goto cleanup;
     if (metrics_section(f, r, idx, key) != 0)
+        goto cleanup;
+    if (r->trend && trend_section(f, r) != 0)
         goto cleanup;
     warnings_section(f, r);
     sources_section(f, r);

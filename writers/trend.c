@@ -4,13 +4,13 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------ shared */
 
-/* "2016", "2014-2016" for whole years, else "2014-03-01..2016-06-30". */
-static void period_label(const kl_trend_period_t *P, char *buf, size_t size)
+void kl_i_trend_period_label(const kl_trend_period_t *P, char *buf, size_t size)
 {
     int whole = P->from % 10000 == 101 && P->to % 10000 == 1231;
     if (whole && P->from / 10000 == P->to / 10000) {
@@ -86,10 +86,32 @@ static json_t *pair_list(const kl_trend_t *t, const kl_trend_period_t *P, const 
     return a;
 }
 
+kl_i_move_kind kl_i_trend_move_kind(const kl_trend_move_t *m)
+{
+    return !m->before ? KL_I_MOVE_ENTERED : !m->after ? KL_I_MOVE_LEFT : m->after < m->before ? KL_I_MOVE_ROSE
+                                                      : m->after > m->before ? KL_I_MOVE_FELL : KL_I_MOVE_SAME;
+}
+
 static const char *move_name(const kl_trend_move_t *m)
 {
-    return !m->before ? "entered" : !m->after ? "left" : m->after < m->before ? "rose"
-                                                       : m->after > m->before ? "fell" : "same";
+    static const char *const names[] = {"entered", "left", "rose", "fell", "same"};
+    return names[kl_i_trend_move_kind(m)];
+}
+
+uint32_t kl_i_trend_top_index(const kl_trend_period_t *P, uint32_t entity)
+{
+    for (uint32_t k = 0; k < P->n_top; k++)
+        if (P->actors[P->top[k]].entity == entity)
+            return k;
+    return UINT32_MAX;
+}
+
+int kl_i_trend_changed(const kl_trend_period_t *P)
+{
+    for (uint32_t k = 0; k < P->n_moves; k++)
+        if (P->moves[k].before != P->moves[k].after)
+            return 1;
+    return P->n_gained || P->n_lost || P->n_fragile || P->n_mended;
 }
 
 static json_t *period_json(const kl_trend_t *t, uint32_t i)
@@ -106,7 +128,7 @@ static json_t *period_json(const kl_trend_t *t, uint32_t i)
         json_decref(fr);
         return NULL;
     }
-    period_label(P, buf, sizeof buf);
+    kl_i_trend_period_label(P, buf, sizeof buf);
     kl_i_jset(o, "period", json_string(buf), &ok);
     kl_i_format_date(P->from, buf, sizeof buf);
     kl_i_jset(o, "from", json_string(buf), &ok);
@@ -223,7 +245,7 @@ int kl_write_trend_json(FILE *f, const kl_trend_t *t)
 static void csv_period(FILE *f, const kl_trend_period_t *P)
 {
     char buf[64];
-    period_label(P, buf, sizeof buf);
+    kl_i_trend_period_label(P, buf, sizeof buf);
     kl_i_csv_text(f, buf);
     kl_i_format_date(P->from, buf, sizeof buf);
     fprintf(f, ",%s,", buf);
@@ -305,6 +327,15 @@ int kl_write_trend_csv(FILE *f, const kl_trend_t *t, int table)
 
 /* ------------------------------------------------------------ Markdown */
 
+const kl_i_trend_row_t kl_i_trend_rows[] = {
+    {"actors with ties", offsetof(kl_trend_period_t, active), 0},
+    {"ties", offsetof(kl_trend_period_t, edges), 0},
+    {"regions with actors", offsetof(kl_trend_period_t, regions), 0},
+    {"region pairs connected", offsetof(kl_trend_period_t, pairs_connected), 1},
+    {"fragile region pairs", offsetof(kl_trend_period_t, pairs_fragile), 0},
+    {NULL, 0, 0},
+};
+
 static void md_entity(FILE *f, const kl_dataset_t *ds, uint32_t e)
 {
     fputs("**", f);
@@ -312,32 +343,27 @@ static void md_entity(FILE *f, const kl_dataset_t *ds, uint32_t e)
     fputs("**", f);
 }
 
-static void md_pair(FILE *f, const kl_dataset_t *ds, const kl_trend_pair_t *q)
-{
-    kl_i_md_region(f, ds, q->a);
-    fputs(" – ", f);
-    kl_i_md_region(f, ds, q->b);
-}
-
-/* A bounded list of pairs: at most top, then "and N more". */
-static void md_pairs(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const char *what,
-                     const uint32_t *idx, uint32_t n, int with_cut)
+/* A bounded list of pairs: at most top, then "and N more (see MORE)". */
+static void changes_pairs(FILE *f, const kl_i_trend_style_t *st, const kl_trend_t *t, const kl_trend_period_t *P,
+                          const char *what, const uint32_t *idx, uint32_t n, int with_cut)
 {
     if (!n)
         return;
-    fprintf(f, "- %s (%u): ", what, n);
+    fprintf(f, "%s%s (%u): ", st->item, what, n);
     uint32_t shown = n < t->top ? n : t->top;
     for (uint32_t i = 0; i < shown; i++) {
         const kl_trend_pair_t *q = &P->pairs[idx[i]];
         if (i)
             fputs("; ", f);
-        md_pair(f, t->ds, q);
+        st->region(f, t->ds, q->a);
+        fputs(" – ", f);
+        st->region(f, t->ds, q->b);
         if (with_cut && q->n_cut) {
             fputs(" (through ", f);
             for (uint32_t j = 0; j < q->n_cut && j < 3; j++) {
                 if (j)
                     fputs(j + 1 == q->n_cut ? " and " : ", ", f);
-                md_entity(f, t->ds, q->cut[j]);
+                st->entity(f, t->ds, q->cut[j]);
             }
             if (q->n_cut > 3)
                 fprintf(f, " and %u more", q->n_cut - 3);
@@ -345,20 +371,51 @@ static void md_pairs(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, c
         }
     }
     if (n > shown)
-        fprintf(f, "; and %u more (see `--format csv --table pairs`)", n - shown);
-    fputs(".\n", f);
+        fprintf(f, "; and %u more (see %s)", n - shown, st->more);
+    fputs(st->end, f);
 }
 
-/* The brokers of every period's top in one table: by their best rank,
- * then the period it came first, then id. */
-typedef struct {
-    uint32_t entity, best, first;
-    int32_t region;
-} md_broker_t;
-
-static int cmp_md_broker(const void *x, const void *y, void *ctx)
+static void changes_moves(FILE *f, const kl_i_trend_style_t *st, const kl_trend_t *t, const kl_trend_period_t *P,
+                          const char *what, kl_i_move_kind kind)
 {
-    const md_broker_t *a = x, *b = y;
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < P->n_moves; k++) {
+        const kl_trend_move_t *m = &P->moves[k];
+        if (kl_i_trend_move_kind(m) != kind)
+            continue;
+        if (n++)
+            fputs("; ", f);
+        else
+            fprintf(f, "%s%s", st->item, what);
+        st->entity(f, t->ds, m->entity);
+        if (kind == KL_I_MOVE_ENTERED)
+            fprintf(f, " at %u", m->after);
+        else if (kind == KL_I_MOVE_LEFT)
+            fprintf(f, " (was %u)", m->before);
+        else
+            fprintf(f, " %u → %u", m->before, m->after);
+    }
+    if (n)
+        fputs(st->end, f);
+}
+
+void kl_i_trend_changes(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const kl_i_trend_style_t *st)
+{
+    char what[64];
+    snprintf(what, sizeof what, "Entered the top %u: ", t->top);
+    changes_moves(f, st, t, P, what, KL_I_MOVE_ENTERED);
+    changes_moves(f, st, t, P, "Left it: ", KL_I_MOVE_LEFT);
+    changes_moves(f, st, t, P, "Rose: ", KL_I_MOVE_ROSE);
+    changes_moves(f, st, t, P, "Fell: ", KL_I_MOVE_FELL);
+    changes_pairs(f, st, t, P, "Region pairs connected", P->gained, P->n_gained, 0);
+    changes_pairs(f, st, t, P, "No longer connected", P->lost, P->n_lost, 0);
+    changes_pairs(f, st, t, P, "Became fragile, hanging on one actor or a few", P->fragile, P->n_fragile, 1);
+    changes_pairs(f, st, t, P, "No longer fragile", P->mended, P->n_mended, 0);
+}
+
+static int cmp_trend_broker(const void *x, const void *y, void *ctx)
+{
+    const kl_i_trend_broker_t *a = x, *b = y;
     const kl_dataset_t *ds = ctx;
     if (a->best != b->best)
         return a->best < b->best ? -1 : 1;
@@ -367,19 +424,19 @@ static int cmp_md_broker(const void *x, const void *y, void *ctx)
     return strcmp(ds->entities[a->entity].id, ds->entities[b->entity].id);
 }
 
-static int md_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
+kl_i_trend_broker_t *kl_i_trend_brokers(const kl_trend_t *t, uint32_t *count)
 {
     const kl_dataset_t *ds = t->ds;
     size_t cap = 1;
     for (uint32_t i = 0; i < t->n_periods; i++)
         cap += t->periods[i].n_top;
-    md_broker_t *list = malloc(cap * sizeof *list);
+    kl_i_trend_broker_t *list = malloc(cap * sizeof *list);
     uint32_t *at = malloc(((size_t)ds->n_entities + 1) * sizeof *at);
     if (!list || !at) {
         free(list);
         free(at);
         errno = ENOMEM;
-        return -1;
+        return NULL;
     }
     for (uint32_t e = 0; e < ds->n_entities; e++)
         at[e] = UINT32_MAX;
@@ -390,23 +447,42 @@ static int md_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
             uint32_t e = P->actors[P->top[k]].entity;
             if (at[e] == UINT32_MAX) {
                 at[e] = n;
-                list[n++] = (md_broker_t){e, k + 1, i, P->actors[P->top[k]].region};
+                list[n++] = (kl_i_trend_broker_t){e, k + 1, i, P->actors[P->top[k]].region};
             } else if (k + 1 < list[at[e]].best) {
                 list[at[e]].best = k + 1;
             }
         }
     }
-    qsort_r(list, n, sizeof *list, cmp_md_broker, (void *)ds);
+    qsort_r(list, n, sizeof *list, cmp_trend_broker, (void *)ds);
+    free(at);
+    *count = n;
+    return list;
+}
+
+/* A table's head: the first columns (head, and their rule), then one
+ * right-aligned column per period. */
+static void md_period_head(FILE *f, const kl_trend_t *t, char labels[][64], const char *head, const char *rule)
+{
+    fputs(head, f);
+    for (uint32_t i = 0; i < t->n_periods; i++)
+        fprintf(f, " %s |", labels[i]);
+    fprintf(f, "\n%s", rule);
+    for (uint32_t i = 0; i < t->n_periods; i++)
+        fputs("---:|", f);
+    fputc('\n', f);
+}
+
+static int md_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
+{
+    const kl_dataset_t *ds = t->ds;
+    uint32_t n;
+    kl_i_trend_broker_t *list = kl_i_trend_brokers(t, &n);
+    if (!list)
+        return -1;
     if (n == 0) {
         fputs("No actor lies on a shortest path between two regions in any period.\n\n", f);
     } else {
-        fputs("| actor | region |", f);
-        for (uint32_t i = 0; i < t->n_periods; i++)
-            fprintf(f, " %s |", labels[i]);
-        fputs("\n|---|---|", f);
-        for (uint32_t i = 0; i < t->n_periods; i++)
-            fputs("---:|", f);
-        fputc('\n', f);
+        md_period_head(f, t, labels, "| actor | region |", "|---|---|");
         for (uint32_t j = 0; j < n; j++) {
             uint32_t e = list[j].entity;
             fputs("| ", f);
@@ -419,10 +495,8 @@ static int md_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
             fputs(" |", f);
             for (uint32_t i = 0; i < t->n_periods; i++) {
                 const kl_trend_period_t *P = &t->periods[i];
-                uint32_t k = 0;
-                while (k < P->n_top && P->actors[P->top[k]].entity != e)
-                    k++;
-                if (k < P->n_top) {
+                uint32_t k = kl_i_trend_top_index(P, e);
+                if (k != UINT32_MAX) {
                     fprintf(f, " %u (", k + 1);
                     kl_i_md_pct(f, P->actors[P->top[k]].irb_share);
                     fputs(") |", f);
@@ -435,43 +509,46 @@ static int md_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
         fputc('\n', f);
     }
     free(list);
-    free(at);
     return 0;
 }
 
-static void md_moves(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const char *what, int kind)
+/* What changed from each period to the next, under a heading (the Markdown
+ * mark in `heading`) per period; `more` says where the pairs a list leaves
+ * out are. */
+static void md_changes(FILE *f, const kl_trend_t *t, char labels[][64], const char *heading, const char *more)
 {
-    uint32_t n = 0;
-    for (uint32_t k = 0; k < P->n_moves; k++) {
-        const kl_trend_move_t *m = &P->moves[k];
-        int is = kind == 0 ? !m->before : kind == 1 ? !m->after
-                                      : kind == 2 ? m->before && m->after && m->after < m->before
-                                                  : m->before && m->after && m->after > m->before;
-        if (!is)
+    const kl_i_trend_style_t st = {"- ", ".\n", md_entity, kl_i_md_region, more};
+    for (uint32_t i = 1; i < t->n_periods; i++) {
+        const kl_trend_period_t *P = &t->periods[i];
+        fprintf(f, "%s%s against %s\n\n", heading, labels[i], labels[i - 1]);
+        if (!kl_i_trend_changed(P)) {
+            fprintf(f, "No change in the top %u brokers or in which region pairs are connected or fragile.\n\n",
+                    t->top);
             continue;
-        fputs(n++ ? "; " : what, f);
-        md_entity(f, t->ds, m->entity);
-        if (kind == 0)
-            fprintf(f, " at %u", m->after);
-        else if (kind == 1)
-            fprintf(f, " (was %u)", m->before);
-        else
-            fprintf(f, " %u → %u", m->before, m->after);
+        }
+        kl_i_trend_changes(f, t, P, &st);
+        fputc('\n', f);
     }
-    if (n)
-        fputs(".\n", f);
+}
+
+char (*kl_i_trend_labels(const kl_trend_t *t))[64]
+{
+    char (*labels)[64] = malloc(((size_t)t->n_periods + 1) * sizeof *labels);
+    if (!labels) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    for (uint32_t i = 0; i < t->n_periods; i++)
+        kl_i_trend_period_label(&t->periods[i], labels[i], sizeof labels[i]);
+    return labels;
 }
 
 int kl_write_trend_md(FILE *f, const kl_trend_t *t)
 {
     const kl_dataset_t *ds = t->ds;
-    char (*labels)[64] = malloc(((size_t)t->n_periods + 1) * sizeof *labels);
-    if (!labels) {
-        errno = ENOMEM;
+    char (*labels)[64] = kl_i_trend_labels(t);
+    if (!labels)
         return -1;
-    }
-    for (uint32_t i = 0; i < t->n_periods; i++)
-        period_label(&t->periods[i], labels[i], sizeof labels[i]);
     const char *title = ds->title ? ds->title : ds->id ? ds->id : t->dataset_path;
     fputs("# Over time: ", f);
     kl_i_md_text(f, title);
@@ -518,33 +595,80 @@ int kl_write_trend_md(FILE *f, const kl_trend_t *t)
 
     if (t->n_periods > 1)
         fputs("## What changed\n\n", f);
-    for (uint32_t i = 1; i < t->n_periods; i++) {
-        const kl_trend_period_t *P = &t->periods[i];
-        fprintf(f, "### %s against %s\n\n", labels[i], labels[i - 1]);
-        int any = 0;
-        for (uint32_t k = 0; k < P->n_moves && !any; k++)
-            any = P->moves[k].before != P->moves[k].after;
-        any |= P->n_gained || P->n_lost || P->n_fragile || P->n_mended;
-        if (!any) {
-            fprintf(f, "No change in the top %u brokers or in which region pairs are connected or fragile.\n\n",
-                    t->top);
-            continue;
-        }
-        char what[64];
-        snprintf(what, sizeof what, "- Entered the top %u: ", t->top);
-        md_moves(f, t, P, what, 0);
-        md_moves(f, t, P, "- Left it: ", 1);
-        md_moves(f, t, P, "- Rose: ", 2);
-        md_moves(f, t, P, "- Fell: ", 3);
-        md_pairs(f, t, P, "Region pairs connected", P->gained, P->n_gained, 0);
-        md_pairs(f, t, P, "No longer connected", P->lost, P->n_lost, 0);
-        md_pairs(f, t, P, "Became fragile, hanging on one actor or a few", P->fragile, P->n_fragile, 1);
-        md_pairs(f, t, P, "No longer fragile", P->mended, P->n_mended, 0);
-        fputc('\n', f);
-    }
+    md_changes(f, t, labels, "### ", "`--format csv --table pairs`");
     fputs("Numbers per actor and per region pair, every period: `kluster trend --format csv` (`--table pairs` for "
           "the pairs). Definitions: docs/metrics.md.\n",
           f);
+    free(labels);
+    return ferror(f) ? -1 : 0;
+}
+
+/* ------------------------------------------- the batch report's section */
+
+uint32_t kl_i_trend_row_value(const kl_i_trend_row_t *row, const kl_trend_period_t *P)
+{
+    uint32_t v;
+    memcpy(&v, (const char *)P + row->offset, sizeof v);
+    return v;
+}
+
+int kl_write_trend_section_md(FILE *f, const kl_trend_t *t, const char *chart_href, const char *maps_href,
+                              const char *json_href)
+{
+    char (*labels)[64] = kl_i_trend_labels(t);
+    if (!labels)
+        return -1;
+    fprintf(f, "\n## Over time\n\nEach year analysed on its own: the relations dated in that year (relations "
+               "without a date count in every year), %u years from %s to %s",
+            t->n_periods, labels[0], labels[t->n_periods ? t->n_periods - 1 : 0]);
+    if (json_href) {
+        fputs("; every number per year in [", f);
+        kl_i_md_text(f, json_href);
+        fputs("](", f);
+        fputs(json_href, f);
+        fputc(')', f);
+    }
+    fputs(".\n\n", f);
+    md_period_head(f, t, labels, "|  |", "|---|");
+    for (const kl_i_trend_row_t *row = kl_i_trend_rows; row->label; row++) {
+        fprintf(f, "| %s |", row->label);
+        for (uint32_t i = 0; i < t->n_periods; i++) {
+            const kl_trend_period_t *P = &t->periods[i];
+            fprintf(f, " %u", kl_i_trend_row_value(row, P));
+            if (row->of_pairs)
+                fprintf(f, " of %u", P->n_pairs);
+            fputs(" |", f);
+        }
+        fputc('\n', f);
+    }
+    fputc('\n', f);
+    uint32_t sampled = 0;
+    for (uint32_t i = 0; i < t->n_periods; i++)
+        if (t->periods[i].sampled)
+            fprintf(f, "%s%s", sampled++ ? ", " : "Betweenness estimated from samples in ", labels[i]);
+    if (sampled)
+        fputs(".\n\n", f);
+    /* the chart of the brokers' irb share over time is drawn by viz/ */
+    if (chart_href) {
+        fputs("![The top brokers' share of the paths between regions, year by year](", f);
+        fputs(chart_href, f);
+        fputs(")\n\n", f);
+    }
+    if (maps_href) {
+        fputs("The region map of every year, side by side at one scale: [", f);
+        kl_i_md_text(f, maps_href);
+        fprintf(f, "](%s).\n\n", maps_href);
+    }
+    fprintf(f, "### Top brokers year by year\n\nRank among the actors by inter-regional betweenness, and in "
+               "brackets their share of the connected cross-region actor pairs whose shortest paths run through "
+               "them; the top %u of each year.\n\n",
+            t->top);
+    if (md_brokers_table(f, t, labels) != 0) {
+        free(labels);
+        return -1;
+    }
+    fputs("### What changed\n\n", f);
+    md_changes(f, t, labels, "#### ", json_href ? json_href : "`kluster trend --format csv --table pairs`");
     free(labels);
     return ferror(f) ? -1 : 0;
 }

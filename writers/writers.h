@@ -14,6 +14,7 @@
 
 #include "../analysis/analysis.h"
 #include "../engine/graph.h"
+#include "../viz/viz.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -374,6 +375,16 @@ typedef struct {
     size_t heatmap_len;
     /* the SVG files beside the report, linked as "Open at full size"; NULL: no link */
     const char *diagram_href, *region_map_href, *heatmap_href;
+    /* The "Over time" section (kl_write_trend_section_md has the same in
+     * Markdown); NULL: no section, and the report says nothing about time. */
+    const struct kl_trend *trend;
+    const char *trend_json_href;     /* the trend's kluster-trend/1 file, linked; or NULL */
+    /* The chart of the top brokers' irb share over time (SVG text from
+     * viz/), inlined as the other figures are; NULL: no chart. */
+    const char *trend_chart_svg;
+    size_t trend_chart_len;
+    const char *trend_chart_href;    /* its file, linked as "Open at full size"; or NULL */
+    const char *trend_maps_href;     /* the region maps of every period, linked; or NULL */
 } kl_html_report_t;
 
 /* Write report.html: the graph in numbers, key findings, the diagrams, who
@@ -761,7 +772,7 @@ typedef struct {
     uint32_t *gained, n_gained, *lost, n_lost, *fragile, n_fragile, *mended, n_mended;
 } kl_trend_period_t;
 
-typedef struct {
+typedef struct kl_trend {
     const kl_dataset_t *ds;
     const char *dataset_path;  /* as given */
     kl_graph_options_t graph;  /* mode, ties, excluded kinds (the window is each period's) */
@@ -780,5 +791,41 @@ int kl_write_trend_json(FILE *f, const kl_trend_t *t);
 int kl_write_trend_csv(FILE *f, const kl_trend_t *t, int table);
 /* Markdown: the periods side by side, the brokers' ranks, what changed. */
 int kl_write_trend_md(FILE *f, const kl_trend_t *t);
+
+/* The "Over time" section that `kluster batch` appends to report.md (the
+ * HTML one is part of kl_write_html_report): one line on what a period is,
+ * the periods side by side (actors with ties, ties, regions with actors,
+ * region pairs connected and fragile), the top brokers' rank and irb share
+ * per period, and per period what changed (brokers that entered, left,
+ * rose or fell; region pairs connected, disconnected, fragile, mended; each
+ * list at most t->top long).  chart_href: the file of the chart of the
+ * brokers' irb share over time (viz/), shown as an image; NULL: no chart.
+ * maps_href: the region maps of every period (viz/), linked; may be NULL.
+ * json_href: the trend's kluster-trend/1 file, linked; may be NULL.  All
+ * borrowed.  Returns as kl_write_json.  O(periods x (top + pairs)). */
+int kl_write_trend_section_md(FILE *f, const kl_trend_t *t, const char *chart_href, const char *maps_href,
+                              const char *json_href);
+
+/* A trend's figures' data (writers/trend_figures.c): the brokers' lines,
+ * actors per region and links per region pair, period by period, as
+ * kl_viz_trend_chart and kl_viz_trend_maps read them (fig; the rest is
+ * its storage).  The lines: the brokers in any period's top, those in the
+ * top most often first (then the best rank, the larger summed share, the
+ * id), at most min(t->top, KL_VIZ_TREND_LINES); a broker's region is its
+ * region in the first period it has a tie in. */
+typedef struct {
+    kl_viz_trend_t fig;
+    char (*labels)[64];
+    const char **label;
+    kl_viz_series_t *series;
+    double *share;
+    uint32_t *rank, *region_actors;
+    kl_viz_link_t *links;
+} kl_trend_figure_t;
+
+/* Fill f from t (borrowed: t and t->ds outlive f).  Returns 0, or -1 when
+ * out of memory (f is then empty). */
+int kl_trend_figure_init(kl_trend_figure_t *f, const kl_trend_t *t);
+void kl_trend_figure_destroy(kl_trend_figure_t *f);
 
 #endif

@@ -1,7 +1,8 @@
 /* writers/writers_internal.h - what the files of writers/ share and no
  * other folder uses: the bounds and ranking rules of the reports (report.c),
  * the cells of CSV and Markdown (escape.c), the JSON pieces (json_parts.c),
- * the Markdown pieces (md_parts.c) and the temporary-file hooks (atomic.c). */
+ * the Markdown pieces (md_parts.c), the pieces of the reports over time
+ * (trend.c) and the temporary-file hooks (atomic.c). */
 #ifndef KL_WRITERS_INTERNAL_H
 #define KL_WRITERS_INTERNAL_H
 
@@ -157,5 +158,63 @@ int kl_i_md_region_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, 
 void kl_i_md_regions_table(FILE *f, const kl_dataset_t *ds, const kl_regions_t *rg);
 /* The warning of docs/metrics.md graph.dominant_actor (v < 0: nothing). */
 void kl_i_md_dominant(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, int32_t v, double share);
+
+/* ------------------------------------------------------------- over time */
+
+/* What `kluster trend`'s Markdown and the batch report's "Over time"
+ * section (Markdown in trend.c, HTML in html.c) share, so that both read a
+ * kl_trend_t one way. */
+
+/* "2016", "2014-2016" for whole years, else "2014-03-01..2016-06-30". */
+void kl_i_trend_period_label(const kl_trend_period_t *P, char *buf, size_t size);
+/* Every period's label (t->n_periods of them; caller frees), or NULL with
+ * errno ENOMEM. */
+char (*kl_i_trend_labels(const kl_trend_t *t))[64];
+
+/* What a move says: entered the top, left it, rose, fell or stayed. */
+typedef enum { KL_I_MOVE_ENTERED = 0, KL_I_MOVE_LEFT, KL_I_MOVE_ROSE, KL_I_MOVE_FELL, KL_I_MOVE_SAME } kl_i_move_kind;
+kl_i_move_kind kl_i_trend_move_kind(const kl_trend_move_t *m);
+/* 1 when the period's top brokers moved or a region pair became connected,
+ * disconnected, fragile or not fragile since the period before. */
+int kl_i_trend_changed(const kl_trend_period_t *P);
+/* The position (0-based) of entity in P's top brokers, or UINT32_MAX.
+ * O(top). */
+uint32_t kl_i_trend_top_index(const kl_trend_period_t *P, uint32_t entity);
+
+/* The brokers of every period's top, once each: by their best rank, then
+ * the period they first appear in, then id.  A new array (caller frees) and
+ * its length in *n, or NULL with errno ENOMEM.  O(B log B + entities). */
+typedef struct {
+    uint32_t entity, best, first; /* best rank (1-based); first period index */
+    int32_t region;
+} kl_i_trend_broker_t;
+kl_i_trend_broker_t *kl_i_trend_brokers(const kl_trend_t *t, uint32_t *n);
+
+/* The rows of the periods side by side in the batch report: a label, the
+ * period's count at offset (a uint32_t of kl_trend_period_t, the number
+ * trend.json gives), and whether it is "N of <region pairs>".  Ends with a
+ * NULL label. */
+typedef struct {
+    const char *label;
+    size_t offset;
+    int of_pairs;
+} kl_i_trend_row_t;
+extern const kl_i_trend_row_t kl_i_trend_rows[];
+uint32_t kl_i_trend_row_value(const kl_i_trend_row_t *row, const kl_trend_period_t *P);
+
+/* How the lists of what changed are written: before and after each list
+ * ("- " and ".\n" in Markdown), an actor's and a region's name, and where
+ * the pairs a list leaves out are (already in the format). */
+typedef struct {
+    const char *item, *end;
+    void (*entity)(FILE *f, const kl_dataset_t *ds, uint32_t e);
+    void (*region)(FILE *f, const kl_dataset_t *ds, uint32_t r);
+    const char *more;
+} kl_i_trend_style_t;
+/* What changed in P since the period before, one list each: brokers that
+ * entered the top, left it, rose, fell; region pairs connected, no longer
+ * connected, fragile, no longer fragile (at most t->top each, then "and N
+ * more").  Empty lists are left out.  Can't fail (write errors stay in f). */
+void kl_i_trend_changes(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const kl_i_trend_style_t *st);
 
 #endif

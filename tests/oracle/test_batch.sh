@@ -9,7 +9,15 @@
 #      made unique; a collection folder expands; other files are noted;
 #   4. a batch killed mid-run (SIGTERM to kluster, then SIGKILL to the whole
 #      process group) leaves no partial file, and a re-run completes;
-#   5. report.html opens in headless Chromium without console errors and its
+#   5. over time: the Norwegian import (relations dated 2014-2027) gets the
+#      "Over time" section and trend.json, which is byte-identical to
+#      `kluster trend` with the same options (the section comes from the one
+#      trend computation), whose numbers the section's tables give
+#      (check_batch_trend.py); the same bytes with -j 1 and -j 2 and on a
+#      re-run; a dataset dated in one year (cleantech-se) or not at all
+#      (tests/data/geo-three) has no section; --no-trend removes it, and
+#      redoes the dataset (the option is part of the input hash);
+#   6. report.html opens in headless Chromium without console errors and its
 #      screenshot is not blank; names are HTML-escaped; nothing external.
 # Last line: "batch: N passed, M failed"; exit status non-zero on failure.
 set -u
@@ -182,7 +190,65 @@ assert len(s)==6 and all(x in ("ok","unchanged") for x in s), s' "$int/summary.j
 check "re-run: all folders complete" bash -c 'for i in 1 2 3 4 5 6; do [ -s "$1/s$i/report.html" ] && [ -s "$1/s$i/.kluster-input-hash" ] || exit 1; done' _ "$int"
 check "re-run: no partial files" no_partial "$int"
 
-# ----------------------------------------- 5. the report in a real browser
+# ---------------------------------------------------------- 5. over time
+no_section() {  # dataset folder: nothing about time
+  [ ! -e "$1/trend.json" ] && [ ! -e "$1/trend-brokers.svg" ] && [ ! -e "$1/trend-maps.svg" ] && ! grep -q "Over time" "$1/report.md" &&
+    ! grep -q 'id="time"\|over time' "$1/report.html"
+}
+check "one year of dates (cleantech-se): no over-time section" no_section "$out/cleantech-se"
+"$KLUSTER" batch "$ROOT/tests/data/geo-three" -o "$work/nodates" -q
+check "no dates (geo-three): no over-time section" no_section "$work/nodates/geo-three"
+NORWAY_CSV="$SHARED/data/norway-h2020-participations/dataset.csv"
+norway_page=
+if [ ! -f "$NORWAY_CSV" ]; then
+  echo "skip over time on Norway: $NORWAY_CSV is missing (the shared data is not there)"
+else
+  norway="$work/norway"
+  "$KLUSTER" import -q --map "$ROOT/loaders/maps/norway-h2020.json" "$NORWAY_CSV" -o "$norway" >/dev/null
+  for opts in "" "--top 5 --seed 7 --mode organisations"; do
+    tag="${opts:+ ($opts)}"
+    # shellcheck disable=SC2086 # the options are words
+    "$KLUSTER" batch "$norway" "$ROOT/datasets/cleantech-se" -o "$work/t1" -j 1 -q --force $opts
+    # shellcheck disable=SC2086
+    "$KLUSTER" batch "$norway" "$ROOT/datasets/cleantech-se" -o "$work/t2" -j 2 -q --force $opts
+    d1="$work/t1/norway-h2020" d2="$work/t2/norway-h2020"
+    check "Norway$tag: trend.json written" test -s "$d1/trend.json"
+    # shellcheck disable=SC2086
+    check "Norway$tag: trend.json = kluster trend" cmp "$d1/trend.json" <("$KLUSTER" trend -q $opts "$norway")
+    check "Norway$tag: the section's tables = trend.json" "$PYTHON" "$ROOT/tests/oracle/check_batch_trend.py" "$d1"
+    # the figures: the bytes `kluster trend --chart/--maps` writes (one path)
+    # shellcheck disable=SC2086
+    "$KLUSTER" trend -q $opts "$norway" --chart "$work/chart.svg" --maps "$work/maps.svg"
+    check "Norway$tag: trend-brokers.svg = kluster trend --chart" cmp "$d1/trend-brokers.svg" "$work/chart.svg"
+    check "Norway$tag: trend-maps.svg = kluster trend --maps" cmp "$d1/trend-maps.svg" "$work/maps.svg"
+    check "Norway$tag: report.md shows the chart, links the maps" bash -c 'grep -q "](trend-brokers.svg)" "$1" && grep -q "](trend-maps.svg)" "$1"' _ "$d1/report.md"
+    check "Norway$tag: same bytes with -j 1 and -j 2" bash -c 'for f in trend.json trend-brokers.svg trend-maps.svg report.md report.html analysis.json; do cmp "$1/$f" "$2/$f" || exit 1; done' _ "$d1" "$d2"
+    check "Norway$tag: no section for cleantech-se" no_section "$work/t1/cleantech-se"
+  done
+  # the last options once more: a run after a run gives the same bytes
+  cp -r "$work/t1/norway-h2020" "$work/t1-before"
+  "$KLUSTER" batch "$norway" -o "$work/t1" -j 1 -q --force --top 5 --seed 7 --mode organisations
+  check "Norway: same bytes on a re-run" bash -c 'for f in trend.json report.md report.html; do cmp "$1/$f" "$2/$f" || exit 1; done' _ "$work/t1-before" "$work/t1/norway-h2020"
+  "$KLUSTER" batch "$norway" -o "$work/t1" -q
+  check "Norway: a changed option redoes it" test "$(status_of "$work/t1/summary.json" norway-h2020)" = ok
+  norway_page="$work/t1/norway-h2020/report.html"
+  cp -r "$work/t1/norway-h2020" "$work/t3"
+  "$KLUSTER" batch "$norway" -o "$work/t1" -q --no-trend
+  check "--no-trend redoes the dataset (part of the input hash)" test "$(status_of "$work/t1/summary.json" norway-h2020)" = ok
+  check "--no-trend: no section, trend.json removed" no_section "$work/t1/norway-h2020"
+  check "--no-trend: the rest as with it" "$PYTHON" -c '
+import sys; a, b = sys.argv[1:]
+r = lambda d, f: open(d + "/" + f, encoding="utf-8").read()
+assert r(a, "analysis.json") == r(b, "analysis.json")
+assert r(b, "report.md").split("\n## Over time\n")[0] == r(a, "report.md")' "$work/t1/norway-h2020" "$work/t3"
+  "$KLUSTER" batch "$norway" -o "$work/t1" -q --no-trend
+  check "--no-trend again: unchanged" test "$(status_of "$work/t1/summary.json" norway-h2020)" = unchanged
+  "$KLUSTER" batch "$norway" -o "$work/t1" -q
+  norway_page="$work/t1/norway-h2020/report.html"
+  check "without --no-trend again: the section is back" test -s "$work/t1/norway-h2020/trend.json"
+fi
+
+# ----------------------------------------- 6. the report in a real browser
 hostile="$work/safe/out/etc/report.html"
 check "names escaped: no injected markup" bash -c '! grep -qi "<script\|<img\|href=\"javascript" "$1" && grep -q "&lt;script&gt;alert(1)" "$1" && grep -q "B&lt;/style&gt;" "$1"' _ "$hostile"
 check "self-contained: nothing loaded from elsewhere" bash -c '! grep -qi "<script\|<link\|@import\|url(\| src=" "$1"' _ "$out/cleantech-se/report.html"
@@ -244,7 +310,7 @@ assert len(colours) > 20 and top < 0.97 and dark > 50, "blank screenshot"
 EOF
 }
 if command -v chromium >/dev/null 2>&1; then
-  for page in "$out/cleantech-se/report.html" "$out/synthetic-2000-3/report.html" "$hostile" "$out/index.html"; do
+  for page in "$out/cleantech-se/report.html" "$out/synthetic-2000-3/report.html" "$hostile" "$out/index.html" $norway_page; do
     name="${page#$work/}"
     if shot "$page" "$work/shot.png"; then
       check "chromium: $name renders, not blank" not_blank "$work/shot.png"

@@ -135,10 +135,13 @@ def main():
             report = os.path.join(out, d, "report.html")
             if not os.path.isfile(report):
                 continue
+            # the diagram, the region map, the heat map, and with dates the
+            # brokers' chart of the "Over time" section
+            figures = 3 + os.path.isfile(os.path.join(out, d, "trend-brokers.svg"))
             for width in WIDTHS:
                 res = measure(report, work, width)
-                tally.check("%s at %d px: measured, 3 figures" % (d, width),
-                            res is not None and len(res["figures"]) == 3)
+                tally.check("%s at %d px: measured, %d figures" % (d, width, figures),
+                            res is not None and len(res["figures"]) == figures)
                 if res is None:
                     continue
                 for f in res["figures"]:

@@ -5,6 +5,7 @@
 #include "../writers/writers.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -148,6 +149,28 @@ typedef struct {
     char *data;
     size_t len;
 } figure_t;
+
+/* The figure's path as the report at `report` (NULL: standard output, read
+ * from here) reaches it: its name alone when both are in one folder, else
+ * its absolute path.  New string (NULL when out of memory: no link). */
+static char *figure_href(const char *report, const char *figure)
+{
+    char rdir[PATH_MAX], fdir[PATH_MAX];
+    const char *rs = report ? strrchr(report, '/') : NULL, *fs = strrchr(figure, '/');
+    const char *fname = fs ? fs + 1 : figure;
+    snprintf(rdir, sizeof rdir, "%.*s", rs ? (int)(rs - report) + (rs == report) : 1, rs ? report : ".");
+    snprintf(fdir, sizeof fdir, "%.*s", fs ? (int)(fs - figure) + (fs == figure) : 1, fs ? figure : ".");
+    char *r = report ? realpath(rdir, NULL) : NULL, *d = realpath(fdir, NULL), *href = NULL;
+    if (!report || !r || !d)
+        href = strdup(figure);
+    else if (strcmp(r, d) == 0)
+        href = strdup(fname);
+    else if (asprintf(&href, "%s%s%s", d, strcmp(d, "/") ? "/" : "", fname) < 0)
+        href = NULL;
+    free(r);
+    free(d);
+    return href;
+}
 
 /* Draw the figures asked for into memory.  Returns 0, or 1 after printing
  * the error. */
@@ -293,10 +316,15 @@ int cmd_trend(int argc, char **argv)
         kl_cli_error("cannot create '%s': %s", a.output, strerror(errno));
         goto cleanup;
     }
+    /* the report shows the figures written with it, by a path from its folder */
+    char *chart_href = a.chart ? figure_href(a.output, a.chart) : NULL;
+    char *maps_href = a.maps ? figure_href(a.output, a.maps) : NULL;
     errno = 0;
     int wrc = a.format == KL_FORMAT_CSV ? kl_write_trend_csv(out.f, &t, a.table)
-              : a.format == KL_FORMAT_MD ? kl_write_trend_md(out.f, &t)
+              : a.format == KL_FORMAT_MD ? kl_write_trend_md(out.f, &t, chart_href, maps_href)
                                          : kl_write_trend_json(out.f, &t);
+    free(chart_href);
+    free(maps_href);
     if (wrc != 0 || kl_output_commit(&out) != 0) {
         kl_cli_error("cannot write '%s': %s", a.output ? a.output : "standard output", strerror(errno ? errno : EIO));
         goto cleanup;

@@ -543,7 +543,42 @@ char (*kl_i_trend_labels(const kl_trend_t *t))[64]
     return labels;
 }
 
-int kl_write_trend_md(FILE *f, const kl_trend_t *t)
+/* A link's destination: as it is, or in <> when it holds a space, a
+ * parenthesis or an angle bracket (CommonMark; <> themselves escaped). */
+static void md_destination(FILE *f, const char *href)
+{
+    if (!strpbrk(href, " ()<>")) {
+        fputs(href, f);
+        return;
+    }
+    fputc('<', f);
+    for (const char *c = href; *c; c++) {
+        if (*c == '<' || *c == '>' || *c == '\\')
+            fputc('\\', f);
+        fputc(*c, f);
+    }
+    fputc('>', f);
+}
+
+/* The figures drawn by viz/ (kl_viz_trend_chart, kl_viz_trend_maps): the
+ * chart shown, the maps (large) linked; each may be NULL. */
+static void md_figures(FILE *f, const char *chart_href, const char *maps_href, const char *period)
+{
+    if (chart_href) {
+        fprintf(f, "![The top brokers' share of the paths between regions, %s by %s](", period, period);
+        md_destination(f, chart_href);
+        fputs(")\n\n", f);
+    }
+    if (maps_href) {
+        fprintf(f, "The region map of every %s, side by side at one scale: [", period);
+        kl_i_md_text(f, maps_href);
+        fputs("](", f);
+        md_destination(f, maps_href);
+        fputs(").\n\n", f);
+    }
+}
+
+int kl_write_trend_md(FILE *f, const kl_trend_t *t, const char *chart_href, const char *maps_href)
 {
     const kl_dataset_t *ds = t->ds;
     char (*labels)[64] = kl_i_trend_labels(t);
@@ -584,6 +619,7 @@ int kl_write_trend_md(FILE *f, const kl_trend_t *t)
         fputs(" |\n", f);
     }
     fputc('\n', f);
+    md_figures(f, chart_href, maps_href, "period");
 
     fprintf(f, "## Brokers between regions\n\nThe top %u actors of each period by inter-regional betweenness: "
                "rank (share of the connected cross-region actor pairs whose shortest paths run through them).\n\n",
@@ -648,17 +684,7 @@ int kl_write_trend_section_md(FILE *f, const kl_trend_t *t, const char *chart_hr
             fprintf(f, "%s%s", sampled++ ? ", " : "Betweenness estimated from samples in ", labels[i]);
     if (sampled)
         fputs(".\n\n", f);
-    /* the chart of the brokers' irb share over time is drawn by viz/ */
-    if (chart_href) {
-        fputs("![The top brokers' share of the paths between regions, year by year](", f);
-        fputs(chart_href, f);
-        fputs(")\n\n", f);
-    }
-    if (maps_href) {
-        fputs("The region map of every year, side by side at one scale: [", f);
-        kl_i_md_text(f, maps_href);
-        fprintf(f, "](%s).\n\n", maps_href);
-    }
+    md_figures(f, chart_href, maps_href, "year");
     fprintf(f, "### Top brokers year by year\n\nRank among the actors by inter-regional betweenness, and in "
                "brackets their share of the connected cross-region actor pairs whose shortest paths run through "
                "them; the top %u of each year.\n\n",

@@ -789,8 +789,10 @@ int kl_write_trend_json(FILE *f, const kl_trend_t *t);
 /* Tidy CSV: one row per period and actor with a tie (table 0), or per
  * period and region pair (table 1). */
 int kl_write_trend_csv(FILE *f, const kl_trend_t *t, int table);
-/* Markdown: the periods side by side, the brokers' ranks, what changed. */
-int kl_write_trend_md(FILE *f, const kl_trend_t *t);
+/* Markdown: the periods side by side, the brokers' ranks, what changed;
+ * chart_href shows the brokers' chart after the periods, maps_href links
+ * the region maps (either may be NULL; written as given). */
+int kl_write_trend_md(FILE *f, const kl_trend_t *t, const char *chart_href, const char *maps_href);
 
 /* The "Over time" section that `kluster batch` appends to report.md (the
  * HTML one is part of kl_write_html_report): one line on what a period is,

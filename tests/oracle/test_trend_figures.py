@@ -291,6 +291,22 @@ def check_no_gnuplot(dataset, tmp):
     T.check("no gnuplot: no file written", not any(os.path.exists(f) for f in (chart, maps, out)))
 
 
+def check_report_links(dataset, tmp):
+    """trend's Markdown shows the chart and links the maps written with it,
+    by name beside it, else by absolute path; without them, neither."""
+    sub = os.path.join(tmp, "figs")
+    os.makedirs(sub, exist_ok=True)
+    md = os.path.join(tmp, "trend.md")
+    run("trend", dataset, "-f", "md", "-o", md, "--chart", os.path.join(tmp, "b.svg"), "--maps",
+        os.path.join(sub, "m b.svg"))
+    text = open(md, encoding="utf-8").read()
+    T.check("report: shows the chart beside it by name", "](b.svg)" in text, text[:0])
+    T.check("report: links the maps in another folder by absolute path, <> around a space",
+            "](<%s>)" % os.path.join(os.path.realpath(sub), "m b.svg") in text)
+    plain = run("trend", dataset, "-f", "md")
+    T.check("report: no figure, no image", "![" not in plain and ".svg" not in plain)
+
+
 def check(name, dataset, opts, tmp, top=10, maps=True):
     ds = Dataset(dataset)
     opts = list(opts) + (["--top", str(top)] if top != 10 else [])
@@ -314,6 +330,7 @@ def main():
         check_bytes("norway", norway, ["--top", "5", "--every", "3", "--from", "2015", "--to", "2023"], tmp)
         check_render_pdf(tmp)
         check_no_gnuplot(norway, tmp)
+        check_report_links(norway, tmp)
         gen = dated_extract(tmp)
         check("generated", gen, ["--every", "2"], tmp, maps=False)
         p = subprocess.run([KLUSTER, "trend", gen, "--maps", os.path.join(tmp, "gen.svg")], capture_output=True,

@@ -395,7 +395,7 @@ kl_err kl_viz_trend_maps(const kl_dataset_t *ds, const kl_viz_trend_t *t, const 
     v->geo = 1;
     v->info.layout = KL_LAYOUT_NOP;
     kl_i_gv_capture();
-    v->gvc = gvContext();
+    v->gvc = kl_i_gvc();
     kl_err rc = v->gvc ? build(v, ds, t, err) : kl_error_set(err, KL_EGVC, "", 0, 0, "cannot start Graphviz");
     if (rc == KL_OK)
         rc = kl_viz_render(v, format, data, len, err);

@@ -195,7 +195,7 @@ static kl_err build_heatmap(kl_viz_t *v, const kl_dataset_t *ds, const kl_agraph
         return kl_error_set(err, KL_EINVAL, "", 0, 0, "a map (--geo) shows the whole network or the region map, "
                                                       "not a heat map");
     kl_i_gv_capture();
-    v->gvc = gvContext();
+    v->gvc = kl_i_gvc();
     if (!v->gvc)
         return kl_error_set(err, KL_EGVC, "", 0, 0, "cannot start Graphviz");
     return kl_i_heatmap_build(v, ds, g, v->opt.regions, err);
@@ -241,7 +241,7 @@ kl_err kl_viz_build(kl_viz_t **out, const kl_dataset_t *ds, const kl_agraph_t *g
         (rc = geo_prepare(v, &view, ds, g, err)) != KL_OK)
         goto fail;
     kl_i_gv_capture();
-    v->gvc = gvContext();
+    v->gvc = kl_i_gvc();
     if (!v->gvc) {
         rc = kl_error_set(err, KL_EGVC, "", 0, 0, "cannot start Graphviz");
         goto fail;
@@ -270,9 +270,21 @@ void kl_viz_free(kl_viz_t *v)
         return;
     if (v->graph)
         agclose(v->graph);
-    if (v->gvc)
-        gvFreeContext(v->gvc);
-    free(v);
+    free(v); /* v->gvc is the process's (kl_i_gvc) */
+}
+
+GVC_t *kl_i_gvc(void)
+{
+    /* One context for the process, never freed.  Graphviz 2.42's pango
+     * plugin keeps a pointer to the last font name it laid out, which the
+     * context owns: a diagram drawn after another diagram's context was
+     * freed read freed memory (AddressSanitizer caught it in a batch that
+     * drew the trend's maps before the report's figures).  Graphviz is
+     * used from one thread at a time (viz.h), so one context is enough. */
+    static GVC_t *gvc;
+    if (!gvc)
+        gvc = gvContext();
+    return gvc;
 }
 
 /* ------------------------------------------------------------ render */

@@ -396,4 +396,8 @@ Agnode_t *kl_i_map_text(Agraph_t *root, const char *name, double x, double y, in
 kl_err kl_i_map_panel(Agraph_t *root, kl_i_sb_t *sb, const kl_i_map_t *m, const kl_i_basemap_t *bm, double ox,
                       double oy, const char *tag);
 
+/* The process's one Graphviz context, created on first use and never
+ * freed (NULL when Graphviz cannot start).  render.c. */
+GVC_t *kl_i_gvc(void);
+
 #endif

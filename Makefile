@@ -76,6 +76,8 @@ build/san/%.o: %.c $(wildcard */*.h)
 
 # viz/basemap.c holds viz/basemap/basemap.json (.incbin, a path from here)
 build/release/viz/basemap.o build/san/viz/basemap.o: viz/basemap/basemap.json
+# writers/explorer_assets.c holds the explorer's script and style (.incbin)
+build/release/writers/explorer_assets.o build/san/writers/explorer_assets.o: writers/explorer/explorer.js writers/explorer/explorer.css
 
 build/kluster-san: $(SAN_CLI_OBJ) build/san/libkluster.a
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)

@@ -495,7 +495,8 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
                              .trend = has_trend ? &trend : NULL, .trend_json_href = KL_BATCH_TREND,
                              .trend_chart_svg = has_trend ? trend_chart : NULL, .trend_chart_len = trend_chart_len,
                              .trend_chart_href = KL_BATCH_TREND_CHART,
-                             .trend_maps_href = has_trend && trend_maps ? KL_BATCH_TREND_MAPS : NULL};
+                             .trend_maps_href = has_trend && trend_maps ? KL_BATCH_TREND_MAPS : NULL,
+                             .explorer = 1};
     w.html = &html;
     if (write_kind(dirfd, "report.html", &w, 4, error, sizeof error))
         goto done;

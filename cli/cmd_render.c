@@ -28,7 +28,9 @@ static void help(void)
 {
     printf("%s\n"
            "Draw the analysis graph of DATASET with Graphviz.  The extension of FILE picks the\n"
-           "output: .dot (the graph, not laid out; `dot -Tsvg FILE` draws it), .svg, .png or .pdf.\n"
+           "output: .dot (the graph, not laid out; `dot -Tsvg FILE` draws it), .svg, .png or .pdf;\n"
+           ".html: the diagram in a page to explore offline (search, cards with evidence, brokers\n"
+           "of a region pair; actor views only).\n"
            "Regions are drawn as labelled clusters (--group); shape shows the kind of actor, size\n"
            "a metric, colour the region (or kind); bridges that matter (between regions, or\n"
            "cutting off at least 10%% of the actors of their component, two or more) are drawn in\n"
@@ -69,7 +71,7 @@ static void help(void)
            "drawing:\n"
            "  -o, --output FILE      the diagram (written to a temporary name, renamed when complete;\n"
            "                         '-': standard output)\n"
-           "  -T, --format FMT       dot, svg, png or pdf (default: from FILE's extension)\n"
+           "  -T, --format FMT       dot, svg, png, pdf or html (default: from FILE's extension)\n"
            "  --group G              clusters: region (default), community, kind or none; drawn\n"
            "                         by dot and fdp only (ego views and dense views are drawn by\n"
            "                         neato unless --layout says otherwise)\n"
@@ -146,6 +148,7 @@ typedef struct {
     kl_cli_options_t *o;
     kl_viz_options_t vopt;
     int format, verbose, views, layout_given, group_given;
+    int html; /* -o FILE.html or -T html: the diagram made explorable (writers/explorer.c) */
     int node_style_given; /* --size-by, --fill or --brokers: actor views only */
     const char *actor_option; /* --max-nodes or --label: actor views only */
     const char *output;
@@ -160,7 +163,7 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
     static const char *const sizes[] = {"irb", "betweenness", "pagerank", "degree", NULL};
     static const char *const fills[] = {"region", "kind", NULL};
     static const char *const layouts[] = {"auto", "dot", "neato", "fdp", "sfdp", "circo", NULL};
-    static const char *const formats[] = {"dot", "svg", "png", "pdf", NULL};
+    static const char *const formats[] = {"dot", "svg", "png", "pdf", "html", NULL};
     static const char *const areas[] = {"actors", "irb", NULL};
     static const char *const labels[] = {"name", "short_name", "id", NULL};
     render_t *r = ctx;
@@ -171,7 +174,9 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
     case 'o': r->output = arg; break;
     case 'T':
         if ((r->format = pick(arg, formats)) < 0)
-            USAGE("unknown format '%s' (dot, svg, png or pdf)", arg);
+            USAGE("unknown format '%s' (dot, svg, png, pdf or html)", arg);
+        if (r->format == 4) /* html: the SVG, in a page that explores it */
+            r->html = 1, r->format = KL_VIZ_SVG;
         break;
     case 'v': r->verbose = 1; break;
     case OPT_TOP:
@@ -283,8 +288,14 @@ static int check_view(render_t *r)
         USAGE("--geo places every node at its coordinates: --layout and --group do not apply");
     if (!r->output)
         USAGE("no output file given (-o FILE)");
+    const char *ext = strrchr(r->output, '.');
+    if (r->format < 0 && ext && !strchr(ext, '/') && (!strcasecmp(ext, ".html") || !strcasecmp(ext, ".htm")))
+        r->html = 1, r->format = KL_VIZ_SVG;
+    if (r->html && (vopt->view == KL_VIEW_HEATMAP || vopt->view == KL_VIEW_REGION_MAP))
+        USAGE("an explorable page (.html) shows actors: the whole graph, --top, --ego or --path, not %s",
+              vopt->view == KL_VIEW_HEATMAP ? "--heatmap" : "--region-map");
     if (r->format < 0 && (r->format = kl_viz_format_from_path(r->output)) < 0)
-        USAGE("cannot tell the format of '%s' from its extension (.dot, .svg, .png or .pdf); use --format",
+        USAGE("cannot tell the format of '%s' from its extension (.dot, .svg, .png, .pdf or .html); use --format",
               r->output);
     if (r->format == KL_VIZ_GNUPLOT)
         USAGE("'%s': .gp files are gnuplot scripts, written by `kluster trend --chart`; a diagram is .dot, .svg, "
@@ -293,6 +304,30 @@ static int check_view(render_t *r)
     return KL_CLI_GO_ON;
 }
 #undef USAGE
+
+/* The page that explores the diagram: *data (the SVG) becomes the page.
+ * Returns 0, or 1 after printing the error. */
+static int explorer_page(const kl_run_t *run, const char *path, char **data, size_t *len)
+{
+    kl_explorer_t x = {&run->ds, &run->g, &run->metrics, &run->regions, path, *data, *len};
+    char *page = NULL;
+    size_t page_len = 0;
+    FILE *m = open_memstream(&page, &page_len);
+    int bad = !m;
+    if (m) {
+        bad = kl_write_explorer_page(m, &x) != 0;
+        bad |= fclose(m) != 0;
+    }
+    if (bad) {
+        free(page);
+        kl_cli_error("out of memory writing the page");
+        return 1;
+    }
+    free(*data);
+    *data = page;
+    *len = page_len;
+    return 0;
+}
 
 static void print_timings(const kl_viz_t *viz, const kl_run_t *run, double t_write)
 {
@@ -366,6 +401,8 @@ int cmd_render(int argc, char **argv)
      * gives them under the same policy, and no centralities; the other
      * views need the metrics only */
     o.run.parts = vopt->view == KL_VIEW_HEATMAP ? KL_RUN_REGIONS | KL_RUN_PAIR_BROKERS : KL_RUN_METRICS;
+    if (r.html) /* the cards name the region pairs each actor brokers */
+        o.run.parts = KL_RUN_METRICS | KL_RUN_REGIONS | KL_RUN_PAIR_BROKERS;
 
     kl_run_t run;
     kl_viz_t *viz = NULL;
@@ -391,6 +428,8 @@ int cmd_render(int argc, char **argv)
         kl_cli_print_error(&err);
         goto cleanup;
     }
+    if (r.html && explorer_page(&run, argv[optind], &data, &len) != 0)
+        goto cleanup;
     double t1 = now();
     if (strcmp(r.output, "-") == 0 ? fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0
                                    : kl_output_write_data(r.output, data, len, KL_OUTPUT_THROUGH_LINKS) != 0) {

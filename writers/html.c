@@ -342,7 +342,9 @@ static void svg_widths(const char *svg, size_t len, double *natural, double *rea
 /* A figure's opening: a link to the SVG file at full size, then the
  * diagram as wide as the column allows between its readable width and its
  * own (the column scrolls sideways when it is narrower than readable). */
-static void figure_open(FILE *f, const char *svg, size_t len, const char *prefix, const char *href)
+/* The figure's opening and its SVG; explore: the SVG inside the explorer's
+ * stage (writers/explorer.c), its ids unprefixed as the script reads them. */
+static void figure_open_as(FILE *f, const char *svg, size_t len, const char *prefix, const char *href, int explore)
 {
     double natural, readable;
     svg_widths(svg, len, &natural, &readable);
@@ -356,8 +358,16 @@ static void figure_open(FILE *f, const char *svg, size_t len, const char *prefix
         fprintf(f, "<div class=\"fig\" style=\"--natural:%.0fpx;--readable:%.0fpx\">\n", ceil(natural), ceil(readable));
     else
         fputs("<div class=\"fig\" style=\"--natural:100%;--readable:0\">\n", f);
-    inline_svg(f, svg, len, prefix);
+    if (explore)
+        kl_write_explorer_stage(f, svg, len);
+    else
+        inline_svg(f, svg, len, prefix);
     fputs("\n</div>", f);
+}
+
+static void figure_open(FILE *f, const char *svg, size_t len, const char *prefix, const char *href)
+{
+    figure_open_as(f, svg, len, prefix, href, 0);
 }
 
 typedef struct {
@@ -545,7 +555,7 @@ static void diagrams_section(FILE *f, const kl_html_report_t *r)
               f);
     }
     if (r->diagram_svg) {
-        figure_open(f, r->diagram_svg, r->diagram_len, "nw-", r->diagram_href);
+        figure_open_as(f, r->diagram_svg, r->diagram_len, "nw-", r->diagram_href, r->explorer);
         fputs("\n<figcaption>", f);
         E(r->diagram_caption ? r->diagram_caption : "The network.");
         fputs(" Clusters are regions, shapes kinds of actor, size inter-regional betweenness; bridges are drawn "
@@ -1316,7 +1326,7 @@ static int trend_section(FILE *f, const kl_html_report_t *r)
     return 0;
 }
 
-static void page_head(FILE *f, const char *title)
+static void page_head(FILE *f, const char *title, int explorer)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -1325,6 +1335,8 @@ static void page_head(FILE *f, const char *title)
     N(title);
     fputs("</title>\n<style>\n", f);
     fputs(css, f);
+    if (explorer)
+        fputs(kl_i_explorer_css, f);
     fputs("</style>\n</head>\n<body>\n", f);
 }
 
@@ -1344,7 +1356,7 @@ int kl_write_html_report(FILE *f, const kl_html_report_t *r)
     const char *title = ds->title ? ds->title : ds->id ? ds->id : r->dataset_id;
     char head[KL_SHOWN_SIZE + 32], shown[KL_SHOWN_SIZE];
     snprintf(head, sizeof head, "%s – kluster report", kl_shown_name(title, shown));
-    page_head(f, head);
+    page_head(f, head, r->explorer && r->diagram_svg);
     fputs("<header class=\"top\"><div class=\"wrap\">\n<p class=\"eyebrow\">Collaboration network report</p>\n<h1>",
           f);
     N(title);
@@ -1382,8 +1394,14 @@ int kl_write_html_report(FILE *f, const kl_html_report_t *r)
     E(r->dataset_path);
     fputs(". Definitions of every measure: docs/metrics.md. The same numbers are in <code>analysis.json</code>, "
           "<code>actors.csv</code> and <code>region_pairs.csv</code> next to this file.</footer>\n"
-          "</main>\n</body>\n</html>\n",
+          "</main>\n",
           f);
+    if (r->explorer && r->diagram_svg) {
+        kl_explorer_t x = {ds, r->g, r->res, r->regions, r->dataset_path, r->diagram_svg, r->diagram_len};
+        if (kl_write_explorer_scripts(f, &x) != 0)
+            goto cleanup;
+    }
+    fputs("</body>\n</html>\n", f);
     rc = ferror(f) ? -1 : 0;
     if (rc && !errno)
         errno = EIO;
@@ -1417,7 +1435,7 @@ int kl_write_html_index(FILE *f, const char *outdir, const kl_html_index_entry_t
         else
             failed++;
     }
-    page_head(f, "kluster batch report");
+    page_head(f, "kluster batch report", 0);
     fputs("<header class=\"top\"><div class=\"wrap\">\n<p class=\"eyebrow\">kluster batch</p>\n"
           "<h1>Collaboration network reports</h1>\n<p class=\"sub\">",
           f);

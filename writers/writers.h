@@ -385,6 +385,7 @@ typedef struct {
     size_t trend_chart_len;
     const char *trend_chart_href;    /* its file, linked as "Open at full size"; or NULL */
     const char *trend_maps_href;     /* the region maps of every period, linked; or NULL */
+    int explorer;                    /* the diagram explorable (kl_explorer_t): pan, zoom, cards, search */
 } kl_html_report_t;
 
 /* Write report.html: the graph in numbers, key findings, the diagrams, who
@@ -829,5 +830,47 @@ typedef struct {
  * out of memory (f is then empty). */
 int kl_trend_figure_init(kl_trend_figure_t *f, const kl_trend_t *t);
 void kl_trend_figure_destroy(kl_trend_figure_t *f);
+
+/* ------------------------------------------------------------ explorer */
+
+#define KL_EXPLORER_FORMAT "kluster-explorer/1"
+
+/* The network diagram made explorable in a browser (writers/explorer.c,
+ * with writers/explorer/explorer.js and .css inlined): pan and zoom, a card
+ * per actor (kind, region, degree, irb share and rank, the region pairs it
+ * brokers, the evidence for its ties with quotes and sources), search by
+ * name, short name, alias or id over every actor, one region or region
+ * pair highlighted with its brokers, the top N shown, a click copying the
+ * actor's id and the command for its ego diagram.  All borrowed. */
+typedef struct {
+    const kl_dataset_t *ds;
+    const kl_agraph_t *g;
+    const kl_analysis_t *res;
+    const kl_regions_t *regions;  /* the pairs' brokers; may be NULL */
+    const char *dataset_path;     /* as given (the ego command names it) */
+    const char *svg;              /* the diagram (kl_viz_render SVG) */
+    size_t svg_len;
+} kl_explorer_t;
+
+/* kluster-explorer/1 JSON (docs/diagrams.md#explore-in-the-browser):
+ * dataset, ego_command, kinds, regions (id, name, colour), actors (every
+ * actor of g, by id: id, name, short_name, aliases, kind, region, degree,
+ * irb_share, rank, drawn, pairs brokered, evidence (at most 20 relations:
+ * those to another region first, then those with a quote) and
+ * evidence_more; a field at its default, null, [], 0 or false, is left
+ * out), sources (title, url, date; evidence names them by index), pairs
+ * with brokers (most links first), top (the drawn actors by irb).  Above
+ * 5,000 actors only the drawn ones and the pairs' brokers carry evidence.
+ * Every '<' is written \u003c, so the text can sit in a <script>.
+ * Returns 0, or -1 with errno set. */
+int kl_write_explorer_data(FILE *f, const kl_explorer_t *x);
+/* The container with the diagram: <div class="kl-explorer" id="kl-explorer">
+ * <div class="kl-stage"><svg ...></div></div>.  One per page. */
+void kl_write_explorer_stage(FILE *f, const char *svg, size_t len);
+/* The data and the script, for the end of the page's body. */
+int kl_write_explorer_scripts(FILE *f, const kl_explorer_t *x);
+/* A page of its own: title, the stage, the scripts (`kluster render -o
+ * FILE.html`). */
+int kl_write_explorer_page(FILE *f, const kl_explorer_t *x);
 
 #endif

@@ -217,4 +217,8 @@ typedef struct {
  * more").  Empty lists are left out.  Can't fail (write errors stay in f). */
 void kl_i_trend_changes(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const kl_i_trend_style_t *st);
 
+/* The explorer's script and style (writers/explorer/explorer.js, .css),
+ * NUL-terminated; explorer_assets.c. */
+extern const char kl_i_explorer_js[], kl_i_explorer_css[];
+
 #endif

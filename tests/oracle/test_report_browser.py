@@ -26,8 +26,8 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tally import Tally  # noqa: E402
+from cdp import CHROMIUM, browser_skipped  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 KLUSTER = os.environ.get("KLUSTER", "./kluster")
 SHARED = os.environ.get("SHARED", "../shared")
 NORWAY = os.path.join(SHARED, "data/norway-h2020-participations/dataset.csv")
@@ -103,13 +103,11 @@ def png_is_blank(path):
 
 
 def main():
-    if not os.path.exists(CHROMIUM):
-        print("skipped: no chromium")
-        return 0
-    if os.environ.get("TEST_MODE") == "sanitizers":
-        # what is measured here is the browser's layout, the same for any build;
-        # the report's writer runs under the sanitizers in test_batch.sh
-        print("skipped under the sanitizers: the release pass measures the report")
+    # what is measured here is the browser's layout, the same for any build;
+    # the report's writer runs under the sanitizers in test_batch.sh
+    skipped = browser_skipped("the release pass measures the report")
+    if skipped:
+        print(skipped)
         return 0
     tally = Tally("report in a browser")
     work = tempfile.mkdtemp()

@@ -58,17 +58,22 @@ def tables(dataset, opts, tmp, maps):
     run("trend", dataset, "-f", "csv", "-o", out, *(figures + opts))
     actors = open(out, encoding="utf-8").read()
     pairs = run("trend", dataset, "-f", "csv", "--table", "pairs", *opts)
-    doc = json.loads(run("trend", dataset, *opts))
-    labels = [p["period"] for p in doc["periods"]]
-    per = {lab: {} for lab in labels}
+    labels, per = [], {}
     for row in csv.DictReader(io.StringIO(actors)):
+        if row["period"] not in per:
+            labels.append(row["period"])
+            per[row["period"]] = {}
         share = float(row["irb_share"]) if row["irb_share"] else None
         per[row["period"]][row["id"]] = (row["region"] or None, share, int(row["rank"]) if row["rank"] else 0)
     links = {lab: [] for lab in labels}
     for row in csv.DictReader(io.StringIO(pairs)):
-        if float(row["links"]) > 0:
+        if row["period"] in links and float(row["links"]) > 0:
             links[row["period"]].append((row["a"], row["b"], float(row["links"])))
-    tops = [[b["id"] for b in p["brokers"]] for p in doc["periods"]]
+    # each period's top: its actors ranked 1 .. --top (the table's rank column;
+    # test_trend.py holds the ranks to analyze)
+    top = int(opts[opts.index("--top") + 1]) if "--top" in opts else 10
+    tops = [sorted((i for i, a in per[lab].items() if 0 < a[2] <= top), key=lambda i: per[lab][i][2])
+            for lab in labels]
     return labels, per, links, tops
 
 

@@ -14,13 +14,14 @@ CC ?= cc
 PYTHON ?= /usr/bin/python3
 VERSION := 0.1.0
 
-PKGS := igraph libcgraph libgvc jansson
-# Debian packages: libraries, then what the tests use as oracles and tools.
-DEB_BUILD := pkg-config libigraph-dev libgraphviz-dev libjansson-dev
+PKGS := igraph libcgraph libgvc jansson xlsxwriter
+# Debian packages: libraries (and gettext, which compiles the output
+# languages' catalogues), then what the tests use as oracles and tools.
+DEB_BUILD := pkg-config libigraph-dev libgraphviz-dev libjansson-dev libxlsxwriter-dev gettext
 # What kluster runs, not links: gnuplot draws trend charts (without its
 # recommends, ImageMagick and the like: four packages in all).
 DEB_RUN := gnuplot-nox
-DEB_TEST := python3-networkx python3-scipy python3-numpy python3-igraph python3-pyproj libxml2-utils graphviz r-base-core r-cran-sna chromium
+DEB_TEST := python3-networkx python3-scipy python3-numpy python3-igraph python3-pyproj python3-openpyxl libxml2-utils graphviz r-base-core r-cran-sna chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HAVE_PKGS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
@@ -36,7 +37,7 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DKL_VERSIO
 LDLIBS := $(PKG_LIBS) -lm -pthread
 
 # The library modules, lowest first; cli/ (the command) is their first user.
-LIB_MODULES := engine loaders analysis viz writers pipeline
+LIB_MODULES := engine i18n loaders analysis viz writers pipeline
 MODULES := $(LIB_MODULES) cli
 SRC := $(sort $(wildcard $(addsuffix /*.c,$(MODULES))))
 LIB_SRC := $(filter-out cli/%,$(SRC))
@@ -78,6 +79,18 @@ build/san/%.o: %.c $(wildcard */*.h)
 build/release/viz/basemap.o build/san/viz/basemap.o: viz/basemap/basemap.json
 # writers/explorer_assets.c holds the explorer's script and style (.incbin)
 build/release/writers/explorer_assets.o build/san/writers/explorer_assets.o: writers/explorer/explorer.js writers/explorer/explorer.css
+# i18n/catalogues.c holds the compiled catalogues (.incbin): each language's
+# po/LANG/*.po merged (msgcat --use-first: one module's file per text) and
+# compiled with its format strings checked (msgfmt --check), in build/ only
+PO_LANGS := sv nb
+PO_MO := $(PO_LANGS:%=build/po/%.mo)
+build/release/i18n/catalogues.o build/san/i18n/catalogues.o: $(PO_MO)
+build/po/sv.mo: $(sort $(wildcard po/sv/*.po))
+build/po/nb.mo: $(sort $(wildcard po/nb/*.po))
+build/po/%.mo:
+	@mkdir -p build/po
+	@echo "  MSGFMT  $@"; msgcat --use-first --force-po -o build/po/$*.po $(sort $(wildcard po/$*/*.po)) && \
+	  msgfmt --check -o $@ build/po/$*.po
 
 build/kluster-san: $(SAN_CLI_OBJ) build/san/libkluster.a
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
@@ -92,7 +105,7 @@ build/san/tests/unit/%: tests/unit/%.c build/san/libkluster.a
 
 # Install the Debian packages that pkg-config (or the test oracles) cannot find.
 deps:
-	@if ! pkg-config --exists $(PKGS) 2>/dev/null; then \
+	@if ! pkg-config --exists $(PKGS) 2>/dev/null || ! command -v msgfmt >/dev/null 2>&1; then \
 	  echo "make deps: installing $(DEB_BUILD)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_BUILD) >/dev/null; \
 	  echo "make deps: done; re-run make if the build stops here"; \
@@ -114,12 +127,17 @@ check: deps-test
 	@$(MAKE) --no-print-directory kluster build/kluster-san $(UNIT_BIN) $(SAN_UNIT_BIN)
 	@$(MAKE) --no-print-directory check-release check-san
 
+# the expected outputs are English: a Swedish or Norwegian environment would
+# make kluster write its reports in that language (docs/languages.md)
+TEST_LANG_ENV := LANGUAGE= LC_ALL= LC_MESSAGES= LANG=C.UTF-8
+
 check-release:
-	@KLUSTER=./kluster UNIT_DIR=build/release/tests/unit PYTHON=$(PYTHON) bash tests/run.sh release
+	@$(TEST_LANG_ENV) KLUSTER=./kluster UNIT_DIR=build/release/tests/unit PYTHON=$(PYTHON) bash tests/run.sh release
 
 check-san:
-	@KLUSTER=./build/kluster-san UNIT_DIR=build/san/tests/unit PYTHON=$(PYTHON) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/run.sh sanitizers
+	@$(TEST_LANG_ENV) KLUSTER=./build/kluster-san UNIT_DIR=build/san/tests/unit PYTHON=$(PYTHON) \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  bash tests/run.sh sanitizers
 
 # The main job on the shipped dataset: validate it, then the analysis as a
 # Markdown report on the terminal, with the JSON and CSV results in out/.
@@ -142,19 +160,20 @@ run: all
 	@echo "make run: results in $(RUN_OUT)/ (analysis.json, actors.csv, report.md, bridges.md, diagram.svg/.png, region-map.svg, map.png, heatmap.png)"
 
 # The README's diagrams of the shipped dataset and, where ../shared is beside
-# the checkout, of the Norwegian H2020 import (committed under docs/).
+# the checkout, of the Norwegian H2020 import (committed under docs/, in
+# English whatever the environment's language).
 NORWAY_CSV ?= ../shared/data/norway-h2020-participations/dataset.csv
 docs: all
 	@$(MAKE) --no-print-directory kluster
-	./kluster render datasets/cleantech-se -q -o docs/cleantech-se.svg
-	./kluster render datasets/cleantech-se -q --region-map -o docs/cleantech-se-regions.svg
-	./kluster render datasets/cleantech-se -q --region-map --geo -o docs/cleantech-se-map.svg
-	./kluster render datasets/cleantech-se -q --heatmap -o docs/cleantech-se-heatmap.svg
+	./kluster render datasets/cleantech-se -q --lang en -o docs/cleantech-se.svg
+	./kluster render datasets/cleantech-se -q --lang en --region-map -o docs/cleantech-se-regions.svg
+	./kluster render datasets/cleantech-se -q --lang en --region-map --geo -o docs/cleantech-se-map.svg
+	./kluster render datasets/cleantech-se -q --lang en --heatmap -o docs/cleantech-se-heatmap.svg
 	@if [ -f $(NORWAY_CSV) ]; then \
 	  set -e; rm -rf build/docs-norway; \
 	  ./kluster import -q --map loaders/maps/norway-h2020.json $(NORWAY_CSV) -o build/docs-norway; \
-	  ./kluster render build/docs-norway -q --region-map --geo -o docs/norway-h2020-map.svg; \
-	  ./kluster render build/docs-norway -q --top 30 -o docs/norway-h2020-top30.svg; \
+	  ./kluster render build/docs-norway -q --lang en --region-map --geo -o docs/norway-h2020-map.svg; \
+	  ./kluster render build/docs-norway -q --lang en --top 30 -o docs/norway-h2020-top30.svg; \
 	  echo "make docs: the Norwegian figures from $(NORWAY_CSV)"; \
 	else echo "make docs: $(NORWAY_CSV) not found, the Norwegian figures kept as they are"; fi
 
@@ -172,7 +191,8 @@ bench-scale: all
 # The library's public headers, one a module, installed under
 # include/kluster/ as they sit here (their relative includes hold there),
 # with kluster.h, the one header a program includes.
-PUBLIC_HEADERS := engine/graph.h loaders/loaders.h analysis/analysis.h viz/viz.h writers/writers.h pipeline/pipeline.h
+PUBLIC_HEADERS := engine/graph.h i18n/i18n.h loaders/loaders.h analysis/analysis.h viz/viz.h writers/writers.h \
+  pipeline/pipeline.h
 
 install: all
 	@$(MAKE) --no-print-directory kluster build/release/libkluster.a
@@ -195,6 +215,31 @@ maps-points:
 
 clean:
 	rm -rf build kluster out fuzz-out
+
+# --------------------------------------------------------- output languages
+#   make po
+#       re-extract the texts marked _(), N_(), C_(), NC_(), kl_tr(), kl_trn() and kl_trc() into
+#       po/writers.pot (writers/, pipeline/, cli/) and po/viz.pot (viz/, the
+#       explorer and the trend figures), and merge each into po/LANG/ (a
+#       missing file is started with msginit); then translate what is empty
+#       or fuzzy and run make (docs/languages.md).
+XGETTEXT_FLAGS := --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=kl_tr --keyword=kl_trn:1,2 \
+  --keyword=C_:1c,2 --keyword=NC_:1c,2 --keyword=kl_trc:1c,2 --add-comments=TRANSLATORS: --add-location=file \
+  --force-po --package-name=kluster --package-version=$(VERSION) --msgid-bugs-address=docs/languages.md
+POT_VIZ_SRC := $(sort $(wildcard viz/*.c)) writers/explorer.c writers/trend_figures.c
+POT_WRITERS_SRC := $(filter-out $(POT_VIZ_SRC),$(sort $(wildcard writers/*.c pipeline/*.c cli/*.c)))
+
+.PHONY: po
+po:
+	@command -v xgettext >/dev/null || $(MAKE) --no-print-directory deps
+	xgettext $(XGETTEXT_FLAGS) -o po/writers.pot $(POT_WRITERS_SRC)
+	xgettext $(XGETTEXT_FLAGS) -o po/viz.pot $(POT_VIZ_SRC)
+	@for pot in writers viz; do for l in $(PO_LANGS); do \
+	  if [ -f po/$$l/$$pot.po ]; then msgmerge --quiet --update --backup=off po/$$l/$$pot.po po/$$pot.pot; \
+	  else mkdir -p po/$$l && msginit --no-translator --locale=$$l --input=po/$$pot.pot --output-file=po/$$l/$$pot.po; fi \
+	  || exit 1; done; done
+	@for l in $(PO_LANGS); do printf 'make po: %s: ' $$l; \
+	  msgcat --use-first po/$$l/*.po | msgfmt --statistics -o /dev/null - 2>&1; done
 
 # ---------------------------------------------------- fuzzing and valgrind
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="json ndjson csv escape"]
@@ -246,7 +291,7 @@ deps-valgrind: deps-test
 
 valgrind: deps-valgrind
 	@$(MAKE) --no-print-directory kluster
-	@VALGRIND=1 KLUSTER_BIN=$(CURDIR)/kluster KLUSTER=tests/tools/valgrind-kluster TIMEOUT=$${TIMEOUT:-300} \
+	@$(TEST_LANG_ENV) VALGRIND=1 KLUSTER_BIN=$(CURDIR)/kluster KLUSTER=tests/tools/valgrind-kluster TIMEOUT=$${TIMEOUT:-300} \
 	  PYTHON=$(PYTHON) bash tests/run.sh valgrind
 
 # ------------------------------------------------------------------ basemap

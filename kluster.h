@@ -21,14 +21,17 @@
  *     kl_run_destroy(&run);
  *
  * The modules, lowest first (docs/architecture.md): engine (the typed graph
- * model), loaders (input formats), analysis (the metrics), viz (diagrams
- * with Graphviz), writers (output formats), pipeline (one run).  Nothing in
- * the library prints; errors come back as kl_error_t.
+ * model), i18n (the language of the reports: kl_lang_set), loaders (input
+ * formats), analysis (the metrics), viz (diagrams with Graphviz), writers
+ * (output formats), pipeline (one run).  Nothing in the library prints;
+ * errors come back as kl_error_t.
  */
 #ifndef KLUSTER_H
 #define KLUSTER_H
 
 #include "engine/graph.h"
+#define KL_I18N_NO_MARKERS
+#include "i18n/i18n.h"
 #include "loaders/loaders.h"
 #include "analysis/analysis.h"
 #include "viz/viz.h"

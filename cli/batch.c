@@ -21,7 +21,8 @@ const char *const kl_batch_outputs[] = {"report.html", "report.md",   "analysis.
                                         "region_pairs.csv", "diagram.svg", "region-map.svg", "heatmap.svg",
                                         NULL};
 
-const char *const kl_batch_optional_outputs[] = {KL_BATCH_TREND, KL_BATCH_TREND_CHART, KL_BATCH_TREND_MAPS, NULL};
+const char *const kl_batch_optional_outputs[] = {KL_BATCH_TREND, KL_BATCH_TREND_CHART, KL_BATCH_TREND_MAPS,
+                                                 KL_BATCH_XLSX, NULL};
 
 const char *const kl_batch_phase_names[KL_PHASE_B_COUNT] = {"queued", "hash",   "load",   "analyse", "trend",
                                                             "write",  "render", "report", "done"};

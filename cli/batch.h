@@ -89,6 +89,9 @@ extern const char *const kl_batch_outputs[]; /* NULL-terminated: report.html, ..
 #define KL_BATCH_TREND "trend.json"
 #define KL_BATCH_TREND_CHART "trend-brokers.svg"
 #define KL_BATCH_TREND_MAPS "trend-maps.svg"
+/* The analysis as an Excel workbook: left out (and the status says why)
+ * when a table has more rows than a sheet holds. */
+#define KL_BATCH_XLSX "report.xlsx"
 extern const char *const kl_batch_optional_outputs[]; /* NULL-terminated */
 
 /* Write a file name in the folder dirfd so that it appears only complete:

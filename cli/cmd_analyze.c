@@ -38,10 +38,12 @@ static void help(void)
            "agree with regions (NMI, ARI).  Definitions: docs/metrics.md.\n\n"
            "options:\n"
            "  -f, --format FMT       json (default; kluster-analysis/1), csv (one row per\n"
-           "                         actor) or md (a human summary with top-N tables)\n"
+           "                         actor), md (a human summary with top-N tables) or xlsx\n"
+           "                         (an Excel workbook, one sheet per table; needs -o FILE)\n"
            "  -o, --output FILE      write to FILE (written to a temporary name, renamed when\n"
            "                         complete); '-' or none: standard output\n"
            "  --top N                rows per table of the md summary (default 10)\n"
+           KL_CLI_LANG_HELP
            "  --seed S               seed of community detection and sampling (default 1)\n"
            KL_CLI_SAMPLES_HELP KL_CLI_SAMPLING_HELP
            "  --communities ALG      leiden (default, modularity) or louvain\n"
@@ -74,7 +76,7 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
     switch (c) {
     case 'f':
         if ((f = kl_cli_pick_format(arg)) < 0)
-            return kl_cli_usage_error("analyze", usage_text, "unknown format '%s' (json, csv or md)", arg);
+            return kl_cli_usage_error("analyze", usage_text, "unknown format '%s' (json, csv, md or xlsx)", arg);
         a->format = (kl_format)f;
         return KL_CLI_HANDLED;
     case 'o': a->output = arg; return KL_CLI_HANDLED;
@@ -136,7 +138,7 @@ int cmd_analyze(int argc, char **argv)
     kl_cli_options_init(&o);
     analyze_t a = {&o, KL_FORMAT_JSON, NULL, 10, 0, 0};
     const kl_cli_command_t cmd = {"analyze", usage_text, help, "f:o:v", longopts,
-                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SAMPLES | KL_CLI_SEED,
+                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SAMPLES | KL_CLI_SEED | KL_CLI_LANG,
                                   option, &a};
     int rc = kl_cli_parse(&cmd, argc, argv, &o);
     if (rc != KL_CLI_GO_ON)
@@ -147,6 +149,8 @@ int cmd_analyze(int argc, char **argv)
         return kl_cli_usage_error("analyze", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
     if ((rc = kl_cli_check(&cmd, &o)) != KL_CLI_GO_ON)
         return rc;
+    if (a.format == KL_FORMAT_XLSX && (!a.output || strcmp(a.output, "-") == 0))
+        return kl_cli_usage_error("analyze", usage_text, KL_CLI_XLSX_NEEDS_FILE);
     const char *path = argv[optind];
 
     kl_run_t run;
@@ -172,11 +176,14 @@ int cmd_analyze(int argc, char **argv)
     kl_report_t report;
     kl_run_report(&run, path, (uint32_t)a.top, &report);
     errno = 0;
+    char why[300] = "";
     int wrc = a.format == KL_FORMAT_CSV ? kl_write_csv(out.f, &report)
               : a.format == KL_FORMAT_MD ? kl_write_md(out.f, &report)
+              : a.format == KL_FORMAT_XLSX ? kl_write_xlsx(out.f, &report, why, sizeof why)
                                          : kl_write_json(out.f, &report);
     if (wrc != 0 || kl_output_commit(&out) != 0) {
-        kl_cli_error("cannot write '%s': %s", a.output ? a.output : "standard output", strerror(errno ? errno : EIO));
+        kl_cli_error("cannot write '%s': %s", a.output ? a.output : "standard output",
+                     *why ? why : strerror(errno ? errno : EIO));
         goto cleanup;
     }
     if (a.verbose)

@@ -45,8 +45,9 @@ static void help(void)
 {
     printf("%s\n"
            "Validate, analyse and render every dataset into OUTDIR/<dataset-id>/: report.html\n"
-           "(self-contained, printable), report.md, analysis.json, actors.csv, region_pairs.csv,\n"
-           "diagram.svg, region-map.svg and heatmap.svg (the region x region heat map of links).\n"
+           "(self-contained, printable), report.md, report.xlsx (Excel), analysis.json,\n"
+           "actors.csv, region_pairs.csv, diagram.svg, region-map.svg and heatmap.svg (the\n"
+           "region x region heat map of links).\n"
            "When the relations are dated in two years or more, the reports get an \"Over time\"\n"
            "section (each year analysed on its own, as `kluster trend` does) and trend.json\n"
            "(kluster-trend/1) is written beside them.\n"
@@ -64,6 +65,7 @@ static void help(void)
            "  --force                redo datasets whose inputs and options did not change\n"
            "                         (default: skip them; they are listed as 'unchanged')\n"
            "  --top N                rows per table of the reports (default 10)\n"
+           KL_CLI_LANG_HELP
            "  --no-trend             no \"Over time\" section and no trend.json (they cost one\n"
            "                         analysis per year the relations are dated in)\n"
            "  --seed S               seed of community detection and sampling (default 1)\n"
@@ -129,6 +131,9 @@ typedef struct {
     int kind;
 } writer_ctx_t;
 
+/* Why report.xlsx could not be written (one dataset per process). */
+static char xlsx_why[300];
+
 static int write_one(FILE *f, void *c)
 {
     writer_ctx_t *w = c;
@@ -144,6 +149,7 @@ static int write_one(FILE *f, void *c)
     case 4: return kl_write_html_report(f, w->html);
     case 5: return kl_write_batch_status(f, w->status);
     case 6: return kl_write_trend_json(f, w->trend);
+    case 7: return kl_write_xlsx(f, w->report, xlsx_why, sizeof xlsx_why);
     }
     return -1;
 }
@@ -349,8 +355,9 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     double t0 = now();
     kl_run_t run;
     kl_error_t err = {0};
-    char error[1400] = "", hash[65] = "", diagram_note[500] = "", map_note[500] = "", caption[200] = "";
+    char error[1400] = "", hash[65] = "", diagram_note[500] = "", map_note[500] = "", caption[400] = "";
     char sampling_note[300] = "", heat_note[500] = "", trend_note[600] = "", note[2200] = "";
+    char xlsx_note[400] = ""; /* why there is no report.xlsx */
     char *diagram = NULL, *map = NULL, *heat = NULL;
     kl_viz_t *viz1 = NULL, *viz2 = NULL, *viz3 = NULL;
     size_t diagram_len = 0, map_len = 0, heat_len = 0;
@@ -441,6 +448,20 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     }
     if (write_kind(dirfd, "report.md", &w, 2, error, sizeof error))
         goto done;
+    /* the analysis as an Excel workbook; a table longer than a sheet
+     * (1,048,575 rows) leaves it out, which the status says, rather than
+     * failing the dataset */
+    w.kind = 7;
+    if (kl_batch_write_file(dirfd, KL_BATCH_XLSX, write_one, &w) != 0) {
+        if (errno != EFBIG) {
+            snprintf(error, sizeof error, "cannot write '%s': %s", KL_BATCH_XLSX,
+                     *xlsx_why ? xlsx_why : strerror(errno));
+            goto done;
+        }
+        snprintf(xlsx_note, sizeof xlsx_note, "No %s: %s.", KL_BATCH_XLSX, xlsx_why);
+        if (remove_stale(dirfd, KL_BATCH_XLSX, error, sizeof error) != 0)
+            goto done;
+    }
 
     set_phase(KL_PHASE_B_RENDER);
     kl_viz_options_t vopt;
@@ -452,9 +473,10 @@ static int run_dataset(const batch_opts_t *o, const kl_batch_input_t *in, int di
     if (run.g.n > 150) {
         vopt.top = 60;
         snprintf(caption, sizeof caption,
-                 "The 60 actors with the highest inter-regional betweenness (of %u) and the ties among them.", run.g.n);
+                 _("The 60 actors with the highest inter-regional betweenness (of %u) and the ties among them."),
+                 run.g.n);
     } else {
-        snprintf(caption, sizeof caption, "The whole network: %u actors, %u ties.", run.g.n, run.g.csr.m);
+        snprintf(caption, sizeof caption, _("The whole network: %u actors, %u ties."), run.g.n, run.g.csr.m);
     }
     int r1 = render_view(&run.ds, &run.g, &run.metrics, &vopt, &diagram, &diagram_len, diagram_note, sizeof diagram_note, "network diagram",
                          &viz1);
@@ -507,6 +529,10 @@ done:
     if (*trend_note) {
         size_t len = strlen(note);
         snprintf(note + len, sizeof note - len, "%s%s", len ? " " : "", trend_note);
+    }
+    if (*xlsx_note) {
+        size_t len = strlen(note);
+        snprintf(note + len, sizeof note - len, "%s%s", len ? " " : "", xlsx_note);
     }
     kl_batch_status_info_t status = {in->id, in->path, o->options, rc == KL_BATCH_CHILD_OK ? NULL : error,
                                      run.ds.finalized || run.ds.n_warnings ? &run.ds : NULL, &run.g, analysed ? &run.metrics : NULL,
@@ -1010,6 +1036,12 @@ static void describe_options(batch_opts_t *o)
              (unsigned long long)r->load.max_input_bytes, r->load.max_entities, r->load.max_relations, q->exact,
              q->samples, q->epsilon, q->delta, q->exact_work_limit, q->broker_work_limit, go->max_project_size,
              (unsigned long long)go->max_ties, r->max_regions);
+    /* the reports' language; English leaves the text as it was before
+     * there were languages, so English outputs stay up to date */
+    if (kl_lang_get() != KL_LANG_EN) {
+        size_t len = strlen(o->options);
+        snprintf(o->options + len, sizeof o->options - len, " lang=%s", kl_lang_code(kl_lang_get()));
+    }
 }
 
 int cmd_batch(int argc, char **argv)
@@ -1028,7 +1060,7 @@ int cmd_batch(int argc, char **argv)
     o.top = 10;
     o.trend = 1;
     const kl_cli_command_t cmd = {"batch", usage_text, help, "o:j:", longopts,
-                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED, option, &o};
+                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED | KL_CLI_LANG, option, &o};
     int prc = kl_cli_parse(&cmd, argc, argv, &o.cli);
     if (prc != KL_CLI_GO_ON)
         return prc;

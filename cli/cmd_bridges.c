@@ -27,7 +27,7 @@ static void help(void)
            "betweenness.  Definitions: docs/metrics.md#region-pairs.\n\n"
            "options:\n"
            "  --regions IDS          report only the pairs among these regions (two or more\n"
-           "                         region ids, comma-separated); their brokers are exact\n"
+           "                         region ids or names, comma-separated); their brokers are exact\n"
            "  --top N                brokers per pair and actors listed (default 5)\n"
            "  --all-pairs            brokers for every connected pair, however long it takes\n"
            "  --broker-work-limit W  brokers for every connected pair when W' m <= W (W': the\n"
@@ -35,8 +35,10 @@ static void help(void)
            "                         m: ties; default 1e10); above it only for the --regions\n"
            "                         pairs and the 20 pairs with most links\n"
            "  -f, --format FMT       md (default: sentences and tables), json\n"
-           "                         (kluster-bridges/1) or csv (one row per region pair)\n"
+           "                         (kluster-bridges/1), csv (one row per region pair) or\n"
+           "                         xlsx (an Excel workbook, one sheet per table; needs -o)\n"
            "  -o, --output FILE      write to FILE (complete or not at all); '-': stdout\n"
+           KL_CLI_LANG_HELP
            "  --timings              also time exact betweenness and exact irb as two separate\n"
            "                         runs; print both and their ratio to standard error\n"
            KL_CLI_SAMPLING_HELP
@@ -75,7 +77,7 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
     switch (c) {
     case 'f':
         if ((f = kl_cli_pick_format(arg)) < 0)
-            return kl_cli_usage_error("bridges", usage_text, "unknown format '%s' (json, csv or md)", arg);
+            return kl_cli_usage_error("bridges", usage_text, "unknown format '%s' (json, csv, md or xlsx)", arg);
         b->format = (kl_format)f;
         return KL_CLI_HANDLED;
     case 'o': b->output = arg; return KL_CLI_HANDLED;
@@ -97,7 +99,7 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
 
 /* --regions: the named regions (ds indices) into focus, which holds room
  * for n_named; returns how many, or -1 after a message. */
-static int find_regions(const kl_dataset_t *ds, const char *regions_arg, uint32_t *focus)
+static int find_regions(const kl_dataset_t *ds, const char *regions_arg, const char *path, uint32_t *focus)
 {
     char *copy = strdup(regions_arg);
     if (!copy) {
@@ -106,9 +108,8 @@ static int find_regions(const kl_dataset_t *ds, const char *regions_arg, uint32_
     }
     int n = 0;
     for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        int32_t r = kl_dataset_find_region(ds, tok);
+        int32_t r = kl_cli_name_region(ds, tok, "--regions", path);
         if (r < 0) {
-            kl_cli_error("unknown region '%s' in --regions", tok);
             free(copy);
             return -1;
         }
@@ -176,7 +177,7 @@ int cmd_bridges(int argc, char **argv)
     kl_cli_options_init(&o);
     bridges_t b = {&o, KL_FORMAT_MD, NULL, NULL, 5, 0};
     const kl_cli_command_t cmd = {"bridges", usage_text, help, "f:o:", longopts,
-                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED, option, &b};
+                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED | KL_CLI_LANG, option, &b};
     int rc = kl_cli_parse(&cmd, argc, argv, &o);
     if (rc != KL_CLI_GO_ON)
         return rc;
@@ -186,6 +187,8 @@ int cmd_bridges(int argc, char **argv)
         return kl_cli_usage_error("bridges", usage_text, "one dataset expected, got '%s' too", argv[optind + 1]);
     if ((rc = kl_cli_check(&cmd, &o)) != KL_CLI_GO_ON)
         return rc;
+    if (b.format == KL_FORMAT_XLSX && (!b.output || strcmp(b.output, "-") == 0))
+        return kl_cli_usage_error("bridges", usage_text, KL_CLI_XLSX_NEEDS_FILE);
     size_t n_named = 0;
     if (b.regions_arg) {
         n_named = 1;
@@ -217,7 +220,7 @@ int cmd_bridges(int argc, char **argv)
             kl_cli_error("out of memory");
             goto cleanup;
         }
-        if ((n_focus = find_regions(&run.ds, b.regions_arg, focus)) < 0)
+        if ((n_focus = find_regions(&run.ds, b.regions_arg, path, focus)) < 0)
             goto cleanup;
         o.run.focus = focus;
         o.run.n_focus = (uint32_t)n_focus;
@@ -236,11 +239,14 @@ int cmd_bridges(int argc, char **argv)
     }
     kl_bridges_report_t report = {&run.ds, &run.g, &run.regions, path, (uint32_t)b.top, shown};
     errno = 0;
+    char why[300] = "";
     int wrc = b.format == KL_FORMAT_CSV ? kl_write_bridges_csv(out.f, &report)
               : b.format == KL_FORMAT_JSON ? kl_write_bridges_json(out.f, &report)
+              : b.format == KL_FORMAT_XLSX ? kl_write_bridges_xlsx(out.f, &report, why, sizeof why)
                                            : kl_write_bridges_md(out.f, &report);
     if (wrc != 0 || kl_output_commit(&out) != 0) {
-        kl_cli_error("cannot write '%s': %s", b.output ? b.output : "standard output", strerror(errno ? errno : EIO));
+        kl_cli_error("cannot write '%s': %s", b.output ? b.output : "standard output",
+                     *why ? why : strerror(errno ? errno : EIO));
         goto cleanup;
     }
     rc = KL_EXIT_OK;

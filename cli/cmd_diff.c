@@ -31,6 +31,7 @@ static void help(void)
            "  -f, --format FMT       md (default: a readable summary) or json (kluster-diff/1)\n"
            "  -o, --output FILE      write to FILE (temporary name, renamed when complete)\n"
            "  --top N                top brokers compared (default 10)\n"
+           KL_CLI_LANG_HELP
            "  --seed S               seed of community detection and sampling for datasets\n"
            "                         (default 1)\n"
            "for datasets, as for `kluster analyze`:\n"
@@ -137,7 +138,7 @@ int cmd_diff(int argc, char **argv)
     kl_cli_options_init(&o.cli);
     o.top = 10;
     const kl_cli_command_t cmd = {"diff", usage_text, help, "f:o:", longopts,
-                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED, option, &o};
+                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED | KL_CLI_LANG, option, &o};
     int prc = kl_cli_parse(&cmd, argc, argv, &o.cli);
     if (prc != KL_CLI_GO_ON)
         return prc;

@@ -135,6 +135,8 @@ int cmd_import(int argc, char **argv)
     int rc = KL_EXIT_FAILURE, exists = 0;
     char *tmp = NULL, *target = NULL;
 
+    if (kl_cli_check_output(out, NULL))
+        goto cleanup;
     if (kl_import_map_load(&map, map_path, &err) != KL_OK) {
         kl_cli_print_error(&err);
         goto cleanup;

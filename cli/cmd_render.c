@@ -39,13 +39,15 @@ static void help(void)
            "A legend, a title and a footer (sources, dataset id) come with every diagram.\n\n"
            "views (one at a time; default: the whole graph):\n"
            "  --top N                the N most central actors (by --size-by) and their ties\n"
-           "  --ego ID               the actors within --depth ties of actor ID (default depth 1)\n"
+           "  --ego ACTOR            the actors within --depth ties of ACTOR (default depth 1): its\n"
+           "                         id, name or alias, or the start of one (see kluster find)\n"
            "  --depth K              how far the ego network reaches\n"
            "  --region-map           one node per region, sized by its actors; edges weighted by\n"
            "                         cross-region links (ties between the regions' actors, plus\n"
            "                         regionless actors tied to both) and labelled with the main\n"
            "                         broker: the highest irb among the actors on those links\n"
-           "  --path ID1 ID2         every shortest path between two actors or two regions\n"
+           "  --path A B             every shortest path between two actors or two regions (ids\n"
+           "                         or names)\n"
            "  --heatmap              a region x region matrix: each cell coloured by the pair's links\n"
            "                         (as for --region-map; viridis classes, on a log scale when links\n"
            "                         span more than a factor of ten), marked with the letter of its\n"
@@ -94,7 +96,8 @@ static void help(void)
            "  --subtitle TEXT        the line under it (default: the view, its counts and dates)\n"
            "  --caption TEXT         a source line under the legend, above the footer that names\n"
            "                         the dataset, e.g. \"Source: CORDIS, 2024\" (default: none);\n"
-           "                         long text wraps at spaces; \"\" leaves a title or subtitle out\n\n"
+           "                         long text wraps at spaces; \"\" leaves a title or subtitle out\n"
+           KL_CLI_LANG_HELP "\n"
            "graph and metrics:\n"
            KL_CLI_GRAPH_HELP KL_CLI_SAMPLES_HELP KL_CLI_SAMPLING_HELP
            "  --seed S               seed of communities and sampling (default 1)\n"
@@ -307,6 +310,34 @@ static int check_view(render_t *r)
 
 /* The page that explores the diagram: *data (the SVG) becomes the page.
  * Returns 0, or 1 after printing the error. */
+/* --ego and --path by name: the views take ids, so the names given are
+ * replaced by the ids they stand for (the dataset owns the strings). */
+static int name_actors(const kl_dataset_t *ds, const kl_agraph_t *g, kl_viz_options_t *vopt, const char *path)
+{
+    if (vopt->view == KL_VIEW_EGO) {
+        int32_t e = kl_cli_name_actor(ds, vopt->ego, "--ego", path);
+        if (e < 0)
+            return -1;
+        if (g->entity_vertex[e] < 0) {
+            kl_cli_error("'%s' (%s) is not an actor of the analysis graph (%s mode, excluded kinds)", vopt->ego,
+                         ds->entities[e].id, g->options.mode == KL_MODE_ORGANISATIONS ? "organisations" : "full");
+            return -1;
+        }
+        vopt->ego = ds->entities[e].id;
+    }
+    if (vopt->view == KL_VIEW_PATH) {
+        const char **ends[2] = {&vopt->path_from, &vopt->path_to};
+        for (int k = 0; k < 2; k++) {
+            int is_region = 0;
+            int32_t i = kl_cli_name_actor_or_region(ds, *ends[k], "--path", path, &is_region);
+            if (i < 0)
+                return -1;
+            *ends[k] = is_region ? ds->regions[i].id : ds->entities[i].id;
+        }
+    }
+    return 0;
+}
+
 static int explorer_page(const kl_run_t *run, const char *path, char **data, size_t *len)
 {
     kl_explorer_t x = {&run->ds, &run->g, &run->metrics, &run->regions, path, *data, *len};
@@ -383,7 +414,8 @@ int cmd_render(int argc, char **argv)
     kl_viz_options_init(&r.vopt);
     r.vopt.geo = KL_GEO_OFF; /* a map only on request */
     const kl_cli_command_t cmd = {"render", usage_text, help, "o:T:v", longopts,
-                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SAMPLES | KL_CLI_SEED,
+                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SAMPLES | KL_CLI_SEED |
+                                      KL_CLI_LANG,
                                   option, &r};
     int rc = kl_cli_parse(&cmd, argc, argv, &o);
     if (rc != KL_CLI_GO_ON)
@@ -413,6 +445,8 @@ int cmd_render(int argc, char **argv)
     rc = KL_EXIT_FAILURE;
     if (kl_cli_check_output(r.output, argv[optind]) || kl_cli_run_load(&run, argv[optind], &o) != 0 ||
         kl_cli_run_build(&run, &o) != 0)
+        goto cleanup;
+    if (name_actors(&run.ds, &run.g, vopt, argv[optind]) != 0)
         goto cleanup;
     /* refuse a whole graph too large to lay out before spending time on it */
     if (kl_viz_check_view(&run.ds, &run.g, vopt, &err) != KL_OK) {

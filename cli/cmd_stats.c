@@ -26,44 +26,6 @@ static int cmp_named(const void *a, const void *b)
     return strcmp(((const named_count_t *)a)->name, ((const named_count_t *)b)->name);
 }
 
-/* A name escaped for the terminal (kl_term_escape): on the stack when it
- * fits, so that printing allocates nothing for ordinary names. */
-typedef struct {
-    char small[1024];
-    char *big;
-} shown_t;
-
-/* s escaped, in sh (free sh->big after use); NULL when out of memory. */
-static const char *escaped(const char *s, shown_t *sh)
-{
-    size_t len = kl_term_escape(s, sh->small, sizeof sh->small);
-    sh->big = NULL;
-    if (len < sizeof sh->small)
-        return sh->small;
-    if ((sh->big = malloc(len + 1)))
-        kl_term_escape(s, sh->big, len + 1);
-    return sh->big;
-}
-
-/* Print s (escaped for the terminal) left-aligned in a field of width
- * characters (not bytes, so that "Östergötlands län" lines up with ASCII
- * names).  -1 when out of memory. */
-static int print_padded(const char *s, int width)
-{
-    shown_t sh;
-    const char *t = escaped(s, &sh);
-    if (!t)
-        return -1;
-    int chars = 0;
-    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
-        chars += (*p & 0xC0) != 0x80;
-    fputs(t, stdout);
-    free(sh.big);
-    for (; chars < width; chars++)
-        putchar(' ');
-    return 0;
-}
-
 static int print_stats(kl_run_t *run, const kl_cli_options_t *o)
 {
     const kl_dataset_t *ds = &run->ds;
@@ -100,13 +62,11 @@ static int print_stats(kl_run_t *run, const kl_cli_options_t *o)
     printf("relations   %u\n", ds->n_relations);
     int short_of_memory = 0;
     for (uint32_t j = 0; j < nt && !short_of_memory; j++) {
-        shown_t sh;
-        const char *name = escaped(types[j].name, &sh);
-        short_of_memory = !name;
-        if (name)
-            printf("  %-22s %u%s\n", name, types[j].count,
+        fputs("  ", stdout);
+        short_of_memory = kl_cli_print_padded(stdout, types[j].name, 22) < 0;
+        if (!short_of_memory)
+            printf(" %u%s\n", types[j].count,
                    kl_reltype_parse(types[j].name) == KL_REL_OTHER ? "  (unknown type)" : "");
-        free(sh.big);
     }
 
     uint32_t regionless = 0;
@@ -130,9 +90,9 @@ static int print_stats(kl_run_t *run, const kl_cli_options_t *o)
     for (uint32_t j = 0; j < ds->n_regions && !short_of_memory; j++) {
         const kl_region_t *g = &ds->regions[regions[j].count];
         printf("  ");
-        short_of_memory = print_padded(g->id, 10) < 0;
+        short_of_memory = kl_cli_print_padded(stdout, g->id, 10) < 0;
         putchar(' ');
-        short_of_memory = short_of_memory || print_padded(g->name, 30) < 0;
+        short_of_memory = short_of_memory || kl_cli_print_padded(stdout, g->name, 30) < 0;
         printf(" %u actor%s\n", actors[regions[j].count], actors[regions[j].count] == 1 ? "" : "s");
     }
     printf("  %-10s %-30s %u actor%s\n", "-", "(no region)", regionless, regionless == 1 ? "" : "s");

@@ -35,11 +35,14 @@ static void help(void)
            "  --cumulative           every period starts where the first starts\n\n"
            "output:\n"
            "  -f, --format FMT       json (default; kluster-trend/1), csv (tidy: one row per\n"
-           "                         period and actor with a tie) or md (a report)\n"
+           "                         period and actor with a tie), md (a report) or xlsx (an\n"
+           "                         Excel workbook: periods, actors, region pairs, changes;\n"
+           "                         needs -o FILE)\n"
            "  --table T              csv: actors (default) or pairs (one row per period and\n"
            "                         region pair)\n"
            "  -o, --output FILE      write to FILE (complete or not at all); default stdout\n"
            "  --top N                brokers per period (default 10)\n"
+           KL_CLI_LANG_HELP
            "  --chart FILE           also draw the top brokers' irb share per period, one line\n"
            "                         each (at most 10: those longest in the top), by gnuplot;\n"
            "                         .svg, .png, .pdf, or .gp for the gnuplot script itself\n"
@@ -77,7 +80,7 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
     switch (c) {
     case 'f':
         if ((f = kl_cli_pick_format(arg)) < 0)
-            return kl_cli_usage_error("trend", usage_text, "unknown format '%s' (json, csv or md)", arg);
+            return kl_cli_usage_error("trend", usage_text, "unknown format '%s' (json, csv, md or xlsx)", arg);
         a->format = (kl_format)f;
         a->format_given = 1;
         return KL_CLI_HANDLED;
@@ -222,7 +225,7 @@ int cmd_trend(int argc, char **argv)
     kl_cli_options_init(&o);
     trend_t a = {&o, KL_FORMAT_JSON, NULL, NULL, NULL, NULL, 10, 1, 0, 0, 0, 0, 0};
     const kl_cli_command_t cmd = {"trend", usage_text, help, "f:o:v", longopts,
-                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED, option, &a};
+                                  KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_SAMPLING | KL_CLI_SEED | KL_CLI_LANG, option, &a};
     int rc = kl_cli_parse(&cmd, argc, argv, &o);
     if (rc != KL_CLI_GO_ON)
         return rc;
@@ -238,6 +241,8 @@ int cmd_trend(int argc, char **argv)
                                   "--periods names the periods itself: --every, --from and --to go without it");
     if (a.table && a.format != KL_FORMAT_CSV)
         return kl_cli_usage_error("trend", usage_text, "--table goes with --format csv");
+    if (a.format == KL_FORMAT_XLSX && (!a.output || strcmp(a.output, "-") == 0))
+        return kl_cli_usage_error("trend", usage_text, KL_CLI_XLSX_NEEDS_FILE);
     kl_period_t *periods = NULL;
     uint32_t n_periods = 0;
     char msg[300];
@@ -320,13 +325,16 @@ int cmd_trend(int argc, char **argv)
     char *chart_href = a.chart ? figure_href(a.output, a.chart) : NULL;
     char *maps_href = a.maps ? figure_href(a.output, a.maps) : NULL;
     errno = 0;
+    char why[300] = "";
     int wrc = a.format == KL_FORMAT_CSV ? kl_write_trend_csv(out.f, &t, a.table)
               : a.format == KL_FORMAT_MD ? kl_write_trend_md(out.f, &t, chart_href, maps_href)
+              : a.format == KL_FORMAT_XLSX ? kl_write_trend_xlsx(out.f, &t, why, sizeof why)
                                          : kl_write_trend_json(out.f, &t);
     free(chart_href);
     free(maps_href);
     if (wrc != 0 || kl_output_commit(&out) != 0) {
-        kl_cli_error("cannot write '%s': %s", a.output ? a.output : "standard output", strerror(errno ? errno : EIO));
+        kl_cli_error("cannot write '%s': %s", a.output ? a.output : "standard output",
+                     *why ? why : strerror(errno ? errno : EIO));
         goto cleanup;
     }
     rc = KL_EXIT_OK;

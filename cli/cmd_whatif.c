@@ -25,12 +25,14 @@ static void help(void)
            "pairs of actors in different regions (neither of them the actor) its removal alone\n"
            "disconnects; the keystone actors come first.\n\n"
            "options:\n"
-           "  --remove IDS           actor ids, comma-separated (repeatable)\n"
+           "  --remove ACTORS        actors by id, name or alias, or the start of one,\n"
+           "                         comma-separated (repeatable; see kluster find)\n"
            "  --rank                 rank every actor by the pairs its removal disconnects\n"
            "  --top N                rows of the ranking (default 10)\n"
-           "  -f, --format FMT       md (default), json (kluster-whatif/1) or csv\n"
+           "  -f, --format FMT       md (default), json (kluster-whatif/1), csv or xlsx (an\n"
+           "                         Excel workbook, one sheet per table; needs -o FILE)\n"
            "  -o, --output FILE      write to FILE (complete or not at all); '-': stdout\n"
-           KL_CLI_GRAPH_HELP KL_CLI_COMMON_HELP
+           KL_CLI_LANG_HELP KL_CLI_GRAPH_HELP KL_CLI_COMMON_HELP
            "  -h, --help             this help\n",
            usage_text);
 }
@@ -53,7 +55,7 @@ static int option(int c, const char *arg, int argc, char **argv, void *ctx)
     switch (c) {
     case 'f':
         if ((f = kl_cli_pick_format(arg)) < 0)
-            return kl_cli_usage_error("whatif", usage_text, "unknown format '%s' (md, json or csv)", arg);
+            return kl_cli_usage_error("whatif", usage_text, "unknown format '%s' (md, json, csv or xlsx)", arg);
         w->format = (kl_format)f;
         return KL_CLI_HANDLED;
     case 'o': w->output = arg; return KL_CLI_HANDLED;
@@ -91,6 +93,8 @@ static int check_args(const kl_cli_command_t *cmd, kl_cli_options_t *o, const wh
         return kl_cli_usage_error("whatif", usage_text, "--remove and --rank exclude each other");
     if (!w->rank && !w->remove_ids)
         return kl_cli_usage_error("whatif", usage_text, "--remove IDS or --rank is needed");
+    if (w->format == KL_FORMAT_XLSX && (!w->output || strcmp(w->output, "-") == 0))
+        return kl_cli_usage_error("whatif", usage_text, KL_CLI_XLSX_NEEDS_FILE);
     return kl_cli_check(cmd, o);
 }
 
@@ -107,7 +111,7 @@ int cmd_whatif(int argc, char **argv)
     kl_cli_options_t o;
     kl_cli_options_init(&o);
     whatif_t w = {KL_FORMAT_MD, NULL, 10, 0, 0, NULL};
-    const kl_cli_command_t cmd = {"whatif", usage_text, help, "f:o:", longopts, KL_CLI_DATASET | KL_CLI_GRAPH,
+    const kl_cli_command_t cmd = {"whatif", usage_text, help, "f:o:", longopts, KL_CLI_DATASET | KL_CLI_GRAPH | KL_CLI_LANG,
                                   option, &w};
     int urc = kl_cli_parse(&cmd, argc, argv, &o);
     if (urc == KL_CLI_GO_ON)
@@ -150,11 +154,9 @@ int cmd_whatif(int argc, char **argv)
             goto cleanup;
         }
         for (char *save = NULL, *tok = strtok_r(remove_ids, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            int32_t e = kl_dataset_find_entity(ds, tok);
-            if (e < 0) {
-                kl_cli_error("unknown actor '%s' in --remove", tok);
+            int32_t e = kl_cli_name_actor(ds, tok, "--remove", path);
+            if (e < 0)
                 goto cleanup;
-            }
             if (g->entity_vertex[e] < 0) {
                 kl_cli_error("actor '%s' is not in the analysis graph (%s mode, excluded kinds)", tok,
                              g->options.mode == KL_MODE_ORGANISATIONS ? "organisations" : "full");
@@ -192,11 +194,14 @@ int cmd_whatif(int argc, char **argv)
     kl_whatif_report_t report = {ds,      g,         path,        (uint32_t)top, remove_ids ? &cmp : NULL,
                                  removed, n_removed, disconnects, cross_pairs};
     errno = 0;
+    char why[300] = "";
     int wrc = format == KL_FORMAT_CSV ? kl_write_whatif_csv(out.f, &report)
               : format == KL_FORMAT_JSON ? kl_write_whatif_json(out.f, &report)
+              : format == KL_FORMAT_XLSX ? kl_write_whatif_xlsx(out.f, &report, why, sizeof why)
                                          : kl_write_whatif_md(out.f, &report);
     if (wrc != 0 || kl_output_commit(&out) != 0) {
-        kl_cli_error("cannot write '%s': %s", output ? output : "standard output", strerror(errno ? errno : EIO));
+        kl_cli_error("cannot write '%s': %s", output ? output : "standard output",
+                     *why ? why : strerror(errno ? errno : EIO));
         goto cleanup;
     }
     rc = KL_EXIT_OK;

@@ -5,6 +5,7 @@
 
 #include "../analysis/analysis.h"
 #include "../engine/graph.h"
+#include "../i18n/i18n.h"
 #include "../loaders/loaders.h"
 #include "../pipeline/pipeline.h"
 
@@ -25,6 +26,7 @@ int cmd_export(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_trend(int argc, char **argv);
+int cmd_find(int argc, char **argv);
 
 /* ---- The one option parser (cli/options.c)
  *
@@ -37,7 +39,8 @@ enum {
     KL_CLI_GRAPH = 1u << 1,    /* --from, --to, --mode, --ties, --exclude-kind, --weights, --threads */
     KL_CLI_SAMPLING = 1u << 2, /* --epsilon, --delta, --exact */
     KL_CLI_SAMPLES = 1u << 3,  /* --samples */
-    KL_CLI_SEED = 1u << 4      /* --seed */
+    KL_CLI_SEED = 1u << 4,     /* --seed */
+    KL_CLI_LANG = 1u << 5      /* --lang: the reports' language, set before the command runs */
 };
 
 /* What a handler returns besides an exit code, and what kl_cli_parse and
@@ -71,9 +74,12 @@ int kl_cli_parse(const kl_cli_command_t *cmd, int argc, char **argv, kl_cli_opti
  * sampling options, KLUSTER_EXACT_LIMIT.  KL_CLI_GO_ON or 2 (message
  * printed). */
 int kl_cli_check(const kl_cli_command_t *cmd, kl_cli_options_t *o);
-/* -f/--format of the results: 0 json, 1 csv, 2 md (or markdown), in the
- * order of kl_format; -1 for anything else. */
+/* -f/--format of the results: 0 json, 1 csv, 2 md (or markdown), 3 xlsx,
+ * in the order of kl_format; -1 for anything else. */
 int kl_cli_pick_format(const char *arg);
+/* The usage error of --format xlsx without -o FILE: a workbook is a ZIP
+ * file, not text for a terminal or a pipe. */
+#define KL_CLI_XLSX_NEEDS_FILE "--format xlsx writes an Excel workbook to a file: give -o FILE.xlsx"
 /* --communities: KL_COMMUNITIES_LEIDEN or _LOUVAIN, -1 for anything else. */
 int kl_cli_pick_communities(const char *arg);
 
@@ -120,6 +126,21 @@ void kl_cli_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2,
  * beside the dataset `input`; else prints why not and returns 1: it names
  * the input itself, or a file the input folder's next load would read. */
 int kl_cli_check_output(const char *output, const char *input);
+/* Print s (escaped for the terminal) left-aligned in a field of width
+ * characters (not bytes, so that "Östergötlands län" lines up with ASCII
+ * names).  -1 when out of memory. */
+int kl_cli_print_padded(FILE *f, const char *s, int width);
+
+/* ---- Names (cli/names.c): an actor or region given on the command line
+ * by id, name, alias or the start of one (engine/names.c).  Each returns
+ * the entity or region index, or -1 after printing which ones the text
+ * could mean and how to find the right one; option names the option in
+ * the message ("--ego"), dataset_path goes into the command it suggests. */
+int kl_cli_name_actor(const kl_dataset_t *ds, const char *text, const char *option, const char *dataset_path);
+int kl_cli_name_region(const kl_dataset_t *ds, const char *text, const char *option, const char *dataset_path);
+/* --path: an actor, else a region (*is_region set); exact matches first. */
+int kl_cli_name_actor_or_region(const kl_dataset_t *ds, const char *text, const char *option,
+                                const char *dataset_path, int *is_region);
 void kl_cli_print_error(const kl_error_t *err);
 /* Usage error: the message, the short usage, a pointer to --help; returns 2. */
 int kl_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
@@ -184,6 +205,10 @@ int kl_cli_finish(int rc);
     "  --delta D              ... with probability at least 1 - D (default 0.1)\n"          \
     "  --exact                never sample, however long it takes (default: exact up to\n"  \
     "                         n m = 5e10 actors x ties, epsilon 0.01 above)\n"
+#define KL_CLI_LANG_HELP                                                                      \
+    "  --lang LANG            language of the reports and figures: en, sv (Swedish) or\n"   \
+    "                         nb (Norwegian Bokmål); default: LANGUAGE, LC_ALL,\n"         \
+    "                         LC_MESSAGES or LANG, else en (docs/languages.md)\n"
 #define KL_CLI_SAMPLES_HELP                                                                   \
     "  --samples K            estimate betweenness, harmonic and irb from K sources drawn\n" \
     "                         uniformly, scaled by n/K, with standard errors\n"

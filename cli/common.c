@@ -204,6 +204,41 @@ static void vline(FILE *f, const char *prefix, const char *suffix, const char *f
     fputs(suffix, f);
 }
 
+/* A name escaped for the terminal (kl_term_escape): on the stack when it
+ * fits, so that printing allocates nothing for ordinary names. */
+typedef struct {
+    char small[1024];
+    char *big;
+} shown_t;
+
+/* s escaped, in sh (free sh->big after use); NULL when out of memory. */
+static const char *escaped(const char *s, shown_t *sh)
+{
+    size_t len = kl_term_escape(s, sh->small, sizeof sh->small);
+    sh->big = NULL;
+    if (len < sizeof sh->small)
+        return sh->small;
+    if ((sh->big = malloc(len + 1)))
+        kl_term_escape(s, sh->big, len + 1);
+    return sh->big;
+}
+
+int kl_cli_print_padded(FILE *f, const char *s, int width)
+{
+    shown_t sh;
+    const char *t = escaped(s, &sh);
+    if (!t)
+        return -1;
+    int chars = 0;
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+        chars += (*p & 0xC0) != 0x80;
+    fputs(t, f);
+    free(sh.big);
+    for (; chars < width; chars++)
+        fputc(' ', f);
+    return 0;
+}
+
 void kl_cli_line(FILE *f, const char *fmt, ...)
 {
     va_list ap;
@@ -319,9 +354,39 @@ int kl_cli_finish(int rc)
  * target, so `analyze x.json -o x.json` would replace the dataset by its
  * analysis; and a data file written into a dataset folder would be read
  * as an extract by the next command.  Both are refused before any work. */
+/* The folder an output file goes into must exist: say so before any work
+ * rather than "No such file or directory" after it. */
+static int check_output_folder(const char *output)
+{
+    size_t len = strlen(output);
+    while (len > 1 && output[len - 1] == '/') /* "parts/": the folder parts */
+        len--;
+    const char *slash = memrchr(output, '/', len);
+    if (!slash || slash == output)
+        return 0;
+    char parent[4096];
+    struct stat sp;
+    snprintf(parent, sizeof parent, "%.*s", (int)(slash - output), output);
+    if (stat(parent, &sp) == 0) {
+        if (S_ISDIR(sp.st_mode))
+            return 0;
+        kl_cli_error("'%s' in -o '%s' is a file, not a folder", parent, output);
+    } else if (errno == ENOENT) {
+        kl_cli_error("the folder '%s' of -o '%s' does not exist: create it first (mkdir -p '%s') or write elsewhere",
+                     parent, output, parent);
+    } else if (errno == ENOTDIR) {
+        kl_cli_error("'%s' in -o '%s' is not a folder", parent, output);
+    } else {
+        return 0; /* unreadable: opening the output reports it */
+    }
+    return 1;
+}
+
 int kl_cli_check_output(const char *output, const char *input)
 {
     struct stat so, si, sp;
+    if (output && strcmp(output, "-") && check_output_folder(output))
+        return 1;
     if (!output || !strcmp(output, "-") || !input || stat(input, &si) < 0)
         return 0; /* the load reports a missing input */
     if (stat(output, &so) == 0 && so.st_dev == si.st_dev && so.st_ino == si.st_ino) {

@@ -20,6 +20,7 @@ static const struct {
     {"stats", cmd_stats, "entities per kind, relations per type, regions, components"},
     {"analyze", cmd_analyze, "centrality, structure and communities of the analysis graph"},
     {"bridges", cmd_bridges, "which actors connect regions: region pairs, brokers, cut actors"},
+    {"find", cmd_find, "look up actors by name: ids, kinds, regions and degrees"},
     {"whatif", cmd_whatif, "what removing actors costs the regions; --rank finds the keystones"},
     {"render", cmd_render, "draw the graph, an ego network, a region map or paths (DOT, SVG, PNG, PDF)"},
     {"import", cmd_import, "convert tables (CSV) into a dataset folder, as an import map says"},
@@ -74,6 +75,15 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
+    const char *names[sizeof commands / sizeof *commands];
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        names[i] = commands[i].name;
+    const char *near = kl_nearest(cmd, names, sizeof names / sizeof *names);
+    if (near) {
+        /* a typo: the one line that fixes it, not the whole command list */
+        kl_cli_error("unknown command '%s'; did you mean 'kluster %s'?", cmd, near);
+        return KL_EXIT_USAGE;
+    }
     kl_cli_error("unknown command '%s'", cmd);
     usage(stderr);
     return KL_EXIT_USAGE;

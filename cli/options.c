@@ -17,7 +17,8 @@ enum {
     OPT_REGION_ATTR,
     OPT_FROM = 2000, OPT_TO, OPT_MODE, OPT_TIES, OPT_EXCLUDE_KIND, OPT_WEIGHTS, OPT_THREADS,
     OPT_MAX_PROJECT_SIZE, OPT_MAX_TIES, OPT_MAX_REGIONS,
-    OPT_EPSILON = 3000, OPT_DELTA, OPT_EXACT, OPT_SAMPLES, OPT_SEED
+    OPT_EPSILON = 3000, OPT_DELTA, OPT_EXACT, OPT_SAMPLES, OPT_SEED,
+    OPT_LANG = 4000
 };
 
 static const struct option dataset_options[] = {
@@ -52,6 +53,10 @@ static const struct option sampling_options[] = {
 };
 static const struct option samples_options[] = {
     {"samples", required_argument, NULL, OPT_SAMPLES},
+    {NULL, 0, NULL, 0},
+};
+static const struct option lang_options[] = {
+    {"lang", required_argument, NULL, OPT_LANG},
     {NULL, 0, NULL, 0},
 };
 static const struct option seed_options[] = {
@@ -142,6 +147,8 @@ int kl_cli_pick_format(const char *arg)
         return 1;
     if (strcmp(arg, "md") == 0 || strcmp(arg, "markdown") == 0)
         return 2;
+    if (strcmp(arg, "xlsx") == 0)
+        return 3;
     return -1;
 }
 
@@ -221,14 +228,32 @@ static int graph_option(kl_cli_options_t *o, int opt, const char *arg, const kl_
         return 1;
     case OPT_TIES:
         if (parse_ties(arg, &g->tie_types, bad, sizeof bad) < 0) {
-            kl_cli_usage_error(cmd->name, cmd->usage, "unknown relation type '%s' in --ties", bad);
+            const char *types[KL_REL_OTHER + 1];
+            for (int k = 0; k < KL_REL_OTHER; k++)
+                types[k] = kl_reltype_name((kl_reltype)k);
+            types[KL_REL_OTHER] = "other";
+            const char *near = kl_nearest(bad, types, KL_REL_OTHER + 1);
+            char list[512] = "";
+            for (int k = 0; k <= KL_REL_OTHER; k++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "", types[k]);
+            if (near)
+                kl_cli_usage_error(cmd->name, cmd->usage, "unknown relation type '%s' in --ties; did you mean '%s'?",
+                                   bad, near);
+            else
+                kl_cli_usage_error(cmd->name, cmd->usage, "unknown relation type '%s' in --ties (the types: %s)", bad,
+                                   list);
             return -1;
         }
         return 1;
     case OPT_EXCLUDE_KIND:
         if (parse_kinds(arg, &g->exclude_kinds, bad, sizeof bad) < 0) {
+            const char *kinds[KL_KIND_COUNT];
+            for (int k = 0; k < KL_KIND_COUNT; k++)
+                kinds[k] = kl_kind_name((kl_kind)k);
+            const char *near = kl_nearest(bad, kinds, KL_KIND_COUNT);
             kl_cli_usage_error(cmd->name, cmd->usage,
-                               "unknown kind '%s' for --exclude-kind (organisation, person, project, funder)", bad);
+                               "unknown kind '%s' for --exclude-kind (organisation, person, project, funder)%s%s%s",
+                               bad, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
             return -1;
         }
         return 1;
@@ -364,6 +389,20 @@ static int sampling_check(const kl_sampling_request_t *s, const kl_cli_command_t
     return 0;
 }
 
+/* --lang; 1 handled, 0 not it, -1 after a usage error. */
+static int lang_option(int opt, const char *arg, const kl_cli_command_t *cmd)
+{
+    kl_lang lang;
+    if (opt != OPT_LANG)
+        return 0;
+    if (kl_lang_parse(arg, &lang) < 0) {
+        kl_cli_usage_error(cmd->name, cmd->usage, "unknown language '%s' for --lang (choose en, sv or nb)", arg);
+        return -1;
+    }
+    kl_lang_set(lang);
+    return 1;
+}
+
 /* Append the NULL-terminated table src to dst at *n. */
 static void add_options(struct option *dst, size_t *n, const struct option *src)
 {
@@ -372,6 +411,25 @@ static void add_options(struct option *dst, size_t *n, const struct option *src)
 }
 
 #define KL_CLI_MAX_OPTIONS 96
+
+/* An unknown option or a missing value; a misspelt long option gets the
+ * option it most likely means ("--regionmap": "--region-map"). */
+static int bad_option(const kl_cli_command_t *cmd, char **argv, int c, const struct option *longopts, size_t n)
+{
+    const char *text = kl_cli_bad_option(argv, c);
+    const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+    if (c == '?' && arg && strncmp(arg, "--", 2) == 0 && strncmp(text, "unknown", 7) == 0) {
+        char word[64];
+        snprintf(word, sizeof word, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+        const char *names[KL_CLI_MAX_OPTIONS];
+        for (size_t i = 0; i < n; i++)
+            names[i] = longopts[i].name;
+        const char *near = kl_nearest(word, names, n);
+        if (near)
+            return kl_cli_usage_error(cmd->name, cmd->usage, "%s; did you mean '--%s'?", text, near);
+    }
+    return kl_cli_usage_error(cmd->name, cmd->usage, "%s", text);
+}
 
 int kl_cli_parse(const kl_cli_command_t *cmd, int argc, char **argv, kl_cli_options_t *o)
 {
@@ -386,6 +444,8 @@ int kl_cli_parse(const kl_cli_command_t *cmd, int argc, char **argv, kl_cli_opti
         add_options(longopts, &n, sampling_options);
     if (cmd->groups & KL_CLI_SAMPLES)
         add_options(longopts, &n, samples_options);
+    if (cmd->groups & KL_CLI_LANG)
+        add_options(longopts, &n, lang_options);
     if (cmd->groups & KL_CLI_SEED)
         add_options(longopts, &n, seed_options);
     if (cmd->groups & KL_CLI_DATASET)
@@ -395,6 +455,10 @@ int kl_cli_parse(const kl_cli_command_t *cmd, int argc, char **argv, kl_cli_opti
     char shortopts[64];
     snprintf(shortopts, sizeof shortopts, ":h%s%s", cmd->shortopts ? cmd->shortopts : "",
              (cmd->groups & KL_CLI_DATASET) ? "q" : "");
+    /* the environment's language, unless --lang says otherwise: set before
+     * anything is written, and before any thread starts (i18n/i18n.h) */
+    if (cmd->groups & KL_CLI_LANG)
+        kl_lang_set(kl_lang_from_env());
     opterr = 0;
     optind = 1;
     int c;
@@ -404,19 +468,21 @@ int kl_cli_parse(const kl_cli_command_t *cmd, int argc, char **argv, kl_cli_opti
             return kl_cli_finish(KL_EXIT_OK);
         }
         if (c == '?' || c == ':')
-            return kl_cli_usage_error(cmd->name, cmd->usage, "%s", kl_cli_bad_option(argv, c));
+            return bad_option(cmd, argv, c, longopts, n);
         int handled = (cmd->groups & KL_CLI_DATASET) ? dataset_option(o, c, optarg, cmd->name) : 0;
         if (!handled && (cmd->groups & KL_CLI_GRAPH))
             handled = graph_option(o, c, optarg, cmd);
         if (!handled && (cmd->groups & (KL_CLI_SAMPLING | KL_CLI_SAMPLES | KL_CLI_SEED)))
             handled = sampling_option(o, c, optarg, cmd);
+        if (!handled && (cmd->groups & KL_CLI_LANG))
+            handled = lang_option(c, optarg, cmd);
         if (handled < 0)
             return KL_EXIT_USAGE;
         if (handled)
             continue;
         int rc = cmd->option ? cmd->option(c, optarg, argc, argv, cmd->ctx) : KL_CLI_UNKNOWN;
         if (rc == KL_CLI_UNKNOWN)
-            return kl_cli_usage_error(cmd->name, cmd->usage, "%s", kl_cli_bad_option(argv, c));
+            return bad_option(cmd, argv, c, longopts, n);
         if (rc != KL_CLI_HANDLED)
             return rc;
     }

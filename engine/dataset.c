@@ -665,8 +665,10 @@ kl_err kl_dataset_finalize(kl_dataset_t *ds, kl_error_t *err)
         if (r->type_code == KL_REL_OTHER && kl_i_index_get(ds->unknown_types, r->type) < 0) {
             if (kl_i_index_put(ds->unknown_types, r->type, 1) != KL_OK)
                 return kl_error_set(err, KL_ENOMEM, NULL, 0, 0, "out of memory");
+            char near[96];
             kl_dataset_warn(ds, KL_WARN_UNKNOWN_TYPE, &r->loc, "relations",
-                            "unknown relation type '%s' (kept, treated as undirected)", r->type);
+                            "unknown relation type '%s' (kept, treated as undirected)%s", r->type,
+                            kl_reltype_hint(r->type, near, sizeof near));
         }
         if (r->source == r->target)
             kl_dataset_warn(ds, KL_WARN_SELF_LOOP, &r->loc, "relations",

@@ -344,6 +344,58 @@ kl_err kl_dataset_finalize(kl_dataset_t *ds, kl_error_t *err);
 int32_t kl_dataset_find_entity(const kl_dataset_t *ds, const char *id);
 int32_t kl_dataset_find_region(const kl_dataset_t *ds, const char *id);
 
+/* ----------------------------------------------------------------- names */
+
+/* Text as people type it (engine/names.c): lower case, accents dropped from
+ * Latin letters (ö -> o, æ -> ae), runs of white space as one space, trimmed.
+ * Writes at most size - 1 bytes and a NUL; returns the length written. */
+size_t kl_fold(const char *s, char *out, size_t size);
+
+/* Edit distance (insertions, deletions, substitutions, adjacent swaps) of
+ * two byte strings, or limit + 1 when it is above limit.  O(|a| x |b|). */
+unsigned kl_edit_distance(const char *a, const char *b, unsigned limit);
+
+/* The candidate nearest to word after folding, when it is a likely typo
+ * (one edit in a short word, up to three in a long one), else NULL.
+ * NULL candidates are skipped; on a tie the first wins. */
+const char *kl_nearest(const char *word, const char *const *candidates, size_t n);
+
+/* "; did you mean 'person'?" when word looks like a misspelt kind (or
+ * relation type), else "".  Writes into buf; returns buf or "". */
+const char *kl_kind_hint(const char *word, char *buf, size_t size);
+const char *kl_reltype_hint(const char *word, char *buf, size_t size);
+
+/* How a text named an entity or a region (kl_dataset_name_*). */
+typedef enum {
+    KL_NAMED_NONE = 0, /* nothing: shown[] holds the nearest names, if any */
+    KL_NAMED_ID,       /* its id */
+    KL_NAMED_NAME,     /* its exact name */
+    KL_NAMED_ALIAS,    /* one of its aliases */
+    KL_NAMED_FOLDED,   /* its id, name or an alias, ignoring case and accents */
+    KL_NAMED_PREFIX,   /* the start of its id, name or an alias, ditto */
+    KL_NAMED_MANY      /* the first rule that matched matched n_matches items */
+} kl_named_how;
+
+#define KL_NAMED_SHOWN 8
+
+typedef struct {
+    kl_named_how how;
+    int32_t index;       /* the entity or region, -1 for NONE and MANY */
+    uint32_t n_matches;  /* items the deciding rule matched */
+    uint32_t n_shown;    /* MANY: the first matches; NONE: the nearest names */
+    uint32_t shown[KL_NAMED_SHOWN];
+} kl_named_t;
+
+/* Resolve text the rules in order (id, exact name, alias, folded name or
+ * alias, folded prefix); the first rule that matches decides.  Items are
+ * listed in dataset order.  O(entities + aliases) per rule tried. */
+void kl_dataset_name_entity(const kl_dataset_t *ds, const char *text, kl_named_t *out);
+void kl_dataset_name_region(const kl_dataset_t *ds, const char *text, kl_named_t *out);
+
+/* Entities whose id, name or an alias contains text, ignoring case and
+ * accents, in dataset order: the first cap go to out; returns how many. */
+size_t kl_dataset_search_entities(const kl_dataset_t *ds, const char *text, uint32_t *out, size_t cap);
+
 /* Location text for messages: "FILE:LINE:COL" or "FILE:relations[12]"
  * (array names the record kind).  Always NUL-terminates buf. */
 void kl_dataset_format_loc(const kl_dataset_t *ds, const kl_loc_t *loc, const char *array, char *buf,

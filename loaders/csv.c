@@ -239,9 +239,12 @@ static kl_err entity_row(table_t *t)
         return rc;
     int k = kl_kind_parse(kind);
     if (k < 0)
+    {
+        char near[96];
         return cell_error(t, C_KIND,
-                          "unknown kind '%s' for entity '%s' (expected organisation, person, project or funder)",
-                          kind, e.id);
+                          "unknown kind '%s' for entity '%s' (expected organisation, person, project or funder)%s",
+                          kind, e.id, kl_kind_hint(kind, near, sizeof near));
+    }
     e.kind = (kl_kind)k;
     e.loc = loc(t);
     int32_t idx;
@@ -322,12 +325,17 @@ static kl_err csv_error(table_t *t)
 {
     uint32_t line, field;
     const char *msg = kl_csv_error(t->csv, &line, &field);
+    /* the usual cause is a spreadsheet's own encoding (windows-1252) */
+    const char *hint = strncmp(msg, "invalid UTF-8", 13) == 0
+                           ? ": the file is not UTF-8; save it as CSV UTF-8, or import it with a map that sets \"encoding\" "
+                             "(docs/import-maps.md)"
+                           : "";
     if (field && field <= t->n_header) {
         const char *name = column_name(t, field - 1);
         if (name)
-            return kl_error_set(t->err, KL_EPARSE, t->path, line, field, "%s (column '%s')", msg, name);
+            return kl_error_set(t->err, KL_EPARSE, t->path, line, field, "%s (column '%s')%s", msg, name, hint);
     }
-    return kl_error_set(t->err, KL_EPARSE, t->path, line, field, "%s", msg);
+    return kl_error_set(t->err, KL_EPARSE, t->path, line, field, "%s%s", msg, hint);
 }
 
 /* Which table a file name is: 0 and *kind, or -1 (error set). */
@@ -404,6 +412,7 @@ static kl_err load_table(kl_dataset_t *ds, const char *path, table_kind kind, kl
         goto cleanup;
     }
     t.file = (uint32_t)file;
+    kl_csv_detect_delimiter(t.csv);
     int got = kl_csv_next(t.csv);
     if (got < 0) {
         rc = csv_error(&t);

@@ -27,6 +27,7 @@ struct kl_csv {
     size_t pos, end;
     int eof;                /* no more input after in[end] */
     int started;            /* the BOM check has been done */
+    int detect;             /* pick the delimiter from the first line */
     int status;             /* 0, or -1 after an error (sticky) */
     char delim;
     unsigned char cls[256]; /* unquoted-field byte classes (depend on delim) */
@@ -124,6 +125,16 @@ void kl_csv_set_delimiter(kl_csv_t *c, char delimiter)
     build_classes(c);
 }
 
+void kl_csv_detect_delimiter(kl_csv_t *c)
+{
+    c->detect = 1;
+}
+
+char kl_csv_delimiter(const kl_csv_t *c)
+{
+    return c->delim;
+}
+
 uint64_t kl_csv_bytes_read(const kl_csv_t *c)
 {
     return c->bytes_read;
@@ -176,6 +187,33 @@ static int fail(kl_csv_t *c, uint64_t line, uint32_t field, const char *fmt, ...
     return -1;
 }
 
+/* A ZIP archive (.xlsx, .ods) or an OLE2 compound file (.xls) by its first
+ * bytes: a workbook saved under a .csv name reads as binary noise. */
+static int workbook(const char *in, size_t len)
+{
+    return (len >= 4 && memcmp(in, "PK\x03\x04", 4) == 0) ||
+           (len >= 8 && memcmp(in, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0);
+}
+
+/* Excel saves "CSV" with ';' where the decimal mark is a comma (Sweden,
+ * Norway), and "Unicode text" with tabs: a first line with neither commas
+ * nor quotes around them but with semicolons or tabs is read with those. */
+static void detect_delimiter(kl_csv_t *c)
+{
+    size_t commas = 0, semis = 0, tabs = 0;
+    int quoted = 0;
+    c->detect = 0;
+    for (size_t i = c->pos; i < c->end && (quoted || (c->in[i] != '\n' && c->in[i] != '\r')); i++) {
+        char ch = c->in[i];
+        if (ch == '"')
+            quoted = !quoted;
+        else if (!quoted)
+            commas += ch == ',', semis += ch == ';', tabs += ch == '\t';
+    }
+    if (commas == 0 && (semis || tabs))
+        kl_csv_set_delimiter(c, semis >= tabs ? ';' : '\t');
+}
+
 /* Make at least want bytes available at in[pos] unless the file ends first.
  * Consumed input is dropped: fields are copied out, so only the few
  * unconsumed bytes move.  Returns the bytes available, or -1 on a read error. */
@@ -200,8 +238,13 @@ static long fill(kl_csv_t *c, size_t want)
             c->started = 1;
             if (c->end >= 3 && memcmp(c->in, "\xEF\xBB\xBF", 3) == 0)
                 c->pos = 3;
-            else if (c->end < 3 && !c->eof)
+            else if (c->end < 4 && !c->eof)
                 c->started = 0; /* too short to tell yet */
+            if (c->started && workbook(c->in, c->end))
+                return fail(c, 1, 0, "this is a spreadsheet workbook (.xlsx, .xls or .ods), not CSV: save the "
+                                     "sheet as CSV UTF-8 (in Excel: Save As, CSV UTF-8)");
+            if (c->started && c->detect)
+                detect_delimiter(c);
         }
     }
     return (long)(c->end - c->pos);

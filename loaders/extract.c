@@ -419,9 +419,12 @@ static kl_err emit_entity(reader_t *r)
         return rc;
     int k = kl_kind_parse(kind);
     if (k < 0)
+    {
+        char near[96];
         return value_error(r, &r->f[F_KIND],
-                           "unknown kind '%s' for entity '%s' (expected organisation, person, project or funder)",
-                           kind, e.id);
+                           "unknown kind '%s' for entity '%s' (expected organisation, person, project or funder)%s",
+                           kind, e.id, kl_kind_hint(kind, near, sizeof near));
+    }
     e.kind = (kl_kind)k;
     const field_t *al = &r->f[F_ALIASES];
     if (al->present && al->tok != KL_J_ARRAY && al->tok != KL_J_NULL)

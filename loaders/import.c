@@ -1055,10 +1055,12 @@ static kl_err import_entity(importer_t *im, size_t k)
             return rc;
         if (!ks)
             return cell_error(im, &es->kind, "no kind for entity '%s'", id);
-        if ((kind = kl_kind_parse(ks)) < 0)
+        if ((kind = kl_kind_parse(ks)) < 0) {
+            char near[96];
             return cell_error(im, &es->kind,
-                              "unknown kind '%s' for entity '%s' (expected organisation, person, project or funder)",
-                              ks, id);
+                              "unknown kind '%s' for entity '%s' (expected organisation, person, project or funder)%s",
+                              ks, id, kl_kind_hint(ks, near, sizeof near));
+        }
     }
     const char *name, *region, *region_name;
     if ((rc = eval_str(im, &es->ename, &name)) || (rc = eval_str(im, &es->region, &region)) ||
@@ -1221,9 +1223,14 @@ static kl_err csv_error(importer_t *im, const char *path)
 {
     uint32_t line, field;
     const char *msg = kl_csv_error(im->csv, &line, &field);
+    const char *hint = strncmp(msg, "invalid UTF-8", 13) == 0 && im->m->encoding == ENC_UTF8
+                           ? ": the file is not UTF-8; set \"encoding\": \"windows-1252\" (or \"ISO-8859-1\") in the "
+                             "import map, or save the file as CSV UTF-8"
+                           : "";
     if (field && field <= im->n_header)
-        return kl_error_set(im->err, KL_EPARSE, path, line, field, "%s (column '%s')", msg, im->header[field - 1]);
-    return kl_error_set(im->err, KL_EPARSE, path, line, field, "%s", msg);
+        return kl_error_set(im->err, KL_EPARSE, path, line, field, "%s (column '%s')%s", msg, im->header[field - 1],
+                            hint);
+    return kl_error_set(im->err, KL_EPARSE, path, line, field, "%s%s", msg, hint);
 }
 
 /* Open a table for reading: UTF-8 files are streamed; Latin-1 and

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 uint64_t kl_load_bytes(const kl_dataset_t *ds)
@@ -213,6 +214,17 @@ kl_err kl_load_dataset(kl_dataset_t *ds, const char *path, const kl_load_options
         rc = kl_i_input_read(f, ds, path, opt, err);
     } else {
         char suffixes[80];
+        size_t n = strlen(path);
+        static const char *const workbooks[] = {".xlsx", ".xlsm", ".xls", ".ods"};
+        for (size_t i = 0; i < sizeof workbooks / sizeof *workbooks; i++) {
+            size_t k = strlen(workbooks[i]);
+            if (n > k && strcasecmp(path + n - k, workbooks[i]) == 0)
+                return kl_error_set(err, KL_EINVAL, NULL, 0, 0,
+                                    "'%s' is a spreadsheet workbook: save its sheets as CSV (UTF-8), as "
+                                    "entities.csv and relations.csv in a folder, or read them with "
+                                    "'kluster import' and an import map (docs/import-maps.md)",
+                                    path);
+        }
         return kl_error_set(err, KL_EINVAL, NULL, 0, 0, "'%s' is not a dataset (expected a %s file, or a folder)", path,
                             kl_input_formats_text(KL_INPUT_SUFFIXES, suffixes, sizeof suffixes));
     }

@@ -299,6 +299,10 @@ const char *kl_csv_error(const kl_csv_t *csv, uint32_t *line, uint32_t *field);
 
 /* Set the field delimiter (for import maps; default ','). */
 void kl_csv_set_delimiter(kl_csv_t *csv, char delimiter);
+/* Before the first record: read with ';' or tab instead when the first line
+ * has no comma but has those (a CSV saved by Excel in a Nordic locale). */
+void kl_csv_detect_delimiter(kl_csv_t *csv);
+char kl_csv_delimiter(const kl_csv_t *csv);
 
 /* Bytes read so far (for progress and MB/s). */
 uint64_t kl_csv_bytes_read(const kl_csv_t *csv);

@@ -131,7 +131,9 @@ static void end_labels(FILE *f, const kl_dataset_t *ds, const kl_viz_trend_t *t,
         line_label(ds, t->series[s].entity, name, sizeof name);
         uint32_t rank = t->series[s].rank[lp];
         if (rank)
-            snprintf(text, sizeof text, "%s (#%u in %s)", name, rank, t->period[lp]);
+            /* TRANSLATORS: a broker's name, its rank in a period, the period:
+             * "NTNU (#1 in 2018-2020)" */
+            snprintf(text, sizeof text, _("%s (#%u in %s)"), name, rank, t->period[lp]);
         else
             snprintf(text, sizeof text, "%s (%s)", name, t->period[lp]);
         fprintf(f, "set label %u ", 10 + s);
@@ -170,7 +172,10 @@ static void write_script(FILE *f, const kl_dataset_t *ds, const kl_viz_trend_t *
                "set tmargin at screen 0.84\nset bmargin at screen 0.16\n"
                "set border 3 lc rgb '#555555'\nset tics nomirror out textcolor rgb '#333333'\n"
                "set grid ytics lc rgb '#DDDDDD' lw 1 dt 1\nunset key\n"
-               "set ylabel 'share of the cross-region actor pairs (%%)' textcolor rgb '#333333'\n"
+               "set ylabel ");
+    /* xgettext:no-c-format */
+    gp_string(f, _("share of the cross-region actor pairs (%)"));
+    fprintf(f, " textcolor rgb '#333333'\n"
                "set yrange [0:%.6g]\nset xrange [-0.4:%.6g]\n",
             top, np - 1 + 0.3);
     fprintf(f, "set xtics (");
@@ -188,19 +193,23 @@ static void write_script(FILE *f, const kl_dataset_t *ds, const kl_viz_trend_t *
     fprintf(f, " at screen 0.02,0.955 left font 'Helvetica:Bold,17' noenhanced\n");
     fprintf(f, "set label 2 ");
     gp_string(f, opt->subtitle ? opt->subtitle
-                               : "The top brokers between regions, period by period: each one's share of the "
-                                 "cross-region actor pairs whose shortest paths run through it");
+                               : _("The top brokers between regions, period by period: each one's share of the "
+                                   "cross-region actor pairs whose shortest paths run through it"));
     fprintf(f, " at screen 0.02,0.905 left font 'Helvetica,12' textcolor rgb '#444444' noenhanced\n");
     char foot[700];
-    snprintf(foot, sizeof foot,
-             "Line colour: the broker's region, as on the maps (grey: no region); a gap: not in that period's "
-             "graph.%s%s",
+    snprintf(foot, sizeof foot, "%s%s%s",
+             _("Line colour: the broker's region, as on the maps (grey: no region); a gap: not in that period's "
+               "graph."),
              t->note ? "  " : "", t->note ? t->note : "");
     fprintf(f, "set label 3 ");
     gp_string(f, foot);
     fprintf(f, " at screen 0.02,0.05 left font 'Helvetica,9' textcolor rgb '#555555' noenhanced\n");
-    snprintf(foot, sizeof foot, "Sources: %u document%s \xc2\xb7 dataset: %s \xc2\xb7 drawn by kluster with gnuplot",
-             ds->n_sources, ds->n_sources == 1 ? "" : "s", ds->id);
+    char sources[400];
+    snprintf(sources, sizeof sources,
+             kl_trn("Sources: %u document \u00b7 dataset: %s", "Sources: %u documents \u00b7 dataset: %s",
+                    ds->n_sources),
+             ds->n_sources, ds->id);
+    snprintf(foot, sizeof foot, "%s \xc2\xb7 %s", sources, _("drawn by kluster with gnuplot"));
     fprintf(f, "set label 5 ");
     gp_string(f, foot);
     fprintf(f, " at screen 0.02,0.02 left font 'Helvetica,9' textcolor rgb '#555555' noenhanced\n");

@@ -120,7 +120,7 @@ int kl_i_name_actor(void *nd, const kl_dataset_t *ds, const kl_agraph_t *g, uint
     b->len = 0;
     tooltip_text(b, ent->name);
     kl_i_sb_printf(b, "\\n");
-    tooltip_text(b, r >= 0 ? ds->regions[r].name : "no region");
+    tooltip_text(b, r >= 0 ? ds->regions[r].name : _("no region"));
     set_text(nd, "tooltip", b);
     return b->failed ? -1 : 0;
 }
@@ -133,7 +133,8 @@ int kl_i_name_region(void *nd, const kl_dataset_t *ds, uint32_t r, uint32_t nact
     set_text(nd, "id", b);
     b->len = 0;
     tooltip_text(b, ds->regions[r].name);
-    kl_i_sb_printf(b, "\\n%u actor%s", nactors, nactors == 1 ? "" : "s");
+    kl_i_sb_printf(b, "\\n");
+    kl_i_sb_printf(b, kl_trn("%u actor", "%u actors", nactors), nactors);
     set_text(nd, "tooltip", b);
     return b->failed ? -1 : 0;
 }

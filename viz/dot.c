@@ -29,10 +29,10 @@ static void tint(const char *colour, double t, char out[8])
 static const char *metric_name(kl_viz_size by)
 {
     switch (by) {
-    case KL_SIZE_BETWEENNESS: return "betweenness";
-    case KL_SIZE_PAGERANK: return "PageRank";
-    case KL_SIZE_DEGREE: return "degree (number of ties)";
-    default: return "inter-regional betweenness (irb)";
+    case KL_SIZE_BETWEENNESS: return _("betweenness");
+    case KL_SIZE_PAGERANK: return "PageRank"; /* a name */
+    case KL_SIZE_DEGREE: return _("degree (number of ties)");
+    default: return _("inter-regional betweenness (irb)");
     }
 }
 
@@ -149,79 +149,86 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
 {
     int map = opt->view == KL_VIEW_REGION_MAP;
     if (!map) {
-        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Shape</B> ");
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>%s</B> ", _("Shape"));
         for (int k = 0; k < KL_KIND_COUNT; k++)
             if (c->kinds[k])
-                kl_i_sb_printf(b, "   %s %s", kind_glyph[k], kl_kind_name((kl_kind)k));
+                kl_i_sb_printf(b, "   %s %s", kind_glyph[k], kl_i_kind_word((kl_kind)k));
         kl_i_sb_printf(b, "</TD></TR>");
     }
-    swatches_t s = {b, 0, map ? "Region" : "Colour"};
+    swatches_t s = {b, 0, map ? _("Region") : _("Colour")};
     /* a map names its regions beside their circles */
     if (map && f->geo) {
     } else if (opt->fill_by == KL_FILL_KIND && !map) {
         for (int k = 0; k < KL_KIND_COUNT; k++)
             if (c->kinds[k])
-                swatches_add(&s, kind_colour[k], kl_kind_name((kl_kind)k));
+                swatches_add(&s, kind_colour[k], kl_i_kind_word((kl_kind)k));
     } else {
         for (uint32_t i = 0; i < c->n_shown; i++)
             if (!kl_viz_region_is_other(&c->dataset, (int32_t)c->shown[i].item))
                 swatches_add(&s, region_colour(c, (int32_t)c->shown[i].item), ds->regions[c->shown[i].item].name);
         if (c->n_other) {
             char text[64];
-            snprintf(text, sizeof text, "%u other region%s", c->n_other, c->n_other == 1 ? "" : "s");
+            snprintf(text, sizeof text, kl_trn("%u other region", "%u other regions", c->n_other), c->n_other);
             swatches_add(&s, KL_VIZ_OTHER_REGION_COLOUR, text);
         }
         if (c->has_regionless)
-            swatches_add(&s, KL_VIZ_NO_REGION_COLOUR, "no region");
+            swatches_add(&s, KL_VIZ_NO_REGION_COLOUR, _("no region"));
     }
     if (s.col)
         kl_i_sb_printf(b, "</TD></TR>");
 
-    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Size</B>  ");
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>%s</B>  ", _("Size"));
     if (map)
-        kl_i_sb_printf(b, "circle area: number of actors in the region");
+        kl_i_sb_printf(b, "%s", _("circle area: number of actors in the region"));
     else
-        kl_i_sb_printf(b, "node and text size: %s", metric_name(opt->size_by));
-    kl_i_sb_printf(b, "</TD></TR><TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Lines</B>  ");
-    if (map)
-        kl_i_sb_printf(b,
-                       "width: cross-region links (ties between the regions' actors,<BR ALIGN=\"LEFT\"/>plus "
-                       "regionless actors tied to both)%s",
-                       f->edge_labels ? "<BR ALIGN=\"LEFT\"/>#k on a line: its main broker (highest irb among the "
-                                        "actors on those links), listed under Brokers"
-                                      : "");
-    else
-        kl_i_sb_printf(b, "width: tie weight%s%s",
-                       f->bridge ? "<BR ALIGN=\"LEFT\"/><FONT COLOR=\"" BRIDGE_COLOUR "\"><B>\u2501\u2501</B></FONT> "
-                                   "a bridge between regions, or whose loss cuts off \u226510% of its component "
-                                   "(2+ actors)"
-                                 : "",
-                       f->articulation ? "; double border: articulation point" : "");
+        kl_i_sb_printf(b, _("node and text size: %s"), metric_name(opt->size_by));
+    kl_i_sb_printf(b, "</TD></TR><TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>%s</B>  ", _("Lines"));
+    if (map) {
+        /* TRANSLATORS: keep <BR ALIGN="LEFT"/> (a line break) where the line
+         * should break, about as far in */
+        kl_i_sb_printf(b, "%s",
+                       _("width: cross-region links (ties between the regions' actors,<BR ALIGN=\"LEFT\"/>plus "
+                         "regionless actors tied to both)"));
+        if (f->edge_labels)
+            /* TRANSLATORS: "Brokers" is the legend's heading of that name */
+            kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>%s",
+                           _("#k on a line: its main broker (highest irb among the actors on those links), listed "
+                             "under Brokers"));
+    } else {
+        kl_i_sb_printf(b, "%s", _("width: tie weight"));
+        if (f->bridge)
+            kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/><FONT COLOR=\"" BRIDGE_COLOUR "\"><B>\u2501\u2501</B></FONT> %s",
+                           /* xgettext:no-c-format */
+                           _("a bridge between regions, or whose loss cuts off \u226510% of its component (2+ "
+                             "actors)"));
+        if (f->articulation)
+            kl_i_sb_printf(b, "; %s", _("double border: articulation point"));
+    }
     kl_i_sb_printf(b, "</TD></TR>");
     if (!map && (f->broker || f->focus || f->collapsed)) {
-        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>Marks</B>  %s%s%s%s%s</TD></TR>",
-                       f->broker ? "#k: the k-th broker of the network by inter-regional betweenness" : "",
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>%s</B>  %s%s%s%s%s</TD></TR>", _("Marks"),
+                       f->broker ? _("#k: the k-th broker of the network by inter-regional betweenness") : "",
                        f->broker && f->focus ? "; " : "",
-                       f->focus ? (opt->view == KL_VIEW_EGO ? "thick border: the ego" : "thick border: path ends")
+                       f->focus ? (opt->view == KL_VIEW_EGO ? _("thick border: the ego") : _("thick border: path ends"))
                                 : "",
                        f->collapsed && (f->broker || f->focus) ? "; " : "",
-                       f->collapsed ? "dashed +N: N actors tied only to the one they hang on" : "");
+                       f->collapsed ? _("dashed +N: N actors tied only to the one they hang on") : "");
     }
     if (f->geo) {
-        char line1[200], line2[200];
+        char line1[400], line2[400];
         kl_i_map_describe(&f->geo->map, line1, line2, sizeof line1);
-        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Map</B>  ");
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>%s</B>  ", _("Map"));
         kl_i_sb_text(b, line1, 1, 0, 0);
         kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>");
         kl_i_sb_text(b, line2, 1, 0, 0);
         if (f->geo->moved)
-            kl_i_sb_printf(b,
-                           "<BR ALIGN=\"LEFT\"/>a %s moved aside to stay readable is tied to its point (dot) by "
-                           "a thin line",
-                           map ? "circle" : "node");
+            kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>%s",
+                           map ? _("a circle moved aside to stay readable is tied to its point (dot) by a thin line")
+                               : _("a node moved aside to stay readable is tied to its point (dot) by a thin line"));
         else if (!map)
-            kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>actors spread around their own point, else their region's "
-                              "(grey name), else the mean point of the actors they are tied to");
+            kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>%s",
+                           _("actors spread around their own point, else their region's (grey name), else the mean "
+                             "point of the actors they are tied to"));
         kl_i_sb_printf(b, "</TD></TR>");
     }
     if (f->map_rows.len)
@@ -231,41 +238,54 @@ static void legend(kl_i_sb_t *b, const colours_t *c, const kl_dataset_t *ds, con
 /* The generated subtitle: the view, its counts and time window (HTML). */
 static void subtitle(kl_i_sb_t *b, const kl_i_view_t *view, const kl_viz_options_t *opt, int geo)
 {
+    kl_i_sb_t n1 = {0}, n2 = {0};
     kl_i_sb_printf(b, "%s", "");
     switch (opt->view) {
     case KL_VIEW_EGO:
-        kl_i_sb_printf(b, "Ego network of ");
-        kl_i_sb_text(b, view->focus_name, 1, 0, 60);
-        kl_i_sb_printf(b, " (%u tie%s deep)", opt->depth, opt->depth == 1 ? "" : "s");
+        kl_i_sb_text(&n1, view->focus_name, 1, 0, 60);
+        /* TRANSLATORS: %s is an actor's name */
+        kl_i_sb_printf(b, kl_trn("Ego network of %s (%u tie deep)", "Ego network of %s (%u ties deep)", opt->depth),
+                       n1.s ? n1.s : "", opt->depth);
         break;
-    case KL_VIEW_PATH:
-        kl_i_sb_printf(b, "Shortest paths between ");
-        kl_i_sb_text(b, view->focus_name, 1, 0, 60);
-        kl_i_sb_printf(b, " and ");
-        kl_i_sb_text(b, view->focus_name2, 1, 0, 60);
-        kl_i_sb_printf(b, ": %u tie%s, %.0f path%s", view->path_hops, view->path_hops == 1 ? "" : "s", view->path_count,
-                       view->path_count == 1 ? "" : "s");
-        break;
-    case KL_VIEW_REGION_MAP:
-        kl_i_sb_printf(b, geo ? "Map of the regions: links between them" : "Region map: links between regions");
-        break;
-    default:
-        if (geo && view->left_out)
-            kl_i_sb_printf(b, "Map of the %u most central actors by %s", view->n, metric_key(opt->size_by));
-        else if (geo)
-            kl_i_sb_printf(b, "Map of the whole network");
-        else if (view->left_out)
-            kl_i_sb_printf(b, "The %u most central actors by %s", view->n, metric_key(opt->size_by));
-        else
-            kl_i_sb_printf(b, "Whole network");
+    case KL_VIEW_PATH: {
+        char hops[64], paths[64];
+        kl_i_sb_text(&n1, view->focus_name, 1, 0, 60);
+        kl_i_sb_text(&n2, view->focus_name2, 1, 0, 60);
+        snprintf(hops, sizeof hops, kl_trn("%u tie", "%u ties", view->path_hops), view->path_hops);
+        snprintf(paths, sizeof paths, kl_trn("%.0f path", "%.0f paths", view->path_count == 1 ? 1 : 2),
+                 view->path_count);
+        /* TRANSLATORS: two actors' (or regions') names, then "2 ties", "3 paths" */
+        kl_i_sb_printf(b, _("Shortest paths between %s and %s: %s, %s"), n1.s ? n1.s : "", n2.s ? n2.s : "", hops,
+                       paths);
         break;
     }
+    case KL_VIEW_REGION_MAP:
+        kl_i_sb_printf(b, "%s",
+                       geo ? _("Map of the regions: links between them") : _("Region map: links between regions"));
+        break;
+    default:
+        /* TRANSLATORS: %s is a metric's key: irb, betweenness, pagerank or degree */
+        if (geo && view->left_out)
+            kl_i_sb_printf(b, _("Map of the %u most central actors by %s"), view->n, metric_key(opt->size_by));
+        else if (geo)
+            kl_i_sb_printf(b, "%s", _("Map of the whole network"));
+        else if (view->left_out)
+            kl_i_sb_printf(b, _("The %u most central actors by %s"), view->n, metric_key(opt->size_by));
+        else
+            kl_i_sb_printf(b, "%s", _("Whole network"));
+        break;
+    }
+    b->failed |= n1.failed | n2.failed;
+    free(n1.s);
+    free(n2.s);
     char w[96];
     kl_i_window_text(opt, w, sizeof w);
+    kl_i_sb_printf(b, " \u00b7 ");
     if (opt->view == KL_VIEW_REGION_MAP)
-        kl_i_sb_printf(b, " \u00b7 %u regions, %u links \u00b7 %s", view->n, view->m, w);
+        kl_i_sb_printf(b, _("%u regions, %u links"), view->n, view->m);
     else
-        kl_i_sb_printf(b, " \u00b7 %u actors, %u ties \u00b7 %s", view->n, view->m, w);
+        kl_i_sb_printf(b, _("%u actors, %u ties"), view->n, view->m);
+    kl_i_sb_printf(b, " \u00b7 %s", w);
 }
 
 #define MAP_TITLE_INDENT 44 /* points left of a map's frame: past its latitude labels */
@@ -310,18 +330,26 @@ static void off_map(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *d
         kl_i_sb_printf(b, "%s", geo->footer.s);
     if (opt->view == KL_VIEW_REGION_MAP) {
         if (off)
-            kl_i_sb_printf(b, "%sNot on the map (no coordinates): ", b->len > start ? ";<BR ALIGN=\"LEFT\"/>" : "");
+            kl_i_sb_printf(b, "%s%s", b->len > start ? ";<BR ALIGN=\"LEFT\"/>" : "",
+                           _("Not on the map (no coordinates): "));
         for (uint32_t i = 0; i < view->n && listed < 12 && off; i++) {
             if (isfinite(view->lat[i]))
                 continue;
             kl_i_sb_printf(b, "%s", listed++ ? ", " : "");
             kl_i_sb_text(b, ds->regions[view->node[i]].name, 1, 0, 40);
-            kl_i_sb_printf(b, " (%u actor%s)", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
+            kl_i_sb_printf(b, " (");
+            kl_i_sb_printf(b, kl_trn("%u actor", "%u actors", view->nactors[i]), view->nactors[i]);
+            kl_i_sb_printf(b, ")");
         }
-        if (off > listed)
-            kl_i_sb_printf(b, " and %u more", off - listed);
-        if (geo->links_off)
-            kl_i_sb_printf(b, "; %u link%s to them not drawn", geo->links_off, geo->links_off == 1 ? "" : "s");
+        if (off > listed) {
+            kl_i_sb_printf(b, " ");
+            kl_i_sb_printf(b, _("and %u more"), off - listed);
+        }
+        if (geo->links_off) {
+            kl_i_sb_printf(b, "; ");
+            kl_i_sb_printf(b, kl_trn("%u link to them not drawn", "%u links to them not drawn", geo->links_off),
+                           geo->links_off);
+        }
         return;
     }
     /* whole view: the regions without a point, then the actors left out */
@@ -337,40 +365,60 @@ static void off_map(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *d
             continue;
         seen[r] = 1;
         if (!nregions++)
-            kl_i_sb_printf(b, "%sRegions without coordinates: ", b->len > start ? "; " : "");
+            kl_i_sb_printf(b, "%s%s", b->len > start ? "; " : "", _("Regions without coordinates: "));
         if (nregions <= 12) {
             kl_i_sb_printf(b, "%s", nregions > 1 ? ", " : "");
             kl_i_sb_text(b, ds->regions[r].name, 1, 0, 40);
         }
     }
     free(seen);
-    if (nregions > 12)
-        kl_i_sb_printf(b, " and %u more", nregions - 12);
-    if (off)
+    if (nregions > 12) {
+        kl_i_sb_printf(b, " ");
+        kl_i_sb_printf(b, _("and %u more"), nregions - 12);
+    }
+    if (off) {
+        kl_i_sb_printf(b, "%s", b->len > start ? "; " : "");
         kl_i_sb_printf(b,
-                       "%s%u actor%s not on the map (no coordinates of their own, of their region or of an "
-                       "actor tied to them)",
-                       b->len > start ? "; " : "", off, off == 1 ? "" : "s");
+                       kl_trn("%u actor not on the map (no coordinates of their own, of their region or of an actor "
+                              "tied to them)",
+                              "%u actors not on the map (no coordinates of their own, of their region or of an actor "
+                              "tied to them)",
+                              off),
+                       off);
+    }
 }
 
 static void footer_row(kl_i_sb_t *b, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
                        const kl_analysis_t *res, const kl_viz_options_t *opt, const kl_i_map_info_t *geo)
 {
     kl_i_footer_start(b, ds, opt);
-    if (view->left_out && opt->view == KL_VIEW_REGION_MAP)
-        kl_i_sb_printf(b, " \u00b7 %u regionless actor%s not drawn", view->left_out, view->left_out == 1 ? "" : "s");
-    else if (view->left_out)
-        kl_i_sb_printf(b, " \u00b7 %u more actor%s left out (--top %u by %s)", view->left_out,
-                       view->left_out == 1 ? "" : "s", opt->top, metric_key(opt->size_by));
-    if (view->not_drawn)
-        kl_i_sb_printf(b, " \u00b7 %u actor%s not drawn: --max-nodes %u", view->not_drawn,
-                       view->not_drawn == 1 ? "" : "s", view->max_nodes);
+    if (view->left_out && opt->view == KL_VIEW_REGION_MAP) {
+        kl_i_sb_printf(b, " \u00b7 ");
+        kl_i_sb_printf(b, kl_trn("%u regionless actor not drawn", "%u regionless actors not drawn", view->left_out),
+                       view->left_out);
+    } else if (view->left_out) {
+        kl_i_sb_printf(b, " \u00b7 ");
+        /* TRANSLATORS: --top is an option, %s a metric's key (irb, betweenness, pagerank, degree) */
+        kl_i_sb_printf(b,
+                       kl_trn("%u more actor left out (--top %u by %s)", "%u more actors left out (--top %u by %s)",
+                              view->left_out),
+                       view->left_out, opt->top, metric_key(opt->size_by));
+    }
+    if (view->not_drawn) {
+        kl_i_sb_printf(b, " \u00b7 ");
+        kl_i_sb_printf(b, kl_trn("%u actor not drawn: --max-nodes %u", "%u actors not drawn: --max-nodes %u",
+                                 view->not_drawn),
+                       view->not_drawn, view->max_nodes);
+    }
+    kl_i_sb_printf(b, " \u00b7 ");
     if (res->options.samples)
-        kl_i_sb_printf(b, " \u00b7 centralities estimated from %u sampled sources", res->options.samples);
+        kl_i_sb_printf(b, _("centralities estimated from %u sampled sources"), res->options.samples);
     else if (res->options.epsilon > 0)
-        kl_i_sb_printf(b, " \u00b7 betweenness and irb estimated from sampled shortest paths (epsilon %g)",
+        kl_i_sb_printf(b, _("betweenness and irb estimated from sampled shortest paths (epsilon %g)"),
                        res->options.epsilon);
-    kl_i_sb_printf(b, " \u00b7 drawn by kluster</FONT></TD></TR>");
+    if (res->options.samples || res->options.epsilon > 0)
+        kl_i_sb_printf(b, " \u00b7 ");
+    kl_i_sb_printf(b, "%s</FONT></TD></TR>", _("drawn by kluster"));
     if (geo) {
         /* a row of its own: what a map leaves out */
         size_t mark = b->len;
@@ -451,9 +499,9 @@ static Agraph_t *actor_cluster(Agraph_t *body, int32_t cl, const kl_dataset_t *d
         if (opt->fill_by == KL_FILL_REGION)
             base = region_colour(c, cl);
     } else if (opt->group == KL_GROUP_COMMUNITY) {
-        kl_i_sb_printf(b, "community %d", cl);
+        kl_i_sb_printf(b, _("community %d"), cl);
     } else {
-        kl_i_sb_printf(b, "%ss", kl_kind_name((kl_kind)cl));
+        kl_i_sb_printf(b, "%s", kl_i_kind_cluster((kl_kind)cl));
     }
     if (b->failed)
         return NULL;
@@ -506,7 +554,6 @@ static void style_actor(Agnode_t *nd, const kl_i_view_t *view, uint32_t i, const
         flags->broker = 1;
 }
 
-static const char *const kind_plural[KL_KIND_COUNT] = {"organisations", "people", "projects", "funders"};
 #define GROUP_TOOLTIP_NAMES 12 /* a collapsed node's tooltip names this many of its actors */
 
 /* The collapsed leaves: per group a small node of its kind's shape,
@@ -527,7 +574,7 @@ static kl_err draw_groups(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vie
         if (!ed)
             return KL_ENOMEM;
         b->len = 0;
-        kl_i_sb_printf(b, "+%u %s", gr->count, kind_plural[gr->kind]);
+        kl_i_sb_printf(b, "+%u %s", gr->count, kl_i_kind_plural(gr->kind));
         kl_i_set(nd, "label", b->s ? b->s : "");
         kl_i_set(nd, "shape", kind_shape[gr->kind]);
         kl_i_set(nd, "style", gr->kind == KL_KIND_ORGANISATION ? "filled,dashed,rounded" : "filled,dashed");
@@ -537,15 +584,22 @@ static kl_err draw_groups(Agraph_t *root, Agraph_t *body, const kl_i_view_t *vie
         kl_i_set(nd, "fontsize", "10");
         kl_i_set(nd, "height", "0.3");
         b->len = 0;
-        kl_i_sb_printf(b, "%u %s whose only tie here is to ", gr->count, kind_plural[gr->kind]);
-        kl_i_sb_text(b, view->name[gr->hub], 0, 0, 64);
-        kl_i_sb_printf(b, ", drawn as one node: ");
+        kl_i_sb_t hub_name = {0};
+        kl_i_sb_text(&hub_name, view->name[gr->hub], 0, 0, 64);
+        /* TRANSLATORS: "142 projects whose only tie here is to NTNU, drawn as
+         * one node: " and a list of names follows */
+        kl_i_sb_printf(b, _("%u %s whose only tie here is to %s, drawn as one node: "), gr->count,
+                       kl_i_kind_plural(gr->kind), hub_name.s ? hub_name.s : "");
+        b->failed |= hub_name.failed;
+        free(hub_name.s);
         for (uint32_t j = 0; j < gr->count && j < GROUP_TOOLTIP_NAMES; j++) {
             kl_i_sb_printf(b, "%s", j ? ", " : "");
             kl_i_sb_text(b, ds->entities[g->vertex_entity[view->member[gr->first + j]]].name, 0, 0, 48);
         }
-        if (gr->count > GROUP_TOOLTIP_NAMES)
-            kl_i_sb_printf(b, " and %u more", gr->count - GROUP_TOOLTIP_NAMES);
+        if (gr->count > GROUP_TOOLTIP_NAMES) {
+            kl_i_sb_printf(b, " ");
+            kl_i_sb_printf(b, _("and %u more"), gr->count - GROUP_TOOLTIP_NAMES);
+        }
         if (b->failed)
             return KL_ENOMEM;
         kl_i_set(nd, "tooltip", b->s);
@@ -722,7 +776,8 @@ static kl_err build_region_map(Agraph_t *root, Agraph_t *body, const kl_i_view_t
         d[i] = amax > 0 ? REGION_DMAX_IN * sqrt(view->nactors[i] / amax) : REGION_DMAX_IN;
         b.len = 0;
         kl_i_sb_text(&b, ds->regions[r].name, 0, 16, 60);
-        kl_i_sb_printf(&b, "\\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
+        kl_i_sb_printf(&b, "\\n");
+        kl_i_sb_printf(&b, kl_trn("%u actor", "%u actors", view->nactors[i]), view->nactors[i]);
         if (b.failed)
             goto cleanup;
         kl_i_set(nd, "label", "");

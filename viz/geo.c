@@ -223,18 +223,18 @@ double kl_geo_step(double span, unsigned lines)
 
 void kl_geo_degrees(double value, double step, int latitude, char *buf, size_t size)
 {
-    char hemi = latitude ? (value < 0 ? 'S' : 'N') : (value < 0 ? 'W' : 'E');
+    /* TRANSLATORS: the compass letters of latitudes and longitudes on a
+     * map's grid: north, south, east, west ("60°N", "16°E") */
+    const char *hemi = latitude ? (value < 0 ? C_("compass", "S") : C_("compass", "N"))
+                                : (value < 0 ? C_("compass", "W") : C_("compass", "E"));
     double a = fabs(value);
     if (a < step / 1000)
-        hemi = ' ';
+        hemi = "";
     /* whole steps print whole degrees; tenths otherwise */
     if (step >= 1 || fabs(a - round(a)) < 1e-9)
-        snprintf(buf, size, "%.0f\u00b0%c", a, hemi);
+        snprintf(buf, size, "%.0f\u00b0%s", a, hemi);
     else
-        snprintf(buf, size, "%.1f\u00b0%c", a, hemi);
-    size_t len = strlen(buf);
-    if (len && buf[len - 1] == ' ')
-        buf[len - 1] = '\0';
+        snprintf(buf, size, "%.1f\u00b0%s", a, hemi);
 }
 
 /* ---------------------------------------------------------------- spread */

@@ -414,8 +414,12 @@ static void cell(kl_i_sb_t *b, const heat_t *h, uint32_t i, uint32_t j, const cl
     if (i == j) {
         kl_i_sb_printf(b, "<TD BGCOLOR=\"%s\" HREF=\"\" TITLE=\"", DIAGONAL_COLOUR);
         region_title(b, ds, ri->region);
-        kl_i_sb_printf(b, ": %u actor%s, %u tie%s inside the region\"></TD>", ri->actors, ri->actors == 1 ? "" : "s",
-                       ri->internal_ties, ri->internal_ties == 1 ? "" : "s");
+        kl_i_sb_printf(b, ": ");
+        kl_i_sb_printf(b, kl_trn("%u actor", "%u actors", ri->actors), ri->actors);
+        kl_i_sb_printf(b, ", ");
+        kl_i_sb_printf(b, kl_trn("%u tie inside the region", "%u ties inside the region", ri->internal_ties),
+                       ri->internal_ties);
+        kl_i_sb_printf(b, "\"></TD>");
         return;
     }
     const kl_region_pair_t *pr = h->pair[(size_t)i * h->n + j];
@@ -434,18 +438,24 @@ static void cell(kl_i_sb_t *b, const heat_t *h, uint32_t i, uint32_t j, const cl
     region_title(b, ds, ri->region);
     kl_i_sb_printf(b, " \u2013 ");
     region_title(b, ds, rg->regions[h->info[j]].region);
+    kl_i_sb_printf(b, ": ");
     if (links > 0)
-        kl_i_sb_printf(b, ": %.0f link%s", links, links == 1 ? "" : "s");
+        kl_i_sb_printf(b, kl_trn("%.0f link", "%.0f links", links == 1 ? 1 : 2), links);
     else
-        kl_i_sb_printf(b, ": no links");
+        kl_i_sb_printf(b, "%s", _("no links"));
     char mark[4] = "";
     if (broker) {
         uint32_t v = pr->brokers[0].vertex;
+        kl_i_sb_t name = {0};
         broker_mark(bk->key[v], mark);
-        kl_i_sb_printf(b, "; main broker ");
-        one_line(b, ds->entities[g->vertex_entity[v]].name, 60);
-        kl_i_sb_printf(b, " (%s), on %.0f%% of the shortest paths between them", mark,
-                       100 * pr->brokers[0].share);
+        one_line(&name, ds->entities[g->vertex_entity[v]].name, 60);
+        kl_i_sb_printf(b, "; ");
+        /* TRANSLATORS: an actor's name, its letter on the heat map ("C"), a
+         * percentage ("62%") */
+        kl_i_sb_printf(b, _("main broker %s (%s), on %.0f%% of the shortest paths between them"),
+                       name.s ? name.s : "", mark, 100 * pr->brokers[0].share);
+        b->failed |= name.failed;
+        free(name.s);
     }
     kl_i_sb_printf(b, "\">");
     if (sz->values && links > 0)
@@ -501,7 +511,8 @@ static void colour_legend(kl_i_sb_t *b, const classes_t *c, double max)
 {
     char text[64];
     kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
-                      "CELLPADDING=\"1\"><TR><TD ALIGN=\"LEFT\" ROWSPAN=\"2\"><B>Links</B>  </TD>");
+                      "CELLPADDING=\"1\"><TR><TD ALIGN=\"LEFT\" ROWSPAN=\"2\"><B>%s</B>  </TD>",
+                   _("Links"));
     for (uint32_t i = 0; i < c->k; i++)
         kl_i_sb_printf(b, "<TD BGCOLOR=\"%s\" WIDTH=\"44\" HEIGHT=\"14\"></TD>", c->colour[i]);
     kl_i_sb_printf(b, "<TD WIDTH=\"44\" HEIGHT=\"14\" BORDER=\"1\" COLOR=\"#BBBBBB\"></TD>"
@@ -510,8 +521,12 @@ static void colour_legend(kl_i_sb_t *b, const classes_t *c, double max)
         class_label(c, i, max, text, sizeof text);
         kl_i_sb_printf(b, "<TD><FONT POINT-SIZE=\"10\">%s</FONT></TD>", text);
     }
-    kl_i_sb_printf(b, "<TD><FONT POINT-SIZE=\"10\">none</FONT></TD><TD><FONT POINT-SIZE=\"10\">same "
-                      "region</FONT></TD></TR></TABLE></TD></TR>");
+    /* TRANSLATORS: under the colour key: an empty cell (no links), a grey
+     * one (the diagonal) */
+    kl_i_sb_printf(b,
+                   "<TD><FONT POINT-SIZE=\"10\">%s</FONT></TD><TD><FONT POINT-SIZE=\"10\">%s</FONT></TD></TR>"
+                   "</TABLE></TD></TR>",
+                   _("none"), _("same region"));
 }
 
 static void text_row(kl_i_sb_t *b, const char *head, const char *text)
@@ -519,39 +534,47 @@ static void text_row(kl_i_sb_t *b, const char *head, const char *text)
     kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>%s</B>  %s</TD></TR>", head, text);
 }
 
+/* TRANSLATORS: the heat map's legend: keep <BR ALIGN="LEFT"/> (a line
+ * break) where the line should break, the lines about as long; "kluster
+ * bridges" and "--all-pairs" are a command and an option */
 static void explanations(kl_i_sb_t *b, const heat_t *h, const classes_t *c, const sizes_t *sz)
 {
-    char text[400];
-    snprintf(text, sizeof text,
-             "of a pair: ties between an actor of each region, plus regionless actors<BR ALIGN=\"LEFT\"/>(projects, "
-             "funders, people) tied to both; colour classes %s%s",
-             c->geometric ? "on a log scale (steps of 1, 2, 5 or coarser)" : "in equal steps",
-             sz->values ? "; each cell prints its links" : "");
-    text_row(b, "Links", text);
-#define BROKER_TEXT                                                                                            \
-    "the pair's main broker: the actor on the largest share of the shortest paths<BR ALIGN=\"LEFT\"/>between "     \
-    "the two regions' actors "
+    char text[1000];
+    snprintf(text, sizeof text, "%s%s%s",
+             c->geometric ? _("of a pair: ties between an actor of each region, plus regionless actors<BR "
+                              "ALIGN=\"LEFT\"/>(projects, funders, people) tied to both; colour classes on a log scale "
+                              "(steps of 1, 2, 5 or coarser)")
+                          : _("of a pair: ties between an actor of each region, plus regionless actors<BR "
+                              "ALIGN=\"LEFT\"/>(projects, funders, people) tied to both; colour classes in equal "
+                              "steps"),
+             sz->values ? "; " : "", sz->values ? _("each cell prints its links") : "");
+    text_row(b, _("Links"), text);
     if (h->brokered && h->unbrokered)
         snprintf(text, sizeof text,
-                 BROKER_TEXT "(computed for %u of the %u connected pairs;<BR ALIGN=\"LEFT\"/>kluster bridges "
-                             "--all-pairs computes every pair)",
+                 _("the pair's main broker: the actor on the largest share of the shortest paths<BR "
+                   "ALIGN=\"LEFT\"/>between the two regions' actors (computed for %u of the %u connected pairs;<BR "
+                   "ALIGN=\"LEFT\"/>kluster bridges --all-pairs computes every pair)"),
                  h->connected - h->unbrokered, h->connected);
     else
-        snprintf(text, sizeof text, BROKER_TEXT "(all %u connected pairs)", h->connected);
+        snprintf(text, sizeof text,
+                 _("the pair's main broker: the actor on the largest share of the shortest paths<BR "
+                   "ALIGN=\"LEFT\"/>between the two regions' actors (all %u connected pairs)"),
+                 h->connected);
     if (h->brokered)
-        text_row(b, "Letters", text);
+        text_row(b, _("Letters"), text);
     else if (h->unbrokered)
-        text_row(b, "Letters", "none: the pairs' brokers were not computed for this drawing (too much work at this "
-                               "size);<BR ALIGN=\"LEFT\"/>kluster bridges computes them");
-    text_row(b, "Order",
-             "spectral seriation, so that regions that work together sit together: each group of<BR ALIGN=\"LEFT\"/>"
-             "linked regions in the order of the Fiedler vector of the Laplacian of the links<BR ALIGN=\"LEFT\"/>"
-             "(the order that keeps pairs with many links closest); the group with most links first,<BR "
-             "ALIGN=\"LEFT\"/>regions without links last");
-    text_row(b, "Diagonal",
-             "left blank (grey): a region with itself is not a pair.  In the SVG, hovering over a cell<BR "
-             "ALIGN=\"LEFT\"/>names the regions, the links and the main broker (on the diagonal: the region's<BR "
-             "ALIGN=\"LEFT\"/>actors and internal ties)");
+        text_row(b, _("Letters"),
+                 _("none: the pairs' brokers were not computed for this drawing (too much work at this size);<BR "
+                   "ALIGN=\"LEFT\"/>kluster bridges computes them"));
+    text_row(b, _("Order"),
+             _("spectral seriation, so that regions that work together sit together: each group of<BR "
+               "ALIGN=\"LEFT\"/>linked regions in the order of the Fiedler vector of the Laplacian of the links<BR "
+               "ALIGN=\"LEFT\"/>(the order that keeps pairs with many links closest); the group with most links "
+               "first,<BR ALIGN=\"LEFT\"/>regions without links last"));
+    text_row(b, _("Diagonal"),
+             _("left blank (grey): a region with itself is not a pair.  In the SVG, hovering over a cell<BR "
+               "ALIGN=\"LEFT\"/>names the regions, the links and the main broker (on the diagonal: the region's<BR "
+               "ALIGN=\"LEFT\"/>actors and internal ties)"));
 }
 
 #define KEY_COLUMNS 3
@@ -561,8 +584,8 @@ static void broker_key(kl_i_sb_t *b, const brokers_t *bk, const kl_dataset_t *ds
     if (!bk->n)
         return;
     kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" "
-                      "CELLPADDING=\"1\"><TR><TD ALIGN=\"LEFT\" COLSPAN=\"%d\"><B>Main brokers</B> (pairs)</TD></TR>",
-                   2 * KEY_COLUMNS);
+                      "CELLPADDING=\"1\"><TR><TD ALIGN=\"LEFT\" COLSPAN=\"%d\"><B>%s</B> %s</TD></TR>",
+                   2 * KEY_COLUMNS, _("Main brokers"), _("(pairs)"));
     uint32_t shown = bk->n < KEY_MAX ? bk->n : KEY_MAX, rows = (shown + KEY_COLUMNS - 1) / KEY_COLUMNS;
     /* column-major: the letters run down the first column, then the next */
     for (uint32_t r = 0; r < rows; r++) {
@@ -581,11 +604,12 @@ static void broker_key(kl_i_sb_t *b, const brokers_t *bk, const kl_dataset_t *ds
         }
         kl_i_sb_printf(b, "</TR>");
     }
-    if (bk->others)
-        kl_i_sb_printf(b,
-                       "<TR><TD ALIGN=\"RIGHT\"><B>+</B> </TD><TD ALIGN=\"LEFT\" COLSPAN=\"%d\">%u other actors "
-                       "(%u pairs)</TD></TR>",
-                       2 * KEY_COLUMNS - 1, bk->n - KEY_MAX, bk->others);
+    if (bk->others) {
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"RIGHT\"><B>+</B> </TD><TD ALIGN=\"LEFT\" COLSPAN=\"%d\">",
+                       2 * KEY_COLUMNS - 1);
+        kl_i_sb_printf(b, _("%u other actors (%u pairs)"), bk->n - KEY_MAX, bk->others);
+        kl_i_sb_printf(b, "</TD></TR>");
+    }
     kl_i_sb_printf(b, "</TABLE></TD></TR>");
 }
 
@@ -643,7 +667,8 @@ kl_err kl_i_heatmap_build(struct kl_viz *v, const kl_dataset_t *ds, const kl_agr
     char window[96];
     kl_i_window_text(&v->opt, window, sizeof window);
     kl_i_sb_printf(&b,
-                   "Region \u00d7 region heat map: links between regions \u00b7 %u regions, %u linked pairs \u00b7 %s",
+                   _("Region \u00d7 region heat map: links between regions \u00b7 %u regions, %u linked pairs "
+                     "\u00b7 %s"),
                    h.n, h.linked, window);
     kl_i_sb_t title = {0};
     kl_i_sb_printf(&title, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
@@ -671,10 +696,14 @@ kl_err kl_i_heatmap_build(struct kl_viz *v, const kl_dataset_t *ds, const kl_agr
                 explanations(&b, &h, &c, &sz);
                 broker_key(&b, &bk, ds, g);
                 kl_i_footer_start(&b, ds, &v->opt);
-                if (h.left_out)
-                    kl_i_sb_printf(&b, " \u00b7 the %u region%s with fewest links not drawn (at most %u are)",
-                                   h.left_out, h.left_out == 1 ? "" : "s", HEAT_MAX_REGIONS);
-                kl_i_sb_printf(&b, " \u00b7 drawn by kluster</FONT></TD></TR>");
+                if (h.left_out) {
+                    kl_i_sb_printf(&b, " \u00b7 ");
+                    kl_i_sb_printf(&b,
+                                   kl_trn("the %u region with fewest links not drawn (at most %u are)",
+                                          "the %u regions with fewest links not drawn (at most %u are)", h.left_out),
+                                   h.left_out, HEAT_MAX_REGIONS);
+                }
+                kl_i_sb_printf(&b, " \u00b7 %s</FONT></TD></TR>", _("drawn by kluster"));
             }
             kl_i_sb_printf(&b, "</TABLE>");
         }

@@ -255,18 +255,21 @@ void kl_i_map_describe(const kl_i_map_t *m, char *line1, char *line2, size_t siz
     place_text(m->proj.lat0, m->proj.lon0, centre, sizeof centre);
     kl_geo_degrees(m->lat_step, m->lat_step, 1, lats, sizeof lats);
     kl_geo_degrees(m->lon_step, m->lon_step, 0, lons, sizeof lons);
-    /* "2°N" as a step reads "2°" */
-    char *c = strrchr(lats, 'N');
+    /* "2°N" as a step reads "2°" (whatever the language's letters) */
+    char *c = strstr(lats, "\u00b0");
     if (c)
-        *c = '\0';
-    c = strrchr(lons, 'E');
+        c[strlen("\u00b0")] = '\0';
+    c = strstr(lons, "\u00b0");
     if (c)
-        *c = '\0';
+        c[strlen("\u00b0")] = '\0';
     double pct = 100 * m->scale_error;
-    snprintf(line1, size, "Lambert azimuthal equal-area projection centred at %s: areas are true everywhere;", centre);
+    /* TRANSLATORS: %s is a place, "64°N 15°E" */
+    snprintf(line1, size, _("Lambert azimuthal equal-area projection centred at %s: areas are true everywhere;"),
+             centre);
+    /* TRANSLATORS: %.0f%% is a percentage ("3%"); the others are steps in degrees ("2°") */
     snprintf(line2, size,
-             "the scale bar holds at the centre, to within %.0f%% across the frame; grid lines every %s of latitude, "
-             "%s of longitude",
+             _("the scale bar holds at the centre, to within %.0f%% across the frame; grid lines every %s of "
+               "latitude, %s of longitude"),
              pct < 1 ? 1 : ceil(pct), lats, lons);
 }
 
@@ -762,7 +765,7 @@ static kl_err map_grid(Agraph_t *root, panel_t *p, const kl_i_map_t *m)
  * above it, right. */
 static kl_err map_furniture(Agraph_t *root, const kl_i_map_t *m)
 {
-    char name[48], label[48];
+    char name[48], label[96];
     const kl_geo_proj_t *p = &m->proj;
     if (!map_point(root, "map_sw", m->x0, m->y0) || !map_point(root, "map_ne", m->x1, m->y1))
         return KL_ENOMEM;
@@ -780,13 +783,13 @@ static kl_err map_furniture(Agraph_t *root, const kl_i_map_t *m)
         if (!map_line(root, a, b, "#333333", "1.2"))
             return KL_ENOMEM;
     }
-    snprintf(label, sizeof label, "%g km (at the centre)", m->bar_km);
+    snprintf(label, sizeof label, _("%g km (at the centre)"), m->bar_km);
     if (!kl_i_map_text(root, "map_bar_label", m->x0 + len + 6, yb, 1, label, 10, "#333333"))
         return KL_ENOMEM;
     Agnode_t *n0 = map_point(root, "map_north0", m->x1 - 10, m->y1 + 8),
              *n1 = map_point(root, "map_north1", m->x1 - 10, m->y1 + 30);
     Agedge_t *arrow = map_line(root, n0, n1, "#333333", "1.5");
-    if (!arrow || !kl_i_map_text(root, "map_north", m->x1 - 10, m->y1 + 40, 0, "N", 12, "#333333"))
+    if (!arrow || !kl_i_map_text(root, "map_north", m->x1 - 10, m->y1 + 40, 0, C_("compass", "N"), 12, "#333333"))
         return KL_ENOMEM;
     kl_i_set(arrow, "dir", "forward");
     kl_i_set(arrow, "arrowhead", "normal");
@@ -929,7 +932,7 @@ void kl_i_broker_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_agraph_t *g
 {
     if (!n)
         return;
-    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Brokers</B>  ");
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>%s</B>  ", _("Brokers"));
     size_t line = 0; /* characters on the legend's line so far: long names go one or two a line */
     for (uint32_t k = 0; k < n; k++) {
         uint32_t ent = g->vertex_entity[brokers[k]];
@@ -1001,36 +1004,38 @@ static const char *class_colour(const classes_t *c, uint32_t k)
     return area_scale[c->n > 1 ? k * (AREA_CLASSES - 1) / (c->n - 1) : AREA_CLASSES - 1];
 }
 
-static void number_text(kl_i_sb_t *b, double v, int whole)
+static void number_text(char *buf, size_t size, double v, int whole)
 {
-    if (whole)
-        kl_i_sb_printf(b, "%.0f", v);
-    else
-        kl_i_sb_printf(b, "%.2g", v);
+    snprintf(buf, size, whole ? "%.0f" : "%.2g", v);
 }
 
 /* The legend row of the classes, in words. */
 static void classes_legend(kl_i_sb_t *b, const classes_t *c, double max, int whole, const char *what)
 {
-    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Areas</B>  fill: %s<BR ALIGN=\"LEFT\"/>", what);
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>%s</B>  ", _("Areas"));
+    /* TRANSLATORS: %s says what colours the regions: "actors in the region" */
+    kl_i_sb_printf(b, _("fill: %s"), what);
+    kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>");
     for (uint32_t k = 0; k < c->n; k++) {
+        char lo[32], hi[32];
         kl_i_sb_printf(b, "%s<FONT COLOR=\"%s\">\u2588\u2588</FONT> ", k ? "   " : "", class_colour(c, k));
+        number_text(lo, sizeof lo, c->brk[k], whole);
+        /* TRANSLATORS: a class of a colour scale, "12 or more", "3 to 11",
+         * "0.25 to under 0.5" */
         if (k + 1 == c->n && c->n > 1) {
-            number_text(b, c->brk[k], whole);
-            kl_i_sb_printf(b, " or more");
+            kl_i_sb_printf(b, _("%s or more"), lo);
         } else if (k + 1 < c->n) {
-            number_text(b, c->brk[k], whole);
-            kl_i_sb_printf(b, whole ? " to " : " to under ");
-            number_text(b, whole ? c->brk[k + 1] - 1 : c->brk[k + 1], whole);
+            number_text(hi, sizeof hi, whole ? c->brk[k + 1] - 1 : c->brk[k + 1], whole);
+            kl_i_sb_printf(b, whole ? _("%s to %s") : _("%s to under %s"), lo, hi);
+        } else if (max > c->brk[k]) {
+            number_text(hi, sizeof hi, max, whole);
+            kl_i_sb_printf(b, _("%s to %s"), lo, hi);
         } else {
-            number_text(b, c->brk[k], whole);
-            if (max > c->brk[k]) {
-                kl_i_sb_printf(b, " to ");
-                number_text(b, max, whole);
-            }
+            kl_i_sb_printf(b, "%s", lo);
         }
     }
-    kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>regions whose outline is not known: circles, area by actors</TD></TR>");
+    kl_i_sb_printf(b, "<BR ALIGN=\"LEFT\"/>%s</TD></TR>",
+                   _("regions whose outline is not known: circles, area by actors"));
 }
 
 /* ------------------------------------------------------ the region map */
@@ -1219,7 +1224,7 @@ static kl_err regions_classify(region_places_t *pl, const kl_i_view_t *view, con
         if (pl->shape[i] && (!pl->out[i] || pl->inset_of[i]))
             pl->area_fill[i] = class_colour(&c, class_of(&c, irb ? irb[view->node[i]] : view->nactors[i]));
     classes_legend(&info->legend, &c, max, !irb,
-                   irb ? "inter-regional betweenness of the region's actors (summed)" : "actors in the region");
+                   irb ? _("inter-regional betweenness of the region's actors (summed)") : _("actors in the region"));
 cleanup:
     free(w);
     free(v);
@@ -1242,7 +1247,8 @@ static kl_err place_names(region_places_t *pl, const kl_i_view_t *view, const kl
             continue;
         s.len = 0;
         kl_i_sb_text(&s, ds->regions[view->node[i]].name, 0, 18, 60);
-        kl_i_sb_printf(&s, "\\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
+        kl_i_sb_printf(&s, "\\n");
+        kl_i_sb_printf(&s, kl_trn("%u actor", "%u actors", view->nactors[i]), view->nactors[i]);
         if (s.failed || !(pl->text[i] = strdup(s.s)))
             goto fail;
         kl_geo_box_t *l = &b[n + i];
@@ -1661,13 +1667,17 @@ static void footer_left_out(kl_i_sb_t *f, const kl_i_view_t *view, const kl_data
         if (j == 12) {
             for (uint32_t r = j; r < k; r++)
                 actors += c[r].count;
-            kl_i_sb_printf(f, "<BR ALIGN=\"LEFT\"/>and %u more (%u actor%s)", k - j, actors, actors == 1 ? "" : "s");
+            kl_i_sb_printf(f, "<BR ALIGN=\"LEFT\"/>");
+            kl_i_sb_printf(f, kl_trn("and %u more (%u actor)", "and %u more (%u actors)", actors), k - j, actors);
             break;
         }
         /* a few a line: the footer stays as wide as the map */
-        kl_i_sb_printf(f, "%s", !j ? "Not in the frame (far from the bulk of the map): " : j % 5 ? ", " : ",<BR ALIGN=\"LEFT\"/>");
+        kl_i_sb_printf(f, "%s",
+                       !j ? _("Not in the frame (far from the bulk of the map): ") : j % 5 ? ", " : ",<BR ALIGN=\"LEFT\"/>");
         kl_i_sb_text(f, ds->regions[view->node[c[j].item]].name, 1, 0, 40);
-        kl_i_sb_printf(f, " (%u actor%s)", c[j].count, c[j].count == 1 ? "" : "s");
+        kl_i_sb_printf(f, " (");
+        kl_i_sb_printf(f, kl_trn("%u actor", "%u actors", c[j].count), c[j].count);
+        kl_i_sb_printf(f, ")");
     }
     free(c);
 }
@@ -1676,23 +1686,27 @@ static void footer_left_out(kl_i_sb_t *f, const kl_i_view_t *view, const kl_data
 static void regions_legend(kl_i_map_info_t *info, const region_places_t *pl, const kl_i_view_t *view,
                            const kl_dataset_t *ds, const kl_agraph_t *g)
 {
-    if (pl->n_shown < view->m)
-        kl_i_sb_printf(&info->legend,
-                       "<TR><TD ALIGN=\"LEFT\"><B>Shown</B>  the %u heaviest links (%.0f cross-region links or more) "
-                       "of %u</TD></TR>",
-                       pl->n_shown, pl->min_shown, view->m);
+    if (pl->n_shown < view->m) {
+        kl_i_sb_printf(&info->legend, "<TR><TD ALIGN=\"LEFT\"><B>%s</B>  ", _("Shown"));
+        kl_i_sb_printf(&info->legend, _("the %u heaviest links (%.0f cross-region links or more) of %u"), pl->n_shown,
+                       pl->min_shown, view->m);
+        kl_i_sb_printf(&info->legend, "</TD></TR>");
+    }
     kl_i_broker_rows(&info->legend, ds, g, pl->brokers, pl->n_brokers);
     if (!info->n_insets)
         return;
-    kl_i_sb_printf(&info->legend, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Inset%s</B>  ",
-                   info->n_insets > 1 ? "s" : "");
+    kl_i_sb_printf(&info->legend, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>%s</B>  ",
+                   info->n_insets > 1 ? _("Insets") : _("Inset"));
     for (uint32_t k = 0; k < info->n_insets; k++) {
         kl_i_sb_printf(&info->legend, "%s", k ? ", " : "");
         kl_i_sb_text(&info->legend, ds->regions[view->node[info->inset[k].node]].name, 1, 0, 40);
     }
-    kl_i_sb_printf(&info->legend, ": far from the rest, drawn in a box at a scale of its own (circle areas at the "
-                                  "map's)%s</TD></TR>",
-                   info->inset_links ? "; dashed lines lead to it" : "");
+    /* TRANSLATORS: follows the names of the places in insets */
+    kl_i_sb_printf(&info->legend, ": %s",
+                   _("far from the rest, drawn in a box at a scale of its own (circle areas at the map's)"));
+    if (info->inset_links)
+        kl_i_sb_printf(&info->legend, "; %s", _("dashed lines lead to it"));
+    kl_i_sb_printf(&info->legend, "</TD></TR>");
 }
 
 kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_dataset_t *ds, const kl_agraph_t *g,
@@ -1744,7 +1758,8 @@ kl_err kl_i_map_regions(Agraph_t *root, const kl_i_view_t *view, const kl_datase
         uint32_t i = in->node;
         kl_i_sb_t s = {0};
         kl_i_sb_text(&s, ds->regions[view->node[i]].name, 0, 0, 24);
-        kl_i_sb_printf(&s, " \\n%u actor%s", view->nactors[i], view->nactors[i] == 1 ? "" : "s");
+        kl_i_sb_printf(&s, " \\n");
+        kl_i_sb_printf(&s, kl_trn("%u actor", "%u actors", view->nactors[i]), view->nactors[i]);
         if (s.failed)
             goto cleanup;
         pl.text[i] = s.s;
@@ -1798,17 +1813,21 @@ static void footer_actors_out(kl_i_sb_t *f, const kl_i_view_t *view, const kl_da
             c[k++] = (kl_i_counted_t){r, count[r], ds->regions[r].id};
     qsort(c, k, sizeof *c, kl_i_cmp_counted);
     for (uint32_t j = 0; j < k && j < 12; j++) {
-        kl_i_sb_printf(f, "%s", !j  ? "Not in the frame (far from the bulk of the map): actors in "
+        /* TRANSLATORS: region names follow, each with its count of actors */
+        kl_i_sb_printf(f, "%s", !j  ? _("Not in the frame (far from the bulk of the map): actors in ")
                                 : j % 5 ? ", "
                                         : ",<BR ALIGN=\"LEFT\"/>");
         kl_i_sb_text(f, ds->regions[c[j].item].name, 1, 0, 40);
         kl_i_sb_printf(f, " (%u)", c[j].count);
     }
-    if (k > 12)
-        kl_i_sb_printf(f, " and %u more regions", k - 12);
-    if (none)
-        kl_i_sb_printf(f, "%s%u actor%s without a region", k ? "; " : "Not in the frame (far from the bulk of the map): ",
-                       none, none == 1 ? "" : "s");
+    if (k > 12) {
+        kl_i_sb_printf(f, " ");
+        kl_i_sb_printf(f, _("and %u more regions"), k - 12);
+    }
+    if (none) {
+        kl_i_sb_printf(f, "%s", k ? "; " : _("Not in the frame (far from the bulk of the map): "));
+        kl_i_sb_printf(f, kl_trn("%u actor without a region", "%u actors without a region", none), none);
+    }
 cleanup:
     free(c);
     free(count);

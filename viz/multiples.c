@@ -142,7 +142,9 @@ static kl_err draw_panel(Agraph_t *root, const kl_dataset_t *ds, const kl_viz_tr
         kl_i_set(nd, "label", "");
         tip.len = 0;
         kl_i_sb_text(&tip, ds->regions[r].name, 0, 0, 0);
-        kl_i_sb_printf(&tip, ": %u actor%s in %s", actors, actors == 1 ? "" : "s", t->period[k]);
+        /* TRANSLATORS: "12 actors in 2016-2018" (a period) */
+        kl_i_sb_printf(&tip, ": ");
+        kl_i_sb_printf(&tip, kl_trn("%u actor in %s", "%u actors in %s", actors), actors, t->period[k]);
         if (tip.failed)
             return KL_ENOMEM;
         kl_i_set(nd, "tooltip", tip.s);
@@ -161,7 +163,7 @@ static kl_err draw_panel(Agraph_t *root, const kl_dataset_t *ds, const kl_viz_tr
         if (!ed)
             return KL_ENOMEM;
         kl_i_set(ed, "label", "");
-        kl_i_setf(ed, "tooltip", "%.0f link%s", lk->links, lk->links == 1 ? "" : "s");
+        kl_i_setf(ed, "tooltip", kl_trn("%.0f link", "%.0f links", lk->links == 1 ? 1 : 2), lk->links);
     }
     return KL_OK;
 }
@@ -170,16 +172,19 @@ static kl_err draw_panel(Agraph_t *root, const kl_dataset_t *ds, const kl_viz_tr
 static void legend_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_viz_trend_t *t, const places_t *pl,
                         const kl_viz_colours_t *c, uint32_t pointless)
 {
-    kl_i_sb_printf(b,
-                   "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Circles</B>  area ~ the region's actors with a tie in "
-                   "the period (the largest: %.0f)   <B>Lines</B>  width ~ the pair's links (the widest: %.0f), one "
-                   "scale for every panel</TD></TR>",
-                   pl->amax, pl->wmax);
-    if (pl->links_drawn < pl->links_all)
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>%s</B>  ", _("Circles"));
+    kl_i_sb_printf(b, _("area ~ the region's actors with a tie in the period (the largest: %.0f)"), pl->amax);
+    kl_i_sb_printf(b, "   <B>%s</B>  ", _("Lines"));
+    kl_i_sb_printf(b, _("width ~ the pair's links (the widest: %.0f), one scale for every panel"), pl->wmax);
+    kl_i_sb_printf(b, "</TD></TR>");
+    if (pl->links_drawn < pl->links_all) {
+        kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><B>%s</B>  ", _("Shown"));
         kl_i_sb_printf(b,
-                       "<TR><TD ALIGN=\"LEFT\"><B>Shown</B>  the pairs with %.0f links or more, in every panel "
-                       "(%u of the %u linked pairs of all periods)</TD></TR>",
+                       _("the pairs with %.0f links or more, in every panel (%u of the %u linked pairs of all "
+                         "periods)"),
                        ceil(pl->min_links), pl->links_drawn, pl->links_all);
+        kl_i_sb_printf(b, "</TD></TR>");
+    }
     /* the regions drawn, in colour order: those with a colour of their own */
     uint32_t *by_rank = calloc((size_t)c->n_regions + 1, sizeof *by_rank);
     if (!by_rank) {
@@ -196,7 +201,7 @@ static void legend_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_viz_trend
         else
             by_rank[c->rank[r]] = r + 1;
     }
-    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>Regions</B>  ");
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><B>%s</B>  ", _("Regions"));
     size_t line = 0;
     for (uint32_t rank = 0; rank < c->n_palette && rank < c->n_regions; rank++) {
         uint32_t r = by_rank[rank];
@@ -215,9 +220,10 @@ static void legend_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_viz_trend
         kl_i_sb_text(b, ds->regions[r].name, 1, 0, 40);
         k++;
     }
-    if (grey)
-        kl_i_sb_printf(b, "%s<FONT COLOR=\"%s\">\u25CF</FONT> %u other region%s", k ? "   " : "",
-                       KL_VIZ_OTHER_REGION_COLOUR, grey, grey == 1 ? "" : "s");
+    if (grey) {
+        kl_i_sb_printf(b, "%s<FONT COLOR=\"%s\">\u25CF</FONT> ", k ? "   " : "", KL_VIZ_OTHER_REGION_COLOUR);
+        kl_i_sb_printf(b, kl_trn("%u other region", "%u other regions", grey), grey);
+    }
     kl_i_sb_printf(b, "</TD></TR>");
     free(by_rank);
     uint32_t far = 0;
@@ -226,21 +232,26 @@ static void legend_rows(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_viz_trend
     if (far || pointless) {
         kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">");
         if (far) {
-            kl_i_sb_printf(b, "Not in the frame (far from the rest): ");
+            kl_i_sb_printf(b, "%s", _("Not in the frame (far from the rest): "));
             for (uint32_t i = 0, j = 0; i < pl->n; i++) {
                 if (!pl->far[i])
                     continue;
                 if (j++ == 12) {
-                    kl_i_sb_printf(b, " and %u more", far - 12);
+                    kl_i_sb_printf(b, " ");
+                    kl_i_sb_printf(b, _("and %u more"), far - 12);
                     break;
                 }
                 kl_i_sb_printf(b, "%s", j > 1 ? ", " : "");
                 kl_i_sb_text(b, ds->regions[pl->region[i]].name, 1, 0, 40);
             }
         }
-        if (pointless)
-            kl_i_sb_printf(b, "%s%u region%s without coordinates not drawn", far ? "; " : "", pointless,
-                           pointless == 1 ? "" : "s");
+        if (pointless) {
+            kl_i_sb_printf(b, "%s", far ? "; " : "");
+            kl_i_sb_printf(b,
+                           kl_trn("%u region without coordinates not drawn", "%u regions without coordinates not drawn",
+                                  pointless),
+                           pointless);
+        }
         kl_i_sb_printf(b, "</FONT></TD></TR>");
     }
     (void)t;
@@ -325,8 +336,10 @@ static kl_err build(struct kl_viz *v, const kl_dataset_t *ds, const kl_viz_trend
             goto cleanup;
         head.len = 0;
         kl_i_sb_text(&head, t->period[k], 0, 0, 40);
-        kl_i_sb_printf(&head, " \u00b7 %u actor%s \u00b7 %u linked pair%s", actors, actors == 1 ? "" : "s", linked,
-                       linked == 1 ? "" : "s");
+        kl_i_sb_printf(&head, " \u00b7 ");
+        kl_i_sb_printf(&head, kl_trn("%u actor", "%u actors", actors), actors);
+        kl_i_sb_printf(&head, " \u00b7 ");
+        kl_i_sb_printf(&head, kl_trn("%u linked pair", "%u linked pairs", linked), linked);
         snprintf(name, sizeof name, "heading%u", k);
         if (head.failed || !kl_i_map_text(root, name, left, bottom + h + HEADING_PT, 1, head.s, HEADING_PT, "#222222"))
             goto cleanup;
@@ -337,15 +350,15 @@ static kl_err build(struct kl_viz *v, const kl_dataset_t *ds, const kl_viz_trend
 
     /* title above the first row, legend and footer below the last */
     kl_viz_options_t opt = v->opt;
-    static const char sub[] = "The region map of every period at one scale: where the actors were and which regions "
-                              "their ties linked";
+    const char *sub = _("The region map of every period at one scale: where the actors were and which regions their "
+                        "ties linked");
     int title_rows = kl_i_title_rows(&rows, ds, &opt, sub);
     kl_i_sb_printf(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
     legend_rows(&b, ds, t, &pl, &c, pointless);
     kl_i_footer_start(&b, ds, &opt);
     if (t->note)
         kl_i_sb_printf(&b, " \u00b7 %s", t->note);
-    kl_i_sb_printf(&b, " \u00b7 drawn by kluster</FONT></TD></TR></TABLE>");
+    kl_i_sb_printf(&b, " \u00b7 %s</FONT></TD></TR></TABLE>", _("drawn by kluster"));
     if (rows.failed || b.failed)
         goto cleanup;
     kl_i_set_html(root, root, "label", b.s);

@@ -112,13 +112,14 @@ void kl_i_window_text(const kl_viz_options_t *opt, char *buf, size_t size)
     if (opt->to != KL_DATE_MAX)
         date_text(opt->to, 1, b, sizeof b);
     if (opt->from == KL_DATE_MIN && opt->to == KL_DATE_MAX)
-        snprintf(buf, size, "all dates");
+        snprintf(buf, size, "%s", _("all dates"));
     else if (opt->from == KL_DATE_MIN)
-        snprintf(buf, size, "ties active until %s", b);
+        snprintf(buf, size, _("ties active until %s"), b);
     else if (opt->to == KL_DATE_MAX)
-        snprintf(buf, size, "ties active from %s", a);
+        snprintf(buf, size, _("ties active from %s"), a);
     else
-        snprintf(buf, size, "ties active %s\u2013%s", a, b);
+        /* TRANSLATORS: a time window, "ties active 2016–2020" */
+        snprintf(buf, size, _("ties active %s\u2013%s"), a, b);
 }
 
 /* Where the words around a drawing wrap and are cut (characters): a line
@@ -226,11 +227,39 @@ void kl_i_footer_start(kl_i_sb_t *b, const kl_dataset_t *ds, const kl_viz_option
         kl_i_sb_text(b, opt->caption, 1, CAPTION_WRAP, CAPTION_MAX);
         kl_i_sb_printf(b, "</FONT></TD></TR>");
     }
-    kl_i_sb_printf(b,
-                   "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">Sources: %u document%s \u00b7 "
-                   "dataset: ",
-                   ds->n_sources, ds->n_sources == 1 ? "" : "s");
-    kl_i_sb_text(b, ds->id, 1, 0, 80);
+    kl_i_sb_t id = {0};
+    kl_i_sb_text(&id, ds->id, 1, 0, 80);
+    kl_i_sb_printf(b, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">");
+    /* TRANSLATORS: the start of a figure's footer; %s is the dataset's id */
+    kl_i_sb_printf(b, kl_trn("Sources: %u document \u00b7 dataset: %s", "Sources: %u documents \u00b7 dataset: %s",
+                             ds->n_sources),
+                   ds->n_sources, id.s ? id.s : "");
+    b->failed |= id.failed;
+    free(id.s);
+}
+
+/* ---------------------------------------------------------- kind words */
+
+static const char *const kind_word[KL_KIND_COUNT] = {N_("organisation"), N_("person"), N_("project"), N_("funder")};
+static const char *const kind_plural[KL_KIND_COUNT] = {N_("organisations"), N_("people"), N_("projects"),
+                                                       N_("funders")};
+/* a cluster's label has always said "persons": a group of them */
+static const char *const kind_cluster[KL_KIND_COUNT] = {N_("organisations"), N_("persons"), N_("projects"),
+                                                        N_("funders")};
+
+const char *kl_i_kind_word(kl_kind kind)
+{
+    return kl_tr(kind_word[kind]);
+}
+
+const char *kl_i_kind_plural(kl_kind kind)
+{
+    return kl_tr(kind_plural[kind]);
+}
+
+const char *kl_i_kind_cluster(kl_kind kind)
+{
+    return kl_tr(kind_cluster[kind]);
 }
 
 /* --------------------------------------------------------------- orders */

@@ -5,6 +5,8 @@
 
 #include "viz.h"
 
+#include "../i18n/i18n.h"
+
 #include <cgraph.h>
 #include <gvc.h>
 
@@ -102,6 +104,14 @@ void kl_i_set(void *obj, const char *name, const char *value);
 void kl_i_setf(void *obj, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Black or white text, whichever reads better on colour "#RRGGBB". */
 const char *kl_i_text_on(const char *colour);
+
+/* A kind as figures name it, in the output language: "organisation",
+ * "person", "project", "funder" (kl_kind_name is the data's key, which
+ * stays English); the plural as a legend or a collapsed node's label has
+ * it ("people"), and as a cluster's label ("persons") (parts.c). */
+const char *kl_i_kind_word(kl_kind kind);
+const char *kl_i_kind_plural(kl_kind kind);
+const char *kl_i_kind_cluster(kl_kind kind);
 
 /* Things counted (regions by actors, brokers by pairs): qsort with
  * kl_i_cmp_counted puts the largest count first, ties by id (parts.c). */

@@ -7,9 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define KL_STR_(x) #x
-#define KL_STR(x) KL_STR_(x)
-
 typedef struct {
     const kl_report_t *r;
     double *value;
@@ -47,16 +44,22 @@ static void md_metric_table(FILE *f, const kl_report_t *r, const kl_metric_sourc
     qsort_r(idx, cnt, sizeof *idx, cmp_metric, &ctx);
     kl_top_plan_t plan;
     kl_top_plan(&plan, value, idx, cnt, n, r->top);
+    fputs("\n## ", f);
     if (plan.rows)
-        fprintf(f, "\n## Top %u by %s\n\n", plan.rows, m->md_title);
+        /* TRANSLATORS: a heading: the number of rows, a metric ("betweenness", "degree (ties)") */
+        fprintf(f, _("Top %u by %s"), plan.rows, kl_tr(m->md_title));
     else
-        fprintf(f, "\n## By %s\n\n", m->md_title);
+        /* TRANSLATORS: a heading: a metric ("betweenness", "degree (ties)") */
+        fprintf(f, _("By %s"), kl_tr(m->md_title));
+    fputs("\n\n", f);
     char num[40];
-    kl_i_md_top_note(f, &plan, m->key, kl_i_md_value_text(cnt ? value[idx[0]] : 0, num, sizeof num), m->has_one,
-                m->have_many);
+    /* the Markdown names the metric by its key, as its table's column does */
+    kl_i_md_top_note(f, &plan, m->key, kl_i_md_value_text(cnt ? value[idx[0]] : 0, num, sizeof num),
+                     kl_tr(m->has_one), kl_tr(m->have_many));
     if (!plan.rows)
         return;
-    fprintf(f, "| # | actor | kind | region | %s |\n|---:|---|---|---|---:|\n", m->key);
+    kl_i_md_actor_head(f);
+    fprintf(f, " %s |\n|---:|---|---|---|---:|\n", m->key);
     for (uint32_t i = 0; i < plan.rows; i++) {
         kl_i_md_actor_row_start(f, r->ds, r->g, i + 1, idx[i], 0);
         kl_i_md_real(f, value[idx[i]]);
@@ -69,7 +72,7 @@ int kl_write_md(FILE *f, const kl_report_t *r)
 {
     const kl_analysis_t *a = r->res;
     const kl_graph_options_t *go = &r->g->options;
-    char buf[256];
+    char buf[512], num[40], *name;
     int failed = 0;
     uint32_t n = a->n;
     uint32_t *idx = malloc(((size_t)n + 1) * sizeof *idx);
@@ -80,75 +83,107 @@ int kl_write_md(FILE *f, const kl_report_t *r)
         errno = ENOMEM;
         return -1;
     }
-    fputs("# kluster analysis: ", f);
-    kl_i_md_text(f, r->ds->title ? r->ds->title : r->ds->id ? r->ds->id : r->dataset_path);
+    fputs("# ", f);
+    name = kl_i_md_text_str(r->ds->title ? r->ds->title : r->ds->id ? r->ds->id : r->dataset_path);
+    if (!name)
+        goto oom;
+    /* TRANSLATORS: the title of `kluster analyze --format md`; %s is the dataset's title */
+    fprintf(f, _("kluster analysis: %s"), name);
+    free(name);
     fputs("\n\n", f);
-    fputs("Dataset ", f);
-    kl_i_md_text(f, r->ds->id ? r->ds->id : r->dataset_path);
-    fprintf(f, ": %u entities, %u relations, %u regions, %u warnings.\n\n", r->ds->n_entities,
+    name = kl_i_md_text_str(r->ds->id ? r->ds->id : r->dataset_path);
+    if (!name)
+        goto oom;
+    /* TRANSLATORS: the dataset's id, then its counts */
+    fprintf(f, _("Dataset %s: %u entities, %u relations, %u regions, %u warnings."), name, r->ds->n_entities,
             r->ds->n_relations, r->ds->n_regions, r->ds->n_warnings);
-    fputs("## The graph in numbers\n\n| measure | value |\n|---|---|\n", f);
-    md_row(f, "mode", kl_i_mode_name(go->mode));
+    free(name);
+    fprintf(f, "\n\n## %s\n\n| %s | %s |\n|---|---|\n", _("The graph in numbers"), _("measure"), _("value"));
+    /* TRANSLATORS: a row of "The graph in numbers": the analysis graph's --mode */
+    md_row(f, _("mode"), kl_i_mode_label(go->mode));
     snprintf(buf, sizeof buf, "%u", a->n);
-    md_row(f, "actors", buf);
+    md_row(f, _("actors"), buf);
     snprintf(buf, sizeof buf, "%u", a->m);
-    md_row(f, "ties", buf);
+    md_row(f, _("ties"), buf);
     snprintf(buf, sizeof buf, "%u", a->components);
-    md_row(f, "connected components", buf);
+    md_row(f, _("connected components"), buf);
     snprintf(buf, sizeof buf, "%u", a->largest_component);
-    md_row(f, "largest component (actors)", buf);
+    md_row(f, _("largest component (actors)"), buf);
     snprintf(buf, sizeof buf, "%u", a->isolated);
-    md_row(f, "isolated actors", buf);
+    md_row(f, _("isolated actors"), buf);
     snprintf(buf, sizeof buf, "%u", a->bridges);
-    md_row(f, "bridges", buf);
+    /* TRANSLATORS: a row of "The graph in numbers": ties whose removal splits the graph */
+    md_row(f, _("bridges"), buf);
     snprintf(buf, sizeof buf, "%u", a->articulation_points);
-    md_row(f, "articulation points", buf);
+    md_row(f, _("articulation points"), buf);
     snprintf(buf, sizeof buf, "%u", a->biconnected_components);
-    md_row(f, "biconnected components", buf);
+    md_row(f, _("biconnected components"), buf);
     snprintf(buf, sizeof buf, "%u (%s)", a->communities,
              a->options.communities == KL_COMMUNITIES_LOUVAIN ? "Louvain" : "Leiden");
-    md_row(f, "communities", buf);
-    fputs("| modularity | ", f);
-    kl_i_md_real(f, a->modularity);
-    fputs(" |\n| NMI communities vs regions | ", f);
-    kl_i_md_real(f, a->nmi_regions);
-    fputs(" |\n| ARI communities vs regions | ", f);
-    kl_i_md_real(f, a->ari_regions);
-    fputs(" |\n", f);
-    md_row(f, "shortest paths", a->options.weighted ? "weighted (distance 1/weight)" : "hops");
+    md_row(f, _("communities"), buf);
+    md_row(f, _("modularity"), kl_i_md_real_text(a->modularity, buf, sizeof buf));
+    /* TRANSLATORS: a row of "The graph in numbers": normalised mutual information */
+    md_row(f, _("NMI communities vs regions"), kl_i_md_real_text(a->nmi_regions, buf, sizeof buf));
+    /* TRANSLATORS: a row of "The graph in numbers": adjusted Rand index */
+    md_row(f, _("ARI communities vs regions"), kl_i_md_real_text(a->ari_regions, buf, sizeof buf));
+    md_row(f, _("shortest paths"), a->options.weighted ? _("weighted (distance 1/weight)") : _("hops"));
     if (a->options.samples) {
-        snprintf(buf, sizeof buf, "estimated from %u sampled sources", a->options.samples);
-        md_row(f, "betweenness", buf);
+        snprintf(buf, sizeof buf, _("estimated from %u sampled sources"), a->options.samples);
+        md_row(f, _("betweenness"), buf);
     } else if (a->options.epsilon > 0) {
-        snprintf(buf, sizeof buf,
-                 "estimated from %llu sampled shortest paths: with probability >= %g, betweenness within %g "
-                 "n(n-1)/2 and irb within %g P; harmonic %s",
-                 (unsigned long long)a->pair_samples, 1 - a->options.delta, a->options.epsilon, a->options.epsilon,
-                 a->harmonic_sources < a->n ? "from " KL_STR(KL_HARMONIC_SOURCES) " sampled sources" : "exact");
-        md_row(f, "betweenness", buf);
+        if (a->harmonic_sources < a->n)
+            /* TRANSLATORS: the row "betweenness": number of samples, a probability, epsilon twice, then the
+             * number of sources; "n(n-1)/2" and "P" are formulas */
+            snprintf(buf, sizeof buf,
+                     _("estimated from %llu sampled shortest paths: with probability >= %g, betweenness within %g "
+                       "n(n-1)/2 and irb within %g P; harmonic from %d sampled sources"),
+                     (unsigned long long)a->pair_samples, 1 - a->options.delta, a->options.epsilon,
+                     a->options.epsilon, KL_HARMONIC_SOURCES);
+        else
+            snprintf(buf, sizeof buf,
+                     _("estimated from %llu sampled shortest paths: with probability >= %g, betweenness within %g "
+                       "n(n-1)/2 and irb within %g P; harmonic exact"),
+                     (unsigned long long)a->pair_samples, 1 - a->options.delta, a->options.epsilon,
+                     a->options.epsilon);
+        md_row(f, _("betweenness"), buf);
     } else {
-        md_row(f, "betweenness", "exact");
+        /* TRANSLATORS: the row "betweenness": computed exactly, not sampled */
+        md_row(f, _("betweenness"), _("exact"));
     }
     if (a->dominant_actor >= 0) {
-        fputs("| dominant actor | ", f);
-        kl_i_md_text(f, kl_i_entity(r, (uint32_t)a->dominant_actor)->name);
-        fputs(" (irb share ", f);
-        kl_i_md_real(f, a->irb_share[a->dominant_actor]);
-        fputs(") |\n", f);
+        name = kl_i_md_text_str(kl_i_entity(r, (uint32_t)a->dominant_actor)->name);
+        if (!name)
+            goto oom;
+        fprintf(f, "| %s | ", _("dominant actor"));
+        /* TRANSLATORS: the actor, its irb share (a number); "irb share" names a metric */
+        fprintf(f, _("%s (irb share %s)"), name, kl_i_md_real_text(a->irb_share[a->dominant_actor], num, sizeof num));
+        fputs(" |\n", f);
+        free(name);
     }
 
     if (r->regions) {
-        fputs("\n## Regions and the actors between them\n\n", f);
-        kl_i_md_dominant(f, r->ds, r->g, a->dominant_actor,
-                    a->dominant_actor >= 0 ? a->irb_share[a->dominant_actor] : NAN);
-        if (kl_i_md_region_pairs(f, r->ds, r->g, r->regions, NULL,
-                            "the JSON output (`region_pairs` of `--format json`; analysis.json and region_pairs.csv "
-                            "of `kluster batch`)",
-                            "`--all-pairs` computes them for every pair") != 0) {
+        fprintf(f, "\n## %s\n\n", _("Regions and the actors between them"));
+        if (kl_i_md_dominant(f, r->ds, r->g, a->dominant_actor,
+                             a->dominant_actor >= 0 ? a->irb_share[a->dominant_actor] : NAN) != 0)
+            goto oom;
+        char more[600], all[600];
+        kl_pair_counts_t c;
+        kl_region_pairs_count(r->regions, NULL, &c);
+        snprintf(more, sizeof more,
+                 _("With many regions, brokers are computed for the pairs with most links only; %s computes them "
+                   "for every pair."),
+                 "`--all-pairs`");
+        /* TRANSLATORS: %u is the number of region pairs; the %s are names of outputs: `region_pairs`,
+         * `--format json`, analysis.json, region_pairs.csv, `kluster batch` */
+        snprintf(all, sizeof all,
+                 _("All %u region pairs, with links, distance, brokers and cut actors, are in the JSON output (%s of "
+                   "%s; %s and %s of %s)."),
+                 c.pairs, "`region_pairs`", "`--format json`", "analysis.json", "region_pairs.csv", "`kluster batch`");
+        if (kl_i_md_region_pairs(f, r->ds, r->g, r->regions, NULL, all, more) != 0) {
             failed = 1;
             goto done;
         }
-        fputs("\n### Regions\n\n", f);
+        fprintf(f, "\n### %s\n\n", _("Regions"));
         kl_i_md_regions_table(f, r->ds, r->regions);
     }
 
@@ -162,6 +197,10 @@ int kl_write_md(FILE *f, const kl_report_t *r)
         if (ferror(f))
             break;
     }
+    goto done;
+oom:
+    failed = 1;
+    errno = ENOMEM;
 done:
     free(idx);
     free(value);

@@ -168,52 +168,79 @@ int kl_write_bridges_md(FILE *f, const kl_bridges_report_t *r)
 {
     const kl_regions_t *rg = r->regions;
     const kl_dataset_t *ds = r->ds;
+    char num[40], *title = NULL;
     uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
-    if (!idx) {
+    if (!idx || !(title = kl_i_md_text_str(ds->title ? ds->title : ds->id ? ds->id : r->dataset_path))) {
+        free(idx);
         errno = ENOMEM;
         return -1;
     }
-    fputs("# Who connects the regions: ", f);
-    kl_i_md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
-    fprintf(f, "\n\n%u actors and %u ties (%s mode).  ", r->g->n, r->g->csr.m, kl_i_mode_name(r->g->options.mode));
-    fputs("Of the pairs of actors in different regions, ", f);
-    kl_i_md_count(f, rg->cross_pairs);
-    fputs(" are connected by some path.\n\n", f);
-    if (rg->epsilon > 0)
+    fputs("# ", f);
+    /* TRANSLATORS: the title of `kluster bridges --format md`; %s is the dataset's title */
+    fprintf(f, _("Who connects the regions: %s"), title);
+    free(title);
+    fputs("\n\n", f);
+    /* TRANSLATORS: actors, ties, the analysis graph's mode ("full", "organisations"), the number of pairs */
+    fprintf(f, _("%u actors and %u ties (%s mode).  Of the pairs of actors in different regions, %s are connected by "
+                 "some path."),
+            r->g->n, r->g->csr.m, kl_i_mode_label(r->g->options.mode),
+            kl_i_md_count_text(rg->cross_pairs, num, sizeof num));
+    fputs("\n\n", f);
+    if (rg->epsilon > 0) {
         fprintf(f,
-                "Estimated from %llu sampled shortest paths: with probability at least %g, every inter-regional "
-                "betweenness is within %g of the connected pairs above, and each broker's share within %g.\n\n",
+                _("Estimated from %llu sampled shortest paths: with probability at least %g, every inter-regional "
+                  "betweenness is within %g of the connected pairs above, and each broker's share within %g."),
                 (unsigned long long)rg->pair_samples, 1 - rg->delta, rg->epsilon, rg->broker_epsilon);
-    if (rg->dominant_actor >= 0)
-        kl_i_md_dominant(f, ds, r->g, rg->dominant_actor, rg->irb_share[rg->dominant_actor]);
+        fputs("\n\n", f);
+    }
+    if (rg->dominant_actor >= 0 &&
+        kl_i_md_dominant(f, ds, r->g, rg->dominant_actor, rg->irb_share[rg->dominant_actor]) != 0) {
+        free(idx);
+        return -1;
+    }
 
-    fputs("## Region pairs\n\n", f);
-    if (kl_i_md_region_pairs(f, ds, r->g, rg, r->pair_shown, "`--format json` and `--format csv`",
-                        "`--regions` computes them for the pairs of the regions named, `--all-pairs` for every "
-                        "pair") != 0) {
+    fprintf(f, "## %s\n\n", _("Region pairs"));
+    kl_pair_counts_t c;
+    char all[600], more[600];
+    kl_region_pairs_count(rg, r->pair_shown, &c);
+    /* TRANSLATORS: the number of region pairs; the %s name two outputs: `--format json`, `--format csv` */
+    snprintf(all, sizeof all, _("All %u region pairs, with links, distance, brokers and cut actors, are in %s and %s."),
+             c.pairs, "`--format json`", "`--format csv`");
+    /* TRANSLATORS: the %s are options: `--regions`, `--all-pairs` */
+    snprintf(more, sizeof more,
+             _("With many regions, brokers are computed for the pairs with most links only; %s computes them for the "
+               "pairs of the regions named, %s for every pair."),
+             "`--regions`", "`--all-pairs`");
+    if (kl_i_md_region_pairs(f, ds, r->g, rg, r->pair_shown, all, more) != 0) {
         free(idx);
         return -1;
     }
     uint32_t cnt = kl_i_ranked_actors(ds, r->g, rg->irb, idx);
     kl_top_plan_t plan;
     kl_top_plan(&plan, rg->irb, idx, cnt, r->g->n, r->top);
+    fputs("\n## ", f);
     if (plan.rows)
-        fprintf(f, "\n## Top %u actors between regions (inter-regional betweenness)\n\n", plan.rows);
+        fprintf(f, _("Top %u actors between regions (inter-regional betweenness)"), plan.rows);
     else
-        fputs("\n## Actors between regions (inter-regional betweenness)\n\n", f);
+        fputs(_("Actors between regions (inter-regional betweenness)"), f);
+    fputs("\n\n", f);
     if (cnt == 0) {
-        fputs("No actor lies inside a shortest path between actors of different regions.\n", f);
+        fputs(_("No actor lies inside a shortest path between actors of different regions."), f);
+        fputc('\n', f);
     } else {
         char first[40];
         snprintf(first, sizeof first, "%.1f%%", 100.0 * rg->irb_share[idx[0]]);
-        kl_i_md_top_note(f, &plan, "irb share", first, "lies between regions", "lie between regions");
+        kl_i_md_top_note(f, &plan, _("irb share"), first, _("lies between regions"), _("lie between regions"));
     }
     if (plan.rows) {
-        fputs("Share: of the connected pairs of actors in different regions, the part of their shortest paths "
-              "that runs through the actor.  Disconnects: such pairs that lose every path without it.\n\n"
-              "| # | actor | kind | region | irb share | regions reached | disconnects |\n"
-              "|---:|---|---|---|---:|---:|---:|\n",
+        fputs(_("Share: of the connected pairs of actors in different regions, the part of their shortest paths that "
+                "runs through the actor.  Disconnects: such pairs that lose every path without it."),
               f);
+        fputs("\n\n", f);
+        kl_i_md_actor_head(f);
+        fprintf(f, " %s | %s | %s |\n|---:|---|---|---|---:|---:|---:|\n", _("irb share"), _("regions reached"),
+                /* TRANSLATORS: a column: the pairs of actors an actor's removal disconnects */
+                _("disconnects"));
         for (uint32_t i = 0; i < plan.rows; i++) {
             uint32_t v = idx[i];
             kl_i_md_actor_row_start(f, ds, r->g, i + 1, v, 1);
@@ -224,7 +251,7 @@ int kl_write_bridges_md(FILE *f, const kl_bridges_report_t *r)
         snprintf(last, sizeof last, "%.1f%%", 100.0 * rg->irb_share[idx[plan.rows - 1]]);
         kl_i_md_top_tail(f, &plan, last);
     }
-    fputs("\n## Regions\n\n", f);
+    fprintf(f, "\n## %s\n\n", _("Regions"));
     kl_i_md_regions_table(f, ds, rg);
     free(idx);
     if (ferror(f)) {

@@ -1,6 +1,6 @@
 /* writers/diff_out.c - the result of `kluster diff` as kluster-diff/1 JSON
  * and as a readable Markdown summary. */
-#include "writers.h"
+#include "writers_internal.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -174,7 +174,7 @@ static void pairs_md(FILE *f, const kl_diff_t *d, const kl_diff_links_t *l, cons
 {
     if (!l->n)
         return;
-    fprintf(f, "\n## %s (%zu)\n\n", title, l->n);
+    fprintf(f, "\n## %s (%zu)\n\n", kl_tr(title), l->n);
     for (size_t i = 0; i < l->n; i++) {
         const kl_diff_link_t *x = &l->items[i];
         fputs("- ", f);
@@ -183,7 +183,10 @@ static void pairs_md(FILE *f, const kl_diff_t *d, const kl_diff_links_t *l, cons
         md(f, region_name(d, x->b ? x->b : "?"));
         const kl_diff_pair_t *p = x->pair;
         if (p && p->has_cut && p->n_cut) {
-            fputs(": hangs on ", f);
+            fputs(": ", f);
+            /* TRANSLATORS: a newly fragile region pair hangs on the actors that follow */
+            fputs(_("hangs on"), f);
+            fputc(' ', f);
             for (uint32_t k = 0; k < p->n_cut; k++) {
                 if (k)
                     fputs(", ", f);
@@ -198,8 +201,8 @@ static void ties_md(FILE *f, const kl_diff_t *d, const kl_diff_links_t *l, const
 {
     if (!l->n)
         return;
-    fprintf(f, "\n## %s (%zu)\n\n| actor | actor | %s |\n|---|---|---:|\n", title, l->n,
-            changed ? "weight old → new" : "weight");
+    fprintf(f, "\n## %s (%zu)\n\n| %s | %s | %s |\n|---|---|---:|\n", kl_tr(title), l->n, _("actor"), _("actor"),
+            changed ? _("weight old → new") : _("weight"));
     char b1[32], b2[32];
     for (size_t i = 0; i < l->n; i++) {
         const kl_diff_link_t *x = &l->items[i];
@@ -218,14 +221,15 @@ static void ties_md(FILE *f, const kl_diff_t *d, const kl_diff_links_t *l, const
 }
 
 static void actors_md(FILE *f, const kl_diff_t *d, const kl_diff_actor_t *const *actors, size_t n,
-                      const char *what)
+                      const char *title)
 {
     if (!n)
         return;
-    fprintf(f, "\n## Actors %s (%zu)\n\n| id | name | kind | region |\n|---|---|---|---|\n", what, n);
+    fprintf(f, "\n## %s (%zu)\n\n| %s | %s | %s | %s |\n|---|---|---|---|\n", kl_tr(title), n, _("id"), _("name"),
+            _("kind"), _("region"));
     for (size_t i = 0; i < n; i++) {
         const kl_diff_actor_t *a = actors[i];
-        const char *cells[] = {a->id, a->name, a->kind};
+        const char *cells[] = {a->id, a->name, kl_i_kind_name_label(a->kind)};
         for (int k = 0; k < 3; k++) {
             fputs(k ? " | " : "| ", f);
             md(f, cells[k]);
@@ -247,13 +251,33 @@ static void rank_md(FILE *f, long rank)
         fputs("–", f);
 }
 
+/* A move that is a word ("new", "now a broker"), as the Markdown says it;
+ * JSON keeps the word. */
+static const char *move_label(const char *move)
+{
+    static const char *const words[][2] = {
+        /* TRANSLATORS: a broker's move: the actor is new in the dataset */
+        {"new", N_("new")},
+        /* TRANSLATORS: a broker's move: the actor left the dataset */
+        {"removed", N_("removed")},
+        {"now a broker", N_("now a broker")},
+        {"no longer a broker", N_("no longer a broker")},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strcmp(move, words[i][0]) == 0)
+            return kl_tr(words[i][1]);
+    return move;
+}
+
 static void brokers_md(FILE *f, const kl_diff_t *d)
 {
     if (!d->n_brokers)
         return;
-    fprintf(f, "\n## Top %lld brokers by inter-regional betweenness\n\n"
-               "| new rank | old rank | move | actor | share old | share new |\n|---:|---:|---|---|---:|---:|\n",
-            (long long)d->top);
+    fputs("\n## ", f);
+    fprintf(f, _("Top %lld brokers by inter-regional betweenness"), (long long)d->top);
+    fprintf(f, "\n\n| %s | %s | %s | %s | %s | %s |\n|---:|---:|---|---|---:|---:|\n", _("new rank"), _("old rank"),
+            /* TRANSLATORS: a column: how a broker's rank moved ("up 2", "new") */
+            _("move"), _("actor"), _("share old"), _("share new"));
     for (size_t i = 0; i < d->n_brokers; i++) {
         const kl_diff_broker_t *b = &d->brokers[i];
         fputs("| ", f);
@@ -262,15 +286,17 @@ static void brokers_md(FILE *f, const kl_diff_t *d)
         rank_md(f, b->old_rank);
         fputs(" | ", f);
         if (strcmp(b->move, "up") == 0)
-            fprintf(f, "up %ld", b->old_rank - b->new_rank);
+            /* TRANSLATORS: a broker's rank rose by this many places */
+            fprintf(f, _("up %ld"), b->old_rank - b->new_rank);
         else if (strcmp(b->move, "down") == 0)
-            fprintf(f, "down %ld", b->new_rank - b->old_rank);
+            /* TRANSLATORS: a broker's rank fell by this many places */
+            fprintf(f, _("down %ld"), b->new_rank - b->old_rank);
         else if (strcmp(b->move, "same") == 0)
             fputs("=", f);
         else if (strcmp(b->move, "none") == 0)
             fputs("–", f);
         else
-            fputs(b->move, f);
+            fputs(move_label(b->move), f);
         fputs(" | ", f);
         md(f, b->name ? b->name : b->id);
         fputs(" | ", f);
@@ -286,31 +312,42 @@ int kl_write_diff_md(FILE *f, const kl_diff_t *d)
     size_t ta = d->ties_added.n, tr = d->ties_removed.n, tc = d->ties_reweighted.n;
     size_t pc = d->pairs_connected.n, pd = d->pairs_disconnected.n, pf = d->pairs_fragile.n,
            pu = d->pairs_unfragile.n;
-    fputs("# kluster diff\n\n- old: ", f);
+    fputs("# kluster diff\n\n- ", f);
+    /* TRANSLATORS: labels the first analysis compared ("old: FILE") */
+    fprintf(f, "%s ", _("old:"));
     md(f, d->old_path);
-    fputs("\n- new: ", f);
+    /* TRANSLATORS: labels the second analysis compared ("new: FILE") */
+    fprintf(f, "\n- %s ", _("new:"));
     md(f, d->new_path);
-    fprintf(f, "\n\n## Summary\n\n- actors: %zu → %zu (%zu added, %zu removed)\n", d->old->n_actors,
-            d->new_side->n_actors, d->n_added, d->n_removed);
-    fprintf(f, "- ties: %zu → %zu (%zu added, %zu removed, %zu with a new weight)\n", d->old->n_ties,
+    fprintf(f, "\n\n## %s\n\n- ", _("Summary"));
+    fprintf(f, _("actors: %zu → %zu (%zu added, %zu removed)"), d->old->n_actors, d->new_side->n_actors, d->n_added,
+            d->n_removed);
+    fputs("\n- ", f);
+    fprintf(f, _("ties: %zu → %zu (%zu added, %zu removed, %zu with a new weight)"), d->old->n_ties,
             d->new_side->n_ties, ta, tr, tc);
+    fputs("\n- ", f);
     if (d->region_pairs_compared)
-        fprintf(f, "- region pairs: %zu newly connected, %zu disconnected, %zu newly fragile, %zu no longer fragile\n",
+        fprintf(f, _("region pairs: %zu newly connected, %zu disconnected, %zu newly fragile, %zu no longer fragile"),
                 pc, pd, pf, pu);
     else
-        fputs("- region pairs: not compared (an input has no region_pairs; re-run kluster analyze)\n", f);
-    if (!d->n_added && !d->n_removed && !ta && !tr && !tc && !pc && !pd && !pf && !pu)
-        fputs("\nNo actor, tie or region pair changed.\n", f);
-    actors_md(f, d, d->added, d->n_added, "added");
-    actors_md(f, d, d->removed, d->n_removed, "removed");
-    ties_md(f, d, &d->ties_added, "Ties added", 0);
-    ties_md(f, d, &d->ties_removed, "Ties removed", 0);
-    ties_md(f, d, &d->ties_reweighted, "Ties with a new weight", 1);
+        /* TRANSLATORS: region_pairs is a key of the analysis file, kluster analyze a command */
+        fprintf(f, _("region pairs: not compared (an input has no %s; re-run %s)"), "region_pairs", "kluster analyze");
+    fputc('\n', f);
+    if (!d->n_added && !d->n_removed && !ta && !tr && !tc && !pc && !pd && !pf && !pu) {
+        fputc('\n', f);
+        fputs(_("No actor, tie or region pair changed."), f);
+        fputc('\n', f);
+    }
+    actors_md(f, d, d->added, d->n_added, N_("Actors added"));
+    actors_md(f, d, d->removed, d->n_removed, N_("Actors removed"));
+    ties_md(f, d, &d->ties_added, N_("Ties added"), 0);
+    ties_md(f, d, &d->ties_removed, N_("Ties removed"), 0);
+    ties_md(f, d, &d->ties_reweighted, N_("Ties with a new weight"), 1);
     brokers_md(f, d);
-    pairs_md(f, d, &d->pairs_connected, "Region pairs newly connected");
-    pairs_md(f, d, &d->pairs_disconnected, "Region pairs disconnected");
-    pairs_md(f, d, &d->pairs_fragile, "Region pairs newly fragile");
-    pairs_md(f, d, &d->pairs_unfragile, "Region pairs no longer fragile");
+    pairs_md(f, d, &d->pairs_connected, N_("Region pairs newly connected"));
+    pairs_md(f, d, &d->pairs_disconnected, N_("Region pairs disconnected"));
+    pairs_md(f, d, &d->pairs_fragile, N_("Region pairs newly fragile"));
+    pairs_md(f, d, &d->pairs_unfragile, N_("Region pairs no longer fragile"));
     if (ferror(f)) {
         if (!errno)
             errno = EIO;

@@ -215,26 +215,47 @@ void kl_i_md_text(FILE *f, const char *s)
         fputs("…", f);
 }
 
-void kl_i_md_real(FILE *f, double x)
+const char *kl_i_md_real_text(double x, char *buf, size_t size)
 {
     if (isfinite(x))
-        fprintf(f, "%.6g", x);
+        snprintf(buf, size, "%.6g", x);
     else
-        fputs("–", f);
+        snprintf(buf, size, "–");
+    return buf;
+}
+
+void kl_i_md_real(FILE *f, double x)
+{
+    char buf[40];
+    fputs(kl_i_md_real_text(x, buf, sizeof buf), f);
 }
 
 /* A count held in a double (pairs of actors run past 10^8): every digit. */
-void kl_i_md_count(FILE *f, double x)
+const char *kl_i_md_count_text(double x, char *buf, size_t size)
 {
     if (isfinite(x) && x == floor(x) && fabs(x) < 1e15)
-        fprintf(f, "%.0f", x);
+        snprintf(buf, size, "%.0f", x);
     else
-        kl_i_md_real(f, x);
+        kl_i_md_real_text(x, buf, size);
+    return buf;
+}
+
+void kl_i_md_count(FILE *f, double x)
+{
+    char buf[40];
+    fputs(kl_i_md_count_text(x, buf, sizeof buf), f);
+}
+
+const char *kl_i_md_pct_text(double share, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.1f%%", 100.0 * share);
+    return buf;
 }
 
 void kl_i_md_pct(FILE *f, double share)
 {
-    fprintf(f, "%.1f%%", 100.0 * share);
+    char buf[360];
+    fputs(kl_i_md_pct_text(share, buf, sizeof buf), f);
 }
 
 /* "%.6g" as md_real prints it, for the sentences about a table */

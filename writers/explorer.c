@@ -4,8 +4,13 @@
  * page of `kluster render -o FILE.html`.  The script and style that read
  * the data are writers/explorer/explorer.{js,css}, inlined as they are
  * (writers/explorer_assets.c), so the page needs nothing from the network.
- * report.html (html.c) carries the same container, data and script. */
+ * report.html (html.c) carries the same container, data and script.
+ * The page speaks the output language (i18n/): the script's words come in
+ * the data's "ui" object, written only when the language is not English,
+ * so an English page's data are as they were. */
 #include "writers_internal.h"
+
+#include "../i18n/i18n.h"
 
 #include <errno.h>
 #include <math.h>
@@ -85,6 +90,101 @@ static void drawn_actors(const kl_explorer_t *x, uint8_t *drawn)
             drawn[x->g->entity_vertex[e]] = 1;
         p = close;
     }
+}
+
+/* ---------------------------------------------------------------- words */
+
+/* Every word explorer.js shows, in its English (the script's own, its
+ * fallback): ui.text maps each to the output language.  The script puts
+ * numbers for {n} and {m}; a test checks that this list holds every text
+ * the script translates. */
+static const char *const ui_text[] = {
+    N_("Find an actor"),
+    /* TRANSLATORS: the search field's placeholder; "/" is the key that
+     * reaches it */
+    N_("name, short name or id  ( / )"),
+    N_("Matching actors"),
+    N_("Highlight a region"),
+    N_("All regions"),
+    N_("Region pair and its brokers"),
+    N_("No pair"),
+    N_("Actors shown (top by brokerage)"),
+    N_("Zoom"),
+    N_("Zoom in"),
+    N_("Zoom in (+)"),
+    N_("Zoom out"),
+    N_("Zoom out (\u2212)"),
+    /* TRANSLATORS: a button: the whole diagram in view again */
+    N_("Reset"),
+    N_("Show the whole diagram (0)"),
+    N_("Details"),
+    N_("Network diagram: drag or arrow keys to pan, + and \u2212 to zoom, 0 to reset; Tab reaches the actors"),
+    N_("Could not copy: select the text"),
+    N_("Id copied"),
+    N_("Command copied"),
+    N_("actor"),
+    N_("not drawn here"),
+    N_("not drawn"),
+    N_("(not drawn)"),
+    N_("Degree"),
+    N_("IRB share"),
+    N_("Broker rank"),
+    /* TRANSLATORS: an actor's identifier, before it on the card */
+    N_("Id"),
+    /* TRANSLATORS: before the command that draws the actor's ego network */
+    N_("Its neighbourhood:"),
+    N_("Copy id"),
+    N_("Copy command"),
+    N_("Brokers between (share of the paths)"),
+    /* TRANSLATORS: {n} is a number the page puts in */
+    N_("and {n} more pairs"),
+    N_("and {n} more"),
+    N_("Evidence"),
+    /* TRANSLATORS: a relation drawn toward the actor of the card: "X member
+     * of this" */
+    N_("this"),
+    N_("tie"),
+    /* TRANSLATORS: before a source's title */
+    N_("Source:"),
+    N_("unnamed"),
+    N_("Brokers (share of the shortest paths)"),
+    N_("Close the card"),
+    N_("Close (Esc)"),
+    N_("no region"),
+    /* TRANSLATORS: the links of a region pair; {n} is their number */
+    N_("{n} link"),
+    N_("{n} links"),
+    /* TRANSLATORS: actors shown, "all 40", "12 of 40" */
+    N_("all {n}"),
+    N_("{n} of {m}"),
+};
+
+/* The kinds by kl_kind, as the cards name them. */
+static const char *const ui_kinds[KL_KIND_COUNT] = {N_("organisation"), N_("person"), N_("project"), N_("funder")};
+
+/* {"text": {English: translation}, "kinds": [...], "relations": {type:
+ * words, as the reports put them (kl_i_reltype_label)}}, or NULL when out
+ * of memory. */
+static json_t *ui_json(void)
+{
+    json_t *ui = json_object(), *text = json_object(), *kinds = json_array(), *rel = json_object();
+    int ok = ui && text && kinds && rel;
+    for (size_t k = 0; ok && k < sizeof ui_text / sizeof *ui_text; k++)
+        ok &= json_object_set_new(text, ui_text[k], json_string(kl_tr(ui_text[k]))) == 0;
+    for (size_t k = 0; ok && k < KL_KIND_COUNT; k++)
+        ok &= json_array_append_new(kinds, json_string(kl_tr(ui_kinds[k]))) == 0;
+    for (int k = 0; ok && k < KL_REL_OTHER; k++) {
+        const char *type = kl_reltype_name((kl_reltype)k);
+        ok &= json_object_set_new(rel, type, json_string(kl_i_reltype_label(type))) == 0;
+    }
+    ok = ok && json_object_set(ui, "text", text) == 0 && json_object_set(ui, "kinds", kinds) == 0 &&
+         json_object_set(ui, "relations", rel) == 0;
+    json_decref(text), json_decref(kinds), json_decref(rel);
+    if (!ok) {
+        json_decref(ui);
+        return NULL;
+    }
+    return ui;
 }
 
 /* ---------------------------------------------------------------- JSON */
@@ -440,6 +540,8 @@ static json_t *build(ctx_t *c)
             json_object_set_new(root, "regions", json_incref(regions)) |
             json_object_set_new(root, "actors", json_incref(actors)) | json_object_set_new(root, "pairs", json_incref(pairs)) |
             json_object_set_new(root, "top", json_incref(top)));
+    if (ok && kl_lang_get() != KL_LANG_EN)
+        ok &= json_object_set_new(root, "ui", ui_json()) == 0;
 done:
     json_decref(actors), json_decref(regions), json_decref(pairs), json_decref(kinds), json_decref(top),
         json_decref(dataset);
@@ -563,16 +665,42 @@ int kl_write_explorer_scripts(FILE *f, const kl_explorer_t *x)
     return ferror(f) ? -1 : 0;
 }
 
+/* s escaped for HTML text, as a new string (NULL when out of memory). */
+static char *html_text(const char *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    kl_html_puts(m, s);
+    int bad = ferror(m);
+    bad |= fclose(m) != 0;
+    if (bad) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 int kl_write_explorer_page(FILE *f, const kl_explorer_t *x)
 {
     const kl_dataset_t *ds = x->ds;
     const char *title = ds->title ? ds->title : ds->id ? ds->id : x->dataset_path;
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          "<meta name=\"generator\" content=\"kluster\">\n<title>",
-          f);
+    char *dataset = html_text(x->dataset_path ? x->dataset_path : ds->id ? ds->id : "");
+    if (!dataset) {
+        errno = ENOMEM;
+        return -1;
+    }
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+               "<meta name=\"generator\" content=\"kluster\">\n<title>",
+            kl_lang_code(kl_lang_get()));
     kl_html_puts(f, title);
-    fputs(" \xe2\x80\x93 kluster explorer</title>\n<style>\n"
+    /* TRANSLATORS: the page's title ends "<dataset> – kluster explorer" */
+    fputs(" \xe2\x80\x93 ", f);
+    kl_html_puts(f, _("kluster explorer"));
+    fputs("</title>\n<style>\n"
           "body{margin:0;font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Helvetica,Arial,sans-serif;"
           "color:#1d2733;background:#fff}\n"
           ".page{max-width:1400px;margin:0 auto;padding:16px 20px}\nh1{font-size:1.5em;margin:.2em 0}\n"
@@ -581,16 +709,22 @@ int kl_write_explorer_page(FILE *f, const kl_explorer_t *x)
     fputs(kl_i_explorer_css, f);
     fputs("</style>\n</head>\n<body>\n<div class=\"page\">\n<header><h1>", f);
     kl_html_puts(f, title);
-    fprintf(f, "</h1>\n<p class=\"sub\">%u actors, %u ties. Search an actor by name or id, hover or tap one for "
-               "its card and the evidence for its ties, pick a region or a region pair to see who connects "
-               "them; a click copies the actor's id.</p></header>\n",
+    fputs("</h1>\n<p class=\"sub\">", f);
+    fprintf(f,
+            _("%u actors, %u ties. Search an actor by name or id, hover or tap one for its card and the evidence for "
+              "its ties, pick a region or a region pair to see who connects them; a click copies the actor's id."),
             x->g->n, x->g->csr.m);
+    fputs("</p></header>\n", f);
     kl_write_explorer_stage(f, x->svg, x->svg_len);
-    fputs("<p class=\"foot\">Dataset ", f);
-    kl_html_puts(f, x->dataset_path ? x->dataset_path : ds->id ? ds->id : "");
-    fprintf(f, " \xc2\xb7 %u source%s \xc2\xb7 drawn by kluster; works offline, nothing is loaded from the "
-               "network.</p>\n</div>\n",
-            ds->n_sources, ds->n_sources == 1 ? "" : "s");
+    fputs("<p class=\"foot\">", f);
+    /* TRANSLATORS: %s is the dataset's path or id */
+    fprintf(f, _("Dataset %s"), dataset);
+    fputs(" \xc2\xb7 ", f);
+    fprintf(f, kl_trn("%u source", "%u sources", ds->n_sources), ds->n_sources);
+    fputs(" \xc2\xb7 ", f);
+    kl_html_puts(f, _("drawn by kluster; works offline, nothing is loaded from the network."));
+    fputs("</p>\n</div>\n", f);
+    free(dataset);
     if (kl_write_explorer_scripts(f, x) != 0)
         return -1;
     fputs("</body>\n</html>\n", f);

@@ -239,7 +239,7 @@ static void actor_html(FILE *f, const kl_html_report_t *r, uint32_t v, int with_
     if (with_region) {
         int32_t reg = r->g->vertex_region[v];
         fputs(" <span class=\"muted\">(", f);
-        fputs(kl_kind_name(e->kind), f);
+        fputs(kl_i_kind_label(e->kind), f);
         if (reg >= 0) {
             fputs(", ", f);
             N(region_name(r->ds, reg));
@@ -258,6 +258,17 @@ static void region_html(FILE *f, const kl_dataset_t *ds, uint32_t reg)
         N(ds->regions[reg].id);
         fputs("</span>", f);
     }
+}
+
+/* actor_html as a string, for a translated sentence (caller frees); NULL
+ * when out of memory. */
+static char *actor_html_str(const kl_html_report_t *r, uint32_t v, int with_region)
+{
+    kl_i_piece_t piece;
+    FILE *p = kl_i_piece_open(&piece);
+    if (p)
+        actor_html(p, r, v, with_region);
+    return kl_i_piece_close(&piece);
 }
 
 /* Inline an SVG: drop the XML prolog, DOCTYPE and comments before <svg, and
@@ -352,7 +363,7 @@ static void figure_open_as(FILE *f, const char *svg, size_t len, const char *pre
     if (href) {
         fputs("<div class=\"fig-link\"><a href=\"", f);
         E(href);
-        fputs("\">Open at full size</a></div>\n", f);
+        fprintf(f, "\">%s</a></div>\n", _("Open at full size"));
     }
     if (natural > 0)
         fprintf(f, "<div class=\"fig\" style=\"--natural:%.0fpx;--readable:%.0fpx\">\n", ceil(natural), ceil(readable));
@@ -418,159 +429,234 @@ static void numbers_section(FILE *f, const kl_html_report_t *r)
     const kl_analysis_t *a = r->res;
     const kl_dataset_t *ds = r->ds;
     char buf[64];
-    fputs("<h2 id=\"numbers\">The graph in numbers</h2>\n<div class=\"tiles\">\n", f);
-    tile_u(f, a->n, "actors");
-    tile_u(f, a->m, "ties");
-    tile_u(f, ds->n_regions, "regions");
-    tile_u(f, ds->n_sources, "sources");
-    tile_u(f, a->components, "connected components");
-    tile_u(f, a->largest_component, "actors in the largest component");
-    tile_u(f, a->isolated, "isolated actors");
-    tile_u(f, a->bridges, "bridges (ties whose loss splits the graph)");
-    tile_u(f, a->articulation_points, "articulation points (cut actors)");
-    tile_u(f, a->communities, "communities");
+    fprintf(f, "<h2 id=\"numbers\">%s</h2>\n<div class=\"tiles\">\n", _("The graph in numbers"));
+    tile_u(f, a->n, _("actors"));
+    tile_u(f, a->m, _("ties"));
+    tile_u(f, ds->n_regions, _("regions"));
+    tile_u(f, ds->n_sources, _("sources"));
+    tile_u(f, a->components, _("connected components"));
+    tile_u(f, a->largest_component, _("actors in the largest component"));
+    tile_u(f, a->isolated, _("isolated actors"));
+    tile_u(f, a->bridges, _("bridges (ties whose loss splits the graph)"));
+    tile_u(f, a->articulation_points, _("articulation points (cut actors)"));
+    tile_u(f, a->communities, _("communities"));
     fmt_num(a->modularity, buf, sizeof buf);
-    tile(f, buf, "modularity");
-    tile_u(f, ds->n_warnings, "warnings in the data");
-    fputs("</div>\n<table class=\"small\"><tbody>\n", f);
-    fprintf(f, "<tr><th>dataset</th><td>%u entities, %u relations from %u file%s</td></tr>\n", ds->n_entities,
-            ds->n_relations, ds->n_files, ds->n_files == 1 ? "" : "s");
-    fprintf(f, "<tr><th>analysis graph</th><td>%s; shortest paths in %s; betweenness %s</td></tr>\n",
-            r->g->options.mode == KL_MODE_ORGANISATIONS ? "organisations (ties through shared projects, people "
-                                                          "and direct relations)"
-                                                        : "every entity is an actor, every relation a tie",
-            a->options.weighted ? "1/weight" : "hops",
-            a->options.samples ? "estimated from sampled sources"
-            : a->options.epsilon > 0 ? "estimated from sampled shortest paths"
-                                     : "exact");
-    fputs("<tr><th>communities vs regions</th><td>", f);
+    tile(f, buf, _("modularity"));
+    tile_u(f, ds->n_warnings, _("warnings in the data"));
+    fprintf(f, "</div>\n<table class=\"small\"><tbody>\n<tr><th>%s</th><td>", _("dataset"));
+    fprintf(f, kl_trn("%u entities, %u relations from %u file", "%u entities, %u relations from %u files", ds->n_files),
+            ds->n_entities, ds->n_relations, ds->n_files);
+    fprintf(f, "</td></tr>\n<tr><th>%s</th><td>", _("analysis graph"));
+    const char *paths = a->options.weighted ? _("1/weight") : _("hops");
+    const char *graph = r->g->options.mode == KL_MODE_ORGANISATIONS
+                            ? _("organisations (ties through shared projects, people and direct relations)")
+                            : _("every entity is an actor, every relation a tie");
+    /* TRANSLATORS: the analysis graph (what its actors and ties are); what a path's length counts ("hops",
+     * "1/weight") */
+    if (a->options.samples)
+        fprintf(f, _("%s; shortest paths in %s; betweenness estimated from sampled sources"), graph, paths);
+    else if (a->options.epsilon > 0)
+        fprintf(f, _("%s; shortest paths in %s; betweenness estimated from sampled shortest paths"), graph, paths);
+    else
+        fprintf(f, _("%s; shortest paths in %s; betweenness exact"), graph, paths);
+    fprintf(f, "</td></tr>\n<tr><th>%s</th><td>", _("communities vs regions"));
+    char ari[64];
     fmt_num(a->nmi_regions, buf, sizeof buf);
-    fprintf(f, "NMI %s, ", buf);
-    fmt_num(a->ari_regions, buf, sizeof buf);
-    fprintf(f, "adjusted Rand index %s (%s; 1 means communities are exactly the regions)</td></tr>\n", buf,
+    fmt_num(a->ari_regions, ari, sizeof ari);
+    /* TRANSLATORS: normalised mutual information, adjusted Rand index, the algorithm (Louvain or Leiden) */
+    fprintf(f, _("NMI %s, adjusted Rand index %s (%s; 1 means communities are exactly the regions)"), buf, ari,
             a->options.communities == KL_COMMUNITIES_LOUVAIN ? "Louvain" : "Leiden");
     fmt_num(a->region_pairs, buf, sizeof buf);
-    fprintf(f, "<tr><th>cross-region actor pairs</th><td>%s connected pairs of actors in different regions</td>"
-               "</tr>\n</tbody></table>\n",
-            buf);
+    fprintf(f, "</td></tr>\n<tr><th>%s</th><td>", _("cross-region actor pairs"));
+    fprintf(f, _("%s connected pairs of actors in different regions"), buf);
+    fputs("</td></tr>\n</tbody></table>\n", f);
 }
 
-static void findings_section(FILE *f, const kl_html_report_t *r, const uint32_t *by_irb, uint32_t n_irb)
+/* "<a href="#id">text</a>": a link inside the page, for a sentence's %s. */
+static void anchor_text(char *buf, size_t size, const char *id, const char *text)
+{
+    snprintf(buf, size, "<a href=\"#%s\">%s</a>", id, text);
+}
+
+/* The strongest brokers in a sentence; 0, or -1 when out of memory. */
+static int findings_brokers(FILE *f, const kl_html_report_t *r, const uint32_t *by_irb, uint32_t n_irb)
+{
+    const kl_analysis_t *a = r->res;
+    uint32_t v = by_irb[0];
+    char buf[64], *name = actor_html_str(r, v, 1);
+    if (!name)
+        return -1;
+    fmt_pct(a->irb_share[v], buf, sizeof buf);
+    fputs("<li>", f);
+    if (a->dominant_actor == (int32_t)v)
+        /* TRANSLATORS: the actor ("Name (kind, Region)"), its share of the paths ("59.5 %") */
+        fprintf(f, _("The strongest broker between regions is %s: it lies on %s of the shortest paths between actors "
+                     "of different regions, more than half: the connections between regions depend on it."),
+                name, buf);
+    else
+        fprintf(f, _("The strongest broker between regions is %s: it lies on %s of the shortest paths between actors "
+                     "of different regions."),
+                name, buf);
+    free(name);
+    if (n_irb > 1 && a->irb[by_irb[1]] > 0) {
+        char *next;
+        kl_i_piece_t piece;
+        FILE *p = kl_i_piece_open(&piece);
+        for (uint32_t i = 1; p && i < n_irb && i < 3 && a->irb[by_irb[i]] > 0; i++) {
+            if (i > 1)
+                fputs(kl_i_list_and(), p);
+            actor_html(p, r, by_irb[i], 0);
+            fmt_pct(a->irb_share[by_irb[i]], buf, sizeof buf);
+            fprintf(p, " (%s)", buf);
+        }
+        if (!(next = kl_i_piece_close(&piece)))
+            return -1;
+        fputc(' ', f);
+        /* TRANSLATORS: the next strongest brokers: "A (12.5 %) and B (8.0 %)" */
+        fprintf(f, _("Next: %s."), next);
+        free(next);
+    }
+    fputs("</li>\n", f);
+    return 0;
+}
+
+/* The region pairs in a sentence, and the regions cut off from all others;
+ * 0, or -1 when out of memory. */
+static int findings_pairs(FILE *f, const kl_html_report_t *r)
+{
+    const kl_regions_t *rg = r->regions;
+    kl_pair_counts_t counts;
+    kl_region_pairs_count(rg, NULL, &counts);
+    uint32_t conn = counts.connected, frag = counts.fragile;
+    fputs("<li>", f);
+    if (frag) {
+        char fragile[200], see[200], count[100];
+        /* TRANSLATORS: region pairs that hang on one actor */
+        snprintf(count, sizeof count, kl_trn("%u is fragile", "%u are fragile", frag), frag);
+        snprintf(see, sizeof see, "<span class=\"bad\">%s</span>", count);
+        anchor_text(fragile, sizeof fragile, "fragile", _("fragile region pairs"));
+        /* TRANSLATORS: connected pairs, all pairs, "N are fragile", a link to the section "fragile region
+         * pairs" */
+        fprintf(f, _("%u of %u region pairs are connected; %s: every connection runs through one actor (see %s)."),
+                conn, rg->n_pairs, see, fragile);
+    } else if (conn) {
+        fprintf(f, _("%u of %u region pairs are connected; none of them hangs on a single actor."), conn, rg->n_pairs);
+    } else {
+        fprintf(f, _("%u of %u region pairs are connected."), conn, rg->n_pairs);
+    }
+    fputs("</li>\n", f);
+    /* regions with actors that reach no other region */
+    char *alone_list;
+    kl_i_piece_t piece;
+    FILE *p = kl_i_piece_open(&piece);
+    uint32_t alone = 0;
+    for (uint32_t i = 0; p && i < rg->n_regions; i++) {
+        uint32_t reg = rg->regions[i].region, pairs = 0, c = 0;
+        if (!rg->regions[i].actors)
+            continue;
+        for (uint32_t q = 0; q < rg->n_pairs; q++)
+            if (rg->pairs[q].a == reg || rg->pairs[q].b == reg)
+                pairs++, c += rg->pairs[q].connected != 0;
+        if (pairs && !c) {
+            if (alone)
+                fputs(", ", p);
+            region_html(p, r->ds, reg);
+            alone++;
+            if (alone == 8)
+                break;
+        }
+    }
+    if (!(alone_list = kl_i_piece_close(&piece)))
+        return -1;
+    if (alone) {
+        fputs("<li>", f);
+        /* TRANSLATORS: a list of regions */
+        fprintf(f, _("Cut off from every other region: %s."), alone_list);
+        fputs("</li>\n", f);
+    }
+    free(alone_list);
+    return 0;
+}
+
+static int findings_section(FILE *f, const kl_html_report_t *r, const uint32_t *by_irb, uint32_t n_irb)
 {
     const kl_analysis_t *a = r->res;
     const kl_regions_t *rg = r->regions;
     char buf[64];
-    fputs("<ul class=\"findings\">\n", f);
-    fprintf(f, "<li>%u actors and %u ties. ", a->n, a->m);
+    fputs("<ul class=\"findings\">\n<li>", f);
+    fprintf(f, _("%u actors and %u ties."), a->n, a->m);
+    fputc(' ', f);
     if (a->n) {
         fmt_pct(a->n ? (double)a->largest_component / a->n : NAN, buf, sizeof buf);
         if (a->components == 1)
-            fputs("Every actor is connected to every other.", f);
+            fputs(_("Every actor is connected to every other."), f);
         else
-            fprintf(f, "They fall into %u separate components; the largest holds %u actors (%s).", a->components,
+            /* TRANSLATORS: components, actors in the largest, their share ("80.0 %") */
+            fprintf(f, _("They fall into %u separate components; the largest holds %u actors (%s)."), a->components,
                     a->largest_component, buf);
     }
     fputs("</li>\n", f);
     if (n_irb && a->irb[by_irb[0]] > 0) {
-        uint32_t v = by_irb[0];
-        fputs("<li>The strongest broker between regions is ", f);
-        actor_html(f, r, v, 1);
-        fmt_pct(a->irb_share[v], buf, sizeof buf);
-        fprintf(f, ": it lies on %s of the shortest paths between actors of different regions", buf);
-        if (a->dominant_actor == (int32_t)v)
-            fputs(", more than half: the connections between regions depend on it.", f);
-        else
-            fputs(".", f);
-        if (n_irb > 1 && a->irb[by_irb[1]] > 0) {
-            fputs(" Next: ", f);
-            for (uint32_t i = 1; i < n_irb && i < 3 && a->irb[by_irb[i]] > 0; i++) {
-                if (i > 1)
-                    fputs(" and ", f);
-                actor_html(f, r, by_irb[i], 0);
-                fmt_pct(a->irb_share[by_irb[i]], buf, sizeof buf);
-                fprintf(f, " (%s)", buf);
-            }
-            fputs(".", f);
-        }
-        fputs("</li>\n", f);
+        if (findings_brokers(f, r, by_irb, n_irb) != 0)
+            return -1;
     } else if (a->region_pairs <= 0) {
-        fputs("<li>No two actors of different regions are connected, so no actor brokers between regions.</li>\n", f);
+        fprintf(f, "<li>%s</li>\n",
+                _("No two actors of different regions are connected, so no actor brokers between regions."));
     }
-    if (rg && rg->n_pairs) {
-        kl_pair_counts_t counts;
-        kl_region_pairs_count(rg, NULL, &counts);
-        uint32_t conn = counts.connected, frag = counts.fragile;
-        fprintf(f, "<li>%u of %u region pairs are connected", conn, rg->n_pairs);
-        if (frag) {
-            fprintf(f, "; <span class=\"bad\">%u %s fragile</span>: every connection runs through one actor "
-                       "(see <a href=\"#fragile\">fragile region pairs</a>).",
-                    frag, frag == 1 ? "is" : "are");
-        } else if (conn) {
-            fputs("; none of them hangs on a single actor.", f);
-        } else {
-            fputs(".", f);
-        }
+    if (rg && rg->n_pairs && findings_pairs(f, r) != 0)
+        return -1;
+    if (r->ds->n_warnings) {
+        char see[200];
+        anchor_text(see, sizeof see, "warnings", _("warnings"));
+        fputs("<li class=\"warn\">", f);
+        /* TRANSLATORS: the number of warnings, a link to the section "warnings" */
+        fprintf(f, kl_trn("The data has %u warning (see %s).", "The data has %u warnings (see %s).",
+                          r->ds->n_warnings),
+                r->ds->n_warnings, see);
         fputs("</li>\n", f);
-        /* regions with actors that reach no other region */
-        uint32_t alone = 0;
-        for (uint32_t i = 0; i < rg->n_regions; i++) {
-            uint32_t reg = rg->regions[i].region, pairs = 0, c = 0;
-            if (!rg->regions[i].actors)
-                continue;
-            for (uint32_t p = 0; p < rg->n_pairs; p++)
-                if (rg->pairs[p].a == reg || rg->pairs[p].b == reg)
-                    pairs++, c += rg->pairs[p].connected != 0;
-            if (pairs && !c) {
-                fputs(alone ? ", " : "<li>Cut off from every other region: ", f);
-                region_html(f, r->ds, reg);
-                alone++;
-                if (alone == 8)
-                    break;
-            }
-        }
-        if (alone)
-            fputs(".</li>\n", f);
     }
-    if (r->ds->n_warnings)
-        fprintf(f, "<li class=\"warn\">The data has %u warning%s (see <a href=\"#warnings\">warnings</a>).</li>\n",
-                r->ds->n_warnings, r->ds->n_warnings == 1 ? "" : "s");
     fputs("</ul>\n", f);
+    return 0;
 }
 
 static void diagrams_section(FILE *f, const kl_html_report_t *r)
 {
-    fputs("<h2 id=\"diagrams\">Diagrams</h2>\n", f);
+    fprintf(f, "<h2 id=\"diagrams\">%s</h2>\n", _("Diagrams"));
     /* the region map comes first: drawn as a map when the regions have
      * coordinates, as kluster batch renders it (kl_viz_region_map_is_geo) */
     if (r->region_map_svg) {
         figure_open(f, r->region_map_svg, r->region_map_len, "rm-", r->region_map_href);
+        fputs("\n<figcaption>", f);
         fputs(r->g && kl_viz_region_map_is_geo(r->ds, r->g)
-                  ? "\n<figcaption>Map of the regions: each region is a circle at its coordinates, its area the "
-                    "number of its actors; a line joins two regions when actors of both are tied directly or "
-                    "through a shared project, funder or person, and the heaviest lines are labelled with their "
-                    "main broker. Regions without coordinates are named under the map.</figcaption>\n</figure>\n"
-                  : "\n<figcaption>Region map: one node per region, sized by its actors; an edge joins two regions "
-                    "when actors of both are tied directly or through a shared project, funder or person, and is "
-                    "labelled with its main broker.</figcaption>\n</figure>\n",
+                  ? _("Map of the regions: each region is a circle at its coordinates, its area the number of its "
+                      "actors; a line joins two regions when actors of both are tied directly or through a shared "
+                      "project, funder or person, and the heaviest lines are labelled with their main broker. Regions "
+                      "without coordinates are named under the map.")
+                  : _("Region map: one node per region, sized by its actors; an edge joins two regions when actors of "
+                      "both are tied directly or through a shared project, funder or person, and is labelled with its "
+                      "main broker."),
               f);
+        fputs("</figcaption>\n</figure>\n", f);
     }
     if (r->diagram_svg) {
         figure_open_as(f, r->diagram_svg, r->diagram_len, "nw-", r->diagram_href, r->explorer);
         fputs("\n<figcaption>", f);
-        E(r->diagram_caption ? r->diagram_caption : "The network.");
-        fputs(" Clusters are regions, shapes kinds of actor, size inter-regional betweenness; bridges are drawn "
-              "in orange-red, articulation points with a double border, the top brokers carry their rank."
-              "</figcaption>\n</figure>\n",
+        E(r->diagram_caption ? r->diagram_caption : _("The network."));
+        fputc(' ', f);
+        fputs(_("Clusters are regions, shapes kinds of actor, size inter-regional betweenness; bridges are drawn in "
+                "orange-red, articulation points with a double border, the top brokers carry their rank."),
               f);
+        fputs("</figcaption>\n</figure>\n", f);
     }
     if (r->heatmap_svg) {
         figure_open(f, r->heatmap_svg, r->heatmap_len, "hm-", r->heatmap_href);
-        fputs("\n<figcaption>Heat map of the region pairs: each cell is coloured by the pair's links (ties between "
-              "actors of the two regions, plus projects, funders and people tied to both; darker is more) and "
-              "marked with the letter of its main broker, named in the key below it. Regions that work together "
-              "sit together (spectral order); hover over a cell for the regions, the links and the broker."
-              "</figcaption>\n</figure>\n",
+        fputs("\n<figcaption>", f);
+        fputs(_("Heat map of the region pairs: each cell is coloured by the pair's links (ties between actors of the "
+                "two regions, plus projects, funders and people tied to both; darker is more) and marked with the "
+                "letter of its main broker, named in the key below it. Regions that work together sit together "
+                "(spectral order); hover over a cell for the regions, the links and the broker."),
               f);
+        fputs("</figcaption>\n</figure>\n", f);
     }
     if (r->render_note) {
         fputs("<p class=\"muted\">", f);
@@ -597,11 +683,11 @@ static void cut_list(FILE *f, const kl_html_report_t *r, const kl_region_pair_t 
     uint32_t named = pr->n_cut <= KL_REPORT_CUT_NAMES ? pr->n_cut : KL_REPORT_CUT_NAMES;
     for (uint32_t i = 0; i < named; i++) {
         if (i)
-            fputs(i + 1 == named && named == pr->n_cut ? " and " : ", ", f);
+            fputs(i + 1 == named && named == pr->n_cut ? kl_i_list_and() : ", ", f);
         actor_html(f, r, pr->cut[i], with_region);
     }
     if (named < pr->n_cut)
-        fprintf(f, " and %u more", pr->n_cut - named);
+        fprintf(f, kl_i_list_more(), pr->n_cut - named);
 }
 
 static void pair_cell(FILE *f, const kl_html_report_t *r, const kl_region_pair_t *pr)
@@ -620,15 +706,16 @@ static void top_pairs_table(FILE *f, const kl_html_report_t *r, const uint32_t *
     const kl_regions_t *rg = r->regions;
     char buf[64];
     uint32_t rows = n_conn < KL_REPORT_PAIR_ROWS ? n_conn : KL_REPORT_PAIR_ROWS, without = 0;
+    fputs("<h3>", f);
     if (rows < n_conn)
-        fprintf(f, "<h3>The %u region pairs with most links</h3>\n", rows);
+        fprintf(f, _("The %u region pairs with most links"), rows);
     else
-        fputs("<h3>Connected region pairs, most links first</h3>\n", f);
-    fputs("<p class=\"muted small\">", f);
-    E(kl_pairs_legend);
-    fputs("</p>\n<table><thead><tr><th class=\"n\">#</th><th>region pair</th><th class=\"n\">links</th>"
-          "<th class=\"n\">distance</th><th>main brokers (share)</th><th>cut actors</th></tr></thead><tbody>\n",
-          f);
+        fputs(_("Connected region pairs, most links first"), f);
+    fputs("</h3>\n<p class=\"muted small\">", f);
+    E(kl_i_pairs_legend());
+    fprintf(f, "</p>\n<table><thead><tr><th class=\"n\">#</th><th>%s</th><th class=\"n\">%s</th>"
+               "<th class=\"n\">%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+            _("region pair"), _("links"), _("distance"), _("main brokers (share)"), _("cut actors"));
     for (uint32_t i = 0; i < rows; i++) {
         const kl_region_pair_t *pr = &rg->pairs[by_links[i]];
         fprintf(f, "<tr><td class=\"n\">%u</td>", i + 1);
@@ -640,27 +727,32 @@ static void top_pairs_table(FILE *f, const kl_html_report_t *r, const uint32_t *
         if (pr->has_brokers && pr->n_brokers)
             brokers_list(f, r, pr);
         else if (pr->has_brokers)
-            fputs("<span class=\"muted\">none: every shortest path is a direct tie</span>", f);
+            fprintf(f, "<span class=\"muted\">%s</span>", _("none: every shortest path is a direct tie"));
         else
-            fputs("<span class=\"muted\">not computed</span>", f);
+            fprintf(f, "<span class=\"muted\">%s</span>", _("not computed"));
         without += !pr->has_brokers;
         fputs("</td><td>", f);
         cut_list(f, r, pr, 0);
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
-    if (without)
-        fputs("<p class=\"muted small\">With many regions, brokers are computed for the pairs with most links "
-              "only; <code>kluster bridges --regions</code> or <code>--all-pairs</code> computes them for "
-              "others.</p>\n",
-              f);
+    if (without) {
+        fputs("<p class=\"muted small\">", f);
+        /* TRANSLATORS: the %s are commands: kluster bridges --regions, --all-pairs */
+        fprintf(f, _("With many regions, brokers are computed for the pairs with most links only; %s or %s computes "
+                     "them for others."),
+                "<code>kluster bridges --regions</code>", "<code>--all-pairs</code>");
+        fputs("</p>\n", f);
+    }
 }
 
 /* The unconnected pairs, named up to KL_REPORT_LIST_ROWS. */
 static void unconnected_list(FILE *f, const kl_html_report_t *r, uint32_t unconn)
 {
     const kl_regions_t *rg = r->regions;
-    fprintf(f, "<p><b>Not connected</b> (%u pair%s): ", unconn, unconn == 1 ? "" : "s");
+    fprintf(f, "<p><b>%s</b> ", _("Not connected"));
+    fprintf(f, kl_trn("(%u pair):", "(%u pairs):", unconn), unconn);
+    fputc(' ', f);
     uint32_t shown = 0;
     for (uint32_t p = 0; p < rg->n_pairs && shown < KL_REPORT_LIST_ROWS; p++) {
         if (rg->pairs[p].connected)
@@ -671,8 +763,11 @@ static void unconnected_list(FILE *f, const kl_html_report_t *r, uint32_t unconn
         fputs(" – ", f);
         N(r->ds->regions[rg->pairs[p].b].name);
     }
-    if (unconn > shown)
-        fprintf(f, "; and %u more", unconn - shown);
+    if (unconn > shown) {
+        fputs("; ", f);
+        /* TRANSLATORS: ends a list of region pairs that goes on: "A – B; C – D; and 3 more" */
+        fprintf(f, _("and %u more"), unconn - shown);
+    }
     fputs(".</p>\n", f);
 }
 
@@ -681,14 +776,18 @@ static void fragile_table(FILE *f, const kl_html_report_t *r, const uint32_t *by
 {
     const kl_regions_t *rg = r->regions;
     char buf[64];
-    fprintf(f, "<p>%u region pair%s lose%s every connection if one actor leaves", frag, frag == 1 ? "" : "s",
-            frag == 1 ? "s" : "");
+    fputs("<p>", f);
     if (frag > KL_REPORT_LIST_ROWS)
-        fprintf(f, "; below, the %u with most links", KL_REPORT_LIST_ROWS);
-    fputs(". These are the actors to keep engaged, or to back up with a second link.</p>\n", f);
-    fputs("<table><thead><tr><th>region pair</th><th class=\"n\">links</th><th>cut actors (removing any one "
-          "disconnects the pair)</th></tr></thead><tbody>\n",
-          f);
+        fprintf(f, _("%u region pairs lose every connection if one actor leaves; below, the %u with most links."),
+                frag, KL_REPORT_LIST_ROWS);
+    else
+        fprintf(f, kl_trn("%u region pair loses every connection if one actor leaves.",
+                          "%u region pairs lose every connection if one actor leaves.", frag),
+                frag);
+    fputc(' ', f);
+    fputs(_("These are the actors to keep engaged, or to back up with a second link."), f);
+    fprintf(f, "</p>\n<table><thead><tr><th>%s</th><th class=\"n\">%s</th><th>%s</th></tr></thead><tbody>\n",
+            _("region pair"), _("links"), _("cut actors (removing any one disconnects the pair)"));
     uint32_t shown = 0;
     for (uint32_t i = 0; i < n_conn && shown < KL_REPORT_LIST_ROWS; i++) {
         const kl_region_pair_t *pr = &rg->pairs[by_links[i]];
@@ -703,10 +802,13 @@ static void fragile_table(FILE *f, const kl_html_report_t *r, const uint32_t *by
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
-    if (frag > shown)
-        fprintf(f, "<p class=\"muted\">%u more fragile pairs in <code>region_pairs.csv</code> (column "
-                   "<code>fragile</code>) and <code>analysis.json</code>.</p>\n",
-                frag - shown);
+    if (frag > shown) {
+        fputs("<p class=\"muted\">", f);
+        /* TRANSLATORS: a number, then code: region_pairs.csv, its column fragile, analysis.json */
+        fprintf(f, _("%u more fragile pairs in %s (column %s) and %s."), frag - shown, "<code>region_pairs.csv</code>",
+                "<code>fragile</code>", "<code>analysis.json</code>");
+        fputs("</p>\n", f);
+    }
 }
 
 /* Who connects which regions, then the fragile pairs: a summary line, the
@@ -715,18 +817,21 @@ static void fragile_table(FILE *f, const kl_html_report_t *r, const uint32_t *by
 static int pairs_sections(FILE *f, const kl_html_report_t *r)
 {
     const kl_regions_t *rg = r->regions;
-    fputs("<h2 id=\"regions\">Who connects which regions</h2>\n", f);
+    fprintf(f, "<h2 id=\"regions\">%s</h2>\n", _("Who connects which regions"));
     if (!rg || rg->n_pairs == 0) {
-        fputs("<p>Fewer than two regions have actors: there are no region pairs to connect.</p>\n", f);
+        fprintf(f, "<p>%s</p>\n", _("Fewer than two regions have actors: there are no region pairs to connect."));
         if (rg)
-            fputs("<h2 id=\"fragile\">Fragile region pairs</h2>\n<p>There are no region pairs.</p>\n", f);
+            fprintf(f, "<h2 id=\"fragile\">%s</h2>\n<p>%s</p>\n", _("Fragile region pairs"),
+                    _("There are no region pairs."));
         return 0;
     }
     kl_pair_counts_t c;
     kl_region_pairs_count(rg, NULL, &c);
-    fprintf(f, "<p class=\"summary\"><b>Summary:</b> %u regions have actors; %u region pairs: %u connected, %u not "
-               "connected, %u fragile (every connection runs through one actor).</p>\n",
+    fprintf(f, "<p class=\"summary\"><b>%s</b> ", _("Summary:"));
+    fprintf(f, _("%u regions have actors; %u region pairs: %u connected, %u not connected, %u fragile (every "
+                 "connection runs through one actor)."),
             c.regions_with_actors, c.pairs, c.connected, c.pairs - c.connected, c.fragile);
+    fputs("</p>\n", f);
     uint32_t *by_links = malloc((size_t)rg->n_pairs * sizeof *by_links);
     if (!by_links) {
         errno = ENOMEM;
@@ -734,24 +839,29 @@ static int pairs_sections(FILE *f, const kl_html_report_t *r)
     }
     uint32_t n_conn = kl_region_pairs_by_links(rg, NULL, by_links);
     if (n_conn == 0)
-        fputs("<p>No two regions are connected: every path between actors stays inside one region.</p>\n", f);
+        fprintf(f, "<p>%s</p>\n",
+                _("No two regions are connected: every path between actors stays inside one region."));
     else
         top_pairs_table(f, r, by_links, n_conn);
     if (c.pairs > c.connected)
         unconnected_list(f, r, c.pairs - c.connected);
     uint32_t rows = n_conn < KL_REPORT_PAIR_ROWS ? n_conn : KL_REPORT_PAIR_ROWS;
-    fprintf(f, "<p class=\"muted small\">All %u region pairs, with links, distance, brokers and cut actors, are in "
-               "<code>region_pairs.csv</code> and <code>analysis.json</code>",
-            c.pairs);
+    fputs("<p class=\"muted small\">", f);
     if (rows < n_conn)
-        fprintf(f, "; the table shows the %u of %u connected pairs with most links", rows, n_conn);
-    fputs(".</p>\n<h2 id=\"fragile\">Fragile region pairs</h2>\n", f);
+        /* TRANSLATORS: all pairs, two files (code), the pairs in the table, the connected pairs */
+        fprintf(f, _("All %u region pairs, with links, distance, brokers and cut actors, are in %s and %s; the table "
+                     "shows the %u of %u connected pairs with most links."),
+                c.pairs, "<code>region_pairs.csv</code>", "<code>analysis.json</code>", rows, n_conn);
+    else
+        fprintf(f, _("All %u region pairs, with links, distance, brokers and cut actors, are in %s and %s."), c.pairs,
+                "<code>region_pairs.csv</code>", "<code>analysis.json</code>");
+    fprintf(f, "</p>\n<h2 id=\"fragile\">%s</h2>\n", _("Fragile region pairs"));
     if (c.fragile)
         fragile_table(f, r, by_links, n_conn, c.fragile);
     else
-        fputs("<p>No region pair hangs on a single actor: removing any one actor leaves every connected pair of "
-              "regions connected.</p>\n",
-              f);
+        fprintf(f, "<p>%s</p>\n",
+                _("No region pair hangs on a single actor: removing any one actor leaves every connected pair of "
+                  "regions connected."));
     free(by_links);
     return ferror(f) ? -1 : 0;
 }
@@ -762,10 +872,11 @@ static void regions_table(FILE *f, const kl_html_report_t *r)
     char buf[64];
     if (!rg || !rg->n_regions)
         return;
-    fputs("<h3>Regions</h3>\n<table><thead><tr><th>region</th><th>id</th><th class=\"n\">actors</th>"
-          "<th class=\"n\">ties inside</th><th class=\"n\">ties to other regions</th>"
-          "<th class=\"n\">ties to regionless actors</th><th class=\"n\">E–I index</th></tr></thead><tbody>\n",
-          f);
+    fprintf(f, "<h3>%s</h3>\n<table><thead><tr><th>%s</th><th>%s</th><th class=\"n\">%s</th>"
+               "<th class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
+               "</tr></thead><tbody>\n",
+            _("Regions"), _("region"), _("id"), _("actors"), _("ties inside"), _("ties to other regions"),
+            _("ties to regionless actors"), _("E–I index"));
     for (uint32_t i = 0; i < rg->n_regions; i++) {
         const kl_region_info_t *ri = &rg->regions[i];
         fputs("<tr><td>", f);
@@ -777,9 +888,9 @@ static void regions_table(FILE *f, const kl_html_report_t *r)
                    "<td class=\"n\">%s</td></tr>\n",
                 ri->actors, ri->internal_ties, ri->external_ties, ri->regionless_ties, buf);
     }
-    fputs("</tbody></table>\n<p class=\"muted small\">E–I index: (external − internal) / (external + internal) "
-          "ties; −1 means a region only ties to itself, +1 only to others.</p>\n",
-          f);
+    fprintf(f, "</tbody></table>\n<p class=\"muted small\">%s</p>\n",
+            _("E–I index: (external − internal) / (external + internal) ties; −1 means a region only ties to itself, "
+              "+1 only to others."));
 }
 
 /* ------------------------------------------------- evidence for brokers */
@@ -810,7 +921,7 @@ static int safe_url(const char *u)
 static void source_ref(FILE *f, const kl_dataset_t *ds, int32_t s)
 {
     if (s < 0) {
-        fputs("<span class=\"muted\">unknown source</span>", f);
+        fprintf(f, "<span class=\"muted\">%s</span>", _("unknown source"));
         return;
     }
     const kl_source_t *src = &ds->sources[s];
@@ -859,13 +970,42 @@ static uint32_t regions_through(const kl_html_report_t *r, uint32_t v, uint32_t 
 
 #define KL_HTML_MAX_PARTNERS 12
 
+/* A broker's numbers in one sentence: irb share, ties, regions reached,
+ * and whether it is a cut actor. */
+static void broker_line(FILE *f, const kl_html_report_t *r, uint32_t v)
+{
+    const kl_analysis_t *a = r->res;
+    char pct[64], cut[200];
+    fmt_pct(a->irb_share[v], pct, sizeof pct);
+    snprintf(cut, sizeof cut, "<span class=\"bad\">%s</span>", _("a cut actor"));
+    fputs("<p class=\"small\">", f);
+    /* TRANSLATORS: the broker's irb share ("59.5 %"), its ties, [the regions it reaches,] and, for a cut
+     * actor, "a cut actor" */
+    if (r->regions && a->articulation[v])
+        fprintf(f, kl_trn("Inter-regional betweenness share %s; %u ties, reaching %u region; %s: removing it splits "
+                          "the network.",
+                          "Inter-regional betweenness share %s; %u ties, reaching %u regions; %s: removing it splits "
+                          "the network.",
+                          r->regions->regions_reached[v]),
+                pct, a->degree[v], r->regions->regions_reached[v], cut);
+    else if (r->regions)
+        fprintf(f, kl_trn("Inter-regional betweenness share %s; %u ties, reaching %u region.",
+                          "Inter-regional betweenness share %s; %u ties, reaching %u regions.",
+                          r->regions->regions_reached[v]),
+                pct, a->degree[v], r->regions->regions_reached[v]);
+    else if (a->articulation[v])
+        fprintf(f, _("Inter-regional betweenness share %s; %u ties; %s: removing it splits the network."), pct,
+                a->degree[v], cut);
+    else
+        fprintf(f, _("Inter-regional betweenness share %s; %u ties."), pct, a->degree[v]);
+    fputs("</p>\n", f);
+}
+
 static int broker_evidence(FILE *f, const kl_html_report_t *r, uint32_t rank, uint32_t v, uint8_t *seen)
 {
     const kl_dataset_t *ds = r->ds;
     const kl_agraph_t *g = r->g;
-    const kl_analysis_t *a = r->res;
     uint32_t ev = g->vertex_entity[v];
-    char buf[64];
     size_t n = 0, cap = 16;
     incident_t *inc = malloc(cap * sizeof *inc);
     if (!inc) {
@@ -895,25 +1035,20 @@ static int broker_evidence(FILE *f, const kl_html_report_t *r, uint32_t rank, ui
     fputs("<div class=\"broker\">\n<h3>", f);
     fprintf(f, "<span class=\"rank\">%u</span>", rank);
     actor_html(f, r, v, 1);
-    fputs("</h3>\n<p class=\"small\">", f);
-    fmt_pct(a->irb_share[v], buf, sizeof buf);
-    fprintf(f, "Inter-regional betweenness share %s; %u ties", buf, a->degree[v]);
-    if (r->regions)
-        fprintf(f, ", reaching %u region%s", r->regions->regions_reached[v],
-                r->regions->regions_reached[v] == 1 ? "" : "s");
-    if (a->articulation[v])
-        fputs("; <span class=\"bad\">a cut actor</span>: removing it splits the network", f);
-    fputs(".</p>\n", f);
+    fputs("</h3>\n", f);
+    broker_line(f, r, v);
     if (!n) {
-        fputs("<p class=\"muted\">No relation of the dataset joins it to another region directly; it brokers "
-              "through ties the analysis graph derives (organisations mode).</p>\n</div>\n",
-              f);
+        fprintf(f, "<p class=\"muted\">%s</p>\n</div>\n",
+                _("No relation of the dataset joins it to another region directly; it brokers through ties the "
+                  "analysis graph derives (organisations mode)."));
         free(inc);
         return ferror(f) ? -1 : 0;
     }
-    fputs("<table class=\"small\"><thead><tr><th style=\"width:26%\">tie to</th><th style=\"width:20%\">reaching"
-          "</th><th>relation and sources</th></tr></thead><tbody>\n",
-          f);
+    fprintf(f, "<table class=\"small\"><thead><tr><th style=\"width:26%%\">%s</th><th style=\"width:20%%\">%s"
+               "</th><th>%s</th></tr></thead><tbody>\n",
+            /* TRANSLATORS: columns of a broker's evidence: the actor at the other end of a tie, the regions it
+             * reaches, the relations with their sources */
+            _("tie to"), _("reaching"), _("relation and sources"));
     uint32_t partners = 0, uncited = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -928,7 +1063,7 @@ static int broker_evidence(FILE *f, const kl_html_report_t *r, uint32_t rank, ui
         regions_through(r, v, u, seen);
         fputs("<tr><td><b>", f);
         N(ds->entities[other].name);
-        fprintf(f, "</b><span class=\"kind\">%s</span></td><td>", kl_kind_name(ds->entities[other].kind));
+        fprintf(f, "</b><span class=\"kind\">%s</span></td><td>", kl_i_kind_label(ds->entities[other].kind));
         uint32_t shown = 0, total = 0;
         for (uint32_t k = 0; k < ds->n_regions; k++)
             if (seen[k]) {
@@ -940,16 +1075,17 @@ static int broker_evidence(FILE *f, const kl_html_report_t *r, uint32_t rank, ui
                 }
             }
         if (total > shown)
-            fprintf(f, " and %u more", total - shown);
+            fprintf(f, kl_i_list_more(), total - shown);
         if (g->vertex_region[u] < 0)
-            fputs(" <span class=\"muted\">(through it)</span>", f);
+            /* TRANSLATORS: the regions are reached through the actor at the other end of the tie */
+            fprintf(f, " <span class=\"muted\">%s</span>", _("(through it)"));
         fputs("</td><td>", f);
         for (size_t k = i; k < j; k++) {
             const kl_relation_t *rel = &ds->relations[inc[k].rel];
             fputs("<div>", f);
             N(ds->entities[rel->source].name);
             fputs(" <i>", f);
-            E(rel->type);
+            E(kl_i_reltype_label(rel->type));
             fputs("</i> ", f);
             N(ds->entities[rel->target].name);
             if (rel->role) {
@@ -958,7 +1094,7 @@ static int broker_evidence(FILE *f, const kl_html_report_t *r, uint32_t rank, ui
                 fputs(")</span>", f);
             }
             if (!rel->evidence_count) {
-                fputs(" <span class=\"warn\">– no source cited</span></div>\n", f);
+                fprintf(f, " <span class=\"warn\">– %s</span></div>\n", _("no source cited"));
                 uncited++;
                 continue;
             }
@@ -979,13 +1115,16 @@ static int broker_evidence(FILE *f, const kl_html_report_t *r, uint32_t rank, ui
         i = j;
     }
     fputs("</tbody></table>\n", f);
-    if (partners > KL_HTML_MAX_PARTNERS)
-        fprintf(f, "<p class=\"muted small\">%u more cross-region ties are not shown.</p>\n",
-                partners - KL_HTML_MAX_PARTNERS);
-    if (uncited)
-        fprintf(f, "<p class=\"warn small\">%u of these relations cite no source: check them before relying on "
-                   "this broker.</p>\n",
-                uncited);
+    if (partners > KL_HTML_MAX_PARTNERS) {
+        fputs("<p class=\"muted small\">", f);
+        fprintf(f, _("%u more cross-region ties are not shown."), partners - KL_HTML_MAX_PARTNERS);
+        fputs("</p>\n", f);
+    }
+    if (uncited) {
+        fputs("<p class=\"warn small\">", f);
+        fprintf(f, _("%u of these relations cite no source: check them before relying on this broker."), uncited);
+        fputs("</p>\n", f);
+    }
     fputs("</div>\n", f);
     free(inc);
     return ferror(f) ? -1 : 0;
@@ -993,18 +1132,20 @@ static int broker_evidence(FILE *f, const kl_html_report_t *r, uint32_t rank, ui
 
 static int evidence_section(FILE *f, const kl_html_report_t *r, const uint32_t *by_irb, uint32_t n_irb)
 {
-    fputs("<h2 id=\"brokers\">Top brokers and the evidence for them</h2>\n", f);
+    fprintf(f, "<h2 id=\"brokers\">%s</h2>\n", _("Top brokers and the evidence for them"));
     uint32_t shown = 0, limit = r->top < 5 ? r->top : 5;
     for (uint32_t i = 0; i < n_irb && shown < limit; i++)
         shown += r->res->irb[by_irb[i]] > 0;
     if (!shown) {
-        fputs("<p>No actor lies on a shortest path between actors of different regions.</p>\n", f);
+        fprintf(f, "<p>%s</p>\n", _("No actor lies on a shortest path between actors of different regions."));
         return 0;
     }
-    fprintf(f, "<p>The %u actors with the highest inter-regional betweenness, and for each the relations that tie "
-               "it to other regions (directly, or through a regionless project, funder or person), with the "
-               "sources that support them.</p>\n",
+    fputs("<p>", f);
+    fprintf(f, _("The %u actors with the highest inter-regional betweenness, and for each the relations that tie it to "
+                 "other regions (directly, or through a regionless project, funder or person), with the sources that "
+                 "support them."),
             shown);
+    fputs("</p>\n", f);
     uint8_t *seen = calloc(r->ds->n_regions + 1, 1);
     if (!seen) {
         errno = ENOMEM;
@@ -1056,7 +1197,9 @@ static void metric_note(FILE *f, const char *text)
 static int metrics_section(FILE *f, const kl_html_report_t *r, uint32_t *idx, double *key)
 {
     char buf[64], note[400];
-    fprintf(f, "<h2 id=\"top\">Top %u per metric</h2>\n<div class=\"grid2\">\n", r->top);
+    fputs("<h2 id=\"top\">", f);
+    fprintf(f, _("Top %u per metric"), r->top);
+    fputs("</h2>\n<div class=\"grid2\">\n", f);
     kl_metric_source_t src = {r->res, r->regions, r->brokerage, NULL};
     const kl_metric_t *m;
     for (unsigned k = 1; (m = kl_metric_top_table(1, k)) != NULL; k++) {
@@ -1070,23 +1213,23 @@ static int metrics_section(FILE *f, const kl_html_report_t *r, uint32_t *idx, do
         kl_top_plan_t plan;
         kl_top_plan(&plan, key, idx, cnt, r->g->n, r->top);
         fputs("<div>\n<h3>", f);
-        fputs(m->html_title, f);
+        fputs(kl_tr(m->html_title), f);
         fputs("</h3>\n<p class=\"muted small\">", f);
-        fputs(m->description, f);
+        fputs(kl_tr(m->description), f);
         fputs("</p>\n", f);
         metric_value_text(m, cnt ? key[idx[0]] : NAN, buf, sizeof buf);
-        kl_top_note(note, sizeof note, &plan, m->phrase, buf, m->has_one, m->have_many);
+        kl_top_note(note, sizeof note, &plan, kl_tr(m->phrase), buf, kl_tr(m->has_one), kl_tr(m->have_many));
         metric_note(f, note);
         if (plan.rows) {
-            fputs("<table class=\"small\"><thead><tr><th class=\"n\">#</th><th>actor</th><th>region</th>"
-                  "<th class=\"n\">value</th></tr></thead><tbody>\n",
-                  f);
+            fprintf(f, "<table class=\"small\"><thead><tr><th class=\"n\">#</th><th>%s</th><th>%s</th>"
+                       "<th class=\"n\">%s</th></tr></thead><tbody>\n",
+                    _("actor"), _("region"), _("value"));
             for (uint32_t i = 0; i < plan.rows; i++) {
                 uint32_t v = idx[i];
                 const kl_entity_t *e = vent(r, v);
                 fprintf(f, "<tr><td class=\"n\">%u</td><td>", i + 1);
                 N(e->name);
-                fprintf(f, "<span class=\"kind\">%s</span></td><td>", kl_kind_name(e->kind));
+                fprintf(f, "<span class=\"kind\">%s</span></td><td>", kl_i_kind_label(e->kind));
                 if (r->g->vertex_region[v] >= 0)
                     N(region_name(r->ds, r->g->vertex_region[v]));
                 else
@@ -1110,31 +1253,39 @@ static int metrics_section(FILE *f, const kl_html_report_t *r, uint32_t *idx, do
 static void warnings_section(FILE *f, const kl_html_report_t *r)
 {
     const kl_dataset_t *ds = r->ds;
-    static const char *const names[KL_WARN_COUNT] = {"conflicting attributes", "unknown relation types",
-                                                     "names that look garbled", "self-loops",
-                                                     "duplicate relations", "other"};
-    fputs("<h2 id=\"warnings\">Warnings</h2>\n", f);
+    /* TRANSLATORS: kinds of warning about the data, after a count: "3 self-loops" */
+    static const char *const names[KL_WARN_COUNT] = {N_("conflicting attributes"), N_("unknown relation types"),
+                                                     N_("names that look garbled"), N_("self-loops"),
+                                                     N_("duplicate relations"), N_("other")};
+    fprintf(f, "<h2 id=\"warnings\">%s</h2>\n", _("Warnings"));
     if (!ds->n_warnings) {
-        fputs("<p class=\"ok\">The data loaded without warnings.</p>\n", f);
+        fprintf(f, "<p class=\"ok\">%s</p>\n", _("The data loaded without warnings."));
         return;
     }
-    fprintf(f, "<p>%u warning%s: ", ds->n_warnings, ds->n_warnings == 1 ? "" : "s");
+    fputs("<p>", f);
+    fprintf(f, kl_trn("%u warning:", "%u warnings:", ds->n_warnings), ds->n_warnings);
+    fputc(' ', f);
     int first = 1;
     for (int k = 0; k < KL_WARN_COUNT; k++)
         if (ds->warning_counts[k]) {
-            fprintf(f, "%s%u %s", first ? "" : ", ", ds->warning_counts[k], names[k]);
+            fprintf(f, "%s%u %s", first ? "" : ", ", ds->warning_counts[k], kl_tr(names[k]));
             first = 0;
         }
-    fputs(". None stops the analysis, but each is worth a look.</p>\n<ul class=\"small\">\n", f);
+    fputs(". ", f);
+    fputs(_("None stops the analysis, but each is worth a look."), f);
+    fputs("</p>\n<ul class=\"small\">\n", f);
     for (uint32_t i = 0; i < ds->n_warnings && i < 50; i++) {
         fputs("<li><code>", f);
         E(ds->warnings[i].text);
         fputs("</code></li>\n", f);
     }
     fputs("</ul>\n", f);
-    if (ds->n_warnings > 50)
-        fprintf(f, "<p class=\"muted\">%u more; <code>kluster validate</code> lists them all.</p>\n",
-                ds->n_warnings - 50);
+    if (ds->n_warnings > 50) {
+        fputs("<p class=\"muted\">", f);
+        /* TRANSLATORS: a number of warnings; %s is the command kluster validate */
+        fprintf(f, _("%u more; %s lists them all."), ds->n_warnings - 50, "<code>kluster validate</code>");
+        fputs("</p>\n", f);
+    }
 }
 
 static void sources_section(FILE *f, const kl_html_report_t *r)
@@ -1142,9 +1293,10 @@ static void sources_section(FILE *f, const kl_html_report_t *r)
     const kl_dataset_t *ds = r->ds;
     if (!ds->n_sources)
         return;
-    fprintf(f, "<h2 id=\"sources\">Sources</h2>\n<p class=\"muted small\">%u source%s cited by the dataset.</p>\n"
-               "<ol class=\"small\">\n",
-            ds->n_sources, ds->n_sources == 1 ? "" : "s");
+    fprintf(f, "<h2 id=\"sources\">%s</h2>\n<p class=\"muted small\">", _("Sources"));
+    fprintf(f, kl_trn("%u source cited by the dataset.", "%u sources cited by the dataset.", ds->n_sources),
+            ds->n_sources);
+    fputs("</p>\n<ol class=\"small\">\n", f);
     for (uint32_t i = 0; i < ds->n_sources && i < 200; i++) {
         fputs("<li>", f);
         source_ref(f, ds, (int32_t)i);
@@ -1153,8 +1305,11 @@ static void sources_section(FILE *f, const kl_html_report_t *r)
         fputs("]</span></li>\n", f);
     }
     fputs("</ol>\n", f);
-    if (ds->n_sources > 200)
-        fprintf(f, "<p class=\"muted\">%u more in the dataset.</p>\n", ds->n_sources - 200);
+    if (ds->n_sources > 200) {
+        fputs("<p class=\"muted\">", f);
+        fprintf(f, _("%u more in the dataset."), ds->n_sources - 200);
+        fputs("</p>\n", f);
+    }
 }
 
 /* ------------------------------------------------------------- over time */
@@ -1181,32 +1336,52 @@ static void trend_table_open(FILE *f, const kl_trend_t *t, char labels[][64], co
     fputs("</tr></thead><tbody>\n", f);
 }
 
+/* The periods whose betweenness was sampled, in a sentence. */
+static void trend_sampled_note(FILE *f, const kl_trend_t *t, char labels[][64])
+{
+    char *list;
+    kl_i_piece_t piece;
+    FILE *p = kl_i_piece_open(&piece);
+    uint32_t sampled = 0;
+    for (uint32_t i = 0; p && i < t->n_periods; i++)
+        if (t->periods[i].sampled) {
+            if (sampled++)
+                fputs(", ", p);
+            kl_html_puts(p, labels[i]);
+        }
+    list = kl_i_piece_close(&piece);
+    if (list && sampled) {
+        fputs("<p class=\"muted small\">", f);
+        /* TRANSLATORS: a list of periods: "2016, 2018" */
+        fprintf(f, _("Betweenness estimated from samples in %s."), list);
+        fputs("</p>\n", f);
+    }
+    free(list);
+}
+
 /* The periods side by side: one row per count, one column per period. */
 static void trend_periods_table(FILE *f, const kl_trend_t *t, char labels[][64])
 {
     trend_table_open(f, t, labels, "<th></th>");
     for (const kl_i_trend_row_t *row = kl_i_trend_rows; row->label; row++) {
         fputs("<tr><th>", f);
-        E(row->label);
+        E(kl_tr(row->label));
         fputs("</th>", f);
         for (uint32_t i = 0; i < t->n_periods; i++) {
             const kl_trend_period_t *P = &t->periods[i];
             fprintf(f, "<td class=\"n\">%u", kl_i_trend_row_value(row, P));
-            if (row->of_pairs) /* under the count, as the brokers' shares are: the columns stay narrow */
-                fprintf(f, "<br><span class=\"muted\">of %u</span>", P->n_pairs);
+            if (row->of_pairs) { /* under the count, as the brokers' shares are: the columns stay narrow */
+                fputs("<br><span class=\"muted\">", f);
+                /* TRANSLATORS: under a count of region pairs: "of 15" (all pairs) */
+                fprintf(f, _("of %u"), P->n_pairs);
+                fputs("</span>", f);
+            }
             fputs("</td>", f);
         }
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table></div>\n", f);
-    uint32_t sampled = 0;
-    for (uint32_t i = 0; i < t->n_periods; i++)
-        if (t->periods[i].sampled) {
-            fputs(sampled++ ? ", " : "<p class=\"muted small\">Betweenness estimated from samples in ", f);
-            E(labels[i]);
-        }
-    if (sampled)
-        fputs(".</p>\n", f);
+    trend_sampled_note(f, t, labels);
 }
 
 /* The top brokers of every period: rank, and under it the irb share. */
@@ -1217,16 +1392,19 @@ static int trend_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
     kl_i_trend_broker_t *list = kl_i_trend_brokers(t, &n);
     if (!list)
         return -1;
-    fprintf(f, "<h3>Top brokers year by year</h3>\n<p class=\"muted small\">Rank among the actors by "
-               "inter-regional betweenness and, under it, their share of the connected cross-region actor pairs "
-               "whose shortest paths run through them; the top %u of each year.</p>\n",
+    fprintf(f, "<h3>%s</h3>\n<p class=\"muted small\">", _("Top brokers year by year"));
+    fprintf(f, _("Rank among the actors by inter-regional betweenness and, under it, their share of the connected "
+                 "cross-region actor pairs whose shortest paths run through them; the top %u of each year."),
             t->top);
+    fputs("</p>\n", f);
     if (n == 0) {
-        fputs("<p>No actor lies on a shortest path between two regions in any year.</p>\n", f);
+        fprintf(f, "<p>%s</p>\n", _("No actor lies on a shortest path between two regions in any year."));
         free(list);
         return 0;
     }
-    trend_table_open(f, t, labels, "<th>actor</th><th>region</th>");
+    char head[200];
+    snprintf(head, sizeof head, "<th>%s</th><th>%s</th>", _("actor"), _("region"));
+    trend_table_open(f, t, labels, head);
     char buf[64];
     for (uint32_t j = 0; j < n; j++) {
         fputs("<tr><td>", f);
@@ -1262,34 +1440,51 @@ static int trend_section(FILE *f, const kl_html_report_t *r)
     if (!labels)
         return -1;
     uint32_t np = t->n_periods;
-    fprintf(f, "<h2 id=\"time\">Over time</h2>\n<p>Each year analysed on its own: the relations dated in that year "
-               "(relations without a date count in every year), %u years from ",
-            np);
-    E(labels[0]);
-    fputs(" to ", f);
-    E(labels[np ? np - 1 : 0]);
+    char first[200], last[200], *link = NULL;
+    kl_html_escape(labels[0], first, sizeof first);
+    kl_html_escape(labels[np ? np - 1 : 0], last, sizeof last);
     if (r->trend_json_href) {
-        fputs("; every number per year is in <a href=\"", f);
-        E(r->trend_json_href);
-        fputs("\"><code>", f);
-        E(r->trend_json_href);
-        fputs("</code></a>", f);
+        kl_i_piece_t piece;
+        FILE *p = kl_i_piece_open(&piece);
+        if (p) {
+            fputs("<a href=\"", p);
+            kl_html_puts(p, r->trend_json_href);
+            fputs("\"><code>", p);
+            kl_html_puts(p, r->trend_json_href);
+            fputs("</code></a>", p);
+        }
+        if (!(link = kl_i_piece_close(&piece))) {
+            free(labels);
+            return -1;
+        }
     }
-    fputs(".</p>\n", f);
+    fprintf(f, "<h2 id=\"time\">%s</h2>\n<p>", _("Over time"));
+    if (link)
+        /* TRANSLATORS: the number of years, the first and the last, the file with every number */
+        fprintf(f, _("Each year analysed on its own: the relations dated in that year (relations without a date count "
+                     "in every year), %u years from %s to %s; every number per year is in %s."),
+                np, first, last, link);
+    else
+        fprintf(f, _("Each year analysed on its own: the relations dated in that year (relations without a date count "
+                     "in every year), %u years from %s to %s."),
+                np, first, last);
+    free(link);
+    fputs("</p>\n", f);
     trend_periods_table(f, t, labels);
     /* the chart of the brokers' irb share over time, drawn by viz/ */
     if (r->trend_chart_svg) {
         figure_open(f, r->trend_chart_svg, r->trend_chart_len, "tb-", r->trend_chart_href);
-        fputs("\n<figcaption>The top brokers' share of the paths between regions (irb share), year by year."
-              "</figcaption>\n</figure>\n",
-              f);
+        fprintf(f, "\n<figcaption>%s</figcaption>\n</figure>\n",
+                _("The top brokers' share of the paths between regions (irb share), year by year."));
     }
     if (r->trend_maps_href) {
-        fputs("<p>The region map of every year, side by side at one scale: <a href=\"", f);
-        E(r->trend_maps_href);
-        fputs("\">", f);
-        E(r->trend_maps_href);
-        fputs("</a>.</p>\n", f);
+        char href[200], maps[420];
+        kl_html_escape(r->trend_maps_href, href, sizeof href);
+        snprintf(maps, sizeof maps, "<a href=\"%s\">%s</a>", href, href);
+        fputs("<p>", f);
+        /* TRANSLATORS: %s is a link to the file of the maps */
+        fprintf(f, _("The region map of every year, side by side at one scale: %s."), maps);
+        fputs("</p>\n", f);
     }
     if (trend_brokers_table(f, t, labels) != 0) {
         free(labels);
@@ -1303,22 +1498,28 @@ static int trend_section(FILE *f, const kl_html_report_t *r)
         snprintf(more, sizeof more, "<a href=\"%s\">%s</a>", href, href);
     }
     const kl_i_trend_style_t st = {"<li>", ".</li>\n", trend_entity, region_html, more};
-    fputs("<h3>What changed</h3>\n<div class=\"grid2\">\n", f);
+    fprintf(f, "<h3>%s</h3>\n<div class=\"grid2\">\n", _("What changed"));
     for (uint32_t i = 1; i < np; i++) {
         const kl_trend_period_t *P = &t->periods[i];
+        char a[200], b[200];
+        kl_html_escape(labels[i], a, sizeof a);
+        kl_html_escape(labels[i - 1], b, sizeof b);
         fputs("<div>\n<h4>", f);
-        E(labels[i]);
-        fputs(" against ", f);
-        E(labels[i - 1]);
+        /* TRANSLATORS: a heading: a period compared with the one before ("2017 against 2016") */
+        fprintf(f, _("%s against %s"), a, b);
         fputs("</h4>\n", f);
         if (!kl_i_trend_changed(P)) {
-            fprintf(f, "<p class=\"muted small\">No change in the top %u brokers or in which region pairs are "
-                       "connected or fragile.</p>\n</div>\n",
+            fputs("<p class=\"muted small\">", f);
+            fprintf(f, _("No change in the top %u brokers or in which region pairs are connected or fragile."),
                     t->top);
+            fputs("</p>\n</div>\n", f);
             continue;
         }
         fputs("<ul class=\"small\">\n", f);
-        kl_i_trend_changes(f, t, P, &st);
+        if (kl_i_trend_changes(f, t, P, &st) != 0) {
+            free(labels);
+            return -1;
+        }
         fputs("</ul>\n</div>\n", f);
     }
     fputs("</div>\n", f);
@@ -1326,12 +1527,46 @@ static int trend_section(FILE *f, const kl_html_report_t *r)
     return 0;
 }
 
+/* The page's table of contents, a link per section. */
+static void contents(FILE *f, const kl_html_report_t *r)
+{
+    static const struct {
+        const char *id, *text;
+    } sections[] = {{"numbers", N_("the graph in numbers")},
+                    {"diagrams", N_("diagrams")},
+                    {"regions", N_("who connects which regions")},
+                    {"fragile", N_("fragile region pairs")},
+                    {"brokers", N_("top brokers and evidence")},
+                    {"top", N_("top actors per metric")},
+                    {"time", N_("over time")},
+                    {"warnings", N_("warnings")}};
+    /* TRANSLATORS: the page's table of contents follows */
+    fprintf(f, "<p class=\"small muted\">%s ", _("Contents:"));
+    for (size_t i = 0; i < sizeof sections / sizeof *sections; i++) {
+        if (strcmp(sections[i].id, "time") == 0 && !r->trend)
+            continue;
+        fprintf(f, "%s<a href=\"#%s\">%s</a>", i ? " · " : "", sections[i].id, kl_tr(sections[i].text));
+    }
+    fputs("</p>\n", f);
+}
+
+/* s escaped (as E writes it), as a new string for a sentence's %s (caller
+ * frees); NULL when out of memory. */
+static char *escaped_str(const char *s)
+{
+    kl_i_piece_t piece;
+    FILE *p = kl_i_piece_open(&piece);
+    if (p)
+        kl_html_puts(p, s);
+    return kl_i_piece_close(&piece);
+}
+
 static void page_head(FILE *f, const char *title, int explorer)
 {
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          "<meta name=\"generator\" content=\"kluster\">\n<title>",
-          f);
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+               "<meta name=\"generator\" content=\"kluster\">\n<title>",
+            kl_lang_code(kl_lang_get()));
     N(title);
     fputs("</title>\n<style>\n", f);
     fputs(css, f);
@@ -1355,26 +1590,22 @@ int kl_write_html_report(FILE *f, const kl_html_report_t *r)
     uint32_t n_irb = rank_by(r, r->res->irb, 0, by_irb);
     const char *title = ds->title ? ds->title : ds->id ? ds->id : r->dataset_id;
     char head[KL_SHOWN_SIZE + 32], shown[KL_SHOWN_SIZE];
-    snprintf(head, sizeof head, "%s – kluster report", kl_shown_name(title, shown));
+    /* TRANSLATORS: the page's title: the dataset's title, then the kind of page */
+    snprintf(head, sizeof head, _("%s – kluster report"), kl_shown_name(title, shown));
     page_head(f, head, r->explorer && r->diagram_svg);
-    fputs("<header class=\"top\"><div class=\"wrap\">\n<p class=\"eyebrow\">Collaboration network report</p>\n<h1>",
-          f);
+    fprintf(f, "<header class=\"top\"><div class=\"wrap\">\n<p class=\"eyebrow\">%s</p>\n<h1>",
+            _("Collaboration network report"));
     N(title);
-    fputs("</h1>\n<p class=\"sub\">Dataset <b>", f);
+    fprintf(f, "</h1>\n<p class=\"sub\">%s <b>", _("Dataset"));
     E(r->dataset_id);
     fputs("</b> · ", f);
     E(r->dataset_path);
-    fprintf(f, " · %u entities, %u relations, %u sources</p>\n</div></header>\n<main class=\"wrap\">\n",
-            ds->n_entities, ds->n_relations, ds->n_sources);
-    findings_section(f, r, by_irb, n_irb);
-    fputs("<p class=\"small muted\">Contents: <a href=\"#numbers\">the graph in numbers</a> · "
-          "<a href=\"#diagrams\">diagrams</a> · <a href=\"#regions\">who connects which regions</a> · "
-          "<a href=\"#fragile\">fragile region pairs</a> · <a href=\"#brokers\">top brokers and evidence</a> · "
-          "<a href=\"#top\">top actors per metric</a> · ",
-          f);
-    if (r->trend)
-        fputs("<a href=\"#time\">over time</a> · ", f);
-    fputs("<a href=\"#warnings\">warnings</a></p>\n", f);
+    fputs(" · ", f);
+    fprintf(f, _("%u entities, %u relations, %u sources"), ds->n_entities, ds->n_relations, ds->n_sources);
+    fputs("</p>\n</div></header>\n<main class=\"wrap\">\n", f);
+    if (findings_section(f, r, by_irb, n_irb) != 0)
+        goto cleanup;
+    contents(f, r);
     numbers_section(f, r);
     diagrams_section(f, r);
     if (pairs_sections(f, r) != 0)
@@ -1388,14 +1619,20 @@ int kl_write_html_report(FILE *f, const kl_html_report_t *r)
         goto cleanup;
     warnings_section(f, r);
     sources_section(f, r);
-    fputs("<footer>Made by kluster ", f);
-    E(r->version);
-    fputs(" from ", f);
-    E(r->dataset_path);
-    fputs(". Definitions of every measure: docs/metrics.md. The same numbers are in <code>analysis.json</code>, "
-          "<code>actors.csv</code> and <code>region_pairs.csv</code> next to this file.</footer>\n"
-          "</main>\n",
-          f);
+    char *version = escaped_str(r->version), *path = escaped_str(r->dataset_path);
+    if (!version || !path) {
+        free(version);
+        free(path);
+        goto cleanup;
+    }
+    fputs("<footer>", f);
+    /* TRANSLATORS: the version, the dataset's path; then the names of three files */
+    fprintf(f, _("Made by kluster %s from %s. Definitions of every measure: docs/metrics.md. The same numbers are in "
+                 "%s, %s and %s next to this file."),
+            version, path, "<code>analysis.json</code>", "<code>actors.csv</code>", "<code>region_pairs.csv</code>");
+    fputs("</footer>\n</main>\n", f);
+    free(version);
+    free(path);
     if (r->explorer && r->diagram_svg) {
         kl_explorer_t x = {ds, r->g, r->res, r->regions, r->dataset_path, r->diagram_svg, r->diagram_len};
         if (kl_write_explorer_scripts(f, &x) != 0)
@@ -1413,6 +1650,23 @@ cleanup:
 }
 
 /* --------------------------------------------------------------- index */
+
+/* A dataset's status as the index shows it (the class keeps the status). */
+static const char *status_label(const char *status)
+{
+    static const char *const known[][2] = {
+        /* TRANSLATORS: a dataset's status in the batch index: analysed now */
+        {"ok", N_("ok")},
+        /* TRANSLATORS: a dataset's status: its inputs and options did not change, its files are kept */
+        {"unchanged", N_("unchanged")},
+        {"failed", N_("failed")},
+        {"interrupted", N_("interrupted")},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (status && strcmp(status, known[i][0]) == 0)
+            return kl_tr(known[i][1]);
+    return status;
+}
 
 static void count_cell(FILE *f, long x)
 {
@@ -1435,21 +1689,28 @@ int kl_write_html_index(FILE *f, const char *outdir, const kl_html_index_entry_t
         else
             failed++;
     }
-    page_head(f, "kluster batch report", 0);
-    fputs("<header class=\"top\"><div class=\"wrap\">\n<p class=\"eyebrow\">kluster batch</p>\n"
-          "<h1>Collaboration network reports</h1>\n<p class=\"sub\">",
-          f);
+    page_head(f, _("kluster batch report"), 0);
+    fprintf(f, "<header class=\"top\"><div class=\"wrap\">\n<p class=\"eyebrow\">kluster batch</p>\n"
+               "<h1>%s</h1>\n<p class=\"sub\">",
+            _("Collaboration network reports"));
     E(outdir);
-    fprintf(f, " · %zu dataset%s: %zu analysed, %zu unchanged since the last run, %zu failed", n, n == 1 ? "" : "s",
-            ok, unchanged, failed);
-    if (n_notes)
-        fprintf(f, " · %zu input%s skipped", n_notes, n_notes == 1 ? "" : "s");
-    fputs("</p>\n</div></header>\n<main class=\"wrap\">\n<h2>Datasets</h2>\n", f);
-    fputs("<table><thead><tr><th>dataset</th><th>status</th><th class=\"n\">actors</th><th class=\"n\">ties</th>"
-          "<th class=\"n\">regions</th><th class=\"n\">components</th><th class=\"n\">connected region pairs</th>"
-          "<th class=\"n\">fragile</th><th>top brokers (inter-regional share)</th><th class=\"n\">warnings</th>"
-          "</tr></thead><tbody>\n",
-          f);
+    fputs(" · ", f);
+    /* TRANSLATORS: datasets in all, then those analysed, unchanged and failed */
+    fprintf(f, kl_trn("%zu dataset: %zu analysed, %zu unchanged since the last run, %zu failed",
+                      "%zu datasets: %zu analysed, %zu unchanged since the last run, %zu failed", n),
+            n, ok, unchanged, failed);
+    if (n_notes) {
+        fputs(" · ", f);
+        fprintf(f, kl_trn("%zu input skipped", "%zu inputs skipped", n_notes), n_notes);
+    }
+    fprintf(f, "</p>\n</div></header>\n<main class=\"wrap\">\n<h2>%s</h2>\n", _("Datasets"));
+    fprintf(f, "<table><thead><tr><th>%s</th><th>%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
+               "<th class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
+               "<th class=\"n\">%s</th><th>%s</th><th class=\"n\">%s</th></tr></thead><tbody>\n",
+            _("dataset"), _("status"), _("actors"), _("ties"), _("regions"), _("components"),
+            _("connected region pairs"),
+            /* TRANSLATORS: a column: the number of fragile region pairs */
+            _("fragile"), _("top brokers (inter-regional share)"), _("warnings"));
     for (size_t i = 0; i < n; i++) {
         const kl_html_index_entry_t *x = &e[i];
         fputs("<tr><td>", f);
@@ -1471,7 +1732,7 @@ int kl_write_html_index(FILE *f, const char *outdir, const kl_html_index_entry_t
         fputs("</span></td><td><span class=\"status ", f);
         E(x->status);
         fputs("\">", f);
-        E(x->status);
+        E(status_label(x->status));
         fputs("</span>", f);
         if (isfinite(x->seconds))
             fprintf(f, "<br><span class=\"muted small\">%.1f s</span>", x->seconds);
@@ -1513,7 +1774,8 @@ int kl_write_html_index(FILE *f, const char *outdir, const kl_html_index_entry_t
     }
     fputs("</tbody></table>\n", f);
     if (n_notes) {
-        fputs("<h2>Skipped inputs</h2>\n<table><thead><tr><th>path</th><th>reason</th></tr></thead><tbody>\n", f);
+        fprintf(f, "<h2>%s</h2>\n<table><thead><tr><th>%s</th><th>%s</th></tr></thead><tbody>\n", _("Skipped inputs"),
+                _("path"), _("reason"));
         for (size_t i = 0; i < n_notes; i++) {
             fputs("<tr><td>", f);
             E(notes[i].path);
@@ -1523,12 +1785,16 @@ int kl_write_html_index(FILE *f, const char *outdir, const kl_html_index_entry_t
         }
         fputs("</tbody></table>\n", f);
     }
-    fputs("<footer>Made by kluster ", f);
-    E(version);
-    fputs(". Each dataset's folder holds report.html, report.md, analysis.json, actors.csv, region_pairs.csv, "
-          "diagram.svg and region-map.svg; <code>summary.json</code> lists the same as this page.</footer>\n"
-          "</main>\n</body>\n</html>\n",
-          f);
+    char *v = escaped_str(version);
+    if (!v)
+        return -1;
+    fputs("<footer>", f);
+    /* TRANSLATORS: the version; the file names stay as they are */
+    fprintf(f, _("Made by kluster %s. Each dataset's folder holds report.html, report.md, analysis.json, actors.csv, "
+                 "region_pairs.csv, diagram.svg and region-map.svg; %s lists the same as this page."),
+            v, "<code>summary.json</code>");
+    free(v);
+    fputs("</footer>\n</main>\n</body>\n</html>\n", f);
     if (ferror(f)) {
         if (!errno)
             errno = EIO;

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char kl_pairs_legend[] =
-    "Links: ties between actors of the two regions, plus regionless actors (projects, funders, people) tied to "
-    "both. Brokers: the actors on the pair's shortest paths, with the share of the pair's connected actor pairs "
-    "whose paths run through them. Cut actors: removing any one of them disconnects the two regions.";
+const char *kl_i_pairs_legend(void)
+{
+    return _("Links: ties between actors of the two regions, plus regionless actors (projects, funders, people) tied "
+             "to both. Brokers: the actors on the pair's shortest paths, with the share of the pair's connected actor "
+             "pairs whose paths run through them. Cut actors: removing any one of them disconnects the two regions.");
+}
 
 void kl_region_pairs_count(const kl_regions_t *rg, const uint8_t *shown, kl_pair_counts_t *c)
 {
@@ -80,25 +82,35 @@ void kl_top_plan(kl_top_plan_t *t, const double *value, const uint32_t *idx, uin
         t->tied_after++;
 }
 
+/* The sentences take what a metric's non-zero value says (has_one,
+ * have_many: "lies between regions", "lie between regions") as a %s: a verb
+ * phrase with its object, which Swedish and Norwegian do not inflect by
+ * number, so the translated sentence around it stays grammatical. */
 size_t kl_top_note(char *buf, size_t size, const kl_top_plan_t *t, const char *key, const char *first,
                    const char *has_one, const char *have_many)
 {
     if (t->ranked == 0)
-        return (size_t)snprintf(buf, size, "No actor %s.", has_one);
+        /* TRANSLATORS: %s says what a non-zero value means: "has a tie", "lies between regions" */
+        return (size_t)snprintf(buf, size, _("No actor %s."), has_one);
     if (t->rows == 0 && t->tied_top == t->n_all)
-        return (size_t)snprintf(buf, size, "All %u actors have %s %s.", t->n_all, key, first);
+        /* TRANSLATORS: the number of actors, a metric ("coreness"), its value */
+        return (size_t)snprintf(buf, size, _("All %u actors have %s %s."), t->n_all, key, first);
     if (t->rows == 0 && t->tied_top == t->ranked)
-        return (size_t)snprintf(buf, size, "Only %u actors %s, all with %s %s.", t->ranked, have_many, key, first);
+        /* TRANSLATORS: a number, what they do ("lie between regions"), a metric ("coreness"), its value */
+        return (size_t)snprintf(buf, size, _("Only %u actors %s, all with %s %s."), t->ranked, have_many, key, first);
     if (t->rows == 0)
-        return (size_t)snprintf(buf, size, "%u actors share the highest %s, %s: no ranking among them.",
+        /* TRANSLATORS: a number, a metric ("coreness"), its value */
+        return (size_t)snprintf(buf, size, _("%u actors share the highest %s, %s: no ranking among them."),
                                 t->tied_top, key, first);
     if (t->ranked == t->rows && t->ranked < t->n_all) {
         if (t->ranked == 1)
-            return (size_t)snprintf(buf, size, "Only 1 actor %s.", has_one);
+            /* TRANSLATORS: %s says what a non-zero value means: "has a tie", "lies between regions" */
+            return (size_t)snprintf(buf, size, _("Only 1 actor %s."), has_one);
         if (t->tied_top == t->ranked)
-            return (size_t)snprintf(buf, size, "Only %u actors %s, all with %s %s.", t->ranked, have_many, key,
+            return (size_t)snprintf(buf, size, _("Only %u actors %s, all with %s %s."), t->ranked, have_many, key,
                                     first);
-        return (size_t)snprintf(buf, size, "Only %u actors %s.", t->ranked, have_many);
+        /* TRANSLATORS: a number, what they do: "lie between regions" */
+        return (size_t)snprintf(buf, size, _("Only %u actors %s."), t->ranked, have_many);
     }
     if (size)
         buf[0] = '\0';
@@ -112,8 +124,10 @@ size_t kl_top_tail(char *buf, size_t size, const kl_top_plan_t *t, const char *l
             buf[0] = '\0';
         return 0;
     }
-    return (size_t)snprintf(buf, size, "%u more actor%s tie%s with the last row at %s.", t->tied_after,
-                            t->tied_after == 1 ? "" : "s", t->tied_after == 1 ? "s" : "", last);
+    /* TRANSLATORS: a number of actors, the value of the table's last row */
+    return (size_t)snprintf(buf, size, kl_trn("%u more actor ties with the last row at %s.",
+                                              "%u more actors tie with the last row at %s.", t->tied_after),
+                            t->tied_after, last);
 }
 
 /* The actors with key > 0 into idx, by key descending then id; returns how

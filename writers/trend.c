@@ -327,12 +327,13 @@ int kl_write_trend_csv(FILE *f, const kl_trend_t *t, int table)
 
 /* ------------------------------------------------------------ Markdown */
 
+/* The labels are msgids: the reports show them through kl_tr. */
 const kl_i_trend_row_t kl_i_trend_rows[] = {
-    {"actors with ties", offsetof(kl_trend_period_t, active), 0},
-    {"ties", offsetof(kl_trend_period_t, edges), 0},
-    {"regions with actors", offsetof(kl_trend_period_t, regions), 0},
-    {"region pairs connected", offsetof(kl_trend_period_t, pairs_connected), 1},
-    {"fragile region pairs", offsetof(kl_trend_period_t, pairs_fragile), 0},
+    {N_("actors with ties"), offsetof(kl_trend_period_t, active), 0},
+    {N_("ties"), offsetof(kl_trend_period_t, edges), 0},
+    {N_("regions with actors"), offsetof(kl_trend_period_t, regions), 0},
+    {N_("region pairs connected"), offsetof(kl_trend_period_t, pairs_connected), 1},
+    {N_("fragile region pairs"), offsetof(kl_trend_period_t, pairs_fragile), 0},
     {NULL, 0, 0},
 };
 
@@ -343,13 +344,41 @@ static void md_entity(FILE *f, const kl_dataset_t *ds, uint32_t e)
     fputs("**", f);
 }
 
-/* A bounded list of pairs: at most top, then "and N more (see MORE)". */
-static void changes_pairs(FILE *f, const kl_i_trend_style_t *st, const kl_trend_t *t, const kl_trend_period_t *P,
-                          const char *what, const uint32_t *idx, uint32_t n, int with_cut)
+/* What st->entity writes for e, as a string (caller frees); NULL when out
+ * of memory. */
+static char *entity_str(const kl_i_trend_style_t *st, const kl_dataset_t *ds, uint32_t e)
+{
+    kl_i_piece_t piece;
+    FILE *p = kl_i_piece_open(&piece);
+    if (p)
+        st->entity(p, ds, e);
+    return kl_i_piece_close(&piece);
+}
+
+/* The actors a newly fragile pair hangs on: "A, B and C", at most three
+ * named; NULL when out of memory. */
+static char *cut_str(const kl_i_trend_style_t *st, const kl_dataset_t *ds, const kl_trend_pair_t *q)
+{
+    kl_i_piece_t piece;
+    FILE *p = kl_i_piece_open(&piece);
+    for (uint32_t j = 0; p && j < q->n_cut && j < 3; j++) {
+        if (j)
+            fputs(j + 1 == q->n_cut ? kl_i_list_and() : ", ", p);
+        st->entity(p, ds, q->cut[j]);
+    }
+    if (p && q->n_cut > 3)
+        fprintf(p, kl_i_list_more(), q->n_cut - 3);
+    return kl_i_piece_close(&piece);
+}
+
+/* A bounded list of pairs: at most top, then "and N more (see MORE)"; 0,
+ * or -1 when out of memory. */
+static int changes_pairs(FILE *f, const kl_i_trend_style_t *st, const kl_trend_t *t, const kl_trend_period_t *P,
+                         const char *what, const uint32_t *idx, uint32_t n, int with_cut)
 {
     if (!n)
-        return;
-    fprintf(f, "%s%s (%u): ", st->item, what, n);
+        return 0;
+    fprintf(f, "%s%s (%u): ", st->item, kl_tr(what), n);
     uint32_t shown = n < t->top ? n : t->top;
     for (uint32_t i = 0; i < shown; i++) {
         const kl_trend_pair_t *q = &P->pairs[idx[i]];
@@ -359,24 +388,48 @@ static void changes_pairs(FILE *f, const kl_i_trend_style_t *st, const kl_trend_
         fputs(" – ", f);
         st->region(f, t->ds, q->b);
         if (with_cut && q->n_cut) {
-            fputs(" (through ", f);
-            for (uint32_t j = 0; j < q->n_cut && j < 3; j++) {
-                if (j)
-                    fputs(j + 1 == q->n_cut ? " and " : ", ", f);
-                st->entity(f, t->ds, q->cut[j]);
-            }
-            if (q->n_cut > 3)
-                fprintf(f, " and %u more", q->n_cut - 3);
+            char *cut = cut_str(st, t->ds, q);
+            if (!cut)
+                return -1;
+            fputs(" (", f);
+            /* TRANSLATORS: the actors a region pair hangs on: "through A and B" */
+            fprintf(f, _("through %s"), cut);
             fputc(')', f);
+            free(cut);
         }
     }
-    if (n > shown)
-        fprintf(f, "; and %u more (see %s)", n - shown, st->more);
+    if (n > shown) {
+        fputs("; ", f);
+        /* TRANSLATORS: a number of region pairs, where the others are (a file or a command) */
+        fprintf(f, _("and %u more (see %s)"), n - shown, st->more);
+    }
     fputs(st->end, f);
+    return 0;
 }
 
-static void changes_moves(FILE *f, const kl_i_trend_style_t *st, const kl_trend_t *t, const kl_trend_period_t *P,
-                          const char *what, kl_i_move_kind kind)
+/* One move of a broker: "A at 3", "A (was 3)", "A 3 → 5"; 0, or -1 when
+ * out of memory. */
+static int changes_move(FILE *f, const kl_i_trend_style_t *st, const kl_dataset_t *ds, const kl_trend_move_t *m,
+                        kl_i_move_kind kind)
+{
+    char *name = entity_str(st, ds, m->entity);
+    const char *who = name;
+    if (!name)
+        return -1;
+    if (kind == KL_I_MOVE_ENTERED)
+        /* TRANSLATORS: a broker that entered the top, at its rank */
+        fprintf(f, _("%s at %u"), who, m->after);
+    else if (kind == KL_I_MOVE_LEFT)
+        /* TRANSLATORS: a broker that left the top, and its rank before */
+        fprintf(f, _("%s (was %u)"), who, m->before);
+    else
+        fprintf(f, "%s %u → %u", who, m->before, m->after);
+    free(name);
+    return 0;
+}
+
+static int changes_moves(FILE *f, const kl_i_trend_style_t *st, const kl_trend_t *t, const kl_trend_period_t *P,
+                         const char *what, kl_i_move_kind kind)
 {
     uint32_t n = 0;
     for (uint32_t k = 0; k < P->n_moves; k++) {
@@ -386,31 +439,34 @@ static void changes_moves(FILE *f, const kl_i_trend_style_t *st, const kl_trend_
         if (n++)
             fputs("; ", f);
         else
-            fprintf(f, "%s%s", st->item, what);
-        st->entity(f, t->ds, m->entity);
-        if (kind == KL_I_MOVE_ENTERED)
-            fprintf(f, " at %u", m->after);
-        else if (kind == KL_I_MOVE_LEFT)
-            fprintf(f, " (was %u)", m->before);
-        else
-            fprintf(f, " %u → %u", m->before, m->after);
+            fprintf(f, "%s%s ", st->item, what);
+        if (changes_move(f, st, t->ds, m, kind) != 0)
+            return -1;
     }
     if (n)
         fputs(st->end, f);
+    return 0;
 }
 
-void kl_i_trend_changes(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const kl_i_trend_style_t *st)
+int kl_i_trend_changes(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const kl_i_trend_style_t *st)
 {
-    char what[64];
-    snprintf(what, sizeof what, "Entered the top %u: ", t->top);
-    changes_moves(f, st, t, P, what, KL_I_MOVE_ENTERED);
-    changes_moves(f, st, t, P, "Left it: ", KL_I_MOVE_LEFT);
-    changes_moves(f, st, t, P, "Rose: ", KL_I_MOVE_ROSE);
-    changes_moves(f, st, t, P, "Fell: ", KL_I_MOVE_FELL);
-    changes_pairs(f, st, t, P, "Region pairs connected", P->gained, P->n_gained, 0);
-    changes_pairs(f, st, t, P, "No longer connected", P->lost, P->n_lost, 0);
-    changes_pairs(f, st, t, P, "Became fragile, hanging on one actor or a few", P->fragile, P->n_fragile, 1);
-    changes_pairs(f, st, t, P, "No longer fragile", P->mended, P->n_mended, 0);
+    char what[200];
+    /* TRANSLATORS: begins the list of brokers that entered the top N since the period before */
+    snprintf(what, sizeof what, _("Entered the top %u:"), t->top);
+    if (changes_moves(f, st, t, P, what, KL_I_MOVE_ENTERED) != 0 ||
+        /* TRANSLATORS: begins the list of brokers that left the top since the period before */
+        changes_moves(f, st, t, P, _("Left it:"), KL_I_MOVE_LEFT) != 0 ||
+        /* TRANSLATORS: begins the list of brokers whose rank rose */
+        changes_moves(f, st, t, P, _("Rose:"), KL_I_MOVE_ROSE) != 0 ||
+        /* TRANSLATORS: begins the list of brokers whose rank fell */
+        changes_moves(f, st, t, P, _("Fell:"), KL_I_MOVE_FELL) != 0 ||
+        changes_pairs(f, st, t, P, N_("Region pairs connected"), P->gained, P->n_gained, 0) != 0 ||
+        changes_pairs(f, st, t, P, N_("No longer connected"), P->lost, P->n_lost, 0) != 0 ||
+        changes_pairs(f, st, t, P, N_("Became fragile, hanging on one actor or a few"), P->fragile, P->n_fragile,
+                      1) != 0 ||
+        changes_pairs(f, st, t, P, N_("No longer fragile"), P->mended, P->n_mended, 0) != 0)
+        return -1;
+    return 0;
 }
 
 static int cmp_trend_broker(const void *x, const void *y, void *ctx)
@@ -480,9 +536,12 @@ static int md_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
     if (!list)
         return -1;
     if (n == 0) {
-        fputs("No actor lies on a shortest path between two regions in any period.\n\n", f);
+        fputs(_("No actor lies on a shortest path between two regions in any period."), f);
+        fputs("\n\n", f);
     } else {
-        md_period_head(f, t, labels, "| actor | region |", "|---|---|");
+        char head[200];
+        snprintf(head, sizeof head, "| %s | %s |", _("actor"), _("region"));
+        md_period_head(f, t, labels, head, "|---|---|");
         for (uint32_t j = 0; j < n; j++) {
             uint32_t e = list[j].entity;
             fputs("| ", f);
@@ -515,20 +574,25 @@ static int md_brokers_table(FILE *f, const kl_trend_t *t, char labels[][64])
 /* What changed from each period to the next, under a heading (the Markdown
  * mark in `heading`) per period; `more` says where the pairs a list leaves
  * out are. */
-static void md_changes(FILE *f, const kl_trend_t *t, char labels[][64], const char *heading, const char *more)
+static int md_changes(FILE *f, const kl_trend_t *t, char labels[][64], const char *heading, const char *more)
 {
     const kl_i_trend_style_t st = {"- ", ".\n", md_entity, kl_i_md_region, more};
     for (uint32_t i = 1; i < t->n_periods; i++) {
         const kl_trend_period_t *P = &t->periods[i];
-        fprintf(f, "%s%s against %s\n\n", heading, labels[i], labels[i - 1]);
+        fputs(heading, f);
+        fprintf(f, _("%s against %s"), labels[i], labels[i - 1]);
+        fputs("\n\n", f);
         if (!kl_i_trend_changed(P)) {
-            fprintf(f, "No change in the top %u brokers or in which region pairs are connected or fragile.\n\n",
+            fprintf(f, _("No change in the top %u brokers or in which region pairs are connected or fragile."),
                     t->top);
+            fputs("\n\n", f);
             continue;
         }
-        kl_i_trend_changes(f, t, P, &st);
+        if (kl_i_trend_changes(f, t, P, &st) != 0)
+            return -1;
         fputc('\n', f);
     }
+    return 0;
 }
 
 char (*kl_i_trend_labels(const kl_trend_t *t))[64]
@@ -560,83 +624,170 @@ static void md_destination(FILE *f, const char *href)
     fputc('>', f);
 }
 
+/* "[href](href)": a link to a file beside the report, for a sentence's %s;
+ * NULL when out of memory. */
+static char *md_link_str(const char *href)
+{
+    kl_i_piece_t piece;
+    FILE *p = kl_i_piece_open(&piece);
+    if (p) {
+        fputc('[', p);
+        kl_i_md_text(p, href);
+        fputs("](", p);
+        md_destination(p, href);
+        fputc(')', p);
+    }
+    return kl_i_piece_close(&piece);
+}
+
 /* The figures drawn by viz/ (kl_viz_trend_chart, kl_viz_trend_maps): the
- * chart shown, the maps (large) linked; each may be NULL. */
-static void md_figures(FILE *f, const char *chart_href, const char *maps_href, const char *period)
+ * chart shown, the maps (large) linked; each may be NULL.  by_year: the
+ * batch report's years, else `kluster trend`'s periods.  0, or -1 when out
+ * of memory. */
+static int md_figures(FILE *f, const char *chart_href, const char *maps_href, int by_year)
 {
     if (chart_href) {
-        fprintf(f, "![The top brokers' share of the paths between regions, %s by %s](", period, period);
+        fputs("![", f);
+        /* TRANSLATORS: the description of a chart (its alternative text) */
+        fputs(by_year ? _("The top brokers' share of the paths between regions, year by year")
+                      : _("The top brokers' share of the paths between regions, period by period"),
+              f);
+        fputs("](", f);
         md_destination(f, chart_href);
         fputs(")\n\n", f);
     }
     if (maps_href) {
-        fprintf(f, "The region map of every %s, side by side at one scale: [", period);
-        kl_i_md_text(f, maps_href);
-        fputs("](", f);
-        md_destination(f, maps_href);
-        fputs(").\n\n", f);
+        char *link = md_link_str(maps_href);
+        if (!link)
+            return -1;
+        /* TRANSLATORS: %s is a link to the file of the maps */
+        fprintf(f, by_year ? _("The region map of every year, side by side at one scale: %s.")
+                           : _("The region map of every period, side by side at one scale: %s."),
+                link);
+        fputs("\n\n", f);
+        free(link);
     }
+    return 0;
+}
+
+/* The sentence under the title: the periods, the graph, the paths, and
+ * what a period counts. */
+static void md_trend_intro(FILE *f, const kl_trend_t *t, const char *path)
+{
+    const char *mode = kl_i_mode_label(t->graph.mode);
+    /* TRANSLATORS: what a path's length counts, in "shortest paths by hops" */
+    const char *by = t->weighted ? _("tie weights") : _("hops");
+    const char *cmd = "`kluster analyze --from --to`";
+    if (t->cumulative)
+        /* TRANSLATORS: the number of periods, the dataset (code), the mode ("full", "organisations"), what a
+         * path's length counts, a command */
+        fprintf(f, kl_trn("%u period of %s, cumulative (every period starts with the first), %s view, shortest paths "
+                          "by %s. Each period is analysed as %s analyses it: a relation counts when its dates meet "
+                          "the period, undated relations count in every period, and actors without a tie in the "
+                          "period are left out of the tables.",
+                          "%u periods of %s, cumulative (every period starts with the first), %s view, shortest "
+                          "paths by %s. Each period is analysed as %s analyses it: a relation counts when its dates "
+                          "meet the period, undated relations count in every period, and actors without a tie in the "
+                          "period are left out of the tables.",
+                          t->n_periods),
+                t->n_periods, path, mode, by, cmd);
+    else
+        fprintf(f, kl_trn("%u period of %s, %s view, shortest paths by %s. Each period is analysed as %s analyses it: "
+                          "a relation counts when its dates meet the period, undated relations count in every "
+                          "period, and actors without a tie in the period are left out of the tables.",
+                          "%u periods of %s, %s view, shortest paths by %s. Each period is analysed as %s analyses "
+                          "it: a relation counts when its dates meet the period, undated relations count in every "
+                          "period, and actors without a tie in the period are left out of the tables.",
+                          t->n_periods),
+                t->n_periods, path, mode, by, cmd);
+    fputs("\n\n", f);
+    if (t->graph.mode == KL_MODE_FULL) {
+        fprintf(f, _("In the full view projects and funders broker between regions too; %s ranks organisations alone."),
+                "`--mode organisations`");
+        fputs("\n\n", f);
+    }
+}
+
+/* One row of "The periods". */
+static void md_period_row(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const char *label)
+{
+    const kl_dataset_t *ds = t->ds;
+    fprintf(f, "| %s", label);
+    if (P->sampled)
+        /* TRANSLATORS: after a period: its betweenness was estimated from samples */
+        fprintf(f, " (%s)", _("sampled"));
+    fprintf(f, " | %u | %u | %u | ", P->active, P->edges, P->components);
+    /* TRANSLATORS: region pairs connected, of all region pairs */
+    fprintf(f, _("%u of %u"), P->pairs_connected, P->n_pairs);
+    fprintf(f, " | %u | ", P->pairs_fragile);
+    if (P->n_top) {
+        const kl_trend_actor_t *a = &P->actors[P->top[0]];
+        kl_i_md_text(f, ds->entities[a->entity].name);
+        fputs(" (", f);
+        kl_i_md_pct(f, a->irb_share);
+        fputc(')', f);
+    } else {
+        fputs("–", f);
+    }
+    fputs(" |\n", f);
 }
 
 int kl_write_trend_md(FILE *f, const kl_trend_t *t, const char *chart_href, const char *maps_href)
 {
     const kl_dataset_t *ds = t->ds;
     char (*labels)[64] = kl_i_trend_labels(t);
-    if (!labels)
-        return -1;
-    const char *title = ds->title ? ds->title : ds->id ? ds->id : t->dataset_path;
-    fputs("# Over time: ", f);
-    kl_i_md_text(f, title);
+    char *title = kl_i_md_text_str(ds->title ? ds->title : ds->id ? ds->id : t->dataset_path), *path = NULL;
+    kl_i_piece_t piece;
+    FILE *p = kl_i_piece_open(&piece);
+    if (p) {
+        fputc('`', p);
+        kl_i_md_text(p, t->dataset_path);
+        fputc('`', p);
+    }
+    path = kl_i_piece_close(&piece);
+    int rc = -1;
+    if (!labels || !title || !path) {
+        errno = ENOMEM;
+        goto done;
+    }
+    fputs("# ", f);
+    /* TRANSLATORS: the title of `kluster trend --format md`; %s is the dataset's title */
+    fprintf(f, _("Over time: %s"), title);
     fputs("\n\n", f);
-    fprintf(f, "%u period%s of `", t->n_periods, t->n_periods == 1 ? "" : "s");
-    kl_i_md_text(f, t->dataset_path);
-    fprintf(f, "`%s, %s view, shortest paths by %s. Each period is analysed as `kluster analyze --from --to` "
-               "analyses it: a relation counts when its dates meet the period, undated relations count in "
-               "every period, and actors without a tie in the period are left out of the tables.\n\n",
-            t->cumulative ? ", cumulative (every period starts with the first)" : "",
-            kl_i_mode_name(t->graph.mode), t->weighted ? "tie weights" : "hops");
-    if (t->graph.mode == KL_MODE_FULL)
-        fputs("In the full view projects and funders broker between regions too; `--mode organisations` ranks "
-              "organisations alone.\n\n",
-              f);
+    md_trend_intro(f, t, path);
 
-    fputs("## The periods\n\n| period | actors with ties | ties | components | region pairs connected | "
-          "fragile pairs | top broker (irb share) |\n|---|---:|---:|---:|---:|---:|---|\n",
-          f);
-    for (uint32_t i = 0; i < t->n_periods; i++) {
-        const kl_trend_period_t *P = &t->periods[i];
-        fprintf(f, "| %s%s | %u | %u | %u | %u of %u | %u | ", labels[i], P->sampled ? " (sampled)" : "", P->active,
-                P->edges, P->components, P->pairs_connected, P->n_pairs, P->pairs_fragile);
-        if (P->n_top) {
-            const kl_trend_actor_t *a = &P->actors[P->top[0]];
-            kl_i_md_text(f, ds->entities[a->entity].name);
-            fputs(" (", f);
-            kl_i_md_pct(f, a->irb_share);
-            fputc(')', f);
-        } else {
-            fputs("–", f);
-        }
-        fputs(" |\n", f);
-    }
+    fprintf(f, "## %s\n\n| %s | %s | %s | %s | %s | %s | %s |\n|---|---:|---:|---:|---:|---:|---|\n",
+            _("The periods"), _("period"), _("actors with ties"), _("ties"), _("components"),
+            _("region pairs connected"), _("fragile pairs"), _("top broker (irb share)"));
+    for (uint32_t i = 0; i < t->n_periods; i++)
+        md_period_row(f, t, &t->periods[i], labels[i]);
     fputc('\n', f);
-    md_figures(f, chart_href, maps_href, "period");
+    if (md_figures(f, chart_href, maps_href, 0) != 0)
+        goto done;
 
-    fprintf(f, "## Brokers between regions\n\nThe top %u actors of each period by inter-regional betweenness: "
-               "rank (share of the connected cross-region actor pairs whose shortest paths run through them).\n\n",
+    fprintf(f, "## %s\n\n", _("Brokers between regions"));
+    fprintf(f, _("The top %u actors of each period by inter-regional betweenness: rank (share of the connected "
+                 "cross-region actor pairs whose shortest paths run through them)."),
             t->top);
-    if (md_brokers_table(f, t, labels) != 0) {
-        free(labels);
-        return -1;
-    }
+    fputs("\n\n", f);
+    if (md_brokers_table(f, t, labels) != 0)
+        goto done;
 
     if (t->n_periods > 1)
-        fputs("## What changed\n\n", f);
-    md_changes(f, t, labels, "### ", "`--format csv --table pairs`");
-    fputs("Numbers per actor and per region pair, every period: `kluster trend --format csv` (`--table pairs` for "
-          "the pairs). Definitions: docs/metrics.md.\n",
-          f);
+        fprintf(f, "## %s\n\n", _("What changed"));
+    if (md_changes(f, t, labels, "### ", "`--format csv --table pairs`") != 0)
+        goto done;
+    /* TRANSLATORS: two commands: `kluster trend --format csv`, `--table pairs` */
+    fprintf(f, _("Numbers per actor and per region pair, every period: %s (%s for the pairs). Definitions: "
+                 "docs/metrics.md."),
+            "`kluster trend --format csv`", "`--table pairs`");
+    fputc('\n', f);
+    rc = ferror(f) ? -1 : 0;
+done:
     free(labels);
-    return ferror(f) ? -1 : 0;
+    free(title);
+    free(path);
+    return rc;
 }
 
 /* ------------------------------------------- the batch report's section */
@@ -648,53 +799,79 @@ uint32_t kl_i_trend_row_value(const kl_i_trend_row_t *row, const kl_trend_period
     return v;
 }
 
+/* The periods whose betweenness was sampled, in a sentence (nothing when
+ * none was); 0, or -1 when out of memory. */
+static int md_sampled_note(FILE *f, const kl_trend_t *t, char labels[][64])
+{
+    kl_i_piece_t piece;
+    FILE *p = kl_i_piece_open(&piece);
+    uint32_t sampled = 0;
+    for (uint32_t i = 0; p && i < t->n_periods; i++)
+        if (t->periods[i].sampled)
+            fprintf(p, "%s%s", sampled++ ? ", " : "", labels[i]);
+    char *list = kl_i_piece_close(&piece);
+    if (!list)
+        return -1;
+    if (sampled) {
+        /* TRANSLATORS: a list of years: "2016, 2018" */
+        fprintf(f, _("Betweenness estimated from samples in %s."), list);
+        fputs("\n\n", f);
+    }
+    free(list);
+    return 0;
+}
+
 int kl_write_trend_section_md(FILE *f, const kl_trend_t *t, const char *chart_href, const char *maps_href,
                               const char *json_href)
 {
-    char (*labels)[64] = kl_i_trend_labels(t);
-    if (!labels)
-        return -1;
-    fprintf(f, "\n## Over time\n\nEach year analysed on its own: the relations dated in that year (relations "
-               "without a date count in every year), %u years from %s to %s",
-            t->n_periods, labels[0], labels[t->n_periods ? t->n_periods - 1 : 0]);
-    if (json_href) {
-        fputs("; every number per year in [", f);
-        kl_i_md_text(f, json_href);
-        fputs("](", f);
-        fputs(json_href, f);
-        fputc(')', f);
+    char (*labels)[64] = kl_i_trend_labels(t), *link = NULL;
+    int rc = -1;
+    if (!labels || (json_href && !(link = md_link_str(json_href)))) {
+        errno = ENOMEM;
+        goto done;
     }
-    fputs(".\n\n", f);
+    const char *first = labels[0], *last = labels[t->n_periods ? t->n_periods - 1 : 0];
+    fprintf(f, "\n## %s\n\n", _("Over time"));
+    if (link)
+        /* TRANSLATORS: the number of years, the first and the last, a link to the file with every number */
+        fprintf(f, _("Each year analysed on its own: the relations dated in that year (relations without a date count "
+                     "in every year), %u years from %s to %s; every number per year in %s."),
+                t->n_periods, first, last, link);
+    else
+        fprintf(f, _("Each year analysed on its own: the relations dated in that year (relations without a date count "
+                     "in every year), %u years from %s to %s."),
+                t->n_periods, first, last);
+    fputs("\n\n", f);
     md_period_head(f, t, labels, "|  |", "|---|");
     for (const kl_i_trend_row_t *row = kl_i_trend_rows; row->label; row++) {
-        fprintf(f, "| %s |", row->label);
+        fprintf(f, "| %s |", kl_tr(row->label));
         for (uint32_t i = 0; i < t->n_periods; i++) {
             const kl_trend_period_t *P = &t->periods[i];
             fprintf(f, " %u", kl_i_trend_row_value(row, P));
-            if (row->of_pairs)
-                fprintf(f, " of %u", P->n_pairs);
+            if (row->of_pairs) {
+                fputc(' ', f);
+                fprintf(f, _("of %u"), P->n_pairs);
+            }
             fputs(" |", f);
         }
         fputc('\n', f);
     }
     fputc('\n', f);
-    uint32_t sampled = 0;
-    for (uint32_t i = 0; i < t->n_periods; i++)
-        if (t->periods[i].sampled)
-            fprintf(f, "%s%s", sampled++ ? ", " : "Betweenness estimated from samples in ", labels[i]);
-    if (sampled)
-        fputs(".\n\n", f);
-    md_figures(f, chart_href, maps_href, "year");
-    fprintf(f, "### Top brokers year by year\n\nRank among the actors by inter-regional betweenness, and in "
-               "brackets their share of the connected cross-region actor pairs whose shortest paths run through "
-               "them; the top %u of each year.\n\n",
+    if (md_sampled_note(f, t, labels) != 0 || md_figures(f, chart_href, maps_href, 1) != 0)
+        goto done;
+    fprintf(f, "### %s\n\n", _("Top brokers year by year"));
+    fprintf(f, _("Rank among the actors by inter-regional betweenness, and in brackets their share of the connected "
+                 "cross-region actor pairs whose shortest paths run through them; the top %u of each year."),
             t->top);
-    if (md_brokers_table(f, t, labels) != 0) {
-        free(labels);
-        return -1;
-    }
-    fputs("### What changed\n\n", f);
-    md_changes(f, t, labels, "#### ", json_href ? json_href : "`kluster trend --format csv --table pairs`");
+    fputs("\n\n", f);
+    if (md_brokers_table(f, t, labels) != 0)
+        goto done;
+    fprintf(f, "### %s\n\n", _("What changed"));
+    if (md_changes(f, t, labels, "#### ", json_href ? json_href : "`kluster trend --format csv --table pairs`") != 0)
+        goto done;
+    rc = ferror(f) ? -1 : 0;
+done:
     free(labels);
-    return ferror(f) ? -1 : 0;
+    free(link);
+    return rc;
 }

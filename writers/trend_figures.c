@@ -4,6 +4,8 @@
  * brokers a chart shows, for `kluster trend` and `kluster batch` alike. */
 #include "writers_internal.h"
 
+#include "../i18n/i18n.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,7 +138,7 @@ int kl_trend_figure_init(kl_trend_figure_t *f, const kl_trend_t *t)
                 f->links[nl++] = (kl_viz_link_t){p, P->pairs[k].a, P->pairs[k].b, P->pairs[k].links};
     }
     f->fig = (kl_viz_trend_t){np, f->label, f->series, ns, f->region_actors, f->links, (uint32_t)nl,
-                              sampled ? "Shares of sampled periods are estimates." : NULL};
+                              sampled ? _("Shares of sampled periods are estimates.") : NULL};
     free(cand);
     return 0;
 fail:

@@ -247,164 +247,249 @@ static uint32_t whatif_pairs_count(const kl_whatif_t *w, int lost)
     return k;
 }
 
-/* The region pairs lost or grown apart, at most KL_REPORT_LIST_ROWS. */
-static void md_whatif_pairs(FILE *f, const kl_whatif_report_t *r, int lost, uint32_t total)
+/* The region pairs lost or grown apart, at most KL_REPORT_LIST_ROWS; 0, or
+ * -1 when out of memory. */
+static int md_whatif_pairs(FILE *f, const kl_whatif_report_t *r, int lost, uint32_t total)
 {
     const kl_whatif_t *w = r->cmp;
     uint32_t said = 0;
+    char before[40], after[40];
     for (uint32_t p = 0; p < w->n_pairs && said < KL_REPORT_LIST_ROWS; p++) {
         if (!whatif_pair_is(w, p, lost))
             continue;
         said++;
-        fputs("- ", f);
-        kl_i_md_region(f, r->ds, w->pair_a[p]);
-        fputs(" and ", f);
-        kl_i_md_region(f, r->ds, w->pair_b[p]);
-        fputs(lost ? " (distance " : ": distance ", f);
-        kl_i_md_real(f, w->before.pair_distance[p]);
-        if (lost) {
-            fputs(" before)\n", f);
-        } else {
-            fputs(" → ", f);
-            kl_i_md_real(f, w->after.pair_distance[p]);
-            fputs("\n", f);
+        char *a = kl_i_md_region_str(r->ds, w->pair_a[p]), *b = kl_i_md_region_str(r->ds, w->pair_b[p]);
+        if (!a || !b) {
+            free(a);
+            free(b);
+            return -1;
         }
+        kl_i_md_real_text(w->before.pair_distance[p], before, sizeof before);
+        fputs("- ", f);
+        if (lost)
+            /* TRANSLATORS: region, region, their distance before the removal */
+            fprintf(f, _("%s and %s (distance %s before)"), a, b, before);
+        else
+            /* TRANSLATORS: region, region, their distance before and after the removal */
+            fprintf(f, _("%s and %s: distance %s → %s"), a, b, before,
+                    kl_i_md_real_text(w->after.pair_distance[p], after, sizeof after));
+        fputc('\n', f);
+        free(a);
+        free(b);
     }
-    if (total > said)
-        fprintf(f, "- and %u more (the JSON and CSV outputs list every region pair)\n", total - said);
+    if (total > said) {
+        fputs("- ", f);
+        fprintf(f, _("and %u more (the JSON and CSV outputs list every region pair)"), total - said);
+        fputc('\n', f);
+    }
+    return 0;
+}
+
+/* The first line of a removal: the pairs of actors disconnected, those
+ * that stay connected, those that went with a removed actor. */
+static void md_whatif_disconnected(FILE *f, const kl_whatif_t *w)
+{
+    char lost[40], stay[40], own_text[40];
+    /* pairs with a removed actor at one end vanish with it: not a disconnection */
+    double own = w->before.connected_pairs - w->after.connected_pairs - w->lost_pairs;
+    unsigned long n = kl_i_plural(w->lost_pairs);
+    kl_i_md_count_text(w->lost_pairs, lost, sizeof lost);
+    kl_i_md_count_text(w->after.connected_pairs, stay, sizeof stay);
+    kl_i_md_count_text(own, own_text, sizeof own_text);
+    fputs("- ", f);
+    /* TRANSLATORS: the pairs disconnected, those that stay connected, and those with a removed actor at one end
+     * (which go with it) */
+    if (w->lost_pairs > 0 && own > 0)
+        fprintf(f, kl_trn("**%s pair of actors in different regions is disconnected** (neither of them removed); %s "
+                          "stay connected; %s more had a removed actor at one end.",
+                          "**%s pairs of actors in different regions are disconnected** (neither of them removed); %s "
+                          "stay connected; %s more had a removed actor at one end.",
+                          n),
+                lost, stay, own_text);
+    else if (w->lost_pairs > 0)
+        fprintf(f, kl_trn("**%s pair of actors in different regions is disconnected** (neither of them removed); %s "
+                          "stay connected.",
+                          "**%s pairs of actors in different regions are disconnected** (neither of them removed); %s "
+                          "stay connected.",
+                          n),
+                lost, stay);
+    else if (own > 0)
+        fprintf(f, _("**No pair of actors in different regions is disconnected** (neither of them removed); %s stay "
+                     "connected; %s more had a removed actor at one end."),
+                stay, own_text);
+    else
+        fprintf(f, _("**No pair of actors in different regions is disconnected** (neither of them removed); %s stay "
+                     "connected."),
+                stay);
+    fputc('\n', f);
+}
+
+/* Whether the paths that stay get longer. */
+static void md_whatif_longer(FILE *f, const kl_whatif_t *w, uint32_t longer)
+{
+    char before[40], after[40];
+    double mean_before = ratio(w->kept_distance_sum, w->after.connected_pairs);
+    double mean_after = ratio(w->after.distance_sum, w->after.connected_pairs);
+    kl_i_md_real_text(mean_before, before, sizeof before);
+    kl_i_md_real_text(mean_after, after, sizeof after);
+    fputs("- ", f);
+    if (!(w->after.connected_pairs > 0))
+        fputs(_("No pair of actors in different regions stays connected."), f);
+    else if (mean_after > mean_before * (1 + 1e-9) && longer)
+        /* TRANSLATORS: the mean distance before and after, the number of region pairs */
+        fprintf(f, kl_trn("**Paths get longer**: for the pairs that stay connected, the mean distance grows from %s "
+                          "to %s, and %u region pair grows apart (below).",
+                          "**Paths get longer**: for the pairs that stay connected, the mean distance grows from %s "
+                          "to %s, and %u region pairs grow apart (below).",
+                          longer),
+                before, after, longer);
+    else if (mean_after > mean_before * (1 + 1e-9))
+        fprintf(f, _("**Paths get longer**: for the pairs that stay connected, the mean distance grows from %s to %s."),
+                before, after);
+    else
+        fprintf(f, _("Paths do not get longer: the pairs that stay connected keep their shortest paths (mean distance "
+                     "%s)."),
+                after);
+    fputc('\n', f);
 }
 
 /* whatif --remove in words: what is disconnected, whether paths get longer,
- * then the numbers before and after and the region pairs concerned. */
-static void md_whatif_remove(FILE *f, const kl_whatif_report_t *r)
+ * then the numbers before and after and the region pairs concerned; 0, or
+ * -1 when out of memory. */
+static int md_whatif_remove(FILE *f, const kl_whatif_report_t *r)
 {
     const kl_whatif_t *w = r->cmp;
     const kl_dataset_t *ds = r->ds;
-    fputs("# What if ", f);
-    kl_i_md_actor_list(f, ds, r->g, r->removed, r->n_removed);
-    fprintf(f, " %s gone?\n\nDataset ", r->n_removed == 1 ? "were" : "were all");
-    kl_i_md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
-    fprintf(f, ", %s mode.\n\n", kl_i_mode_name(r->g->options.mode));
+    char *names, *title = kl_i_md_text_str(ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
+    kl_i_piece_t piece;
+    FILE *p = kl_i_piece_open(&piece);
+    if (p)
+        kl_i_md_actor_list(p, ds, r->g, r->removed, r->n_removed);
+    names = kl_i_piece_close(&piece);
+    if (!names || !title) {
+        free(names);
+        free(title);
+        errno = ENOMEM;
+        return -1;
+    }
+    fputs("# ", f);
+    /* TRANSLATORS: the title of `kluster whatif --remove`: the removed actors ("**A** and **B**") */
+    fprintf(f, kl_trn("What if %s were gone?", "What if %s were all gone?", r->n_removed), names);
+    fputs("\n\n", f);
+    /* TRANSLATORS: the dataset's title, the analysis graph's mode ("full", "organisations") */
+    fprintf(f, _("Dataset %s, %s mode."), title, kl_i_mode_label(r->g->options.mode));
+    fputs("\n\n", f);
+    free(names);
+    free(title);
     uint32_t cb = 0, ca = 0, lost = whatif_pairs_count(w, 1), longer = whatif_pairs_count(w, 0);
-    for (uint32_t p = 0; p < w->n_pairs; p++) {
-        cb += w->before.pair_connected[p];
-        ca += w->after.pair_connected[p];
+    for (uint32_t q = 0; q < w->n_pairs; q++) {
+        cb += w->before.pair_connected[q];
+        ca += w->after.pair_connected[q];
     }
-    /* pairs with a removed actor at one end vanish with it: not a disconnection */
-    double own = w->before.connected_pairs - w->after.connected_pairs - w->lost_pairs;
+    md_whatif_disconnected(f, w);
     fputs("- ", f);
-    if (w->lost_pairs > 0) {
-        fputs("**", f);
-        kl_i_md_count(f, w->lost_pairs);
-        fputs(w->lost_pairs == 1 ? " pair of actors in different regions is disconnected**"
-                                 : " pairs of actors in different regions are disconnected**",
-              f);
-    } else {
-        fputs("**No pair of actors in different regions is disconnected**", f);
-    }
-    fputs(" (neither of them removed); ", f);
-    kl_i_md_count(f, w->after.connected_pairs);
-    fputs(" stay connected", f);
-    if (own > 0) {
-        fputs("; ", f);
-        kl_i_md_count(f, own);
-        fputs(" more had a removed actor at one end", f);
-    }
-    fputs(".\n- ", f);
     if (lost)
-        fprintf(f, "**%u of %u connected region pairs lose%s every connection** (below).\n- ", lost, cb,
-                lost == 1 ? "s" : "");
+        /* TRANSLATORS: region pairs that lose every connection, of all connected ones */
+        fprintf(f, kl_trn("**%u of %u connected region pairs loses every connection** (below).",
+                          "**%u of %u connected region pairs lose every connection** (below).", lost),
+                lost, cb);
     else
-        fprintf(f, "Every one of the %u connected region pairs stays connected.\n- ", cb);
+        fprintf(f, _("Every one of the %u connected region pairs stays connected."), cb);
+    fputc('\n', f);
+    md_whatif_longer(f, w, longer);
     double mean_before = ratio(w->kept_distance_sum, w->after.connected_pairs);
     double mean_after = ratio(w->after.distance_sum, w->after.connected_pairs);
-    if (!(w->after.connected_pairs > 0)) {
-        fputs("No pair of actors in different regions stays connected.\n", f);
-    } else if (mean_after > mean_before * (1 + 1e-9)) {
-        fputs("**Paths get longer**: for the pairs that stay connected, the mean distance grows from ", f);
-        kl_i_md_real(f, mean_before);
-        fputs(" to ", f);
-        kl_i_md_real(f, mean_after);
-        if (longer)
-            fprintf(f, ", and %u region pair%s grow%s apart (below)", longer, longer == 1 ? "" : "s",
-                    longer == 1 ? "s" : "");
-        fputs(".\n", f);
-    } else {
-        fputs("Paths do not get longer: the pairs that stay connected keep their shortest paths (mean distance ",
-              f);
-        kl_i_md_real(f, mean_after);
-        fputs(").\n", f);
-    }
-    fputs("\n| measure | before | after |\n|---|---:|---:|\n", f);
-    md_before_after(f, "connected region pairs", cb, ca, 0);
-    md_before_after(f, "connected cross-region actor pairs", w->before.connected_pairs, w->after.connected_pairs, 0);
-    md_before_after(f, "inter-regional reachability (share of cross-region pairs connected)",
+    fprintf(f, "\n| %s | %s | %s |\n|---|---:|---:|\n", _("measure"), _("before"), _("after"));
+    md_before_after(f, _("connected region pairs"), cb, ca, 0);
+    md_before_after(f, _("connected cross-region actor pairs"), w->before.connected_pairs, w->after.connected_pairs,
+                    0);
+    md_before_after(f, _("inter-regional reachability (share of cross-region pairs connected)"),
                     ratio(w->before.connected_pairs, w->before.cross_pairs),
                     ratio(w->after.connected_pairs, w->after.cross_pairs), 1);
-    md_before_after(f, "mean distance of the pairs that stay connected", mean_before, mean_after, 0);
-    md_before_after(f, "mean distance of all connected pairs", ratio(w->before.distance_sum, w->before.connected_pairs),
+    md_before_after(f, _("mean distance of the pairs that stay connected"), mean_before, mean_after, 0);
+    md_before_after(f, _("mean distance of all connected pairs"),
+                    ratio(w->before.distance_sum, w->before.connected_pairs),
                     ratio(w->after.distance_sum, w->after.connected_pairs), 0);
-    fputs("\nThe mean over all connected pairs can fall when distant pairs are disconnected; the mean over the pairs "
-          "that stay connected compares the same pairs before and after.\n",
+    fputc('\n', f);
+    fputs(_("The mean over all connected pairs can fall when distant pairs are disconnected; the mean over the pairs "
+            "that stay connected compares the same pairs before and after."),
           f);
-    fputs("\n## Region pairs that lose their connection\n\n", f);
-    if (!lost)
-        fputs("None.\n", f);
-    md_whatif_pairs(f, r, 1, lost);
-    if (longer) {
-        fputs("\n## Region pairs that grow apart\n\n", f);
-        md_whatif_pairs(f, r, 0, longer);
+    fprintf(f, "\n\n## %s\n\n", _("Region pairs that lose their connection"));
+    if (!lost) {
+        /* TRANSLATORS: no region pair loses its connection */
+        fputs(_("None."), f);
+        fputc('\n', f);
     }
+    if (md_whatif_pairs(f, r, 1, lost) != 0)
+        return -1;
+    if (longer) {
+        fprintf(f, "\n## %s\n\n", _("Region pairs that grow apart"));
+        if (md_whatif_pairs(f, r, 0, longer) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* whatif --rank: the keystone actors; 0, or -1 when out of memory. */
+static int md_whatif_rank(FILE *f, const kl_whatif_report_t *r)
+{
+    const kl_dataset_t *ds = r->ds;
+    uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
+    double *key = malloc(((size_t)r->g->n + 1) * sizeof *key);
+    char *title = kl_i_md_text_str(ds->title ? ds->title : ds->id ? ds->id : r->dataset_path), num[40];
+    if (!idx || !key || !title) {
+        free(idx);
+        free(key);
+        free(title);
+        errno = ENOMEM;
+        return -1;
+    }
+    for (uint32_t v = 0; v < r->g->n; v++)
+        key[v] = (double)r->disconnects[v];
+    uint32_t cnt = kl_i_ranked_actors(ds, r->g, key, idx);
+    kl_top_plan_t plan;
+    kl_top_plan(&plan, key, idx, cnt, r->g->n, r->top);
+    fputs("# ", f);
+    /* TRANSLATORS: the title of `kluster whatif --rank`; %s is the dataset's title */
+    fprintf(f, _("Keystone actors: %s"), title);
+    free(title);
+    fputs("\n\n", f);
+    /* TRANSLATORS: the analysis graph's mode ("full", "organisations"), the number of pairs */
+    fprintf(f, _("Actors ranked by how many connected pairs of actors in different regions (neither of them the "
+                 "actor) lose every path when the actor is removed (%s mode; %s such pairs are connected now)."),
+            kl_i_mode_label(r->g->options.mode), kl_i_md_count_text(r->cross_pairs, num, sizeof num));
+    fputs("\n\n", f);
+    if (cnt == 0) {
+        fputs(_("No single actor's removal disconnects any two regions' actors."), f);
+        fputc('\n', f);
+    } else {
+        snprintf(num, sizeof num, "%.0f", key[idx[0]]);
+        /* TRANSLATORS: what a keystone actor does, in "Only 3 actors disconnect a pair." */
+        kl_i_md_top_note(f, &plan, _("pairs disconnected"), num, _("disconnects a pair"), _("disconnect a pair"));
+    }
+    if (plan.rows) {
+        kl_i_md_actor_head(f);
+        fprintf(f, " %s | %s |\n|---:|---|---|---|---:|---:|\n", _("pairs disconnected"), _("share"));
+        for (uint32_t i = 0; i < plan.rows; i++) {
+            uint32_t v = idx[i];
+            kl_i_md_actor_row_start(f, ds, r->g, i + 1, v, 1);
+            fprintf(f, "%llu | ", (unsigned long long)r->disconnects[v]);
+            kl_i_md_pct(f, ratio((double)r->disconnects[v], r->cross_pairs));
+            fputs(" |\n", f);
+        }
+        snprintf(num, sizeof num, "%.0f", key[idx[plan.rows - 1]]);
+        kl_i_md_top_tail(f, &plan, num);
+    }
+    free(idx);
+    free(key);
+    return 0;
 }
 
 int kl_write_whatif_md(FILE *f, const kl_whatif_report_t *r)
 {
-    const kl_dataset_t *ds = r->ds;
-    if (r->cmp) {
-        md_whatif_remove(f, r);
-    } else {
-        uint32_t *idx = malloc(((size_t)r->g->n + 1) * sizeof *idx);
-        double *key = malloc(((size_t)r->g->n + 1) * sizeof *key);
-        if (!idx || !key) {
-            free(idx);
-            free(key);
-            errno = ENOMEM;
-            return -1;
-        }
-        for (uint32_t v = 0; v < r->g->n; v++)
-            key[v] = (double)r->disconnects[v];
-        uint32_t cnt = kl_i_ranked_actors(ds, r->g, key, idx);
-        kl_top_plan_t plan;
-        kl_top_plan(&plan, key, idx, cnt, r->g->n, r->top);
-        fputs("# Keystone actors: ", f);
-        kl_i_md_text(f, ds->title ? ds->title : ds->id ? ds->id : r->dataset_path);
-        fprintf(f, "\n\nActors ranked by how many connected pairs of actors in different regions (neither of them"
-                   " the actor) lose every path when the actor is removed (%s mode; ",
-                kl_i_mode_name(r->g->options.mode));
-        kl_i_md_count(f, r->cross_pairs);
-        fputs(" such pairs are connected now).\n\n", f);
-        if (cnt == 0) {
-            fputs("No single actor's removal disconnects any two regions' actors.\n", f);
-        } else {
-            char num[40];
-            snprintf(num, sizeof num, "%.0f", key[idx[0]]);
-            kl_i_md_top_note(f, &plan, "pairs disconnected", num, "disconnects a pair", "disconnect a pair");
-        }
-        if (plan.rows) {
-            fputs("| # | actor | kind | region | pairs disconnected | share |\n|---:|---|---|---|---:|---:|\n", f);
-            for (uint32_t i = 0; i < plan.rows; i++) {
-                uint32_t v = idx[i];
-                kl_i_md_actor_row_start(f, ds, r->g, i + 1, v, 1);
-                fprintf(f, "%llu | ", (unsigned long long)r->disconnects[v]);
-                kl_i_md_pct(f, ratio((double)r->disconnects[v], r->cross_pairs));
-                fputs(" |\n", f);
-            }
-            char num[40];
-            snprintf(num, sizeof num, "%.0f", key[idx[plan.rows - 1]]);
-            kl_i_md_top_tail(f, &plan, num);
-        }
-        free(idx);
-        free(key);
+    if ((r->cmp ? md_whatif_remove(f, r) : md_whatif_rank(f, r)) != 0) {
+        errno = ENOMEM;
+        return -1;
     }
     if (ferror(f)) {
         if (!errno)

@@ -3,7 +3,8 @@
  * Markdown), `bridges` and `whatif` results, the graph for other tools
  * (GraphML, GEXF, GML, Pajek, CSV, partitioned CSV), the dataset as
  * extracts, the HTML pages and the status and summary files of `kluster
- * batch`, `kluster diff` on typed results; the escaping rules of every
+ * batch`, `kluster diff` on typed results, Excel workbooks of analyze,
+ * bridges, whatif and trend results; the escaping rules of every
  * format; the per-actor metrics they all list (one table); and output files
  * that appear only when complete (temporary name + rename).
  *
@@ -24,7 +25,7 @@
 
 #define KL_ANALYSIS_FORMAT "kluster-analysis/1"
 
-typedef enum { KL_FORMAT_JSON = 0, KL_FORMAT_CSV, KL_FORMAT_MD } kl_format;
+typedef enum { KL_FORMAT_JSON = 0, KL_FORMAT_CSV, KL_FORMAT_MD, KL_FORMAT_XLSX } kl_format;
 
 /* Everything a writer needs; all borrowed. */
 typedef struct {
@@ -165,6 +166,8 @@ typedef struct {
 } kl_metric_source_t;
 
 typedef struct {
+    /* The texts (description, titles, phrases) are English msgids, marked
+     * N_(): a report shows them through kl_tr() (i18n/i18n.h). */
     const char *key;         /* JSON actors[] key, CSV column, export attribute */
     kl_metric_type type;
     const char *description; /* one line; also the note under the HTML table */
@@ -830,6 +833,30 @@ typedef struct {
  * out of memory (f is then empty). */
 int kl_trend_figure_init(kl_trend_figure_t *f, const kl_trend_t *t);
 void kl_trend_figure_destroy(kl_trend_figure_t *f);
+
+/* ---------------------------------------------------------------- Excel */
+
+/* Excel workbooks (writers/xlsx.c, through libxlsxwriter) of `analyze`,
+ * `bridges`, `whatif` and `trend`: one sheet per table of the command's
+ * JSON and CSV outputs, with the same rows in the same order (analyze:
+ * actors, regions, region pairs, brokers; bridges: regions, region pairs,
+ * brokers, top brokers; whatif: summary, removed, region pairs, or rank;
+ * trend: periods, actors, region pairs, broker changes, pair changes), then
+ * warnings and about (the dataset, the options, kluster's version, and what
+ * every column of the other sheets means).  Numbers and counts are number
+ * cells, true/false boolean cells, text string cells (never formulas);
+ * undefined values are empty cells.  The same results give the same bytes
+ * (the creation time is fixed at 1980-01-01).  The workbook is made in a
+ * scratch file (libxlsxwriter seeks in what it writes) and copied to f, so
+ * f may be any stream.  Return 0, or -1 with errno set (EFBIG: a table has
+ * more rows than a sheet holds, 1,048,575; ENOMEM; EIO: libxlsxwriter
+ * failed) and the reason in words in why (why_size bytes; may be NULL).
+ * They do not flush or close f.  Unlike kluster's own writers, libxlsxwriter
+ * may print a line of its own to stderr when it fails.  O(rows x columns). */
+int kl_write_xlsx(FILE *f, const kl_report_t *r, char *why, size_t why_size);
+int kl_write_bridges_xlsx(FILE *f, const kl_bridges_report_t *r, char *why, size_t why_size);
+int kl_write_whatif_xlsx(FILE *f, const kl_whatif_report_t *r, char *why, size_t why_size);
+int kl_write_trend_xlsx(FILE *f, const kl_trend_t *t, char *why, size_t why_size);
 
 /* ------------------------------------------------------------ explorer */
 

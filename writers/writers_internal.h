@@ -8,6 +8,8 @@
 
 #include "writers.h"
 
+#include "../i18n/i18n.h"
+
 #include <jansson.h>
 
 /* ------------------------------------------- what the reports list and rank */
@@ -20,8 +22,9 @@
 /* cut actors named per pair; the rest are counted */
 #define KL_REPORT_CUT_NAMES 5
 
-/* What the columns of a report's region-pair table mean (plain text). */
-extern const char kl_pairs_legend[];
+/* What the columns of a report's region-pair table mean (plain text, in
+ * the output language). */
+const char *kl_i_pairs_legend(void);
 
 /* Counts for a report's summary line: regions with actors, and of the
  * region pairs (those marked in shown, or all when shown is NULL) how many
@@ -92,6 +95,42 @@ int kl_i_pair_shown(const uint8_t *shown, uint32_t p);
  * only when it has both (the JSON and CSV outputs write them together). */
 void kl_i_metric_source(kl_metric_source_t *s, const kl_report_t *r);
 
+/* -------------------------------------------------------------- languages */
+
+/* The reports speak the language of kl_lang_get() (i18n/i18n.h): every
+ * sentence is one msgid with its numbers and names as printf conversions,
+ * so a translation may place them where its language wants them. */
+
+/* A kind of actor as a report names it ("organisation", in Swedish
+ * "organisation", "projekt"); JSON and CSV keep kl_kind_name.  Can't fail. */
+const char *kl_i_kind_label(kl_kind kind);
+/* The same for a kind's name as an analysis file gives it (kluster diff);
+ * a name that is no kind comes back as it is.  Can't fail. */
+const char *kl_i_kind_name_label(const char *name);
+/* A relation type between two names, as the HTML report's evidence says it
+ * ("member_of", in Swedish "är medlem i"); a type that is not one of the
+ * format's comes back as it is.  Can't fail. */
+const char *kl_i_reltype_label(const char *type);
+/* The analysis graph's mode as the reports name it: "full", "organisations"
+ * in English (the --mode values), words of its own in another language. */
+const char *kl_i_mode_label(kl_mode mode);
+
+/* A piece of a sentence (a name with its escaping, a list of names) written
+ * to memory, so that a translated sentence can take it as a %s:
+ * kl_i_piece_open returns the stream to write the piece to (NULL when out
+ * of memory; p must outlive it), kl_i_piece_close the text (caller frees),
+ * or NULL when out of memory (errno ENOMEM; nothing to free). */
+typedef struct {
+    char *text;
+    size_t len;
+    FILE *f;
+} kl_i_piece_t;
+FILE *kl_i_piece_open(kl_i_piece_t *p);
+char *kl_i_piece_close(kl_i_piece_t *p);
+
+/* The number of a count held in a double, for kl_trn. */
+unsigned long kl_i_plural(double x);
+
 /* ------------------------------------------------------------------ cells */
 
 /* CSV cells: text through kl_csv_escape (NULL: an empty cell), reals as
@@ -106,6 +145,11 @@ void kl_i_md_count(FILE *f, double x);
 void kl_i_md_pct(FILE *f, double share);
 /* "%.6g" as kl_i_md_real prints it, for the sentences about a table */
 const char *kl_i_md_value_text(double x, char *buf, size_t size);
+/* kl_i_md_real, kl_i_md_count and kl_i_md_pct into buf, for a sentence's
+ * %s; return buf. */
+const char *kl_i_md_real_text(double x, char *buf, size_t size);
+const char *kl_i_md_count_text(double x, char *buf, size_t size);
+const char *kl_i_md_pct_text(double share, char *buf, size_t size);
 
 /* ------------------------------------------------------------------- JSON */
 
@@ -142,8 +186,19 @@ int kl_i_write_region_arrays(FILE *f, const kl_dataset_t *ds, const kl_agraph_t 
 
 /* "Östergötlands län (SE123)" */
 void kl_i_md_region(FILE *f, const kl_dataset_t *ds, uint32_t r);
+/* The same as a new string (caller frees), or NULL when out of memory;
+ * kl_i_md_text_str: s through kl_md_escape, as a new string. */
+char *kl_i_md_region_str(const kl_dataset_t *ds, uint32_t r);
+char *kl_i_md_text_str(const char *s);
 /* "**A**", "**A** and **B**", "**A**, **B** and **C**" */
 void kl_i_md_actor_list(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const uint32_t *vs, uint32_t n);
+/* What joins the last two names of a list (" and "), and what ends a list
+ * that goes on (" and %u more", a format), in the output language. */
+const char *kl_i_list_and(void);
+const char *kl_i_list_more(void);
+/* The head of an actor table up to the value's column: "| # | actor | kind
+ * | region |", in the output language */
+void kl_i_md_actor_head(FILE *f);
 /* One row of an actor table up to the value: "| 3 | name | kind | region | " */
 void kl_i_md_actor_row_start(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, uint32_t rank, uint32_t v,
                              int region_with_id);
@@ -152,12 +207,16 @@ void kl_i_md_top_note(FILE *f, const kl_top_plan_t *plan, const char *key, const
                       const char *have_many);
 void kl_i_md_top_tail(FILE *f, const kl_top_plan_t *plan, const char *last);
 /* The region pairs for a reader, bounded whatever the number of regions
- * (md_parts.c); 0 or -1 with errno set. */
+ * (md_parts.c): all_pairs is the sentence that says where every pair is
+ * (with their number, kl_region_pairs_count's pairs), more_brokers the one
+ * that says how to get the brokers of the pairs left without; both in the
+ * output language.  0 or -1 with errno set. */
 int kl_i_md_region_pairs(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, const kl_regions_t *rg,
-                         const uint8_t *shown, const char *elsewhere, const char *more_brokers);
+                         const uint8_t *shown, const char *all_pairs, const char *more_brokers);
 void kl_i_md_regions_table(FILE *f, const kl_dataset_t *ds, const kl_regions_t *rg);
-/* The warning of docs/metrics.md graph.dominant_actor (v < 0: nothing). */
-void kl_i_md_dominant(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, int32_t v, double share);
+/* The warning of docs/metrics.md graph.dominant_actor (v < 0: nothing);
+ * 0, or -1 when out of memory (errno set). */
+int kl_i_md_dominant(FILE *f, const kl_dataset_t *ds, const kl_agraph_t *g, int32_t v, double share);
 
 /* ------------------------------------------------------------- over time */
 
@@ -214,8 +273,9 @@ typedef struct {
 /* What changed in P since the period before, one list each: brokers that
  * entered the top, left it, rose, fell; region pairs connected, no longer
  * connected, fragile, no longer fragile (at most t->top each, then "and N
- * more").  Empty lists are left out.  Can't fail (write errors stay in f). */
-void kl_i_trend_changes(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const kl_i_trend_style_t *st);
+ * more").  Empty lists are left out.  0, or -1 when out of memory (errno
+ * ENOMEM; write errors stay in f). */
+int kl_i_trend_changes(FILE *f, const kl_trend_t *t, const kl_trend_period_t *P, const kl_i_trend_style_t *st);
 
 /* The explorer's script and style (writers/explorer/explorer.js, .css),
  * NUL-terminated; explorer_assets.c. */

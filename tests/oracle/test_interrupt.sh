@@ -78,7 +78,7 @@ touch "$work/regular"
 for cmd in analyze render; do
   err="$("$KLUSTER" $cmd "$ROOT/datasets/cleantech-se" -q -o "$work/regular/x.svg" 2>&1 >/dev/null)"; rc=$?
   check "$cmd to a path under a regular file: exit 1" '[ "$rc" = 1 ]'
-  check "$cmd to a path under a regular file: says why ($err)" '[[ "$err" == *"Not a directory"* ]]'
+  check "$cmd to a path under a regular file: says why ($err)" '[[ "$err" == *"is a file, not a folder"* ]]'
 done
 echo "interrupt: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -17,7 +17,7 @@ check() { if [ "$2" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); ech
 make -s -C "$ROOT" install PREFIX="$tmp/root" >"$tmp/install.log" 2>&1
 check "make install" $?
 inc="$tmp/root/include/kluster"
-for f in kluster.h engine/graph.h loaders/loaders.h analysis/analysis.h viz/viz.h writers/writers.h pipeline/pipeline.h; do
+for f in kluster.h engine/graph.h i18n/i18n.h loaders/loaders.h analysis/analysis.h viz/viz.h writers/writers.h pipeline/pipeline.h; do
   [ -f "$inc/$f" ]; check "installed $f" $?
 done
 [ -f "$tmp/root/lib/libkluster.a" ] && [ -f "$tmp/root/lib/pkgconfig/kluster.pc" ]

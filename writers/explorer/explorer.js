@@ -1,7 +1,9 @@
 /* writers/explorer/explorer.js - kluster's network diagram made explorable
  * (pan, zoom, search, cards with the evidence, regions, pairs and brokers,
  * top N), inlined verbatim after the SVG and the JSON in #kl-data
- * (kluster-explorer/1).  ES2017, no library, nothing from the network. */
+ * (kluster-explorer/1).  ES2017, no library, nothing from the network.
+ * Its words are English unless the data's "ui" gives them in the page's
+ * language (writers/explorer.c). */
 (() => {
   'use strict';
   const root = document.getElementById('kl-explorer'), dataEl = document.getElementById('kl-data');
@@ -13,13 +15,20 @@
   const actors = D.actors, regions = D.regions || [], pairs = D.pairs || [], kinds = D.kinds || [],
     sources = D.sources || [], all = (sel, from) => Array.from((from || svg).querySelectorAll(sel));
 
+  // ---- words: ui.text maps the English to the page's language, ui.kinds
+  // and ui.relations name the kinds and relation types; English without
+  const ui = D.ui || {}, uiText = ui.text || {}, uiKinds = ui.kinds || kinds, uiRel = ui.relations || {};
+  const tr = (s, n, m) => (uiText[s] || s).replace(/\{n\}/g, n).replace(/\{m\}/g, m);
+  const kindWord = k => uiKinds[k] || tr('actor');
+  const relWord = t => uiRel[t] || String(t || tr('tie')).replace(/_/g, ' ');
+
   // ---- helpers
   const H = v => String(v == null ? '' : v).replace(/[&<>"']/g, c => '&#' + c.charCodeAt(0) + ';');
   const fold = v => String(v || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   const pct = x => x == null ? '–' : (100 * x).toFixed(1) + '%';
-  const regionName = r => regions[r] ? regions[r].name : 'no region';
+  const regionName = r => regions[r] ? regions[r].name : tr('no region');
   const pairName = p => regionName(p.a) + ' – ' + regionName(p.b);
-  const links = p => p.links + (p.links === 1 ? ' link' : ' links');
+  const links = p => tr(p.links === 1 ? '{n} link' : '{n} links', p.links);
   const quote = v => /^[A-Za-z0-9._:-]+$/.test(v) ? v : "'" + v.replace(/'/g, "'\\''") + "'";
   const egoCommand = a => String(D.ego_command || '').replace(/\{id\}/g, quote(a.id))
     .replace(/\{file\}/g, a.id.replace(/[^A-Za-z0-9._-]/g, '_'));
@@ -57,22 +66,22 @@
   const topList = (D.top || []).filter(i => nodeOf[i]), nTop = topList.length;
   const field = (id, label, html) => `<div class="kl-field${id === 'kl-search' ? ' kl-search' : ''}"><label for="${id}">${label}</label>${html}</div>`;
   stage.insertAdjacentHTML('beforebegin', '<div class="kl-controls">' +
-    field('kl-search', 'Find an actor', '<input id="kl-search" type="search" autocomplete="off" spellcheck="false" ' +
-      'placeholder="name, short name or id  ( / )" role="combobox" aria-autocomplete="list" aria-controls="kl-results" ' +
-      'aria-expanded="false"><ul id="kl-results" class="kl-results" role="listbox" aria-label="Matching actors" hidden></ul>') +
-    field('kl-region', 'Highlight a region', '<select id="kl-region">' + opt('', 'All regions') + regions.map((r, k) => {
+    field('kl-search', H(tr('Find an actor')), '<input id="kl-search" type="search" autocomplete="off" spellcheck="false" ' +
+      `placeholder="${H(tr('name, short name or id  ( / )'))}" role="combobox" aria-autocomplete="list" aria-controls="kl-results" ` +
+      `aria-expanded="false"><ul id="kl-results" class="kl-results" role="listbox" aria-label="${H(tr('Matching actors'))}" hidden></ul>`) +
+    field('kl-region', H(tr('Highlight a region')), '<select id="kl-region">' + opt('', tr('All regions')) + regions.map((r, k) => {
       const n = nodes.filter(i => actors[i].region === k).length;
       return n ? opt(k, r.name + ' (' + n + ')') : '';
     }).join('') + '</select>') +
-    field('kl-pair', 'Region pair and its brokers', '<select id="kl-pair">' + opt('', 'No pair') +
+    field('kl-pair', H(tr('Region pair and its brokers')), '<select id="kl-pair">' + opt('', tr('No pair')) +
       pairs.map((p, k) => opt(k, pairName(p) + ' (' + links(p) + ')')).join('') + '</select>') +
-    (nTop ? field('kl-top', 'Actors shown (top by brokerage)', `<input id="kl-top" type="range" min="${Math.min(5, nTop)}" ` +
+    (nTop ? field('kl-top', H(tr('Actors shown (top by brokerage)')), `<input id="kl-top" type="range" min="${Math.min(5, nTop)}" ` +
       `max="${nTop}" step="1" value="${nTop}"><output for="kl-top" class="kl-topn"></output>`) : '') +
-    '</div><div class="kl-main"><div class="kl-zooms" role="group" aria-label="Zoom">' +
-    btn('+', 'class="kl-zoom" aria-label="Zoom in" title="Zoom in (+)"') +
-    btn('−', 'class="kl-zoom" aria-label="Zoom out" title="Zoom out (−)"') +
-    btn('Reset', 'class="kl-zoom kl-reset" title="Show the whole diagram (0)"') +
-    '</div><aside id="kl-card" class="kl-card" aria-label="Details" hidden></aside></div>');
+    `</div><div class="kl-main"><div class="kl-zooms" role="group" aria-label="${H(tr('Zoom'))}">` +
+    btn('+', `class="kl-zoom" aria-label="${H(tr('Zoom in'))}" title="${H(tr('Zoom in (+)'))}"`) +
+    btn('−', `class="kl-zoom" aria-label="${H(tr('Zoom out'))}" title="${H(tr('Zoom out (−)'))}"`) +
+    btn(tr('Reset'), `class="kl-zoom kl-reset" title="${H(tr('Show the whole diagram (0)'))}"`) +
+    `</div><aside id="kl-card" class="kl-card" aria-label="${H(tr('Details'))}" hidden></aside></div>`);
   const $ = sel => root.querySelector(sel);
   const search = $('#kl-search'), results = $('#kl-results'), regionSel = $('#kl-region'), pairSel = $('#kl-pair'),
     topIn = $('#kl-top') || document.createElement('input'), topOut = $('.kl-topn'), card = $('#kl-card'),
@@ -80,7 +89,7 @@
   card.after(stage);
   stage.setAttribute('tabindex', '0');
   stage.setAttribute('role', 'group');
-  stage.setAttribute('aria-label', 'Network diagram: drag or arrow keys to pan, + and − to zoom, 0 to reset; Tab reaches the actors');
+  stage.setAttribute('aria-label', tr('Network diagram: drag or arrow keys to pan, + and − to zoom, 0 to reset; Tab reaches the actors'));
   svg.setAttribute('tabindex', '-1');   // Chromium makes the clipped <svg> a tab stop of its own
 
   // ---- pan and zoom
@@ -218,8 +227,8 @@
 
   // ---- clipboard
   let note = null;   // the card's "copied" line
-  const copy = (text, what) => {
-    const tell = ok => { if (note) note.textContent = ok ? what + ' copied' : 'Could not copy: select the text'; };
+  const copy = (text, done) => {   // done: what the note says once copied
+    const tell = ok => { if (note) note.textContent = ok ? done : tr('Could not copy: select the text'); };
     const fallback = () => {   // file:// pages may have no clipboard API
       const back = document.activeElement, ta = document.createElement('textarea');
       let ok = false;
@@ -246,35 +255,36 @@
     const a = actors[i], cmd = egoCommand(a), ev = a.evidence || [];
     const ps = (a.pairs || []).filter(p => pairs[p[0]]).sort((x, y) => y[1] - x[1]);
     return `<h3 class="kl-title">${H(a.name)}${a.short_name && a.short_name !== a.name ? ` <span class="kl-short">(${H(a.short_name)})</span>` : ''}</h3>` +
-      `<p class="kl-sub"><span class="kl-kind">${H(kinds[a.kind] || 'actor')}</span> · ${swatch(a.region)}` +
-      (a.drawn ? '' : '<span class="kl-undrawn"> · not drawn here</span>') + '</p><dl class="kl-facts">' +
-      [['Degree', a.degree], ['IRB share', pct(a.irb_share)], ['Broker rank', a.rank ? '#' + a.rank : '–']]
-        .map(f => `<div><dt>${f[0]}</dt><dd>${H(f[1])}</dd></div>`).join('') + '</dl>' +
-      `<div class="kl-cmd"><p>Id <code class="kl-id">${H(a.id)}</code></p><p>Its neighbourhood: <code class="kl-command">${H(cmd)}</code></p>` +
-      `<p class="kl-buttons">${btn('Copy id', `data-copy="${H(a.id)}" data-what="Id"`)}${btn('Copy command', `data-copy="${H(cmd)}" data-what="Command"`)}` +
+      `<p class="kl-sub"><span class="kl-kind">${H(kindWord(a.kind))}</span> · ${swatch(a.region)}` +
+      (a.drawn ? '' : `<span class="kl-undrawn"> · ${H(tr('not drawn here'))}</span>`) + '</p><dl class="kl-facts">' +
+      [[tr('Degree'), a.degree], [tr('IRB share'), pct(a.irb_share)], [tr('Broker rank'), a.rank ? '#' + a.rank : '–']]
+        .map(f => `<div><dt>${H(f[0])}</dt><dd>${H(f[1])}</dd></div>`).join('') + '</dl>' +
+      `<div class="kl-cmd"><p>${H(tr('Id'))} <code class="kl-id">${H(a.id)}</code></p><p>${H(tr('Its neighbourhood:'))} <code class="kl-command">${H(cmd)}</code></p>` +
+      `<p class="kl-buttons">${btn(tr('Copy id'), `data-copy="${H(a.id)}" data-done="${H(tr('Id copied'))}"`)}` +
+      `${btn(tr('Copy command'), `data-copy="${H(cmd)}" data-done="${H(tr('Command copied'))}"`)}` +
       '<span class="kl-note" role="status"></span></p></div>' +
-      (ps.length ? section('Brokers between (share of the paths)', '<ul class="kl-pairs">' +
+      (ps.length ? section(H(tr('Brokers between (share of the paths)')), '<ul class="kl-pairs">' +
         ps.slice(0, 8).map(p => li(btn(pairName(pairs[p[0]]), `class="kl-link" data-pair="${p[0]}"`) + share(p[1]))).join('') +
-        (ps.length > 8 ? li('and ' + (ps.length - 8) + ' more pairs', 'kl-more') : '') + '</ul>') : '') +
-      (ev.length ? section('Evidence', '<ol class="kl-evidence">' + ev.map(e => {
+        (ps.length > 8 ? li(H(tr('and {n} more pairs', ps.length - 8)), 'kl-more') : '') + '</ul>') : '') +
+      (ev.length ? section(H(tr('Evidence')), '<ol class="kl-evidence">' + ev.map(e => {
         // the source: an index into D.sources, or named in the item
         const so = typeof e.source === 'number' ? sources[e.source] || {} : {title: e.source};
         const url = [e.url, so.url].filter(u => /^https?:\/\//i.test(u))[0], date = e.date || so.date;
         // dir "in": the relation runs from the other end to this actor ("X member of this")
-        const rel = `<span class="kl-rel">${H(String(e.type || 'tie').replace(/_/g, ' '))}</span> `;
+        const rel = `<span class="kl-rel">${H(relWord(e.type))}</span> `;
         const other = actors[e.with] ? actorLink(e.with, e.with_name) : H(e.with_name);
-        return li((e.dir === 'in' ? other + ' ' + rel + '<i>this</i>' : rel + other) +
-          (e.quote ? `<blockquote>${H(e.quote)}</blockquote>` : '') + '<p class="kl-src">Source: ' +
-          (url ? `<a href="${H(url)}" rel="noopener noreferrer" target="_blank">${H(so.title || url)}</a>` : `<cite>${H(so.title || 'unnamed')}</cite>`) +
+        return li((e.dir === 'in' ? other + ' ' + rel + `<i>${H(tr('this'))}</i>` : rel + other) +
+          (e.quote ? `<blockquote>${H(e.quote)}</blockquote>` : '') + `<p class="kl-src">${H(tr('Source:'))} ` +
+          (url ? `<a href="${H(url)}" rel="noopener noreferrer" target="_blank">${H(so.title || url)}</a>` : `<cite>${H(so.title || tr('unnamed'))}</cite>`) +
           (date ? ', ' + H(date) : '') + '</p>');
       }).join('') + '</ol>') : '') +
-      (a.evidence_more > 0 ? `<p class="kl-more">and ${a.evidence_more} more</p>` : '');
+      (a.evidence_more > 0 ? `<p class="kl-more">${H(tr('and {n} more', a.evidence_more))}</p>` : '');
   };
   const pairCard = k => {
     const p = pairs[k];
-    return `<h3 class="kl-title">${H(pairName(p))}</h3><p class="kl-sub">${swatch(p.a)} – ${swatch(p.b)} · ${links(p)}</p>` +
-      section('Brokers (share of the shortest paths)', '<ul class="kl-pairs">' + (p.brokers || []).filter(b => actors[b[0]])
-        .map(b => li(actorLink(b[0]) + share(b[1]) + (actors[b[0]].drawn ? '' : '<span class="kl-undrawn">(not drawn)</span>'))).join('') + '</ul>');
+    return `<h3 class="kl-title">${H(pairName(p))}</h3><p class="kl-sub">${swatch(p.a)} – ${swatch(p.b)} · ${H(links(p))}</p>` +
+      section(H(tr('Brokers (share of the shortest paths)')), '<ul class="kl-pairs">' + (p.brokers || []).filter(b => actors[b[0]])
+        .map(b => li(actorLink(b[0]) + share(b[1]) + (actors[b[0]].drawn ? '' : `<span class="kl-undrawn">${H(tr('(not drawn)'))}</span>`))).join('') + '</ul>');
   };
   const renderCard = () => {
     const what = peek >= 0 ? {actor: peek} : pinned;
@@ -282,7 +292,7 @@
     if (key === shown) return;
     shown = key;
     card.hidden = !what;
-    card.innerHTML = what ? btn('×', 'class="kl-close" aria-label="Close the card" title="Close (Esc)"') +
+    card.innerHTML = what ? btn('×', `class="kl-close" aria-label="${H(tr('Close the card'))}" title="${H(tr('Close (Esc)'))}"`) +
       (what.actor != null ? actorCard(what.actor) : pairCard(what.pair)) : '';
     note = card.querySelector('.kl-note');
     card.classList.toggle('kl-pinned', what === pinned);
@@ -307,7 +317,7 @@
     const b = e.target.closest('button'), at = n => b.getAttribute(n);
     if (!b) return;
     if (b.classList.contains('kl-close')) closeCard();
-    else if (at('data-copy') != null) copy(at('data-copy'), at('data-what'));
+    else if (at('data-copy') != null) copy(at('data-copy'), at('data-done'));
     else if (at('data-actor') != null) pinActor(+at('data-actor'), true);
     else if (at('data-pair') != null) { pairSel.value = at('data-pair'); choosePair(); pairSel.focus(); }
   });
@@ -329,7 +339,7 @@
     const i = actorAt(e.target);
     if (dragged || i < 0) return;
     pinActor(i, false);
-    copy(actors[i].id, 'Id');
+    copy(actors[i].id, tr('Id copied'));
   });
 
   // ---- search
@@ -359,7 +369,7 @@
       const a = actors[i];
       return `<li id="kl-opt-${k}" role="option" aria-selected="${k === active}" data-actor="${i}"${k === active ? ' class="kl-active"' : ''}>` +
         `<span class="kl-rname">${H(a.name)}${a.short_name && a.short_name !== a.name ? ' (' + H(a.short_name) + ')' : ''}</span>` +
-        `<span class="kl-rmeta">${H(kinds[a.kind])} · ${H(regionName(a.region))}${a.drawn ? '' : ' · not drawn'}</span></li>`;
+        `<span class="kl-rmeta">${H(kindWord(a.kind))} · ${H(regionName(a.region))}${a.drawn ? '' : ' · ' + H(tr('not drawn'))}</span></li>`;
     }).join('');
     results.hidden = !hits.length;
     search.setAttribute('aria-expanded', String(hits.length > 0));
@@ -446,7 +456,7 @@
       nodeOf[i].setAttribute('tabindex', hidden.has(i) ? '-1' : '0');
     });
     edges.forEach(e => e.g.classList.toggle('kl-hidden', hidden.has(e.a) || hidden.has(e.b)));
-    topOut.textContent = n === nTop ? 'all ' + nTop : n + ' of ' + nTop;
+    topOut.textContent = n === nTop ? tr('all {n}', nTop) : tr('{n} of {m}', n, nTop);
   };
   topIn.addEventListener('input', applyTop);
   if (nTop) applyTop();

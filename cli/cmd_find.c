@@ -15,7 +15,8 @@ static void help(void)
            "case and accents (\"malmo\" finds \"Malmö\"): id, name, kind, region and degree\n"
            "(ties in the analysis graph of --mode and the other graph options; '-' when the\n"
            "actor is not in it).  Those named by TEXT as a whole come first, then those whose\n"
-           "name starts with it, then the others; each group by degree, highest first.\n"
+           "id, name or alias starts with it, then the others; each group by degree, highest\n"
+           "first.\n"
            "Every command that takes an actor (--ego, --path, --remove) accepts its id, its\n"
            "name or alias, or the start of one.\n\noptions:\n"
            "  --format text|csv      an aligned table (default) or CSV with a header row\n"
@@ -68,25 +69,32 @@ static int cmp_found(const void *x, const void *y)
     return (a->entity > b->entity) - (a->entity < b->entity);
 }
 
-/* 0 when text names e as a whole (id, name or alias), 1 when a name starts
- * with it, 2 otherwise (it occurs inside one). */
-static int match_group(const kl_dataset_t *ds, uint32_t e, const char *folded, size_t len)
+static int fold_group(const char *name, const char *folded, size_t len)
 {
     char f[512];
-    const char *names[2] = {ds->entities[e].id, ds->entities[e].name};
-    int best = 2;
-    for (int k = 0; k < 2; k++) {
-        size_t n = kl_fold(names[k], f, sizeof f);
-        if (n >= len && memcmp(f, folded, len) == 0)
-            best = n == len ? 0 : best < 1 ? best : 1;
+    size_t n = kl_fold(name, f, sizeof f);
+    return n >= len && memcmp(f, folded, len) == 0 ? n == len ? 0 : 1 : 2;
+}
+
+/* group[e] for each found entity (others stay 3): 0 when text names it as
+ * a whole (id, name or alias), 1 when one of those starts with it, 2 when
+ * it occurs inside one.  One pass over the aliases for all of them. */
+static void match_groups(const kl_dataset_t *ds, const found_t *found, size_t n, int8_t *group, const char *folded,
+                         size_t len)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t e = found[i].entity;
+        int a = fold_group(ds->entities[e].id, folded, len), b = fold_group(ds->entities[e].name, folded, len);
+        group[e] = (int8_t)(a < b ? a : b);
     }
-    for (uint32_t k = 0; k < ds->n_aliases && best > 0; k++)
-        if (ds->aliases[k].entity == e) {
-            size_t n = kl_fold(ds->aliases[k].alias, f, sizeof f);
-            if (n >= len && memcmp(f, folded, len) == 0)
-                best = n == len ? 0 : 1;
+    for (uint32_t k = 0; k < ds->n_aliases; k++) {
+        uint32_t e = ds->aliases[k].entity;
+        if (group[e] > 0 && group[e] < 3) {
+            int g = fold_group(ds->aliases[k].alias, folded, len);
+            if (g < group[e])
+                group[e] = (int8_t)g;
         }
-    return best;
+    }
 }
 
 static const char *region_of(const kl_dataset_t *ds, uint32_t e)
@@ -188,6 +196,7 @@ int cmd_find(int argc, char **argv)
     kl_run_init(&run);
     found_t *found = NULL;
     uint32_t *idx = NULL;
+    int8_t *group = NULL;
     rc = KL_EXIT_FAILURE;
     if (kl_cli_run_load(&run, path, &o) != 0 || kl_cli_run_build(&run, &o) != 0)
         goto cleanup;
@@ -200,12 +209,20 @@ int cmd_find(int argc, char **argv)
         goto cleanup;
     }
     size_t n = kl_dataset_search_entities(ds, text, idx, ds->n_entities);
+    group = malloc((size_t)ds->n_entities + 1);
+    if (!group) {
+        kl_cli_error("out of memory");
+        goto cleanup;
+    }
+    memset(group, 3, (size_t)ds->n_entities + 1);
     for (size_t i = 0; i < n; i++) {
         uint32_t e = idx[i];
         int32_t v = g->entity_vertex[e];
-        found[i] = (found_t){e, match_group(ds, e, folded, len),
-                             v < 0 ? -1 : (long)(g->csr.offset[v + 1] - g->csr.offset[v])};
+        found[i] = (found_t){e, 2, v < 0 ? -1 : (long)(g->csr.offset[v + 1] - g->csr.offset[v])};
     }
+    match_groups(ds, found, n, group, folded, len);
+    for (size_t i = 0; i < n; i++)
+        found[i].group = group[found[i].entity];
     qsort(found, n, sizeof *found, cmp_found);
     size_t shown = f.top && n > f.top ? (size_t)f.top : n;
     if (n == 0) {
@@ -223,6 +240,7 @@ int cmd_find(int argc, char **argv)
 cleanup:
     free(idx);
     free(found);
+    free(group);
     kl_run_destroy(&run);
     return rc;
 }

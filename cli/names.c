@@ -113,6 +113,16 @@ int kl_cli_name_actor_or_region(const kl_dataset_t *ds, const char *text, const 
     kl_dataset_name_entity(ds, text, &a);
     kl_dataset_name_region(ds, text, &r);
     int ca = named(a.how) ? closeness(a.how) : 3, cr = named(r.how) ? closeness(r.how) : 3;
+    /* several actors (or regions) match: only a word for word match of the
+     * other kind settles it */
+    if (a.how == KL_NAMED_MANY && cr != 0) {
+        explain(ds, 0, "actor", text, option, dataset_path, &a);
+        return -1;
+    }
+    if (r.how == KL_NAMED_MANY && ca != 0) {
+        explain(ds, 1, "region", text, option, dataset_path, &r);
+        return -1;
+    }
     /* the closer match wins; word for word, an actor's id or name wins as it
      * always has; a tie of folded or partial matches is for the user to settle */
     if (ca < 3 && (ca < cr || (ca == 0 && cr == 0))) {

@@ -100,8 +100,8 @@ unsigned kl_edit_distance(const char *a, const char *b, unsigned limit)
     size_t la = strlen(a), lb = strlen(b);
     if ((la > lb ? la - lb : lb - la) > limit)
         return limit + 1;
-    if (lb > 255)
-        lb = 255, la = la > 255 ? 255 : la;
+    if (la > 255 || lb > 255)
+        return limit + 1; /* beyond the rows kept here: never offered as a typo */
     unsigned rows[3][256];
     unsigned *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
     for (size_t j = 0; j <= lb; j++)
